@@ -1,0 +1,156 @@
+"""ai-register: the AI governance register of a health region."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask, g, request, session
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable
+
+from ai_register import config as config_module
+from ai_register.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI sets inline styles on its elements; scripts stay same-origin only.
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=None, instance_relative_config=False)
+    app.config.update(config_module.from_environment())
+    app.config.update(config or {})
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
+    config_module.check_production(app.config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
+                     compare_type=True, render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    csrf.init_app(app)
+    api.init_app(app)
+
+    _import_models()
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+
+    from ai_register.errors import register_error_handlers
+
+    register_error_handlers(app)
+    app.register_error_handler(CSRFError, _csrf_error)
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so that metadata (and Alembic autogenerate) sees all tables."""
+    import ai_register.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ai_register import health
+    from ai_register.main import views as main_views
+    from ai_register.users import api as users_api
+    from ai_register.users import views as users_views
+
+    for blueprint in _api_blueprints():
+        api.register_blueprint(blueprint)
+    api.register_blueprint(users_api.blp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(users_views.bp)
+    app.register_blueprint(main_views.bp)
+
+
+def _api_blueprints() -> list:
+    """The API blueprints of the domain areas, registered in one place."""
+    from ai_register.audit import api as audit_api
+
+    return [audit_api.blp]
+
+
+def _register_cli(app: Flask) -> None:
+    from ai_register.audit.cli import audit_cli
+    from ai_register.demo import demo_cli
+    from ai_register.users.cli import users_cli
+
+    for group in (users_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang") if not request.path.startswith("/api/") else None
+    return chosen if chosen in languages else (
+        request.accept_languages.best_match(languages) if request.path.startswith("/api/") else None
+    ) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _csrf_error(error: CSRFError):
+    from ai_register.errors import handle_http_exception
+
+    return handle_http_exception(BadRequest(f"The form expired or was not sent from this site ({error.description}). "
+                                            "Reload the page and try again."))
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from ai_register.security import enforce_access
+
+    @app.before_request
+    def start_request():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        limit = app.config["MAX_JSON_BYTES"]
+        if request.is_json and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
+        if (request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/")
+                and app.config["WTF_CSRF_ENABLED"]):
+            csrf.protect()
+
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def finish_request(response):
+        """One commit per request, after the view succeeded; anything else is rolled back."""
+        if response.status_code < 400:
+            try:
+                db.session.commit()
+            except SQLAlchemyError:
+                db.session.rollback()
+                app.logger.exception("commit failed")
+                from ai_register.errors import handle_http_exception
+
+                response = handle_http_exception(ServiceUnavailable("The change could not be saved; try again."))
+        else:
+            db.session.rollback()
+        _set_security_headers(response)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+def _set_security_headers(response) -> None:
+    docs = request.path.startswith("/api/docs")
+    response.headers.setdefault("Content-Security-Policy",
+                                DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.path.startswith("/api/") or request.endpoint in {"auth.login"}:
+        response.headers.setdefault("Cache-Control", "no-store")

@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: one global hash chain of append-only events."""

@@ -1,0 +1,54 @@
+"""The audit trail and its verification, for compliance and auditors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ai_register.audit.chain import format_timestamp
+from ai_register.audit.models import AuditEvent
+from ai_register.audit.schemas import AuditEventArgsSchema, AuditEventPageSchema, ChainReportSchema
+from ai_register.audit.services import chain_head, verify_stored_chain
+from ai_register.extensions import db
+from ai_register.security import AUDITOR, COMPLIANCE, access
+
+blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="Audit trail")
+
+FILTERS = {
+    "solution_id": AuditEvent.solution_id,
+    "actor_id": AuditEvent.actor_id,
+    "action": AuditEvent.action,
+    "entity_type": AuditEvent.entity_type,
+}
+
+
+@blp.get("/events")
+@access(COMPLIANCE, AUDITOR)
+@blp.arguments(AuditEventArgsSchema, location="query")
+@blp.response(200, AuditEventPageSchema)
+def list_events(args):
+    """Audit events in chain order, filtered, with a cursor (`after` = last position seen)."""
+    query = select(AuditEvent).order_by(AuditEvent.position)
+    for name, column in FILTERS.items():
+        if name in args:
+            query = query.where(column == args[name])
+    if "since" in args:
+        query = query.where(AuditEvent.occurred_at >= args["since"])
+    if "until" in args:
+        query = query.where(AuditEvent.occurred_at < args["until"])
+    if "after" in args:
+        query = query.where(AuditEvent.position > args["after"])
+    events = db.session.scalars(query.limit(args["per_page"] + 1)).all()
+    more = len(events) > args["per_page"]
+    events = events[: args["per_page"]]
+    return {"items": events, "next_cursor": events[-1].position if more else None, "chain_head": chain_head()}
+
+
+@blp.get("/verify")
+@access(COMPLIANCE, AUDITOR)
+@blp.response(200, ChainReportSchema)
+def verify():
+    """Recompute the whole hash chain and report intact, or the first broken link."""
+    return {**verify_stored_chain().as_dict(), "verified_at": format_timestamp(datetime.now(UTC))}

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+
+class AuditEventSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    position = ma.fields.Integer(required=True)
+    occurred_at = ma.fields.Method("_occurred_at", required=True)
+    actor_id = ma.fields.Integer(allow_none=True)
+    channel = ma.fields.String(required=True)
+    action = ma.fields.String(required=True)
+    entity_type = ma.fields.String(required=True)
+    entity_id = ma.fields.String(required=True)
+    solution_id = ma.fields.Integer(allow_none=True)
+    solution_seq = ma.fields.Integer(allow_none=True)
+    data = ma.fields.Dict(required=True)
+    reason = ma.fields.String(allow_none=True)
+    request_id = ma.fields.String(allow_none=True)
+    prev_hash = ma.fields.String(required=True)
+    hash = ma.fields.String(required=True)
+
+    def _occurred_at(self, event) -> str:
+        from ai_register.audit.chain import format_timestamp
+
+        value = event["occurred_at"] if isinstance(event, dict) else event.occurred_at
+        return format_timestamp(value)
+
+
+class AuditEventArgsSchema(ma.Schema):
+    solution_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    actor_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    action = ma.fields.String(validate=validate.Length(min=1, max=64))
+    entity_type = ma.fields.String(validate=validate.Length(min=1, max=64))
+    since = ma.fields.AwareDateTime(default_timezone=None)
+    until = ma.fields.AwareDateTime(default_timezone=None)
+    after = ma.fields.Integer(validate=validate.Range(min=0, max=2**62),
+                              metadata={"description": "Cursor: return events with position greater than this"})
+    per_page = ma.fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+
+
+class AuditEventPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
+    next_cursor = ma.fields.Integer(allow_none=True, required=True)
+    chain_head = ma.fields.Dict(required=True)
+
+
+class ChainBrokenSchema(ma.Schema):
+    position = ma.fields.Integer(allow_none=True)
+    id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class ChainReportSchema(ma.Schema):
+    intact = ma.fields.Boolean(required=True)
+    events = ma.fields.Integer(required=True)
+    head = ma.fields.String(required=True)
+    first_broken = ma.fields.Nested(ChainBrokenSchema, allow_none=True, required=True)
+    verified_at = ma.fields.String(required=True)

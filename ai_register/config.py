@@ -1,0 +1,92 @@
+"""Configuration. The only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused in production, see check_production
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict:
+    """Build the configuration mapping from environment variables."""
+    env = os.environ if environ is None else environ
+    instance_dir = Path(env.get("AI_REGISTER_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    production = env.get("AI_REGISTER_ENV", "development").lower() == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'ai_register.db'}"
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "PRODUCTION": production,
+        "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "INSTANCE_DIR": str(instance_dir),
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Request bodies: uploads up to 20 MB; JSON bodies are held to 1 MB in errors.py.
+        "MAX_CONTENT_LENGTH": int(env.get("AI_REGISTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "MAX_JSON_BYTES": int(env.get("AI_REGISTER_MAX_JSON_BYTES", 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("AI_REGISTER_SESSION_HOURS", 8))),
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JWT_ALGORITHM": "HS256",
+        "JWT_SECRET": env.get("AI_REGISTER_JWT_SECRET") or env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "JWT_ACCESS_TTL": timedelta(minutes=int(env.get("AI_REGISTER_ACCESS_TOKEN_MINUTES", 15))),
+        "JWT_NAMED_MAX_DAYS": int(env.get("AI_REGISTER_NAMED_TOKEN_MAX_DAYS", 365)),
+        "RATELIMIT_STORAGE_URI": env.get("AI_REGISTER_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("AI_REGISTER_RATELIMIT_ENABLED"), True),
+        "LOGIN_RATE_LIMIT": env.get("AI_REGISTER_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "OWNERS_READ_ALL": _bool(env.get("AI_REGISTER_OWNERS_READ_ALL"), False),
+        "RISK_RULES_DIR": env.get("AI_REGISTER_RISK_RULES", str(PROJECT_ROOT / "risk_rules")),
+        "SIGNING_KEY_PATH": env.get("AI_REGISTER_SIGNING_KEY", str(instance_dir / "signing_key.pem")),
+        "UPLOAD_DIR": env.get("AI_REGISTER_UPLOAD_DIR", str(instance_dir / "uploads")),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ["sv", "en"],
+        "TIMEZONE": "Europe/Stockholm",
+        "API_TITLE": "ai-register",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    }
+
+
+def check_production(config: dict) -> None:
+    """Refuse to start in production with settings that are only fit for a laptop."""
+    if not config.get("PRODUCTION"):
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
+        raise ConfigError(
+            "AI_REGISTER_ENV=production needs SECRET_KEY set to a random value of at least 32 "
+            "characters (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if config.get("JWT_SECRET") in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigError("AI_REGISTER_ENV=production needs AI_REGISTER_JWT_SECRET or SECRET_KEY set.")

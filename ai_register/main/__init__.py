@@ -1,0 +1,1 @@
+"""The start page and the pages that belong to no single area."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Blueprint, render_template, send_from_directory
+
+from ai_register.security import PUBLIC, SIGNED_IN, access
+
+bp = Blueprint("main", __name__)
+SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+@bp.get("/")
+@access(*SIGNED_IN)
+def index():
+    return render_template("main/index.html")
+
+
+@bp.get("/api/docs")
+@access(PUBLIC)
+def api_docs():
+    """Interactive API documentation, served from local assets (no CDN)."""
+    return render_template("main/api_docs.html")
+
+
+@bp.get("/api/docs/assets/<path:filename>")
+@access(PUBLIC)
+def api_docs_asset(filename: str):
+    return send_from_directory(SWAGGER_UI_DIR, filename)

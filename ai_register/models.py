@@ -1,0 +1,4 @@
+"""Imports every model module so the metadata is complete (create_all, Alembic autogenerate)."""
+
+from ai_register.audit.models import AuditEvent  # noqa: F401
+from ai_register.users.models import ApiToken, User  # noqa: F401

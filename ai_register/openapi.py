@@ -1,0 +1,43 @@
+"""flask-smorest, made to speak RFC 9457 problem details in the spec as on the wire."""
+
+from __future__ import annotations
+
+import http
+
+import marshmallow as ma
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details. Extra members (e.g. `unmet`, `current_version`) may follow."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(metadata={"description": "URI reference identifying the problem type"})
+    title = ma.fields.String(metadata={"description": "Short summary of the problem type"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "Explanation specific to this occurrence"})
+    instance = ma.fields.String(metadata={"description": "The request path"})
+    errors = ma.fields.Dict(metadata={"description": "Field name → list of messages (validation errors)"})
+
+
+class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """Errors are handled once, in ai_register.errors, for the API and the web pages alike."""
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)

@@ -1,0 +1,163 @@
+"""Passwords, JWTs and the one permission check. Access is denied unless a view declares who may call it."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, redirect, request, url_for
+from flask_login import AnonymousUserMixin, current_user
+from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
+
+from ai_register.extensions import db
+
+OWNER, COMPLIANCE, AUDITOR, ADMIN = "owner", "compliance", "auditor", "admin"
+ALL_ROLES = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN})
+PUBLIC = "public"
+SIGNED_IN = ALL_ROLES
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the e-mail is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- declaring access --------------------------------------------------------------------------
+
+def access(*roles: str) -> Callable:
+    """Declare the roles that may call a view (or `PUBLIC`). Views without a declaration are refused."""
+    allowed = frozenset(roles)
+    unknown = allowed - ALL_ROLES - {PUBLIC}
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    def decorate(view):
+        view._access = allowed
+        return view
+
+    return decorate
+
+
+public = access(PUBLIC)
+
+# Endpoints of extensions that cannot carry the decorator.
+PUBLIC_ENDPOINTS = frozenset({"static", "api-docs.openapi_json"})
+
+
+def declared_access(endpoint: str | None, method: str) -> frozenset[str] | None:
+    """The roles declared for an endpoint and HTTP method, or None when nothing is declared."""
+    if endpoint is None:
+        return None
+    if endpoint in PUBLIC_ENDPOINTS or endpoint.endswith(".static"):
+        return frozenset({PUBLIC})
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        name = "get" if method == "HEAD" else method.lower()
+        handler = getattr(view_class, name, None)
+        return getattr(handler, "_access", None) or getattr(view_class, "_access", None)
+    return getattr(view, "_access", None)
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+def issue_token(user, *, kind: str, name: str | None = None, ttl: timedelta) -> tuple[str, object]:
+    from ai_register.users.models import ApiToken
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    jti = uuid.uuid4().hex
+    record = ApiToken(user_id=user.id, kind=kind, name=name, jti=jti, created_at=now, expires_at=now + ttl)
+    db.session.add(record)
+    db.session.flush()
+    claims = {"sub": str(user.id), "jti": jti, "iat": now, "exp": now + ttl, "typ": kind}
+    token = jwt.encode(claims, current_app.config["JWT_SECRET"], algorithm=current_app.config["JWT_ALGORITHM"])
+    return token, record
+
+
+def _authenticate_bearer():
+    """The user behind a valid, unrevoked bearer token, read from the database now; else 401."""
+    from ai_register.users.models import ApiToken, User
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise Unauthorized("Authorization header with a bearer token is required.")
+    try:
+        claims = jwt.decode(
+            raw.strip(), current_app.config["JWT_SECRET"],
+            algorithms=[current_app.config["JWT_ALGORITHM"]],
+            options={"require": ["sub", "jti", "iat", "exp"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The token has expired.") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("The token is not valid.") from exc
+    record = db.session.query(ApiToken).filter_by(jti=str(claims["jti"])).one_or_none()
+    if record is None or record.revoked or str(record.user_id) != str(claims["sub"]):
+        raise Unauthorized("The token has been revoked or is unknown.")
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("The account is deactivated.")
+    g.token_record = record
+    return user
+
+
+# --- the one permission check -------------------------------------------------------------------
+
+def enforce_access():
+    """before_request: authenticate, then allow only what the view declares for the caller's role."""
+    if request.endpoint is None:  # no route: the 404/405 handlers answer
+        return None
+    is_api = request.path.startswith("/api/")
+    g.channel = "api" if is_api else "web"
+    allowed = declared_access(request.endpoint, request.method)
+    if request.method == "OPTIONS" and request.endpoint:
+        return None
+    if allowed is None:
+        raise Forbidden("This endpoint declares no access and is closed by default.")
+    user = None
+    if is_api:
+        g._login_user = AnonymousUserMixin()  # never a session cookie on the API (no CSRF surface)
+        if request.headers.get("Authorization") or PUBLIC not in allowed:
+            user = _authenticate_bearer()
+            g._login_user = user
+    elif current_user.is_authenticated:
+        user = current_user._get_current_object()
+    g.actor = user
+    g.actor_id = user.id if user is not None else None
+    if PUBLIC in allowed:
+        return None
+    if user is None:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if user.role not in allowed:
+        raise Forbidden("Your role may not do this.")
+    return None
+
+
+def actor():
+    """The signed-in user of this request."""
+    user = getattr(g, "actor", None)
+    if user is None:
+        raise Unauthorized("Sign in first.")
+    return user
+
+
+def not_found(what: str = "Not found") -> NotFound:
+    return NotFound(what)

@@ -1,0 +1,106 @@
+"""Sign-in for scripts (`/auth/token`), own named tokens, and user administration."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+
+from ai_register.extensions import db, limiter
+from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, access, actor
+from ai_register.users import services
+from ai_register.users.models import User
+from ai_register.users.schemas import (
+    NamedTokenCreatedSchema,
+    NamedTokenCreateSchema,
+    NamedTokenSchema,
+    PageArgsSchema,
+    TokenRequestSchema,
+    TokenResponseSchema,
+    UserCreateSchema,
+    UserListSchema,
+    UserPatchSchema,
+    UserSchema,
+)
+
+blp = Blueprint("users_api", __name__, url_prefix="/api/v1", description="Sign-in, API tokens and users")
+
+
+def login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@blp.route("/auth/token", methods=["POST"])
+@access(PUBLIC)
+@limiter.limit(login_rate_limit)
+@blp.arguments(TokenRequestSchema)
+@blp.response(200, TokenResponseSchema)
+def create_access_token(body):
+    """Exchange e-mail and password for a short-lived access token."""
+    user = services.authenticate(body["email"], body["password"])
+    token, record = services.issue_access_token(user)
+    ttl = current_app.config["JWT_ACCESS_TTL"]
+    return {"access_token": token, "token_type": "Bearer", "expires_in": int(ttl.total_seconds())}
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @access(*SIGNED_IN)
+    @blp.response(200, NamedTokenSchema(many=True))
+    def get(self):
+        """List my named API tokens."""
+        return services.named_tokens(actor())
+
+    @access(*SIGNED_IN)
+    @blp.arguments(NamedTokenCreateSchema)
+    @blp.response(201, NamedTokenCreatedSchema)
+    def post(self, body):
+        """Create a named, long-lived API token for a script. The token is shown only in this response."""
+        token, record = services.create_named_token(actor(), body["name"], body["expires_in_days"])
+        record.plain_token = token  # transient: never stored, returned once
+        return record
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@access(*SIGNED_IN)
+@blp.response(204)
+def revoke_token(token_id: int):
+    """Revoke one of my named tokens."""
+    services.revoke_token(services.get_own_token(actor(), token_id), by=actor())
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @access(ADMIN)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, UserListSchema)
+    def get(self, args):
+        """List accounts."""
+        total = db.session.scalar(select(func.count(User.id)))
+        items = db.session.scalars(
+            select(User).order_by(User.id).offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
+        ).all()
+        return {"items": items, "total": total, **args}
+
+    @access(ADMIN)
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, body):
+        """Create an account."""
+        return services.create_user(body["email"], body["role"], display_name=body.get("display_name"),
+                                    password=body.get("password"))
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@access(ADMIN)
+@blp.arguments(UserPatchSchema)
+@blp.response(200, UserSchema)
+def patch_user(body, user_id: int):
+    """Change role, name or active flag. Deactivation revokes every token of the user at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return services.update_user(user, role=body.get("role"), active=body.get("active"),
+                                display_name=body.get("display_name"), reason=body.get("reason"))

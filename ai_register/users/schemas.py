@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from ai_register.security import ALL_ROLES
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class TokenRequestSchema(StrictSchema):
+    email = ma.fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class TokenResponseSchema(ma.Schema):
+    access_token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True)
+    expires_in = ma.fields.Integer(required=True)
+
+
+class NamedTokenCreateSchema(StrictSchema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    expires_in_days = ma.fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+
+
+class NamedTokenSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime(required=True)
+    expires_at = ma.fields.DateTime(required=True)
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    last_used_at = ma.fields.DateTime(allow_none=True)
+
+
+class NamedTokenCreatedSchema(NamedTokenSchema):
+    token = ma.fields.String(required=True, attribute="plain_token", metadata={"description": "Shown once; store it safely."})
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    email = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+    role = ma.fields.String(required=True)
+    active = ma.fields.Boolean(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    deactivated_at = ma.fields.DateTime(allow_none=True)
+
+
+class UserCreateSchema(StrictSchema):
+    email = ma.fields.Email(required=True)
+    display_name = ma.fields.String(validate=validate.Length(min=1, max=200))
+    role = ma.fields.String(required=True, validate=validate.OneOf(sorted(ALL_ROLES)))
+    password = ma.fields.String(load_only=True, validate=validate.Length(min=12, max=1024))
+
+
+class UserPatchSchema(StrictSchema):
+    display_name = ma.fields.String(validate=validate.Length(min=1, max=200))
+    role = ma.fields.String(validate=validate.OneOf(sorted(ALL_ROLES)))
+    active = ma.fields.Boolean()
+    reason = ma.fields.String(validate=validate.Length(max=2000))
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class UserListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UserSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)

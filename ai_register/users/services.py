@@ -1,0 +1,121 @@
+"""Account operations. They flush and audit; the request or CLI command commits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.exceptions import Conflict, NotFound, Unauthorized, UnprocessableEntity
+
+from ai_register.audit import services as audit
+from ai_register.extensions import db
+from ai_register.security import ALL_ROLES, hash_password, issue_token, verify_password
+from ai_register.users.models import ApiToken, User
+
+AUDIT_EXCLUDE = frozenset({"password_hash"})
+MIN_PASSWORD_LENGTH = 12
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(email: str, role: str, *, display_name: str | None = None,
+                password: str | None = None) -> User:
+    if role not in ALL_ROLES:
+        raise UnprocessableEntity(f"Unknown role '{role}'; use one of {', '.join(sorted(ALL_ROLES))}.")
+    if find_user_by_email(email):
+        raise Conflict(f"A user with e-mail {normalise_email(email)} already exists.")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise UnprocessableEntity(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    user = User(
+        email=normalise_email(email), role=role, active=True,
+        display_name=(display_name or normalise_email(email).split("@")[0]).strip(),
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    audit.record_create(user, "user", exclude=AUDIT_EXCLUDE)
+    return user
+
+
+def update_user(user: User, *, role: str | None = None, active: bool | None = None,
+                display_name: str | None = None, reason: str | None = None) -> User:
+    before = audit.snapshot(user, exclude=AUDIT_EXCLUDE)
+    if role is not None:
+        if role not in ALL_ROLES:
+            raise UnprocessableEntity(f"Unknown role '{role}'.")
+        user.role = role
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if active is not None and active != user.active:
+        user.active = active
+        user.deactivated_at = None if active else datetime.now(UTC)
+        if not active:
+            revoke_all_tokens(user)
+    audit.record_update(user, "user", before, exclude=AUDIT_EXCLUDE, reason=reason)
+    return user
+
+
+def deactivate_user(user: User, reason: str | None = None) -> User:
+    return update_user(user, active=False, reason=reason or "deactivated")
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        raise Unauthorized("E-mail or password is wrong, or the account is deactivated.")
+    return user
+
+
+def issue_access_token(user: User) -> tuple[str, ApiToken]:
+    return issue_token(user, kind="access", ttl=current_app.config["JWT_ACCESS_TTL"])
+
+
+def create_named_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
+    max_days = current_app.config["JWT_NAMED_MAX_DAYS"]
+    if not 1 <= days <= max_days:
+        raise UnprocessableEntity(f"expires_in_days must be between 1 and {max_days}.")
+    token, record = issue_token(user, kind="named", name=name.strip(), ttl=timedelta(days=days))
+    audit.record_create(record, "api_token", exclude=frozenset({"jti"}))
+    return token, record
+
+
+def named_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.kind == "named").order_by(ApiToken.id)
+    ))
+
+
+def revoke_token(record: ApiToken, *, by: User | None = None) -> ApiToken:
+    if record.revoked_at is None:
+        before = audit.snapshot(record, exclude=frozenset({"jti"}))
+        record.revoked_at = datetime.now(UTC)
+        record.revoked_by_id = by.id if by else None
+        if record.kind == "named":
+            audit.record_update(record, "api_token", before, action="revoke", exclude=frozenset({"jti"}))
+    return record
+
+
+def revoke_all_tokens(user: User) -> int:
+    now = datetime.now(UTC)
+    count = 0
+    for record in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                          ApiToken.revoked_at.is_(None))):
+        record.revoked_at = now
+        count += 1
+    if count:
+        audit.record("revoke_all_tokens", "user", user.id, data={"tokens_revoked": count})
+    return count
+
+
+def get_own_token(user: User, token_id: int) -> ApiToken:
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id or record.kind != "named":
+        raise NotFound("No such token.")
+    return record

@@ -1,0 +1,58 @@
+"""Web sign-in and sign-out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from werkzeug.exceptions import Unauthorized
+
+from ai_register.extensions import limiter
+from ai_register.security import PUBLIC, SIGNED_IN, access
+from ai_register.users import services
+from ai_register.users.forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the sign-in page cannot be used as an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Unauthorized:
+            flash(_("E-mail or password is wrong, or the account is deactivated."), "error")
+            return render_template("auth/login.html", form=form), 401
+        session.clear()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@access(*SIGNED_IN)
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<lang>", methods=["POST"])
+@access(PUBLIC)
+def set_language(lang: str):
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))

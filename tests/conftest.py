@@ -1,0 +1,155 @@
+"""Fixtures: the app on SQLite (a fresh file per test) or on PostgreSQL (TEST_DATABASE_URL, one
+schema per xdist worker, tables truncated between tests)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ai_register import create_app
+from ai_register.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("AI_REGISTER_TEST_BACKEND") == "postgres" and not TEST_DATABASE_URL:
+        raise pytest.UsageError("AI_REGISTER_TEST_BACKEND=postgres but TEST_DATABASE_URL is not set")
+
+
+def _pg_url(schema: str) -> str:
+    from ai_register.config import _normalise_database_url
+
+    base = _normalise_database_url(TEST_DATABASE_URL)
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def worker_schema(worker_id: str) -> str:
+    return f"test_{worker_id}".replace("-", "_")
+
+
+@pytest.fixture(scope="session")
+def pg_schema(worker_schema) -> Iterator[str | None]:
+    """A clean schema of this worker's own, built once per session with create_all."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    from ai_register.config import _normalise_database_url
+
+    engine = create_engine(_normalise_database_url(TEST_DATABASE_URL))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{worker_schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{worker_schema}"'))
+    engine.dispose()
+    app = create_app(_test_config(_pg_url(worker_schema), "/tmp"))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield worker_schema
+
+
+def _test_config(database_url: str, instance_dir: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "JWT_SECRET": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "INSTANCE_DIR": instance_dir,
+        "SIGNING_KEY_PATH": os.path.join(instance_dir, "signing_key.pem"),
+        "UPLOAD_DIR": os.path.join(instance_dir, "uploads"),
+        "SERVER_NAME": None,
+    }
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        # The append-only guard refuses TRUNCATE; the tests own the schema and lift it between tests.
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate"))
+
+
+@pytest.fixture
+def app_config(tmp_path, pg_schema) -> dict:
+    url = _pg_url(pg_schema) if pg_schema else f"sqlite:///{tmp_path / 'test.db'}"
+    return _test_config(url, str(tmp_path))
+
+
+@pytest.fixture
+def app(app_config, pg_schema):
+    app = create_app(app_config)
+    with app.app_context():
+        if pg_schema:
+            _truncate_all()
+        else:
+            db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def is_postgres(pg_schema) -> bool:
+    return pg_schema is not None
+
+
+# --- users and tokens ---------------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    from ai_register.users import services
+
+    counter = {"n": 0}
+
+    def make(role: str = "owner", email: str | None = None, password: str | None = None, name: str | None = None):
+        counter["n"] += 1
+        user = services.create_user(email or f"{role}{counter['n']}@region.example", role,
+                                    display_name=name or f"{role.title()} {counter['n']}", password=password)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auth(app):
+    """auth(user) → headers with a fresh bearer token."""
+    from ai_register.users import services
+
+    def headers(user, **extra) -> dict:
+        token, _ = services.issue_access_token(user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}", **extra}
+
+    return headers
+
+
+@pytest.fixture
+def users(make_user) -> dict:
+    """One user per role, plus a second owner and a second compliance officer (four eyes)."""
+    return {
+        "owner": make_user("owner", "owner@region.example", name="Olga Owner"),
+        "owner2": make_user("owner", "owner2@region.example", name="Otto Owner"),
+        "compliance": make_user("compliance", "compliance@region.example", name="Cecilia Compliance"),
+        "compliance2": make_user("compliance", "compliance2@region.example", name="Carl Compliance"),
+        "auditor": make_user("auditor", "auditor@region.example", name="Agnes Auditor"),
+        "admin": make_user("admin", "admin@region.example", name="Adam Admin"),
+    }
