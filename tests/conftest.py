@@ -31,7 +31,8 @@ def _pg_url(schema: str) -> str:
 
 @pytest.fixture(scope="session")
 def worker_schema(worker_id: str) -> str:
-    return f"test_{worker_id}".replace("-", "_")
+    prefix = os.environ.get("AI_REGISTER_TEST_SCHEMA", "test")
+    return f"{prefix}_{worker_id}".replace("-", "_")
 
 
 @pytest.fixture(scope="session")
