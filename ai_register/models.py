@@ -2,3 +2,12 @@
 
 from ai_register.audit.models import AuditEvent  # noqa: F401
 from ai_register.users.models import ApiToken, User  # noqa: F401
+from ai_register.solutions.models import (  # noqa: F401
+    Decision,
+    DecommissioningItem,
+    RolloutUnit,
+    Solution,
+    TransitionRequest,
+    solution_co_owners,
+)
+from ai_register.classification.models import Classification, RulesetImpactRun, RuleSetSnapshot  # noqa: F401

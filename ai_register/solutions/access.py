@@ -1,0 +1,71 @@
+"""Who may see and change which solution. The one place the ownership rule lives.
+
+An owner sees and edits only solutions where they are owner or co-owner (reading all is a policy,
+OWNERS_READ_ALL); another owner's solution answers 404 so its existence does not leak. Compliance
+reads and edits all; auditors read all and change nothing; admins hold no register content.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import Select, or_, select
+from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
+from ai_register.solutions.models import Solution, solution_co_owners
+
+READ_ONLY_PHASES = frozenset({"retired"})
+
+
+def can_read(solution: Solution, user) -> bool:
+    if user.role in (COMPLIANCE, AUDITOR):
+        return True
+    if user.role == OWNER:
+        return user.id in solution.owner_ids() or current_app.config.get("OWNERS_READ_ALL", False)
+    return False
+
+
+def can_write(solution: Solution, user) -> bool:
+    if user.role == COMPLIANCE:
+        return True
+    return user.role == OWNER and user.id in solution.owner_ids()
+
+
+def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool = False) -> Solution:
+    """The solution, if the caller may see it (404 otherwise) and, for `write`, change it (403/409)."""
+    user = actor()
+    solution = db.session.get(Solution, solution_id)
+    if solution is None or user.role == ADMIN or not can_read(solution, user):
+        raise NotFound("No such solution.")
+    if write:
+        if not can_write(solution, user):
+            raise Forbidden("Your role may read this solution but not change it.")
+        if solution.phase in READ_ONLY_PHASES and not allow_retired:
+            raise Conflict("The solution is retired and read-only.")
+    return solution
+
+
+def visible_solutions_query(user) -> Select:
+    """A SELECT of the solutions the user may read, for lists and reports."""
+    query = select(Solution)
+    if user.role in (COMPLIANCE, AUDITOR):
+        return query
+    if user.role == OWNER:
+        if current_app.config.get("OWNERS_READ_ALL", False):
+            return query
+        co_owned = select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id)
+        return query.where(or_(Solution.owner_id == user.id, Solution.id.in_(co_owned)))
+    return query.where(db.false())
+
+
+def require_if_match(solution: Solution, if_match: str | None) -> None:
+    """No lost updates: the caller must name the version it read (428 without, 412 when stale)."""
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the solution's ETag (read it with GET first).")
+    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
+    if "*" not in wanted and str(solution.version) not in wanted:
+        raise Problem(412, f"The solution has changed since you read it; its current version is {solution.version}.",
+                      title=PreconditionFailed.name, current_version=solution.version,
+                      headers={"ETag": solution.etag})

@@ -1,0 +1,186 @@
+"""The AI solution: the register's central record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ai_register.extensions import db
+from ai_register.users.models import User, utcnow
+
+solution_co_owners = Table(
+    "solution_co_owners",
+    db.metadata,
+    Column("solution_id", ForeignKey("solutions.id"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+KINDS = ("machine_learning", "generative", "rule_based", "other")
+SOURCINGS = ("in_house", "procured")
+
+
+class Solution(db.Model):
+    __tablename__ = "solutions"
+    __table_args__ = (
+        Index("ix_solutions_phase_status", "phase", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Optimistic concurrency: every UPDATE checks and bumps it; it is the ETag.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    purpose: Mapped[str] = mapped_column(Text, nullable=False)
+    intended_use: Mapped[str | None] = mapped_column(Text)
+    need_statement: Mapped[str | None] = mapped_column(Text)
+    alternatives: Mapped[str | None] = mapped_column(Text)
+    care_units: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    user_groups: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    product: Mapped[str | None] = mapped_column(String(200))
+    product_version: Mapped[str | None] = mapped_column(String(100))
+    sourcing: Mapped[str] = mapped_column(String(16), nullable=False, default="procured")
+    in_service_since: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, default="machine_learning")
+    processes_personal_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    processes_health_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    confidentiality: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
+    integrity: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
+    availability: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    tags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    phase: Mapped[str] = mapped_column(String(32), nullable=False, default="needs_analysis", index=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    phase_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Periodic review schedule (the management gate needs one).
+    review_interval_months: Mapped[int | None] = mapped_column(SmallInteger)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    decommission_rationale: Mapped[str | None] = mapped_column(Text)
+    # Set when a rule-set change alters the result of its valid classification.
+    needs_rereview: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Copies of the valid classification's effective result, kept by the classification module so
+    # that lists filter on them without a join; None while no classification is valid.
+    current_ai_act_category: Mapped[str | None] = mapped_column(String(32), index=True)
+    current_device_class: Mapped[str | None] = mapped_column(String(16), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    co_owners: Mapped[list[User]] = relationship(secondary=solution_co_owners, order_by=User.id)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def owner_ids(self) -> set[int]:
+        return {self.owner_id, *(u.id for u in self.co_owners)}
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+TRANSITION_STATUSES = ("pending", "approved", "rejected", "withdrawn", "applied")
+
+
+class TransitionRequest(db.Model):
+    """One phase change of a solution: a request awaiting approval (into pilot and rollout) and its
+    outcome, or a change that took effect at once (`applied`). Together they are the phase history."""
+
+    __tablename__ = "transition_requests"
+    __table_args__ = (
+        # At most one pending request per solution, whatever races the service check loses.
+        Index("uq_transition_requests_one_pending", "solution_id", unique=True,
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
+    from_phase: Mapped[str] = mapped_column(String(32), nullable=False)
+    to_phase: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    solution: Mapped[Solution] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Decision(db.Model):
+    """A follow-up decision ("effekt före insats"): who decided what, when, why, on which data."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False)
+    decided_on: Mapped[date] = mapped_column(Date, nullable=False)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    # What the decision rests on: a JSON object of figures or a text summary of the follow-up.
+    follow_up_data: Mapped[dict | str | None] = mapped_column(JSON)
+    meeting_reference: Mapped[str | None] = mapped_column(String(200))
+    phase: Mapped[str] = mapped_column(String(32), nullable=False)
+    status_before: Mapped[str] = mapped_column(String(16), nullable=False)
+    status_after: Mapped[str] = mapped_column(String(16), nullable=False)
+    transition_request_id: Mapped[int | None] = mapped_column(ForeignKey("transition_requests.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+    transition_request: Mapped[TransitionRequest | None] = relationship()
+
+
+class RolloutUnit(db.Model):
+    """A care unit of the rollout plan; it has started when `actual_start` is set."""
+
+    __tablename__ = "rollout_units"
+    __table_args__ = (UniqueConstraint("solution_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+
+
+class DecommissioningItem(db.Model):
+    """One ticked (or unticked) item of the decommissioning checklist, with who and when."""
+
+    __tablename__ = "decommissioning_items"
+    __table_args__ = (UniqueConstraint("solution_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
+    key: Mapped[str] = mapped_column(String(64), nullable=False)
+    done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
