@@ -1,0 +1,66 @@
+"""Vocabulary fixed by the classification contract, version 1 (shared/classification-contract.md).
+
+The rule files may add rules, citations and obligations, but the outcomes they map answers to
+must stay within these lists.
+"""
+
+from __future__ import annotations
+
+CONTRACT_VERSION = 1
+
+# Strictness order (normative reading); needs_review is not on this scale.
+STRICTNESS = {
+    "out_of_scope": 0,
+    "minimal_risk": 1,
+    "limited_risk": 2,
+    "high_risk": 3,
+    "prohibited": 4,
+}
+NEEDS_REVIEW = "needs_review"
+CATEGORIES = (*STRICTNESS, NEEDS_REVIEW)
+
+ROUTES = (
+    "annex_i_mdr",
+    "annex_i_ivdr",
+    "annex_i_other",
+    "annex_iii_1a",
+    "annex_iii_1b",
+    "annex_iii_1c",
+    "annex_iii_2",
+    "annex_iii_3",
+    "annex_iii_4",
+    "annex_iii_5a",
+    "annex_iii_5b",
+    "annex_iii_5c",
+    "annex_iii_5d",
+    "annex_iii_6",
+    "annex_iii_7",
+    "annex_iii_8",
+)
+ROUTE_GROUPS = ("annex_i", "annex_iii")
+TRANSPARENCY_DUTIES = ("art50_1", "art50_2", "art50_3", "art50_4")
+GPAI_OUTCOMES = ("art53", "art55")
+
+DEVICE_REGULATIONS = ("mdr", "ivdr")
+REGULATIONS = ("none", *DEVICE_REGULATIONS, NEEDS_REVIEW)
+DEVICE_CLASSES = {
+    "mdr": ("I", "Im", "IIa", "IIb", "III"),
+    "ivdr": ("A", "A_sterile", "B", "C", "D"),
+}
+
+ROLES = ("provider", "deployer")
+QUESTION_KINDS = ("trigger", "exemption", "no_effect")
+UNSURE = "unsure"
+
+# Questions the evaluator reads by name (everything else comes from the rule files).
+ROLE_QUESTION = "role"
+PUBLIC_AUTHORITY_QUESTION = "public_authority"
+ROLE_ANSWERS = {
+    "provider": ("provider",),
+    "deployer": ("deployer",),
+    "provider_and_deployer": ROLES,
+}
+
+
+def route_group(route: str) -> str:
+    return "annex_iii" if route.startswith("annex_iii_") else "annex_i"

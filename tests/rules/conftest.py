@@ -1,0 +1,12 @@
+"""Fixtures of the rules-engine tests: pure, no app and no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from ai_register.rules.loader import RuleSet, load_ruleset
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    return load_ruleset()
