@@ -1,0 +1,162 @@
+"""Classification API: store answers, review them (four eyes), preview, questionnaire, rule sets."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from ai_register.classification import services
+from ai_register.classification.models import Classification
+from ai_register.classification.schemas import (
+    AnswersSchema,
+    ClassificationOverrideSchema,
+    ClassificationPageSchema,
+    ClassificationResultSchema,
+    ClassificationReviewSchema,
+    ClassificationSchema,
+    QuestionnaireArgsSchema,
+    QuestionnaireSchema,
+    RulesetDetailSchema,
+    RulesetImpactReportSchema,
+    RulesetImpactRequestSchema,
+    RulesetPageSchema,
+)
+from ai_register.extensions import db
+from ai_register.rules.questionnaire import questionnaire_for
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access
+from ai_register.solutions.access import get_solution
+from ai_register.users.schemas import PageArgsSchema
+
+blp = Blueprint("classification_api", __name__, url_prefix="/api/v1",
+                description="Risk classification (AI Act, MDR/IVDR), its review and the rule sets")
+
+
+@blp.route("/solutions/<int:solution_id>/classifications")
+class SolutionClassifications(MethodView):
+    @access(OWNER, COMPLIANCE, AUDITOR)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, ClassificationPageSchema)
+    def get(self, args, solution_id: int):
+        """Every classification version of the solution, newest first."""
+        solution = get_solution(solution_id)
+        query = select(Classification).where(Classification.solution_id == solution.id)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        items = db.session.scalars(
+            query.order_by(Classification.version.desc())
+            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
+        ).all()
+        return {"items": items, "total": total, **args}
+
+    @access(OWNER, COMPLIANCE)
+    @blp.arguments(AnswersSchema)
+    @blp.response(201, ClassificationSchema)
+    def post(self, body, solution_id: int):
+        """Store an answer set with the engine's result as a new draft version. Nothing is overwritten."""
+        solution = get_solution(solution_id, write=True)
+        return services.store_classification(solution, body["answers"])
+
+
+@blp.route("/classifications/<int:classification_id>", methods=["GET"])
+@access(OWNER, COMPLIANCE, AUDITOR)
+@blp.response(200, ClassificationSchema)
+def get_classification(classification_id: int):
+    """One classification version with its answers, result, rule set and review."""
+    return services.get_classification(classification_id)
+
+
+@blp.route("/classifications/<int:classification_id>/submit", methods=["POST"])
+@access(OWNER)
+@blp.response(200, ClassificationSchema)
+def submit(classification_id: int):
+    """Send a draft for review (an owner or co-owner of the solution)."""
+    classification = services.get_classification(classification_id, write=True)
+    return services.submit_classification(classification)
+
+
+@blp.route("/classifications/<int:classification_id>/approve", methods=["POST"])
+@access(COMPLIANCE)
+@blp.arguments(ClassificationReviewSchema)
+@blp.response(200, ClassificationSchema)
+def approve(body, classification_id: int):
+    """Approve a submitted classification (four eyes)."""
+    classification = services.get_classification(classification_id, write=True)
+    return services.approve_classification(classification, body.get("justification"))
+
+
+@blp.route("/classifications/<int:classification_id>/reject", methods=["POST"])
+@access(COMPLIANCE)
+@blp.arguments(ClassificationReviewSchema)
+@blp.response(200, ClassificationSchema)
+def reject(body, classification_id: int):
+    """Reject a submitted classification with a justification (four eyes)."""
+    classification = services.get_classification(classification_id, write=True)
+    return services.reject_classification(classification, body.get("justification"))
+
+
+@blp.route("/classifications/<int:classification_id>/override", methods=["POST"])
+@access(COMPLIANCE)
+@blp.arguments(ClassificationOverrideSchema)
+@blp.response(200, ClassificationSchema)
+def override(body, classification_id: int):
+    """Decide a different category and/or device class, with a justification (four eyes).
+    The engine's result is kept beside the officer's."""
+    classification = services.get_classification(classification_id, write=True)
+    return services.override_classification(classification, body["justification"],
+                                             category=body.get("category"),
+                                             device_class=body.get("device_class"))
+
+
+@blp.route("/classifications/preview", methods=["POST"])
+@access(*SIGNED_IN)
+@blp.arguments(AnswersSchema)
+@blp.response(200, ClassificationResultSchema)
+def preview(body):
+    """Classify answers under the active rule set; nothing is stored."""
+    return services.preview(body["answers"])
+
+
+@blp.route("/classifications/questionnaire", methods=["GET"])
+@access(*SIGNED_IN)
+@blp.arguments(QuestionnaireArgsSchema, location="query")
+@blp.response(200, QuestionnaireSchema)
+def questionnaire(args):
+    """The questions with help texts, citations and branching, in Swedish or English."""
+    from flask_babel import get_locale
+
+    lang = args.get("lang") or str(get_locale() or "sv")
+    lang = lang if lang in ("sv", "en") else "sv"
+    ruleset = services.active_ruleset()
+    return {"lang": lang, "ruleset": services.ruleset_ref(ruleset),
+            "questionnaire": questionnaire_for(ruleset, lang)}
+
+
+@blp.route("/rulesets", methods=["GET"])
+@access(COMPLIANCE, AUDITOR)
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, RulesetPageSchema)
+def list_rulesets(args):
+    """The active rule set and every snapshotted one (those that produced stored results)."""
+    entries = services.list_rulesets()
+    start = (args["page"] - 1) * args["per_page"]
+    return {"items": entries[start:start + args["per_page"]], "total": len(entries), **args}
+
+
+@blp.route("/rulesets/<string:ref>", methods=["GET"])
+@access(COMPLIANCE, AUDITOR)
+@blp.response(200, RulesetDetailSchema)
+def get_ruleset(ref: str):
+    """One rule set by version label or SHA-256, with its files."""
+    return services.find_ruleset(ref)
+
+
+@blp.route("/rulesets/impact", methods=["POST"])
+@access(COMPLIANCE)
+@blp.arguments(RulesetImpactRequestSchema)
+@blp.response(200, RulesetImpactReportSchema)
+def ruleset_impact(body):
+    """Re-run every stored classification under the active rule set and list the changed results;
+    with `apply`, flag the solutions whose valid classification changes for re-review."""
+    if body["apply"]:
+        return services.apply_impact()
+    return {**services.impact(), "applied": False, "flagged": [], "run_id": None}

@@ -1,0 +1,137 @@
+"""Classification records: answers, the engine's result, the rule set that produced it, and the review.
+
+Nothing is overwritten (DOMAIN.md, "Classification"): a new answer set is a new version, and every
+rule set that produced a stored result is kept as a snapshot, so an old result stays reproducible
+after the files in `risk_rules/` change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ai_register.extensions import db
+from ai_register.users.models import User, utcnow
+
+DRAFT, SUBMITTED, APPROVED, REJECTED, OVERRIDDEN = "draft", "submitted", "approved", "rejected", "overridden"
+STATUSES = (DRAFT, SUBMITTED, APPROVED, REJECTED, OVERRIDDEN)
+# The review outcomes that make a classification count (DOMAIN.md, "valid classification").
+DECIDED = (APPROVED, OVERRIDDEN)
+
+
+class RuleSetSnapshot(db.Model):
+    """The exact rule files that produced at least one stored result, identified by their SHA-256."""
+
+    __tablename__ = "ruleset_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    version: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    files: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Classification(db.Model):
+    """One answer set of a solution with the engine's result and its review.
+
+    `status`: draft → submitted → approved | rejected | overridden. An override keeps the engine's
+    `result` and stores the officer's category and device class beside it.
+    """
+
+    __tablename__ = "classifications"
+    __table_args__ = (UniqueConstraint("solution_id", "version", name="uq_classifications_solution_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False)
+    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    ruleset_sha256: Mapped[str] = mapped_column(ForeignKey("ruleset_snapshots.sha256"), nullable=False,
+                                                index=True)
+    ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=DRAFT, index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The reviewer's justification: required to reject or override, optional to approve.
+    review_justification: Mapped[str | None] = mapped_column(Text)
+    override_category: Mapped[str | None] = mapped_column(String(32))
+    override_device_class: Mapped[str | None] = mapped_column(String(16))
+
+    answered_by: Mapped[User] = relationship(foreign_keys=[answered_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    snapshot: Mapped[RuleSetSnapshot] = relationship(foreign_keys=[ruleset_sha256])
+
+    @property
+    def overridden(self) -> bool:
+        return self.status == OVERRIDDEN
+
+    @property
+    def override_justification(self) -> str | None:
+        return self.review_justification if self.overridden else None
+
+    @property
+    def engine_category(self) -> str:
+        return self.result["ai_act"]["category"]
+
+    @property
+    def engine_device_class(self) -> str | None:
+        return (self.result.get("medical_device") or {}).get("class")
+
+    @property
+    def effective_category(self) -> str:
+        """What counts: the officer's category for an override, else the engine's."""
+        if self.overridden and self.override_category:
+            return self.override_category
+        return self.engine_category
+
+    @property
+    def effective_device_class(self) -> str | None:
+        if self.overridden and self.override_device_class:
+            return self.override_device_class
+        return self.engine_device_class
+
+    @property
+    def effective_needs_review(self) -> bool:
+        # An override is the officer's decision on what the engine left open.
+        return False if self.overridden else bool(self.result.get("needs_review"))
+
+    @property
+    def ruleset_ref(self) -> dict:
+        return {"version": self.ruleset_version, "sha256": self.ruleset_sha256}
+
+    @property
+    def override(self) -> dict | None:
+        if not self.overridden:
+            return None
+        return {"category": self.override_category, "device_class": self.override_device_class,
+                "justification": self.override_justification}
+
+    @property
+    def effective(self) -> dict:
+        return {"category": self.effective_category, "device_class": self.effective_device_class,
+                "needs_review": self.effective_needs_review}
+
+    def __repr__(self) -> str:
+        return f"<Classification {self.id} solution={self.solution_id} v{self.version} {self.status}>"
+
+
+class RulesetImpactRun(db.Model):
+    """An applied rule-set impact: which results changed and which solutions were flagged."""
+
+    __tablename__ = "ruleset_impact_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    ruleset_sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    changed_classification_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    flagged_solution_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,0 +1,645 @@
+"""Storing classifications, their review (four eyes), validity for the gates, and rule-set impact.
+
+The rules engine (`ai_register.rules`) is pure; this module is where its results meet the
+database: every stored result names the rule set that produced it, and that rule set is
+snapshotted so the result can be reproduced after the files on disk change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Forbidden, NotFound
+
+from ai_register.audit import services as audit
+from ai_register.classification.models import (
+    APPROVED,
+    DECIDED,
+    DRAFT,
+    OVERRIDDEN,
+    REJECTED,
+    SUBMITTED,
+    Classification,
+    RulesetImpactRun,
+    RuleSetSnapshot,
+)
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.rules import contract
+from ai_register.rules.evaluator import classify, validate_answers
+from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset_from_snapshot
+from ai_register.security import actor
+from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
+from ai_register.solutions.models import Solution
+from ai_register.users.models import utcnow
+
+ENTITY = "classification"
+
+# What an officer may set in an override: a decided category (never `needs_review`) and a class
+# from the contract's lists.
+OVERRIDE_CATEGORIES = tuple(contract.STRICTNESS)
+DEVICE_CLASSES = tuple(c for classes in contract.DEVICE_CLASSES.values() for c in classes)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one names nothing
+REVIEW_ACTIONS = {APPROVED: "approve", REJECTED: "reject", OVERRIDDEN: "override"}
+
+
+# --------------------------------------------------------------------------- rule sets
+
+
+def active_ruleset() -> RuleSet:
+    """The rule set on disk (the active one); the loader reloads it when a rule file changes.
+
+    A rule file that does not validate classifies nothing: 503 with the loader's message (it names
+    the file and rule), rather than results from a half-read rule set.
+    """
+    try:
+        return get_active_ruleset(current_app.config["RISK_RULES_DIR"])
+    except RuleSetError as exc:
+        current_app.logger.error("rule set not loadable: %s", exc)
+        raise Problem(503, f"The active rule set cannot be loaded: {exc}",
+                      title="Rule set unavailable") from exc
+
+
+def ruleset_ref(ruleset: RuleSet) -> dict:
+    return {"version": ruleset.version, "sha256": ruleset.sha256}
+
+
+def snapshot_ruleset(ruleset: RuleSet) -> RuleSetSnapshot:
+    """The stored snapshot of `ruleset`, created on first use."""
+    existing = db.session.scalar(select(RuleSetSnapshot).where(RuleSetSnapshot.sha256 == ruleset.sha256))
+    if existing is not None:
+        return existing
+    snapshot = RuleSetSnapshot(sha256=ruleset.sha256, version=ruleset.version, files=ruleset.snapshot(),
+                               created_at=utcnow())
+    try:
+        # Two requests may meet the new rule set at once; the loser reads the winner's row.
+        with db.session.begin_nested():
+            db.session.add(snapshot)
+    except IntegrityError:
+        return db.session.scalar(select(RuleSetSnapshot).where(RuleSetSnapshot.sha256 == ruleset.sha256))
+    # The files are identified by the hash; the trail need not repeat the whole rule text.
+    audit.record_create(snapshot, "ruleset_snapshot", exclude=frozenset({"files"}),
+                        reason="first stored result under this rule set")
+    return snapshot
+
+
+def ruleset_of(classification: Classification) -> RuleSet:
+    """The rule set that produced the stored result, rebuilt from its snapshot."""
+    return load_ruleset_from_snapshot(classification.snapshot.files)
+
+
+def find_ruleset(ref: str) -> dict:
+    """A rule set by SHA-256 or version label: the active one, or a snapshot. 404 when unknown.
+
+    A label can name several snapshots when a rule file was edited without bumping `version`;
+    then the active one wins, else the latest snapshot (the SHA-256 is the unambiguous name).
+    """
+    active = active_ruleset()
+    if ref in (active.sha256, active.version):
+        stored = db.session.scalar(select(RuleSetSnapshot).where(RuleSetSnapshot.sha256 == active.sha256))
+        return _ruleset_entry(active.version, active.sha256, active=True, snapshot=stored,
+                              files=active.snapshot())
+    snapshot = db.session.scalar(
+        select(RuleSetSnapshot)
+        .where((RuleSetSnapshot.sha256 == ref) | (RuleSetSnapshot.version == ref))
+        .order_by(RuleSetSnapshot.created_at.desc(), RuleSetSnapshot.id.desc())
+        .limit(1)
+    )
+    if snapshot is None:
+        raise NotFound(f"No rule set with version or SHA-256 {ref!r}.")
+    return _ruleset_entry(snapshot.version, snapshot.sha256, active=False, snapshot=snapshot,
+                          files=snapshot.files)
+
+
+def list_rulesets() -> list[dict]:
+    """The active rule set first, then every snapshot, newest first."""
+    active = active_ruleset()
+    counts = dict(db.session.execute(
+        select(Classification.ruleset_sha256, func.count(Classification.id))
+        .group_by(Classification.ruleset_sha256)
+    ).all())
+    snapshots = db.session.scalars(
+        select(RuleSetSnapshot).order_by(RuleSetSnapshot.created_at.desc(), RuleSetSnapshot.id.desc())
+    ).all()
+    by_sha = {s.sha256: s for s in snapshots}
+    entries = [_ruleset_entry(active.version, active.sha256, active=True, snapshot=by_sha.get(active.sha256),
+                              classifications=counts.get(active.sha256, 0))]
+    entries += [_ruleset_entry(s.version, s.sha256, active=False, snapshot=s,
+                               classifications=counts.get(s.sha256, 0))
+                for s in snapshots if s.sha256 != active.sha256]
+    return entries
+
+
+def _ruleset_entry(version: str, sha256: str, *, active: bool, snapshot: RuleSetSnapshot | None,
+                   files: Any = None, classifications: int | None = None) -> dict:
+    entry = {"version": version, "sha256": sha256, "active": active, "snapshotted": snapshot is not None,
+             "snapshotted_at": snapshot.created_at if snapshot is not None else None}
+    if files is not None:
+        entry["files"] = files
+    if classifications is not None:
+        entry["classifications"] = classifications
+    return entry
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def check_answers(answers: Mapping[str, Any], ruleset: RuleSet) -> None:
+    """422 problem naming every question whose id or value the contract does not know."""
+    problems = validate_answers(answers, ruleset)
+    if not problems:
+        return
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        field = f"answers.{problem.question}" if problem.question else "answers"
+        errors.setdefault(field, []).append(problem.message)
+    questions = [p.question for p in problems if p.question]
+    raise Problem(422, "; ".join(p.message for p in problems), errors=errors, questions=questions)
+
+
+def preview(answers: Mapping[str, Any]) -> dict:
+    """The contract's result object under the active rule set; nothing is stored."""
+    ruleset = active_ruleset()
+    check_answers(answers, ruleset)
+    return classify(answers, ruleset)
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def store_classification(solution: Solution, answers: Mapping[str, Any]) -> Classification:
+    """A new version with the engine's result under the active rule set, as a draft."""
+    ruleset = active_ruleset()
+    check_answers(answers, ruleset)
+    result = classify(answers, ruleset)
+    snapshot = snapshot_ruleset(ruleset)
+    _lock_solution(solution)
+    latest = db.session.scalar(
+        select(func.max(Classification.version)).where(Classification.solution_id == solution.id)
+    )
+    classification = Classification(
+        solution_id=solution.id, version=(latest or 0) + 1, answers=dict(answers), result=result,
+        ruleset_sha256=snapshot.sha256, ruleset_version=ruleset.version, answered_by_id=actor().id,
+        created_at=utcnow(), status=DRAFT,
+    )
+    db.session.add(classification)
+    audit.record_create(classification, ENTITY, solution_id=solution.id)
+    return classification
+
+
+def _lock_solution(solution: Solution) -> None:
+    """Serialise version numbering per solution (a row lock on PostgreSQL; SQLite locks the file)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Solution.id).where(Solution.id == solution.id).with_for_update())
+
+
+def classifications_of(solution: Solution) -> list[Classification]:
+    """Every version, newest first."""
+    return list(db.session.scalars(
+        select(Classification).where(Classification.solution_id == solution.id)
+        .order_by(Classification.version.desc())
+    ))
+
+
+def latest_version(solution_id: int) -> int:
+    return db.session.scalar(
+        select(func.max(Classification.version)).where(Classification.solution_id == solution_id)
+    ) or 0
+
+
+# --------------------------------------------------------------------------- review
+
+
+def submit_classification(classification: Classification) -> Classification:
+    """Send a draft for review. The caller's right to the solution is checked by the view."""
+    _require_status(classification, DRAFT, "submitted")
+    _require_latest(classification)
+    before = audit.snapshot(classification)
+    classification.status = SUBMITTED
+    classification.submitted_by_id = actor().id
+    classification.submitted_at = utcnow()
+    audit.record_update(classification, ENTITY, before, solution_id=classification.solution_id,
+                        action="submit")
+    return classification
+
+
+def approve_classification(classification: Classification,
+                           justification: str | None = None) -> Classification:
+    """Approve the engine's result as it stands (four eyes)."""
+    return _review(classification, APPROVED, justification)
+
+
+def reject_classification(classification: Classification, justification: str | None) -> Classification:
+    """Send it back: the owner answers again as a new version. A justification is required."""
+    _require_justification(justification, "reject")
+    return _review(classification, REJECTED, justification)
+
+
+def override_classification(classification: Classification, justification: str | None, *,
+                            category: str | None = None, device_class: str | None = None) -> Classification:
+    """Decide differently from the engine: the officer's category and/or device class stand beside
+    the engine's result and count for the gates. A justification is required."""
+    errors: dict[str, list[str]] = {}
+    if not (justification or "").strip():
+        errors["justification"] = ["A justification is required to override a classification."]
+    if category is None and device_class is None:
+        errors["category"] = ["Give the category, the device class, or both."]
+    if category is not None and category not in OVERRIDE_CATEGORIES:
+        errors["category"] = [f"Must be one of: {', '.join(OVERRIDE_CATEGORIES)}."]
+    if device_class is not None and device_class not in DEVICE_CLASSES:
+        errors["device_class"] = [f"Must be one of: {', '.join(DEVICE_CLASSES)}."]
+    if errors:
+        raise Problem(422, "The override is incomplete.", errors=errors)
+    return _review(classification, OVERRIDDEN, justification, category=category, device_class=device_class)
+
+
+def _review(classification: Classification, outcome: str, justification: str | None, *,
+            category: str | None = None, device_class: str | None = None) -> Classification:
+    _require_status(classification, SUBMITTED, outcome)
+    _require_latest(classification)
+    solution = db.session.get(Solution, classification.solution_id)
+    reviewer = actor()
+    _require_four_eyes(classification, solution, reviewer)
+    before = audit.snapshot(classification)
+    classification.status = outcome
+    classification.reviewed_by_id = reviewer.id
+    classification.reviewed_at = utcnow()
+    classification.review_justification = (justification or "").strip() or None
+    classification.override_category = category
+    classification.override_device_class = device_class
+    audit.record_update(classification, ENTITY, before, solution_id=solution.id,
+                        action=REVIEW_ACTIONS[outcome], reason=classification.review_justification)
+    if outcome in DECIDED:
+        _adopt_on_solution(solution, classification)
+    return classification
+
+
+def _adopt_on_solution(solution: Solution, classification: Classification) -> None:
+    """The decided classification becomes the solution's current one; a pending re-review is done."""
+    before = audit.snapshot(solution)
+    if hasattr(Solution, "current_ai_act_category"):
+        solution.current_ai_act_category = classification.effective_category
+    if hasattr(Solution, "current_device_class"):
+        solution.current_device_class = classification.effective_device_class
+    solution.needs_rereview = False
+    audit.record_update(solution, "solution", before, solution_id=solution.id,
+                        reason=f"classification {classification.id} (version {classification.version}) "
+                               f"{classification.status}")
+
+
+def _require_status(classification: Classification, wanted: str, action: str) -> None:
+    if classification.status != wanted:
+        raise Problem(409, f"Only a {wanted} classification can be {action}; "
+                           f"this one is {classification.status}.",
+                      title="Conflict", status_now=classification.status)
+
+
+def _require_latest(classification: Classification) -> None:
+    newest = latest_version(classification.solution_id)
+    if classification.version != newest:
+        raise Problem(409, f"Version {classification.version} has been superseded by version {newest}; "
+                           "review the latest answers.", title="Conflict", latest_version=newest)
+
+
+def _require_four_eyes(classification: Classification, solution: Solution, reviewer) -> None:
+    """DOMAIN.md: the approver differs from who answered or submitted it and from every owner."""
+    if reviewer.id == classification.answered_by_id:
+        raise Forbidden("Four eyes: you answered this classification, so someone else must review it.")
+    if reviewer.id == classification.submitted_by_id:
+        raise Forbidden("Four eyes: you submitted this classification, so someone else must review it.")
+    if reviewer.id in solution.owner_ids():
+        raise Forbidden("Four eyes: you are an owner or co-owner of this solution, so someone else must "
+                        "review its classification.")
+
+
+def _require_justification(justification: str | None, action: str) -> None:
+    if not (justification or "").strip():
+        raise Problem(422, f"A justification is required to {action} a classification.",
+                      errors={"justification": [f"Required to {action}."]})
+
+
+# --------------------------------------------------------------------------- validity (gates)
+
+
+def decisive_result(result: Mapping[str, Any]) -> dict:
+    """The parts of a result that decide duties and gates; texts and citations may be edited freely.
+
+    "Unchanged under the current rule set" (DOMAIN.md) compares these: the category, routes and
+    Art 6(3) exemption, the Art 50 duties, GPAI, the device regulation, class and notified body,
+    and whether anything needs review.
+    """
+    ai_act = result.get("ai_act") or {}
+    device = result.get("medical_device") or {}
+    return {
+        "category": ai_act.get("category"),
+        "routes": sorted(ai_act.get("routes") or ()),
+        "art6_3_exemption": bool(ai_act.get("art6_3_exemption")),
+        "transparency": sorted(ai_act.get("transparency") or ()),
+        "gpai": ai_act.get("gpai"),
+        "regulation": device.get("regulation"),
+        "device_class": device.get("class"),
+        "notified_body": bool(device.get("notified_body")),
+        "needs_review": bool(result.get("needs_review")),
+    }
+
+
+def rerun(classification: Classification, ruleset: RuleSet) -> dict:
+    return classify(classification.answers, ruleset)
+
+
+def result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
+    """(old, new) decisive results when `ruleset` decides the stored answers differently, else None.
+
+    Answers the new rule set no longer accepts count as a change: they must be answered again.
+    """
+    old = decisive_result(classification.result)
+    problems = validate_answers(classification.answers, ruleset)
+    if problems:
+        return old, {"invalid_answers": "; ".join(p.message for p in problems)}
+    new = decisive_result(rerun(classification, ruleset))
+    return (old, new) if old != new else None
+
+
+def latest_decided(solution_id: int) -> Classification | None:
+    """The latest approved or overridden version, whatever the rule set says now."""
+    return db.session.scalar(
+        select(Classification)
+        .where(Classification.solution_id == solution_id, Classification.status.in_(DECIDED))
+        .order_by(Classification.version.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Validity:
+    """The latest decided classification and, when it does not count, why."""
+
+    classification: Classification | None
+    reason: InvalidClassification | None
+
+    @property
+    def valid(self) -> Classification | None:
+        return self.classification if self.reason is None else None
+
+
+def classification_validity(solution: Solution, ruleset: RuleSet | None = None) -> Validity:
+    latest = latest_decided(solution.id)
+    if latest is None:
+        return Validity(None, InvalidClassification.NONE_APPROVED)
+    if solution.needs_rereview:
+        return Validity(latest, InvalidClassification.FLAGGED_FOR_REVIEW)
+    if result_changes(latest, ruleset or active_ruleset()) is not None:
+        return Validity(latest, InvalidClassification.RESULT_CHANGED)
+    return Validity(latest, None)
+
+
+def valid_classification(solution: Solution, ruleset: RuleSet | None = None) -> Classification | None:
+    """DOMAIN.md's valid classification: the latest approved or overridden one whose result is
+    unchanged under the current rule set, on a solution not flagged for re-review; else None."""
+    return classification_validity(solution, ruleset).valid
+
+
+def classification_fact(classification: Classification) -> ClassificationFact:
+    """The lifecycle's view of a decided classification (the officer's values for an override)."""
+    overridden = classification.overridden
+    return ClassificationFact.from_result(
+        classification.result, classification.answers,
+        override_category=classification.override_category if overridden else None,
+        override_device_class=classification.override_device_class if overridden else None,
+    )
+
+
+def valid_classification_facts(solution: Solution,
+                               ruleset: RuleSet | None = None) -> ClassificationFact | None:
+    """`GateFacts.classification`: the valid classification as the gates see it, or None."""
+    valid = valid_classification(solution, ruleset)
+    return classification_fact(valid) if valid is not None else None
+
+
+def classification_gate_facts(solution: Solution, ruleset: RuleSet | None = None) -> dict:
+    """The classification fields of `GateFacts`, ready for `GateFacts(**..., **this)`."""
+    validity = classification_validity(solution, ruleset)
+    return {
+        "classification": classification_fact(validity.valid) if validity.valid is not None else None,
+        "classification_invalid_reason": validity.reason,
+        "prohibited_block": prohibited_block(solution),
+    }
+
+
+def prohibited_block(solution: Solution) -> bool:
+    """Any version whose result (or override) is prohibited, without a later approved or overridden
+    version saying otherwise (DOMAIN.md, "Gates"; AI Act Art 5)."""
+    versions = db.session.execute(
+        select(Classification.version, Classification.status, Classification.result,
+               Classification.override_category)
+        .where(Classification.solution_id == solution.id)
+        .order_by(Classification.version)
+    ).all()
+    blocked = False
+    for version in versions:
+        says_prohibited = version.result["ai_act"]["category"] == "prohibited"
+        if version.status == OVERRIDDEN and version.override_category:
+            says_prohibited = version.override_category == "prohibited"
+        if says_prohibited:
+            blocked = True
+        elif version.status in DECIDED:
+            blocked = False
+    return blocked
+
+
+def effective_role(solution: Solution) -> str | None:
+    """`role` from the latest approved or overridden answers; None when unanswered or none decided."""
+    latest = latest_decided(solution.id)
+    return latest.answers.get("role") if latest is not None else None
+
+
+def public_authority(solution: Solution) -> bool | None:
+    """Whether the approved answers say public body or public service; None when unanswered."""
+    latest = latest_decided(solution.id)
+    value = latest.answers.get("public_authority") if latest is not None else None
+    return None if value is None else value == "yes"
+
+
+# --------------------------------------------------------------------------- solution detail
+
+
+def obligations_checklist(solution: Solution, today: date | None = None) -> list[dict]:
+    """What the region must do under the latest decided result, each due from its application date."""
+    latest = latest_decided(solution.id)
+    if latest is None:
+        return []
+    if today is None:
+        from ai_register.solutions.services import region_today
+
+        today = region_today()
+    items = []
+    for obligation in latest.result.get("obligations") or ():
+        due = obligation.get("applies_from")
+        items.append({
+            **obligation,
+            "due": due,
+            "in_force": due is None or date.fromisoformat(str(due)) <= today,
+            "classification_id": latest.id,
+        })
+    return sorted(items, key=lambda item: (str(item.get("due") or ""), str(item.get("id"))))
+
+
+def current_classification_summary(solution: Solution) -> dict | None:
+    """The solution's current classification for its detail view, with whether it counts."""
+    validity = classification_validity(solution)
+    shown = validity.classification
+    if shown is None:
+        latest = db.session.scalar(
+            select(Classification).where(Classification.solution_id == solution.id)
+            .order_by(Classification.version.desc()).limit(1)
+        )
+        if latest is None:
+            return None
+        shown = latest
+    return {
+        "id": shown.id,
+        "version": shown.version,
+        "status": shown.status,
+        "category": shown.effective_category,
+        "engine_category": shown.engine_category,
+        "device_class": shown.effective_device_class,
+        "needs_review": shown.effective_needs_review,
+        "ruleset": {"version": shown.ruleset_version, "sha256": shown.ruleset_sha256},
+        "valid": validity.reason is None,
+        "invalid_reason": validity.reason.value if validity.reason else None,
+        "prohibited_block": prohibited_block(solution),
+        "ai_act_role": effective_role(solution),
+        "public_authority": public_authority(solution),
+        "obligations": obligations_checklist(solution),
+    }
+
+
+def register_detail_providers() -> list[str]:
+    """Plug the classification into the solution detail through the register's hook.
+
+    `obligations` is registered only once the register declares that key; until then the
+    checklist travels inside `current_classification`.
+    """
+    from ai_register.solutions import services as solution_services
+
+    keys = getattr(solution_services, "DETAIL_KEYS", ())
+    registered = []
+    for key, provider in (("current_classification", current_classification_summary),
+                          ("obligations", obligations_checklist)):
+        if key in keys:
+            solution_services.register_detail_provider(key, provider)
+            registered.append(key)
+    return registered
+
+
+# --------------------------------------------------------------------------- rule-set impact
+
+
+def impact(ruleset: RuleSet | None = None) -> dict:
+    """Re-run every stored classification under `ruleset` (default: the active one) and list the
+    results that change. `flag` names the solutions whose latest decided classification changes."""
+    ruleset = ruleset or active_ruleset()
+    decided_ids = set(db.session.scalars(
+        select(func.max(Classification.id)).where(Classification.status.in_(DECIDED))
+        .group_by(Classification.solution_id)
+    ))
+    # max(id) per solution equals the highest version: versions are numbered in insert order.
+    checked = 0
+    changed: list[dict] = []
+    query = select(Classification).order_by(Classification.solution_id, Classification.version)
+    for classification in db.session.scalars(query.execution_options(yield_per=500)):
+        checked += 1
+        change = result_changes(classification, ruleset)
+        if change is None:
+            continue
+        old, new = change
+        changed.append({
+            "solution_id": classification.solution_id,
+            "classification_id": classification.id,
+            "version": classification.version,
+            "status": classification.status,
+            "counts_for_gates": classification.id in decided_ids,
+            "ruleset": {"version": classification.ruleset_version, "sha256": classification.ruleset_sha256},
+            "old": old,
+            "new": new,
+        })
+    flag = sorted({c["solution_id"] for c in changed if c["counts_for_gates"]})
+    already = set(db.session.scalars(
+        select(Solution.id).where(Solution.id.in_(flag), Solution.needs_rereview.is_(True))
+    )) if flag else set()
+    return {
+        "ruleset": ruleset_ref(ruleset),
+        "checked": checked,
+        "changed": changed,
+        "flag": flag,
+        "already_flagged": sorted(already),
+    }
+
+
+def apply_impact(ruleset: RuleSet | None = None) -> dict:
+    """Flag every solution whose valid classification the rule set changes. Idempotent: solutions
+    already flagged stay as they are, and a run is recorded only when it flags something."""
+    report = impact(ruleset)
+    newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
+    changed_ids = {c["solution_id"]: c["classification_id"]
+                   for c in report["changed"] if c["counts_for_gates"]}
+    ruleset = report["ruleset"]
+    for solution in _solutions(newly):
+        before = audit.snapshot(solution)
+        solution.needs_rereview = True
+        audit.record_update(solution, "solution", before, solution_id=solution.id, action="flag_rereview",
+                            reason=f"rule set {ruleset['version']} ({ruleset['sha256'][:12]}) changes the "
+                                   f"result of classification {changed_ids[solution.id]}")
+    run = None
+    if newly:
+        user = _actor_or_none()
+        now = utcnow()
+        run = RulesetImpactRun(
+            run_at=now, ruleset_sha256=ruleset["sha256"], ruleset_version=ruleset["version"],
+            changed_classification_ids=[c["classification_id"] for c in report["changed"]],
+            flagged_solution_ids=newly, applied_by_id=user.id if user else None, applied_at=now,
+        )
+        db.session.add(run)
+        audit.record_create(run, "ruleset_impact_run", reason="rule-set change applied: re-review flags")
+    return {**report, "applied": True, "flagged": newly, "run_id": run.id if run else None}
+
+
+def _solutions(ids: Iterable[int]) -> list[Solution]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Solution).where(Solution.id.in_(ids)).order_by(Solution.id)))
+
+
+def _actor_or_none():
+    from flask import g
+
+    return getattr(g, "actor", None)
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def get_classification(classification_id: int, *, write: bool = False) -> Classification:
+    """The classification if the caller may see its solution (404 otherwise; 403/409 for writes)."""
+    from ai_register.solutions.access import get_solution
+
+    classification = None
+    if classification_id <= MAX_ID:
+        classification = db.session.get(Classification, classification_id)
+    if classification is None:
+        raise NotFound("No such classification.")
+    try:
+        get_solution(classification.solution_id, write=write)
+    except NotFound as exc:
+        raise NotFound("No such classification.") from exc
+    return classification
+
+
+register_detail_providers()
