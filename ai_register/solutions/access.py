@@ -7,8 +7,12 @@ reads and edits all; auditors read all and change nothing; admins hold no regist
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import current_app
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired
 
 from ai_register.errors import Problem
@@ -17,6 +21,7 @@ from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
 from ai_register.solutions.models import Solution, solution_co_owners
 
 READ_ONLY_PHASES = frozenset({"retired"})
+PRECONDITION_FAILED = PreconditionFailed().name
 
 
 def can_read(solution: Solution, user) -> bool:
@@ -66,6 +71,27 @@ def require_if_match(solution: Solution, if_match: str | None) -> None:
         raise PreconditionRequired("Send If-Match with the solution's ETag (read it with GET first).")
     wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
     if "*" not in wanted and str(solution.version) not in wanted:
-        raise Problem(412, f"The solution has changed since you read it; its current version is {solution.version}.",
-                      title=PreconditionFailed.name, current_version=solution.version,
+        raise Problem(412, "The solution has changed since you read it; "
+                      f"its current version is {solution.version}.",
+                      title=PRECONDITION_FAILED, current_version=solution.version,
                       headers={"ETag": solution.etag})
+
+
+@contextmanager
+def no_lost_update(solution: Solution) -> Iterator[None]:
+    """Catch the race that If-Match cannot: another writer committed between our read and our write.
+
+    The solution's version column makes the UPDATE match no row then (StaleDataError); the change is
+    rolled back and the caller gets 412 with the version that won, like a stale If-Match.
+    """
+    solution_id = solution.id
+    try:
+        yield
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        current = db.session.scalar(select(Solution.version).where(Solution.id == solution_id))
+        raise Problem(412, f"The solution was changed by someone else meanwhile; its current version is "
+                      f"{current}.",
+                      title=PRECONDITION_FAILED, current_version=current,
+                      headers={"ETag": f'"{current}"'}) from exc

@@ -59,8 +59,9 @@ class Solution(db.Model):
     sourcing: Mapped[str] = mapped_column(String(16), nullable=False, default="procured")
     in_service_since: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(32), nullable=False, default="machine_learning")
-    processes_personal_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    processes_health_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # None means not yet assessed; the pilot gate then asks for a DPIA as if they were (GDPR Art 35).
+    processes_personal_data: Mapped[bool | None] = mapped_column(Boolean)
+    processes_health_data: Mapped[bool | None] = mapped_column(Boolean)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     confidentiality: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
     integrity: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
@@ -70,7 +71,8 @@ class Solution(db.Model):
     tags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     phase: Mapped[str] = mapped_column(String(32), nullable=False, default="needs_analysis", index=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
-    phase_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    phase_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                       default=utcnow)
     # Periodic review schedule (the management gate needs one).
     review_interval_months: Mapped[int | None] = mapped_column(SmallInteger)
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)

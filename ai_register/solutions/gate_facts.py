@@ -1,0 +1,84 @@
+"""The facts the lifecycle gates need, read from every module that holds a solution's records.
+
+The pure module `lifecycle.py` decides; this module only collects plain values. Records of other
+modules (goals, evidence, oversight, classification) are read through their public read functions,
+imported lazily so that the solutions package does not depend on them at import time. What is not
+recorded is missing: a gate never opens on data it did not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from ai_register.extensions import db
+from ai_register.solutions.lifecycle import (
+    GateFacts,
+    GateSettings,
+    InvalidClassification,
+    RolloutUnitFact,
+)
+from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
+
+CLASSIFICATION_FACTS = ("classification", "classification_invalid_reason", "prohibited_block")
+
+
+def gate_settings() -> GateSettings:
+    """DOMAIN.md: gates enforce the high-risk evidence before the legal dates unless relaxed."""
+    return GateSettings(
+        enforce_before_application_date=current_app.config.get("GATES_ENFORCE_BEFORE_APPLICATION_DATE", True))
+
+
+def rollout_unit_facts(solution: Solution) -> tuple[RolloutUnitFact, ...]:
+    units = db.session.scalars(select(RolloutUnit).where(RolloutUnit.solution_id == solution.id)
+                               .order_by(RolloutUnit.position, RolloutUnit.id))
+    return tuple(RolloutUnitFact(u.name, u.planned_start, u.actual_start) for u in units)
+
+
+def checklist_facts(solution: Solution) -> dict[str, bool]:
+    items = db.session.scalars(select(DecommissioningItem)
+                               .where(DecommissioningItem.solution_id == solution.id))
+    return {item.key: item.done for item in items}
+
+
+def _personal_data(solution: Solution) -> bool | None:
+    if solution.processes_personal_data or solution.processes_health_data:
+        return True
+    return solution.processes_personal_data
+
+
+def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
+    """Everything the gates of `lifecycle.py` look at, for `solution` on the transition date `on`.
+
+    Evidence is passed with its dates; the gates themselves decide what is valid on `on`.
+    """
+    # Imported here: those modules build on the solutions package, not the other way round.
+    from ai_register.classification import services as classification
+    from ai_register.evidence import services as evidence
+    from ai_register.goals import services as goals
+    from ai_register.oversight import services as oversight
+
+    facts = GateFacts(
+        need_statement=solution.need_statement,
+        goals=goals.goal_facts(solution.id),
+        has_benefit_estimate=goals.has_benefit_estimate(solution.id),
+        oversight_owner=oversight.oversight_fact(solution.id),
+        processes_personal_data=_personal_data(solution),
+        evidence=evidence.evidence_facts(solution.id),
+        rollout_units=rollout_unit_facts(solution),
+        next_review_on=solution.next_review_on,
+        review_interval_months=solution.review_interval_months,
+        decommission_rationale=solution.decommission_rationale,
+        decommissioning_checklist=checklist_facts(solution),
+    )
+    # The valid classification, why there is none, and the Art 5 block of any earlier version.
+    found = classification.classification_gate_facts(solution)
+    facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
+    if solution.needs_rereview:
+        # A rule-set change flagged it: nothing counts until it is classified and reviewed again.
+        facts = replace(facts, classification=None,
+                        classification_invalid_reason=InvalidClassification.FLAGGED_FOR_REVIEW)
+    return facts

@@ -1,0 +1,127 @@
+"""The rollout plan (care units with planned and actual start) and the decommissioning checklist.
+
+Both feed gates: management needs every planned unit started, retired needs every checklist item
+ticked. Both are audited as one record per solution with before/after of the whole list, which is
+all it takes to rebuild any past state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from werkzeug.exceptions import Conflict
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
+from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
+from ai_register.solutions.services import region_today, touch
+from ai_register.users.models import User, utcnow
+
+# --------------------------------------------------------------------------- rollout plan
+
+
+def rollout_units(solution: Solution) -> list[RolloutUnit]:
+    return list(db.session.scalars(select(RolloutUnit).where(RolloutUnit.solution_id == solution.id)
+                                   .order_by(RolloutUnit.position, RolloutUnit.id)))
+
+
+def _unit_record(unit: RolloutUnit) -> dict:
+    return audit.jsonable({"name": unit.name, "planned_start": unit.planned_start,
+                           "actual_start": unit.actual_start})
+
+
+def rollout_plan(solution: Solution) -> dict[str, Any]:
+    today = region_today()
+    units = [{**_unit_record(u), "planned_start": u.planned_start, "actual_start": u.actual_start,
+              "started": u.actual_start is not None and u.actual_start <= today}
+             for u in rollout_units(solution)]
+    return {"solution_id": solution.id, "units": units,
+            "all_started": bool(units) and all(u["started"] for u in units)}
+
+
+def replace_rollout_plan(solution: Solution, units: list[dict], by: User, *,
+                         reason: str | None = None) -> None:
+    """Replace the plan with `units` (matched by name, so a unit keeps its row while it stays)."""
+    today = region_today()
+    late = {index: {"actual_start": ["A unit cannot have started after today; use planned_start."]}
+            for index, unit in enumerate(units) if unit.get("actual_start") and unit["actual_start"] > today}
+    if late:
+        raise Problem(422, "Invalid input: units", errors={"units": late})
+    existing = {u.name.casefold(): u for u in rollout_units(solution)}
+    before = [_unit_record(u) for u in existing.values()]
+    kept: set[int] = set()
+    for position, data in enumerate(units):
+        unit = existing.get(data["name"].casefold())
+        if unit is None:
+            unit = RolloutUnit(solution_id=solution.id)
+            db.session.add(unit)
+        unit.position, unit.name = position, data["name"]
+        unit.planned_start, unit.actual_start = data["planned_start"], data.get("actual_start")
+        if unit.id is not None:
+            kept.add(unit.id)
+    for unit in existing.values():
+        if unit.id not in kept:
+            db.session.delete(unit)
+    db.session.flush()
+    after = [_unit_record(u) for u in rollout_units(solution)]
+    if after != before:
+        touch(solution)
+        audit.record("update", "rollout_plan", solution.id, solution_id=solution.id,
+                     data={"changes": {"units": {"before": before, "after": after}}}, reason=reason)
+
+
+# --------------------------------------------------------------------------- decommissioning checklist
+
+
+def _checklist_items(solution: Solution) -> dict[str, DecommissioningItem]:
+    items = db.session.scalars(select(DecommissioningItem)
+                               .where(DecommissioningItem.solution_id == solution.id))
+    return {item.key: item for item in items}
+
+
+def decommissioning_checklist(solution: Solution) -> dict[str, Any]:
+    stored = _checklist_items(solution)
+    items = []
+    for key, label in DECOMMISSIONING_CHECKLIST.items():
+        item = stored.get(key)
+        items.append({"key": key, "label_sv": label.sv, "label_en": label.en,
+                      "done": bool(item and item.done), "done_by": item.done_by if item else None,
+                      "done_at": item.done_at if item else None, "note": item.note if item else None})
+    return {"solution_id": solution.id, "items": items, "complete": all(i["done"] for i in items)}
+
+
+def update_checklist(solution: Solution, changes: list[dict], by: User, *, reason: str | None = None) -> None:
+    """Tick or untick items; who ticked what and when is kept on the item and in the audit trail."""
+    if solution.phase != Phase.DECOMMISSIONING.value:
+        raise Conflict("The decommissioning checklist can be changed only in the decommissioning phase.")
+    stored = _checklist_items(solution)
+    changed = False
+    for change in changes:
+        item = stored.get(change["key"])
+        if item is None:
+            item = DecommissioningItem(solution_id=solution.id, key=change["key"], done=False)
+            db.session.add(item)
+            _apply_tick(item, change, by)
+            audit.record_create(item, "decommissioning_item", solution_id=solution.id, reason=reason)
+            changed = True
+            continue
+        before = audit.snapshot(item)
+        _apply_tick(item, change, by)
+        event = audit.record_update(item, "decommissioning_item", before, solution_id=solution.id,
+                                    reason=reason,
+                                    action="tick" if item.done and not before["done"] else "update")
+        changed = changed or event is not None
+    if changed:
+        touch(solution)
+
+
+def _apply_tick(item: DecommissioningItem, change: dict, by: User) -> None:
+    if change["done"] != item.done:
+        item.done = change["done"]
+        item.done_by_id, item.done_at = (by.id, utcnow()) if item.done else (None, None)
+        item.done_by = by if item.done else None
+    if "note" in change:
+        item.note = change["note"]

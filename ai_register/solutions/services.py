@@ -1,0 +1,234 @@
+"""Registering, reading, listing and updating solutions. Services flush and audit; the request commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.security import COMPLIANCE, OWNER
+from ai_register.solutions.access import visible_solutions_query
+from ai_register.solutions.lifecycle import PHASE_ORDER, Phase, Status, allowed_decisions, allowed_targets
+from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.users.models import User, utcnow
+
+# Other modules add to a solution's detail without this module knowing them: each registers, at
+# import time, a provider under one of DETAIL_KEYS (declared in SolutionDetailSchema) that returns
+# JSON-ready data or None. The classification module's `current_classification` may carry
+# `ai_act_role` and `public_authority` (from the approved answers); they are shown at the top level.
+SOLUTION_DETAIL_PROVIDERS: dict[str, Callable[[Solution], Any]] = {}
+DETAIL_KEYS = ("current_classification", "oversight_owner", "obligations")
+
+# Audit records of a solution leave out what changes on every write and says nothing itself.
+NOT_AUDITED_ON_UPDATE = frozenset({"version", "updated_at"})
+
+
+def register_detail_provider(key: str, provider: Callable[[Solution], Any]) -> None:
+    if key not in DETAIL_KEYS:
+        raise ValueError(f"unknown solution detail key {key!r}; declare it in DETAIL_KEYS and the schema")
+    SOLUTION_DETAIL_PROVIDERS[key] = provider
+
+
+def region_today() -> date:
+    """Today in the region's time zone: gates, reviews and decisions count days there, not in UTC."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def touch(solution: Solution) -> None:
+    """Mark the solution changed, so its version (the ETag) moves on with a change to a child record."""
+    solution.updated_at = utcnow()
+
+
+def solution_record(solution: Solution) -> dict:
+    """The solution as the audit trail keeps it: its columns and its co-owners."""
+    record = audit.snapshot(solution, exclude=frozenset({"updated_at"}))
+    record["co_owner_ids"] = sorted(user.id for user in solution.co_owners)
+    return record
+
+
+def record_solution_change(solution: Solution, before: dict, *, action: str = "update",
+                           reason: str | None = None, data: dict | None = None) -> None:
+    """Audit what changed on the solution since `before`; nothing when nothing did.
+
+    A change of co-owners alone touches no column, so the row is touched to move the version on.
+    """
+    after = solution_record(solution)
+    changes = audit.diff({k: v for k, v in before.items() if k not in NOT_AUDITED_ON_UPDATE},
+                         {k: v for k, v in after.items() if k not in NOT_AUDITED_ON_UPDATE})
+    if changes:
+        touch(solution)
+    if changes or data:
+        audit.record(action, "solution", solution.id, solution_id=solution.id,
+                     data={**(data or {}), "changes": changes}, reason=reason)
+
+
+# --------------------------------------------------------------------------- register and update
+
+
+def _invalid(field: str, message: str) -> Problem:
+    return Problem(422, f"Invalid input: {field}", errors={field: [message]})
+
+
+def _eligible_users(ids: list[int], field: str) -> list[User]:
+    """Owners and co-owners are active accounts that may own solutions (owner or compliance)."""
+    if not ids:
+        return []
+    found = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))
+             if user.active and user.role in (OWNER, COMPLIANCE)}
+    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    if missing:
+        raise Problem(422, f"Invalid input: {field}", errors={
+            field: [f"No active owner or compliance account with id {i}." for i in missing]})
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _check_consistency(values: dict[str, Any], solution_id: int | None) -> None:
+    """Checks across fields and records, on the values the solution will have (before any write)."""
+    if values.get("processes_health_data") and values.get("processes_personal_data") is False:
+        raise _invalid("processes_personal_data", "Health data are personal data (GDPR Art 4(15), Art 9).")
+    if values.get("external_id") is not None:
+        clash = db.session.scalar(select(Solution.id).where(Solution.external_id == values["external_id"],
+                                                            Solution.id != (solution_id or 0)))
+        if clash is not None:
+            raise _invalid("external_id", "Another solution has this external id.")
+
+
+def _owners(owner_id: int, co_owner_ids: list[int]) -> tuple[User, list[User]]:
+    owner = _eligible_users([owner_id], "owner_id")[0]
+    return owner, [u for u in _eligible_users(co_owner_ids, "co_owner_ids") if u.id != owner.id]
+
+
+def register_solution(data: dict[str, Any], by: User) -> Solution:
+    """A new solution in needs analysis. An owner registers for themself; compliance for anyone."""
+    fields = dict(data)
+    owner_id = fields.pop("owner_id", None) or by.id
+    co_owner_ids = fields.pop("co_owner_ids", [])
+    if by.role == OWNER and owner_id != by.id:
+        raise _invalid("owner_id", "You can register a solution only as its owner; add others as co-owners.")
+    owner, co_owners = _owners(owner_id, co_owner_ids)
+    _check_consistency(fields, None)
+    solution = Solution(**fields, created_by_id=by.id, owner_id=owner.id, owner=owner, co_owners=co_owners,
+                        phase=Phase.NEEDS_ANALYSIS.value, status=Status.ACTIVE.value)
+    db.session.add(solution)
+    db.session.flush()
+    audit.record("create", "solution", solution.id, solution_id=solution.id,
+                 data={"record": solution_record(solution)})
+    return solution
+
+
+def update_solution(solution: Solution, changes: dict[str, Any], *, reason: str | None = None) -> Solution:
+    """Apply a PATCH and audit the changed fields before and after. Everything is checked first,
+    so the row is written (and its version moved on) once, or not at all."""
+    fields = dict(changes)
+    owner_id = fields.pop("owner_id", solution.owner_id)
+    co_owner_ids = fields.pop("co_owner_ids", None)
+    if co_owner_ids is None:
+        co_owner_ids = [u.id for u in solution.co_owners]
+    owner, co_owners = _owners(owner_id, co_owner_ids)
+    current = {attr.key: getattr(solution, attr.key) for attr in db.inspect(Solution).mapper.column_attrs}
+    _check_consistency({**current, **fields}, solution.id)
+    before = solution_record(solution)
+    for name, value in fields.items():
+        setattr(solution, name, value)
+    if owner.id != solution.owner_id:
+        solution.owner_id, solution.owner = owner.id, owner
+    if [u.id for u in co_owners] != [u.id for u in solution.co_owners]:
+        solution.co_owners = co_owners
+    record_solution_change(solution, before, reason=reason)
+    return solution
+
+
+# --------------------------------------------------------------------------- read
+
+
+def pending_request(solution: Solution) -> TransitionRequest | None:
+    return db.session.scalar(select(TransitionRequest).where(TransitionRequest.solution_id == solution.id,
+                                                             TransitionRequest.status == "pending"))
+
+
+def solution_detail(solution: Solution) -> dict[str, Any]:
+    """The solution with its links to other modules' records, for GET /solutions/{id}."""
+    detail: dict[str, Any] = {key: None for key in DETAIL_KEYS}
+    for key in DETAIL_KEYS:
+        provider = SOLUTION_DETAIL_PROVIDERS.get(key)
+        if provider is not None:
+            detail[key] = provider(solution)
+    classification = detail["current_classification"] or {}
+    phase, status = Phase(solution.phase), Status(solution.status)
+    return {
+        **{attr.key: getattr(solution, attr.key) for attr in db.inspect(Solution).mapper.column_attrs},
+        "owner": solution.owner,
+        "co_owners": solution.co_owners,
+        **detail,
+        "ai_act_role": classification.get("ai_act_role", classification.get("role")),
+        "public_authority": classification.get("public_authority"),
+        "pending_transition": pending_request(solution),
+        "allowed_transitions": [p.value for p in allowed_targets(phase, status)],
+        "allowed_decisions": [k.value for k in allowed_decisions(phase, status)],
+    }
+
+
+def _phase_rank():
+    return case({p.value: i for i, p in enumerate(PHASE_ORDER)}, value=Solution.phase, else_=len(PHASE_ORDER))
+
+
+SORT_COLUMNS = {
+    "name": lambda: func.lower(Solution.name),
+    "created_at": lambda: Solution.created_at,
+    "phase": _phase_rank,
+    "next_review_on": lambda: Solution.next_review_on,
+}
+
+
+def _json_list_contains(column, value: str):
+    """`value` is an element of the JSON list in `column` (care units, tags), on either database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(column).table_valued("value")
+    else:
+        elements = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(elements).where(elements.c.value == value))
+
+
+def solutions_query(user: User, args: dict[str, Any]) -> Select:
+    """The solutions the user may read, filtered as `args` ask (without sort and paging)."""
+    query = visible_solutions_query(user)
+    for name, column in (("phase", Solution.phase), ("status", Solution.status),
+                         ("ai_act_category", Solution.current_ai_act_category),
+                         ("device_class", Solution.current_device_class), ("owner_id", Solution.owner_id)):
+        if name in args:
+            query = query.where(column == args[name])
+    if "care_unit" in args:
+        query = query.where(_json_list_contains(Solution.care_units, args["care_unit"]))
+    if "tag" in args:
+        query = query.where(_json_list_contains(Solution.tags, args["tag"]))
+    if "overdue_review" in args:
+        overdue = Solution.next_review_on < region_today()
+        query = query.where(overdue if args["overdue_review"]
+                            else or_(Solution.next_review_on.is_(None), ~overdue))
+    if "q" in args:
+        query = query.where(or_(Solution.name.icontains(args["q"], autoescape=True),
+                                Solution.purpose.icontains(args["q"], autoescape=True)))
+    return query
+
+
+def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
+    query = solutions_query(user, args)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    sort = args.get("sort", "name")
+    key = SORT_COLUMNS[sort.removeprefix("-")]()
+    ordered = key.desc() if sort.startswith("-") else key.asc()
+    page, per_page = args["page"], args["per_page"]
+    items = db.session.scalars(
+        query.options(selectinload(Solution.owner), selectinload(Solution.co_owners))
+        .order_by(ordered.nulls_last(), Solution.id)
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -1,0 +1,155 @@
+"""GET /api/v1/solutions: paging, filters, search, sort, visibility, and a bounded number of queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, update
+
+from ai_register.extensions import db
+from ai_register.solutions.models import Solution
+
+from .conftest import BASE
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.get_json()
+    return [item["name"] for item in response.get_json()["items"]]
+
+
+def set_columns(sid: int, **values) -> None:
+    """Phase, status and the classification copies are written by other flows; set them directly here,
+    where only the list is under test."""
+    db.session.execute(update(Solution).where(Solution.id == sid).values(**values))
+    db.session.commit()
+
+
+@pytest.fixture
+def portfolio(reg, users):
+    today = date.today()
+    a = reg.create(name="Alpha triage", purpose="Sorts referrals", care_units=["Akuten"], tags=["triage"],
+                   next_review_on=(today - timedelta(days=1)).isoformat())["id"]
+    b = reg.create(name="beta scribe", purpose="Writes 100% of the notes", care_units=["BUP", "Akuten"],
+                   tags=["generative"], next_review_on=(today + timedelta(days=30)).isoformat())["id"]
+    c = reg.create("owner2", name="Gamma sepsis", purpose="Warns of SEPSIS", care_units=["IVA"],
+                   tags=["triage", "sepsis"])["id"]
+    d = reg.create("compliance", owner_id=users["owner2"].id, co_owner_ids=[users["owner"].id],
+                   name="Delta dose", purpose="Dose checks", next_review_on=today.isoformat())["id"]
+    set_columns(b, phase="pilot", current_ai_act_category="limited_risk")
+    set_columns(c, phase="management", status="paused", current_ai_act_category="high_risk",
+                current_device_class="IIb")
+    set_columns(d, phase="decommissioning", current_ai_act_category="high_risk", current_device_class="IIa")
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_compliance_and_auditor_see_all_owners_see_their_own(reg, client, portfolio):
+    every = ["Alpha triage", "beta scribe", "Delta dose", "Gamma sepsis"]
+    assert names(client.get(BASE, headers=reg.h("compliance"))) == every
+    assert names(client.get(BASE, headers=reg.h("auditor"))) == every
+    # Delta is co-owned by owner; Gamma belongs to owner2 alone.
+    assert names(client.get(BASE, headers=reg.h("owner"))) == ["Alpha triage", "beta scribe", "Delta dose"]
+    assert names(client.get(BASE, headers=reg.h("owner2"))) == ["Delta dose", "Gamma sepsis"]
+    assert client.get(BASE, headers=reg.h("owner")).get_json()["total"] == 3
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("phase=pilot", ["beta scribe"]),
+    ("phase=needs_analysis", ["Alpha triage"]),
+    ("status=paused", ["Gamma sepsis"]),
+    ("status=active", ["Alpha triage", "beta scribe", "Delta dose"]),
+    ("ai_act_category=high_risk", ["Delta dose", "Gamma sepsis"]),
+    ("device_class=IIb", ["Gamma sepsis"]),
+    ("care_unit=Akuten", ["Alpha triage", "beta scribe"]),
+    ("care_unit=akut", []),
+    ("tag=triage", ["Alpha triage", "Gamma sepsis"]),
+    ("overdue_review=true", ["Alpha triage"]),
+    ("overdue_review=false", ["beta scribe", "Delta dose", "Gamma sepsis"]),
+    ("q=SEPSIS", ["Gamma sepsis"]),
+    ("q=referral", ["Alpha triage"]),
+    ("q=BETA", ["beta scribe"]),
+    ("q=100%25", ["beta scribe"]),
+    ("q=%25", ["beta scribe"]),
+    ("q=_", []),
+    ("tag=triage&ai_act_category=high_risk", ["Gamma sepsis"]),
+])
+def test_filters_and_search(reg, client, portfolio, query, expected):
+    assert names(client.get(f"{BASE}?{query}", headers=reg.h("compliance"))) == expected
+
+
+def test_owner_filter(reg, client, portfolio, users):
+    response = client.get(f"{BASE}?owner_id={users['owner2'].id}", headers=reg.h("compliance"))
+    assert names(response) == ["Delta dose", "Gamma sepsis"]
+    # Filters narrow what the caller may see; they never widen it.
+    response = client.get(f"{BASE}?owner_id={users['owner2'].id}", headers=reg.h("owner"))
+    assert names(response) == ["Delta dose"]
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("name", ["Alpha triage", "beta scribe", "Delta dose", "Gamma sepsis"]),
+    ("-name", ["Gamma sepsis", "Delta dose", "beta scribe", "Alpha triage"]),
+    ("created_at", ["Alpha triage", "beta scribe", "Gamma sepsis", "Delta dose"]),
+    ("-created_at", ["Delta dose", "Gamma sepsis", "beta scribe", "Alpha triage"]),
+    # Lifecycle order, not alphabetical.
+    ("phase", ["Alpha triage", "beta scribe", "Gamma sepsis", "Delta dose"]),
+    ("-phase", ["Delta dose", "Gamma sepsis", "beta scribe", "Alpha triage"]),
+    # Solutions without a review date come last either way.
+    ("next_review_on", ["Alpha triage", "Delta dose", "beta scribe", "Gamma sepsis"]),
+    ("-next_review_on", ["beta scribe", "Delta dose", "Alpha triage", "Gamma sepsis"]),
+])
+def test_sort(reg, client, portfolio, sort, expected):
+    assert names(client.get(f"{BASE}?sort={sort}", headers=reg.h("compliance"))) == expected
+
+
+@pytest.mark.parametrize("query", ["sort=purpose", "sort=id;drop", "phase=testing", "status=asleep",
+                                   "per_page=0", "per_page=201", "page=0", "overdue_review=maybe",
+                                   "owner_id=me", "colour=blue"])
+def test_bad_list_arguments_are_422(reg, client, query):
+    response = client.get(f"{BASE}?{query}", headers=reg.h("compliance"))
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert query.split("=")[0] in response.get_json()["errors"]
+
+
+def test_paging(reg, client):
+    for i in range(7):
+        reg.create(name=f"Solution {i}")
+    body = client.get(f"{BASE}?per_page=3&page=3", headers=reg.h()).get_json()
+    assert (body["total"], body["page"], body["per_page"]) == (7, 3, 3)
+    assert [item["name"] for item in body["items"]] == ["Solution 6"]
+    body = client.get(BASE, headers=reg.h()).get_json()
+    assert (body["per_page"], len(body["items"])) == (50, 7)
+    body = client.get(f"{BASE}?per_page=200&page=9", headers=reg.h()).get_json()
+    assert (body["total"], body["items"]) == (7, [])
+
+
+def test_list_items_show_owners_and_classification_copies(reg, client, portfolio):
+    item = next(i for i in client.get(BASE, headers=reg.h("compliance")).get_json()["items"]
+                if i["name"] == "Delta dose")
+    assert item["owner"]["display_name"] == "Otto Owner"
+    assert [u["display_name"] for u in item["co_owners"]] == ["Olga Owner"]
+    assert (item["current_ai_act_category"], item["current_device_class"]) == ("high_risk", "IIa")
+
+
+def test_query_count_does_not_grow_with_rows(reg, client, users, make_user):
+    helpers = [make_user("owner") for _ in range(3)]
+
+    def count_queries() -> int:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get(f"{BASE}?per_page=200", headers=headers).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    headers = reg.h("compliance")
+    for i in range(3):
+        reg.create(name=f"S{i}", co_owner_ids=[helpers[i % 3].id])
+    few = count_queries()
+    for i in range(3, 30):
+        reg.create(name=f"S{i}", co_owner_ids=[helpers[i % 3].id, users["owner2"].id])
+    assert count_queries() == few
