@@ -1,0 +1,127 @@
+"""Recording evidence and its files. Services flush and audit; the request commits.
+
+Public read functions for the lifecycle gates: `evidence_for` and `evidence_facts` (current records
+only: a superseded record no longer counts, whatever its dates).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import Select, select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import Conflict, NotFound
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.evidence import files
+from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
+from ai_register.extensions import db
+from ai_register.security import actor
+from ai_register.solutions.access import get_solution
+from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.models import Solution
+from ai_register.users.models import utcnow
+
+RECORD_FIELDS = ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note")
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def evidence_query(solution_id: int, *, type: str | None = None, current: bool = False) -> Select:
+    query = select(Evidence).where(Evidence.solution_id == solution_id)
+    if type is not None:
+        query = query.where(Evidence.type == type)
+    if current:
+        query = query.where(Evidence.superseded_by_id.is_(None))
+    return query.order_by(Evidence.id)
+
+
+def evidence_for(solution_id: int, *, include_superseded: bool = False) -> list[Evidence]:
+    """The solution's evidence records, oldest first; by default only those not superseded."""
+    return list(db.session.scalars(evidence_query(solution_id, current=not include_superseded)).all())
+
+
+def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
+    """The current evidence as the lifecycle gates see it (type, issued_on, expires_on)."""
+    return tuple(EvidenceFact(EvidenceType(e.type), e.issued_on, e.expires_on)
+                 for e in evidence_for(solution_id))
+
+
+def get_evidence(evidence_id: int) -> Evidence:
+    """An evidence record the caller may read (the ownership rule of its solution), else 404."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("No such evidence.")
+    try:
+        get_solution(evidence.solution_id)
+    except NotFound as exc:
+        raise NotFound("No such evidence.") from exc
+    return evidence
+
+
+def file_path(evidence: Evidence) -> Path:
+    if not evidence.has_file:
+        raise NotFound("This evidence has no file attached.")
+    path = files.stored_path(upload_dir(), evidence.stored_name)
+    if not path.is_file():
+        current_app.logger.error("evidence %s: stored file %s is missing", evidence.id, evidence.stored_name)
+        raise NotFound("The file of this evidence is missing from storage.")
+    return path
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def _superseded_record(solution: Solution, evidence_id: int | None) -> Evidence | None:
+    if evidence_id is None:
+        return None
+    # Locked, so two writers cannot both supersede the same record.
+    old = db.session.get(Evidence, evidence_id, with_for_update=True)
+    if old is None or old.solution_id != solution.id:
+        raise Problem(422, "The evidence to supersede does not exist for this solution.",
+                      errors={"supersedes": ["No such evidence for this solution."]})
+    if old.superseded_by_id is not None:
+        raise Conflict(f"Evidence {old.id} is already superseded by evidence {old.superseded_by_id}.")
+    return old
+
+
+def create_evidence(solution: Solution, data: dict, upload: FileStorage | None = None) -> Evidence:
+    """Record evidence, optionally with a file, optionally superseding an older record."""
+    old = _superseded_record(solution, data.get("supersedes"))
+    stored = None
+    if upload is not None:
+        try:
+            stored = files.store_upload(upload.stream, upload.filename or "", upload_dir(),
+                                        current_app.config["MAX_CONTENT_LENGTH"])
+        except files.UploadRejected as rejected:
+            raise Problem(rejected.status, rejected.message,
+                          errors={"file": [rejected.message]}) from rejected
+    evidence = Evidence(solution_id=solution.id, created_by_id=actor().id,
+                        **{name: data.get(name) for name in RECORD_FIELDS})
+    if stored is not None:
+        evidence.stored_name = stored.stored_name
+        evidence.file_name = stored.file_name
+        evidence.file_content_type = stored.content_type
+        evidence.file_size = stored.size
+        evidence.file_sha256 = stored.sha256
+    try:
+        db.session.add(evidence)
+        audit.record_create(evidence, "evidence", solution_id=solution.id, reason=data.get("reason"),
+                            exclude=STORAGE_COLUMNS)
+        if old is not None:
+            before = audit.snapshot(old, exclude=STORAGE_COLUMNS)
+            old.superseded_by_id = evidence.id
+            old.superseded_at = utcnow()
+            audit.record_update(old, "evidence", before, solution_id=solution.id, reason=data.get("reason"),
+                                action="supersede", exclude=STORAGE_COLUMNS)
+    except SQLAlchemyError:
+        # The row never made it; do not leave its file behind.
+        if stored is not None:
+            files.remove_stored(upload_dir(), stored.stored_name)
+        raise
+    return evidence

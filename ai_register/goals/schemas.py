@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import marshmallow as ma
+from marshmallow import validate
+
+from ai_register.goals.models import Perspective
+
+LIMIT = 10**12
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+def _within(low: int, high: int):
+    # A plain function, not validate.Range: apispec would print Decimal bounds as strings.
+    def check(value) -> None:
+        if not low <= value <= high:
+            raise ma.ValidationError(f"Must be between {low} and {high}.")
+    return check
+
+
+def indicator_value(**kwargs) -> ma.fields.Decimal:
+    return ma.fields.Decimal(places=6, allow_nan=False, validate=_within(-LIMIT, LIMIT), **kwargs)
+
+
+def amount(**kwargs) -> ma.fields.Decimal:
+    return ma.fields.Decimal(places=2, allow_nan=False, validate=_within(0, LIMIT), **kwargs)
+
+
+def reason_field() -> ma.fields.String:
+    return ma.fields.String(validate=validate.Length(max=2000),
+                            metadata={"description": "Why (kept in the audit trail)"})
+
+
+# --- goals -----------------------------------------------------------------------------------------
+
+class GoalCreateSchema(StrictSchema):
+    perspective = ma.fields.String(required=True, validate=validate.OneOf([p.value for p in Perspective]))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    indicator = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    unit = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
+    baseline = indicator_value(allow_none=True)
+    target = indicator_value(allow_none=True)
+    higher_is_better = ma.fields.Boolean(load_default=True)
+    reason = reason_field()
+
+
+class GoalPatchSchema(StrictSchema):
+    perspective = ma.fields.String(validate=validate.OneOf([p.value for p in Perspective]))
+    title = ma.fields.String(validate=validate.Length(min=1, max=200))
+    indicator = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    unit = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
+    baseline = indicator_value(allow_none=True)
+    target = indicator_value(allow_none=True)
+    higher_is_better = ma.fields.Boolean()
+    reason = reason_field()
+
+
+class LatestMeasurementSchema(ma.Schema):
+    measured_on = ma.fields.Date(required=True)
+    value = ma.fields.Float(required=True)
+
+
+class GoalSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    perspective = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    indicator = ma.fields.String(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    baseline = ma.fields.Float(allow_none=True)
+    target = ma.fields.Float(allow_none=True)
+    higher_is_better = ma.fields.Boolean(required=True)
+    complete = ma.fields.Boolean(required=True,
+                                 metadata={"description": "Has indicator, baseline and target (pilot gate)"})
+    missing_parts = ma.fields.List(ma.fields.String(), required=True)
+    measurement_count = ma.fields.Function(lambda goal: len(goal.measurements), required=True)
+    latest_measurement = ma.fields.Nested(LatestMeasurementSchema, allow_none=True)
+    target_met = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "Latest value reaches the target; null if unknown"})
+    created_by_id = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    updated_at = ma.fields.DateTime(required=True)
+
+
+class GoalListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(GoalSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+# --- measurements ----------------------------------------------------------------------------------
+
+class MeasurementCreateSchema(StrictSchema):
+    measured_on = ma.fields.Date(required=True)
+    value = indicator_value(required=True)
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class MeasurementSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    goal_id = ma.fields.Integer(required=True)
+    measured_on = ma.fields.Date(required=True)
+    value = ma.fields.Float(required=True)
+    note = ma.fields.String(allow_none=True)
+    recorded_by_id = ma.fields.Integer(required=True)
+    recorded_at = ma.fields.DateTime(required=True)
+
+
+class MeasurementListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MeasurementSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+# --- benefit ---------------------------------------------------------------------------------------
+
+class BenefitPutSchema(StrictSchema):
+    currency = ma.fields.String(load_default="SEK", validate=validate.OneOf(["SEK"]))
+    one_off_cost = amount(required=True)
+    yearly_cost = amount(required=True)
+    yearly_savings = amount(load_default=Decimal(0), metadata={"default": 0})
+    hours_freed_per_year = amount(load_default=Decimal(0), metadata={"default": 0})
+    hourly_cost = amount(allow_none=True, load_default=None,
+                         metadata={"description": "Values the hours freed; without it they add no money"})
+    assumptions = ma.fields.String(allow_none=True, validate=validate.Length(max=10000))
+    reason = reason_field()
+
+
+class BenefitSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    one_off_cost = ma.fields.Float(required=True)
+    yearly_cost = ma.fields.Float(required=True)
+    yearly_savings = ma.fields.Float(required=True)
+    hours_freed_per_year = ma.fields.Float(required=True)
+    hourly_cost = ma.fields.Float(allow_none=True)
+    assumptions = ma.fields.String(allow_none=True)
+    value_of_time_freed = ma.fields.Function(lambda b: float(b.result.value_of_time_freed), required=True)
+    yearly_net_benefit = ma.fields.Function(lambda b: float(b.result.yearly_net_benefit), required=True)
+    payback_years = ma.fields.Function(
+        lambda b: None if b.result.payback_years is None else float(b.result.payback_years),
+        allow_none=True, metadata={"description": "null when the estimate never pays back"},
+    )
+    created_by_id = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    updated_by_id = ma.fields.Integer(required=True)
+    updated_at = ma.fields.DateTime(required=True)

@@ -1,0 +1,124 @@
+"""Recording goals, measured values and the benefit estimate. Services flush and audit; the request commits.
+
+Public read functions for the lifecycle gates: `goals_for`, `goal_facts`, `benefit_for`,
+`has_benefit_estimate`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.goals.models import BenefitEstimate, Goal, Measurement
+from ai_register.security import actor
+from ai_register.solutions.lifecycle import GoalFact
+from ai_register.solutions.models import Solution
+from ai_register.solutions.services import region_today
+
+GOAL_FIELDS = ("perspective", "title", "indicator", "unit", "baseline", "target", "higher_is_better")
+BENEFIT_FIELDS = ("currency", "one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year",
+                  "hourly_cost", "assumptions")
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def goals_query(solution_id: int) -> Select:
+    return (select(Goal).where(Goal.solution_id == solution_id)
+            .options(selectinload(Goal.measurements)).order_by(Goal.id))
+
+
+def goals_for(solution_id: int) -> list[Goal]:
+    """Every goal of the solution, oldest first, with its measurements loaded."""
+    return list(db.session.scalars(goals_query(solution_id)).all())
+
+
+def goal_facts(solution_id: int) -> tuple[GoalFact, ...]:
+    """The goals as the lifecycle gates see them (indicator, baseline, target, number of measurements)."""
+    counts = dict(db.session.execute(
+        select(Measurement.goal_id, func.count(Measurement.id))
+        .join(Goal, Goal.id == Measurement.goal_id)
+        .where(Goal.solution_id == solution_id).group_by(Measurement.goal_id)
+    ).all())
+    goals = db.session.scalars(select(Goal).where(Goal.solution_id == solution_id).order_by(Goal.id)).all()
+    return tuple(
+        GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
+                 has_baseline=goal.baseline is not None, has_target=goal.target is not None,
+                 measurements=counts.get(goal.id, 0))
+        for goal in goals
+    )
+
+
+def get_goal(solution: Solution, goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.solution_id != solution.id:
+        raise NotFound("No such goal for this solution.")
+    return goal
+
+
+def measurements_query(goal: Goal) -> Select:
+    return select(Measurement).where(Measurement.goal_id == goal.id).order_by(Measurement.measured_on,
+                                                                              Measurement.id)
+
+
+def benefit_for(solution_id: int) -> BenefitEstimate | None:
+    return db.session.scalar(select(BenefitEstimate).where(BenefitEstimate.solution_id == solution_id))
+
+
+def has_benefit_estimate(solution_id: int) -> bool:
+    return benefit_for(solution_id) is not None
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def create_goal(solution: Solution, data: dict) -> Goal:
+    goal = Goal(solution_id=solution.id, created_by_id=actor().id,
+                **{name: data[name] for name in GOAL_FIELDS if name in data})
+    db.session.add(goal)
+    audit.record_create(goal, "goal", solution_id=solution.id, reason=data.get("reason"))
+    return goal
+
+
+def update_goal(goal: Goal, data: dict) -> Goal:
+    before = audit.snapshot(goal)
+    for name in GOAL_FIELDS:
+        if name in data:
+            setattr(goal, name, data[name])
+    audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=data.get("reason"))
+    return goal
+
+
+def record_measurement(goal: Goal, data: dict) -> Measurement:
+    if data["measured_on"] > region_today():
+        raise Problem(422, "A measured value cannot be dated in the future.",
+                      errors={"measured_on": ["Must not be later than today."]})
+    measurement = Measurement(goal_id=goal.id, measured_on=data["measured_on"], value=data["value"],
+                              note=data.get("note"), recorded_by_id=actor().id)
+    db.session.add(measurement)
+    audit.record_create(measurement, "goal_measurement", solution_id=goal.solution_id)
+    return measurement
+
+
+def put_benefit(solution: Solution, data: dict) -> tuple[BenefitEstimate, bool]:
+    """Replace the benefit estimate (or record the first). Returns the estimate and whether it is new."""
+    values = {name: data.get(name) for name in BENEFIT_FIELDS}
+    estimate = benefit_for(solution.id)
+    user_id = actor().id
+    if estimate is None:
+        estimate = BenefitEstimate(solution_id=solution.id, created_by_id=user_id, updated_by_id=user_id,
+                                   **values)
+        db.session.add(estimate)
+        audit.record_create(estimate, "benefit_estimate", solution_id=solution.id, reason=data.get("reason"))
+        return estimate, True
+    before = audit.snapshot(estimate, exclude=frozenset({"updated_at", "updated_by_id"}))
+    for name, value in values.items():
+        setattr(estimate, name, value)
+    changed = audit.diff(before, audit.snapshot(estimate, exclude=frozenset({"updated_at", "updated_by_id"})))
+    if changed:
+        estimate.updated_by_id = user_id
+        audit.record_update(estimate, "benefit_estimate", before, solution_id=solution.id,
+                            reason=data.get("reason"), exclude=frozenset({"updated_at", "updated_by_id"}))
+    return estimate, False

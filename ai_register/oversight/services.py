@@ -1,0 +1,179 @@
+"""Naming, replacing and re-confirming the human-oversight owner.
+
+Services flush and audit; the request commits.
+
+Public read functions for the lifecycle gates and the solution view: `current_oversight`,
+`oversight_fact`, `oversight_summary`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, select
+from werkzeug.exceptions import Conflict, Forbidden, NotFound
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.oversight.models import OversightAssignment, Person
+from ai_register.oversight.rules import MONITORS
+from ai_register.security import COMPLIANCE, OWNER, actor
+from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
+from ai_register.solutions.lifecycle import OversightFact
+from ai_register.solutions.models import Solution
+from ai_register.solutions.services import region_today, register_detail_provider, touch
+from ai_register.users.models import User, utcnow
+
+# The owner re-confirms the assignment themself, so their account must be able to write.
+ROLES_THAT_CAN_CONFIRM = (OWNER, COMPLIANCE)
+ASSIGNMENT_FIELDS = ("competence", "training", "training_completed_on", "authority_to_suspend")
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def current_oversight(solution_id: int) -> OversightAssignment | None:
+    """The current assignment (whether or not it counts for the gates), or None."""
+    return db.session.scalar(select(OversightAssignment).where(
+        OversightAssignment.solution_id == solution_id, OversightAssignment.ended_at.is_(None)))
+
+
+def oversight_fact(solution_id: int) -> OversightFact | None:
+    """The oversight owner as the lifecycle gates see it: None unless a current assignment with
+    the authority to suspend use exists."""
+    assignment = current_oversight(solution_id)
+    if assignment is None or not assignment.counts_as_oversight_owner:
+        return None
+    return OversightFact(accepted_on=assignment.accepted_on, last_confirmed_on=assignment.confirmed_on)
+
+
+def oversight_summary(solution: Solution) -> dict | None:
+    """The current assignment as the API shows it, for the solution's detail view."""
+    from ai_register.oversight.schemas import OversightAssignmentSchema
+
+    assignment = current_oversight(solution.id)
+    return None if assignment is None else OversightAssignmentSchema().dump(assignment)
+
+
+def history_query(solution_id: int) -> Select:
+    return (select(OversightAssignment).where(OversightAssignment.solution_id == solution_id)
+            .order_by(OversightAssignment.started_at.desc(), OversightAssignment.id.desc()))
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def _bump_solution_version(solution: Solution) -> None:
+    """The oversight owner is part of the solution's representation, so its ETag moves. Flushing
+    first also locks the solution row, which serialises concurrent writers (412 for the loser)."""
+    with no_lost_update(solution):
+        touch(solution)
+
+
+def _not_in_future(value: date | None, field: str) -> None:
+    if value is not None and value > region_today():
+        raise Problem(422, f"{field} cannot be in the future.",
+                      errors={field: ["Must not be later than today."]})
+
+
+def _resolve_person(ref: dict, field: str, solution_id: int) -> tuple[int | None, int | None]:
+    """(user_id, person_id) for a reference to an account or to a person without one."""
+    if "user_id" in ref:
+        user = db.session.get(User, ref["user_id"])
+        if user is None or not user.active:
+            raise Problem(422, "No active user account with this id.",
+                          errors={field: {"user_id": ["No active user account with this id."]}})
+        if user.role not in ROLES_THAT_CAN_CONFIRM:
+            raise Problem(422, "This account cannot confirm the assignment.", errors={field: {"user_id": [
+                "The account must have the owner or compliance role, to be able to confirm."]}})
+        return user.id, None
+    details = {name: (ref.get(name) or "").strip() or None for name in ("name", "title", "unit", "contact")}
+    query = select(Person)
+    for name, value in details.items():
+        column = getattr(Person, name)
+        query = query.where(column.is_(None) if value is None else column == value)
+    person = db.session.scalars(query.order_by(Person.id).limit(1)).first()
+    if person is None:
+        person = Person(**details, created_by_id=actor().id)
+        db.session.add(person)
+        audit.record_create(person, "person", solution_id=solution_id)
+    return None, person.id
+
+
+def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
+    """Name the oversight owner. A current assignment is ended and kept in the history. When the
+    same person stays, their acceptance and last confirmation stand."""
+    _not_in_future(data.get("accepted_on"), "accepted_on")
+    _not_in_future(data.get("training_completed_on"), "training_completed_on")
+    _bump_solution_version(solution)
+    user_id, person_id = _resolve_person(data["person"], "person", solution.id)
+    deputy_user_id = deputy_person_id = None
+    if data.get("deputy"):
+        deputy_user_id, deputy_person_id = _resolve_person(data["deputy"], "deputy", solution.id)
+        if (deputy_user_id, deputy_person_id) == (user_id, person_id):
+            raise Problem(422, "The deputy must be someone else than the owner.",
+                          errors={"deputy": ["Must be someone else than the owner."]})
+    assignment = OversightAssignment(
+        solution_id=solution.id, user_id=user_id, person_id=person_id, deputy_user_id=deputy_user_id,
+        deputy_person_id=deputy_person_id, accepted_on=data.get("accepted_on"), created_by_id=actor().id,
+        **{name: data.get(name) for name in ASSIGNMENT_FIELDS},
+        **{name: bool(data["monitors"].get(name)) for name in MONITORS},
+    )
+    previous = current_oversight(solution.id)
+    if previous is not None:
+        if previous.same_owner_as(assignment):
+            if "accepted_on" not in data:
+                assignment.accepted_on = previous.accepted_on
+            assignment.confirmed_on = previous.confirmed_on
+            assignment.confirmed_by_id = previous.confirmed_by_id
+        before = audit.snapshot(previous)
+        previous.ended_at = utcnow()
+        previous.ended_by_id = actor().id
+        # Flushed (in record_update) before the new row: at most one current assignment per solution.
+        audit.record_update(previous, "oversight_assignment", before, solution_id=solution.id,
+                            reason=data.get("reason"), action="end")
+    db.session.add(assignment)
+    audit.record_create(assignment, "oversight_assignment", solution_id=solution.id,
+                        reason=data.get("reason"))
+    return assignment
+
+
+def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, OversightAssignment]:
+    """Re-confirm the current assignment: by the person themself when they have an account,
+    otherwise recorded by compliance. The person may confirm even without other access to the solution."""
+    user = actor()
+    solution = db.session.get(Solution, solution_id)
+    assignment = current_oversight(solution_id) if solution is not None else None
+    if assignment is not None and assignment.user_id == user.id:
+        if user.role not in ROLES_THAT_CAN_CONFIRM:
+            # The account's role changed (e.g. to auditor) after the assignment: it changes nothing now.
+            raise Forbidden("This account can no longer confirm; name a new oversight owner.")
+        if solution.phase in READ_ONLY_PHASES:
+            raise Conflict("The solution is retired and read-only.")
+    else:
+        solution = get_solution(solution_id, write=True)
+        if assignment is None:
+            raise NotFound("No oversight owner is assigned to this solution.")
+        if assignment.user_id is not None:
+            raise Forbidden("The oversight owner has an account and confirms the assignment themself.")
+        if user.role != COMPLIANCE:
+            raise Forbidden("For an oversight owner without an account, compliance records the confirmation.")
+    confirmed_on = data.get("confirmed_on") or region_today()
+    _not_in_future(confirmed_on, "confirmed_on")
+    last = assignment.last_confirmed_on
+    if last is not None and confirmed_on < last:
+        raise Problem(422, "A confirmation cannot be dated before the last one.",
+                      errors={"confirmed_on": [f"Must not be earlier than {last.isoformat()}."]})
+    before = audit.snapshot(assignment)
+    assignment.confirmed_on = confirmed_on
+    assignment.confirmed_by_id = user.id
+    if assignment.accepted_on is None:
+        assignment.accepted_on = confirmed_on  # the first confirmation is the acceptance
+    if not audit.diff(before, audit.snapshot(assignment)):
+        return solution, assignment  # confirmed again the same day by the same person: nothing new
+    _bump_solution_version(solution)
+    audit.record_update(assignment, "oversight_assignment", before, solution_id=solution.id,
+                        reason=data.get("reason"), action="confirm")
+    return solution, assignment
+
+
+register_detail_provider("oversight_owner", oversight_summary)
