@@ -1,0 +1,1 @@
+"""Incidents (avvikelser): reporting, serious-incident assessment and the legal reporting duties."""

@@ -1,0 +1,74 @@
+"""/api/v1: incidents (avvikelser) of a solution, their duties and deadlines, and the overdue list."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ai_register.incidents import services
+from ai_register.incidents.schemas import (
+    IncidentCreateSchema,
+    IncidentListArgsSchema,
+    IncidentPageSchema,
+    IncidentPatchSchema,
+    IncidentSchema,
+)
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.solutions.access import get_solution
+
+blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1",
+                description="Incidents (avvikelser): serious-incident assessment, reporting duties, "
+                            "deadlines")
+
+READERS = (OWNER, COMPLIANCE, AUDITOR)
+WRITERS = (OWNER, COMPLIANCE)
+
+
+@blp.route("/solutions/<int:solution_id>/incidents")
+class SolutionIncidents(MethodView):
+    @access(*READERS)
+    @blp.arguments(IncidentListArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, IncidentPageSchema)
+    def get(self, args, solution_id: int):
+        """The solution's incidents, newest awareness first; `overdue=true` for those past a deadline."""
+        get_solution(services.require_id(solution_id, "solution"))
+        return services.list_incidents(solution_id=solution_id, **args)
+
+    @access(*WRITERS)
+    @blp.arguments(IncidentCreateSchema)
+    @blp.response(201, IncidentSchema)
+    def post(self, body, solution_id: int):
+        """Report an incident. Only `what_happened` is required; awareness defaults to now. The answer
+        says whether it is serious (AI Act Art 3(49)) and lists the reporting duties with deadlines."""
+        incident = services.report_incident(solution_id, body)
+        return incident, 201, {"Location": url_for("incidents_api.IncidentResource", incident_id=incident.id)}
+
+
+@blp.route("/incidents")
+class Incidents(MethodView):
+    @access(*READERS)
+    @blp.arguments(IncidentListArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, IncidentPageSchema)
+    def get(self, args):
+        """Incidents of every solution I may read (owners: their own); `overdue=true` for the overdue list."""
+        return services.list_incidents(**args)
+
+
+@blp.route("/incidents/<int:incident_id>")
+class IncidentResource(MethodView):
+    @access(*READERS)
+    @blp.response(200, IncidentSchema)
+    def get(self, incident_id: int):
+        """One incident with its assessment and duties."""
+        return services.get_incident(incident_id)
+
+    @access(*WRITERS)
+    @blp.arguments(IncidentPatchSchema)
+    @blp.response(200, IncidentSchema)
+    @blp.alt_response(409, "CONFLICT", description="A status move that is not allowed, or duties still open")
+    def patch(self, body, incident_id: int):
+        """Assess and manage: correct facts (duties are recomputed), record reports made (duty status,
+        reference) and move the status reported → assessed → reported_to_authority → closed."""
+        return services.update_incident(incident_id, body)

@@ -1,0 +1,76 @@
+"""The region's regulatory position towards a solution, as the incident duties need it.
+
+Read from the latest approved or overridden classification: the AI Act role from its answers
+(`role`), the effective AI Act category, and the device regulation from its result. When there is
+no decided classification, or the classification package cannot answer, the context is unknown
+and `duties` lists the duties of every role and route with their conditions: never silently none.
+"""
+
+from __future__ import annotations
+
+from ai_register.incidents.duties import DEVICE_REGULATIONS, ROLES, RegulatoryContext
+from ai_register.solutions.models import Solution
+
+UNKNOWN_NO_CLASSIFICATION = "no approved classification"
+UNKNOWN_NO_MODULE = "classification module not available"
+
+
+def _latest_decided(solution_id: int):
+    """The latest approved or overridden classification, via the classification package."""
+    try:
+        from ai_register.classification.services import latest_decided
+    except ImportError:
+        latest_decided = None
+    if latest_decided is not None:
+        return latest_decided(solution_id)
+    try:
+        from sqlalchemy import select
+
+        from ai_register.classification.models import DECIDED, Classification
+        from ai_register.extensions import db
+    except ImportError:
+        raise LookupError(UNKNOWN_NO_MODULE) from None
+    return db.session.scalar(
+        select(Classification)
+        .where(Classification.solution_id == solution_id, Classification.status.in_(DECIDED))
+        .order_by(Classification.version.desc()).limit(1)
+    )
+
+
+def regulatory_context(solution: Solution) -> RegulatoryContext:
+    try:
+        latest = _latest_decided(solution.id)
+    except LookupError as missing:
+        return RegulatoryContext(source=str(missing))
+    if latest is None:
+        return RegulatoryContext(source=UNKNOWN_NO_CLASSIFICATION)
+    role = (latest.answers or {}).get("role")
+    device_part = (latest.result or {}).get("medical_device") or {}
+    regulation = device_part.get("regulation")
+    if regulation in DEVICE_REGULATIONS:
+        device = regulation
+    elif regulation == "none":
+        device = "none"
+    else:
+        device = None  # "needs_review" or absent: not known
+    category = latest.effective_category
+    in_house = bool(device_part.get("in_house_exemption")
+                    or (latest.answers or {}).get("in_house_exemption") == "yes")
+    return RegulatoryContext(
+        role=role if role in ROLES else None,
+        device=device,
+        ai_act_category=None if category == "needs_review" else category,
+        in_house_device=in_house and device in DEVICE_REGULATIONS,
+        source=f"classification {latest.id} (version {latest.version}, {latest.status})",
+    )
+
+
+def context_as_dict(context: RegulatoryContext) -> dict:
+    return {
+        "role": context.role,
+        "device": context.device,
+        "ai_act_category": context.ai_act_category,
+        "in_house_device": context.in_house_device,
+        "source": context.source,
+        "role_known": context.role is not None,
+    }

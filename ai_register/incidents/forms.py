@@ -1,0 +1,106 @@
+"""Web forms of the follow-up pages: reporting an incident in under a minute, and managing it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ai_register.incidents.models import INCIDENT_STATUSES
+
+HARM_CHOICES = [
+    ("none", _l("None")),
+    ("potential", _l("Could have harmed a patient (near miss)")),
+    ("harm", _l("Harm")),
+    ("serious", _l("Serious harm")),
+    ("death", _l("Death")),
+]
+
+STATUS_LABELS = {
+    "reported": _l("Reported"),
+    "assessed": _l("Assessed"),
+    "reported_to_authority": _l("Reported to the authority"),
+    "closed": _l("Closed"),
+}
+
+FLAGS = ("device_malfunction", "fundamental_rights_concern", "widespread_or_critical_infrastructure",
+         "public_health_threat", "property_or_environment_harm")
+
+
+def _local_to_aware(value: datetime | None) -> datetime | None:
+    """A time typed in the region's clock, as an aware datetime."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Stockholm")))
+
+
+class IncidentForm(FlaskForm):
+    solution_id = SelectField(_l("AI solution"), coerce=int, validators=[DataRequired()])
+    what_happened = TextAreaField(_l("What happened?"),
+                                  validators=[DataRequired(), Length(min=3, max=10_000)],
+                                  description=_l("Briefly: what the system did or failed to do, and the "
+                                                 "consequence. No patient names or personal identity "
+                                                 "numbers."))
+    patient_harm = RadioField(_l("Patient harm"), choices=HARM_CHOICES, default="none",
+                              validators=[DataRequired()])
+    care_unit = StringField(_l("Care unit"), validators=[Optional(), Length(max=200)])
+    occurred_at = DateTimeLocalField(_l("When did it happen?"), format="%Y-%m-%dT%H:%M",
+                                     validators=[Optional()],
+                                     description=_l("Leave empty if it happened when you noticed it."))
+    became_aware_at = DateTimeLocalField(_l("When did you become aware of it?"), format="%Y-%m-%dT%H:%M",
+                                         validators=[Optional()],
+                                         description=_l("Leave empty for now. Legal deadlines run from "
+                                                        "here."))
+    device_malfunction = BooleanField(_l("A medical device malfunctioned (or the AI system as a device)"))
+    fundamental_rights_concern = BooleanField(_l("It may infringe fundamental rights (e.g. discrimination, "
+                                                 "privacy)"))
+    widespread_or_critical_infrastructure = BooleanField(
+        _l("It is widespread, or seriously disrupts critical infrastructure"))
+    public_health_threat = BooleanField(_l("It may be a serious threat to public health"))
+    property_or_environment_harm = BooleanField(_l("Serious harm to property or the environment"))
+
+    def payload(self) -> dict:
+        data = {
+            "what_happened": self.what_happened.data,
+            "patient_harm": self.patient_harm.data,
+            "care_unit": (self.care_unit.data or "").strip() or None,
+            **{name: bool(getattr(self, name).data) for name in FLAGS},
+        }
+        for name in ("occurred_at", "became_aware_at"):
+            value = _local_to_aware(getattr(self, name).data)
+            if value is not None:
+                data[name] = value
+        return data
+
+
+class DutyForm(FlaskForm):
+    key = StringField(validators=[DataRequired(), Length(max=64)])
+    action = SelectField(choices=[("done", _l("Done")), ("not_applicable", _l("Not applicable")),
+                                  ("open", _l("Reopen"))], validators=[DataRequired()])
+    reference = StringField(_l("Reference (case or report number)"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note (why it does not apply)"), validators=[Optional(), Length(max=2000)])
+
+    def payload(self) -> dict:
+        change = {"key": self.key.data, "status": self.action.data}
+        if self.reference.data:
+            change["reference"] = self.reference.data
+        if self.note.data:
+            change["note"] = self.note.data
+        return {"duties": [change]}
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=[(s, STATUS_LABELS[s]) for s in INCIDENT_STATUSES],
+                         validators=[DataRequired()])
+    assessment_notes = TextAreaField(_l("Assessment"), validators=[Optional(), Length(max=10_000)])
+
+    def payload(self) -> dict:
+        data = {"status": self.status.data}
+        if self.assessment_notes.data:
+            data["assessment_notes"] = self.assessment_notes.data
+        return data

@@ -1,0 +1,1 @@
+"""Notifications (in-app reminders), e-mail, and `flask reminders run`."""

@@ -1,0 +1,157 @@
+"""Creating, listing and reading notifications. Creation is idempotent per (user, key)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
+
+from ai_register.audit import services as audit
+from ai_register.extensions import db
+from ai_register.notifications.models import Notification
+from ai_register.security import COMPLIANCE, actor
+from ai_register.users.models import User, utcnow
+
+ENTITY = "notification"
+
+# kind → message, formatted with the notification's params. English msgids, translated at display.
+MESSAGES = {
+    "incident_duty_due": lambda p: _("%(solution)s: incident #%(incident_id)s — %(duty)s, due %(due_on)s",
+                                     **p),
+    "incident_duty_overdue": lambda p: _("%(solution)s: incident #%(incident_id)s — %(duty)s is OVERDUE "
+                                         "(was due %(due_on)s)", **p),
+    "incident_serious_consider_pause": lambda p: _(
+        "%(solution)s: serious incident #%(incident_id)s — as oversight owner, consider pausing the solution "
+        "(record the decision in the register)", **p),
+    "review_due": lambda p: _("%(solution)s: periodic review due %(due_on)s", **p),
+    "review_overdue": lambda p: _("%(solution)s: periodic review OVERDUE since %(due_on)s", **p),
+    "oversight_confirmation_due": lambda p: _(
+        "%(solution)s: the human-oversight assignment must be re-confirmed by %(due_on)s", **p),
+    "oversight_confirmation_overdue": lambda p: _(
+        "%(solution)s: the human-oversight re-confirmation is OVERDUE (was due %(due_on)s)", **p),
+    "evidence_expiring": lambda p: _("%(solution)s: %(evidence)s expires on %(due_on)s", **p),
+    "evidence_expired": lambda p: _("%(solution)s: %(evidence)s expired on %(due_on)s", **p),
+    "follow_up_decision": lambda p: _(
+        "%(solution)s: %(reason)s — decide how to follow up (scale up, adjust, pause or terminate)",
+        **{**p, "reason": FOLLOW_UP_EVENTS.get(p.get("event"), lambda q: p.get("event", ""))(p)}),
+}
+
+# Why a follow-up decision is asked for.
+FOLLOW_UP_EVENTS = {
+    "review": lambda p: _("the periodic review of %(on)s is recorded", **p),
+    "pilot_evaluated": lambda p: _("the pilot was evaluated on %(on)s", **p),
+}
+
+
+def make_key(kind: str, subject_type: str, subject_id, due_on: date | None) -> str:
+    return f"{kind}:{subject_type}:{subject_id}:{due_on.isoformat() if due_on else '-'}"
+
+
+def message(notification: Notification) -> str:
+    params = {key: ("" if value is None else value) for key, value in (notification.params or {}).items()}
+    params.setdefault("due_on", notification.due_on.isoformat() if notification.due_on else "")
+    params.setdefault("solution", f"#{notification.solution_id}" if notification.solution_id else "")
+    render = MESSAGES.get(notification.kind)
+    try:
+        return render(params) if render else notification.kind
+    except (KeyError, ValueError, TypeError):
+        # A message whose params do not fit (an old row after a wording change) still says what it is.
+        return f"{notification.kind} {notification.subject_type} {notification.subject_id}"
+
+
+def notify(user_id: int, kind: str, *, subject_type: str, subject_id, due_on: date | None = None,
+           solution_id: int | None = None, params: dict | None = None, link: str | None = None,
+           ) -> tuple[Notification, bool]:
+    """The user's notification for (kind, subject, due date): created once, found after that.
+
+    Safe against a concurrent run: the unique (user_id, key) constraint decides, inside a savepoint.
+    """
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    key = make_key(kind, subject_type, subject_id, due_on)
+    existing = db.session.scalar(select(Notification).where(Notification.user_id == user_id,
+                                                            Notification.key == key))
+    if existing is not None:
+        return existing, False
+    notification = Notification(user_id=user_id, key=key, kind=kind, solution_id=solution_id,
+                                subject_type=subject_type, subject_id=str(subject_id), due_on=due_on,
+                                params=params or {}, link=link, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        found = db.session.scalar(select(Notification).where(Notification.user_id == user_id,
+                                                             Notification.key == key))
+        return found, False
+    # The trail shows that and when someone was reminded; the wording is rebuilt from kind and params.
+    audit.record_create(notification, ENTITY, solution_id=solution_id, exclude=frozenset({"params"}),
+                        reason=f"reminder: {kind}")
+    return notification, True
+
+
+def notify_many(user_ids, kind: str, **kwargs) -> list[Notification]:
+    """Notify each user once; returns the notifications created now."""
+    created = []
+    for user_id in sorted(set(user_ids)):
+        notification, new = notify(user_id, kind, **kwargs)
+        if new:
+            created.append(notification)
+    return created
+
+
+def active_users(user_ids) -> list[int]:
+    ids = set(user_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
+
+
+def compliance_user_ids() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.role == COMPLIANCE, User.active.is_(True))
+                                   .order_by(User.id)))
+
+
+# --------------------------------------------------------------------------- the reader's side
+
+
+def own_notifications(*, unread: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
+    user = actor()
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread is True:
+        query = query.where(Notification.read_at.is_(None))
+    elif unread is False:
+        query = query.where(Notification.read_at.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def get_own(notification_id: int) -> Notification:
+    """The caller's own notification; anyone else's answers 404."""
+    from ai_register.incidents.services import require_id
+
+    notification = db.session.get(Notification, require_id(notification_id, "notification"))
+    if notification is None or notification.user_id != actor().id:
+        raise NotFound("No such notification.")
+    return notification
+
+
+def mark_read(notification_id: int) -> Notification:
+    notification = get_own(notification_id)
+    if notification.read_at is None:
+        before = audit.snapshot(notification, exclude=frozenset({"params"}))
+        notification.read_at = utcnow()
+        audit.record_update(notification, ENTITY, before, solution_id=notification.solution_id, action="read",
+                            exclude=frozenset({"params"}))
+    return notification

@@ -1,0 +1,1 @@
+"""Periodic reviews, the follow-up agenda (what is due) and benefit realisation."""

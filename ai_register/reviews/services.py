@@ -1,0 +1,157 @@
+"""Recording periodic reviews and keeping the solution's next review date. Services flush and audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ai_register.audit import services as audit
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.incidents.services import require_id
+from ai_register.notifications.settings import setting
+from ai_register.reviews import schedule
+from ai_register.reviews.models import Review
+from ai_register.security import actor
+from ai_register.solutions.access import get_solution
+from ai_register.solutions.models import Solution
+from ai_register.solutions.services import record_solution_change, region_today, solution_record
+from ai_register.users.models import utcnow
+
+ENTITY = "review"
+
+
+def interval_for(solution: Solution) -> int:
+    return schedule.interval_months(setting("REVIEW_INTERVAL_MONTHS"),
+                                    category=solution.current_ai_act_category,
+                                    device_class=solution.current_device_class,
+                                    override=solution.review_interval_months)
+
+
+def last_review(solution_id: int) -> Review | None:
+    return db.session.scalar(select(Review).where(Review.solution_id == solution_id)
+                             .order_by(Review.reviewed_on.desc(), Review.id.desc()).limit(1))
+
+
+def review_status(solution: Solution, today: date | None = None) -> dict:
+    """The solution's schedule: interval, next date and whether it is due or overdue."""
+    today = today or region_today()
+    last = last_review(solution.id)
+    return {
+        "solution_id": solution.id,
+        "interval_months": interval_for(solution),
+        "interval_source": "solution" if solution.review_interval_months else "risk",
+        "risk_category": solution.current_ai_act_category,
+        "next_review_on": solution.next_review_on,
+        "state": schedule.review_state(solution.next_review_on, today, int(setting("REVIEW_REMINDER_DAYS"))),
+        "last_reviewed_on": last.reviewed_on if last else None,
+        "last_review_id": last.id if last else None,
+    }
+
+
+def list_reviews(solution_id: int, *, page: int = 1, per_page: int = 50) -> dict:
+    solution = get_solution(require_id(solution_id, "solution"))
+    query = select(Review).where(Review.solution_id == solution.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Review.reviewed_on.desc(), Review.id.desc())
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page,
+            "schedule": review_status(solution)}
+
+
+def record_review(solution_id: int, data: dict) -> Review:
+    """A review; it sets the solution's next review date (audited on the solution) and prompts the
+    owners for a follow-up decision."""
+    solution = get_solution(require_id(solution_id, "solution"), write=True)
+    today = region_today()
+    reviewed_on = data.get("reviewed_on") or today
+    errors = {}
+    checked = [item.strip() for item in data.get("checked") or () if item and item.strip()]
+    if not checked:
+        errors["checked"] = ["Say what was checked."]
+    if reviewed_on > today:
+        errors["reviewed_on"] = ["A review cannot be dated later than today."]
+    months = interval_for(solution)
+    next_on = data.get("next_review_on") or schedule.next_review_on(reviewed_on, months)
+    if next_on <= reviewed_on:
+        errors["next_review_on"] = ["The next review must come after this one."]
+    if errors:
+        raise Problem(422, "Invalid input: " + ", ".join(sorted(errors)), errors=errors)
+    review = Review(solution_id=solution.id, reviewed_on=reviewed_on, checked=list(dict.fromkeys(checked)),
+                    outcome=data["outcome"], notes=(data.get("notes") or "").strip() or None,
+                    interval_months=months, next_review_on=next_on, reviewed_by_id=actor().id,
+                    created_at=utcnow())
+    db.session.add(review)
+    audit.record_create(review, ENTITY, solution_id=solution.id, reason=data.get("reason"))
+    before = solution_record(solution)
+    solution.next_review_on = next_on
+    record_solution_change(solution, before, reason=f"periodic review {review.id} sets the next review date",
+                           data={"review_id": review.id})
+    _prompt_follow_up(solution, review)
+    return review
+
+
+def _prompt_follow_up(solution: Solution, review: Review) -> None:
+    from ai_register.notifications import services as notifications
+
+    notifications.notify_many(
+        notifications.active_users(solution.owner_ids()), "follow_up_decision", subject_type="review",
+        subject_id=review.id, solution_id=solution.id, due_on=review.reviewed_on,
+        params={"solution": solution.name, "event": "review", "on": review.reviewed_on.isoformat(),
+                "outcome": review.outcome},
+        link=f"/solutions/{solution.id}",
+    )
+
+
+def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """Review schedules of the solutions I may read, in phases that are reviewed; by default the
+    due and overdue ones, the most overdue first."""
+    from datetime import timedelta
+
+    from ai_register.reviews.agenda import REVIEWED_PHASES
+    from ai_register.solutions.access import visible_solutions_query
+
+    today = region_today()
+    horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
+    query = visible_solutions_query(actor()).where(Solution.phase.in_(REVIEWED_PHASES))
+    column = Solution.next_review_on
+    query = query.where({
+        None: column <= horizon,
+        "overdue": column < today,
+        "due": (column >= today) & (column <= horizon),
+        "scheduled": column > horizon,
+        "unscheduled": column.is_(None),
+    }[state])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    solutions = db.session.scalars(query.order_by(column.asc().nulls_last(), Solution.id)
+                                   .offset((page - 1) * per_page).limit(per_page)).all()
+    items = [{**review_status(solution, today), "solution_name": solution.name} for solution in solutions]
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def realisation_for(solution_id: int, *, as_of: date | None = None) -> dict:
+    """Benefit realisation of the solution's goals, for the solution page's charts."""
+    from ai_register.reviews import realisation, sources
+
+    solution = get_solution(require_id(solution_id, "solution"))
+    goals = sources.goals_with_measurements(solution.id)
+    return {"solution_id": solution.id, **realisation.realisation(goals, as_of=as_of)}
+
+
+def agenda_for(*, overdue: bool | None = None, kind: str | None = None,
+               solution_id: int | None = None) -> dict:
+    """The follow-up agenda of the solutions I may read."""
+    from ai_register.reviews import agenda
+    from ai_register.solutions.access import visible_solutions_query
+
+    visible = list(db.session.scalars(visible_solutions_query(actor()).with_only_columns(Solution.id)))
+    if solution_id is not None:
+        visible = [sid for sid in visible if sid == solution_id]
+    items = agenda.collect(solution_ids=visible)
+    if overdue is not None:
+        items = [item for item in items if item.overdue == overdue]
+    if kind is not None:
+        items = [item for item in items if item.kind == kind]
+    return {"items": [item.as_dict() for item in items], "total": len(items),
+            "overdue": sum(1 for item in items if item.overdue)}
