@@ -1,0 +1,1 @@
+"""The public transparency register: solutions marked public, with no personal data."""

@@ -1,0 +1,223 @@
+"""Reports for auditors: the traceability report (JSON, PDF, `as_of`), the signed evidence bundle, the
+EU database export, the portfolio report, and the public key that signs bundles."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import IO
+
+from flask import Response, current_app, request, stream_with_context
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from ai_register.audit.chain import format_timestamp
+from ai_register.errors import Problem
+from ai_register.reports import eu_database, queries
+from ai_register.reports.bundle import build_bundle
+from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
+from ai_register.reports.pdf import FontMissing, render_portfolio, render_solution_report
+from ai_register.reports.schemas import (
+    BundleArgsSchema,
+    EuDatabaseArgsSchema,
+    EuDatabaseSchema,
+    PortfolioArgsSchema,
+    PortfolioSchema,
+    ReportArgsSchema,
+    ReportSchema,
+)
+from ai_register.reports.signing import public_key_pem
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
+from ai_register.solutions.access import get_solution
+
+blp = Blueprint("reports_api", __name__, url_prefix="/api/v1",
+                description="Reports, evidence bundles and exports")
+
+PDF, CSV, JSON = "application/pdf", "text/csv", "application/json"
+ZIP, PEM = "application/zip", "application/x-pem-file"
+MIME = {"json": JSON, "pdf": PDF, "csv": CSV}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+CHUNK = 64 * 1024
+
+
+def _wanted(args: dict, offered: tuple[str, ...]) -> str:
+    """`?format=` first, then the Accept header; JSON when neither asks for something else."""
+    if "format" in args:
+        return args["format"]
+    best = request.accept_mimetypes.best_match([MIME[f] for f in offered], default=JSON)
+    return next((f for f in offered if MIME[f] == best), "json")
+
+
+def _lang(args: dict) -> str:
+    return args.get("lang") or request.accept_languages.best_match(["sv", "en"]) or "sv"
+
+
+def _file_response(handle: IO[bytes], mimetype: str, filename: str) -> Response:
+    size = handle.seek(0, 2)
+    handle.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while piece := handle.read(CHUNK):
+                yield piece
+        finally:
+            handle.close()
+
+    response = Response(chunks(), mimetype=mimetype, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _spool() -> IO[bytes]:
+    """Where a PDF is built: memory up to 8 MB, then a temporary file. The response closes it."""
+    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+
+
+def _as_of(value: date | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    instant, now = queries.as_of_instant(value), datetime.now(UTC)
+    if instant <= now:
+        return instant
+    if not isinstance(value, datetime) and value <= now.astimezone(queries.region_zone()).date():
+        return now  # today, not yet over: the state so far
+    raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of must not be in the future."]})
+
+
+def _pdf_error(exc: FontMissing) -> Problem:
+    return Problem(500, str(exc), title="PDF fonts missing")
+
+
+# --------------------------------------------------------------------------- traceability report
+
+
+@blp.get("/solutions/<int:solution_id>/report")
+@access(OWNER, COMPLIANCE, AUDITOR)
+@blp.arguments(ReportArgsSchema, location="query")
+@blp.response(200, ReportSchema)
+@blp.doc(responses={200: {"description": "The report: JSON, or PDF with `Accept: application/pdf` / "
+                                           "`?format=pdf`", "content": {PDF: BINARY}}})
+def solution_report(args, solution_id: int):
+    """The traceability report of a solution: its whole story, the audit events and the chain check."""
+    solution = get_solution(solution_id)
+    as_of = _as_of(args.get("as_of"))
+    max_seq = queries.last_solution_seq(solution.id)
+    report = queries.build_report(solution, generated_by=actor(), as_of=as_of, verify=args["verify"],
+                                  max_seq=max_seq)
+    if not report:
+        raise NotFound("The solution did not exist at that time.")
+
+    def events():
+        return queries.iter_solution_events(solution.id, until=as_of, max_seq=max_seq)
+
+    if _wanted(args, ("json", "pdf")) == "pdf":
+        handle = _spool()
+        try:
+            names = queries.solution_actor_names(solution.id)
+            render_solution_report(handle, report, events, names, _lang(args))
+        except FontMissing as exc:
+            handle.close()
+            raise _pdf_error(exc) from exc
+        suffix = f"-as-of-{as_of.date().isoformat()}" if as_of else ""
+        return _file_response(handle, PDF, f"traceability-report-solution-{solution.id}{suffix}.pdf")
+    return Response(stream_with_context(iter_report_json(report, events())), mimetype=JSON)
+
+
+# --------------------------------------------------------------------------- evidence bundle
+
+
+@blp.get("/solutions/<int:solution_id>/bundle")
+@access(OWNER, COMPLIANCE, AUDITOR)
+@blp.arguments(BundleArgsSchema, location="query")
+@blp.response(200, content_type=ZIP, description="ZIP: report.json, report.pdf, events.jsonl, "
+                                                 "chain_head.json, manifest.json, manifest.sig (Ed25519), "
+                                                 "public_key.pem")
+@blp.doc(responses={200: {"content": {ZIP: BINARY}}})
+def evidence_bundle(args, solution_id: int):
+    """A signed evidence bundle; check it offline with `tools/verify_bundle.py BUNDLE.zip`."""
+    solution = get_solution(solution_id)
+    max_seq = queries.last_solution_seq(solution.id)
+    report = queries.build_report(solution, generated_by=actor(), max_seq=max_seq)
+    names = queries.solution_actor_names(solution.id)
+    lang = _lang(args)
+
+    def events():
+        return queries.iter_solution_events(solution.id, max_seq=max_seq)
+
+    try:
+        bundle = build_bundle(report, events,
+                              lambda out: render_solution_report(out, report, events, names, lang),
+                              last_solution_seq=max_seq)
+    except FontMissing as exc:
+        raise _pdf_error(exc) from exc
+    stamp = report["report"]["generated_at"][:19].replace(":", "").replace("-", "")
+    return _file_response(bundle, ZIP, f"evidence-bundle-solution-{solution.id}-{stamp}.zip")
+
+
+@blp.get("/audit/public-key")
+@access(PUBLIC)
+@blp.response(200, content_type=PEM, description="The Ed25519 public key (PEM) that signs evidence bundles")
+@blp.doc(responses={200: {"content": {PEM: {"schema": {"type": "string"}}}}})
+def signing_public_key():
+    """The public key that signs evidence bundles (no sign-in needed)."""
+    response = Response(public_key_pem(), mimetype=PEM)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# --------------------------------------------------------------------------- EU database export
+
+
+@blp.get("/solutions/<int:solution_id>/eu-database")
+@access(OWNER, COMPLIANCE, AUDITOR)
+@blp.arguments(EuDatabaseArgsSchema, location="query")
+@blp.response(200, EuDatabaseSchema)
+def eu_database_export(args, solution_id: int):
+    """AI Act Annex VIII (Sections A, B, C) or EUDAMED data of a solution, with the missing fields."""
+    solution = get_solution(solution_id)
+    report = queries.build_sections(solution, generated_by=actor())
+    return eu_database.export(report, current_app.config)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@blp.get("/reports/portfolio")
+@access(COMPLIANCE, AUDITOR)
+@blp.arguments(PortfolioArgsSchema, location="query")
+@blp.response(200, PortfolioSchema)
+@blp.doc(responses={200: {"description": "JSON, CSV (`Accept: text/csv` / `?format=csv`) or PDF",
+                            "content": {CSV: {"schema": {"type": "string"}}, PDF: BINARY}}})
+def portfolio_report(args):
+    """Every solution the filters match: phase, categories, oversight owner, next review, open obligations."""
+    user = actor()
+    filters = {k: v for k, v in args.items() if k not in ("format", "lang")}
+    wanted = _wanted(args, ("json", "csv", "pdf"))
+    generated_at = format_timestamp(datetime.now(UTC))
+    if wanted == "csv":
+        rows = (portfolio_csv_row(row) for row in queries.iter_portfolio(user, filters))
+        response = Response(stream_with_context(iter_csv(queries.PORTFOLIO_COLUMNS, rows)),
+                            mimetype=CSV, content_type=f"{CSV}; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="portfolio-{generated_at[:10]}.csv"'
+        return response
+    head = queries.audit.chain_head()
+    if wanted == "pdf":
+        handle = _spool()
+        try:
+            render_portfolio(handle, lambda: queries.iter_portfolio(user, filters), generated_at=generated_at,
+                             generated_by=user.display_name, ruleset=queries.report_ruleset(),
+                             chain_head=head, filters=_describe(filters), lang=_lang(args))
+        except FontMissing as exc:
+            handle.close()
+            raise _pdf_error(exc) from exc
+        return _file_response(handle, PDF, f"portfolio-{generated_at[:10]}.pdf")
+    items = list(queries.iter_portfolio(user, filters))
+    return {"generated_at": generated_at,
+            "generated_by": {"id": user.id, "name": user.display_name, "role": user.role},
+            "filters": _describe(filters), "chain_head": head, "items": items, "total": len(items)}
+
+
+def _describe(filters: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in filters.items()}
