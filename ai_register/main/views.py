@@ -5,7 +5,8 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Blueprint, render_template, send_from_directory
 
-from ai_register.security import PUBLIC, SIGNED_IN, access
+from ai_register.security import PUBLIC, SIGNED_IN, access, actor
+from ai_register.web import overview
 
 bp = Blueprint("main", __name__)
 SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
@@ -14,7 +15,8 @@ SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 @bp.get("/")
 @access(*SIGNED_IN)
 def index():
-    return render_template("main/index.html")
+    """The start page: the portfolio in numbers, what awaits the reader, recent changes."""
+    return render_template("main/index.html", **overview.build(actor()))
 
 
 @bp.get("/api/docs")

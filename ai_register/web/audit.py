@@ -1,0 +1,81 @@
+"""The audit trail for compliance and auditors: filters, newest first, and the hash chain's status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from sqlalchemy import select
+
+from ai_register.audit import services as audit
+from ai_register.audit.models import AuditEvent
+from ai_register.extensions import db
+from ai_register.security import AUDITOR, COMPLIANCE, access
+from ai_register.solutions.models import Solution
+from ai_register.users.models import User
+
+bp = Blueprint("audit_web", __name__, url_prefix="/audit")
+
+PER_PAGE = 50
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+@bp.get("")
+@access(COMPLIANCE, AUDITOR)
+def trail():
+    filters = {
+        "solution_id": _int("solution_id"),
+        "actor_id": _int("actor_id"),
+        "action": request.args.get("action") or None,
+        "entity_type": request.args.get("entity_type") or None,
+        "since": _day("since"),
+        "until": _day("until"),
+    }
+    query = select(AuditEvent).order_by(AuditEvent.position.desc())
+    for name in ("solution_id", "actor_id", "action", "entity_type"):
+        if filters[name] is not None:
+            query = query.where(getattr(AuditEvent, name) == filters[name])
+    if filters["since"]:
+        query = query.where(AuditEvent.occurred_at >= _local_midnight(filters["since"]))
+    if filters["until"]:
+        query = query.where(AuditEvent.occurred_at < _local_midnight(filters["until"] + timedelta(days=1)))
+    before = _int("before")
+    if before:
+        query = query.where(AuditEvent.position < before)
+    events = db.session.scalars(query.limit(PER_PAGE + 1)).all()
+    more = len(events) > PER_PAGE
+    events = events[:PER_PAGE]
+    active = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v is not None}
+    users = {u.id: u for u in db.session.scalars(select(User).order_by(User.display_name))}
+    solutions = {s.id: s for s in db.session.scalars(select(Solution).order_by(Solution.name))}
+    return render_template(
+        "web/audit/trail.html",
+        events=events,
+        filters=active,
+        users=users,
+        solutions=solutions,
+        actions=db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all(),
+        entity_types=db.session.scalars(
+            select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
+        ).all(),
+        head=audit.chain_head(),
+        verification=audit.verify_stored_chain() if request.args.get("verify") else None,
+        next_url=url_for("audit_web.trail", **active, before=events[-1].position) if more else None,
+        verify_url=url_for("audit_web.trail", **active, verify=1),
+    )

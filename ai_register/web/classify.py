@@ -1,0 +1,278 @@
+"""The classification wizard: the questionnaire of the rules module, one section at a time, only the
+questions the answers make relevant (server-side `relevant_when`), a live result preview with the
+fired rules, and submission for review. The rules engine decides; the classification services store."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from ai_register.classification import services as classification
+from ai_register.errors import Problem
+from ai_register.rules import questionnaire_for, relevant_questions
+from ai_register.rules.contract import UNSURE
+from ai_register.security import COMPLIANCE, OWNER, access, actor
+from ai_register.solutions.access import get_solution
+from ai_register.web import labels, results
+
+bp = Blueprint("classify_web", __name__, url_prefix="/solutions/<int:solution_id>")
+
+WRITERS = (OWNER, COMPLIANCE)
+# A single-choice question without an "unsure" value of its own is left unanswered when the owner
+# is unsure: the contract treats an omitted answer exactly like `unsure`.
+LEAVE_OPEN = "__open__"
+NONE_OF_THESE = "__none__"
+
+
+class Wizard:
+    """The questionnaire and the answers so far, with the branching of the rules module."""
+
+    def __init__(self, answers: dict[str, Any]):
+        self.ruleset = classification.active_ruleset()
+        self.questionnaire = questionnaire_for(self.ruleset, labels.lang())
+        self.sections = self.questionnaire["sections"]
+        self.questions = {q["id"]: q for s in self.sections for q in s["questions"]}
+        self.answers = self.pruned(answers)
+
+    def relevant(self, answers: dict[str, Any] | None = None) -> list[str]:
+        return relevant_questions(self.answers if answers is None else answers, self.ruleset)
+
+    def pruned(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Only known questions that the other answers leave relevant (repeated until stable)."""
+        answers = {k: v for k, v in answers.items() if k in self.questions}
+        while True:
+            keep = set(relevant_questions(answers, self.ruleset))
+            pruned = {k: v for k, v in answers.items() if k in keep}
+            if pruned == answers:
+                return pruned
+            answers = pruned
+
+    def _candidates(self, step: int) -> list[tuple[dict, bool]]:
+        """The section's relevant questions, each with whether it waits for an answer in the same
+        section first (its `relevant_when` names a question above it that is still unanswered)."""
+        relevant = set(self.relevant())
+        here = {q["id"] for q in self.sections[step]["questions"]}
+        result = []
+        for question in self.sections[step]["questions"]:
+            if question["id"] not in relevant:
+                continue
+            waits = any(
+                ref in here and ref not in self.answers for ref in _referenced(question["relevant_when"])
+            )
+            result.append((question, waits))
+        return result
+
+    def shown_in(self, step: int) -> list[dict]:
+        return [q for q, waits in self._candidates(step) if not waits]
+
+    def deferred_in(self, step: int) -> list[dict]:
+        """Asked once the answers above them are given (revealed at once by wizard.js)."""
+        return [q for q, waits in self._candidates(step) if waits]
+
+    def next_step(self, step: int, direction: int = 1) -> int:
+        """The next section (or previous) with something to ask; len(sections) is the preview."""
+        step += direction
+        while 0 <= step < len(self.sections) and not self.shown_in(step):
+            step += direction
+        return max(step, 0) if direction < 0 else min(step, len(self.sections))
+
+    def first_step(self) -> int:
+        return self.next_step(-1)
+
+    def read(self, form, ids: list[str]) -> dict[str, str]:
+        """Take the posted answers of the shown questions; returns errors by question id."""
+        errors = {}
+        for qid in ids:
+            question = self.questions[qid]
+            name = f"q-{qid}"
+            if question["type"] == "multiple":
+                picked = form.getlist(name)
+                if not picked:
+                    self.answers.pop(qid, None)
+                elif UNSURE in picked and len(picked) > 1 or NONE_OF_THESE in picked and len(picked) > 1:
+                    errors[qid] = _("Choose options, or “none of these”, or “unsure” – not several of them.")
+                    self.answers.pop(qid, None)
+                elif picked == [UNSURE]:
+                    self.answers[qid] = UNSURE
+                elif picked == [NONE_OF_THESE]:
+                    self.answers[qid] = []
+                else:
+                    allowed = {v["value"] for v in question["values"]}
+                    self.answers[qid] = [v for v in picked if v in allowed]
+            else:
+                value = form.get(name)
+                if value in (None, "", LEAVE_OPEN):
+                    self.answers.pop(qid, None)
+                elif value in {v["value"] for v in question["values"]}:
+                    self.answers[qid] = value
+                else:
+                    errors[qid] = _("Choose one of the options.")
+        self.answers = self.pruned(self.answers)
+        return errors
+
+    def preview(self) -> tuple[dict | None, dict]:
+        try:
+            return classification.preview(self.answers), {}
+        except Problem as problem:
+            return None, problem.errors or {}
+
+    def progress(self, step: int) -> list[dict]:
+        return [
+            {
+                "title": s["title"],
+                "state": "done" if i < step else "current" if i == step else "todo",
+                "skipped": not self.shown_in(i),
+            }
+            for i, s in enumerate(self.sections)
+        ]
+
+
+def _referenced(condition) -> set[str]:
+    """The question ids a `relevant_when` condition (as data) looks at."""
+    if isinstance(condition, dict):
+        found = {condition["question"]} if isinstance(condition.get("question"), str) else set()
+        for value in condition.values():
+            found |= _referenced(value)
+        return found
+    if isinstance(condition, list):
+        return set().union(*(_referenced(item) for item in condition)) if condition else set()
+    return set()
+
+
+def _posted_answers() -> dict[str, Any]:
+    raw = request.form.get("answers") or "{}"
+    try:
+        answers = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest("The answers of the earlier steps are damaged; start again.") from exc
+    if not isinstance(answers, dict):
+        raise BadRequest("The answers of the earlier steps are damaged; start again.")
+    return answers
+
+
+def _latest_answers(solution) -> dict[str, Any]:
+    versions = classification.classifications_of(solution)
+    return dict(versions[0].answers) if versions else {}
+
+
+def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, status=200):
+    preview, preview_errors = wizard.preview()
+    done = step >= len(wizard.sections)
+    return render_template(
+        "web/classify/wizard.html",
+        solution=solution,
+        wizard=wizard,
+        step=step,
+        done=done,
+        section=None if done else wizard.sections[step],
+        shown=[] if done else wizard.shown_in(step),
+        deferred=[] if done else wizard.deferred_in(step),
+        answers=wizard.answers,
+        answers_json=json.dumps(wizard.answers, sort_keys=True),
+        errors={**preview_errors, **(errors or {})},
+        notice=notice,
+        preview=preview,
+        questions=results.question_rows(wizard.answers, wizard.ruleset) if done else [],
+        explain=results.explainer(wizard.ruleset),
+        qtext=results.question_text(wizard.ruleset),
+        can_submit=actor().role == OWNER,
+        LEAVE_OPEN=LEAVE_OPEN,
+        NONE_OF_THESE=NONE_OF_THESE,
+        UNSURE=UNSURE,
+    ), status
+
+
+@bp.get("/classify")
+@access(*WRITERS)
+def start(solution_id: int):
+    solution = get_solution(solution_id, write=True)
+    wizard = Wizard(_latest_answers(solution))
+    return _render(solution, wizard, wizard.first_step())
+
+
+@bp.post("/classify")
+@access(*WRITERS)
+def step(solution_id: int):
+    solution = get_solution(solution_id, write=True)
+    wizard = Wizard(_posted_answers())
+    try:
+        current = int(request.form.get("step", "0"))
+    except ValueError:
+        current = 0
+    current = min(max(current, 0), len(wizard.sections))
+    action = request.form.get("action", "next")
+    shown = [qid for qid in request.form.get("shown", "").split(",") if qid in wizard.questions]
+    errors = wizard.read(request.form, shown)
+    if errors:
+        return _render(solution, wizard, current, errors=errors, status=422)
+    if action == "back":
+        return _render(solution, wizard, wizard.next_step(current, -1))
+    if action in ("save", "submit"):
+        return _store(solution, wizard, submit=action == "submit")
+    if current < len(wizard.sections):
+        now_shown = [q["id"] for q in wizard.shown_in(current)]
+        if now_shown != shown:
+            # Answers in this section changed which of its questions apply: show it again.
+            return _render(
+                solution,
+                wizard,
+                current,
+                notice=_("Your answers changed which questions apply; please check this step again."),
+            )
+    return _render(solution, wizard, wizard.next_step(current))
+
+
+def _store(solution, wizard: Wizard, *, submit: bool):
+    if submit and actor().role != OWNER:
+        raise Forbidden("The AI owner submits the classification for review.")
+    try:
+        stored = classification.store_classification(solution, wizard.answers)
+        if submit:
+            classification.submit_classification(stored)
+    except Problem as problem:
+        if not problem.errors:
+            raise
+        return _render(solution, wizard, len(wizard.sections), errors=problem.errors, status=422)
+    if submit:
+        flash(
+            _("Classification version %(n)d is submitted for review by compliance.", n=stored.version),
+            "success",
+        )
+    else:
+        flash(_("Classification version %(n)d is saved as a draft.", n=stored.version), "success")
+    return redirect(url_for("solutions_web.show", solution_id=solution.id))
+
+
+@bp.get("/classifications/<int:classification_id>")
+@access(OWNER, COMPLIANCE)
+def result(solution_id: int, classification_id: int):
+    solution = get_solution(solution_id)
+    stored = classification.get_classification(classification_id)
+    if stored.solution_id != solution.id:
+        raise Problem(404, "No such classification for this solution.")
+    ruleset = classification.ruleset_of(stored)
+    return render_template(
+        "web/classify/result.html",
+        solution=solution,
+        stored=stored,
+        questions=results.question_rows(stored.answers, ruleset),
+        explain=results.explainer(ruleset),
+        qtext=results.question_text(ruleset),
+    )
+
+
+@bp.post("/classifications/<int:classification_id>/submit")
+@access(OWNER)
+def submit(solution_id: int, classification_id: int):
+    stored = classification.get_classification(classification_id, write=True)
+    if stored.solution_id != solution_id:
+        raise Problem(404, "No such classification for this solution.")
+    classification.submit_classification(stored)
+    flash(
+        _("Classification version %(n)d is submitted for review by compliance.", n=stored.version), "success"
+    )
+    return redirect(url_for("solutions_web.show", solution_id=solution_id))

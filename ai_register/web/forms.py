@@ -1,0 +1,767 @@
+"""Flask-WTF forms of the web UI. Labels and help texts are message ids (English) translated by Babel."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ai_register.web import labels
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Say what uses it, for example “nightly export to the portfolio report”."),
+    )
+    expires_in_days = IntegerField(
+        _l("Valid for (days)"),
+        default=90,
+        validators=[DataRequired(), NumberRange(min=1, max=365)],
+        description=_l("Between 1 and 365 days. You can revoke it at any time."),
+    )
+
+
+# --------------------------------------------------------------------------- solutions
+
+
+def _int_or_none(value):
+    """Coerce for selects with an empty first option."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class LinesField(TextAreaField):
+    """A list of short labels typed one per line (care units, user groups, tags)."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, (list, tuple)):
+            return "\n".join(self.data)
+        return self.data or ""
+
+    def process_formdata(self, valuelist) -> None:
+        raw = valuelist[0] if valuelist else ""
+        self.data = list(dict.fromkeys(line.strip() for line in raw.splitlines() if line.strip()))
+
+
+def _tri_state(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+def _from_tri_state(value: str):
+    return {"yes": True, "no": False}.get(value)
+
+
+TRI_STATE = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not yet assessed"))]
+CIA_CHOICES = [(1, _l("1 – low")), (2, _l("2 – moderate")), (3, _l("3 – high")), (4, _l("4 – very high"))]
+
+
+class SolutionForm(FlaskForm):
+    """Every field of the register (SolutionWriteSchema); the schema validates again on save."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("The name people in care know the solution by."),
+    )
+    external_id = StringField(
+        _l("External id"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "An id in another system, e.g. the managed object (förvaltningsobjekt) "
+            "or the procurement number. Unique in the register."
+        ),
+    )
+    purpose = TextAreaField(
+        _l("Purpose"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("What the solution does and for whom, in plain words."),
+    )
+    intended_use = TextAreaField(
+        _l("Intended use"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l(
+            "How it is meant to be used in care: who uses the output, in which "
+            "situation, and who makes the decision."
+        ),
+    )
+    kind = SelectField(
+        _l("Kind of AI"),
+        choices=[(k, lbl) for k, lbl in labels.KINDS.items()],
+        default="machine_learning",
+        validators=[DataRequired()],
+        description=_l("Machine learning, generative AI, rule-based or other."),
+    )
+    need_statement = TextAreaField(
+        _l("Need"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("The problem or need it answers (effect before effort). Required before a pilot."),
+    )
+    alternatives = TextAreaField(
+        _l("Alternatives considered"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Other ways to meet the need, including doing nothing."),
+    )
+    care_units = LinesField(
+        _l("Care units"), validators=[Optional()], description=_l("One care unit (vårdenhet) per line.")
+    )
+    user_groups = LinesField(
+        _l("User groups"),
+        validators=[Optional()],
+        description=_l("Who uses it, one group per line, e.g. nurses, radiologists, patients."),
+    )
+    tags = LinesField(_l("Tags"), validators=[Optional()], description=_l("Free keywords, one per line."))
+    sourcing = RadioField(
+        _l("Sourcing"),
+        choices=[(k, lbl) for k, lbl in labels.SOURCINGS.items()],
+        default="procured",
+        validators=[DataRequired()],
+    )
+    supplier = StringField(
+        _l("Supplier"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("The company or organisation that provides it."),
+    )
+    product = StringField(_l("Product"), validators=[Optional(), Length(max=200)])
+    product_version = StringField(_l("Product version"), validators=[Optional(), Length(max=100)])
+    in_service_since = DateField(
+        _l("In service since"),
+        validators=[Optional()],
+        description=_l("Leave empty if it is not yet used in care."),
+    )
+    processes_personal_data = RadioField(
+        _l("Processes personal data"),
+        choices=TRI_STATE,
+        default="unknown",
+        validators=[DataRequired()],
+        description=_l("When yes or not yet assessed, a DPIA is required before a pilot (GDPR Art 35)."),
+    )
+    processes_health_data = RadioField(
+        _l("Processes health data"),
+        choices=TRI_STATE,
+        default="unknown",
+        validators=[DataRequired()],
+        description=_l(
+            "Health data are personal data of a special category (GDPR Art 9); the Patient Data Act applies."
+        ),
+    )
+    legal_basis = TextAreaField(
+        _l("Legal basis"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l(
+            "The legal basis for the processing, e.g. GDPR Art 6(1)(e) and "
+            "Art 9(2)(h) with the Patient Data Act."
+        ),
+    )
+    confidentiality = SelectField(
+        _l("Confidentiality"),
+        choices=CIA_CHOICES,
+        coerce=int,
+        default=2,
+        description=_l("Information classification: konfidentialitet."),
+    )
+    integrity = SelectField(
+        _l("Integrity"),
+        choices=CIA_CHOICES,
+        coerce=int,
+        default=2,
+        description=_l("Information classification: riktighet."),
+    )
+    availability = SelectField(
+        _l("Availability"),
+        choices=CIA_CHOICES,
+        coerce=int,
+        default=2,
+        description=_l("Information classification: tillgänglighet."),
+    )
+    owner_id = SelectField(
+        _l("AI owner"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("The person accountable for the solution in the register."),
+    )
+    co_owner_ids = SelectMultipleField(
+        _l("Co-owners"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Co-owners may edit the solution too. Hold Ctrl or Cmd to choose several."),
+    )
+    public = BooleanField(
+        _l("Show in the public transparency register"),
+        description=_l("Only the name, purpose, phase and classification are published; no personal data."),
+    )
+    review_interval_months = IntegerField(
+        _l("Review every (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+        description=_l("How often the solution is reviewed in management; higher risk, shorter interval."),
+    )
+    next_review_on = DateField(_l("Next review"), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Reason for the change"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kept in the audit trail."),
+    )
+
+    SCHEMA_FIELDS = (
+        "name",
+        "external_id",
+        "purpose",
+        "intended_use",
+        "kind",
+        "need_statement",
+        "alternatives",
+        "care_units",
+        "user_groups",
+        "tags",
+        "sourcing",
+        "supplier",
+        "product",
+        "product_version",
+        "in_service_since",
+        "processes_personal_data",
+        "processes_health_data",
+        "legal_basis",
+        "confidentiality",
+        "integrity",
+        "availability",
+        "owner_id",
+        "co_owner_ids",
+        "public",
+        "review_interval_months",
+        "next_review_on",
+    )
+
+    def fill_from(self, solution) -> None:
+        for name in self.SCHEMA_FIELDS:
+            if name in ("owner_id", "co_owner_ids"):
+                continue
+            value = getattr(solution, name)
+            if name in ("processes_personal_data", "processes_health_data"):
+                value = _tri_state(value)
+            getattr(self, name).data = value
+        if self.owner_id is not None:  # only compliance sees the owner field
+            self.owner_id.data = solution.owner_id
+        self.co_owner_ids.data = [u.id for u in solution.co_owners]
+
+    def payload(self, *, include_owner: bool) -> dict:
+        """The values as the API's SolutionWriteSchema takes them (dates as ISO strings)."""
+        data = {}
+        for name in self.SCHEMA_FIELDS:
+            if name == "owner_id" and not include_owner:
+                continue
+            value = getattr(self, name).data
+            if name in ("processes_personal_data", "processes_health_data"):
+                value = _from_tri_state(value)
+            elif isinstance(value, str):
+                value = value.strip() or None
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            if name == "owner_id" and value is None:
+                continue
+            if name in ("co_owner_ids",):
+                value = list(value or [])
+            data[name] = value
+        for required_text in ("name", "purpose"):
+            data[required_text] = data.get(required_text) or ""
+        for field in ("kind", "sourcing"):
+            if data.get(field) is None:
+                data.pop(field, None)
+        return data
+
+    def add_errors(self, errors: dict) -> None:
+        show_errors(self, errors)
+
+
+def show_errors(form, errors: dict, prefix: str = "") -> None:
+    """Messages from an API schema or a service, shown beside their field (or above the form).
+
+    Nested messages ({"person": {"name": [...]}}) go to the field `person_name` when it exists.
+    """
+    for name, messages in errors.items():
+        key = f"{prefix}{name}"
+        if isinstance(messages, dict):
+            if any(hasattr(getattr(form, f"{key}_{sub}", None), "errors") for sub in messages):
+                show_errors(form, messages, prefix=f"{key}_")
+                continue
+            messages = [m for sub in messages.values() for m in (sub if isinstance(sub, list) else [sub])]
+        messages = messages if isinstance(messages, list) else [messages]
+        field = getattr(form, key, None) if key not in ("_schema", "") else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *map(str, messages)]
+        else:
+            form.form_errors.extend(map(str, messages))
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _text_or_none(value):
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def payload_of(form, names, *, dates=(), decimals=()) -> dict:
+    """Form values as an API schema takes them: blank text is null, dates ISO, decimals strings."""
+    data = {}
+    for name in names:
+        value = getattr(form, name).data
+        if name in dates:
+            value = value.isoformat() if value else None
+        elif name in decimals:
+            value = None if value is None else str(value)
+        else:
+            value = _text_or_none(value)
+        data[name] = value
+    return data
+
+
+class GoalForm(FlaskForm):
+    perspective = SelectField(
+        _l("Goal perspective"),
+        choices=[(k, v) for k, v in labels.PERSPECTIVES.items()],
+        validators=[DataRequired()],
+        description=_l("The region's five perspectives of follow-up."),
+    )
+    title = StringField(
+        _l("Goal"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("What should improve, e.g. “Shorter waiting time for radiology answers”."),
+    )
+    indicator = TextAreaField(
+        _l("Indicator"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("How it is measured, e.g. median days from referral to answer."),
+    )
+    unit = StringField(
+        _l("Unit"), validators=[Optional(), Length(max=50)], description=_l("E.g. days, %, SEK.")
+    )
+    baseline = DecimalField(
+        _l("Baseline"),
+        validators=[Optional()],
+        places=None,
+        description=_l("The value today, before the solution."),
+    )
+    target = DecimalField(
+        _l("Target"),
+        validators=[Optional()],
+        places=None,
+        description=_l("The value the solution should reach."),
+    )
+    higher_is_better = RadioField(
+        _l("Direction"),
+        choices=[("yes", _l("Higher is better")), ("no", _l("Lower is better"))],
+        default="yes",
+        validators=[DataRequired()],
+    )
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
+    )
+
+    def payload(self) -> dict:
+        data = payload_of(
+            self,
+            ("perspective", "title", "indicator", "unit", "baseline", "target", "reason"),
+            decimals=("baseline", "target"),
+        )
+        data["higher_is_better"] = self.higher_is_better.data == "yes"
+        if not data.get("reason"):
+            data.pop("reason")
+        return data
+
+
+class MeasurementForm(FlaskForm):
+    goal_id = SelectField(_l("Goal"), coerce=int, validators=[DataRequired()])
+    measured_on = DateField(
+        _l("Measured on"),
+        validators=[DataRequired()],
+        description=_l("The day the value refers to; not in the future."),
+    )
+    value = DecimalField(_l("Measured value"), validators=[InputRequired()], places=None)
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Source of the figure, or anything that explains it."),
+    )
+
+    def payload(self) -> dict:
+        return payload_of(self, ("measured_on", "value", "note"), dates=("measured_on",), decimals=("value",))
+
+
+class BenefitForm(FlaskForm):
+    one_off_cost = DecimalField(
+        _l("One-off cost (SEK)"),
+        validators=[InputRequired(), NumberRange(min=0)],
+        places=None,
+        description=_l("Procurement, implementation, training."),
+    )
+    yearly_cost = DecimalField(
+        _l("Yearly cost (SEK)"),
+        validators=[InputRequired(), NumberRange(min=0)],
+        places=None,
+        description=_l("Licences, operation, management."),
+    )
+    yearly_savings = DecimalField(
+        _l("Yearly savings (SEK)"), validators=[Optional(), NumberRange(min=0)], places=None, default=0
+    )
+    hours_freed_per_year = DecimalField(
+        _l("Hours freed per year"),
+        validators=[Optional(), NumberRange(min=0)],
+        places=None,
+        default=0,
+        description=_l("Staff time the solution frees for other work."),
+    )
+    hourly_cost = DecimalField(
+        _l("Hourly cost (SEK)"),
+        validators=[Optional(), NumberRange(min=0)],
+        places=None,
+        description=_l("Values the hours freed; leave empty to record the hours only."),
+    )
+    assumptions = TextAreaField(
+        _l("Assumptions"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("What the figures rest on."),
+    )
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
+    )
+
+    def payload(self) -> dict:
+        names = ("one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year", "hourly_cost")
+        data = payload_of(self, (*names, "assumptions", "reason"), decimals=names)
+        for name in ("yearly_savings", "hours_freed_per_year"):
+            if data[name] is None:
+                data[name] = "0"
+        if not data.get("reason"):
+            data.pop("reason")
+        return data
+
+
+class EvidenceForm(FlaskForm):
+    type = SelectField(_l("Type of evidence"), validators=[DataRequired()])
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("E.g. “DPIA for the chest X-ray triage, version 2”."),
+    )
+    reference = StringField(
+        _l("Reference"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Certificate number, EUDAMED or EU-database id, UDI-DI or document number."),
+    )
+    issued_on = DateField(_l("Issued on"), validators=[DataRequired()])
+    expires_on = DateField(
+        _l("Expires on"),
+        validators=[Optional()],
+        description=_l("The last day it is valid. Leave empty if it does not expire."),
+    )
+    issuer = StringField(
+        _l("Issued by"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("E.g. the notified body or the supplier."),
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+    supersedes = SelectField(
+        _l("Replaces"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        description=_l("An earlier record this one replaces; it then no longer counts."),
+    )
+    file = FileField(_l("File"), description=_l("PDF, PNG, JPEG, TXT, DOCX or XLSX, at most 20 MB."))
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
+    )
+
+    def payload(self) -> dict:
+        data = payload_of(
+            self,
+            ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note", "reason"),
+            dates=("issued_on", "expires_on"),
+        )
+        if self.supersedes.data:
+            data["supersedes"] = self.supersedes.data
+        if not data.get("reason"):
+            data.pop("reason")
+        return data
+
+
+PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A person without an account"))]
+
+
+class OversightForm(FlaskForm):
+    person_kind = RadioField(
+        _l("Who is the oversight owner?"), choices=PERSON_KINDS, default="user", validators=[DataRequired()]
+    )
+    person_user_id = SelectField(
+        _l("Account"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        description=_l("An AI owner or compliance account; they confirm the assignment themselves."),
+    )
+    person_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    person_title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    person_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
+    person_contact = StringField(
+        _l("Contact"), validators=[Optional(), Length(max=200)], description=_l("E-mail or phone.")
+    )
+    deputy_kind = RadioField(
+        _l("Deputy"),
+        choices=[("none", _l("No deputy")), *PERSON_KINDS],
+        default="none",
+        validators=[DataRequired()],
+    )
+    deputy_user_id = SelectField(_l("Deputy's account"), coerce=_int_or_none, validators=[Optional()])
+    deputy_name = StringField(_l("Deputy's name"), validators=[Optional(), Length(max=200)])
+    deputy_title = StringField(_l("Deputy's title"), validators=[Optional(), Length(max=200)])
+    deputy_unit = StringField(_l("Deputy's unit"), validators=[Optional(), Length(max=200)])
+    deputy_contact = StringField(_l("Deputy's contact"), validators=[Optional(), Length(max=200)])
+    competence = TextAreaField(
+        _l("Competence"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Why this person can oversee the system (AI Act Art 26(2))."),
+    )
+    training = TextAreaField(_l("Training"), validators=[Optional(), Length(max=5000)])
+    training_completed_on = DateField(_l("Training completed on"), validators=[Optional()])
+    authority_to_suspend = BooleanField(
+        _l("Has the authority to suspend the use of the system"),
+        description=_l("Required: without it the assignment does not count."),
+    )
+    understands_capabilities_limits = BooleanField(
+        _l("Understands its capacities and limits and monitors operation (Art 14(4)(a))")
+    )
+    aware_of_automation_bias = BooleanField(_l("Is aware of automation bias (Art 14(4)(b))"))
+    interprets_output = BooleanField(_l("Interprets the output correctly (Art 14(4)(c))"))
+    can_disregard_override_reverse = BooleanField(
+        _l("Can disregard, override or reverse the output (Art 14(4)(d))")
+    )
+    can_interrupt_stop = BooleanField(_l("Can intervene in or stop the system (Art 14(4)(e))"))
+    accepted_on = DateField(
+        _l("Accepted on"),
+        validators=[Optional()],
+        description=_l("The day the person accepted. Leave empty if they confirm later."),
+    )
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
+    )
+
+    MONITORS = (
+        "understands_capabilities_limits",
+        "aware_of_automation_bias",
+        "interprets_output",
+        "can_disregard_override_reverse",
+        "can_interrupt_stop",
+    )
+
+    def _ref(self, prefix: str) -> dict | None:
+        kind = getattr(self, f"{prefix}_kind").data
+        if kind == "none":
+            return None
+        if kind == "user":
+            user_id = getattr(self, f"{prefix}_user_id").data
+            return {"user_id": user_id} if user_id else {"user_id": None}
+        return {
+            name: _text_or_none(getattr(self, f"{prefix}_{name}").data)
+            for name in ("name", "title", "unit", "contact")
+        }
+
+    def payload(self) -> dict:
+        data = payload_of(
+            self,
+            ("competence", "training", "training_completed_on", "accepted_on", "reason"),
+            dates=("training_completed_on", "accepted_on"),
+        )
+        data["person"] = self._ref("person")
+        data["deputy"] = self._ref("deputy")
+        data["authority_to_suspend"] = bool(self.authority_to_suspend.data)
+        data["monitors"] = {name: bool(getattr(self, name).data) for name in self.MONITORS}
+        for name in ("accepted_on", "reason"):
+            if not data.get(name):
+                data.pop(name)
+        return data
+
+    def fill_from(self, assignment) -> None:
+        for prefix, user, person in (
+            ("person", assignment.user, assignment.person),
+            ("deputy", assignment.deputy_user, assignment.deputy_person),
+        ):
+            if user is not None:
+                getattr(self, f"{prefix}_kind").data = "user"
+                getattr(self, f"{prefix}_user_id").data = user.id
+            elif person is not None:
+                getattr(self, f"{prefix}_kind").data = "person"
+                for name in ("name", "title", "unit", "contact"):
+                    getattr(self, f"{prefix}_{name}").data = getattr(person, name)
+        for name in (
+            "competence",
+            "training",
+            "training_completed_on",
+            "authority_to_suspend",
+            "accepted_on",
+            *self.MONITORS,
+        ):
+            getattr(self, name).data = getattr(assignment, name)
+
+
+class ConfirmForm(FlaskForm):
+    confirmed_on = DateField(
+        _l("Confirmed on"), validators=[Optional()], description=_l("Defaults to today.")
+    )
+    reason = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+    def payload(self) -> dict:
+        data = payload_of(self, ("confirmed_on", "reason"), dates=("confirmed_on",))
+        return {k: v for k, v in data.items() if v}
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+class TransitionForm(FlaskForm):
+    to = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l(
+            "Why now, and what the decision rests on. Into decommissioning this is "
+            "the rationale and is required."
+        ),
+    )
+
+
+class DecisionForm(FlaskForm):
+    kind = RadioField(_l("Decision"), validators=[DataRequired()])
+    rationale = TextAreaField(
+        _l("Rationale"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("Why: the follow-up against the goals, risks, costs."),
+    )
+    decided_on = DateField(_l("Decided on"), validators=[Optional()], description=_l("Defaults to today."))
+    follow_up_data = TextAreaField(
+        _l("Follow-up data"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("The figures the decision rests on, in short."),
+    )
+    meeting_reference = StringField(
+        _l("Meeting or record reference"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("E.g. the steering group's minutes, item 4."),
+    )
+
+    def payload(self) -> dict:
+        data = payload_of(
+            self,
+            ("kind", "rationale", "decided_on", "follow_up_data", "meeting_reference"),
+            dates=("decided_on",),
+        )
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class RolloutUnitForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Care unit"), validators=[Optional(), Length(max=200)])
+    planned_start = DateField(_l("Planned start"), validators=[Optional()])
+    actual_start = DateField(_l("Started on"), validators=[Optional()])
+
+
+class RolloutPlanForm(FlaskForm):
+    units = FieldList(FormField(RolloutUnitForm), min_entries=1)
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
+    )
+
+    def payload(self) -> dict:
+        units = []
+        for entry in self.units:
+            unit = entry.form
+            name = (unit.name.data or "").strip()
+            if not name and not unit.planned_start.data and not unit.actual_start.data:
+                continue  # an empty spare row
+            units.append(
+                {
+                    "name": name,
+                    "planned_start": unit.planned_start.data.isoformat() if unit.planned_start.data else None,
+                    "actual_start": unit.actual_start.data.isoformat() if unit.actual_start.data else None,
+                }
+            )
+        data = {"units": units}
+        if (self.reason.data or "").strip():
+            data["reason"] = self.reason.data.strip()
+        return data
+
+
+class ChecklistForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+# --------------------------------------------------------------------------- review
+
+
+class ClassificationReviewForm(FlaskForm):
+    outcome = RadioField(
+        _l("Your decision"),
+        choices=[
+            ("approve", _l("Approve the engine's result")),
+            ("reject", _l("Reject: the owner answers again")),
+            ("override", _l("Override: decide the category or class")),
+        ],
+        validators=[DataRequired()],
+    )
+    justification = TextAreaField(
+        _l("Justification"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Required to reject or override; kept in the audit trail."),
+    )
+    category = SelectField(_l("Category (override)"), validators=[Optional()])
+    device_class = SelectField(_l("Device class (override)"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.outcome.data in ("reject", "override") and not (self.justification.data or "").strip():
+            self.justification.errors = [*self.justification.errors, str(_l("A justification is required."))]
+            ok = False
+        if self.outcome.data == "override" and not (self.category.data or self.device_class.data):
+            self.category.errors = [
+                *self.category.errors,
+                str(_l("Give the category, the device class, or both.")),
+            ]
+            ok = False
+        return ok
+
+
+class TransitionReviewForm(FlaskForm):
+    outcome = RadioField(
+        _l("Your decision"),
+        choices=[("approve", _l("Approve the move")), ("reject", _l("Reject the request"))],
+        validators=[DataRequired()],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Required to reject; kept in the audit trail."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.outcome.data == "reject" and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, str(_l("A reason is required to reject."))]
+            ok = False
+        return ok

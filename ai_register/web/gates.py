@@ -1,0 +1,189 @@
+"""The gate checklist of the solution page: each check of the lifecycle's gate table, met or not,
+with the lifecycle's unmet conditions in words people read. The decision is the lifecycle's: this
+module only runs its checks one by one so the page can show what is already met, too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ai_register.solutions import lifecycle
+from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
+from ai_register.solutions.lifecycle import Phase, Status, Unmet
+from ai_register.web import labels
+
+CHECK_LABELS = {
+    "prohibited_block": _l("No classification says prohibited (AI Act Art 5)"),
+    "need_statement": _l("The need is stated"),
+    "complete_goal": _l("A goal with indicator, baseline and target"),
+    "benefit_estimate": _l("A benefit estimate"),
+    "valid_classification": _l("An approved, decided classification"),
+    "oversight_owner_named": _l("A human-oversight owner is named"),
+    "dpia_if_personal_data": _l("A DPIA when personal data are processed (GDPR Art 35)"),
+    "pilot_evaluation": _l("A pilot evaluation"),
+    "goal_measurements": _l("At least one measured value per goal"),
+    "oversight_confirmed": _l("The oversight owner confirmed within the last 12 months"),
+    "role_known": _l("The region's role (provider or deployer) is known"),
+    "high_risk_evidence": _l("The evidence a high-risk system needs"),
+    "rollout_units_started": _l("Every care unit of the rollout plan has started"),
+    "review_schedule": _l("A review schedule is set"),
+    "decommission_rationale": _l("The rationale for decommissioning"),
+    "checklist_complete": _l("The decommissioning checklist is complete"),
+}
+
+# Where a writer fixes a check: (endpoint, anchor or query) — shown only when the endpoint exists.
+FIX_LINKS = {
+    "need_statement": ("solutions_web.edit", {"_anchor": "need_statement"}),
+    "complete_goal": ("records_web.goals", {}),
+    "goal_measurements": ("records_web.goals", {}),
+    "benefit_estimate": ("records_web.benefit", {}),
+    "valid_classification": ("classify_web.start", {}),
+    "role_known": ("classify_web.start", {}),
+    "oversight_owner_named": ("records_web.oversight", {}),
+    "oversight_confirmed": ("records_web.oversight", {}),
+    "dpia_if_personal_data": ("records_web.evidence_new", {"type": "dpia"}),
+    "pilot_evaluation": ("records_web.evidence_new", {"type": "pilot_evaluation"}),
+    "high_risk_evidence": ("records_web.evidence_new", {}),
+    "rollout_units_started": ("phases_web.rollout_plan", {}),
+    "review_schedule": ("solutions_web.edit", {"_anchor": "review_interval_months"}),
+    "checklist_complete": ("phases_web.checklist", {}),
+}
+
+
+def unmet_text(unmet: Unmet) -> str:
+    """The unmet condition in the reader's language; the lifecycle's English message otherwise."""
+    code, d = unmet.code, unmet.details
+    if code.startswith("evidence_missing:") or code == "dpia_missing":
+        kind = labels.evidence_label(d.get("evidence_type") or code.partition(":")[2] or "dpia")
+        reason = {
+            "none_recorded": _("none is recorded"),
+            "expired": _("the recorded one has expired"),
+            "not_yet_issued": _("the recorded one is issued later"),
+        }.get(d.get("reason"), "")
+        basis = f" ({d['basis']})" if d.get("basis") else ""
+        return _(
+            "%(kind)s%(basis)s valid on %(on)s is required; %(reason)s.",
+            kind=kind,
+            basis=basis,
+            on=d.get("on", ""),
+            reason=reason,
+        )
+    if code.startswith("checklist_item_open:"):
+        return _("Not ticked: %(item)s.", item=labels.checklist_label(d.get("item", code.partition(":")[2])))
+    texts = {
+        "need_statement_missing": _("State the need the solution answers."),
+        "goal_missing": _("Record at least one goal with indicator, baseline and target."),
+        "goal_incomplete": _("No goal has an indicator, a baseline and a target yet."),
+        "benefit_estimate_missing": _("Record a benefit estimate (costs, savings, time freed)."),
+        "classification_needs_review": _(
+            "The classification is not decided (needs review): answer the open "
+            "questions or ask compliance to override it."
+        ),
+        "oversight_owner_missing": _("Name the human-oversight owner."),
+        "oversight_confirmation_missing": _(
+            "The oversight owner has not accepted or confirmed the assignment."
+        ),
+        "oversight_confirmation_expired": _(
+            "The oversight owner last confirmed on %(day)s; a new confirmation is due.",
+            day=d.get("confirmed_on", ""),
+        ),
+        "goal_measurement_missing": _("Goal %(goal)s has no measured value yet.", goal=d.get("goal", "")),
+        "classification_role_missing": _(
+            "The approved answers do not say whether the region is provider or deployer."
+        ),
+        "rollout_plan_missing": _("The rollout plan lists no care unit."),
+        "rollout_unit_not_started": _("Care unit %(unit)s has not started.", unit=d.get("unit", "")),
+        "review_schedule_missing": _("Set a review schedule (next review date or interval)."),
+        "decommission_rationale_missing": _("Give the rationale for decommissioning."),
+        "classification_prohibited": _("A classification says prohibited; only decommissioning is possible."),
+        "transition_pending": _("Another phase change request is pending."),
+        "move_paused": _("The solution is paused; only resume or terminate are possible."),
+        "move_retired_terminal": _("A retired solution is read-only."),
+    }
+    if code == "classification_not_valid":
+        reason = d.get("reason")
+        return {
+            "none_approved": _("No classification has been approved yet."),
+            "flagged_for_review": _("The classification is flagged for re-review after a rule-set change."),
+            "result_changed_under_current_ruleset": _(
+                "The classification's result changes under the current rule set; it must be reviewed again."
+            ),
+        }.get(reason, _("No valid classification."))
+    return texts.get(code, unmet.message)
+
+
+@dataclass
+class CheckRow:
+    key: str
+    label: str
+    unmet: list[str] = field(default_factory=list)
+    fix: tuple[str, dict] | None = None
+
+    @property
+    def met(self) -> bool:
+        return not self.unmet
+
+
+@dataclass
+class GateChecklist:
+    to: Phase
+    rows: list[CheckRow]
+    on: date
+
+    @property
+    def open(self) -> bool:
+        return all(row.met for row in self.rows)
+
+    @property
+    def met_count(self) -> int:
+        return sum(row.met for row in self.rows)
+
+
+# The forward step the checklist prepares; the exit to decommissioning has its own button.
+NEXT_PHASE = {
+    Phase.NEEDS_ANALYSIS: Phase.PILOT,
+    Phase.PILOT: Phase.ROLLOUT,
+    Phase.ROLLOUT: Phase.MANAGEMENT,
+    Phase.DECOMMISSIONING: Phase.RETIRED,
+}
+
+
+def next_phase(solution) -> Phase | None:
+    return NEXT_PHASE.get(Phase(solution.phase))
+
+
+def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | None:
+    to = to or next_phase(solution)
+    if to is None:
+        return None
+    facts = build_gate_facts(solution, on=on)
+    settings = gate_settings()
+    rows = []
+    if to not in lifecycle.PROHIBITED_BLOCK_EXEMPT:
+        rows.append(
+            CheckRow(
+                "prohibited_block",
+                str(CHECK_LABELS["prohibited_block"]),
+                [unmet_text(u) for u in lifecycle.prohibited_block(facts, to)],
+            )
+        )
+    for check in lifecycle.GATES[to]:
+        name = check.__name__
+        rows.append(
+            CheckRow(
+                name,
+                str(CHECK_LABELS.get(name, name.replace("_", " "))),
+                [unmet_text(u) for u in check(facts, on, settings)],
+                FIX_LINKS.get(name),
+            )
+        )
+    # The prohibited row only matters when it fails; otherwise it is noise on every page.
+    rows = [r for r in rows if r.key != "prohibited_block" or not r.met]
+    # Moves are the lifecycle's to judge too (paused, retired); they head the list when they fail.
+    move = lifecycle.check_move(Phase(solution.phase), Status(solution.status), to)
+    if move:
+        rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
+    return GateChecklist(to, rows, on)

@@ -1,0 +1,50 @@
+"""Report downloads for the browser (the API's are for bearer tokens): the traceability report as
+PDF. The reports module builds and renders; this view only streams the file."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Blueprint, Response
+
+from ai_register.reports import queries
+from ai_register.reports.pdf import render_solution_report
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.solutions.access import get_solution
+from ai_register.web import labels
+
+bp = Blueprint("reports_web", __name__)
+
+CHUNK = 64 * 1024
+
+
+@bp.get("/solutions/<int:solution_id>/report.pdf")
+@access(OWNER, COMPLIANCE, AUDITOR)
+def report(solution_id: int):
+    solution = get_solution(solution_id)
+    max_seq = queries.last_solution_seq(solution.id)
+    data = queries.build_report(solution, generated_by=actor(), max_seq=max_seq)
+    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed after streaming
+    render_solution_report(
+        handle,
+        data,
+        lambda: queries.iter_solution_events(solution.id, max_seq=max_seq),
+        queries.solution_actor_names(solution.id),
+        labels.lang(),
+    )
+    size = handle.seek(0, 2)
+    handle.seek(0)
+
+    def chunks():
+        try:
+            while piece := handle.read(CHUNK):
+                yield piece
+        finally:
+            handle.close()
+
+    response = Response(chunks(), mimetype="application/pdf", direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="traceability-report-solution-{solution.id}.pdf"'
+    )
+    return response

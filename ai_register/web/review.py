@@ -1,0 +1,201 @@
+"""The review queue of compliance: submitted classifications and pending phase-change requests,
+each decided under four eyes by the services of the area."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from ai_register.classification import services as classification_services
+from ai_register.classification.models import SUBMITTED, Classification
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.security import COMPLIANCE, access, actor
+from ai_register.solutions import transitions
+from ai_register.solutions.access import get_solution
+from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.models import TransitionRequest
+from ai_register.solutions.services import region_today
+from ai_register.web import gates, labels, results
+from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, show_errors
+
+bp = Blueprint("review_web", __name__, url_prefix="/review")
+
+
+def submitted_classifications() -> list[Classification]:
+    return list(
+        db.session.scalars(
+            select(Classification)
+            .where(Classification.status == SUBMITTED)
+            .order_by(Classification.submitted_at, Classification.id)
+        )
+    )
+
+
+def pending_requests() -> list[TransitionRequest]:
+    return list(
+        db.session.scalars(
+            select(TransitionRequest)
+            .where(TransitionRequest.status == "pending")
+            .order_by(TransitionRequest.requested_at, TransitionRequest.id)
+        )
+    )
+
+
+def classification_conflict(item: Classification, user) -> str | None:
+    """Why four eyes keep `user` from reviewing it (shown in the queue; the service enforces it)."""
+    solution = get_solution(item.solution_id)
+    if user.id in (item.answered_by_id, item.submitted_by_id):
+        return _("You answered or submitted it.")
+    if user.id in solution.owner_ids():
+        return _("You own the solution.")
+    return None
+
+
+def request_conflict(item: TransitionRequest, user) -> str | None:
+    if user.id == item.requested_by_id:
+        return _("You requested it.")
+    if user.id in item.solution.owner_ids():
+        return _("You own the solution.")
+    return None
+
+
+@bp.get("")
+@access(COMPLIANCE)
+def queue():
+    user = actor()
+    return render_template(
+        "web/review/queue.html",
+        classifications=[
+            (c, get_solution(c.solution_id), classification_conflict(c, user))
+            for c in submitted_classifications()
+        ],
+        requests=[(r, request_conflict(r, user)) for r in pending_requests()],
+    )
+
+
+# --------------------------------------------------------------------------- classifications
+
+
+@bp.route("/classifications/<int:classification_id>", methods=["GET", "POST"])
+@access(COMPLIANCE)
+def classification(classification_id: int):
+    item = classification_services.get_classification(classification_id)
+    solution = get_solution(item.solution_id)
+    form = ClassificationReviewForm()
+    form.category.choices = [("", _("Keep the engine's"))] + [
+        (c, labels.category_label(c)) for c in classification_services.OVERRIDE_CATEGORIES
+    ]
+    form.device_class.choices = [("", _("Keep the engine's"))] + [
+        (c, c) for c in classification_services.DEVICE_CLASSES
+    ]
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            justification = (form.justification.data or "").strip() or None
+            try:
+                if form.outcome.data == "approve":
+                    classification_services.approve_classification(item, justification)
+                elif form.outcome.data == "reject":
+                    classification_services.reject_classification(item, justification)
+                else:
+                    classification_services.override_classification(
+                        item,
+                        justification,
+                        category=form.category.data or None,
+                        device_class=form.device_class.data or None,
+                    )
+            except Problem as problem:
+                if not problem.errors:
+                    raise
+                show_errors(form, problem.errors)
+            else:
+                flash(
+                    _(
+                        "Classification version %(n)d of “%(name)s”: %(outcome)s.",
+                        n=item.version,
+                        name=solution.name,
+                        outcome=labels.review_label(item.status),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("review_web.queue"))
+    ruleset = classification_services.ruleset_of(item)
+    versions = classification_services.classifications_of(solution)
+    previous = next(
+        (v for v in versions if v.version < item.version and v.status in ("approved", "overridden")),
+        next((v for v in versions if v.version < item.version), None),
+    )
+    return render_template(
+        "web/review/classification.html",
+        item=item,
+        solution=solution,
+        form=form,
+        previous=previous,
+        diff=results.answers_diff(previous.answers if previous else None, item.answers, ruleset),
+        explain=results.explainer(ruleset),
+        qtext=results.question_text(ruleset),
+        conflict=classification_conflict(item, actor()),
+    ), status
+
+
+# --------------------------------------------------------------------------- transition requests
+
+
+@bp.route("/transitions/<int:request_id>", methods=["GET", "POST"])
+@access(COMPLIANCE)
+def transition(request_id: int):
+    item = db.session.get(TransitionRequest, request_id)
+    if item is None:
+        raise NotFound("No such request.")
+    solution = get_solution(item.solution_id)
+    form = TransitionReviewForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            reason = (form.reason.data or "").strip() or None
+            try:
+                if form.outcome.data == "approve":
+                    transitions.approve_request(item, actor(), reason)
+                else:
+                    transitions.reject_request(item, actor(), reason)
+            except Problem as problem:
+                if problem.code == 409:
+                    for unmet in (problem.extensions or {}).get("unmet") or []:
+                        form.form_errors.append(
+                            gates.unmet_text(
+                                gates.Unmet(unmet["code"], unmet["message"], unmet.get("details") or {})
+                            )
+                        )
+                    status = 409
+                elif problem.errors:
+                    show_errors(form, problem.errors)
+                else:
+                    raise
+            else:
+                done = _("approved") if form.outcome.data == "approve" else _("rejected")
+                flash(
+                    _(
+                        "The move of “%(name)s” to %(phase)s is %(done)s.",
+                        name=solution.name,
+                        phase=labels.phase_name(item.to_phase),
+                        done=done,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("review_web.queue"))
+    checklist = (
+        gates.checklist(solution, region_today(), Phase(item.to_phase)) if item.status == "pending" else None
+    )
+    return render_template(
+        "web/review/transition.html",
+        item=item,
+        solution=solution,
+        form=form,
+        gate=checklist,
+        conflict=request_conflict(item, actor()),
+    ), status

@@ -1,0 +1,155 @@
+"""Everything the solution page shows, read through the services of the areas that own it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ai_register.audit.models import AuditEvent
+from ai_register.classification import services as classification
+from ai_register.evidence import services as evidence
+from ai_register.extensions import db
+from ai_register.goals import services as goals
+from ai_register.incidents import services as incidents
+from ai_register.incidents.models import Incident
+from ai_register.oversight import services as oversight
+from ai_register.oversight.rules import MONITORS
+from ai_register.security import actor
+from ai_register.solutions import plans, services
+from ai_register.solutions.access import READ_ONLY_PHASES, can_write
+from ai_register.solutions.lifecycle import PHASE_ORDER, Phase
+from ai_register.solutions.models import Decision, Solution, TransitionRequest
+from ai_register.users.models import User
+from ai_register.web import charts, gates, results
+
+RECENT_EVENTS = 15
+
+
+def transitions_of(solution: Solution) -> list[TransitionRequest]:
+    return list(
+        db.session.scalars(
+            select(TransitionRequest)
+            .where(TransitionRequest.solution_id == solution.id)
+            .order_by(TransitionRequest.requested_at, TransitionRequest.id)
+        )
+    )
+
+
+def decisions_of(solution: Solution) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.solution_id == solution.id)
+            .order_by(Decision.decided_on, Decision.id)
+        )
+    )
+
+
+def timeline(solution: Solution, transitions: list[TransitionRequest]) -> list[dict]:
+    """The six phases with the day each was entered; the current one marked."""
+    entered: dict[str, object] = {Phase.NEEDS_ANALYSIS.value: solution.created_at}
+    for request in transitions:
+        if request.status in ("approved", "applied") and request.decided_at is not None:
+            entered[request.to_phase] = request.decided_at
+    here = PHASE_ORDER.index(Phase(solution.phase))
+    steps = []
+    for index, phase in enumerate(PHASE_ORDER):
+        state = "done" if index < here else "current" if index == here else "future"
+        if phase is Phase.RETIRED and index == here:
+            state = "done"
+        steps.append({"phase": phase.value, "state": state, "entered": entered.get(phase.value)})
+    return steps
+
+
+def history(transitions: list[TransitionRequest], decisions: list[Decision]) -> list[dict]:
+    """Phase changes and follow-up decisions in one story, newest first."""
+    items = [{"kind": "transition", "when": t.decided_at or t.requested_at, "item": t} for t in transitions]
+    items += [{"kind": "decision", "when": d.created_at, "item": d} for d in decisions]
+    return sorted(items, key=lambda entry: _sortable(entry["when"]), reverse=True)
+
+
+def _sortable(moment):
+    return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
+
+
+def goal_cards(solution: Solution) -> list[dict]:
+    cards = []
+    for goal in goals.goals_for(solution.id):
+        points = [(m.measured_on, m.value) for m in goal.measurements]
+        chart = charts.series_chart(points, baseline=goal.baseline, target=goal.target)
+        cards.append({"goal": goal, "chart": chart})
+    return cards
+
+
+def evidence_rows(solution: Solution, today: date) -> list[dict]:
+    rows = []
+    for record in evidence.evidence_for(solution.id):
+        valid = record.valid_on(today)
+        soon = record.expires_on is not None and valid and (record.expires_on - today).days <= 60
+        rows.append({"record": record, "valid": valid, "expiring": soon})
+    return rows
+
+
+def audit_events(solution: Solution, limit: int = RECENT_EVENTS) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.solution_id == solution.id)
+            .order_by(AuditEvent.position.desc())
+            .limit(limit)
+        )
+    )
+
+
+def people(ids) -> dict[int, User]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def recent_incidents(solution: Solution, limit: int = 5) -> list[Incident]:
+    query = incidents.incidents_query(solution_id=solution.id)
+    return list(db.session.scalars(query.order_by(Incident.occurred_at.desc()).limit(limit)))
+
+
+def build(solution: Solution) -> dict:
+    user = actor()
+    today = services.region_today()
+    detail = services.solution_detail(solution)
+    transitions = transitions_of(solution)
+    decisions = decisions_of(solution)
+    events = audit_events(solution)
+    phase = Phase(solution.phase)
+    return {
+        "solution": solution,
+        "detail": detail,
+        "today": today,
+        "can_edit": can_write(solution, user) and solution.phase not in READ_ONLY_PHASES,
+        "timeline": timeline(solution, transitions),
+        "history": history(transitions, decisions),
+        "pending": detail.get("pending_transition"),
+        "gate": gates.checklist(solution, today),
+        "classification": detail.get("current_classification"),
+        "classifications": classification.classifications_of(solution),
+        "obligations": results.obligations_in_language(
+            classification.obligations_checklist(solution, today), classification.active_ruleset()
+        ),
+        "oversight": oversight.current_oversight(solution.id),
+        "monitors": MONITORS,
+        "goals": goal_cards(solution),
+        "benefit": goals.benefit_for(solution.id),
+        "evidence": evidence_rows(solution, today),
+        "rollout": plans.rollout_plan(solution)
+        if phase in (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
+        else None,
+        "checklist": (
+            plans.decommissioning_checklist(solution)
+            if phase in (Phase.DECOMMISSIONING, Phase.RETIRED)
+            else None
+        ),
+        "incidents": recent_incidents(solution),
+        "events": events,
+        "people": people(e.actor_id for e in events),
+    }

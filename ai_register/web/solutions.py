@@ -1,0 +1,198 @@
+"""Solutions on the web: the list with the API's filters, registering, editing, and the solution page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ai_register.errors import Problem
+from ai_register.extensions import db
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.solutions import services
+from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
+from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
+from ai_register.users.models import User
+from ai_register.web import labels, solution_page
+from ai_register.web.forms import SolutionForm
+
+bp = Blueprint("solutions_web", __name__, url_prefix="/solutions")
+
+READERS = (OWNER, COMPLIANCE, AUDITOR)
+WRITERS = (OWNER, COMPLIANCE)
+PER_PAGE = 25
+LIST_FILTERS = (
+    "q",
+    "phase",
+    "status",
+    "ai_act_category",
+    "device_class",
+    "owner_id",
+    "care_unit",
+    "tag",
+    "overdue_review",
+    "sort",
+)
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _list_args() -> tuple[dict, list[str]]:
+    """The query string as the API's list arguments; an invalid filter is dropped and named."""
+    raw = {key: request.args.get(key, "").strip() for key in (*LIST_FILTERS, "page")}
+    raw = {key: value for key, value in raw.items() if value}
+    raw["per_page"] = str(PER_PAGE)
+    schema = SolutionListArgsSchema()
+    try:
+        return schema.load(raw), []
+    except ValidationError as error:
+        bad = sorted(error.messages)
+        return schema.load({k: v for k, v in raw.items() if k not in bad}), bad
+
+
+def _owner_choices() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_((OWNER, COMPLIANCE)), User.active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+
+
+@bp.get("")
+@access(*READERS)
+def index():
+    args, invalid = _list_args()
+    page = services.list_solutions(actor(), args)
+    pages = max(1, -(-page["total"] // PER_PAGE))
+    filters = {key: request.args.get(key, "") for key in LIST_FILTERS}
+    active = {k: v for k, v in filters.items() if v and k != "sort"}
+    return render_template(
+        "web/solutions/index.html",
+        page=page,
+        pages=pages,
+        filters=filters,
+        active_filters=active,
+        invalid=invalid,
+        today=services.region_today(),
+        owners=_owner_choices() if actor().role != OWNER else [],
+        phase_choices=labels.phase_choices(),
+        category_choices=labels.category_choices(),
+        device_classes=["I", "Im", "IIa", "IIb", "III", "A", "A_sterile", "B", "C", "D"],
+        page_url=lambda n: url_for(
+            "solutions_web.index", **{**active, "sort": filters["sort"] or None, "page": n}
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- register and edit
+
+
+def _prepare(form: SolutionForm, *, compliance: bool) -> None:
+    users = _owner_choices()
+    form.owner_id.choices = [(u.id, f"{u.display_name} ({labels.role_label(u.role)})") for u in users]
+    form.co_owner_ids.choices = [(u.id, u.display_name) for u in users]
+    if not compliance:
+        # Only compliance registers on behalf of someone else; owners are the owner themself.
+        del form.owner_id
+
+
+def _validated(form: SolutionForm, schema, *, include_owner: bool, extra: dict | None = None) -> dict | None:
+    """WTForms checks types and required fields; the API schema checks the rest, so the web accepts
+    exactly what the API accepts."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return schema.load({**form.payload(include_owner=include_owner), **(extra or {})})
+    except ValidationError as error:
+        form.add_errors(error.messages)
+        return None
+
+
+def _render_form(template: str, form: SolutionForm, status: int, **context):
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*WRITERS)
+def register():
+    compliance = actor().role == COMPLIANCE
+    form = SolutionForm()
+    _prepare(form, compliance=compliance)
+    if request.method == "GET" and compliance:
+        form.owner_id.data = actor().id
+    data = (
+        _validated(form, SolutionWriteSchema(), include_owner=compliance)
+        if request.method == "POST"
+        else None
+    )
+    if data is not None:
+        try:
+            solution = services.register_solution(data, actor())
+        except Problem as problem:
+            if not problem.errors:
+                raise
+            form.add_errors(problem.errors)
+        else:
+            flash(
+                _(
+                    "“%(name)s” is registered in needs analysis. Next: goals, benefit, classification and "
+                    "an oversight owner.",
+                    name=solution.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("solutions_web.show", solution_id=solution.id))
+    status = 422 if request.method == "POST" else 200
+    return _render_form("web/solutions/form.html", form, status, solution=None)
+
+
+@bp.route("/<int:solution_id>/edit", methods=["GET", "POST"])
+@access(*WRITERS)
+def edit(solution_id: int):
+    solution = get_solution(solution_id, write=True)
+    compliance = actor().role == COMPLIANCE
+    form = SolutionForm()
+    _prepare(form, compliance=compliance)
+    if request.method == "GET":
+        form.fill_from(solution)
+        return _render_form("web/solutions/form.html", form, 200, solution=solution, version=solution.version)
+    version = request.form.get("version", "")
+    reason = (form.reason.data or "").strip()
+    data = _validated(
+        form, SolutionPatchSchema(), include_owner=compliance, extra={"reason": reason} if reason else None
+    )
+    if data is not None:
+        try:
+            require_if_match(solution, f'"{version}"' if version.isdigit() else None)
+            with no_lost_update(solution):
+                services.update_solution(solution, data, reason=data.pop("reason", None))
+        except Problem as problem:
+            if problem.code == 412:
+                form.form_errors.append(
+                    _(
+                        "Someone else changed the solution while you edited it. Open it "
+                        "again to see their changes, then make yours."
+                    )
+                )
+                return _render_form("web/solutions/form.html", form, 412, solution=solution, version=version)
+            if not problem.errors:
+                raise
+            form.add_errors(problem.errors)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("solutions_web.show", solution_id=solution.id))
+    return _render_form("web/solutions/form.html", form, 422, solution=solution, version=version)
+
+
+# --------------------------------------------------------------------------- the solution page
+
+
+@bp.get("/<int:solution_id>")
+@access(*READERS)
+def show(solution_id: int):
+    solution = get_solution(solution_id)
+    return render_template("web/solutions/show.html", **solution_page.build(solution))

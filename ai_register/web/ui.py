@@ -1,0 +1,150 @@
+"""What every page shares: the navigation by role, labels and date formats for templates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, current_app, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
+from ai_register.web import charts, labels, results
+
+bp = Blueprint("ui", __name__, template_folder="templates")
+
+# (endpoint, label, roles, endpoints that mark it current)
+NAVIGATION = (
+    ("main.index", _l("Overview"), {OWNER, COMPLIANCE, AUDITOR, ADMIN}, ("main.index",)),
+    (
+        "solutions_web.index",
+        _l("Solutions"),
+        {OWNER, COMPLIANCE, AUDITOR},
+        ("solutions_web.", "records_web.", "phases_web.", "classify_web."),
+    ),
+    ("solutions_web.register", _l("Register a solution"), {OWNER}, ("solutions_web.register",)),
+    ("review_web.queue", _l("Review queue"), {COMPLIANCE}, ("review_web.",)),
+    (
+        "followup_web.index",
+        _l("Incidents"),
+        {OWNER, COMPLIANCE, AUDITOR},
+        ("followup_web.index", "followup_web.show", "followup_web.report"),
+    ),
+    ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("audit_web.",)),
+    # Everyone reaches their profile through their name in the header; the admin has little else.
+    ("account.profile", _l("Profile and API tokens"), {ADMIN}, ("account.",)),
+)
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    endpoint = request.endpoint or ""
+    items = []
+    for target, label, roles, marks in NAVIGATION:
+        if current_user.role not in roles or target not in current_app.view_functions:
+            continue
+        # An exact match beats a blueprint match ("Register a solution" rather than "Solutions").
+        score = (
+            2 if endpoint in marks else int(any(m.endswith(".") and endpoint.startswith(m) for m in marks))
+        )
+        items.append({"url": url_for(target), "label": label, "score": score, "current": False})
+    best = max(items, key=lambda item: item["score"], default=None)
+    if best is not None and best["score"]:
+        best["current"] = True
+    return items
+
+
+def show_date(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return format_date(value, "yyyy-MM-dd")
+    return value.isoformat()
+
+
+def show_datetime(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def show_number(value) -> str:
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+    # Swedish: thin space for thousands, comma for decimals.
+    if labels.lang() == "sv":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def token_expired(token) -> bool:
+    expires = token.expires_at
+    if expires.tzinfo is None:  # SQLite drops the zone; stored values are UTC
+        expires = expires.replace(tzinfo=UTC)
+    return expires <= datetime.now(UTC)
+
+
+@bp.app_context_processor
+def template_helpers() -> dict:
+    return {
+        "nav_items": nav_items,
+        "token_expired": token_expired,
+        "lang": labels.lang,
+        "role_label": labels.role_label,
+        "phase_label": labels.phase_label,
+        "phase_name": labels.phase_name,
+        "status_label": labels.status_label,
+        "decision_label": labels.decision_label,
+        "evidence_label": labels.evidence_label,
+        "category_label": labels.category_label,
+        "category_tone": lambda c: labels.CATEGORY_TONE.get(c, "neutral"),
+        "device_label": labels.device_label,
+        "review_label": labels.review_label,
+        "review_tone": lambda s: labels.REVIEW_TONE.get(s, "neutral"),
+        "request_label": labels.request_label,
+        "request_tone": lambda s: labels.REQUEST_TONE.get(s, "neutral"),
+        "perspective_label": labels.perspective_label,
+        "action_label": labels.action_label,
+        "entity_label": labels.entity_label,
+        "checklist_label": labels.checklist_label,
+        "route_label": results.route_label,
+        "transparency_label": results.transparency_label,
+        "gpai_label": results.gpai_label,
+        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+        "bar_chart": charts.bar_chart,
+        "series_chart": charts.series_chart,
+    }
+
+
+@bp.app_template_filter("day")
+def day_filter(value) -> str:
+    return show_date(value)
+
+
+@bp.app_template_filter("moment")
+def moment_filter(value) -> str:
+    return show_datetime(value)
+
+
+@bp.app_template_filter("number")
+def number_filter(value) -> str:
+    return show_number(value)

@@ -1,0 +1,167 @@
+"""Solutions on the web: register (errors beside the field, input kept), list with filters, the
+solution page per role, editing with the version, and the refusals (auditor 403, other owner 404)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ai_register.extensions import db
+from ai_register.solutions.models import Solution
+
+from .conftest import text
+
+GOOD = {
+    "name": "Chest X-ray triage",
+    "purpose": "Prioritises chest X-rays with suspected findings for the radiologist.",
+    "kind": "machine_learning",
+    "sourcing": "procured",
+    "processes_personal_data": "yes",
+    "processes_health_data": "yes",
+    "confidentiality": "3",
+    "integrity": "3",
+    "availability": "2",
+    "care_units": "Röntgen Sunderby\nRöntgen Gällivare",
+    "need_statement": "Long waiting times for radiology answers.",
+}
+
+
+def register(client, **changes):
+    return client.post("/solutions/new", {**GOOD, **changes})
+
+
+def test_owner_registers_a_solution_and_lands_on_its_page(web, users):
+    owner = web("owner")
+    response = register(owner)
+    assert response.status_code == 302
+    solution = db.session.scalars(db.select(Solution)).one()
+    assert solution.owner_id == users["owner"].id and solution.care_units == [
+        "Röntgen Sunderby",
+        "Röntgen Gällivare",
+    ]
+    assert solution.processes_personal_data is True and solution.confidentiality == 3
+    page = owner.get(response.headers["Location"])
+    assert page.status_code == 200
+    body = text(page)
+    assert "Chest X-ray triage" in body and 'data-test="gate"' in body and 'data-test="edit-solution"' in body
+
+
+def test_bad_register_post_shows_the_error_beside_the_field_and_keeps_the_input(web):
+    response = register(web("owner"), name="", review_interval_months="0", supplier="Keep me AB")
+    assert response.status_code == 422
+    body = text(response)
+    assert 'id="name-error"' in body and 'id="review_interval_months-error"' in body
+    assert 'value="Keep me AB"' in body and "Long waiting times for radiology answers." in body
+    assert 'aria-invalid="true"' in body and 'class="error-summary"' in body
+    assert db.session.scalar(db.select(db.func.count(Solution.id))) == 0
+
+
+def test_schema_and_service_errors_land_beside_the_field(web):
+    owner = web("owner")
+    assert register(owner, external_id="EXT-1").status_code == 302
+    response = register(owner, external_id="EXT-1", name="Another")
+    assert response.status_code == 422
+    assert 'id="external_id-error"' in text(response)
+    response = register(owner, processes_personal_data="no", processes_health_data="yes")
+    assert response.status_code == 422 and 'id="processes_personal_data-error"' in text(response)
+
+
+def test_register_requires_csrf(web):
+    assert web("owner").post("/solutions/new", GOOD, csrf=False).status_code == 400
+
+
+@pytest.mark.parametrize("role", ["auditor", "admin"])
+def test_auditor_and_admin_cannot_register(web, role):
+    client = web(role)
+    assert client.get("/solutions/new").status_code == 403
+    assert register(client).status_code == 403
+
+
+def _solution(web):
+    register(web("owner"))
+    return db.session.scalars(db.select(Solution)).one()
+
+
+def test_list_filters_search_and_paging(web):
+    owner = web("owner")
+    for index in range(30):
+        register(
+            owner, name=f"Solution {index:02d}", purpose="Speech recognition" if index % 2 else "Sepsis alert"
+        )
+    page = text(owner.get("/solutions"))
+    assert "30 solutions" in page or "30 lösningar" in page
+    assert "Solution 24" in page and "Solution 25" not in page and 'rel="next"' in page
+    second = text(owner.get("/solutions?page=2"))
+    assert "Solution 25" in second
+    searched = text(owner.get("/solutions?q=sepsis"))
+    assert "15" in searched and "Solution 01" not in searched
+    assert "Solution 00" in text(owner.get("/solutions?phase=needs_analysis"))
+    assert "Solution 00" not in text(owner.get("/solutions?phase=pilot"))
+    bad = owner.get("/solutions?phase=nonsense")
+    assert bad.status_code == 200 and "phase" in text(bad)
+
+
+def test_other_owner_sees_neither_list_entry_nor_page(web):
+    solution = _solution(web)
+    other = web("owner2")
+    assert solution.name not in text(other.get("/solutions"))
+    assert other.get(f"/solutions/{solution.id}").status_code == 404
+    assert other.get(f"/solutions/{solution.id}/edit").status_code == 404
+
+
+def test_auditor_reads_without_edit_controls_and_is_refused_on_posts(web):
+    solution = _solution(web)
+    auditor = web("auditor")
+    page = text(auditor.get(f"/solutions/{solution.id}"))
+    assert solution.name in page
+    for control in (
+        'data-test="edit-solution"',
+        'data-test="request-transition"',
+        "/classify",
+        "/goals",
+        "/evidence/new",
+        "/oversight",
+        "Record a decision",
+        "Registrera en lösning",
+    ):
+        assert control not in page
+    assert auditor.get(f"/solutions/{solution.id}/edit").status_code == 403
+    assert auditor.post(f"/solutions/{solution.id}/edit", GOOD).status_code == 403
+
+
+def test_compliance_reads_and_edits(web):
+    solution = _solution(web)
+    compliance = web("compliance")
+    assert compliance.get(f"/solutions/{solution.id}").status_code == 200
+    edit = compliance.get(f"/solutions/{solution.id}/edit")
+    assert edit.status_code == 200 and f'name="version" value="{solution.version}"' in text(edit)
+
+
+def test_edit_keeps_the_version_and_refuses_a_stale_one(web):
+    solution = _solution(web)
+    owner = web("owner")
+    form = owner.get(f"/solutions/{solution.id}/edit")
+    assert form.status_code == 200 and 'id="owner_id"' not in text(form) and "Röntgen Gällivare" in text(form)
+    version = solution.version
+    response = owner.post(
+        f"/solutions/{solution.id}/edit",
+        {**GOOD, "name": "Renamed", "version": str(version), "reason": "Clearer name"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Solution, solution.id).name == "Renamed"
+    stale = owner.post(f"/solutions/{solution.id}/edit", {**GOOD, "name": "Lost", "version": str(version)})
+    assert stale.status_code == 412 and 'value="Lost"' in text(stale)
+    db.session.expire_all()
+    assert db.session.get(Solution, solution.id).name == "Renamed"
+
+
+def test_overview_per_role(web):
+    _solution(web)
+    for role in ("owner", "compliance", "auditor", "admin", "owner2"):
+        response = web(role).get("/")
+        assert response.status_code == 200, role
+    owner_page = text(web("owner").get("/"))
+    assert (
+        "<svg" in owner_page and 'data-test="awaiting"' in owner_page and "Chest X-ray triage" in owner_page
+    )
+    assert "Chest X-ray triage" not in text(web("owner2").get("/"))
