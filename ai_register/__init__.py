@@ -9,6 +9,7 @@ from flask import Flask, g, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
 from ai_register.extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -24,8 +25,17 @@ CONTENT_SECURITY_POLICY = (
 DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in URLs: a database id, so at most 2^31 - 1; a larger number is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=None, instance_relative_config=False)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
@@ -62,8 +72,10 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ai_register import health
+    from ai_register import health, web
+    from ai_register.incidents import views as incident_views
     from ai_register.main import views as main_views
+    from ai_register.public import views as public_views
     from ai_register.users import api as users_api
     from ai_register.users import views as users_views
 
@@ -73,21 +85,39 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(users_views.bp)
     app.register_blueprint(main_views.bp)
+    app.register_blueprint(public_views.bp)
+    app.register_blueprint(incident_views.bp)
+    for blueprint in web.blueprints():
+        app.register_blueprint(blueprint)
 
 
 def _api_blueprints() -> list:
     """The API blueprints of the domain areas, registered in one place."""
     from ai_register.audit import api as audit_api
+    from ai_register.classification import api as classification_api
+    from ai_register.evidence import api as evidence_api
+    from ai_register.goals import api as goals_api
+    from ai_register.incidents import api as incidents_api
+    from ai_register.notifications import api as notifications_api
+    from ai_register.oversight import api as oversight_api
+    from ai_register.public import api as public_api
+    from ai_register.reports import api as reports_api
+    from ai_register.reviews import api as reviews_api
+    from ai_register.solutions import api as solutions_api
 
-    return [audit_api.blp]
+    return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
+            classification_api.blp, incidents_api.blp, reviews_api.blp, notifications_api.blp,
+            reports_api.blp, public_api.blp]
 
 
 def _register_cli(app: Flask) -> None:
     from ai_register.audit.cli import audit_cli
     from ai_register.demo import demo_cli
+    from ai_register.notifications.cli import reminders_cli
+    from ai_register.rules.cli import rules_cli
     from ai_register.users.cli import users_cli
 
-    for group in (users_cli, audit_cli, demo_cli):
+    for group in (users_cli, audit_cli, demo_cli, reminders_cli, rules_cli):
         app.cli.add_command(group)
 
 

@@ -75,6 +75,29 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        # Gates whose law applies later (e.g. Annex III high-risk duties) are enforced already now.
+        "GATES_ENFORCE_BEFORE_APPLICATION_DATE": _bool(env.get("AI_REGISTER_GATES_ENFORCE_EARLY"), True),
+        # The deploying organisation, for the EU database export (Annex VIII) and report headers.
+        "ORGANISATION": {
+            "name": env.get("AI_REGISTER_ORG_NAME", ""),
+            "address": env.get("AI_REGISTER_ORG_ADDRESS", ""),
+            "contact": env.get("AI_REGISTER_ORG_CONTACT", ""),
+            "country": env.get("AI_REGISTER_ORG_COUNTRY", "SE"),
+        },
+        "PUBLIC_SHOW_OVERSIGHT_NAMES": _bool(env.get("AI_REGISTER_PUBLIC_SHOW_OVERSIGHT_NAMES"), False),
+        "REPORT_FONT_DIR": env.get("AI_REGISTER_REPORT_FONT_DIR") or None,
+        # Follow-up: legal-deadline targets and e-mail (nothing is sent while MAIL_SERVER is empty).
+        "LEX_MARIA_TARGET_DAYS": int(env.get("AI_REGISTER_LEX_MARIA_TARGET_DAYS", 7)),
+        "DEVICE_REPORT_TARGET_DAYS": int(env.get("AI_REGISTER_DEVICE_REPORT_TARGET_DAYS", 7)),
+        "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
+        "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _bool(env.get("AI_REGISTER_MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": env.get("AI_REGISTER_MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("AI_REGISTER_MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("AI_REGISTER_MAIL_SENDER", "ai-register@localhost"),
+        "MAIL_TIMEOUT": int(env.get("AI_REGISTER_MAIL_TIMEOUT", 10)),
+        "PUBLIC_BASE_URL": env.get("AI_REGISTER_BASE_URL") or None,
     }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ai_register.openapi import PROBLEM_CONTENT_TYPE
@@ -88,6 +89,27 @@ def handle_database_unavailable(error: DBAPIError):
     return handle_http_exception(InternalServerError("An internal error occurred."))
 
 
+def handle_stale_data(error: StaleDataError):
+    """Another writer committed first (optimistic lock): nothing of ours is written; read again."""
+    from ai_register.extensions import db
+
+    db.session.rollback()
+    return handle_http_exception(Problem(
+        412, "The record was changed by someone else meanwhile; nothing was saved. Read it again and retry.",
+        title="Precondition Failed"))
+
+
+def handle_integrity_error(error: IntegrityError):
+    """A uniqueness or reference rule of the database refused the write (usually a concurrent twin)."""
+    from ai_register.extensions import db
+
+    db.session.rollback()
+    log.warning("integrity error: %s", error.orig.__class__.__name__ if error.orig else error)
+    return handle_http_exception(Problem(
+        409, "The change conflicts with the current state of the register (for example a concurrent "
+        "identical change); nothing was saved. Reload and try again.", title="Conflict"))
+
+
 def handle_unexpected(error: Exception):
     from ai_register.extensions import db
 
@@ -98,5 +120,7 @@ def handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,7 +1,13 @@
 """Imports every model module so the metadata is complete (create_all, Alembic autogenerate)."""
 
 from ai_register.audit.models import AuditEvent  # noqa: F401
-from ai_register.users.models import ApiToken, User  # noqa: F401
+from ai_register.classification.models import Classification, RulesetImpactRun, RuleSetSnapshot  # noqa: F401
+from ai_register.evidence.models import Evidence  # noqa: F401
+from ai_register.goals.models import BenefitEstimate, Goal, Measurement  # noqa: F401
+from ai_register.incidents.models import Incident, IncidentDuty  # noqa: F401
+from ai_register.notifications.models import Notification  # noqa: F401
+from ai_register.oversight.models import OversightAssignment, Person  # noqa: F401
+from ai_register.reviews.models import Review  # noqa: F401
 from ai_register.solutions.models import (  # noqa: F401
     Decision,
     DecommissioningItem,
@@ -10,4 +16,4 @@ from ai_register.solutions.models import (  # noqa: F401
     TransitionRequest,
     solution_co_owners,
 )
-from ai_register.classification.models import Classification, RulesetImpactRun, RuleSetSnapshot  # noqa: F401
+from ai_register.users.models import ApiToken, User  # noqa: F401

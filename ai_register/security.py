@@ -127,6 +127,9 @@ def enforce_access():
         return None
     is_api = request.path.startswith("/api/")
     g.channel = "api" if is_api else "web"
+    # Flask-Login caches the user on g; never let a previous request's user (or API anonymity) leak
+    # into this one when an outer application context is shared (CLI jobs, tests).
+    g.pop("_login_user", None)
     allowed = declared_access(request.endpoint, request.method)
     if request.method == "OPTIONS" and request.endpoint:
         return None

@@ -76,7 +76,8 @@ def test_stored_events_chain_with_per_solution_sequence(app):
     assert [r.position for r in rows] == list(range(1, 8))
     assert [r.solution_seq for r in rows if r.solution_id == 1] == [1, 2, 3]
     assert rows[-1].solution_seq is None
-    assert rows[0].prev_hash == GENESIS_HASH and all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:]))
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
     report = audit.verify_stored_chain()
     assert report.intact and report.events == 7 and report.head == rows[-1].hash
 

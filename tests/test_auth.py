@@ -199,4 +199,5 @@ def test_login_redirect_target_must_be_local(app, make_user):
 
 def test_token_expiry_claim_matches_configuration(client, make_user, auth):
     claims = jwt.decode(auth(make_user("owner"))["Authorization"].split()[1], TEST_SECRET, algorithms=["HS256"])
-    assert timedelta(minutes=14) < datetime.fromtimestamp(claims["exp"], UTC) - datetime.now(UTC) <= timedelta(minutes=15)
+    lifetime = datetime.fromtimestamp(claims["exp"], UTC) - datetime.now(UTC)
+    assert timedelta(minutes=14) < lifetime <= timedelta(minutes=15)

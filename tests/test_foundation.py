@@ -6,7 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from ai_register import create_app
-from ai_register.config import ConfigError, from_environment
+from ai_register.config import ConfigError, check_production, from_environment
 
 
 def test_unknown_api_path_is_problem_json(client):
@@ -76,7 +76,7 @@ def test_session_cookie_flags(app):
 def test_production_refuses_default_secret():
     env = {"AI_REGISTER_ENV": "production"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
-        create_app()  if False else __import__("ai_register.config", fromlist=["x"]).check_production(from_environment(env))
+        check_production(from_environment(env))
     config = from_environment({**env, "SECRET_KEY": "s" * 48, "DATABASE_URL": "postgresql://u@h/db"})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")

@@ -68,7 +68,7 @@ def verify_chain(events: Iterable[Mapping], *, start_hash: str = GENESIS_HASH,
     expected_position = start_position
     count = 0
     for event in events:
-        def broken(reason: str, event=event) -> ChainReport:
+        def broken(reason: str, event=event, count=count, expected_prev=expected_prev) -> ChainReport:
             return ChainReport(False, count, expected_prev, event.get("position"), event.get("id"), reason)
 
         if event["position"] != expected_position:

@@ -14,7 +14,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     OWNER = "owner"
     COMPLIANCE = "compliance"
     AUDITOR = "auditor"

@@ -37,7 +37,8 @@ class NamedTokenSchema(ma.Schema):
 
 
 class NamedTokenCreatedSchema(NamedTokenSchema):
-    token = ma.fields.String(required=True, attribute="plain_token", metadata={"description": "Shown once; store it safely."})
+    token = ma.fields.String(required=True, attribute="plain_token",
+                             metadata={"description": "Shown once; store it safely."})
 
 
 class UserSchema(ma.Schema):
