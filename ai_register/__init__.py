@@ -148,6 +148,7 @@ def _register_request_hooks(app: Flask) -> None:
         limit = app.config["MAX_JSON_BYTES"]
         if request.is_json and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
+        _refuse_nul_characters()
         if (request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/")
                 and app.config["WTF_CSRF_ENABLED"]):
             csrf.protect()
@@ -171,6 +172,22 @@ def _register_request_hooks(app: Flask) -> None:
         _set_security_headers(response)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+def _refuse_nul_characters() -> None:
+    """NUL is never meaningful text, and PostgreSQL cannot store it: refuse it at the door (400)
+    in the query string, form fields and JSON bodies (raw or as the \\u0000 escape). Uploaded files are bytes
+    and are not inspected here."""
+    found = any("\x00" in v for v in request.args.values()) or any(
+        isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values())
+    if not found and request.method in {"POST", "PUT", "PATCH"}:
+        if request.is_json:
+            body = request.get_data(cache=True)
+            found = b"\x00" in body or b"\\u0000" in body
+        elif request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            found = any("\x00" in value for value in request.form.values())
+    if found:
+        raise BadRequest("The request contains a NUL character (\\0), which is not allowed in text.")
 
 
 def _set_security_headers(response) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from ai_register.openapi import PROBLEM_CONTENT_TYPE
 
@@ -110,6 +110,16 @@ def handle_integrity_error(error: IntegrityError):
         "identical change); nothing was saved. Reload and try again.", title="Conflict"))
 
 
+def handle_data_error(error: DataError):
+    """The database refused a value (out of range, malformed): the client's input, so 400, never 500.
+    Schemas bound what they can; this is the net under them."""
+    from ai_register.extensions import db
+
+    db.session.rollback()
+    log.warning("database refused a value: %s", error.orig.__class__.__name__ if error.orig else error)
+    return handle_http_exception(BadRequest("A value in the request is out of range or malformed for the register."))
+
+
 def handle_unexpected(error: Exception):
     from ai_register.extensions import db
 
@@ -122,5 +132,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

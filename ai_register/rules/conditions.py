@@ -106,18 +106,22 @@ def _possible_verdicts(question: Question, values: frozenset[str], negate: bool)
     return {(value in values) != negate for value in question.definite_values}
 
 
-class AllOf:
+class _Combination:
+    """Three-valued (Kleene) AND / OR: the `decisive` verdict of any child decides; an unknown child
+    (None) leaves the result unknown unless another child is decisive."""
+
     __slots__ = ("children",)
+    decisive: bool
 
     def __init__(self, children: Sequence[Condition]) -> None:
         self.children = tuple(children)
 
     def evaluate(self, context: Context) -> Verdict:
-        verdict: Verdict = True
+        verdict: Verdict = not self.decisive
         for child in self.children:
             result = child.evaluate(context)
-            if result is False:
-                return False
+            if result is self.decisive:
+                return self.decisive
             if result is None:
                 verdict = None
         return verdict
@@ -131,29 +135,14 @@ class AllOf:
         return frozenset().union(*(child.questions() for child in self.children))
 
 
-class AnyOf:
-    __slots__ = ("children",)
+class AllOf(_Combination):
+    __slots__ = ()
+    decisive = False
 
-    def __init__(self, children: Sequence[Condition]) -> None:
-        self.children = tuple(children)
 
-    def evaluate(self, context: Context) -> Verdict:
-        verdict: Verdict = False
-        for child in self.children:
-            result = child.evaluate(context)
-            if result is True:
-                return True
-            if result is None:
-                verdict = None
-        return verdict
-
-    def open_questions(self, context: Context) -> frozenset[str]:
-        if self.evaluate(context) is not None:
-            return _NO_QUESTIONS
-        return frozenset().union(*(child.open_questions(context) for child in self.children))
-
-    def questions(self) -> frozenset[str]:
-        return frozenset().union(*(child.questions() for child in self.children))
+class AnyOf(_Combination):
+    __slots__ = ()
+    decisive = True
 
 
 class DeviceRegulationIs:

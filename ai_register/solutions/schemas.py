@@ -19,6 +19,9 @@ SORTS = ("name", "-name", "created_at", "-created_at", "phase", "-phase", "next_
 LONG_TEXT = validate.Length(max=20_000)
 
 
+# Database ids are 32-bit: a larger number is a validation error, not a database error.
+ID_RANGE = validate.Range(min=1, max=2**31 - 1)
+
 class ShortStrings(ma.fields.List):
     """A list of short labels (care units, user groups, tags): trimmed, non-empty, duplicates dropped."""
 
@@ -92,8 +95,8 @@ class SolutionWriteSchema(StrictSchema):
     confidentiality = ma.fields.Integer(validate=validate.Range(min=1, max=4))
     integrity = ma.fields.Integer(validate=validate.Range(min=1, max=4))
     availability = ma.fields.Integer(validate=validate.Range(min=1, max=4))
-    owner_id = ma.fields.Integer(metadata={"description": "Defaults to the caller"})
-    co_owner_ids = ma.fields.List(ma.fields.Integer(), validate=validate.Length(max=20))
+    owner_id = ma.fields.Integer(validate=ID_RANGE, metadata={"description": "Defaults to the caller"})
+    co_owner_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), validate=validate.Length(max=20))
     public = ma.fields.Boolean(metadata={"description": "Shown in the public transparency register"})
     external_id = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     review_interval_months = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
@@ -182,7 +185,7 @@ class SolutionListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     ai_act_category = ma.fields.String(validate=validate.Length(min=1, max=32))
     device_class = ma.fields.String(validate=validate.Length(min=1, max=16))
-    owner_id = ma.fields.Integer()
+    owner_id = ma.fields.Integer(validate=ID_RANGE)
     care_unit = ma.fields.String(validate=validate.Length(min=1, max=100))
     tag = ma.fields.String(validate=validate.Length(min=1, max=100))
     overdue_review = ma.fields.Boolean(metadata={"description": "next review date before today"})

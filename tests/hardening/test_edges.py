@@ -35,3 +35,41 @@ def test_the_spec_bounds_path_ids(client):
     parameter = next(p for p in spec["paths"]["/api/v1/solutions/{solution_id}"]["parameters"]
                      if p["name"] == "solution_id")
     assert parameter["schema"]["maximum"] == 2**31 - 1
+
+
+@pytest.mark.parametrize("method,path,kwargs", [
+    ("GET", "/api/v1/solutions?q=%00", {}),
+    ("GET", "/api/v1/rulesets/a%00b", {}),
+    ("POST", "/api/v1/solutions", {"data": '{"name": "x\\u0000y"}', "content_type": "application/json"}),
+    ("POST", "/api/v1/classifications/preview", {"data": b'{"answers": {"\x00": 1}}',
+                                                  "content_type": "application/json"}),
+])
+def test_nul_characters_are_refused_before_they_reach_the_database(client, users, auth, method, path, kwargs):
+    response = client.open(path, method=method, headers=auth(users["compliance"]), **kwargs)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "NUL" in response.get_json()["detail"]
+
+
+def test_nul_in_a_web_form_is_refused(client, users, app):
+    app.config["WTF_CSRF_ENABLED"] = False
+    with client.session_transaction() as session:
+        session["_user_id"] = str(users["owner"].id)
+    response = client.post("/solutions/new", data={"name": "a\x00b"})
+    assert response.status_code == 400
+
+
+def test_an_id_filter_beyond_the_database_range_is_a_422(client, users, auth):
+    response = client.get("/api/v1/solutions?owner_id=1454813775892", headers=auth(users["compliance"]))
+    assert response.status_code == 422
+    assert "owner_id" in str(response.get_json())
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(app):
+    from sqlalchemy.exc import DataError
+
+    from ai_register.errors import handle_data_error
+
+    with app.test_request_context("/api/v1/solutions"):
+        response = handle_data_error(DataError("SELECT", {}, ValueError("integer out of range")))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
