@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from ai_register.extensions import db, limiter
+from ai_register.onboarding import sso
 from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, access, actor
 from ai_register.users import services
 from ai_register.users.models import User
@@ -38,7 +39,9 @@ def login_rate_limit() -> str:
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenResponseSchema)
 def create_access_token(body):
-    """Exchange e-mail and password for a short-lived access token."""
+    """Exchange e-mail and password for a short-lived access token (refused, 403, when local passwords
+    are switched off: sign in through the identity provider and create a named token instead)."""
+    sso.require_local_passwords()
     user = services.authenticate(body["email"], body["password"])
     token, record = services.issue_access_token(user)
     ttl = current_app.config["JWT_ACCESS_TTL"]

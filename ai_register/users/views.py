@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
 from ai_register.extensions import limiter
+from ai_register.onboarding import sso
 from ai_register.security import PUBLIC, SIGNED_IN, access
 from ai_register.users import services
 from ai_register.users.forms import LoginForm
@@ -29,16 +30,20 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     form = LoginForm()
+    sign_in_options = sso.login_options()
+    if request.method == "POST" and not sign_in_options["local_passwords"]:
+        flash(_("Sign-in with a password is switched off; use the region's sign-in."), "error")
+        return render_template("auth/login.html", form=form, **sign_in_options), 403
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except Unauthorized:
             flash(_("E-mail or password is wrong, or the account is deactivated."), "error")
-            return render_template("auth/login.html", form=form), 401
+            return render_template("auth/login.html", form=form, **sign_in_options), 401
         session.clear()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), (400 if form.errors else 200)
+    return render_template("auth/login.html", form=form, **sign_in_options), (400 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])

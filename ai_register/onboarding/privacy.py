@@ -1,0 +1,214 @@
+"""The register's own personal data (GDPR): what it holds, everything about one person (Art 15), and
+retention (Art 5(1)(e)) for departed staff and incidents' free text. See docs/personal-data.md.
+
+References to a person are found from the schema (every column with a foreign key to `users` or
+`persons`), so a module added later is covered without this one knowing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Table, func, or_, select
+
+from ai_register.audit import services as audit
+from ai_register.audit.models import AuditEvent
+from ai_register.extensions import db
+from ai_register.incidents.models import CLOSED, Incident, IncidentDuty
+from ai_register.onboarding.models import ExternalIdentity
+from ai_register.oversight.models import Person
+from ai_register.users.models import User
+
+# Secrets and storage internals are not personal data of the subject and are never exported.
+NOT_EXPORTED = frozenset({"password_hash", "jti", "stored_name"})
+PSEUDONYM_DOMAIN = "pseudonymised.invalid"
+INCIDENT_FREE_TEXT = ("what_happened", "assessment_notes", "actions_taken")
+
+# What the data-protection officer reads on the inventory: purpose, legal basis and retention per category.
+CATEGORIES = (
+    {"key": "users", "table": "users", "fields": ["email", "display_name", "role", "active", "deactivated_at"],
+     "purpose": "Accounts: sign-in, access control and accountability for every change.",
+     "legal_basis": "GDPR Art 6(1)(e) (public task; Art 6(1)(c) for the AI Act duties of a deployer).",
+     "retention": "While employed; after deactivation, name and e-mail are pseudonymised after "
+                  "RETENTION_DEPARTED_STAFF_DAYS. The id stays, so the audit trail remains verifiable."},
+    {"key": "external_identities", "table": "external_identities", "fields": ["issuer", "subject", "last_groups"],
+     "purpose": "Link between the region's identity provider and the account (single sign-on).",
+     "legal_basis": "GDPR Art 6(1)(e).", "retention": "Erased when the account is pseudonymised."},
+    {"key": "persons", "table": "persons", "fields": ["name", "title", "unit", "contact"],
+     "purpose": "Human-oversight owners and deputies without an account (AI Act Art 14, Art 26(2)).",
+     "legal_basis": "GDPR Art 6(1)(c) (AI Act Art 26(2)) and 6(1)(e).",
+     "retention": "As the solution's documentation (archiving act); not culled by the register."},
+    {"key": "oversight_assignments", "table": "oversight_assignments",
+     "fields": ["user_id", "person_id", "deputy_user_id", "deputy_person_id", "competence", "training"],
+     "purpose": "Who is accountable for human oversight of each solution, with competence and training.",
+     "legal_basis": "GDPR Art 6(1)(c) (AI Act Art 26(2)).", "retention": "As the solution's documentation."},
+    {"key": "incidents", "table": "incidents", "fields": ["reported_by_id", *INCIDENT_FREE_TEXT],
+     "purpose": "Deviations and serious incidents (AI Act Art 73, MDR Art 87, Lex Maria); the free text may "
+                "describe patients or staff.",
+     "legal_basis": "GDPR Art 6(1)(c); Art 9(2)(h) and (i) where health data appear.",
+     "retention": "Free text of closed incidents is blanked after RETENTION_INCIDENT_TEXT_DAYS; the "
+                  "structured record (dates, classification, duties) stays."},
+    {"key": "audit_events", "table": "audit_events", "fields": ["actor_id", "data", "reason"],
+     "purpose": "The tamper-evident trail of every change (traceability).",
+     "legal_basis": "GDPR Art 6(1)(c) and (e); Art 17(3)(b) and (d) exclude erasure.",
+     "retention": "Kept as the register's archive. Events name actors by id; the chain cannot be altered, "
+                  "so names written into event data before pseudonymisation remain there."},
+)
+
+
+# --------------------------------------------------------------------------- where a person appears
+
+
+def _reference_columns(target: str) -> list[tuple[Table, list]]:
+    """Every table with columns referring to `target` ("users" or "persons"), with those columns."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        columns = [column for column in table.columns
+                   if any(fk.column.table.name == target for fk in column.foreign_keys)]
+        if columns and table.name != target:
+            found.append((table, columns))
+    return found
+
+
+def _rows(table: Table, columns: list, subject_id: int) -> list[dict]:
+    rows = db.session.execute(select(table).where(or_(*(column == subject_id for column in columns)))
+                              .order_by(*table.primary_key.columns)).mappings()
+    return [{key: audit.jsonable(value) for key, value in row.items() if key not in NOT_EXPORTED} for row in rows]
+
+
+def _record(entity) -> dict:
+    return {key: value for key, value in audit.snapshot(entity).items() if key not in NOT_EXPORTED}
+
+
+def inventory() -> dict:
+    """Which personal data the register holds, how many, and every column that refers to a person."""
+    counts = {category["key"]: db.session.scalar(select(func.count()).select_from(
+        db.metadata.tables[category["table"]])) for category in CATEGORIES}
+    references = []
+    for target in ("users", "persons"):
+        for table, columns in _reference_columns(target):
+            for column in columns:
+                references.append({
+                    "table": table.name, "column": column.name, "refers_to": target,
+                    "rows": db.session.scalar(select(func.count()).select_from(table)
+                                              .where(column.is_not(None)))})
+    users = {
+        "active": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
+        "deactivated": db.session.scalar(select(func.count(User.id)).where(User.active.is_(False))),
+        "pseudonymised": db.session.scalar(select(func.count(User.id))
+                                           .where(User.email.like(f"%@{PSEUDONYM_DOMAIN}"))),
+    }
+    audit_actors = db.session.scalar(select(func.count(func.distinct(AuditEvent.actor_id))))
+    config = current_app.config
+    return {
+        "categories": [{**category, "records": counts[category["key"]]} for category in CATEGORIES],
+        "references": references,
+        "users": users,
+        "audit_actors": audit_actors,
+        "retention": {"departed_staff_days": config.get("RETENTION_DEPARTED_STAFF_DAYS"),
+                      "incident_text_days": config.get("RETENTION_INCIDENT_TEXT_DAYS")},
+    }
+
+
+def export_user(user: User) -> dict:
+    """Everything the register holds about one account holder (GDPR Art 15), as JSON-ready data."""
+    records = {table.name: rows for table, columns in _reference_columns("users")
+               if (rows := _rows(table, columns, user.id))}
+    acted = db.session.execute(
+        select(AuditEvent.position, AuditEvent.occurred_at, AuditEvent.channel, AuditEvent.action,
+               AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.solution_id, AuditEvent.reason)
+        .where(AuditEvent.actor_id == user.id).order_by(AuditEvent.position)).mappings()
+    about = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "user",
+                                                       AuditEvent.entity_id == str(user.id))
+                               .order_by(AuditEvent.position))
+    audit.record("export_personal_data", "user", user.id, reason="GDPR Art 15 access request")
+    return {
+        "subject": {"type": "user", **_record(user)},
+        "generated_at": datetime.now(UTC).isoformat(),
+        "records": records,
+        "audit_events_as_actor": [audit.jsonable(dict(row)) for row in acted],
+        "audit_events_about": [audit.jsonable({k: v for k, v in event.chain_fields().items()
+                                               if k not in ("prev_hash", "hash")}) for event in about],
+    }
+
+
+def export_person(person: Person) -> dict:
+    """Everything about a person without an account (an oversight owner or deputy)."""
+    records = {table.name: rows for table, columns in _reference_columns("persons")
+               if (rows := _rows(table, columns, person.id))}
+    audit.record("export_personal_data", "person", person.id, reason="GDPR Art 15 access request")
+    return {"subject": {"type": "person", **_record(person)}, "generated_at": datetime.now(UTC).isoformat(),
+            "records": records, "audit_events_as_actor": [], "audit_events_about": []}
+
+
+# --------------------------------------------------------------------------- retention
+
+
+@dataclass
+class RetentionResult:
+    pseudonymised_users: list[int]
+    blanked_incidents: list[int]
+    departed_staff_days: int | None
+    incident_text_days: int | None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def pseudonym(user: User) -> tuple[str, str]:
+    """Display name and e-mail that keep the account apart from others without naming the person."""
+    return f"Former staff {user.id}", f"former-staff-{user.id}@{PSEUDONYM_DOMAIN}"
+
+
+def pseudonymise_user(user: User, reason: str) -> None:
+    """Replace name and e-mail; the id, role and history stay. The event names the fields, never the
+    old values, so the trail does not take up what retention removes."""
+    name, email = pseudonym(user)
+    user.display_name, user.email = name, email
+    identities = list(db.session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)))
+    for identity in identities:
+        db.session.delete(identity)
+        audit.record("erase", "external_identity", identity.id, reason=reason)
+    audit.record("pseudonymise", "user", user.id, data={"fields": ["display_name", "email"]}, reason=reason)
+
+
+def blank_incident_text(incident: Incident, reason: str) -> None:
+    incident.what_happened = ""
+    incident.assessment_notes = None
+    incident.actions_taken = None
+    fields = list(INCIDENT_FREE_TEXT)
+    duties = list(db.session.scalars(select(IncidentDuty).where(IncidentDuty.incident_id == incident.id,
+                                                                IncidentDuty.note.is_not(None))))
+    for duty in duties:
+        duty.note = None
+        fields.append(f"duty {duty.id} note")
+    audit.record("erase_text", "incident", incident.id, solution_id=incident.solution_id,
+                 data={"fields": fields}, reason=reason)
+
+
+def apply_retention(now: datetime | None = None) -> RetentionResult:
+    """Apply the configured retention once; running it again changes nothing more (idempotent)."""
+    now = now or datetime.now(UTC)
+    config = current_app.config
+    staff_days, text_days = config.get("RETENTION_DEPARTED_STAFF_DAYS"), config.get("RETENTION_INCIDENT_TEXT_DAYS")
+    result = RetentionResult([], [], staff_days, text_days)
+    if staff_days is not None:
+        cutoff = now - timedelta(days=staff_days)
+        departed = list(db.session.scalars(select(User).where(
+            User.active.is_(False), User.deactivated_at < cutoff,
+            User.email.not_like(f"%@{PSEUDONYM_DOMAIN}")).order_by(User.id)))
+        for user in departed:
+            pseudonymise_user(user, f"retention: deactivated more than {staff_days} days ago")
+            result.pseudonymised_users.append(user.id)
+    if text_days is not None:
+        cutoff = now - timedelta(days=text_days)
+        closed = list(db.session.scalars(select(Incident).where(
+            Incident.status == CLOSED, Incident.closed_at < cutoff,
+            or_(Incident.what_happened != "", Incident.assessment_notes.is_not(None),
+                Incident.actions_taken.is_not(None))).order_by(Incident.id)))
+        for incident in closed:
+            blank_incident_text(incident, f"retention: closed more than {text_days} days ago")
+            result.blanked_incidents.append(incident.id)
+    return result
