@@ -52,6 +52,9 @@ class Goal(db.Model):
     perspective: Mapped[str] = mapped_column(String(32), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     indicator: Mapped[str | None] = mapped_column(Text)
+    # The common indicator the goal counts towards (portfolio steering); required on new goals,
+    # None on goals recorded before the catalogue existed.
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"), index=True)
     unit: Mapped[str | None] = mapped_column(String(50))
     baseline: Mapped[Decimal | None] = mapped_column(IndicatorValue)
     target: Mapped[Decimal | None] = mapped_column(IndicatorValue)

@@ -19,7 +19,8 @@ from ai_register.solutions.lifecycle import GoalFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 
-GOAL_FIELDS = ("perspective", "title", "indicator", "unit", "baseline", "target", "higher_is_better")
+GOAL_FIELDS = ("perspective", "title", "indicator", "indicator_id", "unit", "baseline", "target",
+               "higher_is_better")
 BENEFIT_FIELDS = ("currency", "one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year",
                   "hourly_cost", "assumptions")
 
@@ -75,6 +76,9 @@ def has_benefit_estimate(solution_id: int) -> bool:
 # --- writing ---------------------------------------------------------------------------------------
 
 def create_goal(solution: Solution, data: dict) -> Goal:
+    from ai_register.portfolio.indicators import require_active_indicator
+
+    require_active_indicator(data["indicator_id"])
     goal = Goal(solution_id=solution.id, created_by_id=actor().id,
                 **{name: data[name] for name in GOAL_FIELDS if name in data})
     db.session.add(goal)
@@ -83,6 +87,10 @@ def create_goal(solution: Solution, data: dict) -> Goal:
 
 
 def update_goal(goal: Goal, data: dict) -> Goal:
+    if data.get("indicator_id") is not None and data["indicator_id"] != goal.indicator_id:
+        from ai_register.portfolio.indicators import require_active_indicator
+
+        require_active_indicator(data["indicator_id"])
     before = audit.snapshot(goal)
     for name in GOAL_FIELDS:
         if name in data:

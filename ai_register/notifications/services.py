@@ -34,6 +34,11 @@ MESSAGES = {
         "%(solution)s: the human-oversight re-confirmation is OVERDUE (was due %(due_on)s)", **p),
     "evidence_expiring": lambda p: _("%(solution)s: %(evidence)s expires on %(due_on)s", **p),
     "evidence_expired": lambda p: _("%(solution)s: %(evidence)s expired on %(due_on)s", **p),
+    "continuity_overdue": lambda p: _(
+        "%(solution)s: critical for patient care — fallback routine or tested recovery plan missing or expired "
+        "(%(gaps)s)", **p),
+    "trustworthy_assessment_refresh": lambda p: _(
+        "%(solution)s: refresh the trustworthy-AI assessment after the periodic review of %(due_on)s", **p),
     "follow_up_decision": lambda p: _(
         "%(solution)s: %(reason)s — decide how to follow up (scale up, adjust, pause or terminate)",
         **{**p, "reason": FOLLOW_UP_EVENTS.get(p.get("event"), lambda q: p.get("event", ""))(p)}),

@@ -34,9 +34,9 @@ def iter_events_jsonl(events: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
                + "\n").encode("utf-8")
 
 
-def portfolio_csv_row(row: Mapping[str, Any]) -> list[str]:
+def portfolio_csv_row(row: Mapping[str, Any], columns: Iterable[str] = PORTFOLIO_COLUMNS) -> list[str]:
     values = []
-    for column in PORTFOLIO_COLUMNS:
+    for column in columns:
         value = row.get(column)
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value)

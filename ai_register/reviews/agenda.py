@@ -8,6 +8,7 @@ run` (which notifies the recipients). Kinds:
   oversight_confirmation_due / _overdue        the oversight owner's 12-month re-confirmation
   evidence_expiring / evidence_expired         current evidence expiring within the warning window
   follow_up_decision                           the pilot was evaluated and no decision followed
+  continuity_overdue, trustworthy_assessment_refresh   portfolio steering (portfolio/followup.py)
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def collect(*, now: datetime | None = None, today: date | None = None,
     items += _oversight(today, solution_ids)
     items += _evidence(today, solution_ids)
     items += _pilot_ends(solution_ids)
+    from ai_register.portfolio.followup import agenda_items as portfolio_items  # builds on this module
+
+    items += portfolio_items(today, solution_ids)
     return sorted(items, key=lambda i: (not i.overdue, i.due_on or date.max, i.kind, i.subject_id))
 
 

@@ -29,7 +29,8 @@ CLASSIFICATION_FACTS = ("classification", "classification_invalid_reason", "proh
 def gate_settings() -> GateSettings:
     """DOMAIN.md: gates enforce the high-risk evidence before the legal dates unless relaxed."""
     return GateSettings(
-        enforce_before_application_date=current_app.config.get("GATES_ENFORCE_BEFORE_APPLICATION_DATE", True))
+        enforce_before_application_date=current_app.config.get("GATES_ENFORCE_BEFORE_APPLICATION_DATE", True),
+        require_trustworthy_assessment=current_app.config.get("TRUSTWORTHY_ASSESSMENT_REQUIRED", True))
 
 
 def rollout_unit_facts(solution: Solution) -> tuple[RolloutUnitFact, ...]:
@@ -60,6 +61,7 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
     from ai_register.evidence import services as evidence
     from ai_register.goals import services as goals
     from ai_register.oversight import services as oversight
+    from ai_register.portfolio import assessments
 
     facts = GateFacts(
         need_statement=solution.need_statement,
@@ -73,6 +75,9 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
         review_interval_months=solution.review_interval_months,
         decommission_rationale=solution.decommission_rationale,
         decommissioning_checklist=checklist_facts(solution),
+        trustworthy_assessment=assessments.assessment_fact(solution.id),
+        critical_for_patient_care=solution.critical_for_patient_care,
+        recovery_plan_tested_on=solution.recovery_plan_tested_on,
     )
     # The valid classification, why there is none, and the Art 5 block of any earlier version.
     found = classification.classification_gate_facts(solution)

@@ -14,11 +14,13 @@ Unmet codes (stable, for API clients and tests):
   moves      move_same_phase, move_backwards, move_skips_phase, move_retired_terminal, move_paused
   pilot      need_statement_missing, goal_missing, goal_incomplete, benefit_estimate_missing,
              classification_not_valid, classification_needs_review, oversight_owner_missing,
-             dpia_missing
+             dpia_missing, trustworthy_assessment_missing, trustworthy_assessment_incomplete
   rollout    evidence_missing:pilot_evaluation, goal_missing, goal_measurement_missing,
              classification_not_valid, classification_needs_review, classification_role_missing,
              oversight_owner_missing, oversight_confirmation_missing, oversight_confirmation_expired,
-             evidence_missing:<evidence type> (high-risk table)
+             evidence_missing:<evidence type> (high-risk table),
+             evidence_missing:fallback_routine, evidence_missing:recovery_plan, recovery_plan_test_missing
+             (critical for patient care)
   management rollout_plan_missing, rollout_unit_not_started, review_schedule_missing
   decommissioning  decommission_rationale_missing
   retired    checklist_item_open:<checklist key>
@@ -436,6 +438,14 @@ class EvidenceFact:
 
 
 @dataclass(frozen=True)
+class AssessmentFact:
+    """The latest trustworthy-AI self-assessment: when, and which HLEG requirements are unanswered."""
+
+    assessed_on: date
+    unanswered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RolloutUnitFact:
     name: str
     planned_start: date | None = None
@@ -468,6 +478,10 @@ class GateFacts:
     review_interval_months: int | None = None
     decommission_rationale: str | None = None
     decommissioning_checklist: Mapping[str, bool] = field(default_factory=dict)
+    trustworthy_assessment: AssessmentFact | None = None
+    # Criticality: None means not stated, which the rollout gate treats as not critical.
+    critical_for_patient_care: bool | None = None
+    recovery_plan_tested_on: date | None = None
 
     def __post_init__(self) -> None:
         for name in ("goals", "evidence", "rollout_units"):
@@ -482,6 +496,9 @@ class GateSettings:
     """
 
     enforce_before_application_date: bool = True
+    # Region Västerbotten: "EU:s etiska riktlinjer för tillförlitlig AI ... ska ligga till grund";
+    # the region may turn the pilot-gate requirement off.
+    require_trustworthy_assessment: bool = True
     annex_iii_applies_from: date = date(2027, 12, 2)
     annex_i_applies_from: date = date(2028, 8, 2)
 
@@ -728,6 +745,22 @@ def dpia_if_personal_data(facts: GateFacts, on: date, settings: GateSettings) ->
     return _missing_evidence("dpia_missing", (EvidenceType.DPIA,), facts, on, "GDPR Art 35")
 
 
+def trustworthy_assessment(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
+    """The EU ethics guidelines for trustworthy AI (HLEG, 2019): a self-assessment of the seven
+    requirements before a pilot, when the region requires it."""
+    if not settings.require_trustworthy_assessment:
+        return []
+    assessment = facts.trustworthy_assessment
+    if assessment is None or assessment.assessed_on > on:
+        return [Unmet("trustworthy_assessment_missing",
+                      "Record a trustworthy-AI self-assessment of the seven HLEG requirements.")]
+    if assessment.unanswered:
+        return [Unmet("trustworthy_assessment_incomplete",
+                      f"The trustworthy-AI assessment leaves {len(assessment.unanswered)} requirement(s) unanswered.",
+                      {"unanswered": list(assessment.unanswered)})]
+    return []
+
+
 def pilot_evaluation(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
     """'Pilot evaluation (an evidence record of type pilot evaluation ...)'."""
     return _missing_evidence("evidence_missing:pilot_evaluation", (EvidenceType.PILOT_EVALUATION,), facts, on)
@@ -760,6 +793,22 @@ def high_risk_evidence(facts: GateFacts, on: date, settings: GateSettings) -> li
             for need in required_evidence(facts.classification, on, settings).values()
             for unmet in _missing_evidence(f"evidence_missing:{need.type.value}", need.accepted, facts, on,
                                            need.basis)]
+
+
+def continuity_if_critical(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
+    """Region Norrbotten: "Kritiska tjänster ska klara störningar, ha dokumenterade
+    återställningsplaner och följas upp": a critical solution needs a fallback routine and a
+    tested recovery plan, both valid on the transition date."""
+    if not facts.critical_for_patient_care:
+        return []
+    basis = "critical for patient care"
+    unmet = _missing_evidence("evidence_missing:fallback_routine", (EvidenceType.FALLBACK_ROUTINE,), facts, on, basis)
+    unmet += _missing_evidence("evidence_missing:recovery_plan", (EvidenceType.RECOVERY_PLAN,), facts, on, basis)
+    tested = facts.recovery_plan_tested_on
+    if tested is None or tested > on:
+        unmet.append(Unmet("recovery_plan_test_missing", "Test the recovery plan and record the test date.",
+                           {"tested_on": tested.isoformat() if tested else None}))
+    return unmet
 
 
 def rollout_units_started(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
@@ -797,9 +846,9 @@ def checklist_complete(facts: GateFacts, on: date, settings: GateSettings) -> li
 GATES: Mapping[Phase, tuple[Check, ...]] = {
     Phase.NEEDS_ANALYSIS: (),
     Phase.PILOT: (need_statement, complete_goal, benefit_estimate, valid_classification,
-                  oversight_owner_named, dpia_if_personal_data),
+                  oversight_owner_named, dpia_if_personal_data, trustworthy_assessment),
     Phase.ROLLOUT: (pilot_evaluation, goal_measurements, valid_classification, oversight_confirmed,
-                    role_known, high_risk_evidence),
+                    role_known, high_risk_evidence, continuity_if_critical),
     Phase.MANAGEMENT: (rollout_units_started, review_schedule),
     Phase.DECOMMISSIONING: (decommission_rationale,),
     Phase.RETIRED: (checklist_complete,),

@@ -94,6 +94,9 @@ def _check_consistency(values: dict[str, Any], solution_id: int | None) -> None:
     """Checks across fields and records, on the values the solution will have (before any write)."""
     if values.get("processes_health_data") and values.get("processes_personal_data") is False:
         raise _invalid("processes_personal_data", "Health data are personal data (GDPR Art 4(15), Art 9).")
+    tested = values.get("recovery_plan_tested_on")
+    if tested is not None and tested > region_today():
+        raise _invalid("recovery_plan_tested_on", "A test cannot be dated later than today.")
     if values.get("external_id") is not None:
         clash = db.session.scalar(select(Solution.id).where(Solution.external_id == values["external_id"],
                                                             Solution.id != (solution_id or 0)))

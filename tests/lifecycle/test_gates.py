@@ -10,6 +10,7 @@ import pytest
 
 from ai_register.solutions.lifecycle import (
     DECOMMISSIONING_CHECKLIST,
+    AssessmentFact,
     ClassificationFact,
     EvidenceFact,
     EvidenceType,
@@ -49,6 +50,7 @@ def satisfied(**changes) -> GateFacts:
         next_review_on=date(2027, 9, 1),
         decommission_rationale="Replaced by the national service.",
         decommissioning_checklist=dict.fromkeys(DECOMMISSIONING_CHECKLIST, True),
+        trustworthy_assessment=AssessmentFact(ON - timedelta(days=60)),
     )
     return replace(base, **changes)
 
@@ -65,7 +67,8 @@ def test_satisfied_facts_open_every_gate(to):
 @pytest.mark.parametrize(("to", "expected"), [
     (Phase.NEEDS_ANALYSIS, []),
     (Phase.PILOT, ["need_statement_missing", "goal_missing", "benefit_estimate_missing",
-                   "classification_not_valid", "oversight_owner_missing", "dpia_missing"]),
+                   "classification_not_valid", "oversight_owner_missing", "dpia_missing",
+                   "trustworthy_assessment_missing"]),
     (Phase.ROLLOUT, ["evidence_missing:pilot_evaluation", "goal_missing", "classification_not_valid",
                      "oversight_owner_missing"]),
     (Phase.MANAGEMENT, ["rollout_plan_missing", "review_schedule_missing"]),

@@ -15,6 +15,7 @@ from ai_register.solutions.lifecycle import (
     BEFORE_DECOMMISSIONING,
     DECOMMISSIONING_CHECKLIST,
     PHASE_ORDER,
+    AssessmentFact,
     ClassificationFact,
     DecisionKind,
     DecisionNotAllowed,
@@ -166,8 +167,12 @@ def worlds(draw) -> tuple[GateFacts, date, GateSettings]:
         review_interval_months=draw(st.integers(1, 36)) if schedule != "date" else None,
         decommission_rationale=draw(st.sampled_from(["Replaced.", "Pilot failed its goals"])),
         decommissioning_checklist=dict.fromkeys(DECOMMISSIONING_CHECKLIST, True),
+        trustworthy_assessment=AssessmentFact(on - draw(days(0, 1500))),
+        critical_for_patient_care=draw(st.sampled_from([True, False, None])),
+        recovery_plan_tested_on=on - draw(days(0, 1500)),
     )
-    return facts, on, GateSettings(enforce_before_application_date=draw(st.booleans()))
+    return facts, on, GateSettings(enforce_before_application_date=draw(st.booleans()),
+                                   require_trustworthy_assessment=draw(st.booleans()))
 
 
 Knockout = Callable[[st.DataObject, GateFacts, date, GateSettings], "GateFacts | None"]
@@ -264,6 +269,24 @@ def dpia(d, f, on, s):
     if f.processes_personal_data is False:
         return None
     return _lose_evidence(d, f, on, (EvidenceType.DPIA,))
+
+
+@knocks_out(PI)
+def trustworthy_assessment(d, f, on, s):
+    if not s.require_trustworthy_assessment:
+        return None
+    return replace(f, trustworthy_assessment=d.draw(st.sampled_from([
+        None, AssessmentFact(on + d.draw(days(1, 30))), AssessmentFact(on, ("accountability",))])))
+
+
+@knocks_out(RO)
+def continuity_of_a_critical_solution(d, f, on, s):
+    if not f.critical_for_patient_care:
+        return None
+    if d.draw(st.booleans()):
+        return replace(f, recovery_plan_tested_on=d.draw(st.none() | days(1, 30).map(on.__add__)))
+    return _lose_evidence(d, f, on, (d.draw(st.sampled_from([EvidenceType.FALLBACK_ROUTINE,
+                                                              EvidenceType.RECOVERY_PLAN])),))
 
 
 @knocks_out(RO)

@@ -10,6 +10,7 @@ import pytest
 from ai_register.extensions import db
 from ai_register.goals import services as goal_services
 from ai_register.goals.benefit import calculate_benefit
+from ai_register.portfolio.indicators import ensure_default_indicators, indicator_ids_by_code
 from ai_register.solutions.services import region_today
 from tests.records.conftest import events, problem
 
@@ -23,8 +24,21 @@ def goals_url(sid: int) -> str:
     return f"/api/v1/solutions/{sid}/goals"
 
 
+@pytest.fixture(autouse=True)
+def common_indicators(app) -> dict[str, int]:
+    """Every new goal names one of the common indicators (portfolio steering)."""
+    ensure_default_indicators()
+    db.session.commit()
+    return indicator_ids_by_code()
+
+
+def goal_body(**changes) -> dict:
+    return {**GOAL, "indicator_id": indicator_ids_by_code()["accessibility"], **changes}
+
+
 def create_goal(api, sid: int, who: str = "owner", **changes) -> dict:
-    response = api.post(who, goals_url(sid), json={**GOAL, **changes})
+    body = goal_body(**changes)
+    response = api.post(who, goals_url(sid), json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -176,7 +190,7 @@ def test_auditor_reads_but_every_write_is_403(api, solution):
     api.put("owner", f"/api/v1/solutions/{solution.id}/benefit", json=BENEFIT)
     base = goals_url(solution.id)
     for response in (
-        api.post("auditor", base, json=GOAL),
+        api.post("auditor", base, json=goal_body()),
         api.patch("auditor", f"{base}/{goal['id']}", json={"title": "x"}),
         api.post("auditor", f"{base}/{goal['id']}/measurements", json=MEASUREMENT),
         api.put("auditor", f"/api/v1/solutions/{solution.id}/benefit", json=BENEFIT),
@@ -194,7 +208,7 @@ def test_another_owners_solution_is_404_for_everything(api, solution):
     base = goals_url(solution.id)
     for response in (
         api.get("owner2", base),
-        api.post("owner2", base, json=GOAL),
+        api.post("owner2", base, json=goal_body()),
         api.patch("owner2", f"{base}/{goal['id']}", json={"title": "x"}),
         api.get("owner2", f"{base}/{goal['id']}/measurements"),
         api.post("owner2", f"{base}/{goal['id']}/measurements", json=MEASUREMENT),
@@ -209,12 +223,12 @@ def test_co_owner_may_write(api, solution, users, make_user):
     co_owner = make_user("owner")
     solution.co_owners.append(co_owner)
     db.session.commit()
-    assert api.post(co_owner, goals_url(solution.id), json=GOAL).status_code == 201
+    assert api.post(co_owner, goals_url(solution.id), json=goal_body()).status_code == 201
 
 
 def test_retired_solution_is_read_only(api, make_solution):
     retired = make_solution(phase="retired")
-    problem(api.post("owner", goals_url(retired.id), json=GOAL), 409)
+    problem(api.post("owner", goals_url(retired.id), json=goal_body()), 409)
     assert api.get("owner", goals_url(retired.id)).status_code == 200
 
 

@@ -86,7 +86,12 @@ def story(client, auth, users) -> Story:
         "accepted_on": "2026-01-15",
     }, headers={**owner_headers, "If-Match": etag(client, owner_headers, solution_id)}), 200, 201)
 
+    from ai_register.portfolio.indicators import ensure_default_indicators, indicator_ids_by_code
+
+    ensure_default_indicators()
+    db.session.commit()
     goal = ok(client.post(f"/api/v1/solutions/{solution_id}/goals", json={
+        "indicator_id": indicator_ids_by_code()["accessibility"],
         "perspective": "operations", "title": "Kortare väntetid", "indicator": "Minuter till triage",
         "unit": "min", "baseline": 42, "target": 20, "higher_is_better": False}, headers=owner_headers), 201)
     ok(client.post(f"/api/v1/solutions/{solution_id}/goals/{goal['id']}/measurements",

@@ -14,6 +14,7 @@ from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.solutions import gate_facts
 from ai_register.solutions.lifecycle import (
+    AssessmentFact,
     ClassificationFact,
     EvidenceFact,
     EvidenceType,
@@ -110,6 +111,7 @@ SATISFIED_BY_OTHER_MODULES = dict(
     oversight_owner=OversightFact(accepted_on=date(2000, 1, 1), last_confirmed_on=date.today()),
     evidence=(EvidenceFact(EvidenceType.DPIA, date(2000, 1, 1)),
               EvidenceFact(EvidenceType.PILOT_EVALUATION, date(2000, 1, 1))),
+    trustworthy_assessment=AssessmentFact(date(2000, 1, 1)),
 )
 
 

@@ -25,7 +25,8 @@ def test_pilot_gate_lists_every_unmet_condition_and_writes_nothing(reg):
     response = reg.transition(sid, "pilot")
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
     assert unmet_codes(response) == ["need_statement_missing", "goal_missing", "benefit_estimate_missing",
-                                     "classification_not_valid", "oversight_owner_missing", "dpia_missing"]
+                                     "classification_not_valid", "oversight_owner_missing", "dpia_missing",
+                                     "trustworthy_assessment_missing"]
     for unmet in response.get_json()["unmet"]:
         assert unmet["message"] and isinstance(unmet["details"], dict)
     assert request_count() == 0 and len(events(sid)) == 1

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ai_register.extensions import db
+from ai_register.portfolio.indicators import ensure_default_indicators, indicators
+from ai_register.portfolio.trustworthy import REQUIREMENT_KEYS
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST
 
 from .conftest import BASE, events, unmet_codes
@@ -37,10 +40,14 @@ def test_whole_lifecycle_through_every_gate(reg, client, users):
     # --- needs analysis → pilot: everything the other modules hold is missing.
     assert unmet_codes(reg.transition(sid, "pilot")) == [
         "goal_missing", "benefit_estimate_missing", "classification_not_valid", "oversight_owner_missing",
-        "dpia_missing"]
+        "dpia_missing", "trustworthy_assessment_missing"]
 
+    ensure_default_indicators()
+    db.session.commit()
+    accessibility = next(i.id for i in indicators() if i.code == "accessibility")
     goal = ok(client.post(f"{s}/goals", headers=owner, json={
-        "perspective": "operations", "title": "Waiting time", "indicator": "Median days to decision",
+        "perspective": "operations", "title": "Waiting time", "indicator_id": accessibility,
+        "indicator": "Median days to decision",
         "unit": "days", "baseline": 12, "target": 5, "higher_is_better": False}), 201)
     ok(client.put(f"{s}/benefit", headers=owner, json={
         "one_off_cost": 400000, "yearly_cost": 120000, "yearly_savings": 300000,
@@ -52,6 +59,8 @@ def test_whole_lifecycle_through_every_gate(reg, client, users):
             **extra}), 201)
 
     evidence("dpia")
+    ok(client.post(f"{s}/trustworthy-assessment", headers=owner, json={"answers": {
+        key: {"answer": "yes", "evidence": "Self-assessment workshop"} for key in REQUIREMENT_KEYS}}), 201)
     ok(client.put(f"{s}/oversight", headers={**owner, "If-Match": reg.etag(sid)}, json={
         "person": {"name": "Dr Sara Tillsyn", "title": "Chief physician", "unit": "Remisscentralen"},
         "authority_to_suspend": True, "accepted_on": today.isoformat(), "training": "AI Act Art 26(2) course",

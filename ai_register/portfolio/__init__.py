@@ -1,0 +1,2 @@
+"""Portfolio steering: the common indicators, the portfolio view with its prioritisation score,
+portfolio-meeting decisions, the trustworthy-AI self-assessment and continuity of critical services."""

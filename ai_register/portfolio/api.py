@@ -1,0 +1,162 @@
+"""/api/v1: the common indicators, the portfolio view, portfolio-meeting decisions and the
+trustworthy-AI assessment. Views parse and render; services decide and write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import marshmallow as ma
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from ai_register.extensions import db
+from ai_register.portfolio import assessments, decisions, indicators, queries
+from ai_register.portfolio.models import Indicator
+from ai_register.portfolio.schemas import (
+    IndicatorListSchema,
+    IndicatorPatchSchema,
+    IndicatorSchema,
+    IndicatorWriteSchema,
+    MeetingDecisionsResultSchema,
+    MeetingDecisionsSchema,
+    PortfolioViewArgsSchema,
+    PortfolioViewSchema,
+    TrustworthyAssessmentCreateSchema,
+    TrustworthyAssessmentListSchema,
+    TrustworthyAssessmentSchema,
+    TrustworthyAssessmentStateSchema,
+)
+from ai_register.reports.export import iter_csv
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
+from ai_register.solutions.access import get_solution
+from ai_register.users.schemas import PageArgsSchema
+
+blp = Blueprint("portfolio_api", __name__, url_prefix="/api/v1",
+                description="Portfolio steering: common indicators, portfolio view and meeting decisions, "
+                            "trustworthy-AI assessment")
+
+CATALOGUE_EDITORS = (COMPLIANCE, ADMIN)
+READERS = (OWNER, COMPLIANCE, AUDITOR)
+WRITERS = (OWNER, COMPLIANCE)
+CSV = "text/csv"
+
+
+def _page(query, args: dict) -> dict:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    offset = (args["page"] - 1) * args["per_page"]
+    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@blp.route("/indicators")
+class Indicators(MethodView):
+    @access(*SIGNED_IN)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, IndicatorListSchema)
+    def get(self, args):
+        """The catalogue of common indicators (quality, accessibility, work environment, robustness, economy)."""
+        return _page(select(Indicator).order_by(Indicator.id), args)
+
+    @access(*CATALOGUE_EDITORS)
+    @blp.arguments(IndicatorWriteSchema)
+    @blp.response(201, IndicatorSchema)
+    def post(self, body):
+        """Add a common indicator (compliance or admin; audited)."""
+        indicator = indicators.create_indicator(body)
+        return indicator, 201, {"Location": url_for("portfolio_api.IndicatorResource", indicator_id=indicator.id)}
+
+
+@blp.route("/indicators/<int:indicator_id>")
+class IndicatorResource(MethodView):
+    @access(*SIGNED_IN)
+    @blp.response(200, IndicatorSchema)
+    def get(self, indicator_id: int):
+        """One common indicator."""
+        return indicators.get_indicator(indicator_id)
+
+    @access(*CATALOGUE_EDITORS)
+    @blp.arguments(IndicatorPatchSchema)
+    @blp.response(200, IndicatorSchema)
+    def patch(self, body, indicator_id: int):
+        """Change an indicator's names, definition, unit, direction or whether it is in use (audited)."""
+        return indicators.update_indicator(indicators.get_indicator(indicator_id), body)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@blp.route("/portfolio")
+class Portfolio(MethodView):
+    @access(*READERS)
+    # A mistyped filter must not silently widen the view: unknown query parameters are refused.
+    @blp.arguments(PortfolioViewArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, PortfolioViewSchema)
+    @blp.doc(responses={200: {"description": "JSON, or CSV with `Accept: text/csv` / `?format=csv`",
+                              "content": {CSV: {"schema": {"type": "string"}}}}})
+    def get(self, args):
+        """The portfolio: every solution I may read with phase, status, risk classes, expected and realised
+        benefit, cost, open obligations, overdue items and the prioritisation score (formula included)."""
+        view = queries.portfolio(actor(), args)
+        wants_csv = args.get("format") == "csv" or (
+            "format" not in args and request.accept_mimetypes.best_match(["application/json", CSV]) == CSV)
+        if wants_csv:
+            day = datetime.now(UTC).date().isoformat()
+            response = Response(iter_csv(queries.CSV_COLUMNS, (queries.csv_row(r) for r in view["rows"])),
+                                mimetype=CSV, content_type=f"{CSV}; charset=utf-8")
+            response.headers["Content-Disposition"] = f'attachment; filename="portfolio-{day}.csv"'
+            return response
+        rows = view.pop("rows")
+        start = (args["page"] - 1) * args["per_page"]
+        return {**view, "items": rows[start:start + args["per_page"]], "total": len(rows),
+                "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/portfolio/decisions", methods=["POST"])
+@access(COMPLIANCE)
+@blp.arguments(MeetingDecisionsSchema)
+@blp.response(201, MeetingDecisionsResultSchema)
+@blp.alt_response(409, "CONFLICT", description="Some decision is not possible; `refused` lists each; none "
+                                               "is recorded")
+@blp.alt_response(412, "PRECONDITION_FAILED")
+def meeting_decisions(body):
+    """Record the decisions of a portfolio meeting (scale up, adjust, pause, resume, terminate), one per
+    solution, with the meeting reference: all or nothing, each audited like a single decision."""
+    recorded = decisions.record_meeting_decisions(body, actor())
+    return {"meeting_reference": body["meeting_reference"], "items": recorded, "total": len(recorded)}, 201
+
+
+# --------------------------------------------------------------------------- trustworthy-AI assessment
+
+
+@blp.route("/solutions/<int:solution_id>/trustworthy-assessment")
+class TrustworthyAssessment(MethodView):
+    @access(*READERS)
+    @blp.response(200, TrustworthyAssessmentStateSchema)
+    def get(self, solution_id: int):
+        """The latest trustworthy-AI self-assessment (seven HLEG requirements) and whether a refresh is due."""
+        solution = get_solution(solution_id)
+        return assessments.assessment_view(assessments.latest_assessment(solution.id), solution.id)
+
+    @access(*WRITERS)
+    @blp.arguments(TrustworthyAssessmentCreateSchema)
+    @blp.response(201, TrustworthyAssessmentSchema)
+    def post(self, body, solution_id: int):
+        """Record a new version of the self-assessment: per requirement an answer, evidence and open actions."""
+        solution = get_solution(solution_id, write=True)
+        return assessments.record_assessment(solution, body, actor()), 201
+
+
+@blp.route("/solutions/<int:solution_id>/trustworthy-assessments")
+class TrustworthyAssessmentHistory(MethodView):
+    @access(*READERS)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, TrustworthyAssessmentListSchema)
+    def get(self, args, solution_id: int):
+        """Every version of the self-assessment, newest first."""
+        solution = get_solution(solution_id)
+        return _page(assessments.assessments_query(solution.id), args)

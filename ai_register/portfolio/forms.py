@@ -1,0 +1,101 @@
+"""Web forms of portfolio steering: the indicator catalogue and the trustworthy-AI assessment."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ai_register.portfolio import trustworthy
+from ai_register.web.forms import options, payload_of
+
+
+class IndicatorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("A stable key for reports and the API, e.g. quality."))
+    name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    definition = TextAreaField(_l("Definition"), validators=[DataRequired(), Length(max=5000)],
+                               description=_l("What the indicator measures and how goals count towards it."))
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=50)], description=_l("E.g. days, %, SEK."))
+    higher_is_better = RadioField(_l("Direction"), choices=options([("yes", _l("Higher is better")),
+                                                                    ("no", _l("Lower is better"))]),
+                                  default="yes", validators=[DataRequired()])
+    active = BooleanField(_l("In use (can be chosen for new goals)"), default=True)
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Kept in the audit trail."))
+
+    def fill_from(self, indicator) -> None:
+        for name in ("code", "name_sv", "name_en", "definition", "unit"):
+            getattr(self, name).data = getattr(indicator, name)
+        self.higher_is_better.data = "yes" if indicator.higher_is_better else "no"
+        self.active.data = indicator.active
+
+    def payload(self) -> dict:
+        data = payload_of(self, ("code", "name_sv", "name_en", "definition", "unit", "reason"))
+        for name in ("code", "name_sv", "name_en", "definition"):
+            data[name] = data[name] or ""
+        data["higher_is_better"] = self.higher_is_better.data == "yes"
+        data["active"] = bool(self.active.data)
+        if not data.get("reason"):
+            data.pop("reason")
+        return data
+
+
+ANSWER_CHOICES = options([("", _l("Not yet answered")), ("yes", _l("Fulfilled")),
+                          ("partly", _l("Partly fulfilled")), ("no", _l("Not fulfilled")),
+                          ("not_applicable", _l("Not applicable"))])
+
+
+class RequirementForm(Form):
+    """One HLEG requirement: a subform without its own CSRF token (the outer form has one)."""
+
+    answer = SelectField(_l("Answer"), choices=ANSWER_CHOICES, validators=[Optional()])
+    evidence = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=10_000)],
+                             description=_l("What shows it: documents, tests, references."))
+    open_actions = TextAreaField(_l("Open actions"), validators=[Optional(), Length(max=10_000)],
+                                 description=_l("What remains to be done, by whom."))
+
+
+def _assessment_form_class():
+    fields = {key: FormField(RequirementForm, label=_l(req.en)) for key, req in trustworthy.BY_KEY.items()}
+    fields.update(
+        assessed_on=DateField(_l("Assessed on"), validators=[Optional()], description=_l("Defaults to today.")),
+        summary=TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10_000)]),
+        reason=StringField(_l("Reason"), validators=[Optional(), Length(max=2000)],
+                           description=_l("Kept in the audit trail.")),
+        payload=lambda self: assessment_payload(self),
+    )
+    return type("TrustworthyAssessmentForm", (FlaskForm,), fields)
+
+
+TrustworthyAssessmentForm = _assessment_form_class()
+
+
+def fill_assessment(form, assessment) -> None:
+    """Start a refresh from the latest version."""
+    if assessment is None:
+        return
+    for key in trustworthy.REQUIREMENT_KEYS:
+        item = (assessment.answers or {}).get(key) or {}
+        sub = getattr(form, key)
+        sub.answer.data = item.get("answer") or ""
+        sub.evidence.data = item.get("evidence")
+        sub.open_actions.data = item.get("open_actions")
+    form.summary.data = assessment.summary
+
+
+def assessment_payload(form) -> dict:
+    answers = {}
+    for key in trustworthy.REQUIREMENT_KEYS:
+        sub = getattr(form, key)
+        answers[key] = {"answer": sub.answer.data or None,
+                        "evidence": (sub.evidence.data or "").strip() or None,
+                        "open_actions": (sub.open_actions.data or "").strip() or None}
+    data = {"answers": answers, "summary": (form.summary.data or "").strip() or None}
+    if form.assessed_on.data:
+        data["assessed_on"] = form.assessed_on.data.isoformat()
+    if (form.reason.data or "").strip():
+        data["reason"] = form.reason.data.strip()
+    return data

@@ -1,0 +1,136 @@
+"""The web pages: the portfolio (filters, sort, formula, CSV), the indicator catalogue (compliance and
+admin edit), the trustworthy-AI assessment form on a solution, criticality on the solution form."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from ai_register.extensions import db
+from ai_register.portfolio.models import Indicator, TrustworthyAssessment
+from ai_register.solutions.models import Decision, Solution
+from tests.web.conftest import WebClient, text
+
+from .conftest import full_answers
+
+
+@pytest.fixture
+def web(app, users):
+    return lambda who: WebClient(app, users[who])
+
+
+def test_portfolio_page_shows_formula_filters_and_csv(web, api, indicator_ids):
+    api.solution(name="Alpha", care_units=["Sunderby akut"], critical_for_patient_care=True)
+    api.solution(name="Beta")
+    page = text(web("compliance").get("/portfolio"))
+    assert 'data-test="score-formula"' in page and "score = 100 × (0.4·B" in page
+    assert 'data-test="portfolio-table"' in page and "Alpha" in page and "Beta" in page
+    assert 'href="/portfolio/export.csv"' in page
+    filtered = text(web("compliance").get("/portfolio?critical=true&sort=name"))
+    assert "Alpha" in filtered and "Beta" not in filtered.split('data-test="portfolio-table"')[1]
+    assert "Sunderby akut" in filtered
+    bad = text(web("compliance").get("/portfolio?sort=colour"))
+    assert "sort" in bad.split('class="notice notice-warn"')[1][:300]
+    csv = web("auditor").get("/portfolio/export.csv?critical=true")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    body = csv.get_data(as_text=True)
+    assert "Alpha" in body and "Beta" not in body
+    assert web("owner2").get("/portfolio").status_code == 200
+    assert "Alpha" not in text(web("owner2").get("/portfolio"))
+    assert web("admin").get("/portfolio").status_code == 403
+    nav = text(web("owner").get("/portfolio"))
+    assert 'aria-current="page">' in nav and "/portfolio" in nav
+
+
+def test_indicator_catalogue_is_edited_by_compliance_and_admin(web, indicator_ids):
+    page = text(web("owner").get("/indicators"))
+    assert "Tillgänglighet" in page or "Accessibility" in page
+    assert 'data-test="indicator-new"' not in page
+    assert web("owner").get("/indicators/new").status_code == 403
+    assert web("auditor").post("/indicators/new", {"code": "x"}).status_code == 403
+    officer = web("compliance")
+    assert 'data-test="indicator-new"' in text(officer.get("/indicators"))
+    bad = officer.post("/indicators/new", {"code": "quality", "name_sv": "K", "name_en": "Q", "definition": "d",
+                                           "higher_is_better": "yes", "active": "y"})
+    assert bad.status_code == 422 and "Another indicator has this code." in text(bad)
+    created = officer.post("/indicators/new", {"code": "patient_experience", "name_sv": "Patientupplevelse",
+                                               "name_en": "Patient experience", "definition": "NPS", "unit": "%",
+                                               "higher_is_better": "yes", "active": "y"})
+    assert created.status_code == 302
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "patient_experience"))
+    edit = web("admin").post(f"/indicators/{indicator.id}/edit", {
+        "code": "patient_experience", "name_sv": "Patientupplevelse", "name_en": "Patient experience",
+        "definition": "Net promoter score", "unit": "NPS", "higher_is_better": "yes"})
+    assert edit.status_code == 302
+    db.session.expire_all()
+    assert indicator.unit == "NPS" and indicator.active is False  # the unticked box takes it out of use
+
+
+def test_assessment_form_opens_the_gate_row(web, api):
+    sid = api.solution(need_statement="Referrals wait.")["id"]
+    owner = web("owner")
+    solution_page = text(owner.get(f"/solutions/{sid}"))
+    assert 'data-test="trustworthy-link"' in solution_page
+    assert 'class="unmet" data-check="trustworthy_assessment"' in solution_page
+    page = text(owner.get(f"/solutions/{sid}/trustworthy-assessment"))
+    assert 'data-test="assessment-form"' in page and 'data-state="missing"' in page
+    form = {}
+    for key, item in full_answers().items():
+        form[f"{key}-answer"] = item["answer"]
+        form[f"{key}-evidence"] = item["evidence"]
+    form["diversity_fairness-open_actions"] = "Test for bias by age"
+    response = owner.post(f"/solutions/{sid}/trustworthy-assessment", form)
+    assert response.status_code == 302, text(response)
+    stored = db.session.scalars(select(TrustworthyAssessment)).one()
+    assert stored.answers["diversity_fairness"]["open_actions"] == "Test for bias by age"
+    assert 'class="met" data-check="trustworthy_assessment"' in text(owner.get(f"/solutions/{sid}"))
+    auditor = text(web("auditor").get(f"/solutions/{sid}/trustworthy-assessment"))
+    assert 'data-test="assessment-answers"' in auditor and 'data-test="assessment-form"' not in auditor
+    assert "Test for bias by age" in auditor
+    assert web("auditor").post(f"/solutions/{sid}/trustworthy-assessment", form).status_code == 403
+    assert web("owner2").get(f"/solutions/{sid}/trustworthy-assessment").status_code == 404
+
+
+def test_bad_assessment_date_is_shown_beside_the_form(web, api):
+    sid = api.solution()["id"]
+    response = web("owner").post(f"/solutions/{sid}/trustworthy-assessment", {"assessed_on": "2999-01-01"})
+    assert response.status_code == 422 and 'class="error-summary"' in text(response)
+    assert db.session.scalars(select(TrustworthyAssessment)).all() == []
+
+
+def test_criticality_on_the_solution_form(web, api):
+    sid = api.solution()["id"]
+    owner = web("owner")
+    page = text(owner.get(f"/solutions/{sid}/edit"))
+    assert 'name="critical_for_patient_care"' in page and 'name="recovery_plan_tested_on"' in page
+    solution = db.session.get(Solution, sid)
+    response = owner.post(f"/solutions/{sid}/edit", {
+        "name": solution.name, "purpose": solution.purpose, "kind": "machine_learning", "sourcing": "procured",
+        "processes_personal_data": "unknown", "processes_health_data": "unknown", "confidentiality": "2",
+        "integrity": "2", "availability": "2", "critical_for_patient_care": "yes",
+        "max_tolerable_outage_hours": "4", "recovery_plan_tested_on": "2026-01-15",
+        "version": str(solution.version)})
+    assert response.status_code == 302, text(response)
+    db.session.expire_all()
+    solution = db.session.get(Solution, sid)
+    assert (solution.critical_for_patient_care, solution.max_tolerable_outage_hours,
+            str(solution.recovery_plan_tested_on)) == (True, 4, "2026-01-15")
+
+
+def test_portfolio_meeting_decisions_through_the_web(web, api):
+    first, second = api.solution(name="One")["id"], api.solution(name="Two")["id"]
+    assert 'data-test="meeting-form"' not in text(web("owner").get("/portfolio"))
+    officer = web("compliance")
+    assert 'data-test="meeting-form"' in text(officer.get("/portfolio"))
+    refused = officer.post("/portfolio/decisions", {"meeting_reference": "PR 7", "rationale": "Results reviewed.",
+                                                    f"kind-{first}": "pause", f"kind-{second}": "scale_up"})
+    assert refused.status_code == 409 and 'data-test="meeting-errors"' in text(refused)
+    assert db.session.scalars(select(Decision)).all() == []
+    missing = officer.post("/portfolio/decisions", {"rationale": "x", f"kind-{first}": "pause"})
+    assert missing.status_code == 422 and "meeting_reference" in text(missing)
+    done = officer.post("/portfolio/decisions", {"meeting_reference": "PR 7", "rationale": "Results reviewed.",
+                                                 f"kind-{first}": "pause", f"kind-{second}": ""})
+    assert done.status_code == 302
+    (decision,) = db.session.scalars(select(Decision)).all()
+    assert (decision.solution_id, decision.kind, decision.meeting_reference) == (first, "pause", "PR 7")
+    assert web("owner").post("/portfolio/decisions", {"meeting_reference": "x"}).status_code == 403
