@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +41,12 @@ class Solution(db.Model):
     __tablename__ = "solutions"
     __table_args__ = (
         Index("ix_solutions_phase_status", "phase", "status"),
+        # Free-text search (`q`, ILIKE '%…%' on name and purpose) on PostgreSQL: trigram indexes.
+        # The opclass is schema-qualified because pg_trgm lives in `public` (see _install_pg_trgm).
+        Index("ix_solutions_name_trgm", "name", postgresql_using="gin",
+              postgresql_ops={"name": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_solutions_purpose_trgm", "purpose", postgresql_using="gin",
+              postgresql_ops={"purpose": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,6 +84,11 @@ class Solution(db.Model):
     review_interval_months: Mapped[int | None] = mapped_column(SmallInteger)
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     decommission_rationale: Mapped[str | None] = mapped_column(Text)
+    # Criticality and continuity: critical ones need a fallback routine and a tested recovery plan
+    # before rollout (lifecycle.continuity_if_critical). None means not yet assessed.
+    critical_for_patient_care: Mapped[bool | None] = mapped_column(Boolean)
+    max_tolerable_outage_hours: Mapped[int | None] = mapped_column(Integer)
+    recovery_plan_tested_on: Mapped[date | None] = mapped_column(Date)
     # Set when a rule-set change alters the result of its valid classification.
     needs_rereview: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Copies of the valid classification's effective result, kept by the classification module so
@@ -99,6 +111,16 @@ class Solution(db.Model):
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
+
+
+@event.listens_for(Solution.__table__, "before_create")
+def _install_pg_trgm(target, connection, **kw):  # noqa: ARG001
+    """The trigram indexes need pg_trgm (a trusted extension since PostgreSQL 13); the migration does the same."""
+    if connection.dialect.name == "postgresql":
+        # IF NOT EXISTS is not safe against a concurrent twin (two schemas built at once in one database):
+        # serialise on a transaction-level advisory lock.
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('ai_register:pg_trgm'))")
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
 
 
 TRANSITION_STATUSES = ("pending", "approved", "rejected", "withdrawn", "applied")

@@ -1,0 +1,173 @@
+"""`make bench` (`python -m bench`): every benchmark of issue 9 in one run, each figure beside a
+baseline measured in the same run, written to bench/RESULTS.md.
+
+    python -m bench                   100,000 solutions, 1,000,000 audit events (the issue's size)
+    python -m bench --scale 20000     a smaller register
+    python -m bench --quick           2,000 solutions, short load runs; prints, does not write RESULTS.md
+
+PostgreSQL: BENCH_DATABASE_URL names a database that the run EMPTIES (schema `public` is dropped);
+without it the run starts a throwaway cluster of its own with scripts/with-postgres.sh.
+Not part of CI (.ci/run): it takes minutes and wants a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import BenchResult, Figure, render_markdown
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
+BENCHMARKS = ("api", "classify", "chain", "pdf")
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes for trying; RESULTS.md is not written")
+    parser.add_argument("--scale", type=int, help="solutions to load (10 audit events each); default 100000")
+    parser.add_argument("--duration", type=float, help="seconds of load per API run (default 15; quick 4)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--concurrency", type=int, default=8, help="load-client threads (default 8)")
+    parser.add_argument("--pdf-events", type=int, default=1000, help="audit events of the PDF report's solution")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {BENCHMARKS}")
+    parser.add_argument("--output", type=Path, help="write the table here (default bench/RESULTS.md unless --quick)")
+    args = parser.parse_args(argv)
+    args.scale = args.scale or (2000 if args.quick else 100_000)
+    args.duration = args.duration or (4 if args.quick else 15)
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.only) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def _database_url() -> str | None:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    if os.environ.get("_BENCH_THROWAWAY") and os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"]
+    return None
+
+
+def _create_app(database_url: str, instance_dir: str):
+    from ai_register import create_app
+
+    secret = "bench-secret-" + "x" * 40
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret, "JWT_SECRET": secret,
+                       "RATELIMIT_ENABLED": False, "INSTANCE_DIR": instance_dir,
+                       "SIGNING_KEY_PATH": str(Path(instance_dir) / "signing_key.pem")})
+
+
+def _fresh_schema(app) -> None:
+    from sqlalchemy import text
+
+    from ai_register.extensions import db
+
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+        db.engine.dispose()
+
+
+def _load(database_url: str, instance_dir: str, scale: int) -> tuple[BenchResult, float]:
+    """`flask demo load --scale N`, the command a reader would run, timed from outside."""
+    env = {**os.environ, "DATABASE_URL": database_url, "AI_REGISTER_INSTANCE_DIR": instance_dir}
+    command = [str(Path(sys.executable).parent / "flask"), "--app", "ai_register", "demo", "load",
+               "--scale", str(scale)]
+    started = time.perf_counter()
+    subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return BenchResult(
+        title=f"Bulk load: `flask demo load --scale {scale}`",
+        target="minutes, not hours (COPY through psycopg, hash chain computed in Python in order)",
+        figures=[Figure("solutions + classifications + chained events", scale * 10 / seconds, "events/s",
+                        note=f"{scale:,} solutions and {scale * 10:,} audit events in {seconds:.0f} s "
+                             "(includes classifying every answer set)")],
+    ), seconds
+
+
+def main(argv: list[str]) -> int:
+    args = _arguments(argv)
+    database_url = _database_url()
+    if database_url is None:
+        script = PROJECT_ROOT / "scripts" / "with-postgres.sh"
+        os.environ["_BENCH_THROWAWAY"] = "1"
+        os.execv(str(script), [str(script), sys.executable, "-m", "bench", *argv])
+    from ai_register.config import _normalise_database_url
+    from ai_register.extensions import db
+
+    database_url = _normalise_database_url(database_url)
+    os.environ["BENCH_DATABASE_URL"] = database_url  # the PDF benchmark reads it
+    started = datetime.now(UTC)
+    results: list[BenchResult] = []
+    notes = [f"Register: {args.scale:,} solutions (one classified answer set each) and {args.scale * 10:,} "
+             "chained audit events, PostgreSQL "
+             f"{_server_version(database_url)} on loopback (throwaway cluster: fsync off)",
+             "Load client and server share the machine's cores; every ratio compares runs made the same way.",
+             f"Load average when the run started: {os.getloadavg()[0]:.1f} (other work on the machine makes "
+             "figures noisy; re-run on a quiet machine for publication)"]
+    with tempfile.TemporaryDirectory() as instance_dir:
+        app = _create_app(database_url, instance_dir)
+        _fresh_schema(app)
+        print(f"loading {args.scale:,} solutions …", flush=True)
+        load_result, _ = _load(database_url, instance_dir, args.scale)
+        results.append(load_result)
+        if "chain" in args.only:
+            from bench import bench_audit_chain
+
+            print("audit chain …", flush=True)
+            results.append(bench_audit_chain.run(app, db))
+        if "classify" in args.only:
+            from bench import bench_classification
+
+            print("re-classification …", flush=True)
+            results.append(bench_classification.run(app, db))
+        if "api" in args.only:
+            from bench import bench_api
+
+            print("API under gunicorn …", flush=True)
+            api_result, _raw = bench_api.run(app, db, database_url, instance_dir, workers=args.workers,
+                                             concurrency=args.concurrency, duration=args.duration,
+                                             warmup=1 if args.quick else 3)
+            results.append(api_result)
+        with app.app_context():
+            db.engine.dispose()
+        if "pdf" in args.only:
+            from bench import bench_report_pdf
+
+            print("PDF report …", flush=True)
+            results.append(bench_report_pdf.bench_result(bench_report_pdf.run(args.pdf_events)))
+    elapsed = (datetime.now(UTC) - started).total_seconds()
+    notes.append(f"Whole run: {elapsed / 60:.1f} min")
+    command = "make bench" if not argv else "python -m bench " + " ".join(argv)
+    table = render_markdown(results, command, started.strftime("%Y-%m-%d %H:%M UTC"), notes)
+    print(table)
+    output = args.output or (None if args.quick else RESULTS)
+    if output:
+        output.write_text(table, encoding="utf-8")
+        print(f"written to {output}")
+    return 0
+
+
+def _server_version(database_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SHOW server_version")).scalar().split()[0]
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

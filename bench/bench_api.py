@@ -1,0 +1,127 @@
+"""The API under gunicorn, against a bare Flask baseline served the same way on the same database.
+
+Three runs, each by a separate load-client process (bench/load_client.py) on loopback:
+  baseline  GET /solutions/{id}               bench/baseline_app.py: one primary-key SELECT → JSON
+  detail    GET /api/v1/solutions/{id}        the application, a compliance officer's bearer token
+  list      GET /api/v1/solutions?…           filtered (phase, status, care unit), searched (q), paged
+Targets (issue 9): detail throughput ≥ 0.5 × baseline; list p95 < 5 × detail p95.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.common import BenchResult, Figure
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+SEARCH_TERMS = ("sepsis", "triage", "röntgen", "journal", "remiss", "tal", "hud", "fall")
+CARE_UNITS = ("Akutmottagningen", "Radiologi", "Onkologi", "Kardiologi", "Vårdcentral Norr")
+PHASES = ("needs_analysis", "pilot", "rollout", "management")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(module: str, env: dict, workers: int):
+    """`gunicorn module` on a spare loopback port; stopped (SIGTERM to the process we started) after."""
+    port = _free_port()
+    process = subprocess.Popen([GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                                module], cwd=PROJECT_ROOT, env={**os.environ, **env})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn {module} did not start") from None
+                time.sleep(0.3)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def load(port: int, paths: list[str], headers: dict, *, concurrency: int, warmup: float, duration: float) -> dict:
+    job = {"host": "127.0.0.1", "port": port, "paths": paths, "headers": headers, "concurrency": concurrency,
+           "warmup": warmup, "duration": duration}
+    done = subprocess.run([sys.executable, "-m", "bench.load_client"], input=json.dumps(job), text=True,
+                          capture_output=True, check=True, cwd=PROJECT_ROOT)
+    figures = json.loads(done.stdout)
+    if figures["ok"] != figures["requests"]:
+        raise RuntimeError(f"non-200 answers under load: {figures['statuses']}")
+    return figures
+
+
+def list_paths(rng: random.Random, count: int = 300) -> list[str]:
+    paths = []
+    for _ in range(count):
+        query = {"phase": rng.choice(PHASES), "status": "active", "care_unit": rng.choice(CARE_UNITS),
+                 "q": rng.choice(SEARCH_TERMS), "sort": "name", "page": rng.randint(1, 3), "per_page": 20}
+        paths.append("/api/v1/solutions?" + urlencode(query))
+    return paths
+
+
+def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, concurrency: int = 8,
+        warmup: float = 3, duration: float = 15) -> tuple[BenchResult, dict]:
+    from sqlalchemy import func, select
+
+    from ai_register.demo_scale import SCALE_EMAIL
+    from ai_register.solutions.models import Solution
+    from ai_register.users import services as users
+
+    rng = random.Random(9)
+    with app.app_context():
+        app.config["JWT_ACCESS_TTL"] = timedelta(hours=2)
+        officer = users.find_user_by_email(SCALE_EMAIL.format(role="compliance", n=1))
+        token, _ = users.issue_access_token(officer)
+        db.session.commit()
+        ids = list(db.session.scalars(select(Solution.id).order_by(func.random()).limit(2000)))
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": app.config["SECRET_KEY"],
+           "AI_REGISTER_JWT_SECRET": app.config["JWT_SECRET"], "AI_REGISTER_RATELIMIT_ENABLED": "false",
+           "AI_REGISTER_INSTANCE_DIR": instance_dir}
+    options = {"concurrency": concurrency, "warmup": warmup, "duration": duration}
+    bearer = {"Authorization": f"Bearer {token}"}
+    with gunicorn("bench.baseline_app:app", env, workers) as port:
+        baseline = load(port, [f"/solutions/{i}" for i in ids], {}, **options)
+    with gunicorn("wsgi:app", env, workers) as port:
+        detail = load(port, [f"/api/v1/solutions/{i}" for i in ids], bearer, **options)
+        listing = load(port, list_paths(rng), bearer, **options)
+    raw = {"baseline": baseline, "detail": detail, "list": listing, "workers": workers, **options}
+    setup = f"gunicorn {workers} sync workers; client: {concurrency} threads, {warmup:g} s warm-up, {duration:g} s"
+    result = BenchResult(
+        title="API under gunicorn (PostgreSQL)",
+        target="detail ≥ 0.5 × baseline req/s; list p95 < 5 × detail p95",
+        figures=[
+            Figure("baseline GET /solutions/{id} (bare Flask, 1 PK SELECT)", baseline["rps"], "req/s", note=setup),
+            Figure("GET /api/v1/solutions/{id} (authenticated)", detail["rps"], "req/s", baseline["rps"],
+                   "ratio = share of baseline throughput"),
+            Figure("  detail p50", detail["p50_ms"], "ms", baseline["p50_ms"], "baseline p50"),
+            Figure("  detail p95", detail["p95_ms"], "ms", baseline["p95_ms"], "baseline p95"),
+            Figure("  detail p99", detail["p99_ms"], "ms", baseline["p99_ms"], "baseline p99"),
+            Figure("GET /api/v1/solutions (filtered, searched, paged)", listing["rps"], "req/s", baseline["rps"],
+                   "phase+status+care_unit+q, per_page=20, pages 1–3"),
+            Figure("  list p50", listing["p50_ms"], "ms", detail["p50_ms"], "vs detail p50"),
+            Figure("  list p95", listing["p95_ms"], "ms", detail["p95_ms"], "vs detail p95 (target < 5)"),
+            Figure("  list p99", listing["p99_ms"], "ms", detail["p99_ms"], "vs detail p99"),
+        ],
+    )
+    return result, raw

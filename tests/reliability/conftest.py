@@ -1,0 +1,76 @@
+"""Helpers of the reliability tests: count SQL statements, build solutions with many related rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from ai_register.extensions import db
+
+BASE = "/api/v1/solutions"
+
+# A decided answer set (minimal risk, Art 6(3)(d)), as in tests/classification.
+MINIMAL = {
+    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
+    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
+    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
+    "annex_iii_areas": ["emergency_call_triage"], "profiling": "no", "art6_3_condition": "preparatory_task",
+    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
+    "gpai_model": "no",
+}
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """Every SQL statement sent to the database inside the block."""
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+class Builder:
+    """Solutions through the real API, with as many co-owners, classification versions and updates as asked."""
+
+    def __init__(self, client, auth, users, make_user):
+        self.client, self.auth, self.users, self.make_user = client, auth, users, make_user
+        self.owner = auth(users["owner"])
+        self.compliance = auth(users["compliance"])
+
+    def solution(self, name: str = "Triagestöd", **fields) -> int:
+        response = self.client.post(BASE, json={"name": name, "purpose": "Sorterar remisser.", **fields},
+                                    headers=self.owner)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def etag(self, sid: int) -> str:
+        return self.client.get(f"{BASE}/{sid}", headers=self.compliance).headers["ETag"]
+
+    def grow(self, sid: int, related: int) -> None:
+        """`related` classification versions and audited updates, and co-owners (at most 20, the API's limit)."""
+        co_owners = [self.make_user("owner").id for _ in range(min(related, 20))]
+        response = self.client.patch(f"{BASE}/{sid}", json={"co_owner_ids": co_owners},
+                                     headers={**self.owner, "If-Match": self.etag(sid)})
+        assert response.status_code == 200, response.get_json()
+        for n in range(related):
+            response = self.client.post(f"{BASE}/{sid}/classifications", json={"answers": MINIMAL},
+                                        headers=self.owner)
+            assert response.status_code == 201, response.get_json()
+            response = self.client.patch(f"{BASE}/{sid}", json={"product_version": f"1.{n}"},
+                                         headers={**self.owner, "If-Match": self.etag(sid)})
+            assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def build(client, auth, users, make_user) -> Builder:
+    return Builder(client, auth, users, make_user)

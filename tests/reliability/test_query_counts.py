@@ -1,0 +1,39 @@
+"""Queries per request are constant, not proportional to rows: the list, detail and report endpoints
+send as many SQL statements for 100 related rows as for 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import BASE, counted_statements
+
+
+def statements_for(client, url: str, headers: dict) -> list[str]:
+    with counted_statements() as statements:
+        response = client.get(url, headers=headers)
+        response.get_data()  # streamed bodies run their queries while being read
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return statements
+
+
+def test_list_queries_do_not_grow_with_the_number_of_solutions(client, build):
+    first = build.solution()
+    build.grow(first, 1)
+    url = f"{BASE}?per_page=200"
+    one = statements_for(client, url, build.compliance)
+    for n in range(99):
+        sid = build.solution(name=f"Lösning {n}")
+        build.grow(sid, 1)
+    hundred = statements_for(client, url, build.compliance)
+    assert client.get(url, headers=build.compliance).get_json()["total"] == 100
+    assert len(hundred) == len(one), "\n".join(hundred)
+
+
+@pytest.mark.parametrize("path", ["", "/report", "/report?verify=solution"])
+def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, path):
+    small, large = build.solution(), build.solution(name="Stor lösning")
+    build.grow(small, 1)
+    build.grow(large, 100)
+    one = statements_for(client, f"{BASE}/{small}{path}", build.compliance)
+    hundred = statements_for(client, f"{BASE}/{large}{path}", build.compliance)
+    assert len(hundred) == len(one), "\n".join(hundred)
