@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ai_register.demo_region import load_region
 from ai_register.extensions import db
 from ai_register.users import services as users
 
@@ -18,6 +19,9 @@ DEMO_USERS = [
     ("revisor@region.example", "auditor", "Lars Holm", "demo-auditor-2026"),
     ("admin@region.example", "admin", "Sara Ek", "demo-admin-2026"),
 ]
+# The demo people by the keys the portfolio uses (ai_register/demo_region.py).
+DEMO_PEOPLE = dict(zip(("owner", "owner2", "compliance", "compliance2", "auditor", "admin"),
+                       (email for email, *_rest in DEMO_USERS), strict=True))
 
 
 def demo_loaded() -> bool:
@@ -26,8 +30,15 @@ def demo_loaded() -> bool:
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo is already loaded.")
-def load_command(if_empty: bool) -> None:
+@click.option("--scale", type=click.IntRange(min=1), default=None,
+              help="Instead: bulk-load N solutions and 10·N chained audit events (benchmarks).")
+def load_command(if_empty: bool, scale: int | None = None) -> None:
     """Load demo accounts and data; prints the demo passwords once."""
+    if scale:
+        from ai_register.demo_scale import load_scale_command
+
+        load_scale_command(scale)
+        return
     if demo_loaded():
         if if_empty:
             click.echo("demo data already loaded")
@@ -35,7 +46,10 @@ def load_command(if_empty: bool) -> None:
         raise click.ClickException("demo data already loaded")
     for email, role, name, password in DEMO_USERS:
         users.create_user(email, role, display_name=name, password=password)
+    db.session.flush()
+    solutions = load_region(DEMO_PEOPLE)
     db.session.commit()
+    click.echo(f"Demo region: {len(solutions)} solutions in every phase.")
     click.echo("Demo accounts (shown once):")
     for email, role, _name, password in DEMO_USERS:
         click.echo(f"  {role:<11} {email:<28} {password}")

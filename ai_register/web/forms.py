@@ -14,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -61,6 +62,11 @@ class LinesField(TextAreaField):
         self.data = list(dict.fromkeys(line.strip() for line in raw.splitlines() if line.strip()))
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices WTForms wants (raw tuples are deprecated from WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _tri_state(value) -> str:
     return {True: "yes", False: "no"}.get(value, "unknown")
 
@@ -69,8 +75,8 @@ def _from_tri_state(value: str):
     return {"yes": True, "no": False}.get(value)
 
 
-TRI_STATE = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not yet assessed"))]
-CIA_CHOICES = [(1, _l("1 – low")), (2, _l("2 – moderate")), (3, _l("3 – high")), (4, _l("4 – very high"))]
+TRI_STATE = options([("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not yet assessed"))])
+CIA_CHOICES = options([(1, _l("1 – low")), (2, _l("2 – moderate")), (3, _l("3 – high")), (4, _l("4 – very high"))])
 
 
 class SolutionForm(FlaskForm):
@@ -104,7 +110,7 @@ class SolutionForm(FlaskForm):
     )
     kind = SelectField(
         _l("Kind of AI"),
-        choices=[(k, lbl) for k, lbl in labels.KINDS.items()],
+        choices=options(labels.KINDS.items()),
         default="machine_learning",
         validators=[DataRequired()],
         description=_l("Machine learning, generative AI, rule-based or other."),
@@ -130,7 +136,7 @@ class SolutionForm(FlaskForm):
     tags = LinesField(_l("Tags"), validators=[Optional()], description=_l("Free keywords, one per line."))
     sourcing = RadioField(
         _l("Sourcing"),
-        choices=[(k, lbl) for k, lbl in labels.SOURCINGS.items()],
+        choices=options(labels.SOURCINGS.items()),
         default="procured",
         validators=[DataRequired()],
     )
@@ -213,6 +219,21 @@ class SolutionForm(FlaskForm):
         description=_l("How often the solution is reviewed in management; higher risk, shorter interval."),
     )
     next_review_on = DateField(_l("Next review"), validators=[Optional()])
+    critical_for_patient_care = RadioField(
+        _l("Critical for patient care"),
+        choices=TRI_STATE,
+        default="unknown",
+        description=_l("Critical solutions need a fallback routine and a tested recovery plan before rollout."),
+    )
+    max_tolerable_outage_hours = IntegerField(
+        _l("Maximum tolerable outage (hours)"),
+        validators=[Optional(), NumberRange(min=0, max=8760)],
+    )
+    recovery_plan_tested_on = DateField(
+        _l("Recovery plan last tested"),
+        validators=[Optional()],
+        description=_l("Record the recovery plan itself as evidence, with its expiry date."),
+    )
     reason = TextAreaField(
         _l("Reason for the change"),
         validators=[Optional(), Length(max=2000)],
@@ -246,6 +267,9 @@ class SolutionForm(FlaskForm):
         "public",
         "review_interval_months",
         "next_review_on",
+        "critical_for_patient_care",
+        "max_tolerable_outage_hours",
+        "recovery_plan_tested_on",
     )
 
     def fill_from(self, solution) -> None:
@@ -253,7 +277,7 @@ class SolutionForm(FlaskForm):
             if name in ("owner_id", "co_owner_ids"):
                 continue
             value = getattr(solution, name)
-            if name in ("processes_personal_data", "processes_health_data"):
+            if name in ("processes_personal_data", "processes_health_data", "critical_for_patient_care"):
                 value = _tri_state(value)
             getattr(self, name).data = value
         if self.owner_id is not None:  # only compliance sees the owner field
@@ -267,7 +291,7 @@ class SolutionForm(FlaskForm):
             if name == "owner_id" and not include_owner:
                 continue
             value = getattr(self, name).data
-            if name in ("processes_personal_data", "processes_health_data"):
+            if name in ("processes_personal_data", "processes_health_data", "critical_for_patient_care"):
                 value = _from_tri_state(value)
             elif isinstance(value, str):
                 value = value.strip() or None
@@ -336,7 +360,7 @@ def payload_of(form, names, *, dates=(), decimals=()) -> dict:
 class GoalForm(FlaskForm):
     perspective = SelectField(
         _l("Goal perspective"),
-        choices=[(k, v) for k, v in labels.PERSPECTIVES.items()],
+        choices=options(labels.PERSPECTIVES.items()),
         validators=[DataRequired()],
         description=_l("The region's five perspectives of follow-up."),
     )
@@ -344,6 +368,12 @@ class GoalForm(FlaskForm):
         _l("Goal"),
         validators=[DataRequired(), Length(max=200)],
         description=_l("What should improve, e.g. “Shorter waiting time for radiology answers”."),
+    )
+    indicator_id = SelectField(
+        _l("Common indicator"),
+        coerce=_int_or_none,
+        validators=[DataRequired()],
+        description=_l("The region's common indicator the goal counts towards, so goals add up across solutions."),
     )
     indicator = TextAreaField(
         _l("Indicator"),
@@ -367,7 +397,7 @@ class GoalForm(FlaskForm):
     )
     higher_is_better = RadioField(
         _l("Direction"),
-        choices=[("yes", _l("Higher is better")), ("no", _l("Lower is better"))],
+        choices=options([("yes", _l("Higher is better")), ("no", _l("Lower is better"))]),
         default="yes",
         validators=[DataRequired()],
     )
@@ -378,9 +408,10 @@ class GoalForm(FlaskForm):
     def payload(self) -> dict:
         data = payload_of(
             self,
-            ("perspective", "title", "indicator", "unit", "baseline", "target", "reason"),
+            ("perspective", "title", "indicator_id", "indicator", "unit", "baseline", "target", "reason"),
             decimals=("baseline", "target"),
         )
+        data["indicator_id"] = self.indicator_id.data
         data["higher_is_better"] = self.higher_is_better.data == "yes"
         if not data.get("reason"):
             data.pop("reason")
@@ -507,7 +538,8 @@ PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A perso
 
 class OversightForm(FlaskForm):
     person_kind = RadioField(
-        _l("Who is the oversight owner?"), choices=PERSON_KINDS, default="user", validators=[DataRequired()]
+        _l("Who is the oversight owner?"), choices=options(PERSON_KINDS), default="user",
+        validators=[DataRequired()],
     )
     person_user_id = SelectField(
         _l("Account"),
@@ -523,7 +555,7 @@ class OversightForm(FlaskForm):
     )
     deputy_kind = RadioField(
         _l("Deputy"),
-        choices=[("none", _l("No deputy")), *PERSON_KINDS],
+        choices=options([("none", _l("No deputy")), *PERSON_KINDS]),
         default="none",
         validators=[DataRequired()],
     )
@@ -718,11 +750,11 @@ class ChecklistForm(FlaskForm):
 class ClassificationReviewForm(FlaskForm):
     outcome = RadioField(
         _l("Your decision"),
-        choices=[
+        choices=options([
             ("approve", _l("Approve the engine's result")),
             ("reject", _l("Reject: the owner answers again")),
             ("override", _l("Override: decide the category or class")),
-        ],
+        ]),
         validators=[DataRequired()],
     )
     justification = TextAreaField(
@@ -750,7 +782,7 @@ class ClassificationReviewForm(FlaskForm):
 class TransitionReviewForm(FlaskForm):
     outcome = RadioField(
         _l("Your decision"),
-        choices=[("approve", _l("Approve the move")), ("reject", _l("Reject the request"))],
+        choices=options([("approve", _l("Approve the move")), ("reject", _l("Reject the request"))]),
         validators=[DataRequired()],
     )
     reason = TextAreaField(

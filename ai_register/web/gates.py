@@ -23,6 +23,8 @@ CHECK_LABELS = {
     "valid_classification": _l("An approved, decided classification"),
     "oversight_owner_named": _l("A human-oversight owner is named"),
     "dpia_if_personal_data": _l("A DPIA when personal data are processed (GDPR Art 35)"),
+    "trustworthy_assessment": _l("A trustworthy-AI self-assessment of the seven requirements"),
+    "continuity_if_critical": _l("When critical for patient care: a fallback routine and a tested recovery plan"),
     "pilot_evaluation": _l("A pilot evaluation"),
     "goal_measurements": _l("At least one measured value per goal"),
     "oversight_confirmed": _l("The oversight owner confirmed within the last 12 months"),
@@ -50,6 +52,8 @@ FIX_LINKS = {
     "rollout_units_started": ("phases_web.rollout_plan", {}),
     "review_schedule": ("solutions_web.edit", {"_anchor": "review_interval_months"}),
     "checklist_complete": ("phases_web.checklist", {}),
+    "trustworthy_assessment": ("portfolio_web.assessment", {}),
+    "continuity_if_critical": ("solutions_web.edit", {"_anchor": "critical_for_patient_care"}),
 }
 
 
@@ -100,6 +104,14 @@ def unmet_text(unmet: Unmet) -> str:
         "decommission_rationale_missing": _("Give the rationale for decommissioning."),
         "classification_prohibited": _("A classification says prohibited; only decommissioning is possible."),
         "transition_pending": _("Another phase change request is pending."),
+        "trustworthy_assessment_missing": _(
+            "Record a trustworthy-AI self-assessment of the seven requirements (EU ethics guidelines)."
+        ),
+        "trustworthy_assessment_incomplete": _(
+            "The trustworthy-AI assessment leaves %(count)s requirement(s) unanswered.",
+            count=len(d.get("unanswered", [])),
+        ),
+        "recovery_plan_test_missing": _("Test the recovery plan and record the test date."),
         "move_paused": _("The solution is paused; only resume or terminate are possible."),
         "move_retired_terminal": _("A retired solution is read-only."),
     }

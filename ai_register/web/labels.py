@@ -135,6 +135,12 @@ AUDIT_ACTIONS = {
     "end": _l("Ended"),
     "tick": _l("Ticked"),
     "report": _l("Reported"),
+    "import": _l("Imported"),
+    "read": _l("Read"),
+    "erase": _l("Erased"),
+    "erase_text": _l("Text erased"),
+    "pseudonymise": _l("Pseudonymised"),
+    "export_personal_data": _l("Personal data exported"),
 }
 
 ENTITY_TYPES = {
@@ -161,6 +167,11 @@ ENTITY_TYPES = {
     "ruleset_snapshot": _l("Rule set"),
     "ruleset_impact_run": _l("Rule-set impact"),
     "api_token": _l("API token"),
+    "incident_duty": _l("Reporting duty"),
+    "notification": _l("Notification"),
+    "trustworthy_assessment": _l("Trustworthy-AI self-assessment"),
+    "indicator": _l("Common indicator"),
+    "external_identity": _l("External identity"),
 }
 
 
@@ -238,6 +249,13 @@ def perspective_label(code: str | None) -> str:
 
 def action_label(action: str | None) -> str:
     return str(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else (action or "").replace("_", " ")
+
+
+CHANNELS = {"web": _l("web"), "api": _l("API"), "cli": _l("command line")}
+
+
+def channel_label(channel: str | None) -> str:
+    return str(CHANNELS.get(channel, channel or ""))
 
 
 def entity_label(entity_type: str | None) -> str:

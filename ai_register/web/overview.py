@@ -4,6 +4,7 @@ recent changes. Read-only; every list comes from the visible solutions of the re
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -162,14 +163,33 @@ def confirmations_due(user, today) -> list[dict]:
     return due
 
 
-def recent_changes(user, solutions: list[Solution]) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class Change:
+    """The latest of `count` consecutive events of one kind on one solution (e.g. seven checklist ticks)."""
+
+    event: AuditEvent
+    count: int = 1
+
+
+def recent_changes(user, solutions: list[Solution]) -> list[Change]:
     query = select(AuditEvent).where(AuditEvent.solution_id.is_not(None)).order_by(AuditEvent.position.desc())
     if user.role == OWNER:
         ids = [s.id for s in solutions]
         if not ids:
             return []
         query = query.where(AuditEvent.solution_id.in_(ids))
-    return list(db.session.scalars(query.limit(RECENT)))
+    changes: list[Change] = []
+    # A run of the same change (ticking a checklist, recording values) would fill the list on its own.
+    for event in db.session.scalars(query.limit(RECENT * 6)):
+        last = changes[-1].event if changes else None
+        if last is not None and (last.solution_id, last.action, last.entity_type) == (
+                event.solution_id, event.action, event.entity_type):
+            changes[-1] = Change(last, changes[-1].count + 1)
+        elif len(changes) == RECENT:
+            break
+        else:
+            changes.append(Change(event))
+    return changes
 
 
 def build(user) -> dict:
@@ -194,7 +214,7 @@ def build(user) -> dict:
         "people": {
             u.id: u
             for u in db.session.scalars(
-                select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+                select(User).where(User.id.in_({c.event.actor_id for c in events if c.event.actor_id}))
             )
         }
         if events

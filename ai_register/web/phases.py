@@ -20,7 +20,7 @@ from ai_register.solutions.schemas import (
 )
 from ai_register.solutions.services import region_today, solution_detail
 from ai_register.web import gates, labels
-from ai_register.web.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm, show_errors
+from ai_register.web.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm, options, show_errors
 
 bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>")
 
@@ -125,7 +125,7 @@ def decision(solution_id: int):
     solution = get_solution(solution_id, write=True)
     allowed = solution_detail(solution)["allowed_decisions"]
     form = DecisionForm()
-    form.kind.choices = [(kind, labels.decision_label(kind)) for kind in allowed]
+    form.kind.choices = options((kind, labels.decision_label(kind)) for kind in allowed)
     status = 200
     if request.method == "POST":
         status = 422

@@ -16,6 +16,7 @@ from ai_register.goals import services as goal_services
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.schemas import ConfirmSchema, OversightPutSchema
+from ai_register.portfolio.indicators import indicators as indicator_catalogue
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_read, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.models import Solution
@@ -28,6 +29,7 @@ from ai_register.web.forms import (
     GoalForm,
     MeasurementForm,
     OversightForm,
+    options,
     show_errors,
 )
 
@@ -70,14 +72,23 @@ def _goals_page(solution, goal_form, measurement_form, status=200):
         "web/records/goals.html",
         solution=solution,
         goals=goal_services.goals_for(solution.id),
+        common_indicators={i.id: i.name(labels.lang()) for i in indicator_catalogue()},
         goal_form=goal_form,
         measurement_form=measurement_form,
     ), status
 
 
+def _goal_form(**kwargs) -> GoalForm:
+    form = GoalForm(prefix="g", **kwargs)
+    form.indicator_id.choices = options(
+        [("", _("Choose…"))] + [(i.id, i.name(labels.lang())) for i in indicator_catalogue(include_inactive=False)]
+    )
+    return form
+
+
 def _measurement_form(solution, **kwargs) -> MeasurementForm:
     form = MeasurementForm(prefix="m", **kwargs)
-    form.goal_id.choices = [(g.id, g.title) for g in goal_services.goals_for(solution.id)]
+    form.goal_id.choices = options((g.id, g.title) for g in goal_services.goals_for(solution.id))
     return form
 
 
@@ -86,7 +97,7 @@ def _measurement_form(solution, **kwargs) -> MeasurementForm:
 def goals(solution_id: int):
     solution = get_solution(solution_id, write=True)
     return _goals_page(
-        solution, GoalForm(prefix="g", formdata=None), _measurement_form(solution, formdata=None)
+        solution, _goal_form(formdata=None), _measurement_form(solution, formdata=None)
     )
 
 
@@ -94,7 +105,7 @@ def goals(solution_id: int):
 @access(*WRITERS)
 def goal_create(solution_id: int):
     solution = get_solution(solution_id, write=True)
-    form = GoalForm(prefix="g")
+    form = _goal_form()
     if save(form, GoalCreateSchema(), lambda data: goal_services.create_goal(solution, data)):
         flash(_("The goal “%(title)s” is saved.", title=form.title.data), "success")
         return redirect(url_for("records_web.goals", solution_id=solution.id))
@@ -113,7 +124,7 @@ def measurement_create(solution_id: int):
     if save(form, MeasurementCreateSchema(), write):
         flash(_("The measured value is saved."), "success")
         return redirect(url_for("records_web.goals", solution_id=solution.id))
-    return _goals_page(solution, GoalForm(prefix="g", formdata=None), form, 422)
+    return _goals_page(solution, _goal_form(formdata=None), form, 422)
 
 
 # --------------------------------------------------------------------------- benefit
@@ -142,12 +153,13 @@ def benefit(solution_id: int):
 def evidence_new(solution_id: int):
     solution = get_solution(solution_id, write=True)
     form = EvidenceForm()
-    form.type.choices = labels.evidence_choices()
+    types = labels.evidence_choices()
+    form.type.choices = options(types)
     existing = evidence_services.evidence_for(solution.id)
-    form.supersedes.choices = [("", _("Nothing"))] + [
+    form.supersedes.choices = options([("", _("Nothing"))] + [
         (e.id, f"{labels.evidence_label(e.type)}: {e.title} ({e.issued_on.isoformat()})") for e in existing
-    ]
-    if request.method == "GET" and request.args.get("type") in dict(form.type.choices):
+    ])
+    if request.method == "GET" and request.args.get("type") in dict(types):
         form.type.data = request.args["type"]
     if request.method == "POST":
         upload = request.files.get(form.file.name)
@@ -195,7 +207,7 @@ def oversight(solution_id: int):
     solution = get_solution(solution_id, write=True)
     current = oversight_services.current_oversight(solution.id)
     form = OversightForm()
-    choices = [("", _("Choose…"))] + [(u.id, f"{u.display_name} ({u.email})") for u in _people()]
+    choices = options([("", _("Choose…"))] + [(u.id, f"{u.display_name} ({u.email})") for u in _people()])
     form.person_user_id.choices = choices
     form.deputy_user_id.choices = choices
     if request.method == "GET":

@@ -19,7 +19,7 @@ from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import TransitionRequest
 from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels, results
-from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, show_errors
+from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, options, show_errors
 
 bp = Blueprint("review_web", __name__, url_prefix="/review")
 
@@ -85,12 +85,12 @@ def classification(classification_id: int):
     item = classification_services.get_classification(classification_id)
     solution = get_solution(item.solution_id)
     form = ClassificationReviewForm()
-    form.category.choices = [("", _("Keep the engine's"))] + [
+    form.category.choices = options([("", _("Keep the engine's"))] + [
         (c, labels.category_label(c)) for c in classification_services.OVERRIDE_CATEGORIES
-    ]
-    form.device_class.choices = [("", _("Keep the engine's"))] + [
+    ])
+    form.device_class.choices = options([("", _("Keep the engine's"))] + [
         (c, c) for c in classification_services.DEVICE_CLASSES
-    ]
+    ])
     status = 200
     if request.method == "POST":
         status = 422

@@ -47,7 +47,8 @@ def decisions_of(solution: Solution) -> list[Decision]:
 
 
 def timeline(solution: Solution, transitions: list[TransitionRequest]) -> list[dict]:
-    """The six phases with the day each was entered; the current one marked."""
+    """The six phases with the day each was entered; the current one marked, and earlier phases the
+    solution never went through (terminated before rollout, say) marked skipped rather than done."""
     entered: dict[str, object] = {Phase.NEEDS_ANALYSIS.value: solution.created_at}
     for request in transitions:
         if request.status in ("approved", "applied") and request.decided_at is not None:
@@ -56,6 +57,8 @@ def timeline(solution: Solution, transitions: list[TransitionRequest]) -> list[d
     steps = []
     for index, phase in enumerate(PHASE_ORDER):
         state = "done" if index < here else "current" if index == here else "future"
+        if state == "done" and phase.value not in entered:
+            state = "skipped"
         if phase is Phase.RETIRED and index == here:
             state = "done"
         steps.append({"phase": phase.value, "state": state, "entered": entered.get(phase.value)})

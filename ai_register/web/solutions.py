@@ -15,7 +15,7 @@ from ai_register.solutions.access import get_solution, no_lost_update, require_i
 from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
 from ai_register.users.models import User
 from ai_register.web import labels, solution_page
-from ai_register.web.forms import SolutionForm
+from ai_register.web.forms import SolutionForm, options
 
 bp = Blueprint("solutions_web", __name__, url_prefix="/solutions")
 
@@ -93,8 +93,8 @@ def index():
 
 def _prepare(form: SolutionForm, *, compliance: bool) -> None:
     users = _owner_choices()
-    form.owner_id.choices = [(u.id, f"{u.display_name} ({labels.role_label(u.role)})") for u in users]
-    form.co_owner_ids.choices = [(u.id, u.display_name) for u in users]
+    form.owner_id.choices = options((u.id, f"{u.display_name} ({labels.role_label(u.role)})") for u in users)
+    form.co_owner_ids.choices = options((u.id, u.display_name) for u in users)
     if not compliance:
         # Only compliance registers on behalf of someone else; owners are the owner themself.
         del form.owner_id

@@ -25,6 +25,7 @@ NAVIGATION = (
     ),
     ("solutions_web.register", _l("Register a solution"), {OWNER}, ("solutions_web.register",)),
     ("review_web.queue", _l("Review queue"), {COMPLIANCE}, ("review_web.",)),
+    ("portfolio_web.portfolio", _l("Portfolio"), {OWNER, COMPLIANCE, AUDITOR}, ("portfolio_web.",)),
     (
         "followup_web.index",
         _l("Incidents"),
@@ -32,6 +33,8 @@ NAVIGATION = (
         ("followup_web.index", "followup_web.show", "followup_web.report"),
     ),
     ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("audit_web.",)),
+    ("onboarding.import_page", _l("Import"), {COMPLIANCE}, ("onboarding.import_page", "onboarding.import_upload")),
+    ("onboarding.privacy_page", _l("Personal data"), {ADMIN}, ("onboarding.privacy_page",)),
     # Everyone reaches their profile through their name in the header; the admin has little else.
     ("account.profile", _l("Profile and API tokens"), {ADMIN}, ("account.",)),
 )
@@ -125,6 +128,7 @@ def template_helpers() -> dict:
         "perspective_label": labels.perspective_label,
         "action_label": labels.action_label,
         "entity_label": labels.entity_label,
+        "channel_label": labels.channel_label,
         "checklist_label": labels.checklist_label,
         "route_label": results.route_label,
         "transparency_label": results.transparency_label,

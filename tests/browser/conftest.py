@@ -43,7 +43,17 @@ def compiled_translations():
 
 
 @pytest.fixture
+def app_config(app_config) -> dict:
+    # The pilot gate's trustworthy-AI self-assessment has its own page and tests (portfolio); these
+    # journeys are the issue-6 ones: goals, benefit, oversight owner and DPIA open the gate.
+    return {**app_config, "TRUSTWORTHY_ASSESSMENT_REQUIRED": False}
+
+
+@pytest.fixture
 def accounts(make_user) -> dict:
+    from tests.web.conftest import seed_indicators
+
+    seed_indicators()
     return {
         key: make_user(role, email, password=PASSWORD, name=name)
         for key, (email, role, name) in PEOPLE.items()

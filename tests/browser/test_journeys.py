@@ -163,6 +163,7 @@ def test_owner_takes_a_solution_to_pilot(signed_in, tmp_path):
     # Goal and a measured value.
     owner.goto(f"/solutions/{sid}/goals")
     owner.select_option("#g-perspective", "operations")
+    owner.select_option("#g-indicator_id", label="Tillgänglighet")
     owner.fill("#g-title", "Kortare svarstid")
     owner.fill("#g-indicator", "Median antal dagar från remiss till svar")
     owner.fill("#g-unit", "dagar")
@@ -278,3 +279,29 @@ def test_narrow_screen_has_no_horizontal_scroll(signed_in):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 392, (path, width)
+        clipped = page.evaluate("[...document.querySelectorAll('td')].filter(td => td.scrollWidth > td.clientWidth + 1)"
+                                ".map(td => td.dataset.label)")
+        assert not clipped, (path, clipped)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => !['hidden', 'submit'].includes(el.type) && !el.closest('[hidden]')
+    && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id)"""
+
+
+def test_every_field_has_a_label(signed_in):
+    owner = signed_in("owner")
+    sid = register(owner)
+    pages = ["/solutions/new", "/solutions", "/profile"] + [
+        f"/solutions/{sid}{tail}"
+        for tail in ("/edit", "/goals", "/benefit", "/oversight", "/evidence/new", "/classify", "/decision",
+                     "/rollout-plan", "/transition?to=pilot")
+    ]
+    for path in pages:
+        owner.goto(path)
+        assert owner.evaluate(UNLABELLED) == [], path
+    compliance = signed_in("compliance")
+    for path in ("/audit", "/review", "/solutions"):
+        compliance.goto(path)
+        assert compliance.evaluate(UNLABELLED) == [], path

@@ -65,6 +65,28 @@ def web(app, users):
     return make
 
 
+@pytest.fixture
+def app_config(app_config) -> dict:
+    # The pilot gate's trustworthy-AI self-assessment has its own page and tests (portfolio); these
+    # journeys are the issue-6 ones: goals, benefit, oversight owner and DPIA open the gate.
+    return {**app_config, "TRUSTWORTHY_ASSESSMENT_REQUIRED": False}
+
+
+def seed_indicators() -> dict[str, int]:
+    """The region's five common indicators (every new goal names one); {code: id}."""
+    from ai_register.extensions import db
+    from ai_register.portfolio.indicators import ensure_default_indicators, indicators
+
+    ensure_default_indicators()
+    db.session.commit()
+    return {indicator.code: indicator.id for indicator in indicators()}
+
+
+@pytest.fixture(autouse=True)
+def indicator_ids(app) -> dict[str, int]:
+    return seed_indicators()
+
+
 # --- a whole solution through the forms -----------------------------------------------------------
 
 import html as _html  # noqa: E402

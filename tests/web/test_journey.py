@@ -20,6 +20,12 @@ def _register(owner) -> Solution:
     return db.session.scalars(db.select(Solution)).one()
 
 
+def indicator_id(code: str) -> int:
+    from ai_register.portfolio.indicators import indicators
+
+    return {indicator.code: indicator.id for indicator in indicators()}[code]
+
+
 def _gate(page: str) -> str:
     return page.split('data-test="gate"')[1].split("</section>")[0]
 
@@ -31,6 +37,7 @@ def fill_records(owner, solution, users):
         {
             "g-perspective": "operations",
             "g-title": "Shorter answer time",
+            "g-indicator_id": str(indicator_id("accessibility")),
             "g-indicator": "Median days to answer",
             "g-unit": "days",
             "g-baseline": "12",
@@ -39,6 +46,7 @@ def fill_records(owner, solution, users):
         },
     )
     assert response.status_code == 302, text(response)
+    assert "Tillgänglighet" in text(owner.get(f"/solutions/{sid}/goals"))  # the common indicator it counts towards
     goal_id = db.session.execute(db.text("select id from goals")).scalar()
     response = owner.post(
         f"/solutions/{sid}/measurements",
@@ -295,7 +303,8 @@ def test_measurement_in_the_future_is_refused_beside_the_field(web):
     solution = _register(owner)
     owner.post(
         f"/solutions/{solution.id}/goals",
-        {"g-perspective": "economy", "g-title": "Save money", "g-higher_is_better": "yes"},
+        {"g-perspective": "economy", "g-title": "Save money", "g-higher_is_better": "yes",
+         "g-indicator_id": str(indicator_id("economy"))},
     )
     goal_id = db.session.execute(db.text("select id from goals")).scalar()
     response = owner.post(

@@ -1,0 +1,526 @@
+"""The demo portfolio of `flask demo load`: a dozen AI solutions of a Swedish health region in every
+phase, each made by the same services (and schemas) as real use, acting as the demo people in turn,
+so every record has its audit events and `flask audit verify` holds.
+
+Dates of goals, measurements, evidence, reviews and incidents are spread over the past year; phase
+changes and approvals are dated by the services themselves (today), as they would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from flask import g
+from marshmallow import Schema
+from sqlalchemy import select
+
+from ai_register.classification import services as classification
+from ai_register.classification.models import Classification
+from ai_register.evidence import services as evidence_services
+from ai_register.evidence.schemas import EvidenceCreateSchema
+from ai_register.extensions import db
+from ai_register.goals import services as goals
+from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
+from ai_register.incidents import services as incidents
+from ai_register.incidents.schemas import IncidentCreateSchema
+from ai_register.oversight import services as oversight_services
+from ai_register.oversight.schemas import OversightPutSchema
+from ai_register.portfolio import assessments, trustworthy
+from ai_register.portfolio import indicators as indicator_catalogue
+from ai_register.reviews import services as reviews
+from ai_register.reviews.schemas import ReviewCreateSchema
+from ai_register.solutions import plans, transitions
+from ai_register.solutions import services as solutions
+from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
+from ai_register.solutions.models import Solution
+from ai_register.solutions.schemas import (
+    ChecklistWriteSchema,
+    DecisionCreateSchema,
+    RolloutPlanWriteSchema,
+    SolutionPatchSchema,
+    SolutionWriteSchema,
+)
+from ai_register.users.models import User
+from ai_register.users.services import find_user_by_email
+
+# Answer sets of the questionnaire (risk_rules/questionnaire.yaml) for the portfolio's kinds of system.
+MINIMAL = {
+    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
+    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
+    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
+    "annex_iii_areas": [], "interacts_with_persons": "no", "generates_synthetic_content": "no",
+    "deep_fake_or_public_text": "no", "gpai_model": "no",
+}
+DEVICE = {
+    **MINIMAL, "medical_purpose": "yes", "data_action": "beyond_storage", "in_vitro_diagnostic": "no",
+    "mdr_decision_support": "yes", "mdr_monitoring": "none", "mdr_closed_loop_therapy": "no",
+    "in_house_exemption": "no",
+}
+DEVICE_IIB = {**DEVICE, "mdr_decision_impact": "serious_deterioration_or_surgical_intervention"}
+DEVICE_III = {**DEVICE, "mdr_decision_impact": "death_or_irreversible_deterioration",
+              "mdr_monitoring": "vital_parameters_immediate_danger"}
+CHATBOT = {**MINIMAL, "interacts_with_persons": "yes", "generates_synthetic_content": "yes"}
+GENERATIVE = {**MINIMAL, "generates_synthetic_content": "yes"}
+SCHEDULING = {**MINIMAL, "annex_iii_areas": ["employment_workers_management"], "profiling": "yes",
+              "art6_3_condition": "none"}
+EMERGENCY_TRIAGE = {**MINIMAL, "annex_iii_areas": ["emergency_call_triage"], "profiling": "yes",
+                    "art6_3_condition": "none"}
+
+MONITORS_ALL = {
+    "understands_capabilities_limits": True, "aware_of_automation_bias": True, "interprets_output": True,
+    "can_disregard_override_reverse": True, "can_interrupt_stop": True,
+}
+
+
+def days(n: int) -> str:
+    return (solutions.region_today() + timedelta(days=n)).isoformat()
+
+
+def moment(n: int, hour: int = 10) -> str:
+    """An aware ISO timestamp `n` days from today, at `hour` UTC."""
+    day = solutions.region_today() + timedelta(days=n)
+    return datetime.combine(day, time(hour), tzinfo=UTC).isoformat()
+
+
+def _load(schema: type[Schema], data: dict) -> dict:
+    """Validate and convert as the API would, so the services get exactly what a request gives them."""
+    return schema().load(data)
+
+
+class Region:
+    """The demo people acting on the register through its services."""
+
+    def __init__(self, people: dict[str, str]):
+        self.people: dict[str, User] = {key: find_user_by_email(email) for key, email in people.items()}
+        with self.acting("compliance"):
+            indicator_catalogue.ensure_default_indicators()
+        self.indicators = {i.code: i.id for i in indicator_catalogue.indicators()}
+
+    @contextmanager
+    def acting(self, who: str) -> Iterator[User]:
+        """`who` is the signed-in user while inside: the services' actor() and the audit's actor_id."""
+        saved = (g.get("actor"), g.get("actor_id"))
+        user = self.people[who]
+        g.actor, g.actor_id = user, user.id
+        try:
+            yield user
+        finally:
+            g.actor, g.actor_id = saved
+
+    @staticmethod
+    def solution(sid: int) -> Solution:
+        return db.session.get(Solution, sid)
+
+    # ------------------------------------------------------------------ records
+
+    def register(self, who: str, **fields: Any) -> int:
+        body = {"sourcing": "procured", "kind": "machine_learning", "processes_personal_data": True,
+                "processes_health_data": True, "confidentiality": 3, "integrity": 3, "availability": 2,
+                **fields}
+        with self.acting(who) as user:
+            return solutions.register_solution(_load(SolutionWriteSchema, body), user).id
+
+    def update(self, who: str, sid: int, reason: str, **changes: Any) -> None:
+        with self.acting(who):
+            solutions.update_solution(self.solution(sid), _load(SolutionPatchSchema, changes), reason=reason)
+
+    def goal(self, who: str, sid: int, values: list[tuple[int, float]] = (), *, counts_towards: str,
+             **fields: Any) -> None:
+        """A goal counting towards the common indicator `counts_towards` (its code), with measured values."""
+        fields["indicator_id"] = self.indicators[counts_towards]
+        with self.acting(who):
+            goal = goals.create_goal(self.solution(sid), _load(GoalCreateSchema, fields))
+            for offset, value in values:
+                goals.record_measurement(goal, _load(MeasurementCreateSchema,
+                                                     {"measured_on": days(offset), "value": value}))
+
+    def benefit(self, who: str, sid: int, **fields: Any) -> None:
+        with self.acting(who):
+            goals.put_benefit(self.solution(sid), _load(BenefitPutSchema, fields))
+
+    def oversight(self, who: str, sid: int, person: dict, accepted: int = -30, **extra: Any) -> None:
+        body = {
+            "person": person,
+            "competence": "Specialist inom verksamhetens område med erfarenhet av beslutsstöd.",
+            "training": "Regionens utbildning i mänsklig tillsyn av AI (4 h).",
+            "training_completed_on": days(accepted - 10),
+            "authority_to_suspend": True,
+            "accepted_on": days(accepted),
+            "monitors": MONITORS_ALL,
+            **extra,
+        }
+        with self.acting(who):
+            oversight_services.assign_oversight(self.solution(sid), _load(OversightPutSchema, body))
+
+    def evidence(self, who: str, sid: int, kind: str, title: str, issued: int = -20,
+                 expires: int | None = 700, **extra: Any) -> None:
+        body = {"type": kind, "title": title, "issued_on": days(issued), **extra}
+        if expires is not None:
+            body["expires_on"] = days(expires)
+        with self.acting(who):
+            evidence_services.create_evidence(self.solution(sid), _load(EvidenceCreateSchema, body))
+
+    def classify(self, who: str, sid: int, answers: dict, *, submit: bool = True, reviewer: str | None = "compliance",
+                 outcome: str = "approve", justification: str | None = None, **override: Any) -> int:
+        with self.acting(who):
+            record = classification.store_classification(self.solution(sid), answers)
+            if submit:
+                classification.submit_classification(record)
+        if submit and reviewer:
+            with self.acting(reviewer):
+                if outcome == "approve":
+                    classification.approve_classification(record, justification)
+                elif outcome == "reject":
+                    classification.reject_classification(record, justification)
+                else:
+                    classification.override_classification(record, justification, **override)
+        return record.id
+
+    def move(self, who: str, sid: int, to: str, reason: str, approver: str | None = "compliance2") -> None:
+        with self.acting(who) as user:
+            request, applied = transitions.request_transition(self.solution(sid), Phase(to), user, reason)
+        if not applied and approver:
+            with self.acting(approver) as user:
+                transitions.approve_request(request, user, "Grinden är uppfylld; underlaget är granskat.")
+
+    def rollout_plan(self, who: str, sid: int, units: list[dict]) -> None:
+        with self.acting(who) as user:
+            plans.replace_rollout_plan(self.solution(sid), _load(RolloutPlanWriteSchema, {"units": units})["units"],
+                                       user)
+
+    def decide(self, who: str, sid: int, **fields: Any) -> None:
+        with self.acting(who) as user:
+            transitions.record_decision(self.solution(sid), _load(DecisionCreateSchema, fields), user)
+
+    def tick(self, who: str, sid: int, keys: list[str], note: str | None = None) -> None:
+        items = [{"key": key, "done": True, "note": note} for key in keys]
+        with self.acting(who) as user:
+            plans.update_checklist(self.solution(sid), _load(ChecklistWriteSchema, {"items": items})["items"], user)
+
+    def incident(self, who: str, sid: int, **fields: Any) -> None:
+        with self.acting(who):
+            incidents.report_incident(sid, _load(IncidentCreateSchema, fields))
+
+    def review(self, who: str, sid: int, **fields: Any) -> None:
+        with self.acting(who):
+            reviews.record_review(sid, _load(ReviewCreateSchema, fields))
+
+    def assess(self, who: str, sid: int, assessed: int = -30, open_action: str | None = None) -> None:
+        """The trustworthy-AI self-assessment (HLEG's seven requirements) the pilot gate asks for."""
+        answers = {key: {"answer": "yes", "evidence": "Se riskbedömning och DPIA.", "open_actions": None}
+                   for key in trustworthy.REQUIREMENT_KEYS}
+        if open_action:
+            answers["diversity_fairness"] = {"answer": "partly", "evidence": "Utfall per kön och ålder följs.",
+                                             "open_actions": open_action}
+        with self.acting(who) as user:
+            assessments.record_assessment(self.solution(sid), {
+                "assessed_on": solutions.region_today() + timedelta(days=assessed), "answers": answers,
+                "summary": "Självskattning mot EU:s etiska riktlinjer för tillförlitlig AI.",
+            }, user)
+
+    def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
+        """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
+        the pilot gate needs besides goals, benefit and the classification."""
+        self.oversight(who, sid, person, accepted=accepted)
+        self.assess(who, sid, assessed=accepted)
+        if dpia:
+            self.evidence(who, sid, "dpia", dpia, issued=accepted - 20, expires=900)
+
+
+def load_region(people: dict[str, str]) -> dict[str, int]:
+    """Build the portfolio; returns {solution name: id}. The caller commits."""
+    r = Region(people)
+    anna = r.people["owner"].id
+    ids: dict[str, int] = {}
+
+    # 1. Chest X-ray triage: MDR class IIb (high risk), in pilot, with a rollout plan and evaluation.
+    xray = ids["xray"] = r.register(
+        "owner", name="Triagering av lungröntgen",
+        purpose="Prioriterar lungröntgenbilder med misstänkta fynd så att röntgenläkaren granskar dem först.",
+        intended_use="Beslutsstöd för röntgenläkare; läkaren gör alltid sin egen bedömning.",
+        need_statement="Svarstiden för lungröntgen är i median 12 dagar; allvarliga fynd kan vänta.",
+        alternatives="Fler röntgenläkare (saknas), utökad dubbelgranskning, ingen förändring.",
+        care_units=["Röntgen Sunderbyn", "Röntgen Gällivare", "Röntgen Kiruna"],
+        user_groups=["Röntgenläkare", "Röntgensjuksköterskor"], supplier="Nordic Imaging AI AB",
+        product="LungTriage", product_version="3.2", review_interval_months=6, tags=["radiologi", "bild"],
+        external_id="AI-2026-001",
+    )
+    r.goal("owner", xray, counts_towards="accessibility",
+           perspective="society_citizens", title="Kortare svarstid för lungröntgen",
+           indicator="Median antal dagar från undersökning till svar", unit="dagar", baseline="12", target="5",
+           higher_is_better=False, values=[(-150, 12), (-120, 11), (-90, 9.5), (-60, 8), (-30, 7.2), (-5, 6.1)])
+    r.goal("owner", xray, counts_towards="work_environment",
+           perspective="staff_managers", title="Mindre övertid för röntgenläkare",
+           indicator="Övertidstimmar per månad", unit="timmar", baseline="160", target="100",
+           higher_is_better=False, values=[(-120, 158), (-60, 131), (-10, 118)])
+    r.benefit("owner", xray, one_off_cost="850000", yearly_cost="320000", yearly_savings="280000",
+              hours_freed_per_year="1400", hourly_cost="900",
+              assumptions="Licens enligt avtal; 1 400 frigjorda läkartimmar per år vid full användning.")
+    r.oversight("owner", xray, {"name": "Eva Ek", "title": "Överläkare", "unit": "Röntgenkliniken Sunderby",
+                                "contact": "eva.ek@region.example"}, accepted=-200)
+    r.assess("owner", xray, assessed=-190, open_action="Följ upp träffsäkerheten för barn och äldre separat.")
+    r.evidence("owner", xray, "dpia", "Konsekvensbedömning (DPIA) LungTriage", issued=-210)
+    r.evidence("owner", xray, "risk_assessment", "Riskbedömning enligt regionens modell", issued=-205)
+    r.evidence("owner", xray, "supplier_contract", "Avtal Nordic Imaging AI AB", issued=-300, expires=40)
+    r.evidence("owner", xray, "ce_certificate", "CE-certifikat klass IIb", issued=-400, expires=1100,
+               reference="NB 2797-IIb-0421", issuer="BSI Group The Netherlands B.V.")
+    r.classify("owner", xray, DEVICE_IIB)
+    r.move("owner", xray, "pilot", "Pilot vid Röntgen Sunderbyn under sex månader.")
+    r.rollout_plan("owner", xray, [
+        {"name": "Röntgen Sunderbyn", "planned_start": days(-150), "actual_start": days(-150)},
+        {"name": "Röntgen Gällivare", "planned_start": days(45)},
+        {"name": "Röntgen Kiruna", "planned_start": days(90)},
+    ])
+    r.evidence("owner", xray, "pilot_evaluation", "Utvärdering av piloten i Sunderbyn", issued=-3, expires=None)
+
+    # 2. Speech recognition for clinical notes: minimal risk, in management; its review is overdue.
+    speech = ids["speech"] = r.register(
+        "owner", name="Taligenkänning för journalföring",
+        purpose="Omvandlar diktat till journaltext som vårdpersonalen granskar och signerar.",
+        need_statement="Sekreterarbrist ger långa ledtider för journalanteckningar.", kind="generative",
+        care_units=["Medicinkliniken Sunderbyn", "Ortopeden Gällivare"], user_groups=["Läkare", "Sjuksköterskor"],
+        supplier="Röstteknik Norden AB", product="DiktaMed", review_interval_months=12,
+        in_service_since=days(-700), tags=["tal", "dokumentation"], external_id="AI-2024-007",
+    )
+    r.goal("owner", speech, counts_towards="accessibility",
+           perspective="operations", title="Kortare ledtid till signerad anteckning",
+           indicator="Timmar från diktat till signering", unit="timmar", baseline="48", target="8",
+           higher_is_better=False, values=[(-400, 40), (-300, 22), (-200, 12), (-100, 9), (-20, 7.5)])
+    r.goal("owner", speech, counts_towards="work_environment",
+           perspective="staff_managers", title="Mindre tid för dokumentation",
+           indicator="Minuter dokumentation per patientbesök", unit="minuter", baseline="14", target="8",
+           higher_is_better=False, values=[(-300, 13), (-150, 10), (-30, 8.5)])
+    r.benefit("owner", speech, one_off_cost="300000", yearly_cost="450000", yearly_savings="900000",
+              hours_freed_per_year="2600", hourly_cost="450",
+              assumptions="Sekreterartid som frigörs används till kodning och patientadministration.")
+    r.oversight("owner", speech, {"user_id": anna}, accepted=-340)
+    r.assess("owner", speech, assessed=-420)
+    r.evidence("owner", speech, "dpia", "DPIA taligenkänning", issued=-500, expires=500)
+    r.evidence("owner", speech, "supplier_contract", "Avtal Röstteknik Norden AB", issued=-720, expires=380)
+    r.evidence("owner", speech, "pilot_evaluation", "Pilotutvärdering taligenkänning", issued=-400, expires=None)
+    r.classify("owner", speech, MINIMAL)
+    r.move("owner", speech, "pilot", "Pilot på medicinkliniken.")
+    r.move("owner", speech, "rollout", "Bra utfall i piloten; breddinförande.")
+    r.rollout_plan("owner", speech, [
+        {"name": "Medicinkliniken Sunderbyn", "planned_start": days(-300), "actual_start": days(-300)},
+        {"name": "Ortopeden Gällivare", "planned_start": days(-200), "actual_start": days(-190)},
+    ])
+    r.move("owner", speech, "management", "Alla enheter har startat.")
+    r.review("compliance", speech, reviewed_on=days(-380), outcome="satisfactory",
+             checked=["klassning", "tillsyn", "mål", "avvikelser", "underlag"],
+             notes="Nyttan följer plan; inga avvikelser under perioden.")
+
+    # 3. Sepsis alert: MDR class III, high risk; the classification waits in the review queue.
+    sepsis = ids["sepsis"] = r.register(
+        "owner", name="Sepsisvarning på akuten",
+        purpose="Varnar för risk för sepsis utifrån vitalparametrar och labbvärden.",
+        need_statement="Sepsis upptäcks för sent hos en del patienter på akuten.",
+        care_units=["Akutmottagningen Sunderbyn"], user_groups=["Sjuksköterskor", "Läkare"],
+        supplier="CareSignal Oy", product="SepsisGuard", review_interval_months=6, tags=["akut", "prognos"],
+    )
+    r.goal("owner", sepsis, counts_towards="quality",
+           perspective="society_citizens", title="Tidigare antibiotika vid sepsis",
+           indicator="Andel patienter med antibiotika inom en timme", unit="%", baseline="54", target="85")
+    r.classify("owner", sepsis, DEVICE_III, reviewer=None)
+
+    # 4. The 1177 chatbot: limited risk (Art 50), owned by the second owner, in rollout.
+    chat = ids["chat"] = r.register(
+        "owner2", name="Chattbot för 1177-rådgivning",
+        purpose="Svarar på vanliga frågor om vårdens öppettider och hänvisar rätt; ger inga medicinska råd.",
+        need_statement="Många samtal till 1177 gäller enkla frågor om hänvisning.", kind="generative",
+        care_units=["1177 Norrbotten"], user_groups=["Invånare"], supplier="Dialogbot AB",
+        processes_health_data=False, public=True, review_interval_months=12, tags=["språkmodell", "invånare"],
+        co_owner_ids=[anna],
+    )
+    r.goal("owner2", chat, counts_towards="accessibility",
+           perspective="society_citizens", title="Färre enkla samtal till 1177",
+           indicator="Samtal per vecka om hänvisning", unit="samtal", baseline="2400", target="1600",
+           higher_is_better=False, values=[(-200, 2350), (-100, 1980), (-15, 1720)])
+    r.goal("owner2", chat, counts_towards="accessibility",
+           perspective="operations", title="Kortare väntetid i telefon",
+           indicator="Median väntetid till 1177 i minuter", unit="minuter", baseline="22", target="10",
+           higher_is_better=False, values=[(-200, 21), (-100, 16), (-15, 13)])
+    r.benefit("owner2", chat, one_off_cost="250000", yearly_cost="180000", yearly_savings="420000")
+    r.pilot_ready("owner2", chat, {"name": "Jonas Berg", "title": "Verksamhetsutvecklare", "unit": "1177 Norrbotten"},
+                  dpia="DPIA chattbot", accepted=-240)
+    r.evidence("owner2", chat, "pilot_evaluation", "Utvärdering av chattbotens pilot", issued=-40, expires=None)
+    r.classify("owner2", chat, CHATBOT)
+    r.move("owner2", chat, "pilot", "Pilot under hösten.")
+    r.move("owner2", chat, "rollout", "Piloten nådde målen.")
+    r.rollout_plan("owner2", chat, [
+        {"name": "1177 Norrbotten, dagtid", "planned_start": days(-30), "actual_start": days(-28)},
+        {"name": "1177 Norrbotten, kvällar och helger", "planned_start": days(30)},
+    ])
+
+    # 5. Staff scheduling: Annex III point 4, high risk; the owner has a draft classification.
+    sched = ids["scheduling"] = r.register(
+        "owner", name="Schemaoptimering för bemanning",
+        purpose="Föreslår scheman utifrån bemanningsbehov, kompetens och önskemål.",
+        need_statement="Schemaläggningen tar många chefstimmar och ger ojämn arbetsbelastning.",
+        care_units=["Kirurgen Sunderbyn"], user_groups=["Enhetschefer"], supplier="ShiftWise AB",
+        processes_health_data=False, tags=["logistik", "arbetsmiljö"],
+    )
+    r.goal("owner", sched, counts_towards="work_environment",
+           perspective="staff_managers", title="Mindre tid för schemaläggning",
+           indicator="Chefstimmar per schemaperiod", unit="timmar", baseline="30", target="10",
+           higher_is_better=False)
+    r.classify("owner", sched, SCHEDULING, submit=False)
+
+    # 6. Dermatoscopy screening: just registered, nothing else yet.
+    ids["dermatoscopy"] = r.register(
+        "owner", name="Hudcancerscreening med dermatoskopi",
+        purpose="Bedömer dermatoskopibilder av hudförändringar och föreslår prioritet för remiss.",
+        care_units=["Hälsocentralen Luleå centrum"], processes_personal_data=None, processes_health_data=None,
+        tags=["bild"],
+    )
+
+    # 7. Medication review support: terminated in needs analysis, decommissioning under way.
+    meds = ids["medication"] = r.register(
+        "owner", name="Stöd för läkemedelsgenomgång",
+        purpose="Markerar möjliga interaktioner vid läkemedelsgenomgångar.", kind="rule_based",
+        need_statement="Läkemedelsgenomgångar för äldre tar lång tid och interaktioner missas.",
+        care_units=["Geriatriken Sunderbyn"], supplier="PharmaLogic AB",
+    )
+    r.classify("owner", meds, MINIMAL)
+    r.decide("owner", meds, kind="terminate",
+             rationale="Leverantören avvecklar produkten; ersätts av journalsystemets inbyggda funktion.",
+             meeting_reference="Styrgruppen digitalisering 2026-10-14, § 7")
+    r.tick("owner", meds, ["users_patients_informed", "access_removed", "integrations_switched_off"])
+
+    # 8. Diagnosis coding: in pilot, paused after an incident.
+    coding = ids["coding"] = r.register(
+        "owner", name="Automatisk diagnoskodning",
+        purpose="Föreslår ICD-10-koder utifrån epikriser; kodaren bekräftar.",
+        need_statement="Kodningen är eftersatt och påverkar uppföljning och ersättning.",
+        care_units=["Medicinkliniken Sunderbyn"], user_groups=["Medicinska sekreterare"], supplier="CodeAssist AB",
+        tags=["text"],
+    )
+    r.goal("owner", coding, counts_towards="economy",
+           perspective="economy", title="Fler kodade vårdtillfällen",
+           indicator="Andel vårdtillfällen kodade inom 5 dagar", unit="%", baseline="62", target="95",
+           values=[(-60, 70), (-30, 81)])
+    r.benefit("owner", coding, one_off_cost="150000", yearly_cost="90000", yearly_savings="60000",
+              hours_freed_per_year="800", hourly_cost="420")
+    r.pilot_ready("owner", coding, {"name": "Lena Holm", "title": "Kodningsansvarig", "unit": "Medicinkliniken"},
+                  dpia="DPIA diagnoskodning", accepted=-80)
+    r.classify("owner", coding, MINIMAL)
+    r.move("owner", coding, "pilot", "Pilot på medicinkliniken.")
+    r.incident("owner", coding, what_happened="Felaktiga koder föreslogs för en grupp epikriser efter en uppdatering.",
+               care_unit="Medicinkliniken Sunderbyn", occurred_at=moment(-6, 8), became_aware_at=moment(-5, 13))
+    r.decide("owner", coding, kind="pause", rationale="Pausad tills leverantören har rättat uppdateringen.")
+
+    # 9. Journal summaries: ready for pilot; the request waits for a compliance officer.
+    summary = ids["summary"] = r.register(
+        "owner2", name="Sammanfattning av journalanteckningar", kind="generative",
+        purpose="Sammanfattar tidigare vårdkontakter inför besök; läkaren läser källorna vid behov.",
+        need_statement="Läkare lägger lång tid på att läsa in sig före besök.",
+        care_units=["Hälsocentralen Boden"], user_groups=["Distriktsläkare"], supplier="MedText AB",
+        tags=["språkmodell", "text"],
+    )
+    r.goal("owner2", summary, counts_towards="work_environment",
+           perspective="staff_managers", title="Kortare inläsningstid före besök",
+           indicator="Minuter per besök", unit="minuter", baseline="9", target="4", higher_is_better=False)
+    r.benefit("owner2", summary, one_off_cost="200000", yearly_cost="150000", hours_freed_per_year="1100",
+              hourly_cost="900")
+    r.pilot_ready("owner2", summary, {"name": "Per Lind", "title": "Distriktsläkare", "unit": "Hälsocentralen Boden"},
+                  dpia="DPIA journalsammanfattning", accepted=-15)
+    r.classify("owner2", summary, GENERATIVE)
+    r.move("owner2", summary, "pilot", "Pilot på en hälsocentral i tre månader.", approver=None)
+
+    # 10. Ambulance dispatch priority: Annex III 5(d), high risk, in pilot; the oversight owner has an account.
+    ambulance = ids["ambulance"] = r.register(
+        "owner2", name="Prioritering av ambulanslarm",
+        purpose="Föreslår prioritet för inkommande ambulansärenden utifrån samtalets uppgifter; "
+                "sjuksköterskan på larmcentralen beslutar.",
+        need_statement="Ökande antal larm och glesbygd kräver rätt prioritet för att ambulanserna ska räcka.",
+        care_units=["Ambulanssjukvården Norrbotten"], user_groups=["Larmsjuksköterskor"],
+        supplier="Nordic Dispatch AB", review_interval_months=6, tags=["triage", "prehospitalt"],
+        confidentiality=4, integrity=4, availability=4,
+    )
+    r.goal("owner2", ambulance, counts_towards="quality",
+           perspective="society_citizens", title="Rätt prioritet vid livshotande tillstånd",
+           indicator="Andel prio 1-ärenden som fick prio 1 vid första bedömning", unit="%", baseline="81",
+           target="95", values=[(-45, 84), (-15, 88)])
+    r.goal("owner2", ambulance, counts_towards="accessibility",
+           perspective="operations", title="Kortare handläggningstid",
+           indicator="Sekunder från svar till utlarmning (median)", unit="sekunder", baseline="95", target="70",
+           higher_is_better=False, values=[(-45, 91), (-15, 84)])
+    r.benefit("owner2", ambulance, one_off_cost="600000", yearly_cost="240000", yearly_savings="150000",
+              assumptions="Nyttan är främst patientsäkerhet; besparingen avser färre felaktiga utlarmningar.")
+    r.pilot_ready("owner2", ambulance, {"user_id": r.people["owner2"].id}, dpia="DPIA ambulansprioritering",
+                  accepted=-70)
+    r.evidence("owner2", ambulance, "risk_assessment", "Risk- och sårbarhetsanalys larmcentralen", issued=-75)
+    r.classify("owner2", ambulance, EMERGENCY_TRIAGE)
+    r.move("owner2", ambulance, "pilot", "Pilot på larmcentralen dagtid under fyra månader.")
+
+    # 11. Emergency visit forecast: minimal risk, no personal data, in management with a recent review.
+    forecast = ids["forecast"] = r.register(
+        "owner", name="Prognos för akutbesök",
+        purpose="Prognostiserar antalet besök på akutmottagningarna per timme för de kommande sju dagarna.",
+        need_statement="Bemanningen på akuten planeras utan stöd och matchar dåligt toppar i besöken.",
+        care_units=["Akutmottagningen Sunderbyn", "Akutmottagningen Gällivare"], user_groups=["Enhetschefer"],
+        kind="machine_learning", sourcing="in_house", processes_personal_data=False, processes_health_data=False,
+        confidentiality=1, integrity=2, availability=2, public=True, review_interval_months=12,
+        tags=["prognos", "logistik"],
+    )
+    r.goal("owner", forecast, counts_towards="robustness",
+           perspective="operations", title="Bättre träffsäkerhet i bemanningen",
+           indicator="Medelfel i prognos, besök per pass", unit="besök", baseline="9", target="4",
+           higher_is_better=False, values=[(-330, 8), (-240, 6), (-150, 4.8), (-60, 4.1)])
+    r.goal("owner", forecast, counts_towards="economy",
+           perspective="economy", title="Mindre inhyrd personal",
+           indicator="Kostnad för inhyrd personal per månad", unit="tkr", baseline="410", target="250",
+           higher_is_better=False, values=[(-300, 395), (-180, 330), (-60, 270)])
+    r.benefit("owner", forecast, one_off_cost="180000", yearly_cost="60000", yearly_savings="1200000",
+              assumptions="Egenutvecklad modell i regionens analysplattform; besparingen avser inhyrd personal.")
+    r.oversight("owner", forecast, {"name": "Johan Lundberg", "title": "Verksamhetschef",
+                                    "unit": "Akutmottagningen Sunderbyn"}, accepted=-120)
+    r.assess("owner", forecast, assessed=-340)
+    r.evidence("owner", forecast, "risk_assessment", "Riskbedömning prognosmodell", issued=-360)
+    r.evidence("owner", forecast, "pilot_evaluation", "Utvärdering av prognosen vintern", issued=-200, expires=None)
+    r.classify("owner", forecast, MINIMAL)
+    r.move("owner", forecast, "pilot", "Pilot på akuten i Sunderbyn.")
+    r.move("owner", forecast, "rollout", "Prognosen träffar inom målet; även Gällivare.")
+    r.rollout_plan("owner", forecast, [
+        {"name": "Akutmottagningen Sunderbyn", "planned_start": days(-330), "actual_start": days(-330)},
+        {"name": "Akutmottagningen Gällivare", "planned_start": days(-200), "actual_start": days(-195)},
+    ])
+    r.move("owner", forecast, "management", "Båda akutmottagningarna använder prognosen.")
+    r.review("compliance", forecast, reviewed_on=days(-20), outcome="satisfactory",
+             checked=["klassning", "tillsyn", "mål", "avvikelser"],
+             notes="Modellen tränas om kvartalsvis; träffsäkerheten följs i månadsrapporten.")
+
+    # 12. Bed occupancy forecast: replaced by the region-wide model, decommissioned and retired.
+    beds = ids["beds"] = r.register(
+        "owner", name="Prognos för vårdplatsbeläggning",
+        purpose="Prognostiserade beläggningen av vårdplatser per avdelning för nästa dygn.",
+        need_statement="Överbeläggningar upptäcktes för sent för att hinna omfördela platser.",
+        care_units=["Medicinkliniken Sunderbyn"], user_groups=["Vårdplatskoordinatorer"],
+        kind="machine_learning", sourcing="in_house", processes_personal_data=False, processes_health_data=False,
+        confidentiality=1, integrity=2, availability=2, tags=["prognos", "logistik"],
+    )
+    r.goal("owner", beds, counts_towards="quality",
+           perspective="operations", title="Färre överbeläggningar",
+           indicator="Överbeläggningar per 100 vårddygn", unit="st", baseline="4.2", target="2",
+           higher_is_better=False, values=[(-360, 4.0), (-250, 3.1)])
+    r.classify("owner", beds, MINIMAL)
+    r.decide("owner", beds, kind="terminate",
+             rationale="Ersätts av regionens gemensamma beläggningsmodell i vårdplatsportalen.",
+             meeting_reference="Förvaltningsgruppen vårdplatser 2026-09-02, § 4")
+    r.tick("owner", beds, list(DECOMMISSIONING_CHECKLIST), note="Klart enligt avvecklingsplanen.")
+    r.move("owner", beds, "retired", "Avvecklingen är klar; dokumentationen är arkiverad.")
+
+    return ids
+
+
+def portfolio_counts() -> dict[str, Any]:
+    """Counts the demo test and the CLI print."""
+    phases: dict[str, int] = {}
+    for (phase,) in db.session.execute(select(Solution.phase)):
+        phases[phase] = phases.get(phase, 0) + 1
+    return {"solutions": sum(phases.values()), "phases": phases,
+            "classifications": db.session.query(Classification).count()}
+

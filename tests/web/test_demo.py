@@ -1,0 +1,81 @@
+"""`flask demo load`: the demo region, built through the services into a fresh database."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from ai_register.audit.models import AuditEvent
+from ai_register.classification.models import Classification
+from ai_register.demo import DEMO_PEOPLE
+from ai_register.extensions import db
+from ai_register.incidents.models import Incident
+from ai_register.reviews.models import Review
+from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.users.models import User
+from ai_register.users.services import find_user_by_email
+from tests.web.conftest import WebClient
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_demo_load_builds_a_region_in_every_phase(app, runner):
+    # The real pilot gate, trustworthy-AI self-assessment included (tests/web relaxes it elsewhere).
+    app.config["TRUSTWORTHY_ASSESSMENT_REQUIRED"] = True
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "demo-owner-2026" in result.output
+
+    assert _count(User) == 6
+    phases = dict(db.session.execute(select(Solution.phase, func.count()).group_by(Solution.phase)).all())
+    assert sum(phases.values()) == 12
+    assert set(phases) == {"needs_analysis", "pilot", "rollout", "management", "decommissioning", "retired"}
+    categories = set(db.session.scalars(select(Solution.current_ai_act_category).distinct()))
+    assert {"high_risk", "limited_risk", "minimal_risk"} <= categories
+    assert _count(Solution, Solution.status == "paused") == 1
+
+    statuses = dict(db.session.execute(
+        select(Classification.status, func.count()).group_by(Classification.status)).all())
+    assert statuses["approved"] >= 8 and statuses["submitted"] == 1 and statuses["draft"] == 1
+    # Every approval is four eyes: the reviewer never answered it.
+    for c in db.session.scalars(select(Classification).where(Classification.status == "approved")):
+        assert c.reviewed_by_id != c.answered_by_id
+    approved = db.session.scalars(select(TransitionRequest).where(TransitionRequest.status == "approved")).all()
+    assert len(approved) >= 8
+    assert all(t.decided_by_id != t.requested_by_id for t in approved)
+    assert _count(TransitionRequest, TransitionRequest.status == "pending") == 1
+    assert _count(Incident) == 1
+    assert _count(Review) == 2
+
+    verify = runner.invoke(args=["audit", "verify"])
+    report = json.loads(verify.output)
+    assert verify.exit_code == 0 and report["intact"] is True
+    assert report["events"] == _count(AuditEvent) > 150
+    # Every record of every solution is in the trail, under its solution.
+    assert _count(AuditEvent, AuditEvent.solution_id.is_not(None)) > 150
+
+
+def test_demo_load_if_empty_is_idempotent(runner):
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+    events = _count(AuditEvent)
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert _count(AuditEvent) == events and _count(Solution) == 12
+    assert runner.invoke(args=["demo", "load"]).exit_code != 0  # without --if-empty: refused, nothing added
+    assert _count(Solution) == 12
+
+
+def test_overview_shows_the_demo_and_folds_a_run_of_one_change(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    officer = WebClient(app, find_user_by_email(DEMO_PEOPLE["compliance"]))
+    page = officer.get("/").get_data(as_text=True)
+    assert "Prognos för vårdplatsbeläggning" in page and "Sepsisvarning på akuten" in page
+    # The seven ticks of the retired solution's decommissioning checklist are one line, not seven.
+    assert "×7" in page
+    # Terminated in needs analysis: pilot, rollout and management were skipped, not done.
+    retired = db.session.scalar(select(Solution.id).where(Solution.phase == "retired"))
+    story = officer.get(f"/solutions/{retired}").get_data(as_text=True)
+    assert story.count('class="skipped"') == 3 and story.count('class="done"') == 3
