@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	@if [ -d ai_register/translations ]; then $(BIN)/pybabel compile -q -d ai_register/translations; fi
+	@if [ -d ai_register/translations ]; then $(BIN)/pybabel -q compile -d ai_register/translations; fi
 
 migrate: install
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) portfolio seed-indicators
 
 demo: migrate
 	$(FLASK) demo load --if-empty

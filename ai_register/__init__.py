@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
 from ai_register.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -75,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
     from ai_register.incidents import views as incident_views
     from ai_register.main import views as main_views
+    from ai_register.onboarding import views as onboarding_views
+    from ai_register.portfolio import views as portfolio_views
     from ai_register.public import views as public_views
     from ai_register.users import api as users_api
     from ai_register.users import views as users_views
@@ -85,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(users_views.bp)
     app.register_blueprint(main_views.bp)
+    app.register_blueprint(portfolio_views.bp)
+    app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(incident_views.bp)
     for blueprint in web.blueprints():
@@ -99,7 +104,9 @@ def _api_blueprints() -> list:
     from ai_register.goals import api as goals_api
     from ai_register.incidents import api as incidents_api
     from ai_register.notifications import api as notifications_api
+    from ai_register.onboarding import api as onboarding_api
     from ai_register.oversight import api as oversight_api
+    from ai_register.portfolio import api as portfolio_api
     from ai_register.public import api as public_api
     from ai_register.reports import api as reports_api
     from ai_register.reviews import api as reviews_api
@@ -107,17 +114,21 @@ def _api_blueprints() -> list:
 
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, reviews_api.blp, notifications_api.blp,
-            reports_api.blp, public_api.blp]
+            reports_api.blp, public_api.blp, onboarding_api.blp,
+            portfolio_api.blp]
 
 
 def _register_cli(app: Flask) -> None:
     from ai_register.audit.cli import audit_cli
     from ai_register.demo import demo_cli
     from ai_register.notifications.cli import reminders_cli
+    from ai_register.onboarding.cli import import_cli, privacy_cli
+    from ai_register.portfolio.cli import portfolio_cli
     from ai_register.rules.cli import rules_cli
     from ai_register.users.cli import users_cli
 
-    for group in (users_cli, audit_cli, demo_cli, reminders_cli, rules_cli):
+    for group in (users_cli, audit_cli, demo_cli, reminders_cli, rules_cli, import_cli, privacy_cli,
+                  portfolio_cli):
         app.cli.add_command(group)
 
 
@@ -148,6 +159,8 @@ def _register_request_hooks(app: Flask) -> None:
         limit = app.config["MAX_JSON_BYTES"]
         if request.is_json and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
+        if request.is_json and json_nesting_exceeds(request.get_data(cache=True)):
+            raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused.")
         _refuse_nul_characters()
         if (request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/")
                 and app.config["WTF_CSRF_ENABLED"]):

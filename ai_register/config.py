@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused in production, see check_production
+DEFAULT_SECRET_KEY = "dev-insecure-change-me-never-use-in-production"  # noqa: S105 - refused in production, see check_production
 
 
 class ConfigError(RuntimeError):
@@ -26,6 +26,27 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _role_map(value: str | None) -> dict[str, str]:
+    """`ai-owners=owner,ai-compliance=compliance` → {group: role}, in the order given (first match wins)."""
+    pairs = [item.split("=", 1) for item in (value or "").split(",") if item.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ConfigError("AI_REGISTER_OIDC_ROLE_MAP takes group=role pairs separated by commas.")
+    return {group.strip(): role.strip() for group, role in pairs}
+
+
+def _days(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _portfolio_weights(text: str | None) -> dict[str, float]:
+    from ai_register.portfolio.scoring import WeightsError, parse_weights
+
+    try:
+        return parse_weights(text)
+    except WeightsError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict:
@@ -98,6 +119,23 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "MAIL_DEFAULT_SENDER": env.get("AI_REGISTER_MAIL_SENDER", "ai-register@localhost"),
         "MAIL_TIMEOUT": int(env.get("AI_REGISTER_MAIL_TIMEOUT", 10)),
         "PUBLIC_BASE_URL": env.get("AI_REGISTER_BASE_URL") or None,
+        # Portfolio steering: weights of the prioritisation score, e.g.
+        # "benefit=0.4,risk=0.2,cost=0.2,strategic_fit=0.2" (ai_register/portfolio/scoring.py).
+        "PORTFOLIO_WEIGHTS": _portfolio_weights(env.get("AI_REGISTER_PORTFOLIO_WEIGHTS")),
+        # The trustworthy-AI self-assessment (HLEG) is required before the pilot gate.
+        "TRUSTWORTHY_ASSESSMENT_REQUIRED": _bool(env.get("AI_REGISTER_TRUSTWORTHY_ASSESSMENT_REQUIRED"), True),
+        # Single sign-on (OpenID Connect) through the region's identity provider; off while no issuer is set.
+        "OIDC_ISSUER": env.get("AI_REGISTER_OIDC_ISSUER") or None,
+        "OIDC_CLIENT_ID": env.get("AI_REGISTER_OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": env.get("AI_REGISTER_OIDC_CLIENT_SECRET") or None,
+        "OIDC_PROVIDER_NAME": env.get("AI_REGISTER_OIDC_PROVIDER_NAME") or None,
+        "OIDC_SCOPES": env.get("AI_REGISTER_OIDC_SCOPES", "openid email profile"),
+        "OIDC_ROLE_CLAIM": env.get("AI_REGISTER_OIDC_ROLE_CLAIM", "groups"),
+        "OIDC_ROLE_MAP": _role_map(env.get("AI_REGISTER_OIDC_ROLE_MAP")),
+        "LOCAL_PASSWORDS": _bool(env.get("AI_REGISTER_LOCAL_PASSWORDS"), True),
+        # Retention (docs/personal-data.md): unset means nothing is culled until the region decides.
+        "RETENTION_DEPARTED_STAFF_DAYS": _days(env.get("AI_REGISTER_RETENTION_DEPARTED_STAFF_DAYS")),
+        "RETENTION_INCIDENT_TEXT_DAYS": _days(env.get("AI_REGISTER_RETENTION_INCIDENT_TEXT_DAYS")),
     }
 
 

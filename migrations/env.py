@@ -96,6 +96,15 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    def include_object(obj, name, type_, reflected, compare_to):
+        """Skip schema items meant for another database (`.ddl_if(dialect=...)`, e.g. PostgreSQL's
+        trigram indexes) so `flask db check` stays quiet on SQLite."""
+        ddl_if = getattr(obj, "_ddl_if", None)
+        dialect = getattr(ddl_if, "dialect", None) if ddl_if is not None else None
+        return dialect is None or dialect == connectable.dialect.name
+
+    conf_args.setdefault("include_object", include_object)
+
     with connectable.connect() as connection:
         context.configure(
             connection=connection,

@@ -7,6 +7,7 @@ snapshotted so the result can be reproduced after the files on disk change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -353,11 +354,28 @@ def rerun(classification: Classification, ruleset: RuleSet) -> dict:
     return classify(classification.answers, ruleset)
 
 
+# (classification id, rule-set hash, answers, stored result) → result_changes. A decided version's answers
+# and result never change, and the rule set is named by its hash, so re-running the engine on every read of
+# a solution is wasted work; the key still holds the answers and result, so an edited draft is never stale.
+_CHANGES_CACHE: dict[tuple, tuple[dict, dict] | None] = {}
+_CHANGES_CACHE_SIZE = 20_000
+
+
 def result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
     """(old, new) decisive results when `ruleset` decides the stored answers differently, else None.
 
     Answers the new rule set no longer accepts count as a change: they must be answered again.
     """
+    key = (classification.id, ruleset.sha256, json.dumps(classification.answers, sort_keys=True),
+           json.dumps(classification.result, sort_keys=True, default=str))
+    if key not in _CHANGES_CACHE:
+        if len(_CHANGES_CACHE) >= _CHANGES_CACHE_SIZE:
+            _CHANGES_CACHE.clear()
+        _CHANGES_CACHE[key] = _result_changes(classification, ruleset)
+    return _CHANGES_CACHE[key]
+
+
+def _result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
     old = decisive_result(classification.result)
     problems = validate_answers(classification.answers, ruleset)
     if problems:
@@ -453,15 +471,18 @@ def prohibited_block(solution: Solution) -> bool:
     return blocked
 
 
-def effective_role(solution: Solution) -> str | None:
+_UNREAD: Any = object()  # "not read yet": callers that hold the latest decided version pass it on
+
+
+def effective_role(solution: Solution, latest: Classification | None = _UNREAD) -> str | None:
     """`role` from the latest approved or overridden answers; None when unanswered or none decided."""
-    latest = latest_decided(solution.id)
+    latest = latest_decided(solution.id) if latest is _UNREAD else latest
     return latest.answers.get("role") if latest is not None else None
 
 
-def public_authority(solution: Solution) -> bool | None:
+def public_authority(solution: Solution, latest: Classification | None = _UNREAD) -> bool | None:
     """Whether the approved answers say public body or public service; None when unanswered."""
-    latest = latest_decided(solution.id)
+    latest = latest_decided(solution.id) if latest is _UNREAD else latest
     value = latest.answers.get("public_authority") if latest is not None else None
     return None if value is None else value == "yes"
 
@@ -469,9 +490,10 @@ def public_authority(solution: Solution) -> bool | None:
 # --------------------------------------------------------------------------- solution detail
 
 
-def obligations_checklist(solution: Solution, today: date | None = None) -> list[dict]:
+def obligations_checklist(solution: Solution, today: date | None = None,
+                          latest: Classification | None = _UNREAD) -> list[dict]:
     """What the region must do under the latest decided result, each due from its application date."""
-    latest = latest_decided(solution.id)
+    latest = latest_decided(solution.id) if latest is _UNREAD else latest
     if latest is None:
         return []
     if today is None:
@@ -514,9 +536,9 @@ def current_classification_summary(solution: Solution) -> dict | None:
         "valid": validity.reason is None,
         "invalid_reason": validity.reason.value if validity.reason else None,
         "prohibited_block": prohibited_block(solution),
-        "ai_act_role": effective_role(solution),
-        "public_authority": public_authority(solution),
-        "obligations": obligations_checklist(solution),
+        "ai_act_role": effective_role(solution, validity.classification),
+        "public_authority": public_authority(solution, validity.classification),
+        "obligations": obligations_checklist(solution, latest=validity.classification),
     }
 
 

@@ -206,6 +206,17 @@ IDENTITY_FIELDS: tuple[tuple[str, tuple[str, str]], ...] = (
     ("created_by", ("Registrerad av", "Registered by")),
 )
 
+# Coded values of the identity table, shown as words (the JSON report keeps the codes).
+VALUE_LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "sourcing": {"in_house": ("Egenutvecklad", "Developed in-house"), "procured": ("Upphandlad", "Procured")},
+    "kind": {
+        "machine_learning": ("Maskininlärning", "Machine learning"),
+        "generative": ("Generativ AI", "Generative AI"),
+        "rule_based": ("Regelbaserad", "Rule-based"),
+        "other": ("Annan", "Other"),
+    },
+}
+
 CATEGORY_LABELS: Mapping[str, tuple[str, str]] = {
     "out_of_scope": ("Utanför AI-förordningen", "Outside the AI Act"),
     "prohibited": ("Förbjuden", "Prohibited"),

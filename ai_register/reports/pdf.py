@@ -44,7 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, pick, text
+from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text
 from ai_register.solutions import lifecycle
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -510,6 +510,8 @@ def _identity(b: Blocks, number: str, report, events, names) -> Iterator[Flowabl
             value = b.label(solution.get("status_label"), value)
         elif key == "current_ai_act_category":
             value = b.category(value) if value else None
+        elif key in VALUE_LABELS and value in VALUE_LABELS[key]:
+            value = pick(VALUE_LABELS[key][value], b.lang)
         rows.append((pick(label, b.lang), b.show(value)))
     yield b.pairs(rows)
 

@@ -101,6 +101,12 @@ class SolutionWriteSchema(StrictSchema):
     external_id = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     review_interval_months = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
     next_review_on = ma.fields.Date(allow_none=True)
+    critical_for_patient_care = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Critical for patient care (needs a fallback routine and a tested recovery plan before "
+                       "rollout); null: not yet assessed"})
+    max_tolerable_outage_hours = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=8760))
+    recovery_plan_tested_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "The day the recovery plan was last tested"})
 
 
 class SolutionPatchSchema(SolutionWriteSchema):
@@ -156,6 +162,9 @@ class SolutionSchema(ma.Schema):
     review_interval_months = ma.fields.Integer(allow_none=True)
     next_review_on = ma.fields.Date(allow_none=True)
     decommission_rationale = ma.fields.String(allow_none=True)
+    critical_for_patient_care = ma.fields.Boolean(allow_none=True)
+    max_tolerable_outage_hours = ma.fields.Integer(allow_none=True)
+    recovery_plan_tested_on = ma.fields.Date(allow_none=True)
     needs_rereview = ma.fields.Boolean(required=True)
     current_ai_act_category = ma.fields.String(allow_none=True)
     current_device_class = ma.fields.String(allow_none=True)
