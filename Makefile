@@ -38,7 +38,7 @@ lint: $(STAMP)
 test: install lint test-sqlite test-postgres
 
 test-sqlite: install
-	$(PYTEST) -q -m "not slow" -n 2 -p no:cacheprovider
+	AI_REGISTER_TEST_BACKEND=sqlite $(PYTEST) -q -m "not slow" -n 2 -p no:cacheprovider
 
 test-postgres: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

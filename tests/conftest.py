@@ -12,7 +12,10 @@ from sqlalchemy import create_engine, text
 from ai_register import create_app
 from ai_register.extensions import db
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# AI_REGISTER_TEST_BACKEND=sqlite forces SQLite even when TEST_DATABASE_URL is exported (make test runs
+# both suites under one throwaway PostgreSQL); =postgres insists on TEST_DATABASE_URL.
+TEST_DATABASE_URL = (None if os.environ.get("AI_REGISTER_TEST_BACKEND") == "sqlite"
+                     else os.environ.get("TEST_DATABASE_URL"))
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 
 
