@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from ai_register.audit import services as audit
@@ -51,7 +52,12 @@ def oversight_summary(solution: Solution) -> dict | None:
     """The current assignment as the API shows it, for the solution's detail view."""
     from ai_register.oversight.schemas import OversightAssignmentSchema
 
-    assignment = current_oversight(solution.id)
+    # The people of the assignment in the same query: this runs on every read of a solution.
+    assignment = db.session.scalar(
+        select(OversightAssignment)
+        .where(OversightAssignment.solution_id == solution.id, OversightAssignment.ended_at.is_(None))
+        .options(joinedload(OversightAssignment.user), joinedload(OversightAssignment.person),
+                 joinedload(OversightAssignment.deputy_user), joinedload(OversightAssignment.deputy_person)))
     return None if assignment is None else OversightAssignmentSchema().dump(assignment)
 
 
