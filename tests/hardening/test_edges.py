@@ -73,3 +73,14 @@ def test_a_value_the_database_refuses_is_a_400_not_a_500(app):
     with app.test_request_context("/api/v1/solutions"):
         response = handle_data_error(DataError("SELECT", {}, ValueError("integer out of range")))
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+def test_a_concurrent_twin_refused_by_a_unique_rule_is_a_409_problem(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from ai_register.errors import handle_integrity_error
+
+    with app.test_request_context("/api/v1/solutions"):
+        response = handle_integrity_error(IntegrityError("INSERT", {}, ValueError("duplicate key")))
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+    assert "nothing was saved" in response.get_json()["detail"]
