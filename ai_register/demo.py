@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ai_register.demo_region import load_region
@@ -34,6 +35,10 @@ def demo_loaded() -> bool:
               help="Instead: bulk-load N solutions and 10·N chained audit events (benchmarks).")
 def load_command(if_empty: bool, scale: int | None = None) -> None:
     """Load demo accounts and data; prints the demo passwords once."""
+    if current_app.config.get("PRODUCTION"):
+        # Demo accounts have published passwords, and scale data would enter the append-only audit chain
+        # for good: neither belongs in a production register.
+        raise click.ClickException("refused: AI_REGISTER_ENV=production (demo data never goes into production)")
     if scale:
         from ai_register.demo_scale import load_scale_command
 

@@ -134,8 +134,9 @@ def _link_or_create(claims: Mapping[str, Any], role: str) -> User:
         raise SignInRefused("no_email")
     existing = users.find_user_by_email(email)
     if existing is not None:
-        # Only an address the provider has verified may take over an existing local account.
-        if claims.get("email_verified") is False:
+        # Only an address the provider says it has verified may take over an existing local account; many
+        # providers leave the claim out, and then a user who can edit their own e-mail could take it over.
+        if claims.get("email_verified") is not True:
             raise SignInRefused("email_unverified")
         return existing
     return users.create_user(email, role, display_name=str(claims.get("name") or "").strip()[:200] or None)

@@ -179,13 +179,15 @@ def evidence_new(solution_id: int):
 @access(*READERS)
 def evidence_file(evidence_id: int):
     record = evidence_services.get_evidence(evidence_id)
-    return send_file(
+    response = send_file(
         evidence_services.file_path(record),
         mimetype=record.file_content_type,
         as_attachment=True,
         download_name=record.file_name,
         max_age=0,
     )
+    response.headers["Cache-Control"] = "no-store"  # register content never goes to shared caches
+    return response
 
 
 # --------------------------------------------------------------------------- oversight

@@ -82,8 +82,9 @@ def queue():
 @bp.route("/classifications/<int:classification_id>", methods=["GET", "POST"])
 @access(COMPLIANCE)
 def classification(classification_id: int):
-    item = classification_services.get_classification(classification_id)
-    solution = get_solution(item.solution_id)
+    writing = request.method == "POST"  # a retired solution is read-only (409), as in the API
+    item = classification_services.get_classification(classification_id, write=writing)
+    solution = get_solution(item.solution_id, write=writing)
     form = ClassificationReviewForm()
     form.category.choices = options([("", _("Keep the engine's"))] + [
         (c, labels.category_label(c)) for c in classification_services.OVERRIDE_CATEGORIES
@@ -151,7 +152,7 @@ def transition(request_id: int):
     item = db.session.get(TransitionRequest, request_id)
     if item is None:
         raise NotFound("No such request.")
-    solution = get_solution(item.solution_id)
+    solution = get_solution(item.solution_id, write=request.method == "POST")
     form = TransitionReviewForm()
     status = 200
     if request.method == "POST":

@@ -77,6 +77,9 @@ def test_existing_local_account_is_linked_by_verified_email(client, oidc_provide
     refused = sign_in(client.application.test_client(), oidc_provider, sub="other-sub",
                       email="olle@region.example", email_verified=False, groups=["ai-owners"])
     assert refused.status_code == 403 and b'data-reason="email_unverified"' in refused.data
+    silent = sign_in(client.application.test_client(), oidc_provider, sub="third-sub",
+                     email="olle@region.example", groups=["ai-owners"])  # no email_verified claim at all
+    assert silent.status_code == 403 and b'data-reason="email_unverified"' in silent.data
 
 
 def test_no_mapped_group_is_refused_with_a_clear_page(client, oidc_provider):
@@ -93,7 +96,8 @@ def test_deactivated_account_is_refused(client, oidc_provider, make_user):
     user = make_user("owner", "gone@region.example")
     deactivate_user(user)
     db.session.commit()
-    response = sign_in(client, oidc_provider, sub="gone", email="gone@region.example", groups=["ai-owners"])
+    response = sign_in(client, oidc_provider, sub="gone", email="gone@region.example", email_verified=True,
+                       groups=["ai-owners"])
     assert response.status_code == 403 and b'data-reason="deactivated"' in response.data
 
 

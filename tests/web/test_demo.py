@@ -79,3 +79,10 @@ def test_overview_shows_the_demo_and_folds_a_run_of_one_change(app, runner):
     retired = db.session.scalar(select(Solution.id).where(Solution.phase == "retired"))
     story = officer.get(f"/solutions/{retired}").get_data(as_text=True)
     assert story.count('class="skipped"') == 3 and story.count('class="done"') == 3
+
+
+def test_demo_data_is_refused_in_production(app, runner):
+    app.config["PRODUCTION"] = True
+    for args in (["demo", "load"], ["demo", "load", "--scale", "10"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and "production" in result.output
