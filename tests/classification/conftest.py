@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ai_register.extensions import db
+from tests.helpers import solution_factory
 
 # Golden case p-011: remote face identification of staff → high-risk, Annex III 1(a) and 4.
 HIGH_RISK = {
@@ -37,18 +37,7 @@ UNDECIDED = {"ai_system": "unsure"}
 
 @pytest.fixture
 def make_solution(app, users):
-    from ai_register.solutions.models import Solution
-
-    def make(owner=None, co_owners=(), name="Triage assistant", **fields):
-        owner = owner or users["owner"]
-        solution = Solution(name=name, purpose="Supports the staff", owner_id=owner.id,
-                            created_by_id=owner.id, **fields)
-        solution.co_owners.extend(co_owners)
-        db.session.add(solution)
-        db.session.commit()
-        return solution
-
-    return make
+    return solution_factory(users, name="Triage assistant", purpose="Supports the staff")
 
 
 @pytest.fixture

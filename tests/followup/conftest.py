@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ai_register.extensions import db
 from ai_register.solutions.models import Solution
+from tests.helpers import Api, solution_factory
 
 # Golden case p-011: remote biometric identification of staff → high-risk (Annex III 1(a), 4), no device.
 HIGH_RISK = {
@@ -37,43 +37,15 @@ MINIMAL = {
 }
 
 
-class Api:
-    """`api.post("owner", path, json=...)`. A fresh token per call, so frozen time may move on."""
-
-    def __init__(self, client, auth, users):
-        self.client, self.auth, self.users = client, auth, users
-
-    def open(self, method: str, who, path: str, *, headers: dict | None = None, **kwargs):
-        user = self.users[who] if isinstance(who, str) else who
-        return self.client.open(path, method=method, headers={**self.auth(user), **(headers or {})}, **kwargs)
-
-    def get(self, who, path, **kwargs):
-        return self.open("GET", who, path, **kwargs)
-
-    def post(self, who, path, **kwargs):
-        return self.open("POST", who, path, **kwargs)
-
-    def patch(self, who, path, **kwargs):
-        return self.open("PATCH", who, path, **kwargs)
-
-
 @pytest.fixture
 def api(client, auth, users) -> Api:
-    return Api(client, auth, users)
+    return Api(client, auth, users, reuse_tokens=False)  # a fresh token per call: frozen time moves on
 
 
 @pytest.fixture
 def make_solution(app, users):
-    def make(owner=None, **fields) -> Solution:
-        owner = owner or users["owner"]
-        solution = Solution(name=fields.pop("name", "Sepsis early warning"),
-                            purpose=fields.pop("purpose", "Warns of sepsis risk in emergency care."),
-                            owner_id=owner.id, created_by_id=owner.id, **fields)
-        db.session.add(solution)
-        db.session.commit()
-        return solution
-
-    return make
+    return solution_factory(users, name="Sepsis early warning",
+                            purpose="Warns of sepsis risk in emergency care.")
 
 
 @pytest.fixture

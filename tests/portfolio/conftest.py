@@ -19,7 +19,7 @@ from ai_register.solutions.lifecycle import (
     OversightFact,
 )
 from ai_register.solutions.models import Solution
-from tests.records.conftest import Api as RecordsApi
+from tests.helpers import Api as RecordsApi
 from tests.records.conftest import problem  # noqa: F401 - shared with this package's tests
 
 API = "/api/v1"

@@ -1,0 +1,58 @@
+"""Helpers shared by the area test packages: a thin API client per role, and solutions made directly
+with the model (so an area's tests do not depend on the solutions API)."""
+
+from __future__ import annotations
+
+from ai_register.extensions import db
+from ai_register.solutions.models import Solution
+
+
+class Api:
+    """A thin client: `api.post("owner", path, json=...)`.
+
+    With `reuse_tokens` a token per user is issued once per test; without it every call gets a fresh
+    one, so tests under frozen time may move the clock past a token's lifetime.
+    """
+
+    def __init__(self, client, auth, users, *, reuse_tokens: bool = True):
+        self.client, self.auth, self.users = client, auth, users
+        self.reuse_tokens = reuse_tokens
+        self._headers: dict[int, dict] = {}
+
+    def headers(self, who, **extra) -> dict:
+        user = self.users[who] if isinstance(who, str) else who
+        if not self.reuse_tokens:
+            return {**self.auth(user), **extra}
+        if user.id not in self._headers:
+            self._headers[user.id] = self.auth(user)
+        return {**self._headers[user.id], **extra}
+
+    def open(self, method: str, who, path: str, *, headers: dict | None = None, **kwargs):
+        return self.client.open(path, method=method, headers=self.headers(who, **(headers or {})), **kwargs)
+
+    def get(self, who, path, **kwargs):
+        return self.open("GET", who, path, **kwargs)
+
+    def post(self, who, path, **kwargs):
+        return self.open("POST", who, path, **kwargs)
+
+    def put(self, who, path, **kwargs):
+        return self.open("PUT", who, path, **kwargs)
+
+    def patch(self, who, path, **kwargs):
+        return self.open("PATCH", who, path, **kwargs)
+
+
+def solution_factory(users, *, name: str, purpose: str):
+    """`make(owner=None, co_owners=(), **fields)`: a committed solution with these default texts."""
+
+    def make(owner=None, co_owners=(), **fields) -> Solution:
+        owner = owner or users["owner"]
+        solution = Solution(name=fields.pop("name", name), purpose=fields.pop("purpose", purpose),
+                            owner_id=owner.id, created_by_id=owner.id, **fields)
+        solution.co_owners.extend(co_owners)
+        db.session.add(solution)
+        db.session.commit()
+        return solution
+
+    return make
