@@ -51,6 +51,20 @@ def _unmet(form, problem: Problem) -> None:
         form.form_errors.append(problem.description)
 
 
+def _show_refusal(form, problem: Problem) -> int:
+    """A refused write, shown on its form; returns the page's status. Other problems are not the form's."""
+    if problem.code == 412:
+        _stale(form)
+        return 422
+    if problem.code == 409:
+        _unmet(form, problem)
+        return 409
+    if problem.errors:
+        show_errors(form, problem.errors)
+        return 422
+    raise problem
+
+
 # --------------------------------------------------------------------------- transitions
 
 
@@ -81,15 +95,7 @@ def transition(solution_id: int):
             except ValidationError as error:
                 show_errors(form, error.messages)
             except Problem as problem:
-                if problem.code == 412:
-                    _stale(form)
-                elif problem.code == 409:
-                    _unmet(form, problem)
-                    status = 409
-                elif problem.errors:
-                    show_errors(form, problem.errors)
-                else:
-                    raise
+                status = _show_refusal(form, problem)
             else:
                 if applied:
                     flash(
@@ -138,15 +144,7 @@ def decision(solution_id: int):
             except ValidationError as error:
                 show_errors(form, error.messages)
             except Problem as problem:
-                if problem.code == 412:
-                    _stale(form)
-                elif problem.code == 409:
-                    _unmet(form, problem)
-                    status = 409
-                elif problem.errors:
-                    show_errors(form, problem.errors)
-                else:
-                    raise
+                status = _show_refusal(form, problem)
             else:
                 flash(
                     _("The decision “%(kind)s” is recorded.", kind=labels.decision_label(form.kind.data)),
