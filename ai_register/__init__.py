@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavai
 from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
-from ai_register.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate
 from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -30,7 +30,7 @@ class IdConverter(IntegerConverter):
     """`<int:…>` in URLs: a database id, so at most 2^31 - 1; a larger number is a 404, not a 500."""
 
     def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
-                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+                 max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -9,10 +9,16 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from marshmallow import validate
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from ai_register.openapi import ProblemApi
+
+# Database ids are 32-bit integers: a larger number names nothing (404 in a URL, 422 in a body or query),
+# never a database error.
+MAX_ID = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -3,6 +3,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.extensions import ID_RANGE
+
 
 class AuditEventSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
@@ -29,8 +31,8 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditEventArgsSchema(ma.Schema):
-    solution_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    actor_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    solution_id = ma.fields.Integer(validate=ID_RANGE)
+    actor_id = ma.fields.Integer(validate=ID_RANGE)
     action = ma.fields.String(validate=validate.Length(min=1, max=64))
     entity_type = ma.fields.String(validate=validate.Length(min=1, max=64))
     since = ma.fields.AwareDateTime(default_timezone=None)

@@ -31,7 +31,7 @@ from ai_register.classification.models import (
     RuleSetSnapshot,
 )
 from ai_register.errors import Problem
-from ai_register.extensions import db
+from ai_register.extensions import MAX_ID, db
 from ai_register.rules import contract
 from ai_register.rules.evaluator import classify, validate_answers
 from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset_from_snapshot
@@ -46,7 +46,6 @@ ENTITY = "classification"
 # from the contract's lists.
 OVERRIDE_CATEGORIES = tuple(contract.STRICTNESS)
 DEVICE_CLASSES = tuple(c for classes in contract.DEVICE_CLASSES.values() for c in classes)
-MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one names nothing
 REVIEW_ACTIONS = {APPROVED: "approve", REJECTED: "reject", OVERRIDDEN: "override"}
 
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle import EvidenceType
 from ai_register.users.schemas import PageArgsSchema
 
@@ -27,7 +28,7 @@ class EvidenceCreateSchema(StrictSchema):
     issuer = ma.fields.String(allow_none=True, validate=validate.Length(max=200),
                               metadata={"description": "E.g. the notified body"})
     note = ma.fields.String(allow_none=True, validate=validate.Length(max=10000))
-    supersedes = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+    supersedes = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                    metadata={"description": "Id of the evidence record this one replaces"})
     reason = ma.fields.String(validate=validate.Length(max=2000),
                               metadata={"description": "Why (kept in the audit trail)"})

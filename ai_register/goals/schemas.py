@@ -5,6 +5,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 
 LIMIT = 10**12
@@ -42,7 +43,7 @@ class GoalCreateSchema(StrictSchema):
     perspective = ma.fields.String(required=True, validate=validate.OneOf([p.value for p in Perspective]))
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     indicator = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    indicator_id = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={
+    indicator_id = ma.fields.Integer(required=True, validate=ID_RANGE, metadata={
         "description": "The common indicator the goal counts towards (GET /indicators)"})
     unit = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
     baseline = indicator_value(allow_none=True)
@@ -55,7 +56,7 @@ class GoalPatchSchema(StrictSchema):
     perspective = ma.fields.String(validate=validate.OneOf([p.value for p in Perspective]))
     title = ma.fields.String(validate=validate.Length(min=1, max=200))
     indicator = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    indicator_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    indicator_id = ma.fields.Integer(validate=ID_RANGE)
     unit = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
     baseline = indicator_value(allow_none=True)
     target = indicator_value(allow_none=True)

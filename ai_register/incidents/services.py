@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
 from ai_register.errors import Problem
-from ai_register.extensions import db
+from ai_register.extensions import MAX_ID, db
 from ai_register.incidents import duties as rules
 from ai_register.incidents.context import context_as_dict, regulatory_context
 from ai_register.incidents.models import (
@@ -79,7 +79,6 @@ def facts_of(incident: Incident) -> rules.IncidentFacts:
 
 # Ids are 32-bit integers in the database; a larger one in a URL names nothing (and must not reach
 # the driver, which refuses it with an error rather than an empty result).
-MAX_ID = 2**31 - 1
 
 
 def require_id(value: int, what: str = "record") -> int:

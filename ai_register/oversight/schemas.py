@@ -3,6 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.extensions import ID_RANGE
 from ai_register.oversight.rules import MONITORS
 
 
@@ -18,7 +19,7 @@ def _text(max_length: int, **kwargs) -> ma.fields.String:
 class PersonRefSchema(StrictSchema):
     """Either a user account (`user_id`) or a person without one (`name`, `title`, `unit`, `contact`)."""
 
-    user_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    user_id = ma.fields.Integer(validate=ID_RANGE)
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
     title = _text(200)
     unit = _text(200)

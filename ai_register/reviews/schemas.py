@@ -5,6 +5,7 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.extensions import ID_RANGE
 from ai_register.reviews.models import OUTCOMES
 from ai_register.users.schemas import PageArgsSchema
 
@@ -87,7 +88,7 @@ class SchedulePageSchema(ma.Schema):
 class AgendaArgsSchema(StrictSchema):
     overdue = ma.fields.Boolean(metadata={"description": "Only overdue items"})
     kind = ma.fields.String(validate=validate.Length(max=48))
-    solution_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    solution_id = ma.fields.Integer(validate=ID_RANGE)
 
 
 class AgendaItemSchema(ma.Schema):

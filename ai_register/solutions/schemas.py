@@ -7,6 +7,7 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
+from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, DecisionKind, Phase, Status
 from ai_register.solutions.models import KINDS, SOURCINGS, TRANSITION_STATUSES
 from ai_register.users.schemas import PageArgsSchema, StrictSchema
@@ -18,9 +19,6 @@ SORTS = ("name", "-name", "created_at", "-created_at", "phase", "-phase", "next_
 
 LONG_TEXT = validate.Length(max=20_000)
 
-
-# Database ids are 32-bit: a larger number is a validation error, not a database error.
-ID_RANGE = validate.Range(min=1, max=2**31 - 1)
 
 class ShortStrings(ma.fields.List):
     """A list of short labels (care units, user groups, tags): trimmed, non-empty, duplicates dropped."""
