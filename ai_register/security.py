@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
 from ai_register.extensions import db
@@ -109,11 +110,14 @@ def _authenticate_bearer():
         raise Unauthorized("The token has expired.") from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized("The token is not valid.") from exc
-    record = db.session.query(ApiToken).filter_by(jti=str(claims["jti"])).one_or_none()
-    if record is None or record.revoked or str(record.user_id) != str(claims["sub"]):
+    # The token record and its user in one statement: this runs on every API request.
+    found = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.jti == str(claims["jti"]))
+    ).first()
+    if found is None or found.ApiToken.revoked or str(found.ApiToken.user_id) != str(claims["sub"]):
         raise Unauthorized("The token has been revoked or is unknown.")
-    user = db.session.get(User, record.user_id)
-    if user is None or not user.active:
+    record, user = found
+    if not user.active:
         raise Unauthorized("The account is deactivated.")
     g.token_record = record
     return user

@@ -383,6 +383,9 @@ def _result_changes(classification: Classification, ruleset: RuleSet) -> tuple[d
     return (old, new) if old != new else None
 
 
+_UNREAD: Any = object()  # "not read yet": callers that hold the latest decided version pass it on
+
+
 def latest_decided(solution_id: int) -> Classification | None:
     """The latest approved or overridden version, whatever the rule set says now."""
     return db.session.scalar(
@@ -405,8 +408,9 @@ class Validity:
         return self.classification if self.reason is None else None
 
 
-def classification_validity(solution: Solution, ruleset: RuleSet | None = None) -> Validity:
-    latest = latest_decided(solution.id)
+def classification_validity(solution: Solution, ruleset: RuleSet | None = None,
+                            latest: Classification | None = _UNREAD) -> Validity:
+    latest = latest_decided(solution.id) if latest is _UNREAD else latest
     if latest is None:
         return Validity(None, InvalidClassification.NONE_APPROVED)
     if solution.needs_rereview:
@@ -452,12 +456,16 @@ def classification_gate_facts(solution: Solution, ruleset: RuleSet | None = None
 def prohibited_block(solution: Solution) -> bool:
     """Any version whose result (or override) is prohibited, without a later approved or overridden
     version saying otherwise (DOMAIN.md, "Gates"; AI Act Art 5)."""
-    versions = db.session.execute(
+    return says_prohibited_now(db.session.execute(
         select(Classification.version, Classification.status, Classification.result,
                Classification.override_category)
         .where(Classification.solution_id == solution.id)
         .order_by(Classification.version)
-    ).all()
+    ).all())
+
+
+def says_prohibited_now(versions) -> bool:
+    """`prohibited_block` over a solution's versions in order (rows or Classification objects)."""
     blocked = False
     for version in versions:
         says_prohibited = version.result["ai_act"]["category"] == "prohibited"
@@ -468,9 +476,6 @@ def prohibited_block(solution: Solution) -> bool:
         elif version.status in DECIDED:
             blocked = False
     return blocked
-
-
-_UNREAD: Any = object()  # "not read yet": callers that hold the latest decided version pass it on
 
 
 def effective_role(solution: Solution, latest: Classification | None = _UNREAD) -> str | None:
@@ -513,16 +518,16 @@ def obligations_checklist(solution: Solution, today: date | None = None,
 
 def current_classification_summary(solution: Solution) -> dict | None:
     """The solution's current classification for its detail view, with whether it counts."""
-    validity = classification_validity(solution)
-    shown = validity.classification
-    if shown is None:
-        latest = db.session.scalar(
-            select(Classification).where(Classification.solution_id == solution.id)
-            .order_by(Classification.version.desc()).limit(1)
-        )
-        if latest is None:
-            return None
-        shown = latest
+    # Every version in one statement (a solution has a handful): the latest decided one, the latest
+    # of all and the prohibited-practice block all come from it. This runs on every read of a solution.
+    versions = db.session.scalars(
+        select(Classification).where(Classification.solution_id == solution.id).order_by(Classification.version)
+    ).all()
+    if not versions:
+        return None
+    decided = next((v for v in reversed(versions) if v.status in DECIDED), None)
+    validity = classification_validity(solution, latest=decided)
+    shown = validity.classification or versions[-1]
     return {
         "id": shown.id,
         "version": shown.version,
@@ -534,29 +539,19 @@ def current_classification_summary(solution: Solution) -> dict | None:
         "ruleset": {"version": shown.ruleset_version, "sha256": shown.ruleset_sha256},
         "valid": validity.reason is None,
         "invalid_reason": validity.reason.value if validity.reason else None,
-        "prohibited_block": prohibited_block(solution),
+        "prohibited_block": says_prohibited_now(versions),
         "ai_act_role": effective_role(solution, validity.classification),
         "public_authority": public_authority(solution, validity.classification),
         "obligations": obligations_checklist(solution, latest=validity.classification),
     }
 
 
-def register_detail_providers() -> list[str]:
-    """Plug the classification into the solution detail through the register's hook.
-
-    `obligations` is registered only once the register declares that key; until then the
-    checklist travels inside `current_classification`.
-    """
+def register_detail_provider() -> None:
+    """Plug the classification into the solution detail through the register's hook; the obligations
+    checklist, the role and the public-authority answer travel inside `current_classification`."""
     from ai_register.solutions import services as solution_services
 
-    keys = getattr(solution_services, "DETAIL_KEYS", ())
-    registered = []
-    for key, provider in (("current_classification", current_classification_summary),
-                          ("obligations", obligations_checklist)):
-        if key in keys:
-            solution_services.register_detail_provider(key, provider)
-            registered.append(key)
-    return registered
+    solution_services.register_detail_provider("current_classification", current_classification_summary)
 
 
 # --------------------------------------------------------------------------- rule-set impact
@@ -663,4 +658,4 @@ def get_classification(classification_id: int, *, write: bool = False) -> Classi
     return classification
 
 
-register_detail_providers()
+register_detail_provider()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired
 
@@ -21,6 +22,7 @@ from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
 from ai_register.solutions.models import Solution, solution_co_owners
 
 READ_ONLY_PHASES = frozenset({"retired"})
+EAGER_OWNERS = (joinedload(Solution.owner), joinedload(Solution.co_owners))
 PRECONDITION_FAILED = PreconditionFailed().name
 
 
@@ -41,7 +43,8 @@ def can_write(solution: Solution, user) -> bool:
 def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool = False) -> Solution:
     """The solution, if the caller may see it (404 otherwise) and, for `write`, change it (403/409)."""
     user = actor()
-    solution = db.session.get(Solution, solution_id)
+    # Owner and co-owners in the same statement: the access check and every answer need them.
+    solution = db.session.get(Solution, solution_id, options=EAGER_OWNERS)
     if solution is None or user.role == ADMIN or not can_read(solution, user):
         raise NotFound("No such solution.")
     if write:

@@ -23,9 +23,10 @@ from ai_register.users.models import User, utcnow
 # Other modules add to a solution's detail without this module knowing them: each registers, at
 # import time, a provider under one of DETAIL_KEYS (declared in SolutionDetailSchema) that returns
 # JSON-ready data or None. The classification module's `current_classification` may carry
-# `ai_act_role` and `public_authority` (from the approved answers); they are shown at the top level.
+# `ai_act_role`, `public_authority` (from the approved answers) and `obligations` (the duties under
+# the latest decided result); they are shown at the top level too.
 SOLUTION_DETAIL_PROVIDERS: dict[str, Callable[[Solution], Any]] = {}
-DETAIL_KEYS = ("current_classification", "oversight_owner", "obligations")
+DETAIL_KEYS = ("current_classification", "oversight_owner")
 
 # Audit records of a solution leave out what changes on every write and says nothing itself.
 NOT_AUDITED_ON_UPDATE = frozenset({"version", "updated_at"})
@@ -173,6 +174,7 @@ def solution_detail(solution: Solution) -> dict[str, Any]:
         **detail,
         "ai_act_role": classification.get("ai_act_role", classification.get("role")),
         "public_authority": classification.get("public_authority"),
+        "obligations": classification.get("obligations", []),
         "pending_transition": pending_request(solution),
         "allowed_transitions": [p.value for p in allowed_targets(phase, status)],
         "allowed_decisions": [k.value for k in allowed_decisions(phase, status)],

@@ -37,3 +37,14 @@ def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, 
     one = statements_for(client, f"{BASE}/{small}{path}", build.compliance)
     hundred = statements_for(client, f"{BASE}/{large}{path}", build.compliance)
     assert len(hundred) == len(one), "\n".join(hundred)
+
+
+def test_a_single_read_stays_within_its_statement_budget(client, build):
+    """GET /solutions/{id} runs on every screen and integration: the bearer token with its user, the
+    solution with its owners, its classification versions, its oversight owner and its pending
+    transition: five statements, however many versions, co-owners and updates it has."""
+    sid = build.solution()
+    build.grow(sid, 20)
+    statements = statements_for(client, f"{BASE}/{sid}", build.compliance)
+    assert len(statements) <= 5, "\n".join(statements)
+    assert sum("FROM classifications" in s for s in statements) == 1, "\n".join(statements)
