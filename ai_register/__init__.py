@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavai
 from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
-from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate
+from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate, storage_json
 from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
     config_module.check_production(app.config)
+    # The audit chain verifies by hashing stored text, so JSON is stored compact (audit.chain).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": storage_json,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),

@@ -6,7 +6,6 @@ elsewhere) inside one transaction; the hash chain is computed here, in order, ex
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +18,7 @@ from ai_register.audit.chain import link_hash
 from ai_register.audit.models import AuditEvent
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import APPROVED, DRAFT, Classification
-from ai_register.extensions import db
+from ai_register.extensions import db, storage_json
 from ai_register.rules.evaluator import classify
 from ai_register.rules.loader import RuleSet
 from ai_register.solutions.lifecycle import PHASE_ORDER
@@ -166,7 +165,8 @@ def _events(state: dict, solution: dict, classification: dict, owner_id: int, re
         state["moment"] += timedelta(seconds=1)
         fields = {"position": state["position"], "occurred_at": state["moment"], "actor_id": actor_id,
                   "channel": "cli", "action": action, "entity_type": entity_type, "entity_id": str(entity_id),
-                  "solution_id": sid, "solution_seq": seq, "data": data, "reason": None, "request_id": None}
+                  "solution_id": sid, "solution_seq": seq, "data": audit.jsonable(data), "reason": None,
+                  "request_id": None}
         digest = link_hash(state["prev"], fields)
         yield {**fields, "prev_hash": state["prev"], "hash": digest}
         state["prev"] = digest
@@ -197,7 +197,7 @@ def _copy(table: Table, rows: list[dict]) -> None:
     cursor = db.session.connection().connection.driver_connection.cursor()
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([json.dumps(row[c.key], ensure_ascii=False)
+            copy.write_row([storage_json(row[c.key])
                             if c.key in json_columns and row[c.key] is not None else row[c.key]
                             for c in columns])
 

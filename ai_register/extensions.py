@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +30,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def storage_json(value: Any) -> str:
+    """How every JSON column is written: compact, non-ASCII as is, keys in the order given. The audit
+    trail gives its data with sorted keys, so its stored text is the chain's canonical JSON (audit.chain)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 class Base(DeclarativeBase):

@@ -35,12 +35,15 @@ def baseline_read_and_hash(db, batch_size: int = 5000) -> int:
 
 
 def run(app, db) -> BenchResult:
-    from ai_register.audit.services import iter_chain, verify_stored_chain
+    from sqlalchemy import select
+
+    from ai_register.audit.services import event_batches, stored_event_columns, verify_stored_chain
 
     with app.app_context():
         base_seconds, events = timed(lambda: baseline_read_and_hash(db))
         db.session.rollback()
-        read_seconds, _ = timed(lambda: sum(1 for _event in iter_chain()))
+        stored = select(*stored_event_columns())
+        read_seconds, _ = timed(lambda: sum(len(batch) for batch in event_batches(stored, 5000)))
         db.session.rollback()
         verify_seconds, report = timed(verify_stored_chain)
         db.session.rollback()
@@ -53,7 +56,7 @@ def run(app, db) -> BenchResult:
             Figure("verify_stored_chain", events / verify_seconds, "events/s", events / base_seconds,
                    f"verify {verify_seconds:.1f} s; baseline {base_seconds:.1f} s: same rows, same batches, "
                    "SHA-256 of the stored text"),
-            Figure("  of which reading (iter_chain alone, decoded rows)", events / read_seconds, "events/s",
-                   events / base_seconds, "the app's read of the same rows, without hashing"),
+            Figure("  of which reading (the stored columns verification reads)", events / read_seconds,
+                   "events/s", events / base_seconds, "the same rows as verification reads them, without hashing"),
         ],
     )

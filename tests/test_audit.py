@@ -10,11 +10,21 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from ai_register.audit import services as audit
-from ai_register.audit.chain import GENESIS_HASH, canonical, link_hash, verify_chain
+from ai_register.audit.chain import (
+    GENESIS_HASH,
+    STORED_FIELDS,
+    canonical,
+    canonical_json,
+    format_timestamp,
+    link_hash,
+    stored_canonical,
+    verify_chain,
+    verify_stored,
+)
 from ai_register.audit.models import AppendOnlyViolation, AuditEvent
 from ai_register.extensions import db
 
@@ -64,6 +74,63 @@ def test_any_single_change_to_any_event_breaks_verification(payloads, data):
     field = data.draw(st.sampled_from(["action", "entity_id", "reason", "actor_id"]))
     events[victim] = {**events[victim], field: "tampered" if field != "actor_id" else 999}
     assert not verify_chain(events).intact
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)  # any character but lone surrogates
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | texts,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+                           max_leaves=8)
+
+
+@given(data=st.dictionaries(texts, json_values, max_size=4), action=texts, reason=st.none() | texts,
+       actor_id=st.none() | st.integers(min_value=0, max_value=2**31 - 1),
+       moment=st.datetimes(timezones=st.just(UTC)))
+def test_bytes_spliced_from_stored_text_equal_the_canonical_bytes(data, action, reason, actor_id, moment):
+    event = _event(4, GENESIS_HASH, data=data, action=action, reason=reason, actor_id=actor_id,
+                   occurred_at=moment)
+    stored = {**event, "data": canonical_json(data), "occurred_at": format_timestamp(moment)}
+    assert stored_canonical([stored[name] for name in STORED_FIELDS]) == canonical(event)
+
+
+def _stored_row(event, data_text=None):
+    stored = {**event, "data": data_text if data_text is not None else canonical_json(event["data"]),
+              "occurred_at": format_timestamp(event["occurred_at"])}
+    return (event.get("id", event["position"]), event["prev_hash"], event["hash"],
+            *(stored[name] for name in STORED_FIELDS))
+
+
+def test_verify_stored_decides_on_the_decoded_event_when_the_stored_text_is_not_canonical():
+    first = _event(1, GENESIS_HASH, data={"b": 1, "a": "ö"})
+    second = _event(2, first["hash"])
+    asked = []
+
+    def verify(first_data_text):
+        rows = [_stored_row(first, data_text=first_data_text), _stored_row(second)]
+
+        def decoded(event_id):  # the event as the database decodes the stored text
+            asked.append(event_id)
+            return {**first, "data": json.loads(first_data_text)}
+
+        return verify_stored(rows, decoded)
+
+    assert verify('{"b": 1, "a": "\\u00f6"}').intact and asked == [1]  # how an older writer stored it
+    report = verify('{"a":"ö","b":2}')
+    assert not report.intact and report.first_broken_position == 1 and "content" in report.reason
+
+
+def test_events_written_by_the_service_verify_from_their_stored_text(app):
+    """Nothing the service writes needs decoding to verify: that is what makes verification cheap."""
+    audit.record("update", "solution", 1, solution_id=1, data={"name": "Sepsis\u00e5 \"x\"\n", "n": [1, None]},
+                 reason="tab\there")
+    audit.record("create", "user", 9, data={})
+    db.session.commit()
+    rows = db.session.execute(select(*audit.stored_event_columns()).order_by(AuditEvent.position)).all()
+
+    def refuse_decoding(event_id):
+        raise AssertionError(f"event {event_id} had to be decoded")
+
+    report = verify_stored(rows, refuse_decoding)
+    assert report.intact and report.events == len(rows) == 2
 
 
 def test_stored_events_chain_with_per_solution_sequence(app):
@@ -128,6 +195,11 @@ def _tamper(sql: str, is_postgres: bool) -> None:
 @pytest.mark.parametrize("sql", [
     "UPDATE audit_events SET data = '{\"changes\": {}}' WHERE position = 2",
     "UPDATE audit_events SET actor_id = 99 WHERE position = 3",
+    # In the canonical form the fast check reads, the stored text itself:
+    "UPDATE audit_events SET data = '{\"n\"\\:7}' WHERE position = 2",  # the backslash: ":7" is no bind parameter
+    "UPDATE audit_events SET reason = 'ändrad' WHERE position = 3",
+    "UPDATE audit_events SET occurred_at = (SELECT occurred_at FROM audit_events WHERE position = 1) "
+    "WHERE position = 2",
     "DELETE FROM audit_events WHERE position = 2",
 ])
 def test_tampering_past_the_database_is_detected_by_verify(app, client, users, auth, runner, is_postgres, sql):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Select, String, Text, cast, func, inspect, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
-from ai_register.audit.chain import GENESIS_HASH, ChainReport, link_hash, verify_chain
+from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, link_hash, verify_stored
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 
@@ -23,7 +25,8 @@ CHAIN_LOCK_KEY = 7_262_026
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON values for the trail: dates as ISO strings, enums as values, decimals as strings."""
+    """Plain JSON values for the trail: dates as ISO strings, enums as values, decimals as strings,
+    object keys as sorted strings (so the stored text is the chain's canonical JSON)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -35,7 +38,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
@@ -160,20 +163,79 @@ def chain_head() -> dict:
     return {"position": head.position, "hash": head.hash} if head else {"position": 0, "hash": GENESIS_HASH}
 
 
-def iter_chain(batch_size: int = 5000) -> Iterator[dict]:
-    """Every event in chain order, read in keyset batches (bounded memory)."""
+def iter_chain(batch_size: int = 5000) -> Iterator[Mapping]:
+    """Every event in chain order, decoded, read in keyset batches (bounded memory)."""
+    for rows in event_batches(select(AuditEvent.__table__), batch_size):
+        yield from (row._mapping for row in rows)
+
+
+def event_batches(query: Select, batch_size: int) -> Iterator[list]:
+    """`query` (a Core SELECT of audit_events, with its `position`) in chain order, in batches of rows.
+    Plain rows, without the ORM's loading machinery, cost half as much."""
+    position = AuditEvent.__table__.c.position
     last = 0
-    # A Core SELECT of the table: plain rows, without the ORM's loading machinery (half the cost).
-    table = AuditEvent.__table__
     while True:
-        rows = db.session.execute(
-            select(table).where(table.c.position > last).order_by(table.c.position).limit(batch_size)
-        ).mappings().all()
+        rows = db.session.execute(query.where(position > last).order_by(position).limit(batch_size)).all()
         if not rows:
             return
-        yield from rows
-        last = rows[-1]["position"]
+        yield rows
+        last = rows[-1].position
 
 
-def verify_stored_chain() -> ChainReport:
-    return verify_chain(iter_chain())
+class utc_timestamp_text(FunctionElement):  # noqa: N801 (an SQL function, named like one)
+    """A timestamp column rendered by the database in the chain's format (see chain.format_timestamp);
+    a database without a rendering here gives NULL, which never matches and so is decided exactly."""
+
+    type = String()
+    inherit_cache = True
+    name = "utc_timestamp_text"
+
+
+@compiles(utc_timestamp_text)
+def _no_timestamp_text(element, compiler, **kw):  # noqa: ARG001
+    return "NULL"
+
+
+@compiles(utc_timestamp_text, "postgresql")
+def _postgres_timestamp_text(element, compiler, **kw):
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
+@compiles(utc_timestamp_text, "sqlite")
+def _sqlite_timestamp_text(element, compiler, **kw):
+    # SQLite holds the UTC value as 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's storage format).
+    return f"replace({compiler.process(element.clauses, **kw)}, ' ', 'T') || 'Z'"
+
+
+def stored_event_columns() -> list:
+    """What chain.verify_stored reads: id, prev_hash, hash, then STORED_FIELDS as stored, `data` as
+    its JSON text and `occurred_at` rendered by the database."""
+    table = AuditEvent.__table__
+    stored = {name: table.c[name] for name in STORED_FIELDS}
+    stored["data"] = cast(table.c.data, Text)
+    stored["occurred_at"] = utc_timestamp_text(table.c.occurred_at)
+    return [table.c.id, table.c.prev_hash, table.c.hash, *(stored[name] for name in STORED_FIELDS)]
+
+
+def verify_stored_chain(batch_size: int = 5000) -> ChainReport:
+    """The whole chain, hashed from its stored text (chain.verify_stored). An event that does not
+    match that way is decided on its decoded row, read with the rest of its batch when first needed."""
+    table = AuditEvent.__table__
+    batch_positions = [0, 0]  # the current batch: positions above the first, up to the second
+    decoded_rows: dict[int, Mapping] = {}
+
+    def stored_rows() -> Iterator:
+        for batch in event_batches(select(*stored_event_columns()), batch_size):
+            decoded_rows.clear()
+            batch_positions[:] = [batch_positions[1], batch[-1].position]
+            yield from batch
+
+    def decoded(event_id: int) -> Mapping:
+        if event_id not in decoded_rows:
+            after, through = batch_positions
+            rows = db.session.execute(select(table).where(table.c.position > after, table.c.position <= through))
+            decoded_rows.update((row.id, row._mapping) for row in rows)
+        return decoded_rows[event_id]
+
+    return verify_stored(stored_rows(), decoded)
