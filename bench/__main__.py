@@ -21,7 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import BenchResult, Figure, render_markdown
+from bench.common import BenchResult, Check, Figure, render_markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
@@ -87,6 +87,8 @@ def _load(database_url: str, instance_dir: str, scale: int) -> tuple[BenchResult
     subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     return BenchResult(
+        checks=[Check(f"{scale:,} solutions + {scale * 10:,} chained events load in minutes, not hours",
+                      f"{seconds:,.0f} s", seconds < 3600)],
         title=f"Bulk load: `flask demo load --scale {scale}`",
         target="minutes, not hours (COPY through psycopg, hash chain computed in Python in order)",
         figures=[Figure("solutions + classifications + chained events", scale * 10 / seconds, "events/s",

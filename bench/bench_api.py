@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import BenchResult, Figure
+from bench.common import BenchResult, Check, Figure
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -107,7 +107,15 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
         listing = load(port, list_paths(rng), bearer, **options)
     raw = {"baseline": baseline, "detail": detail, "list": listing, "workers": workers, **options}
     setup = f"gunicorn {workers} sync workers; client: {concurrency} threads, {warmup:g} s warm-up, {duration:g} s"
+    share, spread = detail["rps"] / baseline["rps"], listing["p95_ms"] / detail["p95_ms"]
+    checks = [
+        Check("authenticated single read ≥ 50% of the baseline's throughput",
+              f"{share:.0%} ({detail['rps']:,.0f} vs {baseline['rps']:,.0f} req/s)", share >= 0.5),
+        Check("p95 of a filtered, paged, searched list < 5× a single read",
+              f"{spread:.1f}× ({listing['p95_ms']:,.0f} vs {detail['p95_ms']:,.0f} ms)", spread < 5),
+    ]
     result = BenchResult(
+        checks=checks,
         title="API under gunicorn (PostgreSQL)",
         target="detail ≥ 0.5 × baseline req/s; list p95 < 5 × detail p95",
         figures=[

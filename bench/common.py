@@ -25,11 +25,21 @@ class Figure:
         return None if not self.baseline else self.value / self.baseline
 
 
+@dataclass(frozen=True)
+class Check:
+    """One target of issue 9 against what this run measured."""
+
+    target: str
+    measured: str
+    met: bool
+
+
 @dataclass
 class BenchResult:
     title: str
     figures: list[Figure] = field(default_factory=list)
     target: str = ""
+    checks: list[Check] = field(default_factory=list)
 
 
 def timed(func: Callable[[], object]) -> tuple[float, object]:
@@ -83,4 +93,10 @@ def render_markdown(results: list[BenchResult], command: str, date: str, notes: 
             baseline = f"{f.baseline:,.1f} {f.unit}" if f.baseline else "—"
             ratio = f"{f.ratio:.2f}" if f.ratio else "—"
             lines.append(f"| {f.name} | {f.value:,.1f} {f.unit} | {baseline} | {ratio} | {f.note} |")
+    checks = [check for result in results for check in result.checks]
+    if checks:
+        lines.append("\n## Targets\n\n| target | this run | met |\n|---|---|---|")
+        lines.extend(f"| {c.target} | {c.measured} | {'yes' if c.met else '**no**'} |" for c in checks)
+        lines.append("\nWhere the time goes, and what was done and is left for the targets not met: "
+                     "[docs/performance.md](../docs/performance.md).")
     return "\n".join(lines) + "\n"

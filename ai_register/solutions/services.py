@@ -226,14 +226,20 @@ def solutions_query(user: User, args: dict[str, Any]) -> Select:
 
 def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
     query = solutions_query(user, args)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     sort = args.get("sort", "name")
     key = SORT_COLUMNS[sort.removeprefix("-")]()
     ordered = key.desc() if sort.startswith("-") else key.asc()
     page, per_page = args["page"], args["per_page"]
-    items = db.session.scalars(
-        query.options(selectinload(Solution.owner), selectinload(Solution.co_owners))
+    # The total rides along with the page: the matches are found once, not once to count and again
+    # to page (search and filters cost the same either way). Only a page past the end counts apart.
+    rows = db.session.execute(
+        query.add_columns(func.count().over().label("total"))
+        .options(selectinload(Solution.owner), selectinload(Solution.co_owners))
         .order_by(ordered.nulls_last(), Solution.id)
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    if rows:
+        total = rows[0].total
+    else:
+        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return {"items": [row[0] for row in rows], "total": total, "page": page, "per_page": per_page}
