@@ -52,13 +52,14 @@ def oversight_summary(solution: Solution) -> dict | None:
     """The current assignment as the API shows it, for the solution's detail view."""
     from ai_register.oversight.schemas import OversightAssignmentSchema
 
-    # The people of the assignment in the same query: this runs on every read of a solution.
-    assignment = db.session.scalar(
-        select(OversightAssignment)
-        .where(OversightAssignment.solution_id == solution.id, OversightAssignment.ended_at.is_(None))
-        .options(joinedload(OversightAssignment.user), joinedload(OversightAssignment.person),
-                 joinedload(OversightAssignment.deputy_user), joinedload(OversightAssignment.deputy_person)))
+    assignment = solution.current_oversight
     return None if assignment is None else OversightAssignmentSchema().dump(assignment)
+
+
+# On a detail read the current assignment and its people come with the solution's own statement.
+_PEOPLE = (OversightAssignment.user, OversightAssignment.person, OversightAssignment.deputy_user,
+           OversightAssignment.deputy_person)
+DETAIL_LOAD = tuple(joinedload(Solution.current_oversight).joinedload(person) for person in _PEOPLE)
 
 
 def history_query(solution_id: int) -> Select:
@@ -182,4 +183,4 @@ def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, Oversight
     return solution, assignment
 
 
-register_detail_provider("oversight_owner", oversight_summary)
+register_detail_provider("oversight_owner", oversight_summary, load=DETAIL_LOAD)

@@ -40,11 +40,12 @@ def can_write(solution: Solution, user) -> bool:
     return user.role == OWNER and user.id in solution.owner_ids()
 
 
-def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool = False) -> Solution:
-    """The solution, if the caller may see it (404 otherwise) and, for `write`, change it (403/409)."""
+def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool = False,
+                 options: tuple = EAGER_OWNERS) -> Solution:
+    """The solution, if the caller may see it (404 otherwise) and, for `write`, change it (403/409).
+    `options` are loaded with it (by default the owners, which the access check needs)."""
     user = actor()
-    # Owner and co-owners in the same statement: the access check and every answer need them.
-    solution = db.session.get(Solution, solution_id, options=EAGER_OWNERS)
+    solution = db.session.get(Solution, solution_id, options=options)
     if solution is None or user.role == ADMIN or not can_read(solution, user):
         raise NotFound("No such solution.")
     if write:

@@ -97,7 +97,7 @@ class SolutionResource(MethodView):
     @blp.response(200, SolutionDetailSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """One solution with phase, status, owners, current classification and oversight owner."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, options=services.detail_load_options())
         return _with_etag(services.solution_detail(solution), solution)
 
     @access(*WRITERS)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     event,
     text,
 )
@@ -153,6 +154,14 @@ class TransitionRequest(db.Model):
     solution: Mapped[Solution] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+# The pending request, if any (at most one: uq_transition_requests_one_pending); read-only, so the
+# solution's detail can load it in the solution's own statement.
+Solution.pending_transition = relationship(
+    TransitionRequest, viewonly=True, uselist=False,
+    primaryjoin=and_(TransitionRequest.solution_id == Solution.id, TransitionRequest.status == "pending"),
+)
 
 
 class Decision(db.Model):

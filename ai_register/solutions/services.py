@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ai_register.audit import services as audit
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
-from ai_register.solutions.access import visible_solutions_query
+from ai_register.solutions.access import EAGER_OWNERS, visible_solutions_query
 from ai_register.solutions.lifecycle import PHASE_ORDER, Phase, Status, allowed_decisions, allowed_targets
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.users.models import User, utcnow
@@ -25,17 +25,28 @@ from ai_register.users.models import User, utcnow
 # JSON-ready data or None. The classification module's `current_classification` may carry
 # `ai_act_role`, `public_authority` (from the approved answers) and `obligations` (the duties under
 # the latest decided result); they are shown at the top level too.
+# A provider may also give loader options, so that what it reads comes with the solution's own
+# statement on a detail read (`detail_load_options`) instead of a statement of its own.
 SOLUTION_DETAIL_PROVIDERS: dict[str, Callable[[Solution], Any]] = {}
+SOLUTION_DETAIL_LOADS: dict[str, tuple] = {}
 DETAIL_KEYS = ("current_classification", "oversight_owner")
 
 # Audit records of a solution leave out what changes on every write and says nothing itself.
 NOT_AUDITED_ON_UPDATE = frozenset({"version", "updated_at"})
 
 
-def register_detail_provider(key: str, provider: Callable[[Solution], Any]) -> None:
+def register_detail_provider(key: str, provider: Callable[[Solution], Any], *, load: tuple = ()) -> None:
     if key not in DETAIL_KEYS:
         raise ValueError(f"unknown solution detail key {key!r}; declare it in DETAIL_KEYS and the schema")
     SOLUTION_DETAIL_PROVIDERS[key] = provider
+    SOLUTION_DETAIL_LOADS[key] = load
+
+
+def detail_load_options() -> tuple:
+    """Loader options for reading a solution to show its detail: owners, the pending transition and
+    what the providers read, in one statement."""
+    return (*EAGER_OWNERS, joinedload(Solution.pending_transition).joinedload(TransitionRequest.requested_by),
+            *(option for options in SOLUTION_DETAIL_LOADS.values() for option in options))
 
 
 def region_today() -> date:
@@ -175,7 +186,7 @@ def solution_detail(solution: Solution) -> dict[str, Any]:
         "ai_act_role": classification.get("ai_act_role", classification.get("role")),
         "public_authority": classification.get("public_authority"),
         "obligations": classification.get("obligations", []),
-        "pending_transition": pending_request(solution),
+        "pending_transition": solution.pending_transition,
         "allowed_transitions": [p.value for p in allowed_targets(phase, status)],
         "allowed_decisions": [k.value for k in allowed_decisions(phase, status)],
     }

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ai_register.extensions import db
+from ai_register.oversight.models import OversightAssignment
+from ai_register.solutions.models import TransitionRequest
+
 from .conftest import BASE, counted_statements
 
 
@@ -40,11 +44,24 @@ def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, 
 
 
 def test_a_single_read_stays_within_its_statement_budget(client, build):
-    """GET /solutions/{id} runs on every screen and integration: the bearer token with its user, the
-    solution with its owners, its classification versions, its oversight owner and its pending
-    transition: five statements, however many versions, co-owners and updates it has."""
+    """GET /solutions/{id} runs on every screen and integration: the bearer token with its user; the
+    solution with its owners, pending transition and oversight owner; its classification versions:
+    three statements, however many versions, co-owners and updates it has."""
     sid = build.solution()
     build.grow(sid, 20)
+    owner, deputy = build.make_user("owner"), build.make_user("owner")
+    db.session.add_all([
+        TransitionRequest(solution_id=sid, from_phase="needs_analysis", to_phase="pilot", approval_required=True,
+                          requested_by_id=owner.id),
+        OversightAssignment(solution_id=sid, user_id=owner.id, deputy_user_id=deputy.id, authority_to_suspend=True,
+                            created_by_id=owner.id),
+    ])
+    db.session.commit()
     statements = statements_for(client, f"{BASE}/{sid}", build.compliance)
-    assert len(statements) <= 5, "\n".join(statements)
+    assert len(statements) <= 3, "\n".join(statements)
     assert sum("FROM classifications" in s for s in statements) == 1, "\n".join(statements)
+    body = client.get(f"{BASE}/{sid}", headers=build.compliance).get_json()
+    assert body["pending_transition"]["requested_by"]["id"] == owner.id
+    assert body["oversight_owner"]["person"]["user_id"] == owner.id
+    assert body["oversight_owner"]["deputy"]["user_id"] == deputy.id
+    assert len(body["co_owners"]) == 20 and body["current_classification"]["version"] == 20
