@@ -28,10 +28,12 @@ DPIA = {"type": "dpia", "title": "DPIA triage support", "reference": "DPIA-2026-
 
 
 def ooxml(main_part: str) -> bytes:
+    """A minimal Office file. The entries carry a fixed date: the bytes are part of the test ids, which
+    every pytest-xdist worker must collect alike (the clock would differ across a 2-second boundary)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(main_part, "<document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), (main_part, "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
