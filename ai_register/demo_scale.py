@@ -165,7 +165,7 @@ def _events(state: dict, solution: dict, classification: dict, owner_id: int, re
         state["moment"] += timedelta(seconds=1)
         fields = {"position": state["position"], "occurred_at": state["moment"], "actor_id": actor_id,
                   "channel": "cli", "action": action, "entity_type": entity_type, "entity_id": str(entity_id),
-                  "solution_id": sid, "solution_seq": seq, "data": audit.jsonable(data), "reason": None,
+                  "solution_id": sid, "solution_seq": seq, "data": audit.trail_data(data), "reason": None,
                   "request_id": None}
         digest = link_hash(state["prev"], fields)
         yield {**fields, "prev_hash": state["prev"], "hash": digest}

@@ -77,7 +77,7 @@ def test_any_single_change_to_any_event_breaks_verification(payloads, data):
 
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)  # any character but lone surrogates
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | texts,
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts,
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
                            max_leaves=8)
 
@@ -214,6 +214,21 @@ def test_tampering_past_the_database_is_detected_by_verify(app, client, users, a
     assert body["first_broken"]["position"] in (2, 3)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and '"intact": false' in result.output
+
+
+def test_a_timestamp_moved_to_another_era_is_detected(app, client, users, auth, is_postgres):
+    """PostgreSQL's to_char drops the era: 2026 BC would render like 2026 AD. It must not pass."""
+    if not is_postgres:
+        pytest.skip("BC timestamps are PostgreSQL's")
+    for n in range(3):
+        audit.record("update", "solution", 5, solution_id=5, data={"n": n})
+    db.session.commit()
+    _tamper("UPDATE audit_events SET occurred_at = "
+            "((occurred_at AT TIME ZONE 'UTC')::text || ' BC')::timestamp AT TIME ZONE 'UTC' WHERE position = 2",
+            is_postgres)
+    db.session.expire_all()
+    body = client.get("/api/v1/audit/verify", headers=auth(users["auditor"])).get_json()
+    assert body["intact"] is False and body["first_broken"]["position"] == 2
 
 
 def test_audit_api_filters_and_cursor(app, client, users, auth):

@@ -7,7 +7,7 @@ event except its own `hash` and the `prev_hash` (which is already the prefix). T
 
 Verification has two ways to the canonical bytes of a stored event. The exact one decodes the event
 (`verify_chain`). The fast one (`verify_stored`) splices them from the stored text: JSON is stored
-compact (extensions.storage_json) and the trail's data with sorted keys (services.jsonable), so an
+compact (extensions.storage_json) and the trail's data with sorted keys (services.trail_data), so an
 event's `data` as stored is already its canonical text, and the database renders `occurred_at` in
 the chain's timestamp format. Every other field is escaped by the encoder `json.dumps` uses, so no
 stored value can pass for another field's text: the spliced bytes hash to the stored hash only when
@@ -108,11 +108,11 @@ def verify_chain(events: Iterable[Mapping], *, start_hash: str = GENESIS_HASH,
                  lambda e: link_hash(e["prev_hash"], e) == e["hash"], start_hash, start_position)
 
 
-def verify_stored(rows: Iterable[Sequence], decoded: Callable[[int], Mapping], *,
+def verify_stored(rows: Iterable[Sequence], decoded: Callable[[int], Mapping | None], *,
                   start_hash: str = GENESIS_HASH, start_position: int = 1) -> ChainReport:
     """Walk stored rows — (id, prev_hash, hash, *STORED_FIELDS values) — in chain order. Each event is
     hashed from its stored text; one that does not match that way is decided exactly, on
-    `decoded(id)` (the event as `verify_chain` sees it)."""
+    `decoded(id)` (the event as `verify_chain` sees it; None when it cannot be decoded: broken)."""
     position_index = 3 + STORED_FIELDS.index("position")
     sha256 = hashlib.sha256
 
@@ -120,7 +120,8 @@ def verify_stored(rows: Iterable[Sequence], decoded: Callable[[int], Mapping], *
         prefix = row[1].encode("ascii")
         if sha256(prefix + stored_canonical(row[3:])).hexdigest() == row[2]:
             return True
-        return link_hash(row[1], decoded(row[0])) == row[2]
+        event = decoded(row[0])
+        return event is not None and link_hash(row[1], event) == row[2]
 
     return _walk(rows, itemgetter(position_index, 0, 1, 2), content_holds, start_hash, start_position)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import Select, String, Text, cast, func, inspect, select, text
+from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -25,8 +26,7 @@ CHAIN_LOCK_KEY = 7_262_026
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON values for the trail: dates as ISO strings, enums as values, decimals as strings,
-    object keys as sorted strings (so the stored text is the chain's canonical JSON)."""
+    """Plain JSON values for the trail: dates as ISO strings, enums as values, decimals as strings."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -38,11 +38,24 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     return value
+
+
+def trail_data(data: dict) -> dict:
+    """An event's data as the trail stores it: JSON values with object keys sorted at every level, so
+    its stored text is the chain's canonical JSON (chain.verify_stored)."""
+    def sorted_keys(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: sorted_keys(value[key]) for key in sorted(value)}
+        if isinstance(value, list):
+            return [sorted_keys(item) for item in value]
+        return value
+
+    return sorted_keys(jsonable(data))
 
 
 def snapshot(entity, *, exclude: frozenset[str] = frozenset()) -> dict:
@@ -127,7 +140,7 @@ def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | 
         "entity_id": str(entity_id),
         "solution_id": solution_id,
         "solution_seq": solution_seq,
-        "data": jsonable(data or {}),
+        "data": trail_data(data or {}),
         "reason": reason,
         "request_id": _request_id(),
     }
@@ -199,7 +212,11 @@ def _no_timestamp_text(element, compiler, **kw):  # noqa: ARG001
 @compiles(utc_timestamp_text, "postgresql")
 def _postgres_timestamp_text(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
-    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    # Only years 1–9999, the ones Python can hold: to_char drops the era, so a timestamp moved to BC
+    # would otherwise render as its AD twin.
+    return (f"CASE WHEN {column} >= TIMESTAMPTZ '0001-01-01 00:00:00+00' "
+            f"AND {column} < TIMESTAMPTZ '10000-01-01 00:00:00+00' "
+            f"""THEN to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END""")
 
 
 @compiles(utc_timestamp_text, "sqlite")
@@ -231,11 +248,27 @@ def verify_stored_chain(batch_size: int = 5000) -> ChainReport:
             batch_positions[:] = [batch_positions[1], batch[-1].position]
             yield from batch
 
-    def decoded(event_id: int) -> Mapping:
+    def decoded(event_id: int) -> Mapping | None:
+        """The event decoded, or None when its stored values cannot be decoded (a timestamp out of
+        Python's range, say): such an event does not hold."""
         if event_id not in decoded_rows:
             after, through = batch_positions
-            rows = db.session.execute(select(table).where(table.c.position > after, table.c.position <= through))
-            decoded_rows.update((row.id, row._mapping) for row in rows)
-        return decoded_rows[event_id]
+            try:
+                rows = db.session.execute(select(table).where(table.c.position > after,
+                                                              table.c.position <= through)).all()
+                decoded_rows.update((row.id, row._mapping) for row in rows)
+            except DataError:
+                row = _decode_one(event_id)
+                decoded_rows[event_id] = row
+        return decoded_rows.get(event_id)
 
     return verify_stored(stored_rows(), decoded)
+
+
+def _decode_one(event_id: int) -> Mapping | None:
+    table = AuditEvent.__table__
+    try:
+        row = db.session.execute(select(table).where(table.c.id == event_id)).first()
+    except DataError:
+        return None
+    return None if row is None else row._mapping

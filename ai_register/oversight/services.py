@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
@@ -48,18 +48,24 @@ def oversight_fact(solution_id: int) -> OversightFact | None:
     return OversightFact(accepted_on=assignment.accepted_on, last_confirmed_on=assignment.confirmed_on)
 
 
-def oversight_summary(solution: Solution) -> dict | None:
-    """The current assignment as the API shows it, for the solution's detail view."""
-    from ai_register.oversight.schemas import OversightAssignmentSchema
-
-    assignment = solution.current_oversight
-    return None if assignment is None else OversightAssignmentSchema().dump(assignment)
-
-
 # On a detail read the current assignment and its people come with the solution's own statement.
 _PEOPLE = (OversightAssignment.user, OversightAssignment.person, OversightAssignment.deputy_user,
            OversightAssignment.deputy_person)
 DETAIL_LOAD = tuple(joinedload(Solution.current_oversight).joinedload(person) for person in _PEOPLE)
+
+
+def oversight_summary(solution: Solution) -> dict | None:
+    """The current assignment as the API shows it, for the solution's detail view."""
+    from ai_register.oversight.schemas import OversightAssignmentSchema
+
+    if "current_oversight" in inspect(solution).unloaded:
+        # Not loaded with the solution (a write answering with the detail): one statement, people included.
+        assignment = db.session.scalar(select(OversightAssignment).where(
+            OversightAssignment.solution_id == solution.id, OversightAssignment.ended_at.is_(None)
+        ).options(*(joinedload(person) for person in _PEOPLE)))
+    else:
+        assignment = solution.current_oversight
+    return None if assignment is None else OversightAssignmentSchema().dump(assignment)
 
 
 def history_query(solution_id: int) -> Select:

@@ -239,18 +239,24 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
     query = solutions_query(user, args)
     sort = args.get("sort", "name")
     key = SORT_COLUMNS[sort.removeprefix("-")]()
-    ordered = key.desc() if sort.startswith("-") else key.asc()
+    ordered = (key.desc() if sort.startswith("-") else key.asc()).nulls_last(), Solution.id
     page, per_page = args["page"], args["per_page"]
-    # The total rides along with the page: the matches are found once, not once to count and again
-    # to page (search and filters cost the same either way). Only a page past the end counts apart.
-    rows = db.session.execute(
-        query.add_columns(func.count().over().label("total"))
-        .options(selectinload(Solution.owner), selectinload(Solution.co_owners))
-        .order_by(ordered.nulls_last(), Solution.id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    if rows:
-        total = rows[0].total
+    offset, owners = (page - 1) * per_page, (selectinload(Solution.owner), selectinload(Solution.co_owners))
+    total = None
+    if "q" in args:
+        # A text search is the costly part of a list: find the matches once, counting them beside the
+        # page's ids (narrow rows), then load that page. Without one, counting apart is cheaper than
+        # carrying every match to the count (measured in docs/performance.md).
+        page_ids = db.session.execute(
+            query.with_only_columns(Solution.id, func.count().over().label("total"))
+            .order_by(*ordered).offset(offset).limit(per_page)
+        ).all()
+        loaded = {solution.id: solution for solution in db.session.scalars(
+            select(Solution).where(Solution.id.in_([row.id for row in page_ids])).options(*owners))}
+        items = [loaded[row.id] for row in page_ids]
+        total = page_ids[0].total if page_ids else (0 if page == 1 else None)
     else:
-        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return {"items": [row[0] for row in rows], "total": total, "page": page, "per_page": per_page}
+        items = db.session.scalars(query.options(*owners).order_by(*ordered).offset(offset).limit(per_page)).all()
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

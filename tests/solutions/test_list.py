@@ -122,6 +122,19 @@ def test_paging(reg, client):
     assert (body["total"], body["items"]) == (7, [])
 
 
+def test_paging_a_search_counts_the_matches_with_the_page(reg, client):
+    for i in range(7):
+        reg.create(name=f"Sepsis {i}", co_owner_ids=[])
+    reg.create(name="Triage")
+    body = client.get(f"{BASE}?q=sepsis&per_page=3&page=2&sort=-name", headers=reg.h()).get_json()
+    assert (body["total"], [item["name"] for item in body["items"]]) == (7, ["Sepsis 3", "Sepsis 2", "Sepsis 1"])
+    assert all(item["owner"]["id"] for item in body["items"])
+    body = client.get(f"{BASE}?q=sepsis&per_page=3&page=9", headers=reg.h()).get_json()
+    assert (body["total"], body["items"]) == (7, [])
+    body = client.get(f"{BASE}?q=nothing-like-this", headers=reg.h()).get_json()
+    assert (body["total"], body["items"]) == (0, [])
+
+
 def test_list_items_show_owners_and_classification_copies(reg, client, portfolio):
     item = next(i for i in client.get(BASE, headers=reg.h("compliance")).get_json()["items"]
                 if i["name"] == "Delta dose")
