@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -239,28 +239,27 @@ def verify_stored_chain(batch_size: int = 5000) -> ChainReport:
     """The whole chain, hashed from its stored text (chain.verify_stored). An event that does not
     match that way is decided on its decoded row, read with the rest of its batch when first needed."""
     table = AuditEvent.__table__
-    batch_positions = [0, 0]  # the current batch: positions above the first, up to the second
-    decoded_rows: dict[int, Mapping] = {}
+    batch = {"after": 0, "through": 0, "read": False}  # the current batch's positions; decoded yet?
+    decoded_rows: dict[int, Mapping | None] = {}
 
     def stored_rows() -> Iterator:
-        for batch in event_batches(select(*stored_event_columns()), batch_size):
+        for rows in event_batches(select(*stored_event_columns()), batch_size):
             decoded_rows.clear()
-            batch_positions[:] = [batch_positions[1], batch[-1].position]
-            yield from batch
+            batch.update(after=batch["through"], through=rows[-1].position, read=False)
+            yield from rows
 
     def decoded(event_id: int) -> Mapping | None:
         """The event decoded, or None when its stored values cannot be decoded (a timestamp out of
         Python's range, say): such an event does not hold."""
+        if event_id not in decoded_rows and not batch["read"]:
+            batch["read"] = True
+            query = select(table).where(table.c.position > batch["after"], table.c.position <= batch["through"])
+            # When one row cannot be decoded, the batch's mismatches are decoded one by one below.
+            with suppress(DataError):
+                decoded_rows.update((row.id, row._mapping) for row in db.session.execute(query).all())
         if event_id not in decoded_rows:
-            after, through = batch_positions
-            try:
-                rows = db.session.execute(select(table).where(table.c.position > after,
-                                                              table.c.position <= through)).all()
-                decoded_rows.update((row.id, row._mapping) for row in rows)
-            except DataError:
-                row = _decode_one(event_id)
-                decoded_rows[event_id] = row
-        return decoded_rows.get(event_id)
+            decoded_rows[event_id] = _decode_one(event_id)
+        return decoded_rows[event_id]
 
     return verify_stored(stored_rows(), decoded)
 
