@@ -176,12 +176,6 @@ def chain_head() -> dict:
     return {"position": head.position, "hash": head.hash} if head else {"position": 0, "hash": GENESIS_HASH}
 
 
-def iter_chain(batch_size: int = 5000) -> Iterator[Mapping]:
-    """Every event in chain order, decoded, read in keyset batches (bounded memory)."""
-    for rows in event_batches(select(AuditEvent.__table__), batch_size):
-        yield from (row._mapping for row in rows)
-
-
 def event_batches(query: Select, batch_size: int) -> Iterator[list]:
     """`query` (a Core SELECT of audit_events, with its `position`) in chain order, in batches of rows.
     Plain rows, without the ORM's loading machinery, cost half as much."""

@@ -33,10 +33,11 @@ ASSIGNMENT_FIELDS = ("competence", "training", "training_completed_on", "authori
 
 # --- reading ---------------------------------------------------------------------------------------
 
-def current_oversight(solution_id: int) -> OversightAssignment | None:
-    """The current assignment (whether or not it counts for the gates), or None."""
+def current_oversight(solution_id: int, *options) -> OversightAssignment | None:
+    """The current assignment (whether or not it counts for the gates), or None; `options` are
+    loader options for what comes with it."""
     return db.session.scalar(select(OversightAssignment).where(
-        OversightAssignment.solution_id == solution_id, OversightAssignment.ended_at.is_(None)))
+        OversightAssignment.solution_id == solution_id, OversightAssignment.ended_at.is_(None)).options(*options))
 
 
 def oversight_fact(solution_id: int) -> OversightFact | None:
@@ -60,9 +61,7 @@ def oversight_summary(solution: Solution) -> dict | None:
 
     if "current_oversight" in inspect(solution).unloaded:
         # Not loaded with the solution (a write answering with the detail): one statement, people included.
-        assignment = db.session.scalar(select(OversightAssignment).where(
-            OversightAssignment.solution_id == solution.id, OversightAssignment.ended_at.is_(None)
-        ).options(*(joinedload(person) for person in _PEOPLE)))
+        assignment = current_oversight(solution.id, *(joinedload(person) for person in _PEOPLE))
     else:
         assignment = solution.current_oversight
     return None if assignment is None else OversightAssignmentSchema().dump(assignment)
