@@ -137,10 +137,10 @@ def main(argv: list[str]) -> int:
             from bench import bench_api
 
             print("API under gunicorn …", flush=True)
-            api_result, _raw = bench_api.run(app, db, database_url, instance_dir, workers=args.workers,
+            api_results, _raw = bench_api.run(app, db, database_url, instance_dir, workers=args.workers,
                                              concurrency=args.concurrency, duration=args.duration,
                                              warmup=1 if args.quick else 3)
-            results.append(api_result)
+            results.extend(api_results)
         with app.app_context():
             db.engine.dispose()
         if "pdf" in args.only:

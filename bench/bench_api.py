@@ -5,6 +5,9 @@ Three runs, each by a separate load-client process (bench/load_client.py) on loo
   detail    GET /api/v1/solutions/{id}        the application, a compliance officer's bearer token
   list      GET /api/v1/solutions?…           filtered (phase, status, care unit), searched (q), paged
 Targets (issue 9): detail throughput ≥ 0.5 × baseline; list p95 < 5 × detail p95.
+
+Then the same single read with parts taken out (bench/read_ablation.py), to show what each part of
+the read costs: without the token's database check, without the other modules' parts, without both.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def list_paths(rng: random.Random, count: int = 300) -> list[str]:
 
 
 def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, concurrency: int = 8,
-        warmup: float = 3, duration: float = 15) -> tuple[BenchResult, dict]:
+        warmup: float = 3, duration: float = 15) -> tuple[list[BenchResult], dict]:
     from sqlalchemy import func, select
 
     from ai_register.demo_scale import SCALE_EMAIL
@@ -102,10 +105,16 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
     bearer = {"Authorization": f"Bearer {token}"}
     with gunicorn("bench.baseline_app:app", env, workers) as port:
         baseline = load(port, [f"/solutions/{i}" for i in ids], {}, **options)
+    detail_paths = [f"/api/v1/solutions/{i}" for i in ids]
     with gunicorn("wsgi:app", env, workers) as port:
-        detail = load(port, [f"/api/v1/solutions/{i}" for i in ids], bearer, **options)
+        detail = load(port, detail_paths, bearer, **options)
         listing = load(port, list_paths(rng), bearer, **options)
-    raw = {"baseline": baseline, "detail": detail, "list": listing, "workers": workers, **options}
+    ablation = {}
+    for without in ABLATIONS:
+        with gunicorn("bench.read_ablation:app", {**env, "BENCH_READ_WITHOUT": without}, workers) as port:
+            ablation[without] = load(port, detail_paths, bearer, **options)
+    raw = {"baseline": baseline, "detail": detail, "list": listing, "ablation": ablation, "workers": workers,
+           **options}
     setup = f"gunicorn {workers} sync workers; client: {concurrency} threads, {warmup:g} s warm-up, {duration:g} s"
     share, spread = detail["rps"] / baseline["rps"], listing["p95_ms"] / detail["p95_ms"]
     checks = [
@@ -132,4 +141,26 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
             Figure("  list p99", listing["p99_ms"], "ms", detail["p99_ms"], "vs detail p99"),
         ],
     )
-    return result, raw
+    return [result, ablation_result(baseline, detail, ablation)], raw
+
+
+ABLATIONS = {
+    "token": "without the token's database check (each worker trusts its first token)",
+    "modules": "without the other modules' parts (classification, oversight, pending transition)",
+    "token,modules": "without both: the solution and its owners, no token check",
+}
+
+
+def ablation_result(baseline: dict, detail: dict, ablation: dict) -> BenchResult:
+    """What the parts of the single read cost: the same read with parts taken out, against the baseline.
+    Diagnostic (no target): it shows how far from the target a read that does less would be."""
+    figures = [Figure("GET /api/v1/solutions/{id}, the whole read", detail["rps"], "req/s", baseline["rps"],
+                      "as above")]
+    figures += [Figure(f"  {label}", ablation[without]["rps"], "req/s", baseline["rps"],
+                       "not a product configuration: bench/read_ablation.py")
+                for without, label in ABLATIONS.items()]
+    return BenchResult(
+        title="Single read with parts taken out (diagnostic)",
+        target="none; ratio = share of the baseline's throughput, as for the single read's target",
+        figures=figures,
+    )

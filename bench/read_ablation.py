@@ -1,0 +1,62 @@
+"""Diagnostic app for the API benchmark: the application with parts of the single read taken out, to
+measure under gunicorn what each part costs (`gunicorn bench.read_ablation:app`).
+
+BENCH_READ_WITHOUT names what to take out (comma-separated):
+  token    the bearer token's database check: each worker checks its first token once and then
+           trusts every request (a revoked token would keep working: never do this in the product)
+  modules  what the other modules add to the detail: current classification (with validity and
+           obligations), oversight owner, pending transition; the read is the solution and its owners
+
+The answers are still 200 with the detail's shape (the removed parts are null), so the load client
+checks them as it checks the real ones. Nothing here is imported by the application.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.orm import noload
+
+from ai_register import create_app, security
+from ai_register.extensions import db
+from ai_register.solutions import services
+from ai_register.solutions.access import EAGER_OWNERS
+from ai_register.solutions.models import Solution
+
+PARTS = ("token", "modules")
+
+
+def _trust_first_token() -> None:
+    checked = security._authenticate_bearer
+    first: dict = {}
+
+    def authenticate():
+        if "user" not in first:
+            user = checked()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            first["user"] = user
+        return db.session.merge(first["user"], load=False)
+
+    security._authenticate_bearer = authenticate
+
+
+def _solution_and_owners_only() -> None:
+    services.detail_load_options = lambda: (*EAGER_OWNERS, noload(Solution.pending_transition))
+    for key in services.SOLUTION_DETAIL_PROVIDERS:
+        services.SOLUTION_DETAIL_PROVIDERS[key] = lambda solution: None
+
+
+def build(without: set[str]):
+    unknown = without - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown part(s) {sorted(unknown)}; choose from {PARTS}")
+    application = create_app()
+    if "token" in without:
+        _trust_first_token()
+    if "modules" in without:
+        _solution_and_owners_only()
+    return application
+
+
+app = build({part.strip() for part in os.environ.get("BENCH_READ_WITHOUT", "").split(",") if part.strip()})
