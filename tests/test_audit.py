@@ -245,6 +245,13 @@ def test_audit_api_filters_and_cursor(app, client, users, auth):
     approvals = client.get("/api/v1/audit/events?action=approve", headers=headers).get_json()["items"]
     assert len(approvals) == 1 and approvals[0]["occurred_at"].endswith("Z")
     assert page["chain_head"]["hash"] == audit.chain_head()["hash"]
+    # Pages, with the total, as every list of the API.
+    second = client.get("/api/v1/audit/events?solution_id=1&page=2&per_page=2", headers=headers).get_json()
+    assert [e["solution_seq"] for e in second["items"]] == [3, 4]
+    assert (second["total"], second["page"], second["per_page"]) == (5, 2, 2) and page["total"] == 5
+    for bad in ("cursor=3", "page=2&after=1", "per_page=500", "page=0"):
+        response = client.get(f"/api/v1/audit/events?{bad}", headers=headers)
+        assert response.status_code == 422 and response.mimetype == "application/problem+json", bad
 
 
 @pytest.mark.parametrize("role,status", [("owner", 403), ("admin", 403), ("compliance", 200), ("auditor", 200)])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import marshmallow as ma
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ai_register.audit.chain import format_timestamp
 from ai_register.audit.models import AuditEvent
@@ -26,10 +27,10 @@ FILTERS = {
 
 @blp.get("/events")
 @access(COMPLIANCE, AUDITOR)
-@blp.arguments(AuditEventArgsSchema, location="query")
+@blp.arguments(AuditEventArgsSchema, location="query", unknown=ma.RAISE)  # a mistyped filter must not widen
 @blp.response(200, AuditEventPageSchema)
 def list_events(args):
-    """Audit events in chain order, filtered, with a cursor (`after` = last position seen)."""
+    """Audit events in chain order, filtered; by page, or with a cursor (`after` = last position seen)."""
     query = select(AuditEvent).order_by(AuditEvent.position)
     for name, column in FILTERS.items():
         if name in args:
@@ -38,12 +39,17 @@ def list_events(args):
         query = query.where(AuditEvent.occurred_at >= args["since"])
     if "until" in args:
         query = query.where(AuditEvent.occurred_at < args["until"])
+    total = db.session.scalar(query.order_by(None).with_only_columns(func.count(AuditEvent.id)))
+    per_page = args["per_page"]
     if "after" in args:
         query = query.where(AuditEvent.position > args["after"])
-    events = db.session.scalars(query.limit(args["per_page"] + 1)).all()
-    more = len(events) > args["per_page"]
-    events = events[: args["per_page"]]
-    return {"items": events, "next_cursor": events[-1].position if more else None, "chain_head": chain_head()}
+    else:
+        query = query.offset((args["page"] - 1) * per_page)
+    events = db.session.scalars(query.limit(per_page + 1)).all()
+    more = len(events) > per_page
+    events = events[:per_page]
+    return {"items": events, "total": total, "page": args["page"], "per_page": per_page,
+            "next_cursor": events[-1].position if more else None, "chain_head": chain_head()}
 
 
 @blp.get("/verify")

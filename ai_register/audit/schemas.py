@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ai_register.extensions import ID_RANGE
+from ai_register.users.schemas import PageArgsSchema
 
 
 class AuditEventSchema(ma.Schema):
@@ -30,7 +31,9 @@ class AuditEventSchema(ma.Schema):
         return format_timestamp(value)
 
 
-class AuditEventArgsSchema(ma.Schema):
+class AuditEventArgsSchema(PageArgsSchema):
+    """Filters, and either pages (`page`, `per_page`, with `total`) or a cursor (`after`)."""
+
     solution_id = ma.fields.Integer(validate=ID_RANGE)
     actor_id = ma.fields.Integer(validate=ID_RANGE)
     action = ma.fields.String(validate=validate.Length(min=1, max=64))
@@ -38,12 +41,20 @@ class AuditEventArgsSchema(ma.Schema):
     since = ma.fields.AwareDateTime(default_timezone=None)
     until = ma.fields.AwareDateTime(default_timezone=None)
     after = ma.fields.Integer(validate=validate.Range(min=0, max=2**62),
-                              metadata={"description": "Cursor: return events with position greater than this"})
-    per_page = ma.fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+                              metadata={"description": "Cursor: return events with position greater than this "
+                                                       "(instead of `page`)"})
+
+    @ma.validates_schema
+    def _page_or_cursor(self, data, **kwargs):
+        if "after" in data and data.get("page", 1) != 1:
+            raise ma.ValidationError("Use either page or the cursor (after), not both.", "after")
 
 
 class AuditEventPageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
+    total = ma.fields.Integer(required=True, metadata={"description": "Events matching the filters"})
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
     next_cursor = ma.fields.Integer(allow_none=True, required=True)
     chain_head = ma.fields.Dict(required=True)
 

@@ -169,6 +169,14 @@ def record_update(entity, entity_type: str, before: dict, *, solution_id: int | 
                   data={"changes": changes}, reason=reason)
 
 
+def changes_since(entity_type: str, entity_id: Any, since: datetime) -> list[dict]:
+    """The recorded field changes (`{field: {"before", "after"}}`) of one entity since a time, oldest first."""
+    data = db.session.scalars(
+        select(AuditEvent.data).where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id),
+                                      AuditEvent.occurred_at >= since).order_by(AuditEvent.position))
+    return [item["changes"] for item in data if isinstance(item, dict) and item.get("changes")]
+
+
 def chain_head() -> dict:
     head = db.session.execute(
         select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
+from werkzeug.exceptions import Forbidden
 
 from ai_register.classification import services
 from ai_register.classification.models import Classification
@@ -24,7 +25,7 @@ from ai_register.classification.schemas import (
 )
 from ai_register.extensions import db
 from ai_register.rules.questionnaire import questionnaire_for
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.users.schemas import PageArgsSchema
 
@@ -66,7 +67,7 @@ def get_classification(classification_id: int):
 
 
 @blp.route("/classifications/<int:classification_id>/submit", methods=["POST"])
-@access(OWNER)
+@access(OWNER, COMPLIANCE)
 @blp.response(200, ClassificationSchema)
 def submit(classification_id: int):
     """Send a draft for review (an owner or co-owner of the solution)."""
@@ -151,12 +152,15 @@ def get_ruleset(ref: str):
 
 
 @blp.route("/rulesets/impact", methods=["POST"])
-@access(COMPLIANCE)
+@access(COMPLIANCE, AUDITOR)
 @blp.arguments(RulesetImpactRequestSchema)
 @blp.response(200, RulesetImpactReportSchema)
 def ruleset_impact(body):
-    """Re-run every stored classification under the active rule set and list the changed results;
-    with `apply`, flag the solutions whose valid classification changes for re-review."""
+    """Re-run every stored classification under the active rule set and list the changed results
+    (compliance and auditors); with `apply`, compliance flags the solutions whose valid
+    classification changes for re-review."""
     if body["apply"]:
+        if actor().role != COMPLIANCE:
+            raise Forbidden("Only compliance applies re-review flags; an auditor may preview the impact.")
         return services.apply_impact()
     return {**services.impact(), "applied": False, "flagged": [], "run_id": None}

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
+from ai_register.rules import contract
 from ai_register.users.models import User, utcnow
 
 DRAFT, SUBMITTED, APPROVED, REJECTED, OVERRIDDEN = "draft", "submitted", "approved", "rejected", "overridden"
@@ -99,8 +100,11 @@ class Classification(db.Model):
 
     @property
     def effective_needs_review(self) -> bool:
-        # An override is the officer's decision on what the engine left open.
-        return False if self.overridden else bool(self.result.get("needs_review"))
+        # An override decides the parts it sets; what it leaves open stays open.
+        if not self.overridden:
+            return bool(self.result.get("needs_review"))
+        return contract.still_needs_review(self.result, override_category=self.override_category,
+                                           override_device_class=self.override_device_class)
 
     @property
     def ruleset_ref(self) -> dict:

@@ -36,8 +36,10 @@ from ai_register.rules import contract
 from ai_register.rules.evaluator import classify, validate_answers
 from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset_from_snapshot
 from ai_register.security import actor
+from ai_register.solutions.access import READ_ONLY_PHASES
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
+from ai_register.solutions.services import owner_ids_since
 from ai_register.users.models import utcnow
 
 ENTITY = "classification"
@@ -216,8 +218,16 @@ def latest_version(solution_id: int) -> int:
 # --------------------------------------------------------------------------- review
 
 
+def may_submit(solution: Solution, user) -> bool:
+    """An owner or co-owner submits the classification for review, whatever their role (a compliance
+    officer may own or co-own a solution; another officer then reviews it)."""
+    return user.id in solution.owner_ids()
+
+
 def submit_classification(classification: Classification) -> Classification:
-    """Send a draft for review. The caller's right to the solution is checked by the view."""
+    """Send a draft for review: an owner or co-owner of the solution does."""
+    if not may_submit(db.session.get(Solution, classification.solution_id), actor()):
+        raise Forbidden("Only an owner or co-owner of the solution submits its classification for review.")
     _require_status(classification, DRAFT, "submitted")
     _require_latest(classification)
     before = audit.snapshot(classification)
@@ -265,7 +275,7 @@ def _review(classification: Classification, outcome: str, justification: str | N
     _require_latest(classification)
     solution = db.session.get(Solution, classification.solution_id)
     reviewer = actor()
-    _require_four_eyes(classification, solution, reviewer)
+    require_four_eyes(classification, solution, reviewer)
     before = audit.snapshot(classification)
     classification.status = outcome
     classification.reviewed_by_id = reviewer.id
@@ -307,15 +317,15 @@ def _require_latest(classification: Classification) -> None:
                            "review the latest answers.", title="Conflict", latest_version=newest)
 
 
-def _require_four_eyes(classification: Classification, solution: Solution, reviewer) -> None:
+def require_four_eyes(classification: Classification, solution: Solution, reviewer) -> None:
     """DOMAIN.md: the approver differs from who answered or submitted it and from every owner."""
     if reviewer.id == classification.answered_by_id:
         raise Forbidden("Four eyes: you answered this classification, so someone else must review it.")
     if reviewer.id == classification.submitted_by_id:
         raise Forbidden("Four eyes: you submitted this classification, so someone else must review it.")
-    if reviewer.id in solution.owner_ids():
-        raise Forbidden("Four eyes: you are an owner or co-owner of this solution, so someone else must "
-                        "review its classification.")
+    if reviewer.id in owner_ids_since(solution, classification.created_at):
+        raise Forbidden("Four eyes: you are, or were since this version was answered, an owner or co-owner "
+                        "of this solution, so someone else must review its classification.")
 
 
 def _require_justification(justification: str | None, action: str) -> None:
@@ -585,7 +595,10 @@ def impact(ruleset: RuleSet | None = None) -> dict:
             "old": old,
             "new": new,
         })
-    flag = sorted({c["solution_id"] for c in changed if c["counts_for_gates"]})
+    # Retired solutions are read-only: their classification is history, not something to re-review.
+    candidates = {c["solution_id"] for c in changed if c["counts_for_gates"]}
+    flag = sorted(db.session.scalars(select(Solution.id).where(
+        Solution.id.in_(candidates), Solution.phase.not_in(READ_ONLY_PHASES)))) if candidates else []
     already = set(db.session.scalars(
         select(Solution.id).where(Solution.id.in_(flag), Solution.needs_rereview.is_(True))
     )) if flag else set()

@@ -23,7 +23,12 @@ from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
 from ai_register.solutions.lifecycle import OversightFact
 from ai_register.solutions.models import Solution
-from ai_register.solutions.services import region_today, register_detail_provider, touch
+from ai_register.solutions.services import (
+    region_today,
+    register_detail_provider,
+    register_retirement_step,
+    touch,
+)
 from ai_register.users.models import User, utcnow
 
 # The owner re-confirms the assignment themself, so their account must be able to write.
@@ -131,6 +136,8 @@ def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
         **{name: bool(data["monitors"].get(name)) for name in MONITORS},
     )
     previous = current_oversight(solution.id)
+    _check_acceptance(data, assignment, previous if previous is not None and previous.same_owner_as(assignment)
+                      else None)
     if previous is not None:
         if previous.same_owner_as(assignment):
             if "accepted_on" not in data:
@@ -147,6 +154,25 @@ def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
     audit.record_create(assignment, "oversight_assignment", solution_id=solution.id,
                         reason=data.get("reason"))
     return assignment
+
+
+def _check_acceptance(data: dict, assignment: OversightAssignment, staying: OversightAssignment | None) -> None:
+    """Who may record the date the oversight owner accepted: the person themself when they have an
+    account; for a person without one, whoever names them, but once recorded only compliance moves
+    it. Otherwise naming someone would restart the 12-month re-confirmation without that person."""
+    accepted_on = data.get("accepted_on")
+    if accepted_on is None:
+        return
+    user = actor()
+    if assignment.user_id is not None and assignment.user_id != user.id:
+        raise Problem(422, "A person with an account records their own acceptance: leave the date empty "
+                           "and ask them to confirm the assignment.",
+                      errors={"accepted_on": ["Only the named person can record their acceptance."]})
+    if (staying is not None and assignment.user_id is None and staying.accepted_on is not None
+            and accepted_on != staying.accepted_on and user.role != COMPLIANCE):
+        raise Problem(422, "The oversight owner stays: their acceptance is not re-dated here. Compliance "
+                           "records a new confirmation instead.",
+                      errors={"accepted_on": [f"Stays {staying.accepted_on.isoformat()} for the same person."]})
 
 
 def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, OversightAssignment]:
@@ -188,4 +214,17 @@ def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, Oversight
     return solution, assignment
 
 
+def end_on_retirement(solution: Solution) -> None:
+    """A retired solution is no longer in use: its oversight owner is released (kept in the history)."""
+    assignment = current_oversight(solution.id)
+    if assignment is None:
+        return
+    before = audit.snapshot(assignment)
+    assignment.ended_at = utcnow()
+    assignment.ended_by_id = actor().id
+    audit.record_update(assignment, "oversight_assignment", before, solution_id=solution.id,
+                        reason="the solution is retired", action="end")
+
+
 register_detail_provider("oversight_owner", oversight_summary, load=DETAIL_LOAD)
+register_retirement_step(end_on_retirement)

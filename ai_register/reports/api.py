@@ -78,7 +78,13 @@ def _spool() -> IO[bytes]:
 def _as_of(value: date | datetime | None) -> datetime | None:
     if value is None:
         return None
-    instant, now = queries.as_of_instant(value), datetime.now(UTC)
+    now = datetime.now(UTC)
+    try:
+        instant = queries.as_of_instant(value)
+    except OverflowError:  # at the edge of the calendar (year 1 or 9999) in another time zone
+        if value.year > now.year:
+            raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of must not be in the future."]}) from None
+        raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of is out of range."]}) from None
     if instant <= now:
         return instant
     if not isinstance(value, datetime) and value <= now.astimezone(queries.region_zone()).date():

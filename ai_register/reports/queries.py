@@ -898,11 +898,18 @@ def portfolio_query(user: User, args: Mapping[str, Any]):
 
 
 def iter_portfolio(user: User, args: Mapping[str, Any], *, batch_size: int = 200) -> Iterator[dict[str, Any]]:
-    """One row per solution, in name order, read in batches: a few queries per batch, not per row."""
+    """One row per solution, in name order, read in batches: a few queries per batch, not per row.
+
+    Which solutions is decided now, with the user; the rows are read as they are consumed, so a
+    streamed answer (CSV) can read them after the request's session has ended."""
     base = portfolio_query(user, args).order_by(None).with_only_columns(Solution.id)
     ordered = select(Solution.id, Solution.name).where(Solution.id.in_(base.scalar_subquery())).order_by(
         func.lower(Solution.name), Solution.id)
     ids = [row.id for row in db.session.execute(ordered)]
+    return _portfolio_rows(ids, batch_size)
+
+
+def _portfolio_rows(ids: list[int], batch_size: int) -> Iterator[dict[str, Any]]:
     today = datetime.now(region_zone()).date()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]

@@ -64,3 +64,29 @@ ROLE_ANSWERS = {
 
 def route_group(route: str) -> str:
     return "annex_iii" if route.startswith("annex_iii_") else "annex_i"
+
+
+def parts_needing_review(result: dict) -> frozenset[str]:
+    """Which parts of a result are undecided: `ai_act` (category `needs_review`) and/or
+    `medical_device` (regulation `needs_review`, or a device regulation without a class).
+    A result that says `needs_review` without naming a part counts both as open."""
+    if not result.get("needs_review"):
+        return frozenset()
+    device = result.get("medical_device") or {}
+    parts = set()
+    if (result.get("ai_act") or {}).get("category") == NEEDS_REVIEW:
+        parts.add("ai_act")
+    if device.get("regulation") == NEEDS_REVIEW or (device.get("regulation") in DEVICE_REGULATIONS
+                                                    and device.get("class") is None):
+        parts.add("medical_device")
+    return frozenset(parts) or frozenset({"ai_act", "medical_device"})
+
+
+def still_needs_review(result: dict, *, override_category: str | None = None,
+                       override_device_class: str | None = None) -> bool:
+    """`needs_review` after an officer's override: an override decides only the parts it sets (the
+    category decides the AI Act part, a device class the medical-device part)."""
+    decided = {"ai_act"} if override_category else set()
+    if override_device_class:
+        decided.add("medical_device")
+    return bool(parts_needing_review(result) - decided)

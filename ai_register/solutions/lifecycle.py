@@ -36,6 +36,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from ai_register.rules import contract
+
 
 class Label(NamedTuple):
     sv: str
@@ -374,11 +376,11 @@ class ClassificationFact:
                     override_device_class: str | None = None) -> ClassificationFact:
         """Build from a stored result object and its answers; pass the officer's values for an override.
 
-        An override is the officer's decision on what the engine left open, so it clears `needs_review`.
+        An override decides the parts it sets (category, device class); a part it leaves open that
+        the engine could not decide still needs review.
         """
         ai_act, device = result["ai_act"], result.get("medical_device") or {}
         in_house = device.get("in_house_exemption", answers.get("in_house_exemption") == "yes")
-        overridden = override_category is not None or override_device_class is not None
         public = answers.get("public_authority")
         return cls(
             category=override_category or ai_act["category"],
@@ -387,7 +389,8 @@ class ClassificationFact:
             device_class=override_device_class or device.get("class"),
             notified_body=bool(device.get("notified_body")),
             in_house_exemption=bool(in_house),
-            needs_review=False if overridden else bool(result.get("needs_review")),
+            needs_review=contract.still_needs_review(result, override_category=override_category,
+                                                     override_device_class=override_device_class),
             role=answers.get("role"),
             public_authority=None if public is None else public == "yes",
         )

@@ -42,6 +42,15 @@ def register_detail_provider(key: str, provider: Callable[[Solution], Any], *, l
     SOLUTION_DETAIL_LOADS[key] = load
 
 
+# What other modules do when a solution is retired (e.g. oversight ends the current assignment).
+RETIREMENT_STEPS: list[Callable[[Solution], None]] = []
+
+
+def register_retirement_step(step: Callable[[Solution], None]) -> None:
+    if step not in RETIREMENT_STEPS:
+        RETIREMENT_STEPS.append(step)
+
+
 def detail_load_options() -> tuple:
     """Loader options for reading a solution to show its detail: owners, the pending transition and
     what the providers read, in one statement."""
@@ -57,6 +66,19 @@ def region_today() -> date:
 def touch(solution: Solution) -> None:
     """Mark the solution changed, so its version (the ETag) moves on with a change to a child record."""
     solution.updated_at = utcnow()
+
+
+def owner_ids_since(solution: Solution, since: datetime) -> set[int]:
+    """Everyone who has been an owner or co-owner of the solution at any time since `since`: four
+    eyes holds against someone who steps down as co-owner to review what they shared in."""
+    ids = set(solution.owner_ids())
+    for changes in audit.changes_since("solution", solution.id, since):
+        if "owner_id" in changes:
+            ids.add(changes["owner_id"]["before"])
+        if "co_owner_ids" in changes:
+            ids.update(changes["co_owner_ids"]["before"] or ())
+    ids.discard(None)
+    return ids
 
 
 def solution_record(solution: Solution) -> dict:

@@ -31,6 +31,8 @@ from ai_register.solutions.lifecycle import (
 )
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.services import (
+    RETIREMENT_STEPS,
+    owner_ids_since,
     pending_request,
     record_solution_change,
     region_today,
@@ -115,6 +117,9 @@ def _move(solution: Solution, to: Phase, by: User, *, reason: str | None, reques
     record_solution_change(solution, before, action="transition", reason=reason,
                            data={"from": before["phase"], "to": to.value,
                                  "transition_request_id": request.id})
+    if to is Phase.RETIRED:
+        for step in RETIREMENT_STEPS:
+            step(solution)
 
 
 def request_transition(solution: Solution, to: Phase, by: User,
@@ -144,9 +149,9 @@ def _require_four_eyes(request: TransitionRequest, solution: Solution, by: User)
     if by.id == request.requested_by_id:
         raise Forbidden("Four eyes: you requested this transition, so another compliance officer "
                         "must decide it.")
-    if by.id in solution.owner_ids():
-        raise Forbidden("Four eyes: you are an owner or co-owner of this solution, so another compliance "
-                        "officer must decide it.")
+    if by.id in owner_ids_since(solution, request.requested_at):
+        raise Forbidden("Four eyes: you are, or were since the request, an owner or co-owner of this "
+                        "solution, so another compliance officer must decide it.")
 
 
 def approve_request(request: TransitionRequest, by: User, reason: str | None) -> TransitionRequest:

@@ -74,6 +74,17 @@ def revoke_token(token_id: int):
     services.revoke_token(services.get_own_token(actor(), token_id), by=actor())
 
 
+@blp.route("/users/<int:user_id>/tokens", methods=["DELETE"])
+@access(ADMIN)
+@blp.response(204)
+def revoke_user_tokens(user_id: int):
+    """Revoke every token of an account (sign-in and named) at once, without deactivating it."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    services.revoke_all_tokens(user)
+
+
 @blp.route("/users")
 class Users(MethodView):
     @access(ADMIN)

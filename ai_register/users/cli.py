@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Conflict, HTTPException
 
 from ai_register.extensions import db
 from ai_register.security import ALL_ROLES
@@ -42,7 +42,10 @@ def deactivate_command(email: str) -> None:
     user = services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"no user with e-mail {email}")
-    services.deactivate_user(user)
+    try:
+        services.deactivate_user(user)
+    except Conflict as exc:
+        raise click.ClickException(exc.description) from exc
     db.session.commit()
     click.echo(f"deactivated {user.email}")
 

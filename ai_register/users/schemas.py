@@ -24,7 +24,10 @@ class TokenResponseSchema(ma.Schema):
 
 class NamedTokenCreateSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
-    expires_in_days = ma.fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+    expires_in_days = ma.fields.Integer(
+        load_default=90, validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days until the token expires; the register's limit "
+                                 "(AI_REGISTER_NAMED_TOKEN_MAX_DAYS, 365 unless configured) applies."})
 
 
 class NamedTokenSchema(ma.Schema):

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized, UnprocessableEntity
 
 from ai_register.audit import services as audit
+from ai_register.errors import Problem
 from ai_register.extensions import db
-from ai_register.security import ALL_ROLES, hash_password, issue_token, verify_password
+from ai_register.security import ADMIN, ALL_ROLES, hash_password, issue_token, verify_password
 from ai_register.users.models import ApiToken, User
 
 AUDIT_EXCLUDE = frozenset({"password_hash"})
@@ -46,9 +47,10 @@ def create_user(email: str, role: str, *, display_name: str | None = None,
 def update_user(user: User, *, role: str | None = None, active: bool | None = None,
                 display_name: str | None = None, reason: str | None = None) -> User:
     before = audit.snapshot(user, exclude=AUDIT_EXCLUDE)
+    if role is not None and role not in ALL_ROLES:
+        raise UnprocessableEntity(f"Unknown role '{role}'.")
+    _keep_an_administrator(user, role=role, active=active)
     if role is not None:
-        if role not in ALL_ROLES:
-            raise UnprocessableEntity(f"Unknown role '{role}'.")
         user.role = role
     if display_name is not None:
         user.display_name = display_name.strip()
@@ -59,6 +61,14 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
             revoke_all_tokens(user)
     audit.record_update(user, "user", before, exclude=AUDIT_EXCLUDE, reason=reason)
     return user
+
+
+def _keep_an_administrator(user: User, *, role: str | None, active: bool | None) -> None:
+    """The last active administrator stays one: without them nobody can manage accounts but the CLI."""
+    leaves = user.role == ADMIN and user.active and (active is False or (role is not None and role != ADMIN))
+    if leaves and not db.session.scalar(select(func.count(User.id)).where(
+            User.role == ADMIN, User.active.is_(True), User.id != user.id)):
+        raise Conflict("This is the last active administrator: name another administrator first.")
 
 
 def deactivate_user(user: User, reason: str | None = None) -> User:
@@ -80,7 +90,8 @@ def issue_access_token(user: User) -> tuple[str, ApiToken]:
 def create_named_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
     max_days = current_app.config["JWT_NAMED_MAX_DAYS"]
     if not 1 <= days <= max_days:
-        raise UnprocessableEntity(f"expires_in_days must be between 1 and {max_days}.")
+        raise Problem(422, f"expires_in_days must be between 1 and {max_days}.",
+                      errors={"expires_in_days": [f"Must be between 1 and {max_days} (this register's limit)."]})
     token, record = issue_token(user, kind="named", name=name.strip(), ttl=timedelta(days=days))
     audit.record_create(record, "api_token", exclude=frozenset({"jti"}))
     return token, record

@@ -179,7 +179,7 @@ def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, st
         questions=results.question_rows(wizard.answers, wizard.ruleset) if done else [],
         explain=results.explainer(wizard.ruleset),
         qtext=results.question_text(wizard.ruleset),
-        can_submit=actor().role == OWNER,
+        can_submit=classification.may_submit(solution, actor()),
         LEAVE_OPEN=LEAVE_OPEN,
         NONE_OF_THESE=NONE_OF_THESE,
         UNSURE=UNSURE,
@@ -227,8 +227,8 @@ def step(solution_id: int):
 
 
 def _store(solution, wizard: Wizard, *, submit: bool):
-    if submit and actor().role != OWNER:
-        raise Forbidden("The AI owner submits the classification for review.")
+    if submit and not classification.may_submit(solution, actor()):
+        raise Forbidden("Only an owner or co-owner of the solution submits its classification for review.")
     try:
         stored = classification.store_classification(solution, wizard.answers)
         if submit:
@@ -266,7 +266,7 @@ def result(solution_id: int, classification_id: int):
 
 
 @bp.post("/classifications/<int:classification_id>/submit")
-@access(OWNER)
+@access(OWNER, COMPLIANCE)
 def submit(solution_id: int, classification_id: int):
     stored = classification.get_classification(classification_id, write=True)
     if stored.solution_id != solution_id:

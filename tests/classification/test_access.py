@@ -55,6 +55,16 @@ def test_submit_by_role(api, users, stored):
     assert db.session.get(Classification, stored["id"]).status == "draft"
 
 
+def test_an_officer_who_owns_the_solution_submits_and_another_reviews(api, users, make_solution):
+    solution = make_solution(owner=users["compliance"], name="Registered by compliance for itself")
+    stored = api("post", f"/solutions/{solution.id}/classifications", users["compliance"], {"answers": MINIMAL})
+    url = f"/classifications/{stored.get_json()['id']}"
+    assert api("post", f"{url}/submit", users["compliance2"]).status_code == 403  # not an owner
+    assert api("post", f"{url}/submit", users["compliance"]).status_code == 200
+    assert api("post", f"{url}/approve", users["compliance"], {}).status_code == 403  # four eyes
+    assert api("post", f"{url}/approve", users["compliance2"], {}).status_code == 200
+
+
 @pytest.mark.parametrize("action,body", [
     ("approve", {}),
     ("reject", {"justification": "Because"}),
@@ -87,7 +97,10 @@ def test_rulesets_by_role(api, users, stored):
     for role in ("owner", "admin"):
         assert api("get", "/rulesets", users[role]).status_code == 403, role
         assert api("get", f"/rulesets/{version}", users[role]).status_code == 403, role
-    for role in ("owner", "auditor", "admin"):
+    for role in ("owner", "admin"):
         for apply in (False, True):
             assert api("post", "/rulesets/impact", users[role], {"apply": apply}).status_code == 403, role
+    # An auditor previews the impact (a read) but does not flag anything.
+    assert api("post", "/rulesets/impact", users["auditor"], {"apply": False}).status_code == 200
+    assert api("post", "/rulesets/impact", users["auditor"], {"apply": True}).status_code == 403
     assert api("post", "/rulesets/impact", users["compliance"], {"apply": False}).status_code == 200

@@ -111,6 +111,21 @@ def test_apply_flags_the_solution_once(api, users, changed_register):
     assert db.session.scalar(select(func.count(RulesetImpactRun.id))) == 1
 
 
+def test_a_retired_solution_is_listed_but_never_flagged(api, users, changed_register, make_solution, decided, app,
+                                                       rule_dirs):
+    app.config["RISK_RULES_DIR"] = str(rule_dirs[0])
+    retired = make_solution(name="Old shift planner")
+    decided(retired, EMPLOYMENT)
+    retired.phase = "retired"
+    db.session.commit()
+    app.config["RISK_RULES_DIR"] = str(rule_dirs[1])
+    report = api("post", "/rulesets/impact", users["compliance"], {"apply": True}).get_json()
+    assert retired.id in {c["solution_id"] for c in report["changed"]}
+    assert report["flag"] == report["flagged"] == [changed_register["affected"].id]
+    db.session.expire_all()
+    assert db.session.get(Solution, retired.id).needs_rereview is False
+
+
 def test_the_old_classification_keeps_its_rule_set_and_reproduces(api, users, changed_register):
     approved = changed_register["approved"]
     api("post", "/rulesets/impact", users["compliance"], {"apply": True})

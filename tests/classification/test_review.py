@@ -131,6 +131,19 @@ def test_an_owning_officer_may_not_review(api, users, make_user, make_solution, 
             assert "owner" in response.get_json()["detail"]
 
 
+def test_stepping_down_as_co_owner_does_not_open_the_review(client, auth, api, users, make_solution, classify_as):
+    solution = make_solution(co_owners=[users["compliance2"]])
+    record = classify_as(solution, users["owner"], MINIMAL)
+    assert api("post", f"/classifications/{record['id']}/submit", users["owner"]).status_code == 200
+    version = api("get", f"/solutions/{solution.id}", users["compliance2"]).headers["ETag"]
+    stepped_down = client.patch(f"/api/v1/solutions/{solution.id}", json={"co_owner_ids": []},
+                                headers=auth(users["compliance2"], **{"If-Match": version}))
+    assert stepped_down.status_code == 200, stepped_down.get_json()
+    response = api("post", f"/classifications/{record['id']}/approve", users["compliance2"], {})
+    assert response.status_code == 403 and "co-owner" in response.get_json()["detail"]
+    assert api("post", f"/classifications/{record['id']}/approve", users["compliance"], {}).status_code == 200
+
+
 def test_the_submitter_may_not_review(app, api, users, solution, classify_as):
     from ai_register.classification import services
     from ai_register.security import COMPLIANCE
@@ -191,6 +204,19 @@ def test_override_keeps_the_engine_result_beside_the_officers(api, users, soluti
     assert record["override"] == {"category": "high_risk", "device_class": "IIb",
                                   "justification": "Officer's reading of the intended purpose"}
     assert record["effective"] == {"category": "high_risk", "device_class": "IIb", "needs_review": False}
+
+
+def test_an_override_of_the_category_leaves_an_undecided_device_part_open(client, auth, api, users, solution,
+                                                                          decided):
+    record = decided(solution, UNDECIDED, override={"category": "minimal_risk"})
+    assert record["result"]["medical_device"]["regulation"] == "needs_review"
+    assert record["effective"] == {"category": "minimal_risk", "device_class": None, "needs_review": True}
+    detail = api("get", f"/solutions/{solution.id}", users["owner"]).get_json()
+    assert detail["current_classification"]["needs_review"] is True
+    request = client.post(f"/api/v1/solutions/{solution.id}/transitions", json={"to": "pilot"},
+                          headers=auth(users["owner"], **{"If-Match": f'"{detail["version"]}"'}))
+    assert request.status_code == 409, request.get_json()
+    assert "classification_needs_review" in [unmet["code"] for unmet in request.get_json()["unmet"]]
 
 
 def test_invalid_answers_name_the_question_and_store_nothing(api, users, solution):

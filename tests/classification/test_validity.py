@@ -50,7 +50,8 @@ def test_a_rejected_version_does_not_count(api, users, solution, decided, classi
 
 
 def test_the_officers_values_count_for_an_override(users, solution, decided):
-    decided(solution, UNDECIDED, override={"category": "limited_risk"})
+    # Only the AI Act part is open (the device part is decided: no medical purpose).
+    decided(solution, {**MINIMAL, "ai_system": "unsure"}, override={"category": "limited_risk"})
     fact = services.valid_classification_facts(solution)
     assert fact.category == "limited_risk"
     assert fact.needs_review is False

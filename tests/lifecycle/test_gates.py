@@ -421,6 +421,25 @@ def test_override_takes_the_officers_category_and_class_and_decides():
     assert ClassificationFact.from_result(result, {"role": "deployer"}).needs_review is True
 
 
+def test_an_override_decides_only_the_parts_it_sets():
+    both_open = {**CONTRACT_EXAMPLE, "needs_review": True,
+                 "ai_act": {**CONTRACT_EXAMPLE["ai_act"], "category": "needs_review", "routes": []},
+                 "medical_device": {**CONTRACT_EXAMPLE["medical_device"], "regulation": "needs_review",
+                                    "class": None}}
+    device_open = {**CONTRACT_EXAMPLE, "needs_review": True,
+                   "medical_device": {**CONTRACT_EXAMPLE["medical_device"], "class": None}}
+
+    def review(result, **override):
+        return ClassificationFact.from_result(result, {}, **override).needs_review
+
+    assert review(both_open, override_category="minimal_risk") is True
+    assert review(both_open, override_device_class="IIa") is True
+    assert review(both_open, override_category="minimal_risk", override_device_class="IIa") is False
+    assert review(device_open, override_category="limited_risk") is True
+    assert review(device_open, override_device_class="IIb") is False
+    assert review(CONTRACT_EXAMPLE, override_category="limited_risk") is False
+
+
 @pytest.mark.parametrize("bad", [{"category": "high"}, {"category": "high_risk", "role": "user"},
                                  {"category": "high_risk", "device_regulation": "fda"}])
 def test_unknown_values_are_refused(bad):

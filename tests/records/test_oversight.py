@@ -27,9 +27,11 @@ IN_THREE_DAYS = (date.today() + timedelta(days=3)).isoformat()
 
 
 def body(person: dict, **changes) -> dict:
+    """An assignment; a person with an account records their acceptance themself (so none here)."""
     return {"person": person, "deputy": None, "competence": "Ten years in triage",
             "training": "Region AI oversight course", "training_completed_on": "2026-01-20",
-            "authority_to_suspend": True, "monitors": MONITORS, "accepted_on": "2026-02-01", **changes}
+            "authority_to_suspend": True, "monitors": MONITORS,
+            "accepted_on": None if "user_id" in person else "2026-02-01", **changes}
 
 
 def url(sid: int, tail: str = "") -> str:
@@ -74,10 +76,29 @@ def test_name_a_person_without_an_account(api, solution, users):
 
 
 def test_name_a_user_account(api, solution, users):
-    record = assign(api, solution.id, body({"user_id": users["compliance2"].id}))
+    record = assign(api, solution.id, body({"user_id": users["compliance2"].id}, accepted_on=None))
     assert record["person"] == {"kind": "user", "user_id": users["compliance2"].id, "person_id": None,
                                 "name": "Carl Compliance", "title": None, "unit": None,
                                 "contact": "compliance2@region.example"}
+    assert record["accepted_on"] is None and record["confirmation_overdue"] is True
+
+
+def test_only_the_person_records_their_acceptance(api, solution, users):
+    """Naming someone with an account cannot start their 12 months for them; for a person without
+    one, the date once recorded moves only by compliance's hand."""
+    for who in ("owner", "compliance"):
+        refused = problem(put(api, solution.id, body({"user_id": users["owner2"].id}, accepted_on="2026-11-01"),
+                              who=who, if_match=etag(api, solution.id)), 422)
+        assert "accepted_on" in refused["errors"]
+    assert api.get("auditor", url(solution.id)).status_code == 404
+    assign(api, solution.id, body({"user_id": users["owner"].id}, accepted_on="2026-02-01"))  # herself
+    assign(api, solution.id, body(NURSE))
+    redated = problem(put(api, solution.id, body(NURSE, accepted_on="2026-11-01"),
+                          if_match=etag(api, solution.id)), 422)
+    assert "accepted_on" in redated["errors"]
+    assert api.get("auditor", url(solution.id)).get_json()["accepted_on"] == "2026-02-01"
+    assert assign(api, solution.id, body(NURSE, accepted_on="2026-03-01"), who="compliance")["accepted_on"] \
+        == "2026-03-01"
 
 
 def test_if_match_is_required_and_checked(api, solution):
@@ -95,7 +116,7 @@ def test_if_match_is_required_and_checked(api, solution):
 
 def test_a_new_owner_ends_the_current_and_history_is_kept(api, solution, users):
     first = assign(api, solution.id, body(NURSE))
-    second = assign(api, solution.id, body({"user_id": users["owner2"].id}, accepted_on="2026-03-01"),
+    second = assign(api, solution.id, body({"user_id": users["owner2"].id}, accepted_on=None),
                     who="compliance")
     history = api.get("auditor", url(solution.id, "/history")).get_json()
     assert history["total"] == 2 and [a["id"] for a in history["items"]] == [second["id"], first["id"]]
@@ -111,13 +132,13 @@ def test_a_new_owner_ends_the_current_and_history_is_kept(api, solution, users):
 
 
 def test_the_same_person_keeps_acceptance_and_confirmation(api, solution, users):
-    assign(api, solution.id, body({"user_id": users["owner2"].id}))
+    assign(api, solution.id, body({"user_id": users["owner2"].id}, accepted_on=None))
     api.post("owner2", url(solution.id, "/confirm"), json={"confirmed_on": "2026-04-01"})
     data = body({"user_id": users["owner2"].id}, training="Refresher course")
     del data["accepted_on"]
     record = assign(api, solution.id, data)
     assert record["training"] == "Refresher course"
-    assert (record["accepted_on"], record["confirmed_on"]) == ("2026-02-01", "2026-04-01")
+    assert (record["accepted_on"], record["confirmed_on"]) == ("2026-04-01", "2026-04-01")
     assert record["confirmed_by_id"] == users["owner2"].id
     # Someone else starts from scratch.
     other = body(NURSE)
@@ -250,6 +271,7 @@ def test_compliance_records_the_confirmation_of_a_person_without_an_account(api,
 
 def test_confirmation_dates_are_checked(api, solution, users):
     assign(api, solution.id, body({"user_id": users["owner2"].id}))
+    assert api.post("owner2", url(solution.id, "/confirm"), json={"confirmed_on": "2026-02-01"}).status_code == 200
     tomorrow = (region_today() + timedelta(days=1)).isoformat()
     for confirmed_on in (tomorrow, "2026-01-31"):  # in the future; before the acceptance
         response = api.post("owner2", url(solution.id, "/confirm"), json={"confirmed_on": confirmed_on})

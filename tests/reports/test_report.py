@@ -61,8 +61,9 @@ def test_unknown_solution_and_bad_input(client, auth, users, story):
         assert response.status_code == 422, query
         assert response.mimetype == "application/problem+json"
     future = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
-    response = client.get(report_url(story, as_of=future), headers=headers)
-    assert response.status_code == 422 and "as_of" in response.get_json()["errors"]
+    for as_of in (future, "9999-12-31", "9999-12-31T23:59:59", "0001-01-01T00:00:00+01:00"):
+        response = client.get(report_url(story, as_of=as_of), headers=headers)
+        assert response.status_code == 422 and "as_of" in response.get_json()["errors"], as_of
 
 
 # --------------------------------------------------------------------------- what it holds

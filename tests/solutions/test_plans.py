@@ -149,9 +149,19 @@ def test_retired_needs_the_whole_checklist_then_is_read_only(reg, client):
     assert response.status_code == 409
     assert [u["code"] for u in response.get_json()["unmet"]] == [f"checklist_item_open:{keys[-1]}"]
     reg.put_checklist(sid, [{"key": keys[-1], "done": True, "note": "Released 2026-11-01"}])
+    oversight = client.put(f"/api/v1/solutions/{sid}/oversight", headers=reg.h("owner", **{"If-Match": reg.etag(sid)}),
+                           json={"person": {"name": "Eva Ek", "title": "Överläkare"}, "authority_to_suspend": True,
+                                 "monitors": {"can_interrupt_stop": True}})
+    assert oversight.status_code == 201, oversight.get_json()
     response = reg.transition(sid, "retired")
     assert response.status_code == 200 and response.get_json()["phase"] == "retired"
     assert response.get_json()["allowed_transitions"] == [] and response.get_json()["allowed_decisions"] == []
+    # The oversight owner is released with the retirement, and kept in the history.
+    assert response.get_json()["oversight_owner"] is None
+    assert client.get(f"/api/v1/solutions/{sid}/oversight", headers=reg.h("auditor")).status_code == 404
+    history = client.get(f"/api/v1/solutions/{sid}/oversight/history", headers=reg.h("auditor")).get_json()
+    assert history["total"] == 1 and history["items"][0]["current"] is False
+    assert events(sid)[-1].action == "end" and events(sid)[-1].reason == "the solution is retired"
 
     etag = reg.etag(sid)
     assert reg.patch(sid, {"name": "Back"}, etag=etag).status_code == 409

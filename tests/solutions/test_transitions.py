@@ -154,6 +154,17 @@ def test_four_eyes(reg, users, open_gates):
     assert reg.get(sid).get_json()["phase"] == "pilot"
 
 
+def test_four_eyes_holds_after_stepping_down_as_co_owner(reg, users, open_gates):
+    sid = reg.create("compliance", owner_id=users["owner"].id, co_owner_ids=[users["compliance2"].id],
+                     need_statement="Need.")["id"]
+    request = reg.transition(sid, "pilot").get_json()
+    assert reg.patch(sid, {"co_owner_ids": []}, who="compliance2").status_code == 200
+    stepped_down = reg.approve(request["id"], who="compliance2")
+    assert stepped_down.status_code == 403 and "co-owner" in stepped_down.get_json()["detail"]
+    assert reg.get(sid).get_json()["phase"] == "needs_analysis"
+    assert reg.approve(request["id"], who="compliance").status_code == 200
+
+
 def _third_officer():
     from ai_register.users import services
 
