@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable
@@ -136,8 +136,6 @@ def _register_cli(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app
-
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if not request.path.startswith("/api/") else None
     return chosen if chosen in languages else (
@@ -145,11 +143,14 @@ def _select_locale() -> str:
     ) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+CSRF_REFUSAL = "The form expired or was not sent from this site. Reload the page and try again."
+
+
 def _csrf_error(error: CSRFError):
     from ai_register.errors import handle_http_exception
 
-    return handle_http_exception(BadRequest(f"The form expired or was not sent from this site ({error.description}). "
-                                            "Reload the page and try again."))
+    current_app.logger.info("CSRF refusal: %s", error.description)
+    return handle_http_exception(BadRequest(CSRF_REFUSAL))
 
 
 def _register_request_hooks(app: Flask) -> None:

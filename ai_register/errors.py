@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
@@ -57,11 +59,76 @@ def problem_body(error: HTTPException) -> dict:
     return body
 
 
+# The web pages' titles and werkzeug's generic descriptions in the reader's language; problem+json
+# keeps the English of RFC 9110 for clients.
+STATUS_TITLES = {
+    400: _l("Bad request"),
+    401: _l("Not signed in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    412: _l("Changed meanwhile"),
+    413: _l("Too large"),
+    415: _l("Unsupported type"),
+    422: _l("The input cannot be used"),
+    429: _l("Too many requests"),
+    500: _l("Internal error"),
+    503: _l("Temporarily unavailable"),
+}
+STATUS_DESCRIPTIONS = {
+    400: _l("The request could not be understood. Go back and try again."),
+    401: _l("Sign in to see this page."),
+    403: _l("You do not have permission to do this."),
+    404: _l("The page or record does not exist, or you may not see it."),
+    405: _l("This page cannot be used that way."),
+    409: _l("The change conflicts with the current state of the register; nothing was saved."),
+    412: _l("Someone else changed the record meanwhile; nothing was saved. Open it again and retry."),
+    413: _l("What was sent is too large."),
+    415: _l("That type of file or content is not accepted."),
+    422: _l("Some of the input cannot be used; nothing was saved."),
+    429: _l("Too many attempts. Wait a moment and try again."),
+    500: _l("Something went wrong on our side; nothing was saved. Try again, or tell the administrator."),
+    503: _l("The register is temporarily unavailable; try again shortly."),
+}
+# Descriptions raised in English across the register that web users meet often, marked so the catalog
+# translates them; any other description shows the status's generic one in a language other than English.
+WEB_DESCRIPTIONS = (
+    _l("No such solution."), _l("No such classification."), _l("No such incident."), _l("No such evidence."),
+    _l("No such request."), _l("No such transition request."), _l("No such user."), _l("No such person."),
+    _l("No such indicator."), _l("No such goal for this solution."), _l("No such assessment for this solution."),
+    _l("No such notification."), _l("No such token."), _l("The solution is retired and read-only."),
+    _l("Your role may read this solution but not change it."), _l("Your role may not do this."),
+    _l("Sign in first."),
+    _l("Four eyes: you answered this classification, so someone else must review it."),
+    _l("Four eyes: you submitted this classification, so someone else must review it."),
+    _l("Four eyes: you are, or were since this version was answered, an owner or co-owner of this solution, "
+       "so someone else must review its classification."),
+    _l("Four eyes: you requested this transition, so another compliance officer must decide it."),
+    _l("Four eyes: you are, or were since the request, an owner or co-owner of this solution, so another "
+       "compliance officer must decide it."),
+)
+
+
+def page_title_and_detail(error: HTTPException) -> tuple[str, str]:
+    """The error page's title and text in the reader's language."""
+    status = error.code or 500
+    title = str(STATUS_TITLES.get(status, error.name))
+    generic = STATUS_DESCRIPTIONS.get(status)
+    detail = error.description
+    if not detail or detail == getattr(type(error), "description", None):
+        return title, str(generic) if generic else (detail or title)
+    translated = gettext(detail)
+    if translated == detail and str(get_locale()) != "en" and generic:
+        return title, str(generic)
+    return title, translated
+
+
 def handle_http_exception(error: HTTPException):
     if not wants_problem_json():
         status = error.code or 500
-        return render_template("error.html", status=status, title=error.name,
-                               detail=error.description), status
+        title, detail = page_title_and_detail(error)
+        return render_template("error.html", status=status, title=title, detail=detail), status
     response = jsonify(problem_body(error))
     response.status_code = error.code or 500
     response.mimetype = PROBLEM_CONTENT_TYPE

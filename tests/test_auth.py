@@ -156,6 +156,42 @@ def test_admin_deactivation_revokes_all_tokens(client, make_user, auth):
     assert all(t.revoked_at is not None for t in db.session.query(ApiToken).filter_by(user_id=user.id))
 
 
+def test_a_named_token_beyond_the_registers_limit_is_refused_with_the_field(client, make_user, auth):
+    response = client.post("/api/v1/tokens", json={"name": "forever", "expires_in_days": 3000},
+                           headers=auth(make_user("owner")))
+    assert "expires_in_days" in problem(response, 422)["errors"]
+
+
+def test_the_last_active_administrator_stays_one(client, make_user, auth):
+    admin = make_user("admin")
+    for change in ({"active": False}, {"role": "auditor"}):
+        response = client.patch(f"/api/v1/users/{admin.id}", json=change, headers=auth(admin))
+        assert response.status_code == 409 and "last active administrator" in problem(response, 409)["detail"]
+    second = make_user("admin")
+    response = client.patch(f"/api/v1/users/{admin.id}", json={"active": False}, headers=auth(second))
+    assert response.status_code == 200 and response.get_json()["active"] is False
+    refused = client.patch(f"/api/v1/users/{second.id}", json={"role": "owner"}, headers=auth(second))
+    assert refused.status_code == 409
+
+
+def test_admin_revokes_every_token_of_an_account_without_deactivating_it(client, make_user, auth):
+    admin, user = make_user("admin"), make_user("owner")
+    headers = auth(user)
+    named = client.post("/api/v1/tokens", json={"name": "script", "expires_in_days": 30}, headers=headers)
+    script = {"Authorization": f"Bearer {named.get_json()['token']}"}
+    assert client.get("/api/v1/tokens", headers=script).status_code == 200
+    assert client.delete(f"/api/v1/users/{user.id}/tokens", headers=auth(user)).status_code == 403
+    assert client.delete(f"/api/v1/users/{user.id}/tokens", headers=auth(admin)).status_code == 204
+    for old in (headers, script):
+        problem(client.get("/api/v1/tokens", headers=old), 401)
+    assert client.get("/api/v1/tokens", headers=auth(user)).status_code == 200  # the account still works
+    assert client.delete("/api/v1/users/999999/tokens", headers=auth(admin)).status_code == 404
+    from ai_register.audit.models import AuditEvent
+
+    event = db.session.query(AuditEvent).filter_by(action="revoke_all_tokens", entity_id=str(user.id)).one()
+    assert event.actor_id == admin.id and event.data == {"tokens_revoked": 3}  # two sign-ins, one script
+
+
 def test_login_is_rate_limited(app_config, make_user):
     limited_app = create_app({**app_config, "RATELIMIT_ENABLED": True})
     make_user("owner", "o@region.example", password=PASSWORD)
@@ -177,7 +213,7 @@ def test_web_form_without_csrf_token_is_refused(app, make_user):
     client = app.test_client()
     response = client.post("/login", data={"email": "o@region.example", "password": PASSWORD})
     assert response.status_code == 400
-    assert "form expired" in response.get_data(as_text=True)
+    assert "Formuläret har gått ut" in response.get_data(as_text=True)  # the page speaks Swedish by default
     page = client.get("/login").get_data(as_text=True)
     csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post("/login", data={"email": "o@region.example", "password": PASSWORD, "csrf_token": csrf})

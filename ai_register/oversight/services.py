@@ -172,7 +172,7 @@ def _check_acceptance(data: dict, assignment: OversightAssignment, staying: Over
             and accepted_on != staying.accepted_on and user.role != COMPLIANCE):
         raise Problem(422, "The oversight owner stays: their acceptance is not re-dated here. Compliance "
                            "records a new confirmation instead.",
-                      errors={"accepted_on": [f"Stays {staying.accepted_on.isoformat()} for the same person."]})
+                      errors={"accepted_on": ["Stays as recorded while the same person stays."]})
 
 
 def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, OversightAssignment]:

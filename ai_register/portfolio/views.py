@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ai_register.errors import Problem
+from ai_register.extensions import MAX_ID, db
 from ai_register.portfolio import assessments, decisions, indicators, queries, scoring, trustworthy
 from ai_register.portfolio.forms import (
     IndicatorForm,
@@ -26,9 +28,11 @@ from ai_register.portfolio.schemas import (
 from ai_register.reports.export import iter_csv
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_write, get_solution
+from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import DECISION_KINDS
 from ai_register.solutions.services import region_today
 from ai_register.web import labels
+from ai_register.web.forms import schema_message
 from ai_register.web.records import save
 
 bp = Blueprint("portfolio_web", __name__, template_folder="templates")
@@ -70,9 +74,10 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
         can_decide=actor().role == COMPLIANCE, decision_kinds=[(k, labels.decision_label(k)) for k in DECISION_KINDS],
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
-        legend=scoring.legend(), phase_choices=labels.phase_choices(),
+        legend=_legend(), phase_choices=labels.phase_choices(),
         category_choices=labels.category_choices(), indicator_list=indicators.indicators(),
         perspectives=labels.PERSPECTIVES, sorts=_sort_choices(),
+        indicator_names={item.code: item.name(labels.lang()) for item in indicators.indicators()},
         csv_url=url_for("portfolio_web.portfolio_csv", **{k: v for k, v in filters.items() if v}),
     ), status
 
@@ -97,23 +102,85 @@ def portfolio_decisions():
         if problem.code not in (409, 412, 422):
             raise
         refused = problem.extensions.get("refused") or []
-        details = [f"#{r['solution_id']}: {r['detail']}" for r in refused]
-        return _portfolio_page([problem.description, *details, *_messages(problem.errors or {})], problem.code)
+        details = [f"{_decision_row_of(r['solution_id'])}{schema_message(r['detail'])}" for r in refused]
+        return _portfolio_page([schema_message(problem.description), *details, *_messages(problem.errors or {})],
+                               problem.code)
     flash(_("%(count)s decision(s) of meeting %(ref)s are recorded.", count=len(recorded),
             ref=data["meeting_reference"]), "success")
     return redirect(url_for("portfolio_web.portfolio"))
 
 
-def _messages(errors, prefix: str = "") -> list[str]:
-    """Nested marshmallow messages as flat lines for the error summary."""
+MEETING_FIELDS = {
+    "meeting_reference": _l("Meeting reference"),
+    "decided_on": _l("Meeting date"),
+    "decisions": _l("Decisions"),
+    "rationale": _l("Rationale"),
+    "kind": _l("Meeting decision"),
+    "follow_up_data": _l("Follow-up data"),
+    "solution_id": _l("Solution"),
+}
+
+
+def _messages(errors, where: str = "") -> list[str]:
+    """Nested marshmallow messages as lines for the error summary, fields named by their labels.
+    A decision's messages name its solution; its rationale is the meeting's one field."""
     lines = []
     for name, value in errors.items():
-        label = f"{prefix}{name}"
+        if name == "decisions" and isinstance(value, dict):
+            for index, item in value.items():
+                if isinstance(item, dict):  # the rationale is one field for all of them
+                    lines += _messages({k: v for k, v in item.items() if k == "rationale"})
+                    lines += _messages({k: v for k, v in item.items() if k != "rationale"}, _decision_row(index))
+                else:
+                    lines += [f"{_decision_row(index)}{schema_message(m)}" for m in _as_list(item)]
+            continue
+        if name == "decisions" and not _chosen_rows():
+            lines.append(_("Choose a decision for at least one solution."))
+            continue
+        label = f"{where}{MEETING_FIELDS[name]}: " if name in MEETING_FIELDS else where
         if isinstance(value, dict):
-            lines += _messages(value, f"{label}.")
+            lines += _messages(value, label)
         else:
-            lines += [f"{label}: {m}" for m in (value if isinstance(value, list) else [value])]
-    return lines
+            lines += [f"{label}{schema_message(m)}" for m in _as_list(value)]
+    return list(dict.fromkeys(lines))
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _decision_row(index) -> str:
+    """The solution a decision of the meeting form is for: the form's rows are "kind-<id>"."""
+    rows = _chosen_rows()
+    if str(index).isdigit() and int(index) < len(rows):
+        return _decision_row_of(rows[int(index)])
+    return ""
+
+
+def _chosen_rows() -> list[str]:
+    return [key.removeprefix("kind-") for key, value in request.form.items() if key.startswith("kind-") and value]
+
+
+def _decision_row_of(solution_id) -> str:
+    return f"{_('Decision for %(name)s', name=_solution_name(str(solution_id)))}: "
+
+
+def _solution_name(solution_id: str) -> str:
+    known = solution_id.isdigit() and 0 < int(solution_id) <= MAX_ID
+    solution = db.session.get(Solution, int(solution_id)) if known else None
+    return solution.name if solution is not None else f"#{solution_id}"
+
+
+def _legend() -> list[tuple[str, str]]:
+    """scoring.legend() in the reader's language (the pure module keeps the English the API gives)."""
+    years = scoring.COST_YEARS
+    return [
+        ("B", _("yearly net benefit ÷ the largest in the portfolio (0 when none or negative)")),
+        ("R", _("risk: prohibited 1, high-risk 0.75, unclassified or undecided 0.5, limited 0.25, minimal 0")),
+        ("C", _("cost over %(years)d years (one-off + %(years)d × yearly) ÷ the largest in the portfolio; "
+                "1 without a benefit estimate", years=years)),
+        ("S", _("share of the five goal perspectives covered by the solution's goals")),
+    ]
 
 
 def _sort_choices() -> list[tuple[str, str]]:

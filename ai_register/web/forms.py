@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -313,24 +316,109 @@ class SolutionForm(FlaskForm):
         show_errors(self, errors)
 
 
+# Marshmallow's own messages, and the English ones our schemas raise, in the reader's language.
+_SCHEMA_PATTERNS = (
+    (re.compile(r"Missing data for required field\.|Field may not be null\."), lambda: _l("Required.")),
+    (re.compile(r"Not a valid date\."), lambda: _l("Not a valid date.")),
+    (re.compile(r"Not a valid (?:integer|number|decimal)\."), lambda: _l("Not a valid number.")),
+    (re.compile(r"Length must be between 1 and (?P<high>\d+)\."),
+     lambda high: _l("Required, at most %(high)s characters.", high=high)),
+    (re.compile(r"Length must be between (?P<low>\d+) and (?P<high>\d+)\."),
+     lambda low, high: _l("Between %(low)s and %(high)s characters.", low=low, high=high)),
+    (re.compile(r"Longer than maximum length (?P<high>\d+)\."),
+     lambda high: _l("At most %(high)s characters.", high=high)),
+    (re.compile(r"Must be one of: .*"), lambda: _l("Not one of the allowed choices.")),
+    (re.compile(r"Unknown field\."), lambda: _l("Unknown field.")),
+    (re.compile(r"'(?P<name>.*)' is listed twice\."), lambda name: _l("%(name)s is listed twice.", name=name)),
+)
+# Messages the API schemas raise in English, marked here so the catalog holds their translation.
+SCHEMA_TEXTS = (_l("Name the care unit."), _l("Give the rationale."), _l("Give the meeting reference."))
+
+
+def schema_message(message) -> str:
+    """A message of an API schema or a service as the reader should see it on a page."""
+    text = str(message)
+    for pattern, translated in _SCHEMA_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return str(translated(**match.groupdict()))
+    return gettext(text)  # the catalog's translation when it has one, else the message as it is
+
+
+def _flat_messages(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for sub in messages.values() for m in _flat_messages(sub)]
+    if isinstance(messages, (list, tuple)):
+        return [m for sub in messages for m in _flat_messages(sub)]
+    return [schema_message(messages)]
+
+
 def show_errors(form, errors: dict, prefix: str = "") -> None:
     """Messages from an API schema or a service, shown beside their field (or above the form).
 
-    Nested messages ({"person": {"name": [...]}}) go to the field `person_name` when it exists.
+    Nested messages ({"person": {"name": [...]}}) go to the field `person_name` when it exists;
+    messages of a list ({"units": {1: {"planned_start": [...]}}}) go to that row of a FieldList.
     """
     for name, messages in errors.items():
         key = f"{prefix}{name}"
+        field = getattr(form, key, None) if key not in ("_schema", "") else None
+        if isinstance(field, FieldList) and isinstance(messages, dict):
+            _show_row_errors(form, field, messages)
+            continue
         if isinstance(messages, dict):
             if any(hasattr(getattr(form, f"{key}_{sub}", None), "errors") for sub in messages):
                 show_errors(form, messages, prefix=f"{key}_")
                 continue
-            messages = [m for sub in messages.values() for m in (sub if isinstance(sub, list) else [sub])]
-        messages = messages if isinstance(messages, list) else [messages]
-        field = getattr(form, key, None) if key not in ("_schema", "") else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *map(str, messages)]
+            if field is not None and hasattr(field, "form"):  # a FormField: its own fields
+                show_errors(field.form, messages)
+                continue
+        texts = _flat_messages(messages)
+        if field is not None and isinstance(getattr(field, "errors", None), list):
+            field.errors = [*field.errors, *texts]
         else:
-            form.form_errors.extend(map(str, messages))
+            form.form_errors.extend(texts)
+
+
+def _show_row_errors(form, rows: FieldList, errors: dict) -> None:
+    entries = list(rows)
+    for index, messages in errors.items():
+        entry = entries[int(index)] if str(index).isdigit() and int(index) < len(entries) else None
+        if entry is not None and hasattr(entry, "form") and isinstance(messages, dict):
+            show_errors(entry.form, messages)
+        elif entry is not None and not hasattr(entry, "form"):
+            entry.errors = [*entry.errors, *_flat_messages(messages)]
+        else:
+            row = row_name(rows, int(index) + 1) if str(index).isdigit() else str(rows.label.text)
+            form.form_errors.extend(f"{row}: {text}" for text in _flat_messages(messages))
+
+
+def row_name(rows: FieldList, number: int) -> str:
+    """"Unit 2": the row of a FieldList as the reader counts it, named by the list's label."""
+    return f"{rows.label.text} {number}"
+
+
+def error_items(form, prefix: str = "") -> list[tuple[str, str]]:
+    """(field id, readable message) for each field with errors, rows of lists and sub-forms included,
+    for the error summary above a form: "Unit 2: Planned start: Not a valid date"."""
+    items = []
+    for f in form:
+        if f.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        if isinstance(f, FieldList):
+            for number, entry in enumerate(f, start=1):
+                row = f"{prefix}{row_name(f, number)}: "
+                if hasattr(entry, "form"):
+                    items += error_items(entry.form, row)
+                    items += [(entry.id, f"{row}{m}") for m in entry.form.form_errors]
+                elif entry.errors:
+                    items.append((entry.id, f"{row}{' '.join(map(str, entry.errors))}"))
+        elif hasattr(f, "form") and f.type == "FormField":
+            sub = f"{prefix}{f.label.text}: "
+            items += error_items(f.form, sub)
+            items += [(f.id, f"{sub}{m}") for m in f.form.form_errors]
+        elif f.errors:
+            items.append((f.id, f"{prefix}{f.label.text}: {' '.join(map(str, f.errors))}"))
+    return items
 
 
 # --------------------------------------------------------------------------- records
@@ -545,9 +633,16 @@ class OversightForm(FlaskForm):
         _l("Account"),
         coerce=_int_or_none,
         validators=[Optional()],
-        description=_l("An AI owner or compliance account; they confirm the assignment themselves."),
+        description=_l(
+            "Required for a person with an account: an AI owner or compliance account. "
+            "They confirm the assignment themselves."
+        ),
     )
-    person_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    person_name = StringField(
+        _l("Name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Required for a person without an account."),
+    )
     person_title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     person_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
     person_contact = StringField(
@@ -559,8 +654,17 @@ class OversightForm(FlaskForm):
         default="none",
         validators=[DataRequired()],
     )
-    deputy_user_id = SelectField(_l("Deputy's account"), coerce=_int_or_none, validators=[Optional()])
-    deputy_name = StringField(_l("Deputy's name"), validators=[Optional(), Length(max=200)])
+    deputy_user_id = SelectField(
+        _l("Deputy's account"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        description=_l("Required when the deputy has an account."),
+    )
+    deputy_name = StringField(
+        _l("Deputy's name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Required when the deputy has no account."),
+    )
     deputy_title = StringField(_l("Deputy's title"), validators=[Optional(), Length(max=200)])
     deputy_unit = StringField(_l("Deputy's unit"), validators=[Optional(), Length(max=200)])
     deputy_contact = StringField(_l("Deputy's contact"), validators=[Optional(), Length(max=200)])
@@ -587,7 +691,8 @@ class OversightForm(FlaskForm):
     accepted_on = DateField(
         _l("Accepted on"),
         validators=[Optional()],
-        description=_l("The day the person accepted. Leave empty if they confirm later."),
+        description=_l("The day a person without an account accepted. Leave empty for a person with an "
+                       "account: they confirm the assignment themselves."),
     )
     reason = StringField(
         _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
@@ -714,11 +819,31 @@ class RolloutUnitForm(FlaskForm):
     actual_start = DateField(_l("Started on"), validators=[Optional()])
 
 
+def _typed(field) -> bool:
+    return any((value or "").strip() for value in (field.raw_data or []))
+
+
 class RolloutPlanForm(FlaskForm):
-    units = FieldList(FormField(RolloutUnitForm), min_entries=1)
+    units = FieldList(FormField(RolloutUnitForm), min_entries=1, label=_l("Unit"))
     reason = StringField(
         _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """A row that is filled in at all needs its name and planned start (the schema's rule, said
+        beside the row in the reader's language before the schema's English one could be)."""
+        ok = super().validate(extra_validators)
+        for entry in self.units:
+            unit = entry.form
+            if not any(_typed(f) for f in (unit.name, unit.planned_start, unit.actual_start)):
+                continue  # an empty spare row
+            if not (unit.name.data or "").strip():
+                unit.name.errors = [*unit.name.errors, str(_l("Name the care unit."))]
+                ok = False
+            if not _typed(unit.planned_start):
+                unit.planned_start.errors = [*unit.planned_start.errors, str(_l("Give the planned start."))]
+                ok = False
+        return ok
 
     def payload(self) -> dict:
         units = []

@@ -6,6 +6,8 @@ rest are message ids translated by Flask-Babel.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -241,6 +243,47 @@ def review_label(status: str | None) -> str:
 
 def request_label(status: str | None) -> str:
     return _lookup(REQUEST_STATUSES, status)
+
+
+def ai_act_role_label(role: str | None) -> str:
+    """The region's AI Act role (provider, deployer) as the classification's answers give it."""
+    return _lookup(AI_ACT_ROLES, role)
+
+
+_CONTEXT_SOURCE = re.compile(r"classification \d+ \(version (?P<version>\d+), (?P<status>\w+)\)")
+
+
+def context_source_label(source: str | None) -> str:
+    """Where an incident's regulatory context came from, as incidents.context words it."""
+    from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
+
+    if source == UNKNOWN_NO_CLASSIFICATION:
+        return str(_l("no approved classification"))
+    if source == UNKNOWN_NO_MODULE:
+        return str(_l("the classification could not be read"))
+    match = _CONTEXT_SOURCE.fullmatch(source or "")
+    if match:
+        return str(_l("classification version %(version)s, %(status)s", version=match["version"],
+                      status=review_label(match["status"]).lower()))
+    return source or ""
+
+
+def overdue_label(code: str) -> str:
+    """An overdue item of the portfolio ("review_overdue", "evidence_expired:dpia", "continuity:…")."""
+    kind, _sep, rest = code.partition(":")
+    if code == "review_overdue":
+        return str(_l("Periodic review overdue"))
+    if code == "trustworthy_assessment_refresh_due":
+        return str(_l("Trustworthy-AI assessment to refresh"))
+    if kind == "evidence_expired":
+        return str(_l("Expired: %(kind)s", kind=evidence_label(rest)))
+    if kind == "continuity":
+        what = rest.partition(":")
+        if what[0] == "evidence_missing":
+            return str(_l("Missing: %(kind)s", kind=evidence_label(what[2])))
+        if rest == "recovery_plan_test_missing":
+            return str(_l("Recovery plan not tested"))
+    return code.replace("_", " ")
 
 
 def perspective_label(code: str | None) -> str:

@@ -213,9 +213,9 @@ def _unit_errors(form: RolloutPlanForm, errors: dict) -> None:
                     filled[int(index)].form, messages if isinstance(messages, dict) else {"name": messages}
                 )
             else:
-                form.form_errors.extend(map(str, messages if isinstance(messages, list) else [messages]))
+                show_errors(form, {"_schema": messages})
     elif units:
-        form.form_errors.extend(map(str, units))
+        show_errors(form, {"_schema": units})
     show_errors(form, errors)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import SUBMITTED, Classification
@@ -17,7 +17,7 @@ from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
 from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import TransitionRequest
-from ai_register.solutions.services import region_today
+from ai_register.solutions.services import owner_ids_since, region_today
 from ai_register.web import gates, labels, results
 from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, options, show_errors
 
@@ -45,12 +45,16 @@ def pending_requests() -> list[TransitionRequest]:
 
 
 def classification_conflict(item: Classification, user) -> str | None:
-    """Why four eyes keep `user` from reviewing it (shown in the queue; the service enforces it)."""
-    solution = get_solution(item.solution_id)
-    if user.id in (item.answered_by_id, item.submitted_by_id):
-        return _("You answered or submitted it.")
-    if user.id in solution.owner_ids():
-        return _("You own the solution.")
+    """Why four eyes keep `user` from reviewing it, or None. The service's own check decides; this
+    only says which of its reasons it is, in the reader's language."""
+    try:
+        classification_services.require_four_eyes(item, get_solution(item.solution_id), user)
+    except Forbidden:
+        if user.id in (item.answered_by_id, item.submitted_by_id):
+            return _("You answered or submitted it.")
+        if user.id in get_solution(item.solution_id).owner_ids():
+            return _("You own the solution.")
+        return _("You were an owner or co-owner of the solution after this version was answered.")
     return None
 
 
@@ -59,6 +63,8 @@ def request_conflict(item: TransitionRequest, user) -> str | None:
         return _("You requested it.")
     if user.id in item.solution.owner_ids():
         return _("You own the solution.")
+    if user.id in owner_ids_since(item.solution, item.requested_at):
+        return _("You were an owner or co-owner of the solution after it was requested.")
     return None
 
 
@@ -109,6 +115,13 @@ def classification(classification_id: int):
                         category=form.category.data or None,
                         device_class=form.device_class.data or None,
                     )
+            except Forbidden:
+                # Four eyes refused it (the page hid the form, but a co-ownership may have changed
+                # meanwhile): say so on the page and keep what was typed.
+                db.session.rollback()
+                reason = classification_conflict(item, actor()) or _("Your role may not do this.")
+                form.form_errors.append(_("Four eyes: %(why)s Another compliance officer must decide.", why=reason))
+                status = 403
             except Problem as problem:
                 if not problem.errors:
                     raise
@@ -140,6 +153,7 @@ def classification(classification_id: int):
         explain=results.explainer(ruleset),
         qtext=results.question_text(ruleset),
         conflict=classification_conflict(item, actor()),
+        refused=status == 403,
     ), status
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
-from ai_register.web import charts, labels, results
+from ai_register.web import charts, forms, labels, results
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -126,6 +126,9 @@ def template_helpers() -> dict:
         "request_label": labels.request_label,
         "request_tone": lambda s: labels.REQUEST_TONE.get(s, "neutral"),
         "perspective_label": labels.perspective_label,
+        "ai_act_role_label": labels.ai_act_role_label,
+        "overdue_label": labels.overdue_label,
+        "context_source_label": labels.context_source_label,
         "action_label": labels.action_label,
         "entity_label": labels.entity_label,
         "channel_label": labels.channel_label,
@@ -137,6 +140,12 @@ def template_helpers() -> dict:
         "bar_chart": charts.bar_chart,
         "series_chart": charts.series_chart,
     }
+
+
+@bp.app_template_global("error_items")
+def error_items(form) -> list[tuple[str, str]]:
+    """For the error summary macro (imported without context, so a global rather than a helper)."""
+    return forms.error_items(form)
 
 
 @bp.app_template_filter("day")

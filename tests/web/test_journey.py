@@ -343,7 +343,7 @@ def test_decision_and_rollout_plan_forms(web, users):
             "units-1-planned_start": "2030-02-10",
         },
     )
-    assert plan.status_code == 422 and "twice" in text(plan)
+    assert plan.status_code == 422 and "står två gånger" in text(plan)
 
 
 def test_audit_trail_filters_and_verifies(web):
