@@ -8,7 +8,7 @@ import uuid
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
@@ -165,6 +165,7 @@ def _register_request_hooks(app: Flask) -> None:
             raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
         if request.is_json and json_nesting_exceeds(request.get_data(cache=True)):
             raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused.")
+        _refuse_unsupported_body()
         _refuse_nul_characters()
         if (request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/")
                 and app.config["WTF_CSRF_ENABLED"]):
@@ -189,6 +190,20 @@ def _register_request_hooks(app: Flask) -> None:
         _set_security_headers(response)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+API_BODY_TYPES = frozenset({"multipart/form-data"})  # besides JSON: file uploads
+
+
+def _refuse_unsupported_body() -> None:
+    """The API reads JSON (and files as multipart/form-data): a body of any other type is refused with
+    415 at the door, instead of being read as no body at all ("missing field")."""
+    if not request.path.startswith("/api/") or request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding", "").lower() == "chunked"
+    if has_body and not request.is_json and request.mimetype not in API_BODY_TYPES:
+        raise UnsupportedMediaType(f"The body must be JSON (Content-Type: application/json), not "
+                                   f"{request.mimetype or 'an unnamed type'}; files go as multipart/form-data.")
 
 
 def _refuse_nul_characters() -> None:
