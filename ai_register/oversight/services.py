@@ -161,15 +161,15 @@ def _check_acceptance(data: dict, assignment: OversightAssignment, staying: Over
     account; for a person without one, whoever names them, but once recorded only compliance moves
     it. Otherwise naming someone would restart the 12-month re-confirmation without that person."""
     accepted_on = data.get("accepted_on")
-    if accepted_on is None:
-        return
+    if accepted_on is None or (staying is not None and accepted_on == staying.accepted_on):
+        return  # nothing recorded, or the date as it stands (a form sends it back unchanged)
     user = actor()
     if assignment.user_id is not None and assignment.user_id != user.id:
         raise Problem(422, "A person with an account records their own acceptance: leave the date empty "
                            "and ask them to confirm the assignment.",
                       errors={"accepted_on": ["Only the named person can record their acceptance."]})
     if (staying is not None and assignment.user_id is None and staying.accepted_on is not None
-            and accepted_on != staying.accepted_on and user.role != COMPLIANCE):
+            and user.role != COMPLIANCE):
         raise Problem(422, "The oversight owner stays: their acceptance is not re-dated here. Compliance "
                            "records a new confirmation instead.",
                       errors={"accepted_on": ["Stays as recorded while the same person stays."]})

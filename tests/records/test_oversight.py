@@ -99,6 +99,12 @@ def test_only_the_person_records_their_acceptance(api, solution, users):
     assert api.get("auditor", url(solution.id)).get_json()["accepted_on"] == "2026-02-01"
     assert assign(api, solution.id, body(NURSE, accepted_on="2026-03-01"), who="compliance")["accepted_on"] \
         == "2026-03-01"
+    # An account holder's own acceptance, sent back unchanged by whoever edits the assignment, stands.
+    assign(api, solution.id, body({"user_id": users["owner2"].id}))
+    api.post("owner2", url(solution.id, "/confirm"), json={"confirmed_on": "2026-04-01"})
+    edited = assign(api, solution.id, body({"user_id": users["owner2"].id}, accepted_on="2026-04-01",
+                                           training="Refresher"))
+    assert (edited["accepted_on"], edited["training"]) == ("2026-04-01", "Refresher")
 
 
 def test_if_match_is_required_and_checked(api, solution):
