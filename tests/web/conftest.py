@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -163,5 +164,8 @@ def compile_catalogs() -> None:
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
-        with mo.open("wb") as target:
+        # Written aside and moved into place: another test worker may be reading the catalog now.
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as target:
             write_mo(target, catalog)
+        os.replace(partial, mo)
