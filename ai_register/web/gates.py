@@ -153,6 +153,11 @@ class GateChecklist:
     def met_count(self) -> int:
         return sum(row.met for row in self.rows)
 
+    @property
+    def move_allowed(self) -> bool:
+        """Whether the lifecycle allows the move at all now (a paused solution does not move on)."""
+        return not any(row.key == "move" and not row.met for row in self.rows)
+
 
 # The forward step the checklist prepares; the exit to decommissioning has its own button.
 NEXT_PHASE = {

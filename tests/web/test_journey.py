@@ -328,6 +328,8 @@ def test_decision_and_rollout_plan_forms(web, users):
     assert response.status_code == 302, text(response)
     db.session.expire_all()
     assert db.session.get(Solution, solution.id).status == "paused"
+    detail = text(owner.get(f"/solutions/{solution.id}"))
+    assert 'data-test="gate"' in detail and 'data-test="request-transition"' not in detail  # resume first
     page = text(owner.get(f"/solutions/{solution.id}/decision"))
     assert 'value="resume"' in page and 'value="pause"' not in page
     missing = owner.post(
