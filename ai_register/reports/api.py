@@ -82,10 +82,10 @@ def _as_of(value: date | datetime | None) -> datetime | None:
     try:
         instant = queries.as_of_instant(value)
     except OverflowError:  # at the edge of the calendar (year 1 or 9999) in another time zone
-        if value.year > now.year:
-            raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of must not be in the future."]}) from None
-        raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of is out of range."]}) from None
-    if instant <= now:
+        if value.year <= now.year:
+            raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of is out of range."]}) from None
+        instant = None  # year 9999: in the future, refused below
+    if instant is not None and instant <= now:
         return instant
     if not isinstance(value, datetime) and value <= now.astimezone(queries.region_zone()).date():
         return now  # today, not yet over: the state so far

@@ -145,7 +145,8 @@ def _require_pending(request: TransitionRequest) -> None:
         raise Conflict(f"The request is {request.status}, not pending.")
 
 
-def _require_four_eyes(request: TransitionRequest, solution: Solution, by: User) -> None:
+def require_four_eyes(request: TransitionRequest, solution: Solution, by: User) -> None:
+    """Who may not decide the request: its requester, and anyone who owns or owned the solution since."""
     if by.id == request.requested_by_id:
         raise Forbidden("Four eyes: you requested this transition, so another compliance officer "
                         "must decide it.")
@@ -158,7 +159,7 @@ def approve_request(request: TransitionRequest, by: User, reason: str | None) ->
     """Approve a pending move into pilot or rollout; the gate is checked again on the approval date."""
     solution = request.solution
     _require_pending(request)
-    _require_four_eyes(request, solution, by)
+    require_four_eyes(request, solution, by)
     on = region_today()
     if solution.phase != request.from_phase:
         raise GateNotMet("The solution is no longer in the phase the request was made from.", [
@@ -175,7 +176,7 @@ def approve_request(request: TransitionRequest, by: User, reason: str | None) ->
 def reject_request(request: TransitionRequest, by: User, reason: str) -> TransitionRequest:
     solution = request.solution
     _require_pending(request)
-    _require_four_eyes(request, solution, by)
+    require_four_eyes(request, solution, by)
     _close_request(request, "rejected", by, reason, "reject")
     touch(solution)
     return request

@@ -17,7 +17,7 @@ from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
 from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import TransitionRequest
-from ai_register.solutions.services import owner_ids_since, region_today
+from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels, results
 from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, options, show_errors
 
@@ -47,23 +47,27 @@ def pending_requests() -> list[TransitionRequest]:
 def classification_conflict(item: Classification, user) -> str | None:
     """Why four eyes keep `user` from reviewing it, or None. The service's own check decides; this
     only says which of its reasons it is, in the reader's language."""
+    solution = get_solution(item.solution_id)
     try:
-        classification_services.require_four_eyes(item, get_solution(item.solution_id), user)
+        classification_services.require_four_eyes(item, solution, user)
     except Forbidden:
         if user.id in (item.answered_by_id, item.submitted_by_id):
             return _("You answered or submitted it.")
-        if user.id in get_solution(item.solution_id).owner_ids():
+        if user.id in solution.owner_ids():
             return _("You own the solution.")
         return _("You were an owner or co-owner of the solution after this version was answered.")
     return None
 
 
 def request_conflict(item: TransitionRequest, user) -> str | None:
-    if user.id == item.requested_by_id:
-        return _("You requested it.")
-    if user.id in item.solution.owner_ids():
-        return _("You own the solution.")
-    if user.id in owner_ids_since(item.solution, item.requested_at):
+    """Why four eyes keep `user` from deciding the request, or None; the service's check decides."""
+    try:
+        transitions.require_four_eyes(item, item.solution, user)
+    except Forbidden:
+        if user.id == item.requested_by_id:
+            return _("You requested it.")
+        if user.id in item.solution.owner_ids():
+            return _("You own the solution.")
         return _("You were an owner or co-owner of the solution after it was requested.")
     return None
 

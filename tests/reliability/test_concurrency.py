@@ -98,7 +98,7 @@ def test_two_officers_approving_at_once_move_the_solution_once(reg, clients, use
     response = reg.transition(sid, "pilot")
     assert response.status_code == 202, response.get_json()
     tid = response.get_json()["id"]
-    both_past_the_checks(monkeypatch, transitions, "_require_four_eyes")
+    both_past_the_checks(monkeypatch, transitions, "require_four_eyes")
     officers = [reg.h(who) for who in ("compliance", "compliance2")]  # tokens issued here, not in the threads
     calls = [lambda c=c, h=h: c.post(f"/api/v1/transitions/{tid}/approve", json={}, headers=h)
              for c, h in zip(clients, officers, strict=True)]
