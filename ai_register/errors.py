@@ -7,6 +7,7 @@ import logging
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
@@ -144,15 +145,37 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def database_unreachable(error: DBAPIError) -> bool:
+    """Whether the error is an outage (the database cannot be reached) rather than a statement the
+    database or the driver refused (too many parameters, a bug): only an outage is worth a retry.
+    A lost connection is one; an OperationalError on a live connection is one only if the database
+    does not answer a trivial statement now."""
+    from ai_register.extensions import db
+
+    if getattr(error, "connection_invalidated", False) or error.statement is None:
+        return True  # the connection broke, or none could be made
+    if not isinstance(error, OperationalError):
+        return False
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except DBAPIError:
+        db.session.rollback()
+        return True
+    return False
+
+
 def handle_database_unavailable(error: DBAPIError):
-    """The database went away: 503 and nothing half-written (the transaction is rolled back)."""
+    """The database went away: 503 and nothing half-written (the transaction is rolled back). Any
+    other database error is a 500 with its own log line."""
     from ai_register.extensions import db
 
     db.session.rollback()
-    if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
+    if database_unreachable(error):
         log.error("database unavailable: %s", error.__class__.__name__)
         return handle_http_exception(ServiceUnavailable("The database is not reachable; try again shortly."))
-    log.exception("database error")
+    log.error("database error (not an outage) on %s %s: %s", request.method, request.path,
+              str(error.orig or error).splitlines()[0][:300], exc_info=error)
     return handle_http_exception(InternalServerError("An internal error occurred."))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, request
+from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import validate
 
@@ -68,8 +68,9 @@ def public_solutions(args):
     best = request.accept_mimetypes.best_match(["application/json", CSV], default="application/json")
     wanted = args.get("format") or ("csv" if best == CSV else "json")
     if wanted == "csv":
-        rows = [queries.csv_row(entry) for entry in queries.public_solutions()]
-        response = Response(iter_csv(queries.csv_columns(), rows), content_type=f"{CSV}; charset=utf-8")
+        rows = (queries.csv_row(entry) for entry in queries.public_solutions())
+        response = Response(stream_with_context(iter_csv(queries.csv_columns(), rows)),
+                            content_type=f"{CSV}; charset=utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="ai-register-public.csv"'
         response.headers["Cache-Control"] = "public, max-age=300"
         return response

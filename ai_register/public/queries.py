@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from ai_register.extensions import db
 from ai_register.reports.export import csv_safe
@@ -31,6 +31,7 @@ CSV_COLUMNS = ("id", "name", "purpose", "care_units", "phase", "phase_sv", "phas
 
 NOT_CLASSIFIED = ("Ännu inte klassificerad", "Not yet classified")
 GENERIC_ROLE = "Tillsynsansvarig / Human-oversight owner"
+EXPORT_BATCH = 1000
 
 
 def show_names() -> bool:
@@ -59,11 +60,28 @@ def count_public() -> int:
 
 
 def public_solutions(*, page: int | None = None, per_page: int | None = None) -> Iterator[dict[str, Any]]:
-    """The public entries in name order; all of them when no page is given."""
-    query = _public_query().order_by(func.lower(Solution.name), Solution.id)
+    """The public entries in name order; all of them when no page is given, read in batches (keyset on
+    the order), so the whole register never sits in memory and no statement carries more ids than a
+    batch."""
+    order = (func.lower(Solution.name), Solution.id)
     if page is not None and per_page is not None:
-        query = query.offset((page - 1) * per_page).limit(per_page)
-    solutions = list(db.session.scalars(query))
+        solutions = list(db.session.scalars(_public_query().order_by(*order)
+                                            .offset((page - 1) * per_page).limit(per_page)))
+        yield from _entries(solutions)
+        return
+    after = None
+    while True:
+        query = _public_query().add_columns(order[0]).order_by(*order).limit(EXPORT_BATCH)
+        if after is not None:
+            query = query.where(tuple_(*order) > tuple_(*after))
+        rows = db.session.execute(query).all()
+        if not rows:
+            return
+        yield from _entries([solution for solution, _ in rows])
+        after = (rows[-1][1], rows[-1][0].id)
+
+
+def _entries(solutions: list[Solution]) -> Iterator[dict[str, Any]]:
     oversight = _oversight(solutions)
     for solution in solutions:
         yield public_entry(solution, oversight.get(solution.id) or {})

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
@@ -25,7 +25,7 @@ from ai_register.incidents.services import as_utc, suggested_decision
 from ai_register.notifications.services import active_users, compliance_user_ids
 from ai_register.notifications.settings import setting
 from ai_register.reviews import sources
-from ai_register.solutions.models import Decision, Solution
+from ai_register.solutions.models import Solution
 from ai_register.users.models import utcnow
 
 REVIEWED_PHASES = ("needs_analysis", "pilot", "rollout", "management")
@@ -51,36 +51,37 @@ class AgendaItem:
 
 
 def collect(*, now: datetime | None = None, today: date | None = None,
-            solution_ids: list[int] | None = None) -> list[AgendaItem]:
-    """Everything due, overdue or waiting for a decision; `solution_ids` limits it to those solutions."""
+            scope: Select | None = None) -> list[AgendaItem]:
+    """Everything due, overdue or waiting for a decision; `scope`, a SELECT of solution ids (never a
+    list: see solutions.access.visible_solution_ids), limits it to those solutions."""
     from ai_register.solutions.services import region_today
 
     now = now or utcnow()
     today = today or region_today()
     items: list[AgendaItem] = []
-    items += _incident_duties(now, solution_ids)
-    items += _serious_incidents(solution_ids)
-    items += _reviews(today, solution_ids)
-    items += _oversight(today, solution_ids)
-    items += _evidence(today, solution_ids)
-    items += _pilot_ends(solution_ids)
+    items += _incident_duties(now, scope)
+    items += _serious_incidents(scope)
+    items += _reviews(today, scope)
+    items += _oversight(today, scope)
+    items += _evidence(today, scope)
+    items += _pilot_ends(scope)
     from ai_register.portfolio.followup import agenda_items as portfolio_items  # builds on this module
 
-    items += portfolio_items(today, solution_ids)
+    items += portfolio_items(today, scope)
     return sorted(items, key=lambda i: (not i.overdue, i.due_on or date.max, i.kind, i.subject_id))
 
 
-def _limit(query, solution_ids):
-    return query.where(Solution.id.in_(solution_ids)) if solution_ids is not None else query
+def _limit(query, scope: Select | None):
+    return query.where(Solution.id.in_(scope)) if scope is not None else query
 
 
-def _incident_duties(now: datetime, solution_ids) -> list[AgendaItem]:
+def _incident_duties(now: datetime, scope) -> list[AgendaItem]:
     query = _limit(select(IncidentDuty, Incident, Solution)
                    .join(Incident, Incident.id == IncidentDuty.incident_id)
                    .join(Solution, Solution.id == Incident.solution_id)
                    .where(IncidentDuty.status == DUTY_OPEN, IncidentDuty.applies.is_(True),
                           Incident.status != CLOSED)
-                   .order_by(IncidentDuty.overdue_after, IncidentDuty.id), solution_ids)
+                   .order_by(IncidentDuty.overdue_after, IncidentDuty.id), scope)
     items = []
     for duty, incident, solution in db.session.execute(query).all():
         overdue = as_utc(duty.overdue_after) < now
@@ -98,10 +99,10 @@ def _duty_label(duty: IncidentDuty) -> str:
     return f"{incident_rules.recipient_label(duty.recipient)} ({duty.citation})"
 
 
-def _serious_incidents(solution_ids) -> list[AgendaItem]:
+def _serious_incidents(scope) -> list[AgendaItem]:
     query = _limit(select(Incident, Solution).join(Solution, Solution.id == Incident.solution_id)
                    .where(Incident.status != CLOSED, Solution.status == "active")
-                   .order_by(Incident.id), solution_ids)
+                   .order_by(Incident.id), scope)
     items = []
     for incident, solution in db.session.execute(query).all():
         if not (incident.assessment or {}).get("prompts_pause"):
@@ -113,12 +114,12 @@ def _serious_incidents(solution_ids) -> list[AgendaItem]:
     return items
 
 
-def _reviews(today: date, solution_ids) -> list[AgendaItem]:
+def _reviews(today: date, scope) -> list[AgendaItem]:
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
     query = _limit(select(Solution).where(Solution.phase.in_(REVIEWED_PHASES),
                                           Solution.next_review_on.is_not(None),
                                           Solution.next_review_on <= horizon)
-                   .order_by(Solution.next_review_on, Solution.id), solution_ids)
+                   .order_by(Solution.next_review_on, Solution.id), scope)
     items = []
     for solution in db.session.scalars(query):
         overdue = today > solution.next_review_on
@@ -129,10 +130,10 @@ def _reviews(today: date, solution_ids) -> list[AgendaItem]:
     return items
 
 
-def _oversight(today: date, solution_ids) -> list[AgendaItem]:
+def _oversight(today: date, scope) -> list[AgendaItem]:
     horizon = today + timedelta(days=int(setting("OVERSIGHT_REMINDER_DAYS")))
     items = []
-    for due in sources.oversight_confirmations(solution_ids):
+    for due in sources.oversight_confirmations(scope):
         if due.due_on > horizon:
             continue
         overdue = today > due.due_on
@@ -147,10 +148,10 @@ def _oversight(today: date, solution_ids) -> list[AgendaItem]:
     return items
 
 
-def _evidence(today: date, solution_ids) -> list[AgendaItem]:
+def _evidence(today: date, scope) -> list[AgendaItem]:
     horizon = today + timedelta(days=int(setting("EVIDENCE_EXPIRY_WARNING_DAYS")))
     items = []
-    for expiry in sources.expiring_evidence(horizon, solution_ids):
+    for expiry in sources.expiring_evidence(horizon, scope):
         # The expiry date is the last valid day (evidence.validity).
         expired = today > expiry.expires_on
         items.append(AgendaItem("evidence_expired" if expired else "evidence_expiring", expiry.solution,
@@ -162,13 +163,9 @@ def _evidence(today: date, solution_ids) -> list[AgendaItem]:
     return items
 
 
-def _pilot_ends(solution_ids) -> list[AgendaItem]:
+def _pilot_ends(scope) -> list[AgendaItem]:
     items = []
-    for end in sources.pilot_evaluations(solution_ids):
-        decided = db.session.scalar(select(Decision.id).where(Decision.solution_id == end.solution.id,
-                                                              Decision.decided_on >= end.issued_on).limit(1))
-        if decided is not None:
-            continue
+    for end in sources.pilot_evaluations(scope):
         params = {"solution": end.solution.name, "event": "pilot_evaluated", "on": end.issued_on.isoformat()}
         items.append(AgendaItem("follow_up_decision", end.solution, "evidence", end.evidence_id,
                                 end.issued_on, False, params, f"/solutions/{end.solution.id}", ("owners",)))

@@ -143,12 +143,12 @@ def agenda_for(*, overdue: bool | None = None, kind: str | None = None,
                solution_id: int | None = None) -> dict:
     """The follow-up agenda of the solutions I may read."""
     from ai_register.reviews import agenda
-    from ai_register.solutions.access import visible_solutions_query
+    from ai_register.solutions.access import visible_solution_ids
 
-    visible = list(db.session.scalars(visible_solutions_query(actor()).with_only_columns(Solution.id)))
+    scope = visible_solution_ids(actor())
     if solution_id is not None:
-        visible = [sid for sid in visible if sid == solution_id]
-    items = agenda.collect(solution_ids=visible)
+        scope = (select(Solution.id) if scope is None else scope).where(Solution.id == solution_id)
+    items = agenda.collect(scope=scope)
     if overdue is not None:
         items = [item for item in items if item.overdue == overdue]
     if kind is not None:

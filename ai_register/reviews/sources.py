@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ai_register.extensions import db
-from ai_register.solutions.models import Solution
+from ai_register.solutions.models import Decision, Solution
 from ai_register.users.models import User
 
 FOLLOWED_PHASES = ("needs_analysis", "pilot", "rollout", "management", "decommissioning")
@@ -39,7 +39,7 @@ class OversightDue:
     name: str
 
 
-def oversight_confirmations(solution_ids: list[int] | None = None) -> list[OversightDue]:
+def oversight_confirmations(scope: Select | None = None) -> list[OversightDue]:
     """Every current assignment with its re-confirmation due date (accepted ones only)."""
     from ai_register.oversight.models import OversightAssignment
 
@@ -47,8 +47,8 @@ def oversight_confirmations(solution_ids: list[int] | None = None) -> list[Overs
              .join(Solution, Solution.id == OversightAssignment.solution_id)
              .where(OversightAssignment.ended_at.is_(None), Solution.phase.in_(FOLLOWED_PHASES))
              .order_by(OversightAssignment.id))
-    if solution_ids is not None:
-        query = query.where(Solution.id.in_(solution_ids))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
     due = []
     for assignment, solution in db.session.execute(query).all():
         due_on = assignment.confirmation_due_on
@@ -68,7 +68,7 @@ class EvidenceExpiry:
     expires_on: date
 
 
-def expiring_evidence(until: date, solution_ids: list[int] | None = None) -> list[EvidenceExpiry]:
+def expiring_evidence(until: date, scope: Select | None = None) -> list[EvidenceExpiry]:
     """Current (not superseded) evidence that expires on or before `until`, expired ones included."""
     from ai_register.evidence.models import Evidence
 
@@ -76,8 +76,8 @@ def expiring_evidence(until: date, solution_ids: list[int] | None = None) -> lis
              .where(Evidence.superseded_by_id.is_(None), Evidence.expires_on.is_not(None),
                     Evidence.expires_on <= until, Solution.phase.in_(FOLLOWED_PHASES))
              .order_by(Evidence.expires_on, Evidence.id))
-    if solution_ids is not None:
-        query = query.where(Solution.id.in_(solution_ids))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
     return [EvidenceExpiry(solution, e.id, e.type, e.title, e.expires_on)
             for e, solution in db.session.execute(query).all()]
 
@@ -89,16 +89,19 @@ class PilotEnd:
     issued_on: date
 
 
-def pilot_evaluations(solution_ids: list[int] | None = None) -> list[PilotEnd]:
-    """Solutions in pilot with a pilot evaluation: the pilot has ended and awaits a follow-up decision."""
+def pilot_evaluations(scope: Select | None = None) -> list[PilotEnd]:
+    """Solutions in pilot with a pilot evaluation and no decision since: the pilot has ended and awaits a
+    follow-up decision."""
     from ai_register.evidence.models import Evidence
 
     query = (select(Evidence, Solution).join(Solution, Solution.id == Evidence.solution_id)
              .where(Evidence.type == "pilot_evaluation", Evidence.superseded_by_id.is_(None),
-                    Solution.phase == "pilot")
+                    Solution.phase == "pilot",
+                    ~select(Decision.id).where(Decision.solution_id == Solution.id,
+                                               Decision.decided_on >= Evidence.issued_on).exists())
              .order_by(Evidence.id))
-    if solution_ids is not None:
-        query = query.where(Solution.id.in_(solution_ids))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
     return [PilotEnd(solution, e.id, e.issued_on) for e, solution in db.session.execute(query).all()]
 
 

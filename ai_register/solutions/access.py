@@ -69,6 +69,16 @@ def visible_solutions_query(user) -> Select:
     return query.where(db.false())
 
 
+def visible_solution_ids(user) -> Select | None:
+    """The ids of the solutions the user may read, as a subquery for `Solution.id.in_(...)`; None when
+    the user reads them all. Never a list of ids from Python: each id would be a bound parameter, and
+    the driver refuses a statement with more than 65,535 of them."""
+    if user.role in (COMPLIANCE, AUDITOR) or (user.role == OWNER
+                                               and current_app.config.get("OWNERS_READ_ALL", False)):
+        return None
+    return visible_solutions_query(user).with_only_columns(Solution.id)
+
+
 def require_if_match(solution: Solution, if_match: str | None) -> None:
     """No lost updates: the caller must name the version it read (428 without, 412 when stale)."""
     if not if_match:

@@ -4,7 +4,7 @@ half-written; a restart loses nothing that was committed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from sqlalchemy import create_engine, event, func, select, text
@@ -62,19 +62,22 @@ def solution_id(client, users, auth) -> int:
 
 def test_database_gone_mid_request_is_503_and_nothing_is_half_written(client, users, auth, solution_id,
                                                                      monkeypatch):
-    """The solution's UPDATE is flushed; then the database goes away before the audit event is written."""
+    """The solution's UPDATE is flushed; then the database goes away before the audit event is written
+    (and stays away until the answer is sent: the error handler finds it unreachable too)."""
     headers = auth(users["owner"])
     etag = client.get(f"{BASE}/{solution_id}", headers=headers).headers["ETag"]
     before = state(solution_id)
     real_record = audit.record
+    gone = ExitStack()
 
     def record_after_the_database_went_away(*args, **kwargs):
-        with database_gone():
-            return real_record(*args, **kwargs)
+        gone.enter_context(database_gone())
+        return real_record(*args, **kwargs)
 
     monkeypatch.setattr(audit, "record", record_after_the_database_went_away)
-    response = client.patch(f"{BASE}/{solution_id}", json={"name": "Halvskriven"},
-                            headers={**headers, "If-Match": etag})
+    with gone:
+        response = client.patch(f"{BASE}/{solution_id}", json={"name": "Halvskriven"},
+                                headers={**headers, "If-Match": etag})
     assert_unavailable(response)
     monkeypatch.undo()
     assert state(solution_id) == before
