@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from ai_register import config as config_module
 from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate, storage_json
-from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds
+from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds, unusable_json
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -165,6 +165,8 @@ def _register_request_hooks(app: Flask) -> None:
             raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
         if request.is_json and json_nesting_exceeds(request.get_data(cache=True)):
             raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused.")
+        if request.is_json and (reason := unusable_json(request.get_data(cache=True))):
+            raise BadRequest(reason)
         _refuse_unsupported_body()
         _refuse_nul_characters()
         if (request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/")
