@@ -65,6 +65,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # Request bodies: uploads up to 20 MB; JSON bodies are held to 1 MB in errors.py.
         "MAX_CONTENT_LENGTH": int(env.get("AI_REGISTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "MAX_JSON_BYTES": int(env.get("AI_REGISTER_MAX_JSON_BYTES", 1024 * 1024)),
+        # Reading one imported spreadsheet (onboarding.spreadsheet.ReadLimits): under gunicorn's timeout.
+        "IMPORT_TIME_BUDGET_SECONDS": float(env.get("AI_REGISTER_IMPORT_TIME_BUDGET_SECONDS", 20)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 
 from ai_register.audit import services as audit
@@ -29,7 +31,7 @@ from ai_register.onboarding.columns import (
     parse_answer,
     parse_cell,
 )
-from ai_register.onboarding.spreadsheet import Sheet, SheetError, read_sheet
+from ai_register.onboarding.spreadsheet import ReadLimits, Sheet, SheetError, read_sheet
 from ai_register.portfolio.models import Indicator
 from ai_register.solutions import services as solutions
 from ai_register.solutions.lifecycle import Phase
@@ -345,12 +347,18 @@ def import_sheet(sheet: Sheet, *, filename: str, by: User, dry_run: bool) -> Imp
 
 
 def import_file(filename: str, content: bytes, *, by: User, dry_run: bool) -> ImportReport:
-    """Read an uploaded .xlsx or .csv and import it (see import_sheet); 422 when it is not a readable sheet."""
+    """Read an uploaded .xlsx or .csv and import it (see import_sheet); 422 when it is not a readable sheet
+    or is beyond a reading limit (the problem's `limit` names which)."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+    limits = ReadLimits(seconds=current_app.config.get("IMPORT_TIME_BUDGET_SECONDS", ReadLimits.seconds))
     try:
-        sheet = read_sheet(name, content)
+        sheet = read_sheet(name, content, limits)
     except SheetError as exc:
-        raise Problem(422, str(exc), errors={"file": [str(exc)]}) from exc
+        problem = Problem(422, str(exc), errors={"file": [str(exc)]},
+                          **({"limit": exc.limit} if exc.limit else {}))
+        if has_request_context():  # the web page shows it in the reader's language
+            problem.localized = gettext(exc.msgid, **exc.params)
+        raise problem from exc
     return import_sheet(sheet, filename=name, by=by, dry_run=dry_run)
 
 

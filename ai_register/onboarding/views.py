@@ -55,7 +55,7 @@ def import_upload():
     try:
         report = importer.import_file(upload.filename, upload.read(), by=actor(), dry_run=form.dry_run.data)
     except Problem as problem:
-        form.file.errors = [problem.description]
+        form.file.errors = [getattr(problem, "localized", None) or problem.description]
         return _import_page(form, status=422)
     if report.written:
         flash(_("%(created)s solutions imported, %(existing)s already registered.",
