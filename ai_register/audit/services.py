@@ -19,6 +19,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, link_hash, verify_stored
 from ai_register.audit.models import AuditEvent
+from ai_register.audit.reasons import Reason
 from ai_register.extensions import db
 
 # Any constant will do; it only has to be the same for every writer of the chain.
@@ -98,11 +99,11 @@ def _lock_chain() -> None:
 
 # Set while a spreadsheet import runs (onboarding): the services' creates and updates are then
 # recorded as action "import", with the file and row as reason, so the trail tells migrated records apart.
-_IMPORT_REASON: ContextVar[str | None] = ContextVar("audit_import_reason", default=None)
+_IMPORT_REASON: ContextVar[str | Reason | None] = ContextVar("audit_import_reason", default=None)
 
 
 @contextmanager
-def importing(reason: str) -> Iterator[None]:
+def importing(reason: str | Reason) -> Iterator[None]:
     """Inside, every "create" and "update" event is recorded as "import" (reason: `reason` unless given)."""
     token = _IMPORT_REASON.set(reason)
     try:
@@ -112,12 +113,16 @@ def importing(reason: str) -> Iterator[None]:
 
 
 def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | None = None,
-           data: dict | None = None, reason: str | None = None, actor_id: int | None = None,
+           data: dict | None = None, reason: str | Reason | None = None, actor_id: int | None = None,
            occurred_at: datetime | None = None) -> AuditEvent:
-    """Append one event to the chain and flush it with the change it describes."""
+    """Append one event to the chain and flush it with the change it describes. A reason the register
+    gives itself is a `Reason` (audit.reasons): stored as code and parameters, rendered per reader."""
     import_reason = _IMPORT_REASON.get()
     if import_reason is not None and action in ("create", "update"):
         action, reason = "import", reason or import_reason
+    if isinstance(reason, Reason):
+        data = {**(data or {}), "reason_code": reason.code, "reason_params": dict(reason.params)}
+        reason = reason.english()
     db.session.flush()  # the change being audited gets its id first
     _lock_chain()
     head = db.session.execute(
@@ -151,14 +156,14 @@ def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | 
 
 
 def record_create(entity, entity_type: str, *, solution_id: int | None = None,
-                  reason: str | None = None, exclude: frozenset[str] = frozenset()) -> AuditEvent:
+                  reason: str | Reason | None = None, exclude: frozenset[str] = frozenset()) -> AuditEvent:
     db.session.flush()
     return record("create", entity_type, entity.id, solution_id=solution_id,
                   data={"record": snapshot(entity, exclude=exclude)}, reason=reason)
 
 
 def record_update(entity, entity_type: str, before: dict, *, solution_id: int | None = None,
-                  reason: str | None = None, action: str = "update",
+                  reason: str | Reason | None = None, action: str = "update",
                   exclude: frozenset[str] = frozenset()) -> AuditEvent | None:
     """Record the changed fields; nothing is written when nothing changed."""
     db.session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.classification.models import (
     APPROVED,
     DECIDED,
@@ -87,7 +88,7 @@ def snapshot_ruleset(ruleset: RuleSet) -> RuleSetSnapshot:
         return db.session.scalar(select(RuleSetSnapshot).where(RuleSetSnapshot.sha256 == ruleset.sha256))
     # The files are identified by the hash; the trail need not repeat the whole rule text.
     audit.record_create(snapshot, "ruleset_snapshot", exclude=frozenset({"files"}),
-                        reason="first stored result under this rule set")
+                        reason=coded("first_result_under_ruleset"))
     return snapshot
 
 
@@ -299,8 +300,8 @@ def _adopt_on_solution(solution: Solution, classification: Classification) -> No
         solution.current_device_class = classification.effective_device_class
     solution.needs_rereview = False
     audit.record_update(solution, "solution", before, solution_id=solution.id,
-                        reason=f"classification {classification.id} (version {classification.version}) "
-                               f"{classification.status}")
+                        reason=coded("classification_reviewed", classification=classification.id,
+                                     version=classification.version, status=classification.status))
 
 
 def _require_status(classification: Classification, wanted: str, action: str) -> None:
@@ -623,8 +624,8 @@ def apply_impact(ruleset: RuleSet | None = None) -> dict:
         before = audit.snapshot(solution)
         solution.needs_rereview = True
         audit.record_update(solution, "solution", before, solution_id=solution.id, action="flag_rereview",
-                            reason=f"rule set {ruleset['version']} ({ruleset['sha256'][:12]}) changes the "
-                                   f"result of classification {changed_ids[solution.id]}")
+                            reason=coded("ruleset_changes_result", ruleset=ruleset["version"],
+                                         sha=ruleset["sha256"][:12], classification=changed_ids[solution.id]))
     run = None
     if newly:
         user = _actor_or_none()
@@ -635,7 +636,7 @@ def apply_impact(ruleset: RuleSet | None = None) -> dict:
             flagged_solution_ids=newly, applied_by_id=user.id if user else None, applied_at=now,
         )
         db.session.add(run)
-        audit.record_create(run, "ruleset_impact_run", reason="rule-set change applied: re-review flags")
+        audit.record_create(run, "ruleset_impact_run", reason=coded("ruleset_flags_applied"))
     return {**report, "applied": True, "flagged": newly, "run_id": run.id if run else None}
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Select, exists, func, select
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
 from ai_register.extensions import MAX_ID, db
 from ai_register.incidents import duties as rules
@@ -178,10 +179,10 @@ def report_incident(solution_id: int, data: dict) -> Incident:
     )
     db.session.add(incident)
     _recompute(incident, solution)
-    audit.record_create(incident, ENTITY, solution_id=solution.id, reason="incident reported")
+    audit.record_create(incident, ENTITY, solution_id=solution.id, reason=coded("incident_reported"))
     for duty in incident.duties:
         audit.record_create(duty, DUTY_ENTITY, solution_id=solution.id,
-                            reason=f"reporting duty of incident {incident.id}")
+                            reason=coded("incident_duty", incident=incident.id))
     _prompt_pause(incident, solution)
     return incident
 
@@ -302,7 +303,7 @@ def update_incident(incident_id: int, data: dict) -> Incident:
     for duty in incident.duties:
         if duty.key not in known_keys:
             audit.record_create(duty, DUTY_ENTITY, solution_id=solution.id,
-                                reason=f"reporting duty of incident {incident.id} after re-assessment")
+                                reason=coded("incident_duty_reassessed", incident=incident.id))
         else:
             audit.record_update(duty, DUTY_ENTITY, duty_before[duty.id], solution_id=solution.id,
                                 reason=reason)

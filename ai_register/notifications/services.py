@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
 from ai_register.security import COMPLIANCE, actor
@@ -93,7 +94,7 @@ def notify(user_id: int, kind: str, *, subject_type: str, subject_id, due_on: da
         return found, False
     # The trail shows that and when someone was reminded; the wording is rebuilt from kind and params.
     audit.record_create(notification, ENTITY, solution_id=solution_id, exclude=frozenset({"params"}),
-                        reason=f"reminder: {kind}")
+                        reason=coded("reminder", kind=kind))
     return notification, True
 
 

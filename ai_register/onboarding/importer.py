@@ -17,6 +17,7 @@ from flask_babel import gettext
 from sqlalchemy import func, or_, select
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.classification import services as classification
 from ai_register.errors import Problem
 from ai_register.extensions import db
@@ -321,7 +322,7 @@ def import_sheet(sheet: Sheet, *, filename: str, by: User, dry_run: bool) -> Imp
         external_id, name = row.cells["external_id"], row.cells.get("name")
         savepoint = db.session.begin_nested()
         try:
-            with audit.importing(f"import from {filename}, row {row.number}"):
+            with audit.importing(coded("imported_row", file=filename, row=row.number)):
                 solution_id, category = _import_row(row, goal_rows, by)
         except _RowInvalid as invalid:
             savepoint.rollback()

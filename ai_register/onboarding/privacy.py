@@ -15,6 +15,7 @@ from sqlalchemy import Table, func, or_, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
+from ai_register.audit.reasons import coded
 from ai_register.extensions import db
 from ai_register.incidents.models import CLOSED, Incident, IncidentDuty
 from ai_register.onboarding.models import ExternalIdentity
@@ -26,35 +27,47 @@ NOT_EXPORTED = frozenset({"password_hash", "jti", "stored_name"})
 PSEUDONYM_DOMAIN = "pseudonymised.invalid"
 INCIDENT_FREE_TEXT = ("what_happened", "assessment_notes", "actions_taken")
 
+
+
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog; the page translates it)
+    return message
+
+
 # What the data-protection officer reads on the inventory: purpose, legal basis and retention per category.
 CATEGORIES = (
-    {"key": "users", "table": "users", "fields": ["email", "display_name", "role", "active", "deactivated_at"],
-     "purpose": "Accounts: sign-in, access control and accountability for every change.",
-     "legal_basis": "GDPR Art 6(1)(e) (public task; Art 6(1)(c) for the AI Act duties of a deployer).",
-     "retention": "While employed; after deactivation, name and e-mail are pseudonymised after "
-                  "RETENTION_DEPARTED_STAFF_DAYS. The id stays, so the audit trail remains verifiable."},
-    {"key": "external_identities", "table": "external_identities", "fields": ["issuer", "subject", "last_groups"],
-     "purpose": "Link between the region's identity provider and the account (single sign-on).",
-     "legal_basis": "GDPR Art 6(1)(e).", "retention": "Erased when the account is pseudonymised."},
-    {"key": "persons", "table": "persons", "fields": ["name", "title", "unit", "contact"],
-     "purpose": "Human-oversight owners and deputies without an account (AI Act Art 14, Art 26(2)).",
-     "legal_basis": "GDPR Art 6(1)(c) (AI Act Art 26(2)) and 6(1)(e).",
-     "retention": "As the solution's documentation (archiving act); not culled by the register."},
-    {"key": "oversight_assignments", "table": "oversight_assignments",
+    {"key": "users", "label": N_("Accounts"),
+     "table": "users", "fields": ["email", "display_name", "role", "active", "deactivated_at"],
+     "purpose": N_("Accounts: sign-in, access control and accountability for every change."),
+     "legal_basis": N_("GDPR Art 6(1)(e) (public task; Art 6(1)(c) for the AI Act duties of a deployer)."),
+     "retention": N_("While employed; after deactivation, name and e-mail are pseudonymised after "
+                  "the retention period for departed staff. The id stays, so the audit trail remains verifiable.")},
+    {"key": "external_identities", "label": N_("Single sign-on identities"),
+     "table": "external_identities", "fields": ["issuer", "subject", "last_groups"],
+     "purpose": N_("Link between the region's identity provider and the account (single sign-on)."),
+     "legal_basis": N_("GDPR Art 6(1)(e)."), "retention": N_("Erased when the account is pseudonymised.")},
+    {"key": "persons", "label": N_("People without an account"),
+     "table": "persons", "fields": ["name", "title", "unit", "contact"],
+     "purpose": N_("Human-oversight owners and deputies without an account (AI Act Art 14, Art 26(2))."),
+     "legal_basis": N_("GDPR Art 6(1)(c) (AI Act Art 26(2)) and 6(1)(e)."),
+     "retention": N_("As the solution's documentation (archiving act); not culled by the register.")},
+    {"key": "oversight_assignments", "label": N_("Human-oversight assignments"),
+     "table": "oversight_assignments",
      "fields": ["user_id", "person_id", "deputy_user_id", "deputy_person_id", "competence", "training"],
-     "purpose": "Who is accountable for human oversight of each solution, with competence and training.",
-     "legal_basis": "GDPR Art 6(1)(c) (AI Act Art 26(2)).", "retention": "As the solution's documentation."},
-    {"key": "incidents", "table": "incidents", "fields": ["reported_by_id", *INCIDENT_FREE_TEXT],
-     "purpose": "Deviations and serious incidents (AI Act Art 73, MDR Art 87, Lex Maria); the free text may "
-                "describe patients or staff.",
-     "legal_basis": "GDPR Art 6(1)(c); Art 9(2)(h) and (i) where health data appear.",
-     "retention": "Free text of closed incidents is blanked after RETENTION_INCIDENT_TEXT_DAYS; the "
-                  "structured record (dates, classification, duties) stays."},
-    {"key": "audit_events", "table": "audit_events", "fields": ["actor_id", "data", "reason"],
-     "purpose": "The tamper-evident trail of every change (traceability).",
-     "legal_basis": "GDPR Art 6(1)(c) and (e); Art 17(3)(b) and (d) exclude erasure.",
-     "retention": "Kept as the register's archive. Events name actors by id; the chain cannot be altered, "
-                  "so names written into event data before pseudonymisation remain there."},
+     "purpose": N_("Who is accountable for human oversight of each solution, with competence and training."),
+     "legal_basis": N_("GDPR Art 6(1)(c) (AI Act Art 26(2))."), "retention": N_("As the solution's documentation.")},
+    {"key": "incidents", "label": N_("Incidents"),
+     "table": "incidents", "fields": ["reported_by_id", *INCIDENT_FREE_TEXT],
+     "purpose": N_("Deviations and serious incidents (AI Act Art 73, MDR Art 87, Lex Maria); the free text may "
+                "describe patients or staff."),
+     "legal_basis": N_("GDPR Art 6(1)(c); Art 9(2)(h) and (i) where health data appear."),
+     "retention": N_("Free text of closed incidents is blanked after the retention period for incident text; the "
+                  "structured record (dates, classification, duties) stays.")},
+    {"key": "audit_events", "label": N_("Audit trail"),
+     "table": "audit_events", "fields": ["actor_id", "data", "reason"],
+     "purpose": N_("The tamper-evident trail of every change (traceability)."),
+     "legal_basis": N_("GDPR Art 6(1)(c) and (e); Art 17(3)(b) and (d) exclude erasure."),
+     "retention": N_("Kept as the register's archive. Events name actors by id; the chain cannot be altered, "
+                  "so names written into event data before pseudonymisation remain there.")},
 )
 
 
@@ -123,7 +136,7 @@ def export_user(user: User) -> dict:
     about = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "user",
                                                        AuditEvent.entity_id == str(user.id))
                                .order_by(AuditEvent.position))
-    audit.record("export_personal_data", "user", user.id, reason="GDPR Art 15 access request")
+    audit.record("export_personal_data", "user", user.id, reason=coded("gdpr_access_request"))
     return {
         "subject": {"type": "user", **_record(user)},
         "generated_at": datetime.now(UTC).isoformat(),
@@ -138,7 +151,7 @@ def export_person(person: Person) -> dict:
     """Everything about a person without an account (an oversight owner or deputy)."""
     records = {table.name: rows for table, columns in _reference_columns("persons")
                if (rows := _rows(table, columns, person.id))}
-    audit.record("export_personal_data", "person", person.id, reason="GDPR Art 15 access request")
+    audit.record("export_personal_data", "person", person.id, reason=coded("gdpr_access_request"))
     return {"subject": {"type": "person", **_record(person)}, "generated_at": datetime.now(UTC).isoformat(),
             "records": records, "audit_events_as_actor": [], "audit_events_about": []}
 

@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.config import ConfigError
 from ai_register.errors import Problem
 from ai_register.extensions import db
@@ -122,7 +123,7 @@ def sign_in(claims: Mapping[str, Any]) -> User:
         identity = ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject, created_at=now,
                                     last_groups=" ".join(groups)[:2000])
         db.session.add(identity)
-        audit.record_create(identity, "external_identity", reason="first sign-in through the identity provider")
+        audit.record_create(identity, "external_identity", reason=coded("first_sign_in"))
     identity.last_sign_in_at = now
     identity.last_groups = " ".join(groups)[:2000]
     return user

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment, Person
@@ -223,7 +224,7 @@ def end_on_retirement(solution: Solution) -> None:
     assignment.ended_at = utcnow()
     assignment.ended_by_id = actor().id
     audit.record_update(assignment, "oversight_assignment", before, solution_id=solution.id,
-                        reason="the solution is retired", action="end")
+                        reason=coded("solution_retired"), action="end")
 
 
 register_detail_provider("oversight_owner", oversight_summary, load=DETAIL_LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.portfolio.models import Indicator
@@ -95,7 +96,7 @@ def ensure_default_indicators() -> list[Indicator]:
     added = []
     for values in DEFAULT_INDICATORS:
         if values["code"] not in known:
-            added.append(create_indicator({**values, "reason": "Default common indicators of the strategy"}))
+            added.append(create_indicator({**values, "reason": coded("default_indicators")}))
     return added
 
 

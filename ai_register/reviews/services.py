@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.incidents.services import require_id
@@ -86,7 +87,7 @@ def record_review(solution_id: int, data: dict) -> Review:
     audit.record_create(review, ENTITY, solution_id=solution.id, reason=data.get("reason"))
     before = solution_record(solution)
     solution.next_review_on = next_on
-    record_solution_change(solution, before, reason=f"periodic review {review.id} sets the next review date",
+    record_solution_change(solution, before, reason=coded("review_sets_next_date", review=review.id),
                            data={"review_id": review.id})
     _prompt_follow_up(solution, review)
     return review

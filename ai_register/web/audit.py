@@ -14,6 +14,7 @@ from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, access
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
+from ai_register.web import labels
 
 bp = Blueprint("audit_web", __name__, url_prefix="/audit")
 
@@ -34,6 +35,26 @@ def _day(name: str) -> date | None:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def event_rows(event: AuditEvent, people: dict[int, str]) -> list[dict]:
+    """An event's data as a person reads it: each field by its label, a change as before and after,
+    codes as labels (the API and the stored bytes keep the codes and are what the chain hashes)."""
+    data = event.data or {}
+    rows = []
+    for name, change in (data.get("changes") or {}).items():
+        if isinstance(change, dict) and set(change) <= {"before", "after"}:
+            rows.append({"label": labels.field_label(name),
+                         "before": labels.value_text(name, change.get("before"), event.entity_type, people),
+                         "after": labels.value_text(name, change.get("after"), event.entity_type, people)})
+    for name, value in (data.get("record") or {}).items():
+        rows.append({"label": labels.field_label(name),
+                     "value": labels.value_text(name, value, event.entity_type, people)})
+    for name, value in data.items():
+        if name not in ("changes", "record", "reason_code", "reason_params"):
+            rows.append({"label": labels.field_label(name),
+                         "value": labels.value_text(name, value, event.entity_type, people)})
+    return rows
 
 
 @bp.get("")
@@ -64,8 +85,10 @@ def trail():
     active = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v is not None}
     users = {u.id: u for u in db.session.scalars(select(User).order_by(User.display_name))}
     solutions = {s.id: s for s in db.session.scalars(select(Solution).order_by(Solution.name))}
+    people = {user_id: user.display_name for user_id, user in users.items()}
     return render_template(
         "web/audit/trail.html",
+        event_rows=lambda event: event_rows(event, people),
         events=events,
         filters=active,
         users=users,

@@ -131,6 +131,9 @@ def template_helpers() -> dict:
         "context_source_label": labels.context_source_label,
         "action_label": labels.action_label,
         "entity_label": labels.entity_label,
+        "reason_text": labels.reason_text,
+        "field_label": labels.field_label,
+        "value_text": labels.value_text,
         "channel_label": labels.channel_label,
         "checklist_label": labels.checklist_label,
         "route_label": results.route_label,
@@ -161,3 +164,8 @@ def moment_filter(value) -> str:
 @bp.app_template_filter("number")
 def number_filter(value) -> str:
     return show_number(value)
+
+
+@bp.app_template_filter("field_label")
+def field_label_filter(value) -> str:
+    return labels.field_label(value)
