@@ -78,6 +78,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
     from ai_register.incidents import views as incident_views
+    from ai_register.obligations import views as obligation_views
     from ai_register.main import views as main_views
     from ai_register.onboarding import views as onboarding_views
     from ai_register.portfolio import views as portfolio_views
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(incident_views.bp)
+    app.register_blueprint(obligation_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 
@@ -107,6 +109,7 @@ def _api_blueprints() -> list:
     from ai_register.goals import api as goals_api
     from ai_register.incidents import api as incidents_api
     from ai_register.notifications import api as notifications_api
+    from ai_register.obligations import api as obligations_api
     from ai_register.onboarding import api as onboarding_api
     from ai_register.oversight import api as oversight_api
     from ai_register.portfolio import api as portfolio_api
@@ -118,7 +121,7 @@ def _api_blueprints() -> list:
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, reviews_api.blp, notifications_api.blp,
             reports_api.blp, public_api.blp, onboarding_api.blp,
-            portfolio_api.blp]
+            portfolio_api.blp, obligations_api.blp]
 
 
 def _register_cli(app: Flask) -> None:

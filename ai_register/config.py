@@ -112,6 +112,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # Follow-up: legal-deadline targets and e-mail (nothing is sent while MAIL_SERVER is empty).
         "LEX_MARIA_TARGET_DAYS": int(env.get("AI_REGISTER_LEX_MARIA_TARGET_DAYS", 7)),
         "DEVICE_REPORT_TARGET_DAYS": int(env.get("AI_REGISTER_DEVICE_REPORT_TARGET_DAYS", 7)),
+        # An obligation that already applies when it opens is due this many days later.
+        "OBLIGATION_DUE_DAYS": int(env.get("AI_REGISTER_OBLIGATION_DUE_DAYS", 90)),
         "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
         "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),

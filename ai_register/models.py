@@ -6,6 +6,7 @@ from ai_register.evidence.models import Evidence  # noqa: F401
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement  # noqa: F401
 from ai_register.incidents.models import Incident, IncidentDuty  # noqa: F401
 from ai_register.notifications.models import Notification  # noqa: F401
+from ai_register.obligations.models import SolutionObligation  # noqa: F401
 from ai_register.onboarding.models import ExternalIdentity  # noqa: F401
 from ai_register.oversight.models import OversightAssignment, Person  # noqa: F401
 from ai_register.portfolio.models import Indicator, TrustworthyAssessment  # noqa: F401

@@ -288,6 +288,9 @@ def _review(classification: Classification, outcome: str, justification: str | N
                         action=REVIEW_ACTIONS[outcome], reason=classification.review_justification)
     if outcome in DECIDED:
         _adopt_on_solution(solution, classification)
+        from ai_register.obligations.services import sync_obligations  # builds on this module
+
+        sync_obligations(solution)
     return classification
 
 

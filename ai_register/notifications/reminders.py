@@ -42,8 +42,10 @@ class RunReport:
 
 
 def create_notifications(report: RunReport, *, now: datetime | None = None) -> RunReport:
+    from ai_register.obligations.services import sync_all
     from ai_register.reviews import agenda
 
+    sync_all()  # obligation records of classifications decided before they existed
     for item in agenda.collect(now=now):
         report.items += 1
         for user_id in agenda.recipients(item):

@@ -40,6 +40,9 @@ MESSAGES = {
         "(%(gaps)s)", **p),
     "trustworthy_assessment_refresh": lambda p: _(
         "%(solution)s: refresh the trustworthy-AI assessment after the periodic review of %(due_on)s", **p),
+    "obligation_due": lambda p: _("%(solution)s: obligation %(obligation)s is due %(due_on)s", **p),
+    "obligation_overdue": lambda p: _("%(solution)s: obligation %(obligation)s is OVERDUE (was due %(due_on)s)",
+                                      **p),
     "follow_up_decision": lambda p: _(
         "%(solution)s: %(reason)s — decide how to follow up (scale up, adjust, pause or terminate)",
         **{**p, "reason": FOLLOW_UP_EVENTS.get(p.get("event"), lambda q: p.get("event", ""))(p)}),

@@ -9,6 +9,7 @@ run` (which notifies the recipients). Kinds:
   evidence_expiring / evidence_expired         current evidence expiring within the warning window
   follow_up_decision                           the pilot was evaluated and no decision followed
   continuity_overdue, trustworthy_assessment_refresh   portfolio steering (portfolio/followup.py)
+  obligation_due / obligation_overdue          an obligation record not closed (obligations/followup.py)
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def collect(*, now: datetime | None = None, today: date | None = None,
     from ai_register.portfolio.followup import agenda_items as portfolio_items  # builds on this module
 
     items += portfolio_items(today, scope)
+    from ai_register.obligations.followup import agenda_items as obligation_items  # builds on this module
+
+    items += obligation_items(today, scope)
     return sorted(items, key=lambda i: (not i.overdue, i.due_on or date.max, i.kind, i.subject_id))
 
 

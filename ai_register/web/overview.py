@@ -225,6 +225,9 @@ def build(user) -> dict:
     }
     if user.role in (OWNER, COMPLIANCE):
         data["confirmations"] = confirmations_due(user, today)
+        from ai_register.obligations.services import overdue_for_start_page
+
+        data["overdue_obligations"] = overdue_for_start_page(user, today)
     if user.role == OWNER:
         data["tasks"] = owner_tasks(user, solutions, today)
     if user.role == COMPLIANCE:

@@ -180,6 +180,16 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/indicators/<int:indicator_id>/edit"): frozenset({C, D}),
     ("GET", "/solutions/<int:solution_id>/trustworthy-assessment"): frozenset({A, C, O}),
     ("POST", "/solutions/<int:solution_id>/trustworthy-assessment"): frozenset({C, O}),
+    # deployer duties (issue 21): obligations you can close
+    ("GET", "/api/v1/obligations"): frozenset({A, C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/obligations"): frozenset({A, C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({A, C, O}),
+    ("PATCH", "/api/v1/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm"): frozenset({C}),
+    ("GET", "/solutions/<int:solution_id>/obligations"): frozenset({A, C, O}),
+    ("GET", "/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm"): frozenset({C}),
 }
 
 SKIP_ENDPOINTS = {"static"}

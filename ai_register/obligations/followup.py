@@ -1,0 +1,42 @@
+"""Obligations on the follow-up agenda and in reminders: due within a month, or overdue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from ai_register.extensions import db
+from ai_register.obligations import rules
+from ai_register.obligations.models import SolutionObligation
+from ai_register.solutions.models import Solution
+
+REMINDER_DAYS = 30
+
+
+def agenda_items(today: date, scope) -> list:
+    """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+
+    horizon = today + timedelta(days=REMINDER_DAYS)
+    query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
+             .where(SolutionObligation.current.is_(True), SolutionObligation.due_on.is_not(None),
+                    SolutionObligation.due_on <= horizon, Solution.phase != "retired",
+                    or_(SolutionObligation.status.in_((rules.OPEN, rules.IN_PROGRESS)),
+                        and_(SolutionObligation.status == rules.NOT_APPLICABLE,
+                             SolutionObligation.confirmed_by_id.is_(None))))
+             .order_by(SolutionObligation.due_on, SolutionObligation.id))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
+    items = []
+    for row, solution in db.session.execute(query).all():
+        overdue = row.due_on < today
+        awaiting = row.status == rules.NOT_APPLICABLE
+        audience = ("compliance",) if awaiting else (("owners", "compliance") if overdue else ("owners",))
+        items.append(AgendaItem(
+            "obligation_overdue" if overdue else "obligation_due", solution, "solution_obligation", row.id,
+            row.due_on, overdue,
+            {"solution": solution.name, "obligation": row.citation or row.obligation_id,
+             "obligation_id": row.obligation_id},
+            f"/solutions/{solution.id}/obligations", audience))
+    return items

@@ -1,0 +1,110 @@
+"""Web pages of a solution's obligations: the list with status and due dates, the status form, and
+compliance's confirmation of a reason that an obligation does not apply."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ai_register.errors import Problem
+from ai_register.evidence import services as evidence_services
+from ai_register.extensions import db
+from ai_register.obligations import rules, services
+from ai_register.obligations.forms import RECORD_LABELS, STATUS_LABELS, ObligationForm
+from ai_register.obligations.schemas import ObligationPatchSchema
+from ai_register.oversight.models import OversightAssignment
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.solutions.access import can_write, get_solution
+from ai_register.solutions.services import region_today
+from ai_register.web.forms import options, show_errors
+
+bp = Blueprint("obligations_web", __name__, template_folder="templates")
+
+READERS = (OWNER, COMPLIANCE, AUDITOR)
+WRITERS = (OWNER, COMPLIANCE)
+
+
+def _context() -> dict:
+    return {"status_label": lambda s: STATUS_LABELS.get(s, s), "text_of": services.text_of,
+            "record_label": lambda t: RECORD_LABELS.get(t, t), "is_closed": rules.is_closed}
+
+
+def _met_by_choices(solution) -> list:
+    pairs = [("", _("Nothing yet"))]
+    for evidence in evidence_services.evidence_for(solution.id):
+        pairs.append((f"evidence:{evidence.id}", _("Evidence: %(title)s", title=evidence.title)))
+    for assignment in db.session.scalars(select(OversightAssignment).where(
+            OversightAssignment.solution_id == solution.id).order_by(OversightAssignment.id.desc())):
+        pairs.append((f"oversight_assignment:{assignment.id}",
+                      _("Human-oversight assignment from %(day)s", day=assignment.started_at.date().isoformat())))
+    return options(pairs)
+
+
+@bp.get("/solutions/<int:solution_id>/obligations")
+@access(*READERS)
+def index(solution_id: int):
+    solution = get_solution(solution_id)
+    rows = services.obligations_for(solution)
+    return render_template("obligations/index.html", solution=solution, rows=rows, today=region_today(),
+                           can_edit=can_write(solution, actor()) and solution.phase != "retired",
+                           overdue=lambda row: services.is_overdue(row, region_today()), **_context())
+
+
+def _edit_page(solution, row, form, status=200):
+    return render_template("obligations/edit.html", solution=solution, row=row, form=form,
+                           today=region_today(), **_context()), status
+
+
+def _met_by_value(row) -> str:
+    if row.evidence_id:
+        return f"evidence:{row.evidence_id}"
+    if row.record_type and row.record_id:
+        return f"{row.record_type}:{row.record_id}"
+    return ""
+
+
+@bp.route("/solutions/<int:solution_id>/obligations/<string:obligation_id>", methods=["GET", "POST"])
+@access(*WRITERS)
+def edit(solution_id: int, obligation_id: str):
+    solution = get_solution(solution_id, write=True)
+    row = services.get_obligation(solution, obligation_id)
+    if request.method == "GET":
+        form = ObligationForm(formdata=None, status=row.status, note=row.note,
+                              not_applicable_reason=row.not_applicable_reason)
+        form.met_by.choices = _met_by_choices(solution)
+        form.met_by.data = _met_by_value(row)
+        return _edit_page(solution, row, form)
+    form = ObligationForm()
+    form.met_by.choices = _met_by_choices(solution)
+    if not form.validate_on_submit():
+        return _edit_page(solution, row, form, 422)
+    try:
+        services.require_if_match(row, f'"{request.form.get("version", "")}"')
+        data = ObligationPatchSchema().load(form.payload())
+        services.update_obligation(solution, row, data)
+    except ValidationError as error:
+        show_errors(form, error.messages)
+        return _edit_page(solution, row, form, 422)
+    except Problem as problem:
+        if problem.code == 412:
+            form.form_errors.append(_("Someone else changed the obligation meanwhile; check it and save again."))
+            return _edit_page(solution, services.get_obligation(solution, obligation_id), form, 412)
+        if not problem.errors:
+            raise
+        show_errors(form, {("met_by" if k in ("evidence_id", "record_type", "record_id") else k): v
+                           for k, v in problem.errors.items()})
+        return _edit_page(solution, row, form, 422)
+    flash(_("The obligation's status is saved."), "success")
+    return redirect(url_for("obligations_web.index", solution_id=solution.id))
+
+
+@bp.post("/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm")
+@access(COMPLIANCE)
+def confirm(solution_id: int, obligation_id: str):
+    solution = get_solution(solution_id, write=True)
+    row = services.get_obligation(solution, obligation_id)
+    services.confirm_not_applicable(solution, row, (request.form.get("reason") or "").strip() or None)
+    flash(_("You confirmed that the obligation does not apply."), "success")
+    return redirect(url_for("obligations_web.index", solution_id=solution.id))

@@ -1,0 +1,249 @@
+"""Obligations you can close (issue 21): status, what meets it, who confirmed, due dates, overdue lists."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from ai_register.audit.models import AuditEvent
+from ai_register.evidence.models import Evidence
+from ai_register.extensions import db
+from ai_register.notifications.models import Notification
+from ai_register.obligations import rules
+from ai_register.obligations.models import SolutionObligation
+from tests.deployer.conftest import HIGH_RISK, MDR_DEVICE, MINIMAL
+
+BASE = "/api/v1/solutions/{}/obligations"
+
+
+def _items(api, solution, who="owner") -> dict:
+    response = api.get(who, BASE.format(solution.id))
+    assert response.status_code == 200, response.get_json()
+    return {item["obligation_id"]: item for item in response.get_json()["items"]}
+
+
+def _evidence(solution, users, kind="instructions_for_use") -> Evidence:
+    record = Evidence(solution_id=solution.id, type=kind, title="Bruksanvisning v3", issued_on=date(2026, 1, 1),
+                      created_by_id=users["owner"].id)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def test_due_date_is_the_application_date_or_a_period_from_opening():
+    opened = date(2026, 12, 6)
+    assert rules.due_on(date(2027, 12, 2), opened, 90) == date(2027, 12, 2)
+    assert rules.due_on(date(2025, 2, 2), opened, 90) == opened + timedelta(days=90)
+    assert rules.due_on(None, opened, 30) == opened + timedelta(days=30)
+    assert rules.due_on(None, opened, 30, "significant_change") is None
+
+
+def test_closed_and_overdue():
+    today = date(2026, 12, 6)
+    assert rules.is_closed("met", False)
+    assert not rules.is_closed("not_applicable", False) and rules.is_closed("not_applicable", True)
+    assert rules.is_overdue(status="open", confirmed=False, current=True, due=date(2026, 12, 5), today=today)
+    assert not rules.is_overdue(status="open", confirmed=False, current=True, due=today, today=today)
+    assert not rules.is_overdue(status="open", confirmed=False, current=False, due=date(2026, 1, 1), today=today)
+    assert rules.is_overdue(status="not_applicable", confirmed=False, current=True, due=date(2026, 1, 1),
+                            today=today)
+    assert rules.status_errors("met", evidence=False, record=False, reason=None) == {
+        "evidence_id": ["Name the evidence or the record that meets the obligation."]}
+    assert "not_applicable_reason" in rules.status_errors("not_applicable", evidence=False, record=False,
+                                                          reason="  ")
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_approval_opens_a_record_per_obligation_due_from_its_application_date(api, solution, classify):
+    classify(solution, HIGH_RISK)
+    items = _items(api, solution)
+    art26 = items["ai_act_art26"]
+    assert art26["id"] is not None and art26["status"] == "open" and art26["current"] is True
+    assert art26["due_on"] == art26["applies_from"] == "2027-12-02"
+    assert art26["overdue"] is False and art26["closed"] is False
+    assert art26["citation"].startswith("Regulation (EU) 2024/1689")
+    stored = db.session.scalars(select(SolutionObligation).where(SolutionObligation.solution_id == solution.id)).all()
+    assert {row.obligation_id for row in stored} == set(items)
+    created = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "solution_obligation",
+                                                          AuditEvent.action == "create")).all()
+    assert len(created) == len(items) and all("opened by classification version 1" in e.reason for e in created)
+
+
+def test_an_obligation_already_in_force_is_due_a_configured_period_after_it_opened(app, api, solution, classify):
+    app.config["OBLIGATION_DUE_DAYS"] = 30
+    with freeze_time("2026-12-06 10:00:00"):
+        classify(solution, MDR_DEVICE)
+        items = _items(api, solution)
+    in_force = [i for i in items.values() if i["applies_from"] and i["applies_from"] <= "2026-12-06"]
+    assert in_force, items.keys()
+    assert all(i["opened_on"] == "2026-12-06" and i["due_on"] == "2027-01-05" for i in in_force)
+    with freeze_time("2027-01-07 10:00:00"):
+        overdue = api.get("compliance", "/api/v1/obligations?overdue=true").get_json()
+    assert {i["obligation_id"] for i in overdue["items"]} == {i["obligation_id"] for i in in_force}
+    assert overdue["total"] == len(in_force) and all(i["overdue"] for i in overdue["items"])
+
+
+def test_met_needs_if_match_and_the_evidence_that_meets_it(api, solution, classify, users, make_solution):
+    classify(solution, HIGH_RISK)
+    path = BASE.format(solution.id) + "/ai_act_art26"
+    etag = api.get("owner", path).headers["ETag"]
+    assert api.patch("owner", path, json={"status": "met"}).status_code == 428
+    missing = api.patch("owner", path, json={"status": "met"}, headers={"If-Match": etag})
+    assert missing.status_code == 422 and "evidence_id" in missing.get_json()["errors"]
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    other = _evidence(make_solution(name="Annan"), users)
+    foreign = api.patch("owner", path, json={"status": "met", "evidence_id": other.id}, headers={"If-Match": etag})
+    assert foreign.status_code == 422 and foreign.get_json()["errors"]["evidence_id"] == [
+        "No such evidence for this solution."]
+    ifu = _evidence(solution, users)
+    done = api.patch("owner", path, json={"status": "met", "evidence_id": ifu.id, "note": "IFU read by all users"},
+                     headers={"If-Match": etag})
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert body["closed"] and body["evidence_id"] == ifu.id and body["confirmed_by"] == users["owner"].display_name
+    assert body["confirmed_at"] and done.headers["ETag"] != etag
+    stale = api.patch("owner", path, json={"status": "in_progress"}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "set_status")).one()
+    assert event.data["changes"]["status"] == {"before": "open", "after": "met"}
+
+
+def test_met_by_a_record_of_the_register(api, solution, classify, users):
+    classify(solution, HIGH_RISK)
+    put = api.get("owner", f"/api/v1/solutions/{solution.id}")
+    assignment = api.put("owner", f"/api/v1/solutions/{solution.id}/oversight",
+                         headers={"If-Match": put.headers["ETag"]},
+                         json={"person": {"name": "Eva Ek", "title": "Överläkare"}, "monitors": {},
+                               "authority_to_suspend": True, "competence": "Radiolog"})
+    assert assignment.status_code in (200, 201), assignment.get_json()
+    path = BASE.format(solution.id) + "/ai_act_art26_2"
+    etag = api.get("owner", path).headers["ETag"]
+    wrong = api.patch("owner", path, headers={"If-Match": etag},
+                      json={"status": "met", "record_type": "spaceship", "record_id": 1})
+    assert wrong.status_code == 422 and "record_type" in wrong.get_json()["errors"]
+    ok = api.patch("owner", path, headers={"If-Match": etag},
+                   json={"status": "met", "record_type": "oversight_assignment",
+                         "record_id": assignment.get_json()["id"]})
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["record_type"] == "oversight_assignment"
+
+
+def test_not_applicable_needs_a_reason_confirmed_by_another_compliance_officer(api, solution, classify, users,
+                                                                               make_user):
+    classify(solution, HIGH_RISK)
+    path = BASE.format(solution.id) + "/ai_act_art86"
+    etag = api.get("owner", path).headers["ETag"]
+    no_reason = api.patch("owner", path, json={"status": "not_applicable"}, headers={"If-Match": etag})
+    assert no_reason.status_code == 422 and "not_applicable_reason" in no_reason.get_json()["errors"]
+    marked = api.patch("compliance", path, headers={"If-Match": etag},
+                       json={"status": "not_applicable", "not_applicable_reason": "The output is not used "
+                             "for decisions about persons."})
+    assert marked.status_code == 200 and marked.get_json()["closed"] is False
+    etag = marked.headers["ETag"]
+    assert api.post("owner", path + "/confirm", json={}, headers={"If-Match": etag}).status_code == 403
+    own = api.post("compliance", path + "/confirm", json={}, headers={"If-Match": etag})
+    assert own.status_code == 403 and "Four eyes" in own.get_json()["detail"]
+    other = make_user("compliance", email="granskare2@region.example")
+    confirmed = api.post(other, path + "/confirm", json={"reason": "Agreed"}, headers={"If-Match": etag})
+    assert confirmed.status_code == 200, confirmed.get_json()
+    assert confirmed.get_json()["closed"] is True and confirmed.get_json()["confirmed_by"] == other.display_name
+    again = api.post(other, path + "/confirm", json={}, headers={"If-Match": confirmed.headers["ETag"]})
+    assert again.status_code == 409
+
+
+def test_records_survive_a_changed_classification(api, solution, classify, users):
+    classify(solution, HIGH_RISK)
+    path = BASE.format(solution.id) + "/ai_act_art26"
+    ifu = _evidence(solution, users)
+    etag = api.get("owner", path).headers["ETag"]
+    assert api.patch("owner", path, json={"status": "met", "evidence_id": ifu.id},
+                     headers={"If-Match": etag}).status_code == 200
+    classify(solution, MINIMAL)
+    items = _items(api, solution)
+    assert items["ai_act_art26"]["current"] is False and items["ai_act_art26"]["status"] == "met"
+    assert not any(i["current"] for i in items.values() if i["obligation_id"].startswith("ai_act_art2"))
+    current = api.get("owner", path).headers["ETag"]
+    refused = api.patch("owner", path, json={"status": "open"}, headers={"If-Match": current})
+    assert refused.status_code == 409
+    classify(solution, HIGH_RISK)
+    again = _items(api, solution)["ai_act_art26"]
+    assert again["current"] is True and again["status"] == "met"
+
+
+def test_roles_and_other_owners(api, solution, classify, make_user):
+    classify(solution, HIGH_RISK)
+    path = BASE.format(solution.id) + "/ai_act_art26"
+    etag = api.get("auditor", path).headers["ETag"]
+    assert api.patch("auditor", path, json={"status": "in_progress"}, headers={"If-Match": etag}).status_code == 403
+    stranger = make_user("owner", email="annan@region.example")
+    assert api.get(stranger, path).status_code == 404
+    assert api.get(stranger, "/api/v1/obligations").get_json()["total"] == 0
+    assert api.get("owner", BASE.format(solution.id) + "/no_such_thing").status_code == 404
+    assert api.get("owner", BASE.format(solution.id) + "/Bad-Id").status_code == 404
+
+
+def test_records_are_written_for_classifications_decided_before_and_reminded(runner, api, solution, classify, users):
+    with freeze_time("2026-12-06 10:00:00"):
+        classify(solution, MDR_DEVICE)
+    db.session.query(SolutionObligation).delete()  # as before this feature
+    db.session.commit()
+    listed = _items(api, solution)
+    assert listed and all(i["id"] is None and i["version"] == 0 for i in listed.values())
+    with freeze_time("2027-06-01 10:00:00"):
+        result = runner.invoke(args=["reminders", "run"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["created_by_kind"].get("obligation_overdue")
+    rows = db.session.scalars(select(SolutionObligation).where(SolutionObligation.solution_id == solution.id)).all()
+    assert rows and all(row.opened_on == date(2026, 12, 6) for row in rows)
+    kinds = {n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == users["owner"].id))}
+    assert "obligation_overdue" in kinds
+
+
+# --------------------------------------------------------------------------- web
+
+
+def test_start_pages_show_overdue_obligations(app, client, web_login, users, solution, classify):
+    app.config["OBLIGATION_DUE_DAYS"] = 10
+    with freeze_time("2026-12-06 10:00:00"):
+        classify(solution, MDR_DEVICE)
+    with freeze_time("2027-01-10 10:00:00"):
+        for who in ("owner", "compliance"):
+            page = web_login(app.test_client(), users[who]).get("/")
+            assert page.status_code == 200
+            html = page.get_data(as_text=True)
+            assert "Skyldigheter som är försenade" in html and solution.name in html
+        auditor = web_login(app.test_client(), users["auditor"]).get("/").get_data(as_text=True)
+        assert "Skyldigheter som är försenade" not in auditor
+
+
+def test_obligation_pages_in_swedish_keep_the_form_on_error(app, web_login, users, solution, classify):
+    app.config["WTF_CSRF_ENABLED"] = False
+    classify(solution, HIGH_RISK)
+    client = web_login(app.test_client(), users["owner"])
+    page = client.get(f"/solutions/{solution.id}/obligations")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Skyldigheter" in html and "Öppen" in html
+    edit = f"/solutions/{solution.id}/obligations/ai_act_art26"
+    form = client.get(edit)
+    assert form.status_code == 200 and "Uppfylld genom" in form.get_data(as_text=True)
+    refused = client.post(edit, data={"status": "met", "met_by": "", "note": "Min anteckning", "version": "1"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Min anteckning" in body
+    assert "Ange underlaget eller registerposten som visar att skyldigheten är uppfylld." in body
+    ifu = _evidence(solution, users)
+    saved = client.post(edit, data={"status": "met", "met_by": f"evidence:{ifu.id}", "version": "1"})
+    assert saved.status_code == 302
+    listing = client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
+    assert "Uppfylld" in listing and users["owner"].display_name in listing
+    auditor = web_login(app.test_client(), users["auditor"])
+    assert auditor.get(f"/solutions/{solution.id}/obligations").status_code == 200
+    assert auditor.get(edit).status_code == 403
