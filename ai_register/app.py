@@ -78,8 +78,8 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
     from ai_register.incidents import views as incident_views
-    from ai_register.obligations import views as obligation_views
     from ai_register.main import views as main_views
+    from ai_register.obligations import views as obligation_views
     from ai_register.onboarding import views as onboarding_views
     from ai_register.portfolio import views as portfolio_views
     from ai_register.public import views as public_views
