@@ -34,6 +34,12 @@ TEMPLATES: Mapping[str, str] = {
     "ruleset_flags_applied": N_("rule-set change applied: re-review flags"),
     "default_indicators": N_("Default common indicators of the strategy"),
     "imported_row": N_("import from %(file)s, row %(row)s"),
+    # obligations (issue 21)
+    "obligation_opened": N_("opened by classification version %(version)s (rule set %(ruleset)s)"),
+    "obligation_listed": N_("listed by classification version %(version)s (rule set %(ruleset)s)"),
+    "obligation_no_longer_listed": N_(
+        "no longer listed by classification version %(version)s (rule set %(ruleset)s)"),
+    "obligation_no_classification": N_("no decided classification"),
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Forbidden, NotFound, PreconditionRequired
 
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
 from ai_register.errors import Problem
 from ai_register.extensions import db
@@ -96,27 +97,28 @@ def sync_obligations(solution: Solution) -> list[SolutionObligation]:
     listed = _listed(latest)
     rows = {r.obligation_id: r for r in db.session.scalars(
         select(SolutionObligation).where(SolutionObligation.solution_id == solution.id))}
-    reason = f"classification version {latest.version} (rule set {latest.ruleset_version})" if latest else None
+    params = {"version": latest.version, "ruleset": latest.ruleset_version} if latest else {}
     for obligation_id, item in listed.items():
         row = rows.get(obligation_id)
         if row is None:
             row = _new_row(solution, obligation_id, item, latest, decided)
             row.version = 1
             db.session.add(row)
-            audit.record_create(row, ENTITY, solution_id=solution.id, reason=f"opened by {reason}",
+            audit.record_create(row, ENTITY, solution_id=solution.id, reason=coded("obligation_opened", **params),
                                 exclude=NOT_AUDITED)
             rows[obligation_id] = row
             continue
         before = audit.snapshot(row, exclude=NOT_AUDITED)
         _fill(row, item, latest)
-        audit.record_update(row, ENTITY, before, solution_id=solution.id, reason=f"listed by {reason}",
+        audit.record_update(row, ENTITY, before, solution_id=solution.id, reason=coded("obligation_listed", **params),
                             exclude=NOT_AUDITED)
     for obligation_id, row in rows.items():
         if obligation_id not in listed and row.current:
             before = audit.snapshot(row, exclude=NOT_AUDITED)
             row.current = False
             audit.record_update(row, ENTITY, before, solution_id=solution.id,
-                                reason=f"no longer listed by {reason}" if reason else "no decided classification")
+                                reason=coded("obligation_no_longer_listed", **params) if params
+                                else coded("obligation_no_classification"))
     return sorted(rows.values(), key=_order)
 
 

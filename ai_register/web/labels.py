@@ -695,6 +695,51 @@ _BY_RECORD[("notification", "kind")] = lambda c: _lookup(NOTIFICATION_KINDS, c)
 _BY_RECORD[("notification", "key")] = lambda key: _lookup(NOTIFICATION_KINDS, key.split(":")[0])
 _BY_RECORD[("notification", "subject_type")] = entity_label
 
+# --- deployer duties (issue 21): obligation records ---
+ENTITY_TYPES["solution_obligation"] = _l("Obligation")
+AUDIT_ACTIONS.setdefault("set_status", _l("Status set"))
+for _name, _label in {
+    "obligation_id": _l("Obligation"), "applies_from": _l("Applies from"),
+    "listed_by_classification_id": _l("Listed by classification"), "current": _l("Listed now"),
+    "opened_on": _l("Opened on"), "evidence_id": _l("Evidence"), "record_type": _l("Kind of record"),
+    "record_id": _l("Record"), "not_applicable_reason": _l("Why it does not apply"),
+    "status_set_by_id": _l("Status set by"), "status_set_at": _l("Status set at"),
+    "confirmed_at": _l("Confirmed at"),
+}.items():
+    FIELDS.setdefault(_name, _label)
+CONDITIONS = {"significant_change": _l("when the design changes significantly")}
+
+
+def _obligation_status(code) -> str:
+    from ai_register.obligations.forms import STATUS_LABELS
+
+    return _lookup(STATUS_LABELS, code)
+
+
+def _record_type(code) -> str:
+    from ai_register.obligations.forms import RECORD_LABELS
+
+    return _lookup(RECORD_LABELS, code)
+
+
+def obligation_label(obligation_id) -> str:
+    """An obligation by its legal citation in the active rule set (its id is a code)."""
+    from ai_register.classification.services import active_ruleset
+
+    for obligation in active_ruleset().obligations:
+        if obligation.id == obligation_id:
+            return str(obligation.citation)
+    return str(obligation_id)
+
+
+_BY_RECORD.update({
+    ("solution_obligation", "status"): _obligation_status,
+    ("solution_obligation", "record_type"): _record_type,
+    ("solution_obligation", "obligation_id"): obligation_label,
+    ("solution_obligation", "condition"): lambda c: _lookup(CONDITIONS, c),
+})
+NOTIFICATION_KINDS.update({"obligation_due": _l("obligation due"), "obligation_overdue": _l("obligation overdue")})
+
 # The parameters of the register's own audit reasons (audit.reasons), in words.
 _REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower()}
 
