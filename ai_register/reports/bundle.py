@@ -3,7 +3,9 @@
 Contents (BUNDLE_FILES): the JSON report, the PDF report, the solution's audit events one per line
 with every chain field (so each hash can be recomputed and a gap in the per-solution sequence
 shows), the chain head at export, the manifest of SHA-256 sums, its Ed25519 signature and the
-public key. `tools/verify_bundle.py` checks all of it with the standard library and `cryptography`.
+public key, and the files of the solution's evidence records (`evidence/<id>-<name>`), each hashed in the
+manifest beside the evidence id, so the tool can compare them with the SHA-256 the register recorded at
+upload. `tools/verify_bundle.py` checks all of it with the standard library and `cryptography`.
 
 The ZIP is written to a spooled temporary file: small bundles stay in memory, large ones go to disk.
 """
@@ -15,8 +17,10 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from ai_register.audit.chain import GENESIS_HASH, HASHED_FIELDS, format_timestamp
@@ -27,6 +31,20 @@ BUNDLE_FORMAT = "ai-register-evidence-bundle/1"
 BUNDLE_FILES = ("report.json", "report.pdf", "events.jsonl", "chain_head.json", "manifest.json",
                 "manifest.sig", "public_key.pem")
 SPOOL_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence record's stored file: where it is on disk, and what the register recorded at upload."""
+
+    evidence_id: int
+    file_name: str
+    path: Path
+    sha256: str | None
+
+    @property
+    def archive_name(self) -> str:
+        return f"evidence/{self.evidence_id}-{self.file_name}"
 
 
 class _HashingWriter:
@@ -49,8 +67,10 @@ class _HashingWriter:
 
 
 def build_bundle(report: Mapping[str, Any], events: Callable[[], Iterable[Mapping[str, Any]]],
-                 render_pdf: Callable[[IO[bytes]], Any], *, last_solution_seq: int) -> IO[bytes]:
-    """The ZIP as a file object positioned at 0. `events()` yields the same events on every call."""
+                 render_pdf: Callable[[IO[bytes]], Any], *, last_solution_seq: int,
+                 evidence_files: Sequence[EvidenceFile] = ()) -> IO[bytes]:
+    """The ZIP as a file object positioned at 0. `events()` yields the same events on every call.
+    An evidence file missing from disk is declared in the manifest (`evidence_files_missing`)."""
     key = signing.load_or_create_key()
     public_pem = signing.public_key_pem(key)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned; the response closes it
@@ -74,6 +94,18 @@ def build_bundle(report: Mapping[str, Any], events: Callable[[], Iterable[Mappin
             for line in iter_events_jsonl(events()):
                 writer.write(line)
             files["events.jsonl"] = writer.entry()
+
+        missing = []
+        for evidence in evidence_files:
+            try:
+                source = evidence.path.open("rb")
+            except FileNotFoundError:
+                missing.append({"evidence_id": evidence.evidence_id, "sha256": evidence.sha256})
+                continue
+            with source, archive.open(evidence.archive_name, "w") as raw:
+                writer = _HashingWriter(raw)
+                shutil.copyfileobj(source, writer, 256 * 1024)
+                files[evidence.archive_name] = {**writer.entry(), "evidence_id": evidence.evidence_id}
 
         chain = report["chain"]
         head = {
@@ -106,6 +138,8 @@ def build_bundle(report: Mapping[str, Any], events: Callable[[], Iterable[Mappin
                           "public_key_sha256": signing.key_fingerprint(public_pem)},
             "files": files,
         }
+        if missing:
+            manifest["evidence_files_missing"] = missing
         manifest_bytes = _json_bytes(manifest)
         archive.writestr("manifest.json", manifest_bytes)
         archive.writestr("manifest.sig", signing.sign(manifest_bytes, key))
