@@ -143,15 +143,39 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
     }
 
 
+def secret_strength_problem(secret: str | None) -> str | None:
+    """Why `secret` is not at least 32 random bytes, or None. A heuristic, since randomness cannot be seen:
+    the characters it uses bound the bits per character (hex 4, base64 6, other printable 6.5), and a
+    repeated pattern or a handful of distinct characters is not random at all."""
+    secret = secret or ""
+    if secret == DEFAULT_SECRET_KEY:
+        return "it is the development default"
+    alphabet = set(secret)
+    if alphabet <= set("0123456789abcdefABCDEF"):
+        bits_per_character = 4.0
+    elif alphabet <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"):
+        bits_per_character = 6.0
+    else:
+        bits_per_character = 6.5
+    if len(secret) * bits_per_character < 256:
+        return "it is shorter than 32 random bytes"
+    if len(alphabet) < 12 or secret in (secret + secret)[1:-1]:
+        return "it repeats a pattern or uses too few distinct characters"
+    return None
+
+
+SECRET_ADVICE = "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105 - advice, not a secret
+
+
 def check_production(config: dict) -> None:
     """Refuse to start in production with settings that are only fit for a laptop."""
     if not config.get("PRODUCTION"):
         return
-    secret = config.get("SECRET_KEY") or ""
-    if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
-        raise ConfigError(
-            "AI_REGISTER_ENV=production needs SECRET_KEY set to a random value of at least 32 "
-            "characters (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
-    if config.get("JWT_SECRET") in (None, "", DEFAULT_SECRET_KEY):
-        raise ConfigError("AI_REGISTER_ENV=production needs AI_REGISTER_JWT_SECRET or SECRET_KEY set.")
+    problem = secret_strength_problem(config.get("SECRET_KEY"))
+    if problem:
+        raise ConfigError(f"AI_REGISTER_ENV=production needs SECRET_KEY set to at least 32 random bytes ({problem}; "
+                          f"{SECRET_ADVICE}).")
+    problem = secret_strength_problem(config.get("JWT_SECRET"))
+    if problem:
+        raise ConfigError(f"AI_REGISTER_ENV=production needs AI_REGISTER_JWT_SECRET (or SECRET_KEY, its default) set "
+                          f"to at least 32 random bytes ({problem}; {SECRET_ADVICE}).")

@@ -117,6 +117,11 @@ def _authenticate_bearer():
     if found is None or found.ApiToken.revoked or str(found.ApiToken.user_id) != str(claims["sub"]):
         raise Unauthorized("The token has been revoked or is unknown.")
     record, user = found
+    # The record decides the expiry, not only the claim: a token re-signed with a later `exp` (by whoever
+    # got the secret) ends when it was issued to end.
+    expires_at = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
+    if expires_at <= datetime.now(UTC):
+        raise Unauthorized("The token has expired.")
     if not user.active:
         raise Unauthorized("The account is deactivated.")
     g.token_record = record

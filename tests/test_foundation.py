@@ -77,7 +77,7 @@ def test_production_refuses_default_secret():
     env = {"AI_REGISTER_ENV": "production"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         check_production(from_environment(env))
-    config = from_environment({**env, "SECRET_KEY": "s" * 48, "DATABASE_URL": "postgresql://u@h/db"})
+    config = from_environment({**env, "SECRET_KEY": "kP3v9-Qx_7LmZ2aWc8RtYb4NfHs6JdUe1GoKiXr5TqVw", "DATABASE_URL": "postgresql://u@h/db"})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
 

@@ -78,11 +78,12 @@ def revoke_token(token_id: int):
 @access(ADMIN)
 @blp.response(204)
 def revoke_user_tokens(user_id: int):
-    """Revoke every token of an account (sign-in and named) at once, without deactivating it."""
+    """Sign an account out everywhere, without deactivating it: every token (sign-in and named) is revoked
+    and every web session ends."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
-    services.revoke_all_tokens(user)
+    services.sign_out_everywhere(user)
 
 
 @blp.route("/users")

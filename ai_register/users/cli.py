@@ -1,4 +1,4 @@
-"""`flask users create|deactivate|list`."""
+"""`flask users create|deactivate|sign-out|set-password|list`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,43 @@ def deactivate_command(email: str) -> None:
         raise click.ClickException(exc.description) from exc
     db.session.commit()
     click.echo(f"deactivated {user.email}")
+
+
+def _user(email: str):
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    return user
+
+
+@users_cli.command("sign-out")
+@click.argument("email")
+def sign_out_command(email: str) -> None:
+    """Sign a user out everywhere: revoke every token and end every web session."""
+    user = _user(email)
+    count = services.sign_out_everywhere(user)
+    db.session.commit()
+    click.echo(f"signed out {user.email} everywhere ({count} tokens revoked)")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a user's password (a reset); every web session and sign-in token of theirs ends."""
+    user = _user(email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        services.change_password(user, password)
+    except HTTPException as exc:
+        db.session.rollback()
+        raise click.ClickException(f"The password must have at least {services.MIN_PASSWORD_LENGTH} characters.") \
+            from exc
+    db.session.commit()
+    click.echo(f"password of {user.email} set; their sessions and sign-in tokens have ended")
 
 
 @users_cli.command("list")

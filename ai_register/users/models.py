@@ -37,8 +37,15 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Named in every web session cookie; moving it on ends every session issued before (sign-out,
+    # password change, deactivation, "sign out everywhere"). Not audited: it is not register content.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", foreign_keys="ApiToken.user_id")
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the session version it was issued under."""
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -75,9 +82,14 @@ class ApiToken(db.Model):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Read on every request, so a role change or deactivation takes effect at once."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Read on every request, so a role change or deactivation takes effect at once; a session issued
+    under an earlier session version has ended. (A cookie from before session versions carries the bare
+    id and counts as version 0.)"""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not (version or "0").isdigit() or len(user_id) > 10 or len(version) > 10:
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or int(version or 0) != (user.session_version or 0):
+        return None
+    return user

@@ -14,7 +14,7 @@ from ai_register.extensions import db
 from ai_register.security import ADMIN, ALL_ROLES, hash_password, issue_token, verify_password
 from ai_register.users.models import ApiToken, User
 
-AUDIT_EXCLUDE = frozenset({"password_hash"})
+AUDIT_EXCLUDE = frozenset({"password_hash", "session_version"})
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -59,6 +59,7 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
         user.deactivated_at = None if active else datetime.now(UTC)
         if not active:
             revoke_all_tokens(user)
+            end_sessions(user)
     audit.record_update(user, "user", before, exclude=AUDIT_EXCLUDE, reason=reason)
     return user
 
@@ -73,6 +74,42 @@ def _keep_an_administrator(user: User, *, role: str | None, active: bool | None)
 
 def deactivate_user(user: User, reason: str | None = None) -> User:
     return update_user(user, active=False, reason=reason or "deactivated")
+
+
+def end_sessions(user: User) -> None:
+    """End every web session of the account (each cookie names the version it was issued under)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out_everywhere(user: User) -> int:
+    """An administrator's "sign out everywhere": every token revoked, every web session ended."""
+    count = revoke_all_tokens(user)
+    end_sessions(user)
+    audit.record("sign_out_everywhere", "user", user.id, data={"tokens_revoked": count})
+    return count
+
+
+def change_password(user: User, new_password: str, *, current_password: str | None = None) -> None:
+    """Set a new password (the person's own change gives the current one; an administrator's reset does
+    not). Every web session and every sign-in token ends: they were got with the old password. Named
+    tokens stay, listed on the profile page, for their owner to revoke."""
+    if current_password is not None and not verify_password(user.password_hash, current_password):
+        raise Problem(422, "Invalid input: current_password",
+                      errors={"current_password": ["The current password is wrong."]})
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise Problem(422, "Invalid input: new_password", errors={"new_password": [
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."]})
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+    now = datetime.now(UTC)
+    ended = 0
+    for record in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.kind == "access",
+                                                          ApiToken.revoked_at.is_(None))):
+        record.revoked_at = now
+        ended += 1
+    audit.record("change_password", "user", user.id,
+                 data={"by": "self" if current_password is not None else "administrator",
+                       "sign_in_tokens_revoked": ended})
 
 
 def authenticate(email: str, password: str) -> User:

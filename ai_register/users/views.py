@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
 from ai_register.extensions import limiter
@@ -49,6 +49,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access(*SIGNED_IN)
 def logout():
+    # The server ends the session (and the account's others), not only the browser's copy of the cookie.
+    services.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import login_user
 
+from ai_register.errors import Problem
 from ai_register.security import SIGNED_IN, access, actor
 from ai_register.users import services as users
+from ai_register.users.forms import PasswordChangeForm
 from ai_register.web.forms import TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/profile")
 
 
-def _page(form: TokenForm, *, new_token: str | None = None, status: int = 200):
+def _page(form: TokenForm, *, new_token: str | None = None, status: int = 200,
+          password_form: PasswordChangeForm | None = None):
     user = actor()
     response = make_response(
         render_template(
@@ -21,6 +25,7 @@ def _page(form: TokenForm, *, new_token: str | None = None, status: int = 200):
             form=form,
             tokens=users.named_tokens(user),
             new_token=new_token,
+            password_form=(password_form or PasswordChangeForm(formdata=None)) if _has_own_password(user) else None,
         ),
         status,
     )
@@ -58,4 +63,34 @@ def revoke_token(token_id: int):
         _("The token “%(name)s” is revoked; scripts using it are refused from now on.", name=record.name),
         "success",
     )
+    return redirect(url_for("account.profile"))
+
+
+def _has_own_password(user) -> bool:
+    """Accounts that sign in through the region's identity provider have no password here to change."""
+    return bool(user.password_hash) and current_app.config["LOCAL_PASSWORDS"]
+
+
+@bp.post("/password")
+@access(*SIGNED_IN)
+def change_password():
+    """The person's own password change: this browser stays signed in, every other session ends."""
+    user = actor()
+    form = PasswordChangeForm()
+    if not _has_own_password(user):
+        flash(_("This account signs in through the region's sign-in and has no password here."), "error")
+        return redirect(url_for("account.profile"))
+    if not form.validate_on_submit():
+        return _page(TokenForm(formdata=None), password_form=form, status=422)
+    try:
+        users.change_password(user, form.new_password.data, current_password=form.current_password.data)
+    except Problem as problem:
+        if (problem.errors or {}).get("current_password"):
+            form.current_password.errors = [_("The current password is wrong.")]
+        else:
+            form.new_password.errors = [_("The password must have at least 12 characters.")]
+        return _page(TokenForm(formdata=None), password_form=form, status=422)
+    login_user(user)  # this browser's cookie names the new session version
+    flash(_("Your password is changed. Every other browser where you were signed in is signed out, and "
+            "sign-in tokens got with the old password no longer work."), "success")
     return redirect(url_for("account.profile"))

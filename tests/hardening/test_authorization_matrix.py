@@ -110,6 +110,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/profile"): ANY,
     ("POST", "/profile/tokens"): ANY,
     ("POST", "/profile/tokens/<int:token_id>/revoke"): ANY,
+    ("POST", "/profile/password"): ANY,
     ("GET", "/public"): frozenset({P}),
     ("GET", "/review"): frozenset({C}),
     ("GET", "/review/classifications/<int:classification_id>"): frozenset({C}),
@@ -267,7 +268,7 @@ def test_every_role_against_every_endpoint(app, users, auth, revoked_headers):
                 headers = {}
                 if user:
                     with client.session_transaction() as session:
-                        session["_user_id"] = str(user.id)
+                        session["_user_id"] = user.get_id()  # names the session version
                         session["_fresh"] = True
             if role == "revoked" and not api:
                 continue

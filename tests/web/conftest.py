@@ -19,7 +19,7 @@ class WebClient:
         self.user = user
         if user is not None:
             with self.client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
+                session["_user_id"] = user.get_id()
                 session["_fresh"] = True
 
     @staticmethod
