@@ -1,7 +1,7 @@
 """users.session_version: web sessions end on the server (sign-out, password change, deactivation)
 
 Revision ID: 19a5e55104a1
-Revises: 1aa2062e62ff
+Revises: 126661a4ad57
 Create Date: 2026-12-06 15:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '19a5e55104a1'
-down_revision = '1aa2062e62ff'
+down_revision = '126661a4ad57'
 branch_labels = None
 depends_on = None
 
