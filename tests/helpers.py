@@ -42,6 +42,19 @@ class Api:
     def patch(self, who, path, **kwargs):
         return self.open("PATCH", who, path, **kwargs)
 
+    def if_match(self, who, path) -> dict:
+        """`{"If-Match": <ETag>}` of the record at `path` as `who` reads it now (for a guarded write)."""
+        response = self.get(who, path)
+        assert response.status_code == 200, response.get_json()
+        return {"If-Match": response.headers["ETag"]}
+
+    def patch_current(self, who, path, **kwargs):
+        """PATCH with If-Match naming the version `who` reads now: a write by someone up to date."""
+        return self.patch(who, path, headers=self.if_match(who, path), **kwargs)
+
+    def put_current(self, who, path, **kwargs):
+        return self.put(who, path, headers=self.if_match(who, path), **kwargs)
+
 
 def solution_factory(users, *, name: str, purpose: str):
     """`make(owner=None, co_owners=(), **fields)`: a committed solution with these default texts."""

@@ -63,6 +63,14 @@ class Goal(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="goal", order_by=lambda: [Measurement.measured_on, Measurement.id],
@@ -127,6 +135,14 @@ class BenefitEstimate(db.Model):
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
     @property
     def result(self) -> BenefitResult:

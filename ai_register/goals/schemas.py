@@ -71,6 +71,7 @@ class LatestMeasurementSchema(ma.Schema):
 
 class GoalSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "The ETag; send it as If-Match to change it"})
     solution_id = ma.fields.Integer(required=True)
     perspective = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
@@ -140,6 +141,7 @@ class BenefitPutSchema(StrictSchema):
 
 class BenefitSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "The ETag; send it as If-Match to change it"})
     solution_id = ma.fields.Integer(required=True)
     currency = ma.fields.String(required=True)
     one_off_cost = ma.fields.Float(required=True)

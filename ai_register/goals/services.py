@@ -23,6 +23,9 @@ GOAL_FIELDS = ("perspective", "title", "indicator", "indicator_id", "unit", "bas
                "higher_is_better")
 BENEFIT_FIELDS = ("currency", "one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year",
                   "hourly_cost", "assumptions")
+# The version moves with every change (it is the ETag); the trail records what changed, not that.
+NOT_AUDITED = frozenset({"version"})
+BENEFIT_NOT_AUDITED = frozenset({"updated_at", "updated_by_id", "version"})
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -91,11 +94,12 @@ def update_goal(goal: Goal, data: dict) -> Goal:
         from ai_register.portfolio.indicators import require_active_indicator
 
         require_active_indicator(data["indicator_id"])
-    before = audit.snapshot(goal)
+    before = audit.snapshot(goal, exclude=NOT_AUDITED)
     for name in GOAL_FIELDS:
         if name in data:
             setattr(goal, name, data[name])
-    audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=data.get("reason"))
+    audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=data.get("reason"),
+                        exclude=NOT_AUDITED)
     return goal
 
 
@@ -121,12 +125,12 @@ def put_benefit(solution: Solution, data: dict) -> tuple[BenefitEstimate, bool]:
         db.session.add(estimate)
         audit.record_create(estimate, "benefit_estimate", solution_id=solution.id, reason=data.get("reason"))
         return estimate, True
-    before = audit.snapshot(estimate, exclude=frozenset({"updated_at", "updated_by_id"}))
+    before = audit.snapshot(estimate, exclude=BENEFIT_NOT_AUDITED)
     for name, value in values.items():
         setattr(estimate, name, value)
-    changed = audit.diff(before, audit.snapshot(estimate, exclude=frozenset({"updated_at", "updated_by_id"})))
+    changed = audit.diff(before, audit.snapshot(estimate, exclude=BENEFIT_NOT_AUDITED))
     if changed:
         estimate.updated_by_id = user_id
         audit.record_update(estimate, "benefit_estimate", before, solution_id=solution.id,
-                            reason=data.get("reason"), exclude=frozenset({"updated_at", "updated_by_id"}))
+                            reason=data.get("reason"), exclude=BENEFIT_NOT_AUDITED)
     return estimate, False

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ai_register import preconditions
 from ai_register.incidents import services
 from ai_register.incidents.schemas import (
     IncidentCreateSchema,
@@ -24,6 +25,7 @@ blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1",
 
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
+ETAG_HEADER = preconditions.etag_header("incident")
 
 
 @blp.route("/solutions/<int:solution_id>/incidents")
@@ -38,12 +40,13 @@ class SolutionIncidents(MethodView):
 
     @access(*WRITERS)
     @blp.arguments(IncidentCreateSchema)
-    @blp.response(201, IncidentSchema)
+    @blp.response(201, IncidentSchema, headers=ETAG_HEADER)
     def post(self, body, solution_id: int):
         """Report an incident. Only `what_happened` is required; awareness defaults to now. The answer
         says whether it is serious (AI Act Art 3(49)) and lists the reporting duties with deadlines."""
         incident = services.report_incident(solution_id, body)
-        return incident, 201, {"Location": url_for("incidents_api.IncidentResource", incident_id=incident.id)}
+        return incident, 201, {"Location": url_for("incidents_api.IncidentResource", incident_id=incident.id),
+                               "ETag": incident.etag}
 
 
 @blp.route("/incidents")
@@ -59,16 +62,23 @@ class Incidents(MethodView):
 @blp.route("/incidents/<int:incident_id>")
 class IncidentResource(MethodView):
     @access(*READERS)
-    @blp.response(200, IncidentSchema)
+    @blp.response(200, IncidentSchema, headers=ETAG_HEADER)
     def get(self, incident_id: int):
-        """One incident with its assessment and duties."""
-        return services.get_incident(incident_id)
+        """One incident with its assessment and duties; its `ETag` guards changes."""
+        incident = services.get_incident(incident_id)
+        return incident, 200, {"ETag": incident.etag}
 
     @access(*WRITERS)
     @blp.arguments(IncidentPatchSchema)
-    @blp.response(200, IncidentSchema)
+    @blp.response(200, IncidentSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, "CONFLICT", description="A status move that is not allowed, or duties still open")
+    @blp.alt_response(412, "PRECONDITION_FAILED", description="The incident changed since it was read")
+    @blp.alt_response(428, "PRECONDITION_REQUIRED", description="No If-Match with the incident's ETag")
+    @blp.doc(parameters=[preconditions.if_match_parameter("incident")])
     def patch(self, body, incident_id: int):
-        """Assess and manage: correct facts (duties are recomputed), record reports made (duty status,
-        reference) and move the status reported → assessed → reported_to_authority → closed."""
-        return services.update_incident(incident_id, body)
+        """Assess and manage (If-Match): correct facts (duties are recomputed), record reports made (duty
+        status, reference) and move the status reported → assessed → reported_to_authority → closed."""
+        incident = services.get_incident(incident_id, write=True)
+        preconditions.require_if_match(incident.version, request.headers.get("If-Match"), "incident")
+        incident = services.update_incident(incident_id, body)
+        return incident, 200, {"ETag": incident.etag}

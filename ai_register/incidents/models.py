@@ -61,6 +61,14 @@ class Incident(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
     reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
     duties: Mapped[list[IncidentDuty]] = relationship(back_populates="incident", order_by="IncidentDuty.id",

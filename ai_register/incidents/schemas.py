@@ -177,6 +177,7 @@ class RegulatoryContextSchema(ma.Schema):
 
 class IncidentSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "The ETag; send it as If-Match to change it"})
     solution_id = ma.fields.Integer(required=True)
     what_happened = ma.fields.String(required=True)
     occurred_at = UtcDateTime(required=True)

@@ -34,7 +34,7 @@ from ai_register.users.models import utcnow
 
 ENTITY, DUTY_ENTITY = "incident", "incident_duty"
 # Changes with every write and says nothing by itself.
-NOT_AUDITED = frozenset({"updated_at"})
+NOT_AUDITED = frozenset({"updated_at", "version"})
 
 FACT_FIELDS = ("patient_harm", "device_malfunction", "fundamental_rights_concern",
                "widespread_or_critical_infrastructure", "public_health_threat",

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from ai_register import preconditions
 from ai_register.extensions import db
 from ai_register.portfolio import assessments, decisions, indicators, queries
 from ai_register.portfolio.models import Indicator
@@ -41,6 +42,7 @@ CATALOGUE_EDITORS = (COMPLIANCE, ADMIN)
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
 CSV = "text/csv"
+INDICATOR_ETAG = preconditions.etag_header("indicator")
 
 
 def _page(query, args: dict) -> dict:
@@ -74,17 +76,24 @@ class Indicators(MethodView):
 @blp.route("/indicators/<int:indicator_id>")
 class IndicatorResource(MethodView):
     @access(*SIGNED_IN)
-    @blp.response(200, IndicatorSchema)
+    @blp.response(200, IndicatorSchema, headers=INDICATOR_ETAG)
     def get(self, indicator_id: int):
-        """One common indicator."""
-        return indicators.get_indicator(indicator_id)
+        """One common indicator; its `ETag` guards changes."""
+        indicator = indicators.get_indicator(indicator_id)
+        return indicator, 200, {"ETag": indicator.etag}
 
     @access(*CATALOGUE_EDITORS)
     @blp.arguments(IndicatorPatchSchema)
-    @blp.response(200, IndicatorSchema)
+    @blp.response(200, IndicatorSchema, headers=INDICATOR_ETAG)
+    @blp.alt_response(412, "PRECONDITION_FAILED", description="The indicator changed since it was read")
+    @blp.alt_response(428, "PRECONDITION_REQUIRED", description="No If-Match with the indicator's ETag")
+    @blp.doc(parameters=[preconditions.if_match_parameter("indicator")])
     def patch(self, body, indicator_id: int):
-        """Change an indicator's names, definition, unit, direction or whether it is in use (audited)."""
-        return indicators.update_indicator(indicators.get_indicator(indicator_id), body)
+        """Change an indicator's names, definition, unit, direction or whether it is in use (If-Match; audited)."""
+        indicator = indicators.get_indicator(indicator_id)
+        preconditions.require_if_match(indicator.version, request.headers.get("If-Match"), "indicator")
+        indicator = indicators.update_indicator(indicator, body)
+        return indicator, 200, {"ETag": indicator.etag}
 
 
 # --------------------------------------------------------------------------- portfolio

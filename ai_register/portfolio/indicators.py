@@ -80,12 +80,12 @@ def create_indicator(data: dict[str, Any]) -> Indicator:
 def update_indicator(indicator: Indicator, data: dict[str, Any]) -> Indicator:
     if "code" in data:
         _check_code_free(data["code"], indicator.id)
-    before = audit.snapshot(indicator, exclude=frozenset({"updated_at"}))
+    before = audit.snapshot(indicator, exclude=frozenset({"updated_at", "version"}))
     for name in INDICATOR_FIELDS:
         if name in data:
             setattr(indicator, name, data[name])
     audit.record_update(indicator, "indicator", before, reason=data.get("reason"),
-                        exclude=frozenset({"updated_at"}))
+                        exclude=frozenset({"updated_at", "version"}))
     return indicator
 
 

@@ -29,6 +29,14 @@ class Indicator(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
     def name(self, lang: str = "en") -> str:
         return self.name_sv if lang == "sv" else self.name_en

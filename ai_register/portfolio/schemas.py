@@ -61,6 +61,7 @@ class IndicatorPatchSchema(IndicatorWriteSchema):
 
 class IndicatorSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "The ETag; send it as If-Match to change it"})
     code = ma.fields.String(required=True)
     name_sv = ma.fields.String(required=True)
     name_en = ma.fields.String(required=True)

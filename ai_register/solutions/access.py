@@ -14,8 +14,9 @@ from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed
 
+from ai_register import preconditions
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
@@ -81,14 +82,7 @@ def visible_solution_ids(user) -> Select | None:
 
 def require_if_match(solution: Solution, if_match: str | None) -> None:
     """No lost updates: the caller must name the version it read (428 without, 412 when stale)."""
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the solution's ETag (read it with GET first).")
-    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in wanted and str(solution.version) not in wanted:
-        raise Problem(412, "The solution has changed since you read it; "
-                      f"its current version is {solution.version}.",
-                      title=PRECONDITION_FAILED, current_version=solution.version,
-                      headers={"ETag": solution.etag})
+    preconditions.require_if_match(solution.version, if_match, "solution")
 
 
 @contextmanager

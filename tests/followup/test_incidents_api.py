@@ -68,7 +68,7 @@ def test_death_gets_ten_days_from_awareness_and_is_overdue_on_day_eleven(api, so
         # Lex Maria's own target (7 days) is met on day 5; the Art 73 report is what remains.
         clock.move_to("2026-05-09 08:00:00")
         lex_maria = {"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1/2026"}
-        assert api.patch("owner", f"/api/v1/incidents/{incident['id']}",
+        assert api.patch_current("owner", f"/api/v1/incidents/{incident['id']}",
                          json={"duties": [lex_maria]}).status_code == 200
         clock.move_to("2026-05-14 21:59:00")  # 23:59 on day 10 in Stockholm
         assert incident["id"] not in overdue_ids(api)
@@ -177,15 +177,15 @@ def test_status_flow_and_duties(api, solution, classify, report):
     incident = report(solution, patient_harm="death").get_json()
     path = f"/api/v1/incidents/{incident['id']}"
 
-    skip = api.patch("owner", path, json={"status": "closed"})
+    skip = api.patch_current("owner", path, json={"status": "closed"})
     assert skip.status_code == 409 and skip.get_json()["allowed"] == ["assessed"]
-    assessed = api.patch("compliance", path, json={"status": "assessed", "assessment_notes": "Confirmed."})
+    assessed = api.patch_current("compliance", path, json={"status": "assessed", "assessment_notes": "Confirmed."})
     assert assessed.status_code == 200, assessed.get_json()
     assert assessed.get_json()["status"] == "assessed"
 
-    early = api.patch("owner", path, json={"status": "reported_to_authority"})
+    early = api.patch_current("owner", path, json={"status": "reported_to_authority"})
     assert early.status_code == 409
-    done = api.patch("owner", path, json={
+    done = api.patch_current("owner", path, json={
         "status": "reported_to_authority",
         "duties": [{"key": "ai_act_art73", "status": "done", "reference": "MSA-2026-17"}]})
     assert done.status_code == 200, done.get_json()
@@ -194,16 +194,16 @@ def test_status_flow_and_duties(api, solution, classify, report):
     assert duty(body, "ai_act_art73")["status"] == "done"
     assert duty(body, "ai_act_art73")["reference"] == "MSA-2026-17"
 
-    still_open = api.patch("owner", path, json={"status": "closed"})
+    still_open = api.patch_current("owner", path, json={"status": "closed"})
     assert still_open.status_code == 409 and still_open.get_json()["open_duties"] == ["lex_maria"]
-    no_reason = api.patch("owner", path, json={"duties": [{"key": "lex_maria", "status": "not_applicable"}]})
+    no_reason = api.patch_current("owner", path, json={"duties": [{"key": "lex_maria", "status": "not_applicable"}]})
     assert no_reason.status_code == 422
-    closed = api.patch("owner", path, json={
+    closed = api.patch_current("owner", path, json={
         "status": "closed",
         "duties": [{"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1234/2026"}]})
     assert closed.status_code == 200, closed.get_json()
     assert closed.get_json()["status"] == "closed" and closed.get_json()["closed_at"]
-    assert api.patch("owner", path, json={"care_unit": "Avd 12"}).status_code == 409
+    assert api.patch_current("owner", path, json={"care_unit": "Avd 12"}).status_code == 409
 
     actions = [e.action for e in db.session.scalars(
         select(AuditEvent)
@@ -220,12 +220,12 @@ def test_reassessment_recomputes_duties_and_keeps_what_was_done(api, solution, c
     incident = report(solution, patient_harm="serious").get_json()
     path = f"/api/v1/incidents/{incident['id']}"
     assert duty(incident, "ai_act_art73")["deadline_days"] == 15
-    api.patch("owner", path, json={"duties": [{"key": "lex_maria", "status": "done", "reference": "IVO-1"}]})
-    worse = api.patch("compliance", path,
+    api.patch_current("owner", path, json={"duties": [{"key": "lex_maria", "status": "done", "reference": "IVO-1"}]})
+    worse = api.patch_current("compliance", path,
                       json={"patient_harm": "death", "reason": "The patient died."}).get_json()
     assert duty(worse, "ai_act_art73")["deadline_days"] == 10
     assert duty(worse, "lex_maria")["status"] == "done"
-    milder = api.patch("compliance", path, json={"patient_harm": "harm"}).get_json()
+    milder = api.patch_current("compliance", path, json={"patient_harm": "harm"}).get_json()
     assert duty_keys(milder) == set()
     kept = {d["key"]: d for d in milder["duties"]}
     assert kept["ai_act_art73"]["applies"] is False  # kept for the record
@@ -234,7 +234,7 @@ def test_reassessment_recomputes_duties_and_keeps_what_was_done(api, solution, c
 
 def test_unknown_duty_key_is_refused_and_nothing_changes(api, solution, report):
     incident = report(solution, patient_harm="death").get_json()
-    response = api.patch("owner", f"/api/v1/incidents/{incident['id']}",
+    response = api.patch_current("owner", f"/api/v1/incidents/{incident['id']}",
                          json={"status": "assessed", "duties": [{"key": "nope", "status": "done"}]})
     assert response.status_code == 422
     db.session.expire_all()
@@ -338,7 +338,7 @@ def test_roles_on_every_incident_endpoint(api, solution, report, users):
     assert api.client.get("/api/v1/incidents").status_code == 401
     # Owners and compliance report and manage.
     assert api.post("compliance", many, json=body).status_code == 201
-    assert api.patch("owner", one, json={"status": "assessed"}).status_code == 200
+    assert api.patch_current("owner", one, json={"status": "assessed"}).status_code == 200
     assert api.get("owner", "/api/v1/incidents/999999").status_code == 404
     duties = select(IncidentDuty.id).where(IncidentDuty.incident_id == incident["id"])
     assert db.session.scalar(duties) is not None
@@ -393,7 +393,7 @@ def test_assessment_picks_up_a_classification_approved_after_the_report(api, sol
     incident = report(solution, patient_harm="death").get_json()
     assert "provider" in duty(incident, "ai_act_art73")["condition"]
     classify(solution, HIGH_RISK, role="deployer")
-    assessed = api.patch("compliance", f"/api/v1/incidents/{incident['id']}", json={"status": "assessed"})
+    assessed = api.patch_current("compliance", f"/api/v1/incidents/{incident['id']}", json={"status": "assessed"})
     body = assessed.get_json()
     assert body["regulatory_context"]["role"] == "deployer"
     assert "ai_act_art73" not in duty_keys(body) and "mdr_art87" not in duty_keys(body)

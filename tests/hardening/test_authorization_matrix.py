@@ -76,6 +76,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/solutions/<int:solution_id>/evidence"): frozenset({C, O}),
     ("GET", "/api/v1/solutions/<int:solution_id>/goals"): frozenset({A, C, O}),
     ("POST", "/api/v1/solutions/<int:solution_id>/goals"): frozenset({C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/goals/<int:goal_id>"): frozenset({A, C, O}),
     ("PATCH", "/api/v1/solutions/<int:solution_id>/goals/<int:goal_id>"): frozenset({C, O}),
     ("GET", "/api/v1/solutions/<int:solution_id>/goals/<int:goal_id>/measurements"): frozenset({A, C, O}),
     ("POST", "/api/v1/solutions/<int:solution_id>/goals/<int:goal_id>/measurements"): frozenset({C, O}),

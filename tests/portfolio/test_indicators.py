@@ -47,7 +47,7 @@ def test_compliance_and_admin_edit_others_are_refused(api, indicator_ids):
     assert created.status_code == 201, created.get_json()
     iid = created.get_json()["id"]
     assert created.headers["Location"].endswith(f"/indicators/{iid}")
-    changed = api.patch("admin", f"{API}/indicators/{iid}", json={"unit": "percent", "reason": "Wording"})
+    changed = api.patch_current("admin", f"{API}/indicators/{iid}", json={"unit": "percent", "reason": "Wording"})
     assert changed.status_code == 200 and changed.get_json()["unit"] == "percent"
     for who in ("owner", "auditor"):
         problem(api.post(who, f"{API}/indicators", json={**NEW, "code": "x_" + who}), 403)
@@ -79,7 +79,7 @@ def test_a_new_goal_must_name_an_active_indicator(api, indicator_ids):
             "baseline": 12, "target": 5, "higher_is_better": False}
     assert "indicator_id" in problem(api.post("owner", url, json=goal), 422)["errors"]
     assert "indicator_id" in problem(api.post("owner", url, json={**goal, "indicator_id": 999999}), 422)["errors"]
-    api.patch("compliance", f"{API}/indicators/{indicator_ids['economy']}", json={"active": False})
+    api.patch_current("compliance", f"{API}/indicators/{indicator_ids['economy']}", json={"active": False})
     problem(api.post("owner", url, json={**goal, "indicator_id": indicator_ids["economy"]}), 422)
     created = api.post("owner", url, json={**goal, "indicator_id": indicator_ids["accessibility"]})
     assert created.status_code == 201 and created.get_json()["indicator_id"] == indicator_ids["accessibility"]

@@ -63,8 +63,8 @@ def test_owner_records_lists_and_updates_goals(api, solution, users):
     second_page = api.get("owner", goals_url(solution.id), query_string={"page": 2, "per_page": 1}).get_json()
     assert second_page["total"] == 2 and [g["id"] for g in second_page["items"]] == [partial["id"]]
 
-    response = api.patch("compliance", f"{goals_url(solution.id)}/{partial['id']}",
-                         json={"indicator": "Overtime hours per month", "baseline": 40.5, "target": 20,
+    response = api.patch_current("compliance", f"{goals_url(solution.id)}/{partial['id']}",
+                                 json={"indicator": "Overtime hours per month", "baseline": 40.5, "target": 20,
                                "reason": "Indicator agreed with the unit"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["complete"] is True and response.get_json()["baseline"] == 40.5
@@ -147,8 +147,8 @@ def test_benefit_estimate_record_replace_and_compute(api, solution):
     assert body["yearly_net_benefit"] == 530000  # 200 000 + 450 000 − 120 000
     assert body["payback_years"] == 0.94  # 500 000 / 530 000
 
-    response = api.put("compliance", url, json={**BENEFIT, "yearly_savings": 0, "hours_freed_per_year": 0,
-                                                "reason": "Savings not realised"})
+    response = api.put_current("compliance", url, json={**BENEFIT, "yearly_savings": 0, "hours_freed_per_year": 0,
+                                                        "reason": "Savings not realised"})
     assert response.status_code == 200
     body = response.get_json()
     assert body["yearly_net_benefit"] == -120000 and body["payback_years"] is None
@@ -159,7 +159,7 @@ def test_benefit_estimate_record_replace_and_compute(api, solution):
     assert updated.action == "update" and updated.reason == "Savings not realised"
     assert updated.data["changes"]["yearly_savings"] == {"before": "200000.00", "after": "0.00"}
     # The same values again change nothing and write no event.
-    api.put("compliance", url, json={**BENEFIT, "yearly_savings": 0, "hours_freed_per_year": 0})
+    api.put_current("compliance", url, json={**BENEFIT, "yearly_savings": 0, "hours_freed_per_year": 0})
     assert len(events(solution.id, "benefit_estimate")) == 2
 
 
@@ -234,7 +234,7 @@ def test_retired_solution_is_read_only(api, make_solution):
 
 def test_every_change_is_audited_with_the_solution(api, solution, users):
     goal = create_goal(api, solution.id)
-    api.patch("owner", f"{goals_url(solution.id)}/{goal['id']}", json={"target": 2, "reason": "Stricter"})
+    api.patch_current("owner", f"{goals_url(solution.id)}/{goal['id']}", json={"target": 2, "reason": "Stricter"})
     api.post("owner", f"{goals_url(solution.id)}/{goal['id']}/measurements",
              json={"measured_on": "2026-01-15", "value": 9})
     api.put("owner", f"/api/v1/solutions/{solution.id}/benefit", json=BENEFIT)
