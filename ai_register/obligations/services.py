@@ -11,8 +11,9 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Forbidden, NotFound, PreconditionRequired
+from werkzeug.exceptions import Forbidden, NotFound
 
+from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
@@ -164,13 +165,7 @@ def get_obligation(solution: Solution, obligation_id: str) -> SolutionObligation
 
 def require_if_match(row: SolutionObligation, if_match: str | None) -> None:
     """No lost updates on the record itself (its own ETag; 0 for a record not stored yet)."""
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the obligation's ETag (read it with GET first).")
-    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in wanted and str(row.version or 0) not in wanted:
-        raise Problem(412, f"The obligation has changed since you read it; its current version is "
-                      f"{row.version or 0}.", title="Precondition Failed", current_version=row.version or 0,
-                      headers={"ETag": row.etag})
+    preconditions.require_if_match(row.version or 0, if_match, "obligation")
 
 
 def _stored(solution: Solution, row: SolutionObligation) -> SolutionObligation:

@@ -2,14 +2,14 @@
 every write names the version it read (If-Match; issue 19).
 
 Revision ID: 19b0a1c2d3e4
-Revises: 1aa2062e62ff
+Revises: 126661a4ad57
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "19b0a1c2d3e4"
-down_revision = "1aa2062e62ff"
+down_revision = "126661a4ad57"
 branch_labels = None
 depends_on = None
 
