@@ -2,14 +2,14 @@
 every write names the version it read (If-Match; issue 19).
 
 Revision ID: 19b0a1c2d3e4
-Revises: 126661a4ad57
+Revises: 19a5e55104a1
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "19b0a1c2d3e4"
-down_revision = "126661a4ad57"
+down_revision = "19a5e55104a1"
 branch_labels = None
 depends_on = None
 
