@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register.onboarding import views as onboarding_views
     from ai_register.portfolio import views as portfolio_views
     from ai_register.public import views as public_views
+    from ai_register.users import admin_views as users_admin_views
     from ai_register.users import api as users_api
     from ai_register.users import views as users_views
 
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(users_api.blp)
     app.register_blueprint(health.bp)
     app.register_blueprint(users_views.bp)
+    app.register_blueprint(users_admin_views.bp)
     app.register_blueprint(main_views.bp)
     app.register_blueprint(portfolio_views.bp)
     app.register_blueprint(onboarding_views.bp)

@@ -51,7 +51,10 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         from ai_register.classification.models import Classification
         from ai_register.solutions.models import Solution, TransitionRequest
 
+        from ai_register.users.models import User
+
         by_name = {s.name: s.id for s in db.session.scalars(db.select(Solution))}
+        first_owner = db.session.scalar(db.select(User.id).where(User.role == "owner").order_by(User.id))
         submitted = db.session.scalars(
             db.select(Classification).where(Classification.status == "submitted")
         ).first()
@@ -99,7 +102,8 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         "owner": owner,
         "compliance": compliance,
         "auditor": auditor,
-        "admin": [("overview", "/"), ("profile", "/profile")],
+        "admin": [("overview", "/"), ("profile", "/profile"), ("accounts", "/users"), ("account-new", "/users/new"),
+                  ("account", f"/users/{first_owner}"), ("password", "/password")],
     }
 
 

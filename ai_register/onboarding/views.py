@@ -23,6 +23,7 @@ from ai_register.onboarding.forms import ImportForm
 from ai_register.onboarding.schemas import TemplateArgsSchema
 from ai_register.oversight.models import Person
 from ai_register.security import COMPLIANCE, OWNER, PUBLIC, access, actor
+from ai_register.users import accounts
 from ai_register.users.models import User
 from ai_register.users.views import _safe_next
 
@@ -116,6 +117,7 @@ def oidc_callback():
     target = session.get(NEXT_KEY) or url_for("main.index")
     session.clear()
     login_user(user)
+    accounts.record_sign_in(user)
     return redirect(target)
 
 

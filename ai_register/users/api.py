@@ -6,12 +6,12 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from ai_register.extensions import db, limiter
 from ai_register.onboarding import sso
 from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, access, actor
-from ai_register.users import services
+from ai_register.users import accounts, services
 from ai_register.users.models import User
 from ai_register.users.schemas import (
     NamedTokenCreatedSchema,
@@ -43,6 +43,9 @@ def create_access_token(body):
     are switched off: sign in through the identity provider and create a named token instead)."""
     sso.require_local_passwords()
     user = services.authenticate(body["email"], body["password"])
+    if user.password_must_change:
+        raise Forbidden("This is a one-time password: sign in on the web and choose your own password first.")
+    accounts.record_sign_in(user)
     token, record = services.issue_access_token(user)
     ttl = current_app.config["JWT_ACCESS_TTL"]
     return {"access_token": token, "token_type": "Bearer", "expires_in": int(ttl.total_seconds())}
@@ -117,5 +120,7 @@ def patch_user(body, user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
+    if body.get("role") not in (None, user.role) and accounts.role_from_identity_provider(user):
+        raise Conflict("This person's role comes from a group at the region's sign-in; change the group there.")
     return services.update_user(user, role=body.get("role"), active=body.get("active"),
                                 display_name=body.get("display_name"), reason=body.get("reason"))

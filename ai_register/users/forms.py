@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -19,3 +19,50 @@ class PasswordChangeForm(FlaskForm):
                                                 "out when you change it."))
     confirm_password = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+
+
+# --------------------------------------------------------------------------- administration and own password
+
+
+def role_choices() -> list[tuple[str, str]]:
+    from ai_register.web.labels import role_label
+
+    return [(role, role_label(role)) for role in ROLE_ORDER]
+
+
+ROLE_ORDER = ("owner", "compliance", "auditor", "admin")
+
+
+class AccountForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = RadioField(_l("Role"), validators=[InputRequired()], choices=[])
+    delivery = RadioField(
+        _l("First password"),
+        validators=[InputRequired()],
+        choices=[("link", _l("E-mail a link to set a password (valid 72 hours, works once)")),
+                 ("password", _l("Show a one-time password that I hand over; "
+                                 "the person chooses their own at first sign-in"))],
+        default="password",
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), validators=[InputRequired()], choices=[])
+    reason = StringField(
+        _l("Reason"), validators=[Optional(), Length(max=500)],
+        description=_l("Kept in the audit trail, for example the decision or ticket behind the change."))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+PASSWORD_HELP = _l("At least 12 characters. A few unrelated words are easy to remember and hard to guess.")
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=12, max=1024)],
+                        description=PASSWORD_HELP)
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])

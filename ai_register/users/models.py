@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db, login_manager
@@ -40,6 +41,10 @@ class User(UserMixin, db.Model):
     # Named in every web session cookie; moving it on ends every session issued before (sign-out,
     # password change, deactivation, "sign out everywhere"). Not audited: it is not register content.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A one-time password an administrator handed over: the person chooses their own at first sign-in.
+    password_must_change: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                       server_default=sa_false())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", foreign_keys="ApiToken.user_id")
 

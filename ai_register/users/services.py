@@ -89,7 +89,8 @@ def sign_out_everywhere(user: User) -> int:
     return count
 
 
-def change_password(user: User, new_password: str, *, current_password: str | None = None) -> None:
+def change_password(user: User, new_password: str, *, current_password: str | None = None,
+                    by: str | None = None) -> None:
     """Set a new password (the person's own change gives the current one; an administrator's reset does
     not). Every web session and every sign-in token ends: they were got with the old password. Named
     tokens stay, listed on the profile page, for their owner to revoke."""
@@ -100,6 +101,7 @@ def change_password(user: User, new_password: str, *, current_password: str | No
         raise Problem(422, "Invalid input: new_password", errors={"new_password": [
             f"The password must have at least {MIN_PASSWORD_LENGTH} characters."]})
     user.password_hash = hash_password(new_password)
+    user.password_must_change = False  # whoever set it last, a one-time password is no longer in use
     end_sessions(user)
     now = datetime.now(UTC)
     ended = 0
@@ -108,7 +110,7 @@ def change_password(user: User, new_password: str, *, current_password: str | No
         record.revoked_at = now
         ended += 1
     audit.record("change_password", "user", user.id,
-                 data={"by": "self" if current_password is not None else "administrator",
+                 data={"by": by or ("self" if current_password is not None else "administrator"),
                        "sign_in_tokens_revoked": ended})
 
 

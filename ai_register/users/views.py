@@ -12,7 +12,7 @@ from werkzeug.exceptions import Unauthorized
 from ai_register.extensions import limiter
 from ai_register.onboarding import sso
 from ai_register.security import PUBLIC, SIGNED_IN, access
-from ai_register.users import services
+from ai_register.users import accounts, services
 from ai_register.users.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -42,6 +42,7 @@ def login():
             return render_template("auth/login.html", form=form, **sign_in_options), 401
         session.clear()
         login_user(user)
+        accounts.record_sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, **sign_in_options), (400 if form.errors else 200)
 

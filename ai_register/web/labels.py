@@ -143,6 +143,8 @@ AUDIT_ACTIONS = {
     "erase_text": _l("Text erased"),
     "pseudonymise": _l("Pseudonymised"),
     "export_personal_data": _l("Personal data exported"),
+    "change_password": _l("Password changed"),
+    "sign_out_everywhere": _l("Signed out everywhere"),
 }
 
 ENTITY_TYPES = {

@@ -34,6 +34,7 @@ NAVIGATION = (
     ),
     ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("audit_web.",)),
     ("onboarding.import_page", _l("Import"), {COMPLIANCE}, ("onboarding.import_page", "onboarding.import_upload")),
+    ("users_web.index", _l("Accounts"), {ADMIN}, ("users_web.index", "users_web.new", "users_web.show")),
     ("onboarding.privacy_page", _l("Personal data"), {ADMIN}, ("onboarding.privacy_page",)),
     # Everyone reaches their profile through their name in the header; the admin has little else.
     ("account.profile", _l("Profile and API tokens"), {ADMIN}, ("account.",)),

@@ -192,6 +192,17 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/obligations/<string:obligation_id>"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm"): frozenset({C}),
+    # accounts in the web (issue 20)
+    ("GET", "/users"): frozenset({D}),
+    ("GET", "/users/new"): frozenset({D}),
+    ("POST", "/users/new"): frozenset({D}),
+    ("GET", "/users/<int:user_id>"): frozenset({D}),
+    ("POST", "/users/<int:user_id>/role"): frozenset({D}),
+    ("POST", "/users/<int:user_id>/active"): frozenset({D}),
+    ("POST", "/users/<int:user_id>/sign-out"): frozenset({D}),
+    ("POST", "/users/<int:user_id>/password"): frozenset({D}),
+    ("GET", "/password/set/<token>"): frozenset({P}),
+    ("POST", "/password/set/<token>"): frozenset({P}),
 }
 
 SKIP_ENDPOINTS = {"static"}
