@@ -50,7 +50,6 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
     with api_app.app_context():
         from ai_register.classification.models import Classification
         from ai_register.solutions.models import Solution, TransitionRequest
-
         from ai_register.users.models import User
 
         by_name = {s.name: s.id for s in db.session.scalars(db.select(Solution))}
