@@ -1,7 +1,7 @@
 """accounts administered in the web: last sign-in, one-time password
 
 Revision ID: 20a1c0de0001
-Revises: 126661a4ad57
+Revises: 19b0a1c2d3e4
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '20a1c0de0001'
-down_revision = '126661a4ad57'
+down_revision = '19b0a1c2d3e4'
 branch_labels = None
 depends_on = None
 
