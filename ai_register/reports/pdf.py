@@ -17,6 +17,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
@@ -46,6 +47,11 @@ from reportlab.platypus import (
 
 from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text
 from ai_register.solutions import lifecycle
+
+
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -363,6 +369,18 @@ class Blocks:
     def category(self, code: Any) -> str:
         return pick(CATEGORY_LABELS.get(code), self.lang) or self.show(code)
 
+    # Codes as labels: the web's one mapping (ai_register.web.labels), read in the report's locale.
+    def code(self, render: Callable[[Any], Any], value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        return str(render(value))
+
+    def value(self, name: str, value: Any, entity_type: str | None = None, people=None) -> str:
+        from ai_register.web import labels
+
+        shown = labels.value_text(name, value, entity_type, people)
+        return "—" if shown == labels.EMPTY else shown
+
     def label(self, pair: Any, code: Any) -> str:
         return pick(pair, self.lang) if pair else self.show(code)
 
@@ -378,8 +396,15 @@ def _short_hash(value: str | None, length: int = 12) -> str:
     return (value or "")[:length]
 
 
-def _event_details(event: Mapping[str, Any], lang: str) -> str:
+def _event_details(event: Mapping[str, Any], lang: str, names: Mapping[int, str] | None = None) -> str:
+    """What changed, in words: changed fields by label with their values before and after (codes as
+    labels), the other fields of the event, and the reason in the reader's language."""
+    from types import SimpleNamespace
+
+    labels = _labels()
     data = event.get("data") or {}
+    entity = event.get("entity_type")
+    people = dict(names or {})
     parts = []
     if isinstance(data, Mapping):
         if isinstance(data.get("record"), Mapping):
@@ -389,16 +414,29 @@ def _event_details(event: Mapping[str, Any], lang: str) -> str:
             changes = {k: v for k, v in changes.items() if k not in QUIET_FIELDS}
             for name, change in list(changes.items())[:6]:
                 if isinstance(change, Mapping):
-                    before, after = change.get("before"), change.get("after")
-                    parts.append(f"{name}: {_compact(before)} → {_compact(after)}")
+                    before = _short(labels.value_text(name, change.get("before"), entity, people))
+                    after = _short(labels.value_text(name, change.get("after"), entity, people))
+                    parts.append(f"{labels.field_label(name)}: {before} → {after}")
             if len(changes) > 6:
                 parts.append(f"+{len(changes) - 6}")
-        others = {k: v for k, v in data.items() if k not in ("record", "changes")}
-        if others:
-            parts.append(_compact(others, 120))
+        for name, value in data.items():
+            if name not in ("record", "changes", "reason_code", "reason_params"):
+                parts.append(f"{labels.field_label(name)}: {_short(labels.value_text(name, value, entity, people))}")
     if event.get("reason"):
-        parts.append(f"({_compact(event['reason'], 160)})")
+        reason = labels.reason_text(SimpleNamespace(data=data, reason=event["reason"]))
+        parts.append(f"({_compact(reason, 400)})")
     return "; ".join(parts)
+
+
+def _short(value: str, limit: int = 80) -> str:
+    """A long value (a text, a list of answers) in the events table: its start, and where the rest is."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + " [" + _see_json() + "]"
+
+
+def _see_json() -> str:
+    from flask_babel import gettext
+
+    return gettext("continued in the JSON report")
 
 
 _ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -445,8 +483,21 @@ def render_solution_report(out: BinaryIO, report: Mapping[str, Any],
             yield from SECTION_WRITERS[name](b, numbers[name], report, events, actor_names)
 
     toc_keys = [Heading(numbers[name], "", _styles()["h1"]).toc_key for name in sections]
-    return build_pdf(out, story(), footer, title=title, author=report["report"]["generated_by"]["name"],
-                     toc_keys=toc_keys)
+    with _locale(lang):
+        return build_pdf(out, story(), footer, title=title, author=report["report"]["generated_by"]["name"],
+                         toc_keys=toc_keys)
+
+
+@contextmanager
+def _locale(lang: str):
+    """The catalog's language for the whole layout (the story is produced lazily, during the build)."""
+    if not has_app_context():
+        yield
+        return
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        yield
 
 
 def _title_page(b: Blocks, report: Mapping[str, Any], sections: list[str],
@@ -522,13 +573,14 @@ def _lifecycle(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
     yield from b.h2(f"{number}.1", b.t("phase_history"))
     yield b.table([b.t("phase"), b.t("status"), b.t("from"), b.t("until"), b.t("action"), b.t("reason")],
                   ([b.label(p.get("label"), p.get("phase")), b.label(p.get("status_label"), p.get("status")),
-                    b.show(p.get("from")), b.show(p.get("until")), p.get("action"), b.show(p.get("reason"))]
+                    b.show(p.get("from")), b.show(p.get("until")), _action(p.get("action")), b.show(p.get("reason"))]
                    for p in life["phase_history"]),
                   [16, 10, 18, 18, 12, 26])
     yield from b.h2(f"{number}.2", b.t("transitions"))
     yield b.table([b.t("to"), b.t("status"), b.t("requested"), b.t("by"), b.t("decided"), b.t("by"),
                    b.t("reason")],
-                  ([f"{t.get('from_phase')} → {t.get('to_phase')}", t.get("status"),
+                  ([f"{_phase(t.get('from_phase'))} → {_phase(t.get('to_phase'))}",
+                    b.code(_request_status, t.get("status")),
                     b.show(t.get("requested_at")), b.show(t.get("requested_by")), b.show(t.get("decided_at")),
                     b.show(t.get("decided_by")),
                     " / ".join(x for x in (t.get("reason"), t.get("decision_reason")) if x) or "—"]
@@ -537,7 +589,8 @@ def _lifecycle(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
     yield from b.h2(f"{number}.3", b.t("decisions"))
     yield b.table([b.t("kind"), b.t("date"), b.t("by"), b.t("status"), b.t("rationale")],
                   ([b.label(d.get("kind_label"), d.get("kind")), b.show(d.get("decided_on")),
-                    b.show(d.get("decided_by")), f"{d.get('status_before')} → {d.get('status_after')}",
+                    b.show(d.get("decided_by")),
+                    f"{_status(d.get('status_before'))} → {_status(d.get('status_after'))}",
                     b.show(d.get("rationale"))] for d in life["decisions"]),
                   [13, 12, 16, 16, 43])
     yield from b.h2(f"{number}.4", b.t("rollout_plan"))
@@ -562,12 +615,12 @@ def _classifications(b: Blocks, number: str, report, events, names) -> Iterator[
         yield b.para(f"{b.t('current_classification')}: {b.t('version').lower()} {current['version']} · "
                      f"{b.category(current.get('effective_category'))}"
                      + (f" · {device_class}" if device_class else "")
-                     + f" · {b.t('valid') if current.get('valid') else current.get('reason')}")
+                     + f" · {b.t('valid') if current.get('valid') else _invalid_reason(current.get('reason'))}")
     if not section["versions"]:
         yield b.para(b.t("none"), "muted")
     for i, version in enumerate(reversed(section["versions"]), start=1):
         yield from b.h2(f"{number}.{i}",
-                        f"{b.t('version')} {version.get('version')} · {version.get('status')}")
+                        f"{b.t('version')} {version.get('version')} · {b.code(_review_status, version.get('status'))}")
         ruleset = version.get("ruleset") or {}
         device = (version.get("result") or {}).get("medical_device") or {}
         ai_act = (version.get("result") or {}).get("ai_act") or {}
@@ -575,10 +628,9 @@ def _classifications(b: Blocks, number: str, report, events, names) -> Iterator[
             (b.t("category"), b.category(version.get("effective_category"))
              + (f" (engine: {b.category(version.get('engine_category'))})"
                 if version.get("effective_category") != version.get("engine_category") else "")),
-            (b.t("routes"), b.show(ai_act.get("routes"))),
-            (b.t("art50"), b.show(ai_act.get("transparency"))),
-            (b.t("device_class"),
-             f"{device.get('regulation', '—')} · {b.show(version.get('effective_device_class'))}"),
+            (b.t("routes"), ", ".join(_route(r) for r in ai_act.get("routes") or []) or "—"),
+            (b.t("art50"), ", ".join(_transparency(r) for r in ai_act.get("transparency") or []) or "—"),
+            (b.t("device_class"), _device(device.get("regulation"), version.get("effective_device_class"))),
             (b.t("ruleset"), f"{ruleset.get('version')} · {ruleset.get('sha256')}"),
             (b.t("answered_by"),
              f"{b.show(version.get('answered_by'))} · {b.show(version.get('created_at'))}"),
@@ -588,19 +640,20 @@ def _classifications(b: Blocks, number: str, report, events, names) -> Iterator[
         ])
         answers = version.get("answers") or {}
         yield Spacer(1, 2 * mm)
-        yield b.table([b.t("question"), b.t("answer")], ([q, b.show(a)] for q, a in answers.items()),
-                      [40, 60], small=True)
+        yield b.table([b.t("question"), b.t("answer")],
+                      ([row["text"], row["answer"]] for row in _answer_rows(answers)), [55, 45], small=True)
         yield Spacer(1, 2 * mm)
+        explain = _rule_explainer()
         yield b.table([b.t("fired_rules"), b.t("citation")],
-                      ([r.get("id"), r.get("citation")] for r in version.get("fired_rules") or []), [45, 55],
-                      small=True)
+                      ([explain(r.get("id")), r.get("citation")] for r in version.get("fired_rules") or []),
+                      [60, 40], small=True)
 
 
 def _obligations(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
     yield from b.h1(number, "s_obligations")
     section = report["obligations"]
     yield b.table([b.t("obligation"), b.t("role"), b.t("citation"), b.t("applies_from"), b.t("status")],
-                  ([o.get("text") or o.get("id"), o.get("role"), o.get("citation"),
+                  ([_obligation_text(o), b.code(_ai_act_role, o.get("role")), o.get("citation"),
                     b.show(o.get("applies_from")),
                     b.t(o["status"]) if o.get("status") in ("applies", "upcoming") else o.get("status")]
                    for o in section["items"]), [40, 11, 22, 13, 14])
@@ -648,7 +701,7 @@ def _oversight(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
                     b.show(a.get("confirmed_on"))] for a in section["assignments"]), [36, 17, 17, 15, 15])
     yield Spacer(1, 2 * mm)
     yield b.table([b.t("date"), b.t("action"), b.t("oversight_owner"), b.t("details")],
-                  ([b.show(h.get("occurred_at")), h.get("action"), _party(b, h.get("owner")),
+                  ([b.show(h.get("occurred_at")), _action(h.get("action")), _party(b, h.get("owner")),
                     "; ".join(f"{b.t(k)}: {b.show(h.get(v))}" for k, v in HISTORY_DATES if h.get(v))]
                    for h in section["history"]), [17, 12, 35, 36], small=True)
 
@@ -664,19 +717,21 @@ def _goals(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
                     b.number(g.get("latest_value")) + ("" if g.get("target_met") is None else
                                                         (" ✓" if g.get("target_met") else " ✗"))]
                    for g in section["items"]), [15, 22, 23, 14, 12, 14])
-    for i, goal in enumerate(section["items"], start=1):
+    sub = 0
+    for goal in section["items"]:
         if not goal.get("measurements"):
             continue
-        yield from b.h2(f"{number}.{i}", f"{b.t('measurements')}: {goal.get('title')}")
+        sub += 1
+        yield from b.h2(f"{number}.{sub}", f"{b.t('measurements')}: {goal.get('title')}")
         yield b.table([b.t("date"), b.t("value"), b.t("by"), b.t("note")],
                       ([b.show(m.get("measured_on")), b.number(m.get("value")), b.show(m.get("recorded_by")),
                         b.show(m.get("note"))] for m in goal["measurements"]), [16, 18, 22, 44], small=True)
     benefit = section.get("benefit_estimate")
     if benefit:
-        yield from b.h2(f"{number}.{len(section['items']) + 1}", b.t("benefit"))
+        yield from b.h2(f"{number}.{sub + 1}", b.t("benefit"))
         result = benefit.get("result") or {}
-        yield b.pairs([(k, b.show(benefit.get(k))) for k in BENEFIT_FIELDS]
-                      + [(k, b.show(v)) for k, v in result.items()])
+        yield b.pairs([(_labels().field_label(k), b.value(k, benefit.get(k))) for k in BENEFIT_FIELDS]
+                      + [(_labels().field_label(k), b.value(k, v)) for k, v in result.items()])
 
 
 def _evidence(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
@@ -696,6 +751,32 @@ def _evidence(b: Blocks, number: str, report, events, names) -> Iterator[Flowabl
                    for e in report["evidence"]), [22, 26, 18, 11, 11, 12])
 
 
+def _recipient(code: Any, lang: str) -> str:
+    from ai_register.incidents.duties import recipient_label
+
+    try:
+        return recipient_label(code, lang)
+    except (KeyError, ValueError):
+        return _words(code)
+
+
+DUTY_STATUSES = {"open": N_("open"), "done": N_("done"), "not_applicable": N_("not applicable")}
+REVIEW_OUTCOMES = {"satisfactory": N_("Satisfactory"), "actions_required": N_("Actions required"),
+                   "unsatisfactory": N_("Unsatisfactory")}
+
+
+def _duty_status(code: Any) -> str:
+    from flask_babel import gettext
+
+    return gettext(DUTY_STATUSES[code]) if code in DUTY_STATUSES else _words(code)
+
+
+def _review_outcome(code: Any) -> str:
+    from flask_babel import gettext
+
+    return gettext(REVIEW_OUTCOMES[code]) if code in REVIEW_OUTCOMES else _words(code)
+
+
 def _words(code: Any) -> str:
     """A stored code as words (`actions_required` → `actions required`), so it wraps between words."""
     return "—" if code in (None, "") else str(code).replace("_", " ")
@@ -706,22 +787,25 @@ def _incidents(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
     incidents = report["incidents"]
     yield b.table([b.t(k) for k in ("date", "what_happened", "unit", "harm", "serious", "status")],
                   ([b.show(i.get("occurred_at")), i.get("what_happened"), b.show(i.get("care_unit")),
-                    _words(i.get("patient_harm")), b.show(i.get("serious")), _words(i.get("status"))]
+                    b.value("patient_harm", i.get("patient_harm")), b.show(i.get("serious")),
+                    b.value("status", i.get("status"), "incident")]
                    for i in incidents), [14, 33, 19, 13, 9, 12])
-    for i, incident in enumerate(incidents, start=1):
+    sub = 0
+    for incident in incidents:
         if not incident.get("duties"):
             continue
-        yield from b.h2(f"{number}.{i}", f"{b.t('duties')}: {b.show(incident.get('occurred_at'))}")
+        sub += 1
+        yield from b.h2(f"{number}.{sub}", f"{b.t('duties')}: {b.show(incident.get('occurred_at'))}")
         yield b.table([b.t("recipient"), b.t("citation"), b.t("due"), b.t("status"), b.t("reference")],
-                      ([d.get("recipient"), d.get("citation"), b.show(d.get("due_at")),
-                        _words(d.get("status")), b.show(d.get("reference"))] for d in incident["duties"]),
+                      ([_recipient(d.get("recipient"), b.lang), d.get("citation"), b.show(d.get("due_at")),
+                        _duty_status(d.get("status")), b.show(d.get("reference"))] for d in incident["duties"]),
                       [18, 34, 18, 12, 18], small=True)
 
 
 def _reviews(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
     yield from b.h1(number, "s_reviews")
     yield b.table([b.t("date"), b.t("outcome"), b.t("checked"), b.t("note"), b.t("by"), b.t("next_review")],
-                  ([b.show(r.get("reviewed_on")), _words(r.get("outcome")), _words(b.show(r.get("checked"))),
+                  ([b.show(r.get("reviewed_on")), _review_outcome(r.get("outcome")), b.show(r.get("checked")),
                     b.show(r.get("notes")), b.show(r.get("reviewed_by")), b.show(r.get("next_review_on"))]
                    for r in report["reviews"]), [12, 15, 20, 27, 14, 12])
 
@@ -742,21 +826,28 @@ def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
         yield b.para(f"{b.t('as_of')}: #{head['position']} · {head['hash']}", "small")
     yield from b.h2(f"{number}.1", f"{b.t('events')} ({chain['events_of_solution']})")
     header = [b.t(key) for key in ("seq", "position", "time", "actor", "action", "entity", "details", "hash")]
-    widths = [5, 6, 17, 12.5, 9.5, 14, 24.5, 11.5]
-    # Only the details wrap (a Paragraph); the other cells are single lines fitted to their column,
-    # which keeps a table of thousands of events quick to lay out.
-    size, padding = b.s["small"].fontSize, 7
-    room = [w * b.width / sum(widths) - padding for w in widths]
+    widths = [5, 6, 15.5, 13, 11, 12.5, 26, 11]
+    # Every cell that holds words wraps (a name is never cut); numbers and hashes are drawn as they are.
     chunk: list[list[Any]] = []
     style = b.s["small"]
+    labels = _labels()
+    room = [w * b.width / sum(widths) - 7 for w in widths]
+
+    def cell(value: Any, column: int) -> Flowable | Plain:
+        # One line drawn as it is when it fits (cheap for thousands of rows), else a wrapping paragraph.
+        content = "—" if value in (None, "") else str(value)
+        if pdfmetrics.stringWidth(content, FONT, style.fontSize) <= room[column]:
+            return Plain(content)
+        return _p(content, style, b.lang)
+
     for event in events():
-        entity = f"{event['entity_type'].replace('_', ' ')} {event['entity_id']}"
+        entity = f"{labels.entity_label(event['entity_type'])} {event['entity_id']}"
         chunk.append([
             Plain(event["solution_seq"]), Plain(event["position"]),
-            Plain(_iso(event["occurred_at"])[:19].replace("T", " ")),
-            fit(names.get(event["actor_id"], event["actor_id"]), room[3], size),
-            fit(event["action"], room[4], size), fit(entity, room[5], size),
-            _p(_event_details(event, b.lang), style, b.lang, 400), Plain(_short_hash(event["hash"], 10)),
+            cell(_iso(event["occurred_at"])[:16].replace("T", " "), 2),
+            cell(names.get(event["actor_id"], event["actor_id"]), 3),
+            cell(labels.action_label(event["action"]), 4), cell(entity, 5),
+            _p(_event_details(event, b.lang, names), style, b.lang, 400), Plain(_short_hash(event["hash"], 10)),
         ])
         if len(chunk) >= EVENT_CHUNK:
             yield b.table(header, chunk, widths, small=True)
@@ -769,6 +860,98 @@ def _iso(value: Any) -> str:
     from ai_register.audit.chain import format_timestamp
 
     return format_timestamp(value) if hasattr(value, "tzinfo") else str(value)
+
+
+# --------------------------------------------------------------------------- codes as labels
+# The one mapping from codes to labels is the web's (ai_register.web.labels, web.results); the
+# report is laid out inside force_locale, so each call reads the report's language.
+
+
+def _labels():
+    from ai_register.web import labels
+
+    return labels
+
+
+def _action(code: Any) -> str:
+    return _labels().action_label(code) if code else "—"
+
+
+def _phase(code: Any) -> str:
+    return _labels().phase_label(code) if code else "—"
+
+
+def _status(code: Any) -> str:
+    return _labels().status_label(code) if code else "—"
+
+
+def _request_status(code: Any) -> str:
+    return _labels().request_label(code)
+
+
+def _review_status(code: Any) -> str:
+    return _labels().review_label(code)
+
+
+def _ai_act_role(code: Any) -> str:
+    return _labels().ai_act_role_label(code)
+
+
+def _route(code: str) -> str:
+    from ai_register.web import results
+
+    return results.route_label(code)
+
+
+def _transparency(code: str) -> str:
+    from ai_register.web import results
+
+    return results.transparency_label(code)
+
+
+def _device(regulation: Any, device_class: Any) -> str:
+    return _labels().device_label(regulation, device_class)
+
+
+def _invalid_reason(code: Any) -> str:
+    from flask_babel import gettext
+
+    return {
+        "none_approved": gettext("No classification has been approved yet."),
+        "flagged_for_review": gettext("The classification is flagged for re-review after a rule-set change."),
+        "result_changed_under_current_ruleset": gettext(
+            "The classification's result changes under the current rule set; it must be reviewed again."),
+    }.get(code, gettext("No valid classification."))
+
+
+def _ruleset():
+    from ai_register.classification.services import active_ruleset
+
+    return active_ruleset()
+
+
+def _answer_rows(answers: Mapping[str, Any]) -> list[dict]:
+    """Each answered question by its text, each answer by its option's label (never the ids)."""
+    from ai_register.web import results
+
+    rows = results.question_rows(answers, _ruleset())
+    shown = {row["id"] for row in rows}
+    # An answer to a question the current questionnaire no longer asks keeps its stored value.
+    rows += [{"text": qid.replace("_", " "), "answer": str(value)} for qid, value in answers.items()
+             if qid not in shown]
+    return rows
+
+
+def _rule_explainer() -> Callable[[Any], str]:
+    from ai_register.web import results
+
+    explain = results.explainer(_ruleset())
+    return lambda rule_id: explain(rule_id) or str(rule_id)
+
+
+def _obligation_text(obligation: Mapping[str, Any]) -> str:
+    texts = {o.id: o.text.in_language(_labels().lang()) for o in _ruleset().obligations}
+    return texts.get(obligation.get("id")) or obligation.get("text") or str(obligation.get("id"))
 
 
 SECTION_WRITERS: dict[str, Callable] = {
