@@ -25,7 +25,7 @@ from bench.common import BenchResult, Check, Figure, render_markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
-BENCHMARKS = ("api", "classify", "chain", "pdf")
+BENCHMARKS = ("api", "pages", "classify", "chain", "pdf")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -141,6 +141,11 @@ def main(argv: list[str]) -> int:
                                              concurrency=args.concurrency, duration=args.duration,
                                              warmup=1 if args.quick else 3)
             results.extend(api_results)
+        if "pages" in args.only:
+            from bench import bench_pages
+
+            print("page crawl …", flush=True)
+            results.append(bench_pages.run(app, db, database_url, instance_dir))
         with app.app_context():
             db.engine.dispose()
         if "pdf" in args.only:

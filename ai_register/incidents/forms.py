@@ -8,8 +8,17 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from ai_register.incidents.models import INCIDENT_STATUSES
 
@@ -40,7 +49,10 @@ def _local_to_aware(value: datetime | None) -> datetime | None:
 
 
 class IncidentForm(FlaskForm):
-    solution_id = SelectField(_l("AI solution"), coerce=int, validators=[DataRequired()])
+    # Search as you type (web/_lookup.html): the chosen solution's id, or without a script the text
+    # typed (a number or an exact name), which the view resolves among the solutions the reporter may change.
+    solution = StringField(_l("AI solution"), validators=[Length(max=200)])
+    solution_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     what_happened = TextAreaField(_l("What happened?"),
                                   validators=[DataRequired(), Length(min=3, max=10_000)],
                                   description=_l("Briefly: what the system did or failed to do, and the "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from ai_register.errors import Problem
 from ai_register.extensions import db
@@ -19,7 +19,12 @@ from ai_register.incidents.services import NEXT_STATUSES
 from ai_register.notifications import services as notifications
 from ai_register.notifications.settings import init_app
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
-from ai_register.solutions.access import READ_ONLY_PHASES, can_write, get_solution, visible_solutions_query
+from ai_register.solutions.access import (
+    READ_ONLY_PHASES,
+    can_write,
+    get_solution,
+    writable_solutions_query,
+)
 from ai_register.solutions.models import Solution
 
 bp = Blueprint("followup_web", __name__, template_folder="templates")
@@ -46,11 +51,30 @@ def _lang() -> str:
     return str(get_locale() or "sv")
 
 
-def _writable_solutions() -> list[Solution]:
-    user = actor()
-    query = (visible_solutions_query(user).where(Solution.phase.not_in(READ_ONLY_PHASES))
-             .order_by(Solution.name, Solution.id))
-    return [s for s in db.session.scalars(query) if can_write(s, user)]
+def _writable() -> Select:
+    """The solutions the reader may report an incident on (may change, not retired)."""
+    return writable_solutions_query(actor()).where(Solution.phase.not_in(READ_ONLY_PHASES))
+
+
+def _chosen_solution(form) -> int | None:
+    """The solution of the form: the search field's choice, or the text typed without a script (a
+    number, or the exact name of one the reader may change); None with an error on the field."""
+    text = (form.solution.data or "").strip()
+    if form.solution_id.data:
+        match = Solution.id == form.solution_id.data
+    elif not text:
+        form.solution.errors = [*form.solution.errors, _("Choose the AI solution.")]
+        return None
+    else:
+        number = text.removeprefix("#")
+        match = Solution.id == int(number) if number.isdigit() and len(number) < 10 else \
+            func.lower(Solution.name) == text.lower()
+    found = db.session.scalar(_writable().with_only_columns(Solution.id).where(match)
+                              .order_by(Solution.id).limit(1))
+    if found is None:
+        form.solution.errors = [*form.solution.errors, _("No solution you may report on has that name or "
+                                                         "number; choose one from the list.")]
+    return found
 
 
 def _show_problem(form, problem: Problem) -> None:
@@ -72,16 +96,20 @@ def _show_problem(form, problem: Problem) -> None:
 def report():
     """Report an incident: only what happened is required; the rest has sensible defaults."""
     form = IncidentForm()
-    choices = _writable_solutions()
-    form.solution_id.choices = [(s.id, s.name) for s in choices]
+    any_writable = db.session.scalar(_writable().with_only_columns(Solution.id).limit(1)) is not None
     if request.method == "GET" and request.args.get("solution_id", "").isdigit():
-        form.solution_id.data = int(request.args["solution_id"])
+        chosen = db.session.execute(_writable().with_only_columns(Solution.id, Solution.name)
+                                    .where(Solution.id == int(request.args["solution_id"]))).first()
+        if chosen is not None:
+            form.solution_id.data, form.solution.data = chosen
     status = 200
     if request.method == "POST":
         status = 422
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        solution_id = _chosen_solution(form)
+        if valid and solution_id is not None:
             try:
-                incident = services.report_incident(form.solution_id.data, form.payload())
+                incident = services.report_incident(solution_id, form.payload())
             except Problem as problem:
                 _show_problem(form, problem)
             else:
@@ -91,7 +119,7 @@ def report():
                 else:
                     flash(_("The incident is reported."), "success")
                 return redirect(url_for("followup_web.show", incident_id=incident.id))
-    return render_template("incidents/report.html", form=form, solutions=choices, **_labels()), status
+    return render_template("incidents/report.html", form=form, solutions=any_writable, **_labels()), status
 
 
 # --------------------------------------------------------------------------- list and detail

@@ -40,6 +40,7 @@ bp = Blueprint("portfolio_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
 EDITORS = (COMPLIANCE, ADMIN)
+PER_PAGE = 50
 FILTERS = ("q", "phase", "status", "ai_act_category", "care_unit", "critical", "overdue", "indicator",
            "perspective", "sort")
 
@@ -69,8 +70,14 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     args, invalid = _portfolio_args()
     view = queries.portfolio(actor(), args)
     filters = {key: request.args.get(key, "") for key in FILTERS}
+    # The page shows PER_PAGE rows (the aggregates and the count cover every row that matches).
+    total = len(view["rows"])
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    view["total"], view["rows"] = total, view["rows"][(page - 1) * PER_PAGE:page * PER_PAGE]
     return render_template(
-        "portfolio/index.html", view=view, filters=filters, invalid=invalid,
+        "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
+        page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
         can_decide=actor().role == COMPLIANCE, decision_kinds=[(k, labels.decision_label(k)) for k in DECISION_KINDS],
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},

@@ -965,19 +965,21 @@ def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any
 def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str]]:
     """Per solution, the evidence its current classification calls for that is not valid today.
 
-    Reads the latest decided classification of each solution and their evidence in two queries.
+    Reads the latest decided classification of each solution (only it, and only the columns the
+    lifecycle reads) and their evidence in two queries.
     """
-    classification_model = optional_attr("ai_register.classification.models:Classification")
-    if classification_model is None:
+    model = optional_attr("ai_register.classification.models:Classification")
+    if model is None:
         return {}
     evidence_model = optional_attr("ai_register.evidence.models:Evidence")
-    latest: dict[int, Any] = {}
-    rows = db.session.scalars(
-        select(classification_model).where(classification_model.solution_id.in_(solution_ids),
-                                           classification_model.status.in_(("approved", "overridden")))
-        .order_by(classification_model.solution_id, classification_model.version))
-    for row in rows:
-        latest[row.solution_id] = row
+    newest = (select(model.solution_id, func.max(model.version).label("version"))
+              .where(model.solution_id.in_(solution_ids), model.status.in_(("approved", "overridden")))
+              .group_by(model.solution_id).subquery())
+    latest: dict[int, Any] = {
+        row.solution_id: row._asdict() for row in db.session.execute(
+            select(model.solution_id, model.status, model.result, model.answers, model.override_category,
+                   model.override_device_class)
+            .join(newest, (model.solution_id == newest.c.solution_id) & (model.version == newest.c.version)))}
     evidence: dict[int, list[dict[str, Any]]] = {}
     if evidence_model is not None:
         rows = db.session.scalars(select(evidence_model).where(evidence_model.solution_id.in_(solution_ids)))
@@ -987,7 +989,7 @@ def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[st
                                                                  "expires_on": row.expires_on, "id": row.id})
     open_items: dict[int, list[str]] = {}
     for solution_id, classification in latest.items():
-        fact = _classification_fact(audit.snapshot(classification))
+        fact = _classification_fact(classification)
         if fact is None:
             continue
         needs = lifecycle.required_evidence(fact, today)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     event,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,6 +43,8 @@ class Solution(db.Model):
     __tablename__ = "solutions"
     __table_args__ = (
         Index("ix_solutions_phase_status", "phase", "status"),
+        # The lists' default order (solutions.services.SORT_COLUMNS: name, case-insensitive).
+        Index("ix_solutions_lower_name", func.lower(text("name")), "id"),
         # Free-text search (`q`, ILIKE '%…%' on name and purpose) on PostgreSQL: trigram indexes.
         # The opclass is schema-qualified because pg_trgm lives in `public` (see _install_pg_trgm).
         Index("ix_solutions_name_trgm", "name", postgresql_using="gin",

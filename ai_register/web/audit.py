@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
@@ -57,11 +57,32 @@ def event_rows(event: AuditEvent, people: dict[int, str]) -> list[dict]:
     return rows
 
 
+def _solution_filter() -> tuple[int | None, str]:
+    """The solution asked for: `solution_id` (the search field's choice), or the text typed in the
+    search field without a script: a number, or a name (the first solution of exactly that name)."""
+    chosen = _int("solution_id")
+    text = (request.args.get("solution") or "").strip()
+    if chosen is None and text:
+        number = text.removeprefix("#")
+        if number.isdigit():
+            chosen = int(number)
+        else:
+            chosen = db.session.scalar(select(Solution.id).where(func.lower(Solution.name) == text.lower())
+                                       .order_by(Solution.id).limit(1))
+            if chosen is None:
+                return -1, text  # nothing of that name: no event matches
+    name = db.session.scalar(select(Solution.name).where(Solution.id == chosen)) if chosen else None
+    return chosen, name or text
+
+
 @bp.get("")
 @access(COMPLIANCE, AUDITOR)
 def trail():
+    """Newest first, a page of PER_PAGE events at a time (keyset on the chain position); the filters'
+    choices are the register's vocabulary and its people, never a list of every solution."""
+    solution_id, solution_text = _solution_filter()
     filters = {
-        "solution_id": _int("solution_id"),
+        "solution_id": solution_id,
         "actor_id": _int("actor_id"),
         "action": request.args.get("action") or None,
         "entity_type": request.args.get("entity_type") or None,
@@ -83,20 +104,25 @@ def trail():
     more = len(events) > PER_PAGE
     events = events[:PER_PAGE]
     active = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v is not None}
+    if solution_id == -1:
+        active.pop("solution_id")
+        active["solution"] = solution_text
     users = {u.id: u for u in db.session.scalars(select(User).order_by(User.display_name))}
-    solutions = {s.id: s for s in db.session.scalars(select(Solution).order_by(Solution.name))}
+    on_page = {e.solution_id for e in events if e.solution_id is not None}
+    solutions = dict(db.session.execute(select(Solution.id, Solution.name).where(Solution.id.in_(on_page))).all()) \
+        if on_page else {}
     people = {user_id: user.display_name for user_id, user in users.items()}
     return render_template(
         "web/audit/trail.html",
         event_rows=lambda event: event_rows(event, people),
         events=events,
         filters=active,
+        solution_text=solution_text,
         users=users,
         solutions=solutions,
-        actions=db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all(),
-        entity_types=db.session.scalars(
-            select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
-        ).all(),
+        actions=sorted(set(labels.AUDIT_ACTIONS) | ({filters["action"]} if filters["action"] else set())),
+        entity_types=sorted(set(labels.ENTITY_TYPES)
+                            | ({filters["entity_type"]} if filters["entity_type"] else set())),
         head=audit.chain_head(),
         verification=audit.verify_stored_chain() if request.args.get("verify") else None,
         next_url=url_for("audit_web.trail", **active, before=events[-1].position) if more else None,

@@ -16,6 +16,7 @@ from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.rules import confirmation_due_on
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
+from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
 from ai_register.solutions.lifecycle import PHASE_ORDER
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
@@ -26,25 +27,39 @@ RECENT = 8
 CONFIRM_AHEAD_DAYS = 30
 
 
-def _visible(user) -> list[Solution]:
-    return list(db.session.scalars(services.solutions_query(user, {}).order_by(Solution.name)))
+TASK_SOLUTIONS = 20
+TOP = 10  # the overview lists the first items of a kind and links to the whole list
 
 
-def _phase_chart(solutions) -> dict:
-    counts = Counter(s.phase for s in solutions)
+def _counts(user) -> Counter:
+    """Visible solutions by (phase, AI Act category, device class), in one grouped statement."""
+    visible = services.solutions_query(user, {}).subquery()
+    rows = db.session.execute(select(visible.c.phase, visible.c.current_ai_act_category,
+                                     visible.c.current_device_class, func.count())
+                              .group_by(visible.c.phase, visible.c.current_ai_act_category,
+                                        visible.c.current_device_class))
+    return Counter({(phase, category, device): n for phase, category, device, n in rows})
+
+
+def _by(counts: Counter, part: int) -> Counter:
+    totals: Counter = Counter()
+    for key, n in counts.items():
+        totals[key[part]] += n
+    return totals
+
+
+def _phase_chart(counts: Counter) -> dict:
     return charts.bar_chart([(labels.phase_label(p.value), counts.get(p.value, 0)) for p in PHASE_ORDER])
 
 
-def _category_chart(solutions) -> dict:
-    counts = Counter(s.current_ai_act_category for s in solutions)
+def _category_chart(counts: Counter) -> dict:
     order = ["prohibited", "high_risk", "limited_risk", "minimal_risk", "out_of_scope", "needs_review", None]
     return charts.bar_chart(
         [(labels.category_label(c), counts.get(c, 0), labels.CATEGORY_TONE.get(c, "neutral")) for c in order]
     )
 
 
-def _device_chart(solutions) -> dict:
-    counts = Counter(s.current_device_class for s in solutions)
+def _device_chart(counts: Counter) -> dict:
     rows = [
         (str(_l("Class %(c)s", c=c.replace("_sterile", " sterile"))), counts[c])
         for c in DEVICE_ORDER
@@ -54,12 +69,16 @@ def _device_chart(solutions) -> dict:
     return charts.bar_chart(rows)
 
 
-def _latest_versions(solution_ids: list[int]) -> dict[int, Classification]:
-    if not solution_ids:
-        return {}
+def _first(query, *order) -> tuple[list[Solution], int]:
+    """The first TOP solutions of `query` in `order`, and how many there are (an indexed count)."""
+    count = db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+    return (list(db.session.scalars(query.order_by(*order, Solution.id).limit(TOP))) if count else []), count
+
+
+def _latest_versions(scope) -> dict[int, Classification]:
     latest = (
         select(Classification.solution_id, func.max(Classification.version).label("v"))
-        .where(Classification.solution_id.in_(solution_ids))
+        .where(Classification.solution_id.in_(scope))
         .group_by(Classification.solution_id)
         .subquery()
     )
@@ -72,11 +91,20 @@ def _latest_versions(solution_ids: list[int]) -> dict[int, Classification]:
     return {c.solution_id: c for c in rows}
 
 
-def owner_tasks(user, solutions: list[Solution], today) -> list[dict]:
-    """What an owner should do next on their own solutions."""
+def owned_count(user) -> int:
+    """How many solutions (not retired) the user owns or co-owns."""
+    return db.session.scalar(writable_solutions_query(user).where(Solution.phase != "retired")
+                             .with_only_columns(func.count())) or 0
+
+
+def owner_tasks(user, today) -> list[dict]:
+    """What an owner should do next on the solutions they own or co-own: the first TASK_SOLUTIONS of
+    them by name (each costs a gate check; an owner of more finds the rest in the list)."""
+    mine = list(db.session.scalars(
+        writable_solutions_query(user).where(Solution.phase != "retired").order_by(Solution.name, Solution.id)
+        .limit(TASK_SOLUTIONS)))
     tasks: list[dict] = []
-    mine = [s for s in solutions if user.id in s.owner_ids() and s.phase != "retired"]
-    latest = _latest_versions([s.id for s in mine])
+    latest = _latest_versions([s.id for s in mine]) if mine else {}
     for solution in mine:
         version = latest.get(solution.id)
         if version is not None and version.status == DRAFT:
@@ -171,13 +199,11 @@ class Change:
     count: int = 1
 
 
-def recent_changes(user, solutions: list[Solution]) -> list[Change]:
+def recent_changes(user) -> list[Change]:
     query = select(AuditEvent).where(AuditEvent.solution_id.is_not(None)).order_by(AuditEvent.position.desc())
-    if user.role == OWNER:
-        ids = [s.id for s in solutions]
-        if not ids:
-            return []
-        query = query.where(AuditEvent.solution_id.in_(ids))
+    scope = visible_solution_ids(user)
+    if scope is not None:
+        query = query.where(AuditEvent.solution_id.in_(scope))
     changes: list[Change] = []
     # A run of the same change (ticking a checklist, recording values) would fill the list on its own.
     for event in db.session.scalars(query.limit(RECENT * 6)):
@@ -193,24 +219,35 @@ def recent_changes(user, solutions: list[Solution]) -> list[Change]:
 
 
 def build(user) -> dict:
+    """Counts from one grouped statement and the first items of each list: nothing here grows with
+    the register (the lists link to the whole of themselves)."""
     today = services.region_today()
     if user.role == ADMIN:
         return {"admin": True}
-    solutions = _visible(user)
-    events = recent_changes(user, solutions)
+    counts = _counts(user)
+    events = recent_changes(user)
+    visible = services.solutions_query(user, {})
+    overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on)
+    flagged, flagged_count = _first(visible.where(Solution.needs_rereview.is_(True)), Solution.name)
+    phases = _by(counts, 0)
+    categories = _by(counts, 1)
+    ids = {c.event.solution_id for c in events}
     data = {
         "admin": False,
         "today": today,
-        "total": len(solutions),
-        "phase_chart": _phase_chart(solutions),
-        "category_chart": _category_chart(solutions),
-        "device_chart": _device_chart(solutions),
-        "overdue": [s for s in solutions if s.next_review_on is not None and s.next_review_on < today],
-        "flagged": [s for s in solutions if s.needs_rereview],
-        "in_use": sum(1 for s in solutions if s.phase in ("pilot", "rollout", "management")),
-        "high_risk": sum(1 for s in solutions if s.current_ai_act_category == "high_risk"),
+        "total": sum(counts.values()),
+        "phase_chart": _phase_chart(phases),
+        "category_chart": _category_chart(categories),
+        "device_chart": _device_chart(_by(counts, 2)),
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "flagged": flagged,
+        "flagged_count": flagged_count,
+        "in_use": sum(phases.get(p, 0) for p in ("pilot", "rollout", "management")),
+        "high_risk": categories.get("high_risk", 0),
         "events": events,
-        "names": {s.id: s.name for s in solutions},
+        "names": dict(db.session.execute(select(Solution.id, Solution.name).where(Solution.id.in_(ids))).all())
+        if ids else {},
         "people": {
             u.id: u
             for u in db.session.scalars(
@@ -229,14 +266,16 @@ def build(user) -> dict:
 
         data["overdue_obligations"] = overdue_for_start_page(user, today)
     if user.role == OWNER:
-        data["tasks"] = owner_tasks(user, solutions, today)
+        data["tasks"] = owner_tasks(user, today)
+        data["tasks_of"] = TASK_SOLUTIONS
+        data["owned"] = owned_count(user)
     if user.role == COMPLIANCE:
         data["queue"] = {
             "classifications": [
                 (c, db.session.get(Solution, c.solution_id), review.classification_conflict(c, user))
-                for c in review.submitted_classifications()
+                for c in review.submitted_classifications(TOP)
             ],
-            "requests": [(r, review.request_conflict(r, user)) for r in review.pending_requests()],
+            "requests": [(r, review.request_conflict(r, user)) for r in review.pending_requests(TOP)],
         }
     if user.role == AUDITOR:
         from ai_register.audit import services as audit

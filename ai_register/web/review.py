@@ -24,22 +24,24 @@ from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm
 bp = Blueprint("review_web", __name__, url_prefix="/review")
 
 
-def submitted_classifications() -> list[Classification]:
+def submitted_classifications(limit: int | None = None) -> list[Classification]:
     return list(
         db.session.scalars(
             select(Classification)
             .where(Classification.status == SUBMITTED)
             .order_by(Classification.submitted_at, Classification.id)
+            .limit(limit)
         )
     )
 
 
-def pending_requests() -> list[TransitionRequest]:
+def pending_requests(limit: int | None = None) -> list[TransitionRequest]:
     return list(
         db.session.scalars(
             select(TransitionRequest)
             .where(TransitionRequest.status == "pending")
             .order_by(TransitionRequest.requested_at, TransitionRequest.id)
+            .limit(limit)
         )
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -11,7 +11,14 @@ from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import services
-from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
+from ai_register.solutions.access import (
+    READ_ONLY_PHASES,
+    get_solution,
+    no_lost_update,
+    require_if_match,
+    writable_solutions_query,
+)
+from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
 from ai_register.users.models import User
 from ai_register.web import labels, solution_page
@@ -37,6 +44,32 @@ LIST_FILTERS = (
 
 
 # --------------------------------------------------------------------------- list
+
+
+LOOKUP_LIMIT = 15
+
+
+@bp.get("/lookup")
+@access(*READERS)
+def lookup():
+    """Search-as-you-type for a solution field (web/_lookup.html): the first LOOKUP_LIMIT solutions
+    the reader may see (`write=1`: may change) whose name holds `q`, or whose number is `q`."""
+    text = (request.args.get("q") or "").strip()[:200]
+    if not text:
+        return jsonify(items=[])
+    user = actor()
+    query = services.solutions_query(user, {})
+    if request.args.get("write"):
+        if user.role not in WRITERS:
+            return jsonify(items=[])
+        query = writable_solutions_query(user).where(Solution.phase.not_in(READ_ONLY_PHASES))
+    number = text.removeprefix("#")
+    matches = (Solution.name.icontains(text, autoescape=True) | (Solution.id == int(number))
+               if number.isdigit() and len(number) < 10 else Solution.name.icontains(text, autoescape=True))
+    found = db.session.scalars(query.where(matches).order_by(Solution.name, Solution.id).limit(LOOKUP_LIMIT))
+    return jsonify(items=[{"id": s.id, "name": s.name,
+                           "detail": f"#{s.id} · {labels.phase_label(s.phase)}"} for s in found])
+
 
 
 def _list_args() -> tuple[dict, list[str]]:

@@ -119,6 +119,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/review/transitions/<int:request_id>"): frozenset({C}),
     ("POST", "/review/transitions/<int:request_id>"): frozenset({C}),
     ("GET", "/solutions"): frozenset({A, C, O}),
+    ("GET", "/solutions/lookup"): frozenset({A, C, O}),
     ("GET", "/solutions/<int:solution_id>"): frozenset({A, C, O}),
     ("GET", "/solutions/<int:solution_id>/benefit"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/benefit"): frozenset({C, O}),

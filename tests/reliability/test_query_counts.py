@@ -65,3 +65,96 @@ def test_a_single_read_stays_within_its_statement_budget(client, build):
     assert body["oversight_owner"]["person"]["user_id"] == owner.id
     assert body["oversight_owner"]["deputy"]["user_id"] == deputy.id
     assert len(body["co_owners"]) == 20 and body["current_classification"]["version"] == 20
+
+
+# --- pages and read endpoints: constant in the number of solutions and audit events ------------------
+
+def _add_register(owner_id: int, count: int, start: int) -> None:
+    """`count` solutions of another owner: some overdue, flagged, public, high-risk; and events on them."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import insert, select
+
+    from ai_register.audit import services as audit
+    from ai_register.solutions.models import Solution
+
+    today = date.today()
+    db.session.execute(insert(Solution), [{
+        "name": f"Lösning {start + n:04d}", "purpose": "Sorterar remisser.", "owner_id": owner_id,
+        "created_by_id": owner_id, "phase": ("needs_analysis", "pilot", "management")[n % 3],
+        "public": n % 2 == 0, "needs_rereview": n % 4 == 0, "current_ai_act_category": ("high_risk", None)[n % 2],
+        "next_review_on": today - timedelta(days=30) if n % 3 == 2 else None,
+    } for n in range(count)])
+    for sid in db.session.scalars(select(Solution.id).where(Solution.name >= f"Lösning {start:04d}")):
+        for _ in range(3):
+            audit.record("update", "solution", sid, solution_id=sid, actor_id=owner_id, data={"n": 1})
+    db.session.commit()
+
+
+def _web_get(app, user, url: str) -> list[str]:
+    from flask import g
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    for name in ("_login_user", "csrf_token", "_flask_babel"):
+        g.pop(name, None)
+    with counted_statements() as statements:
+        response = client.get(url)
+        response.get_data()
+    assert response.status_code == 200, (url, response.status_code)
+    return statements
+
+
+PAGES = [  # (who, url, web page?)
+    ("owner", "/", True), ("compliance", "/", True), ("auditor", "/", True),
+    ("compliance", "/solutions", True), ("owner", "/solutions", True),
+    ("compliance", "/solutions?q=L%C3%B6sning&sort=-next_review_on", True),
+    ("compliance", "/audit", True), ("auditor", "/audit?solution=L%C3%B6sning+0001", True),
+    ("compliance", "/incidents/new", True), ("owner", "/incidents/new", True),
+    ("compliance", "/solutions/lookup?q=L%C3%B6s", True), ("owner", "/solutions/lookup?q=1&write=1", True),
+    (None, "/public", True),
+    ("compliance", "/api/v1/solutions?per_page=20", False), ("owner", "/api/v1/solutions", False),
+    ("compliance", "/api/v1/follow-up", False), ("owner", "/api/v1/follow-up", False),
+    ("auditor", "/api/v1/audit/events?per_page=20", False),
+    ("auditor", "/api/v1/audit/events?per_page=20&page=3", False),
+    ("compliance", "/api/v1/audit/events?action=update&per_page=20", False),
+    (None, "/api/v1/public/solutions?per_page=20", False),
+    (None, "/api/v1/public/solutions?format=csv", False),
+]
+
+
+def test_pages_send_as_many_statements_for_a_large_register_as_for_a_small_one(app, client, users, auth,
+                                                                               make_user):
+    """Each page and read endpoint of PAGES, per role, for 3 solutions then 60 (and 3 events each):
+    the same number of statements. (The owner's own solutions stay the same; another owner's grow.)"""
+    from ai_register.extensions import db as _db
+
+    other = make_user("owner")
+    own = users["owner"]
+    _add_register(own.id, 3, 0)
+    _add_register(other.id, 3, 3)
+
+    def measure() -> dict:
+        counts = {}
+        for who, url, page in PAGES:
+            user = users[who] if who else None
+            if page and user is not None:
+                counts[(who, url)] = len(_web_get(app, user, url))
+            elif page:
+                with counted_statements() as statements:
+                    response = client.get(url)
+                    response.get_data()
+                assert response.status_code == 200, url
+                counts[(who, url)] = len(statements)
+            else:
+                counts[(who, url)] = len(statements_for(client, url, auth(user) if user else {}))
+            _db.session.rollback()
+        return counts
+
+    small = measure()
+    _add_register(other.id, 57, 6)
+    large = measure()
+    grown = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
+    assert not grown, grown
