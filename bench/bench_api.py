@@ -41,11 +41,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(module: str, env: dict, workers: int):
-    """`gunicorn module` on a spare loopback port; stopped (SIGTERM to the process we started) after."""
+def gunicorn(module: str, env: dict, workers: int, started: list | None = None):
+    """`gunicorn module` on a spare loopback port; stopped (SIGTERM to the process we started) after.
+    `started`, when given, receives the master process's id."""
     port = _free_port()
     process = subprocess.Popen([GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
                                 module], cwd=PROJECT_ROOT, env={**os.environ, **env})
+    if started is not None:
+        started.append(process.pid)
     try:
         deadline = time.monotonic() + 60
         while True:
