@@ -1,7 +1,7 @@
 """indexes for the lists' default order and the audit trail's filters paged by position
 
 Revision ID: 9e22a1f0c0de
-Revises: 19a5e55104a1
+Revises: 20a1c0de0001
 Create Date: 2026-12-06 15:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9e22a1f0c0de"
-down_revision = "19a5e55104a1"
+down_revision = "20a1c0de0001"
 branch_labels = None
 depends_on = None
 
