@@ -114,6 +114,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "DEVICE_REPORT_TARGET_DAYS": int(env.get("AI_REGISTER_DEVICE_REPORT_TARGET_DAYS", 7)),
         # An obligation that already applies when it opens is due this many days later.
         "OBLIGATION_DUE_DAYS": int(env.get("AI_REGISTER_OBLIGATION_DUE_DAYS", 90)),
+        # FRIA (Art 27): the notification's field mapping, and whether an uploaded FRIA alone still counts.
+        "FRIA_TEMPLATE": env.get("AI_REGISTER_FRIA_TEMPLATE") or None,
+        "FRIA_UPLOAD_COUNTS": _bool(env.get("AI_REGISTER_FRIA_UPLOAD_COUNTS"), False),
         "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
         "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),

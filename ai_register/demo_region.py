@@ -221,6 +221,19 @@ class Region:
                 "summary": "Självskattning mot EU:s etiska riktlinjer för tillförlitlig AI.",
             }, user)
 
+    def fria(self, who: str, sid: int, approver: str = "compliance2", **points: Any) -> int:
+        """A FRIA (AI Act Art 27) written by `who`, submitted and approved by `approver` (four eyes)."""
+        from ai_register.fria import rules as fria_rules
+        from ai_register.fria import services as fria_services
+        from ai_register.fria.schemas import FriaWriteSchema
+
+        with self.acting(who):
+            record = fria_services.create_version(self.solution(sid), _load(FriaWriteSchema, points))
+            fria_services.submit(record)
+        with self.acting(approver):
+            fria_services.review(record, fria_rules.APPROVED, "Alla punkter i art. 27.1 är besvarade.")
+        return record.id
+
     def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
         """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
         the pilot gate needs besides goals, benefit and the classification."""
@@ -455,6 +468,26 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     r.evidence("owner2", ambulance, "risk_assessment", "Risk- och sårbarhetsanalys larmcentralen", issued=-75)
     r.classify("owner2", ambulance, EMERGENCY_TRIAGE)
     r.move("owner2", ambulance, "pilot", "Pilot på larmcentralen dagtid under fyra månader.")
+    r.fria("owner2", ambulance, processes="Prioritering av ambulansuppdrag på larmcentralen; sjuksköterskan "
+           "bedömer varje förslag innan uppdraget skickas.",
+           period_and_frequency="Dagtid under piloten (fyra månader), därefter dygnet runt; cirka 300 samtal per dygn.",
+           affected_persons="Inringande och patienter i hela länet, särskilt äldre, personer med annat modersmål "
+           "och personer med funktionsnedsättning; larmoperatörer och sjuksköterskor.",
+           risks=[{"group": "Personer med annat modersmål", "right": "Icke-diskriminering (art. 21)",
+                   "description": "Lägre prioritet när symtom beskrivs med få ord.", "likelihood": "medium",
+                   "severity": "high", "mitigation": "Tolk kopplas in; sjuksköterskan prövar varje förslag."},
+                  {"group": "Äldre", "right": "Rätt till hälsoskydd (art. 35)",
+                   "description": "Atypiska symtom vid hjärtinfarkt underskattas.", "likelihood": "low",
+                   "severity": "high", "mitigation": "Regel: ålder över 75 och bröstsmärta ger alltid prio 1."}],
+           provider_information="Bruksanvisningen anger träffsäkerhet per symtomgrupp och att modellen inte är "
+           "validerad för samtal på andra språk än svenska.",
+           oversight_measures="Sjuksköterskan på larmcentralen granskar varje förslag och kan alltid ändra "
+           "prioriteten; tillsynsansvarig följer andelen ändrade förslag varje vecka.",
+           materialisation_measures="Användningen pausas och larmcentralen återgår till manuell prioritering; "
+           "avvikelse rapporteras och leverantören informeras.",
+           internal_governance="Förvaltningsgruppen för larmcentralen beslutar; hälso- och sjukvårdsdirektören "
+           "informeras inom ett dygn.",
+           complaint_mechanisms="Patientnämnden och regionens synpunktshantering; IVO vid allvarlig vårdskada.")
 
     # 11. Emergency visit forecast: minimal risk, no personal data, in management with a recent review.
     forecast = ids["forecast"] = r.register(

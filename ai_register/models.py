@@ -3,6 +3,7 @@
 from ai_register.audit.models import AuditEvent  # noqa: F401
 from ai_register.classification.models import Classification, RulesetImpactRun, RuleSetSnapshot  # noqa: F401
 from ai_register.evidence.models import Evidence  # noqa: F401
+from ai_register.fria.models import FriaAssessment  # noqa: F401
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement  # noqa: F401
 from ai_register.incidents.models import Incident, IncidentDuty  # noqa: F401
 from ai_register.notifications.models import Notification  # noqa: F401

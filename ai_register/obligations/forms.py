@@ -19,6 +19,7 @@ STATUS_LABELS = {
 }
 RECORD_LABELS = {
     "oversight_assignment": _l("Human-oversight assignment"),
+    "fria": _l("Fundamental-rights impact assessment (FRIA)"),
 }
 
 

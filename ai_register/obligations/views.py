@@ -39,6 +39,11 @@ def _met_by_choices(solution) -> list:
             OversightAssignment.solution_id == solution.id).order_by(OversightAssignment.id.desc())):
         pairs.append((f"oversight_assignment:{assignment.id}",
                       _("Human-oversight assignment from %(day)s", day=assignment.started_at.date().isoformat())))
+    from ai_register.fria.services import versions_of
+
+    for fria in versions_of(solution.id):
+        if fria.status == "approved":
+            pairs.append((f"fria:{fria.id}", _("FRIA version %(n)d (approved)", n=fria.version)))
     return options(pairs)
 
 

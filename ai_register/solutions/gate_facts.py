@@ -80,6 +80,9 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
         recovery_plan_tested_on=solution.recovery_plan_tested_on,
     )
     # The valid classification, why there is none, and the Art 5 block of any earlier version.
+    from ai_register.fria import services as fria  # the FRIA record replaces the uploaded FRIA (issue 21)
+
+    facts = replace(facts, evidence=fria.gate_evidence(facts.evidence, solution.id))
     found = classification.classification_gate_facts(solution)
     facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
     if solution.needs_rereview:

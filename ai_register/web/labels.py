@@ -702,6 +702,7 @@ _BY_RECORD[("notification", "subject_type")] = entity_label
 
 # --- deployer duties (issue 21): obligation records ---
 ENTITY_TYPES["solution_obligation"] = _l("Obligation")
+ENTITY_TYPES["fria"] = _l("Fundamental-rights impact assessment (FRIA)")
 AUDIT_ACTIONS.setdefault("set_status", _l("Status set"))
 for _name, _label in {
     "obligation_id": _l("Obligation"), "applies_from": _l("Applies from"),
@@ -710,6 +711,18 @@ for _name, _label in {
     "record_id": _l("Record"), "not_applicable_reason": _l("Why it does not apply"),
     "status_set_by_id": _l("Status set by"), "status_set_at": _l("Status set at"),
     "confirmed_at": _l("Confirmed at"),
+    # FRIA (Art 27)
+    "processes": _l("The region's processes where the system is used"),
+    "period_and_frequency": _l("Period and frequency of use"),
+    "affected_persons": _l("Persons and groups likely affected"), "risks": _l("Specific risks of harm"),
+    "provider_information": _l("The provider's information taken into account"),
+    "instructions_evidence_id": _l("Instructions for use"), "oversight_measures": _l("Human oversight measures"),
+    "oversight_assignment_id": _l("Oversight owner"),
+    "materialisation_measures": _l("Measures if the risks materialise"),
+    "internal_governance": _l("Internal governance"), "complaint_mechanisms": _l("Complaint mechanisms"),
+    "dpia_evidence_id": _l("The DPIA it complements"), "dpia_complement": _l("How the FRIA complements the DPIA"),
+    "attachment_evidence_id": _l("Attached document"), "review_note": _l("Review note"),
+    "notified_on": _l("Notified"), "notification_reference": _l("Notification reference"),
 }.items():
     FIELDS.setdefault(_name, _label)
 CONDITIONS = {"significant_change": _l("when the design changes significantly")}
@@ -737,7 +750,19 @@ def obligation_label(obligation_id) -> str:
     return str(obligation_id)
 
 
+def _fria_status(code) -> str:
+    from ai_register.fria.views import _labels as fria_labels
+
+    return str(fria_labels()["fria_status"](code))
+
+
+def _fria_risks(risks) -> str:
+    return "; ".join(f"{r.get('group')}: {r.get('description')}" for r in risks or [] if isinstance(r, dict))
+
+
 _BY_RECORD.update({
+    ("fria", "status"): _fria_status,
+    ("fria", "risks"): _fria_risks,
     ("solution_obligation", "status"): _obligation_status,
     ("solution_obligation", "record_type"): _record_type,
     ("solution_obligation", "obligation_id"): obligation_label,

@@ -204,6 +204,23 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/users/<int:user_id>/password"): frozenset({D}),
     ("GET", "/password/set/<token>"): frozenset({P}),
     ("POST", "/password/set/<token>"): frozenset({P}),
+    # FRIA (Art 27)
+    ("GET", "/api/v1/solutions/<int:solution_id>/fria"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/fria"): frozenset({C, O}),
+    ("GET", "/api/v1/fria/<int:fria_id>"): frozenset({A, C, O}),
+    ("PATCH", "/api/v1/fria/<int:fria_id>"): frozenset({C, O}),
+    ("POST", "/api/v1/fria/<int:fria_id>/submit"): frozenset({C, O}),
+    ("POST", "/api/v1/fria/<int:fria_id>/approve"): frozenset({C}),
+    ("POST", "/api/v1/fria/<int:fria_id>/return"): frozenset({C}),
+    ("GET", "/api/v1/fria/<int:fria_id>/notification"): frozenset({A, C, O}),
+    ("GET", "/solutions/<int:solution_id>/fria"): frozenset({A, C, O}),
+    ("GET", "/solutions/<int:solution_id>/fria/new"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/fria/new"): frozenset({C, O}),
+    ("GET", "/fria/<int:fria_id>"): frozenset({A, C, O}),
+    ("GET", "/fria/<int:fria_id>/edit"): frozenset({C, O}),
+    ("POST", "/fria/<int:fria_id>/edit"): frozenset({C, O}),
+    ("POST", "/fria/<int:fria_id>/submit"): frozenset({C, O}),
+    ("POST", "/fria/<int:fria_id>/review"): frozenset({C}),
 }
 
 SKIP_ENDPOINTS = {"static"}

@@ -96,15 +96,28 @@ def test_whole_lifecycle_through_every_gate(reg, client, users):
 
     ok(client.post(f"{s}/goals/{goal['id']}/measurements", headers=owner,
                    json={"measured_on": today.isoformat(), "value": 6}), 201)
-    for kind in ("pilot_evaluation", "eu_database_registration", "instructions_for_use",
-                 "oversight_training"):
+    for kind in ("pilot_evaluation", "instructions_for_use", "oversight_training"):
         evidence(kind)
     # Evidence counts only while valid on the transition date.
-    evidence("fria", issued_on="2024-01-01", expires_on=(today - timedelta(days=1)).isoformat())
-    response = reg.decide(sid, "scale_up", rationale="Pilot looks good.")
-    assert unmet_codes(response) == ["evidence_missing:fria"]
-    assert response.get_json()["unmet"][0]["details"]["reason"] == "expired"
+    evidence("eu_database_registration", issued_on="2024-01-01", expires_on=(today - timedelta(days=1)).isoformat())
+    # An uploaded FRIA document alone does not count: the FRIA is the register's approved record (Art 27).
     evidence("fria")
+    response = reg.decide(sid, "scale_up", rationale="Pilot looks good.")
+    assert unmet_codes(response) == ["evidence_missing:fria", "evidence_missing:eu_database_registration"]
+    assert response.get_json()["unmet"][1]["details"]["reason"] == "expired"
+    evidence("eu_database_registration")
+    fria = client.post(f"{s}/fria", headers=owner, json={
+        "processes": "Referral sorting at the referral centre.", "period_and_frequency": "Every weekday.",
+        "affected_persons": "Referred patients.", "provider_information": "IFU v3, validated on adults.",
+        "risks": [{"group": "Children", "description": "Not validated for children.", "likelihood": "low",
+                   "severity": "medium"}],
+        "oversight_measures": "A nurse checks every ranking.", "materialisation_measures": "Manual sorting.",
+        "internal_governance": "The managed object's board.", "complaint_mechanisms": "Patientnämnden."})
+    assert fria.status_code == 201, fria.get_json()
+    submitted = client.post(f"/api/v1/fria/{fria.get_json()['id']}/submit", json={},
+                            headers={**owner, "If-Match": fria.headers["ETag"]})
+    ok(client.post(f"/api/v1/fria/{fria.get_json()['id']}/approve", json={},
+                   headers={**officer, "If-Match": submitted.headers["ETag"]}))
     decision = ok(reg.decide(sid, "scale_up", rationale="Waiting time down from 12 to 6 days.",
                              follow_up_data={"median_days": 6}, meeting_reference="Styrgrupp 12"), 201)
     request = decision["transition_request"]
