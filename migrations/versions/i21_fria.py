@@ -1,7 +1,7 @@
 """i21 fria
 
 Revision ID: 70e6e3882f87
-Revises: 20a1c0de0001
+Revises: 9e22a1f0c0de
 Create Date: 2026-12-06 15:12:00.805533
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '70e6e3882f87'
-down_revision = '20a1c0de0001'
+down_revision = '9e22a1f0c0de'
 branch_labels = None
 depends_on = None
 
