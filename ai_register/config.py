@@ -86,6 +86,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "RATELIMIT_HEADERS_ENABLED": True,
         "OWNERS_READ_ALL": _bool(env.get("AI_REGISTER_OWNERS_READ_ALL"), False),
         "RISK_RULES_DIR": env.get("AI_REGISTER_RISK_RULES", str(PROJECT_ROOT / "risk_rules")),
+        # Candidate rule sets installed on the server (one directory each) that the API may preview.
+        "RISK_RULES_CANDIDATES_DIR": env.get("AI_REGISTER_RISK_RULES_CANDIDATES", str(instance_dir / "rulesets")),
         "SIGNING_KEY_PATH": env.get("AI_REGISTER_SIGNING_KEY", str(instance_dir / "signing_key.pem")),
         "UPLOAD_DIR": env.get("AI_REGISTER_UPLOAD_DIR", str(instance_dir / "uploads")),
         "BABEL_DEFAULT_LOCALE": "sv",

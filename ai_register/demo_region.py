@@ -56,7 +56,7 @@ MINIMAL = {
 }
 DEVICE = {
     **MINIMAL, "medical_purpose": "yes", "data_action": "beyond_storage", "in_vitro_diagnostic": "no",
-    "mdr_decision_support": "yes", "mdr_monitoring": "none", "mdr_closed_loop_therapy": "no",
+    "mdr_decision_support": "yes", "mdr_monitoring": "none", "mdr_closed_loop_therapy": "no", "mdr_drives_device": "no",
     "in_house_exemption": "no",
 }
 DEVICE_IIB = {**DEVICE, "mdr_decision_impact": "serious_deterioration_or_surgical_intervention"}

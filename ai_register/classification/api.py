@@ -23,6 +23,7 @@ from ai_register.classification.schemas import (
     RulesetImpactRequestSchema,
     RulesetPageSchema,
 )
+from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.rules.questionnaire import questionnaire_for
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
@@ -156,11 +157,18 @@ def get_ruleset(ref: str):
 @blp.arguments(RulesetImpactRequestSchema)
 @blp.response(200, RulesetImpactReportSchema)
 def ruleset_impact(body):
-    """Re-run every stored classification under the active rule set and list the changed results
-    (compliance and auditors); with `apply`, compliance flags the solutions whose valid
-    classification changes for re-review."""
+    """Re-run every stored classification under the active rule set, or under a `candidate` rule set
+    installed on the server, and list the changed results (compliance and auditors); with `apply`,
+    compliance flags the solutions whose valid classification changes under the active rule set for
+    re-review and their owners are told what changed and which new questions to answer."""
+    candidate = body.get("candidate")
     if body["apply"]:
         if actor().role != COMPLIANCE:
             raise Forbidden("Only compliance applies re-review flags; an auditor may preview the impact.")
+        if candidate is not None:
+            raise Problem(422, "Re-review flags are applied under the active rule set only; preview a "
+                               "candidate without `apply`, make it active, then apply.",
+                          errors={"candidate": ["Not with apply: true."]})
         return services.apply_impact()
-    return {**services.impact(), "applied": False, "flagged": [], "run_id": None}
+    ruleset = services.candidate_ruleset(candidate) if candidate is not None else None
+    return {**services.impact(ruleset), "applied": False, "flagged": [], "run_id": None}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from ai_register.classification import services
 from ai_register.extensions import db
+from ai_register.rules.loader import RuleSet
 
 
-def run_impact(*, apply: bool) -> dict:
-    """The impact report of the active rule set; with `apply`, flag the solutions and commit."""
-    if not apply:
-        report = {**services.impact(), "applied": False, "flagged": [], "run_id": None}
+def run_impact(*, apply: bool, ruleset: RuleSet | None = None) -> dict:
+    """The impact report of `ruleset` (default: the active one); with `apply`, flag the solutions,
+    notify their owners and commit. A candidate rule set is only previewed."""
+    active = services.active_ruleset()
+    candidate = ruleset is not None and ruleset.sha256 != active.sha256
+    if not apply or candidate:
+        report = {**services.impact(ruleset), "applied": False, "flagged": [], "run_id": None}
         db.session.rollback()
-        return report
-    report = services.apply_impact()
-    db.session.commit()
-    return report
+    else:
+        report = services.apply_impact()
+        db.session.commit()
+    return {**report, "candidate": candidate, "active_ruleset": services.ruleset_ref(active)}

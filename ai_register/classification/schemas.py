@@ -49,6 +49,11 @@ class RulesetImpactRequestSchema(StrictSchema):
     apply = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "false: report only; true: flag the solutions for re-review"})
+    candidate = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+        metadata={"description": "Preview a candidate rule set installed on the server (a directory "
+                                 "name under AI_REGISTER_RISK_RULES_CANDIDATES) instead of the active "
+                                 "one; never uploaded files. Not with apply."})
 
 
 # --------------------------------------------------------------------------- the result object
@@ -190,6 +195,13 @@ class RulesetImpactChangeSchema(ma.Schema):
                                metadata={"description": "The rule set it was stored under"})
     old = ma.fields.Nested(DecisiveResultSchema, required=True)
     new = ma.fields.Nested(DecisiveResultSchema, required=True)
+    what_changed = ma.fields.List(
+        ma.fields.Dict(), required=True,
+        metadata={"description": "The decisive fields that differ: {field, old, new}"})
+    new_questions = ma.fields.List(
+        ma.fields.String(), required=True,
+        metadata={"description": "Questions of the new rule set, relevant to these answers and unanswered, "
+                                 "that the classification's own rule set did not have"})
 
 
 class RulesetImpactReportSchema(ma.Schema):

@@ -34,8 +34,15 @@ from ai_register.classification.models import (
 from ai_register.errors import Problem
 from ai_register.extensions import MAX_ID, db
 from ai_register.rules import contract
-from ai_register.rules.evaluator import classify, validate_answers
-from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset_from_snapshot
+from ai_register.rules.evaluator import classify, normalised_answers, validate_answers
+from ai_register.rules.loader import (
+    RuleSet,
+    RuleSetError,
+    get_active_ruleset,
+    load_ruleset,
+    load_ruleset_from_snapshot,
+)
+from ai_register.rules.questionnaire import relevant_questions
 from ai_register.security import actor
 from ai_register.solutions.access import READ_ONLY_PHASES
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
@@ -93,8 +100,41 @@ def snapshot_ruleset(ruleset: RuleSet) -> RuleSetSnapshot:
 
 
 def ruleset_of(classification: Classification) -> RuleSet:
-    """The rule set that produced the stored result, rebuilt from its snapshot."""
-    return load_ruleset_from_snapshot(classification.snapshot.files)
+    """The rule set that produced the stored result, rebuilt from its snapshot (once per hash)."""
+    ruleset = _SNAPSHOT_RULESETS.get(classification.ruleset_sha256)
+    if ruleset is None:
+        ruleset = load_ruleset_from_snapshot(classification.snapshot.files)
+        if len(_SNAPSHOT_RULESETS) >= 32:
+            _SNAPSHOT_RULESETS.clear()
+        _SNAPSHOT_RULESETS[ruleset.sha256] = ruleset
+    return ruleset
+
+
+# SHA-256 → rule set rebuilt from a snapshot: a snapshot never changes, and its hash names it.
+_SNAPSHOT_RULESETS: dict[str, RuleSet] = {}
+
+
+CANDIDATE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+
+
+def candidate_ruleset(name: str) -> RuleSet:
+    """A candidate rule set installed on the server under RISK_RULES_CANDIDATES_DIR/<name>, to preview
+    its impact before it becomes active. Only installed directories: never a path or uploaded files."""
+    import re
+    from pathlib import Path
+
+    if not re.fullmatch(CANDIDATE_NAME, name or "") or ".." in name:
+        raise Problem(422, f"{name!r} is not the name of an installed rule set.",
+                      errors={"candidate": ["A directory name under the installed candidate rule sets."]})
+    base = Path(current_app.config["RISK_RULES_CANDIDATES_DIR"]).resolve()
+    directory = (base / name).resolve()
+    if directory.parent != base or not directory.is_dir():
+        raise NotFound(f"No candidate rule set {name!r} is installed on the server.")
+    try:
+        return load_ruleset(directory)
+    except RuleSetError as exc:
+        raise Problem(422, f"The candidate rule set {name!r} does not load: {exc}",
+                      errors={"candidate": [str(exc)]}) from exc
 
 
 def find_ruleset(ref: str) -> dict:
@@ -598,6 +638,8 @@ def impact(ruleset: RuleSet | None = None) -> dict:
             "ruleset": {"version": classification.ruleset_version, "sha256": classification.ruleset_sha256},
             "old": old,
             "new": new,
+            "what_changed": what_changed(old, new),
+            "new_questions": new_questions(classification, ruleset),
         })
     # Retired solutions are read-only: their classification is history, not something to re-review.
     candidates = {c["solution_id"] for c in changed if c["counts_for_gates"]}
@@ -615,13 +657,37 @@ def impact(ruleset: RuleSet | None = None) -> dict:
     }
 
 
+def what_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
+    """The decisive fields that differ, in the order of `decisive_result`: {field, old, new}."""
+    return [{"field": field, "old": old.get(field), "new": new.get(field)}
+            for field in dict.fromkeys((*old, *new)) if old.get(field) != new.get(field)]
+
+
+def new_questions(classification: Classification, ruleset: RuleSet) -> list[str]:
+    """The questions `ruleset` asks of these answers that the classification's own rule set did not
+    have and that are unanswered, in questionnaire order: what the owner must answer now."""
+    try:
+        old = ruleset_of(classification)
+    except RuleSetError:
+        known: set[str] = set()
+    else:
+        known = set(old.question_index)
+    answers = {k: v for k, v in classification.answers.items() if k in ruleset.question_index}
+    if validate_answers(answers, ruleset):
+        return [q.id for q in ruleset.asked_questions if q.id not in known]
+    answered = set(normalised_answers(answers, ruleset))
+    return [question_id for question_id in relevant_questions(answers, ruleset)
+            if question_id not in known and question_id not in answered]
+
+
 def apply_impact(ruleset: RuleSet | None = None) -> dict:
-    """Flag every solution whose valid classification the rule set changes. Idempotent: solutions
-    already flagged stay as they are, and a run is recorded only when it flags something."""
+    """Flag every solution whose valid classification the rule set changes, and tell its owners what
+    changed and which new questions to answer. Idempotent: solutions already flagged stay as they
+    are, and a run is recorded only when it flags something."""
     report = impact(ruleset)
     newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
-    changed_ids = {c["solution_id"]: c["classification_id"]
-                   for c in report["changed"] if c["counts_for_gates"]}
+    changes = {c["solution_id"]: c for c in report["changed"] if c["counts_for_gates"]}
+    changed_ids = {solution_id: change["classification_id"] for solution_id, change in changes.items()}
     ruleset = report["ruleset"]
     for solution in _solutions(newly):
         before = audit.snapshot(solution)
@@ -629,6 +695,7 @@ def apply_impact(ruleset: RuleSet | None = None) -> dict:
         audit.record_update(solution, "solution", before, solution_id=solution.id, action="flag_rereview",
                             reason=coded("ruleset_changes_result", ruleset=ruleset["version"],
                                          sha=ruleset["sha256"][:12], classification=changed_ids[solution.id]))
+        _notify_owners_of_rereview(solution, changes[solution.id], ruleset)
     run = None
     if newly:
         user = _actor_or_none()
@@ -641,6 +708,20 @@ def apply_impact(ruleset: RuleSet | None = None) -> dict:
         db.session.add(run)
         audit.record_create(run, "ruleset_impact_run", reason=coded("ruleset_flags_applied"))
     return {**report, "applied": True, "flagged": newly, "run_id": run.id if run else None}
+
+
+def _notify_owners_of_rereview(solution: Solution, change: dict, ruleset: dict) -> None:
+    """Each active owner and co-owner hears what changed and which new questions to answer."""
+    from ai_register.notifications import services as notifications
+
+    owners = notifications.active_users(solution.owner_ids())
+    notifications.notify_many(
+        owners, "classification_rereview", subject_type="classification",
+        subject_id=f"{change['classification_id']}@{ruleset['sha256'][:16]}", solution_id=solution.id,
+        params={"solution": solution.name, "ruleset": ruleset["version"],
+                "changes": change["what_changed"], "questions": change["new_questions"]},
+        link=f"/solutions/{solution.id}/classify",
+    )
 
 
 def _solutions(ids: Iterable[int]) -> list[Solution]:

@@ -43,6 +43,7 @@ MESSAGES = {
     "obligation_due": lambda p: _("%(solution)s: obligation %(obligation)s is due %(due_on)s", **p),
     "obligation_overdue": lambda p: _("%(solution)s: obligation %(obligation)s is OVERDUE (was due %(due_on)s)",
                                       **p),
+    "classification_rereview": lambda p: _rereview_message(p),
     "follow_up_decision": lambda p: _(
         "%(solution)s: %(reason)s — decide how to follow up (scale up, adjust, pause or terminate)",
         **{**p, "reason": FOLLOW_UP_EVENTS.get(p.get("event"), lambda q: p.get("event", ""))(p)}),
@@ -53,6 +54,13 @@ FOLLOW_UP_EVENTS = {
     "review": lambda p: _("the periodic review of %(on)s is recorded", **p),
     "pilot_evaluated": lambda p: _("the pilot was evaluated on %(on)s", **p),
 }
+
+
+def _rereview_message(params: dict) -> str:
+    # A rule-set change flagged the classification (classification/rereview.py renders its codes).
+    from ai_register.classification.rereview import rereview_message
+
+    return rereview_message(params)
 
 
 def make_key(kind: str, subject_type: str, subject_id, due_on: date | None) -> str:

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ai_register.rules.evaluator import LANGUAGES, classify, validate_answers
-from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset
+from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset
 
 rules_cli = AppGroup("rules", help="Risk classification rule set (risk_rules/).")
 
@@ -90,15 +90,38 @@ def _fail(messages: list[str]) -> NoReturn:
 
 @rules_cli.command("impact")
 @click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(exists=True, file_okay=False, dir_okay=True),
+    default=None,
+    help="Preview a candidate rule set in this directory instead of the active one (report only).",
+)
+@click.option(
     "--apply",
     "apply_flags",
     is_flag=True,
-    help="Flag the solutions whose valid classification changes for re-review.",
+    help="Flag the solutions whose valid classification changes for re-review and notify their owners.",
 )
-def impact_command(apply_flags: bool) -> None:
-    """Re-run every stored classification under the active rule set and print, as JSON, which
-    results change; with --apply, flag those solutions for re-review. Needs the database."""
+def impact_command(rules_dir: str | None, apply_flags: bool) -> None:
+    """Re-run every stored classification under a rule set and print, as JSON, which results change.
+
+    Roll-out of a rule-set change: `impact --rules DIR` previews the candidate before it becomes
+    active; once it is active (AI_REGISTER_RISK_RULES), `impact --apply` flags the changed
+    classifications for re-review and tells their owners. Needs the database."""
     # Imported here: `rules classify` must keep working without a database.
     from ai_register.classification.cli import run_impact
 
-    click.echo(json.dumps(run_impact(apply=apply_flags), ensure_ascii=False, indent=2, default=str))
+    candidate = None
+    if rules_dir is not None:
+        try:
+            candidate = load_ruleset(rules_dir)
+        except RuleSetError as exc:
+            click.echo(f"error: rule set: {exc}", err=True)
+            raise click.exceptions.Exit(RULESET_ERROR) from None
+        if apply_flags and candidate.sha256 != active_ruleset().sha256:
+            _fail([
+                "--apply flags classifications under the active rule set only: make the candidate active "
+                "first (AI_REGISTER_RISK_RULES), then run `rules impact --apply` without --rules"
+            ])
+    report = run_impact(apply=apply_flags, ruleset=candidate)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))

@@ -1,12 +1,16 @@
-"""Vocabulary fixed by the classification contract, version 1 (shared/classification-contract.md).
+"""Vocabulary fixed by the classification contract, versions 1 and 1.1
+(shared/classification-contract.md).
 
 The rule files may add rules, citations and obligations, but the outcomes they map answers to
-must stay within these lists.
+must stay within these lists. A rule set names the contract version it implements; the engine
+evaluates both, so a result stored under an older rule set can be reproduced from its snapshot.
 """
 
 from __future__ import annotations
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = "1.1"
+# Every contract version this engine evaluates, oldest first (a rule set records one of them).
+CONTRACT_VERSIONS = ("1", "1.1")
 
 # Strictness order (normative reading); needs_review is not on this scale.
 STRICTNESS = {
@@ -39,7 +43,9 @@ ROUTES = (
 )
 ROUTE_GROUPS = ("annex_i", "annex_iii")
 TRANSPARENCY_DUTIES = ("art50_1", "art50_2", "art50_3", "art50_4")
-GPAI_OUTCOMES = ("art53", "art55")
+GPAI_OUTCOMES = ("art53", "art53_open_source", "art55")
+# Contract 1.1, change 6: Art 111(2) systems already in service.
+LEGACY_OUTCOMES = ("significant_change",)
 
 DEVICE_REGULATIONS = ("mdr", "ivdr")
 REGULATIONS = ("none", *DEVICE_REGULATIONS, NEEDS_REVIEW)
@@ -55,11 +61,19 @@ UNSURE = "unsure"
 # Questions the evaluator reads by name (everything else comes from the rule files).
 ROLE_QUESTION = "role"
 PUBLIC_AUTHORITY_QUESTION = "public_authority"
+AI_SYSTEM_QUESTION = "ai_system"
+SUBSTANTIAL_MODIFICATION_QUESTION = "substantial_modification"  # contract 1.1, Art 25(1)
+LEGACY_SYSTEM_QUESTION = "legacy_system"  # contract 1.1, Art 111(2)
 ROLE_ANSWERS = {
     "provider": ("provider",),
     "deployer": ("deployer",),
     "provider_and_deployer": ROLES,
 }
+
+
+def contract_at_least(version: str, wanted: str) -> bool:
+    """Whether a rule set's contract version is `wanted` or later."""
+    return CONTRACT_VERSIONS.index(version) >= CONTRACT_VERSIONS.index(wanted)
 
 
 def route_group(route: str) -> str:

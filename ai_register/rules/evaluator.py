@@ -1,4 +1,4 @@
-"""Classify an answers object against a rule set (classification contract, version 1).
+"""Classify an answers object against a rule set (classification contract, versions 1 and 1.1).
 
 Pure: no Flask, no database. The decision order is the code below; which answer leads to which
 outcome, with its citation and dates, comes from the rule files.
@@ -24,13 +24,16 @@ from weakref import WeakKeyDictionary
 
 from ai_register.rules.conditions import Context, Verdict
 from ai_register.rules.contract import (
+    AI_SYSTEM_QUESTION,
     NEEDS_REVIEW,
     PUBLIC_AUTHORITY_QUESTION,
     ROLE_ANSWERS,
     ROLE_QUESTION,
     ROLES,
     STRICTNESS,
+    SUBSTANTIAL_MODIFICATION_QUESTION,
     UNSURE,
+    contract_at_least,
 )
 from ai_register.rules.loader import DeviceTable, Obligation, Question, Rule, RuleSet
 
@@ -48,6 +51,7 @@ SECTION_CATEGORY = {
 class AnswerError:
     question: str | None  # None when the answers object as a whole is wrong
     message: str
+    others: tuple[str, ...] = ()  # further questions the error is about (e.g. two that exclude each other)
 
 
 class InvalidAnswers(ValueError):
@@ -85,7 +89,38 @@ def validate_answers(answers: Any, ruleset: RuleSet) -> list[AnswerError]:
         message = value_error(question, value)
         if message is not None:
             errors.append(AnswerError(question.id, f"question '{question.id}': {message}"))
+    for old, new in ruleset.superseded.items():
+        if old in answers and new in answers:
+            # Contract 1.1: `ivdr_rule` still means a one-element `ivdr_rules`; both at once is ambiguous.
+            errors.append(
+                AnswerError(
+                    old,
+                    f"questions '{old}' and '{new}' are both answered: give only '{new}' "
+                    f"(every rule that applies), or only '{old}' (one rule)",
+                    others=(new,),
+                )
+            )
     return errors
+
+
+def normalised_answers(answers: Mapping[str, Any], ruleset: RuleSet) -> Mapping[str, Any]:
+    """Valid answers as the rules read them: a superseded question's answer moves to its successor
+    as a one-element list (contract 1.1), and an empty list for a device question counts as
+    unanswered (no classification rule applying is not an answer the rules can classify)."""
+    superseded = ruleset.superseded
+    if not superseded or not any(old in answers for old in superseded) and not any(
+        answers.get(question_id) == [] for question_id in ruleset.device_questions
+    ):
+        return answers
+    result = dict(answers)
+    for old, new in superseded.items():
+        if old in result:
+            value = result.pop(old)
+            result[new] = value if value == UNSURE else [value]
+    for question_id in ruleset.device_questions:
+        if result.get(question_id) == []:
+            del result[question_id]
+    return result
 
 
 def value_error(question: Question, value: Any) -> str | None:
@@ -141,6 +176,9 @@ class ClassAssessment:
     deciding_rule: Rule | None  # the rule behind the class, when the class is decided
     open_questions: frozenset[str]  # open answers that keep the class undecided
     notified_body_open: frozenset[str]  # open answers that keep the notified body undecided
+    # Contract 1.1: several classification rules (or a driven device) gave a class and the strictest
+    # was taken (MDR Annex VIII 3.5, IVDR Annex VIII 1.9).
+    several_rules: bool = False
 
     @property
     def device_class(self) -> str | None:
@@ -228,6 +266,8 @@ class DeviceAssessment:
         if self.decided is not None:
             if self.decided.device_class is not None and self.decided.deciding_rule is not None:
                 rules.append(self.decided.deciding_rule)
+                if self.decided.several_rules and self.decided.table.strictest is not None:
+                    rules.append(self.decided.table.strictest)
             if self.in_house_exemption:
                 rules.append(self.decided.table.in_house)
         return tuple(rules)
@@ -316,24 +356,42 @@ def _assess_class(table: DeviceTable, answers: Mapping[str, Any], ruleset: RuleS
         return table.notified_body[rule.outcome] if rule else None
 
     decided = next(iter(classes)) if len(classes) == 1 else None
-    rules = (*table.rules, *table.fallback)
+    # The classification rules first: on a tie with a driven device they are the ones named.
+    rules = (*table.rules, *table.fallback, *table.driven_device)
+    context = Context(answers)
     return ClassAssessment(
         table=table,
         classes=classes,
-        deciding_rule=_deciding_rule(rules, decided, Context(answers), outcomes) if decided else None,
+        deciding_rule=_deciding_rule(rules, decided, context, outcomes) if decided else None,
         open_questions=frozenset() if decided else outcomes.deciding_questions(device_class),
         notified_body_open=(
             frozenset() if len(notified_bodies) == 1 else outcomes.deciding_questions(notified_body)
         ),
+        several_rules=bool(decided) and len(_class_sources(table, context)) > 1,
     )
 
 
 def _class_rule(table: DeviceTable, context: Context) -> Rule | None:
-    """For complete answers: the rule giving the strictest class, else the first fallback."""
+    """For complete answers: the rule giving the strictest class, else the first fallback; then the
+    stricter of that and a driven device's class (contract 1.1), the classification rule on a tie."""
     holding = [rule for rule in table.rules if rule.verdict(context) is True]
     if holding:
-        return max(holding, key=lambda rule: table.rank(rule.outcome))  # first of the strictest
-    return _first_holding(table.fallback, context)
+        base = max(holding, key=lambda rule: table.rank(rule.outcome))  # first of the strictest
+    else:
+        base = _first_holding(table.fallback, context)
+    driven = [rule for rule in table.driven_device if rule.verdict(context) is True]
+    candidates = [*([base] if base is not None else []), *driven]
+    return max(candidates, key=lambda rule: table.rank(rule.outcome)) if candidates else None
+
+
+def _class_sources(table: DeviceTable, context: Context) -> set[str]:
+    """The classification rules (by rule name) that give a class on the known answers."""
+    holding = [rule for rule in table.rules if rule.verdict(context) is True]
+    if not holding:
+        fallback = _first_holding(table.fallback, context)
+        holding = [fallback] if fallback is not None else []
+    holding += [rule for rule in table.driven_device if rule.verdict(context) is True]
+    return {rule.classification_rule or rule.id for rule in holding}
 
 
 def _first_holding(rules: Iterable[Rule], context: Context) -> Rule | None:
@@ -382,11 +440,22 @@ def _outcomes_over_open_answers(
         for question_id in question_ids
         if _is_open_trigger(ruleset.question_index[question_id], known[question_id])
     )
-    choices = [ruleset.question_index[question_id].definite_values for question_id in open_ids]
+    # A list question's completions are its one-element lists: device rules take the strictest
+    # class of the listed values, so any longer list gives the class of one of its elements.
+    index = ruleset.question_index
+    choices = [
+        [(value,) for value in index[question_id].definite_values]
+        if index[question_id].multiple
+        else index[question_id].definite_values
+        for question_id in open_ids
+    ]
     by_completion = {}
     for values in product(*choices):
-        completed = {**known, **dict(zip(open_ids, values, strict=True))}
-        by_completion[values] = outcome_of(Context(completed))
+        filled = {
+            question_id: list(value) if isinstance(value, tuple) else value
+            for question_id, value in zip(open_ids, values, strict=True)
+        }
+        by_completion[values] = outcome_of(Context({**known, **filled}))
     return _Outcomes(open_ids, by_completion)
 
 
@@ -406,6 +475,7 @@ class AiActAssessment:
     gpai: str | None
     missing: frozenset[str]
     fired: tuple[Rule, ...]
+    legacy: Rule | None = None  # Art 111(2): a high-risk system already in service (contract 1.1)
 
     def as_result(self) -> dict[str, Any]:
         return {
@@ -419,13 +489,21 @@ class AiActAssessment:
 
 def assess_ai_act(answers: Mapping[str, Any], device: DeviceAssessment, ruleset: RuleSet) -> AiActAssessment:
     context = Context(answers, device)
+    v1_1 = contract_at_least(ruleset.contract_version, "1.1")
+    gpai = next((rule for rule in ruleset.gpai if rule.verdict(context) is True), None)
 
     # Step 1 and 7: scope first. An open scope question leaves every in-scope category undecided.
     scope_open: set[str] = set()
     for rule in ruleset.scope:
         verdict = rule.verdict(context)
         if verdict is True:
-            return AiActAssessment("out_of_scope", (), False, (), None, frozenset(), (rule,))
+            # Contract 1.1, change 3: a model is not a system, so the GPAI part stands even when the
+            # AI system is out of scope (the GPAI rules themselves require no excluded purpose).
+            model = gpai if v1_1 else None
+            return AiActAssessment(
+                "out_of_scope", (), False, (), model.outcome if model else None, frozenset(),
+                (rule, *((model,) if model else ())),
+            )
         if verdict is None:
             scope_open |= rule.when.open_questions(context) if rule.when else frozenset()
 
@@ -433,7 +511,6 @@ def assess_ai_act(answers: Mapping[str, Any], device: DeviceAssessment, ruleset:
     routes = _verdicts(ruleset.high_risk_routes, context)
     duties = _verdicts(ruleset.transparency, context)
     exemption = next((rule for rule in ruleset.exemptions if rule.verdict(context) is True), None)
-    gpai = next((rule for rule in ruleset.gpai if rule.verdict(context) is True), None)
 
     # Step 3 and 8: Art 6(3) removes only the Annex III routes that rest on known answers.
     established_routes = [rule for rule, verdict in routes if verdict is True]
@@ -465,15 +542,36 @@ def assess_ai_act(answers: Mapping[str, Any], device: DeviceAssessment, ruleset:
     )
     category = NEEDS_REVIEW if scope_open or could_be_stricter else established
 
+    # Contract 1.1, change 2: Art 2(12) takes an open-source system out of scope only where nothing
+    # of Art 5, Art 6 or Art 50 applies; an Art 6(3) exemption keeps its Art 6(4) and 49(2) duties.
+    open_source = None
+    if category == "minimal_risk" and not removed:
+        open_source = next((rule for rule in ruleset.open_source if rule.verdict(context) is True), None)
+        if open_source is not None:
+            category = "out_of_scope"
+
+    # Contract 1.1, change 6: a high-risk system already in service (Art 111(2)).
+    legacy = None
+    if category == "high_risk":
+        legacy = next((rule for rule in ruleset.legacy if rule.verdict(context) is True), None)
+
     fired: list[Rule] = []
     if category == "prohibited":
         fired += holding_prohibitions
-    fired += [rule for rule in established_routes if rule in removed or category == "high_risk"]
+    # Contract 1.1, change 4: a route Art 6(3) removed leaves nothing behind, not even its dates.
+    fired += [
+        rule for rule in established_routes
+        if category == "high_risk" and rule not in removed or (rule in removed and not v1_1)
+    ]
     if removed and exemption is not None:
         fired.append(exemption)
+    if open_source is not None:
+        fired.append(open_source)
     fired += holding_duties
     if gpai is not None:
         fired.append(gpai)
+    if legacy is not None:
+        fired.append(legacy)
 
     return AiActAssessment(
         category=category,
@@ -483,6 +581,7 @@ def assess_ai_act(answers: Mapping[str, Any], device: DeviceAssessment, ruleset:
         gpai=gpai.outcome if gpai is not None else None,
         missing=missing,
         fired=tuple(fired),
+        legacy=legacy,
     )
 
 
@@ -496,6 +595,9 @@ def obligations_for(
     `provider_and_deployer` or not answered), each with its legal citation and dates."""
     facts = _facts(act, device, answers)
     roles = ROLE_ANSWERS.get(answers.get(ROLE_QUESTION), ROLES)
+    if act.category == "high_risk" and answers.get(SUBSTANTIAL_MODIFICATION_QUESTION) == "yes":
+        # Contract 1.1, change 5: Art 25(1) makes the organisation a provider as well.
+        roles = ROLES
     dated = tuple(rule.id for rule in act.fired)
     key = (facts, roles, lang, dated)
     cache = _caches_for(ruleset).obligations
@@ -529,6 +631,11 @@ def _facts(act: AiActAssessment, device: DeviceAssessment, answers: Mapping[str,
     public_authority = answers.get(PUBLIC_AUTHORITY_QUESTION)
     if public_authority in ("yes", "no"):
         facts.add(f"public_authority:{public_authority}")
+    if answers.get(AI_SYSTEM_QUESTION) == "yes":
+        facts.add("ai_system:yes")
+    modification = answers.get(SUBSTANTIAL_MODIFICATION_QUESTION)
+    if modification in ("yes", "no"):
+        facts.add(f"substantial_modification:{modification}")
     if device.decided is not None:
         facts.add(f"device:{device.regulation}")
         if device.device_class:
@@ -544,7 +651,7 @@ def _obligation_entry(
     obligation: Obligation, act: AiActAssessment, ruleset: RuleSet, lang: str
 ) -> dict[str, Any]:
     applies_from, applies_from_original = _obligation_dates(obligation, act, ruleset)
-    return {
+    entry: dict[str, Any] = {
         "id": obligation.id,
         "role": obligation.role,
         "citation": obligation.citation,
@@ -552,6 +659,13 @@ def _obligation_entry(
         "applies_from": applies_from.isoformat(),
         "applies_from_original": applies_from_original.isoformat(),
     }
+    if act.legacy is not None and obligation.dates_from == "high_risk_routes":
+        # Art 111(2): the high-risk duties (those dated by the route) apply to a system already in
+        # service once its design changes significantly; public authorities' by a fixed date anyway.
+        comply_by = act.legacy.comply_by
+        entry["applies_from"] = comply_by.isoformat() if comply_by else None
+        entry["condition"] = act.legacy.outcome
+    return entry
 
 
 def _obligation_dates(obligation: Obligation, act: AiActAssessment, ruleset: RuleSet) -> tuple[date, date]:
@@ -576,6 +690,7 @@ def classify(answers: Mapping[str, Any], ruleset: RuleSet, *, lang: str = "en") 
     errors = validate_answers(answers, ruleset)
     if errors:
         raise InvalidAnswers(errors)
+    answers = normalised_answers(answers, ruleset)
     device = assess_device(answers, ruleset)
     act = assess_ai_act(answers, device, ruleset)
     missing = sorted(act.missing | device.missing, key=ruleset.question_order.__getitem__)
@@ -610,8 +725,10 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _answers_key(answers: Mapping[str, Any], question_ids: tuple[str, ...]) -> tuple[Any, ...]:
-    # Device questions are single-valued (the loader checks), so the answers are hashable.
-    return tuple(map(answers.get, question_ids))
+    # A list answer (e.g. `ivdr_rules`) is keyed by its sorted values: the order never matters.
+    return tuple(
+        tuple(sorted(value)) if isinstance(value, list) else value for value in map(answers.get, question_ids)
+    )
 
 
 CACHE_LIMIT = 50_000

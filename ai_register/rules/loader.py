@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -32,9 +32,10 @@ from ai_register.rules.conditions import (
 )
 from ai_register.rules.contract import (
     CATEGORIES,
-    CONTRACT_VERSION,
+    CONTRACT_VERSIONS,
     DEVICE_CLASSES,
     GPAI_OUTCOMES,
+    LEGACY_OUTCOMES,
     PUBLIC_AUTHORITY_QUESTION,
     QUESTION_KINDS,
     ROLE_QUESTION,
@@ -51,14 +52,20 @@ INDEX_FILE = "ruleset.yaml"
 LANGUAGES = ("sv", "en")
 
 # Rule sections of the AI Act part, in decision order, and the outcomes each may map to.
+# `open_source` (Art 2(12)) and `legacy` (Art 111(2)) come with contract 1.1 and may be absent.
 AI_ACT_SECTIONS = {
     "scope": ("out_of_scope",),
     "prohibitions": ("prohibited",),
     "high_risk_routes": ROUTES,
     "exemptions": ("art6_3_exemption",),
+    "open_source": ("out_of_scope",),
     "transparency": TRANSPARENCY_DUTIES,
     "gpai": GPAI_OUTCOMES,
+    "legacy": LEGACY_OUTCOMES,
 }
+# Contract 1.1: the class of a driven device, and the rule cited when the strictest of several
+# classes was taken (MDR Annex VIII 3.5, IVDR Annex VIII 1.9).
+STRICTEST_OUTCOMES = ("strictest_class",)
 DEVICE_QUALIFICATION_OUTCOMES = ("none", *DEVICE_CLASSES)
 LIST_SECTIONS = ("sections", "questions", *AI_ACT_SECTIONS, "device_qualification", "obligations")
 FILE_SECTIONS = (*LIST_SECTIONS, "devices")
@@ -117,6 +124,9 @@ class Question:
     citation: str
     relevant_when: Condition | None = None
     relevant_when_data: Any = None
+    # An older id still accepted in answers and read as a one-element answer to this list
+    # question's successor (contract 1.1: `ivdr_rule` → `ivdr_rules`); never asked.
+    superseded_by: str | None = None
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -156,6 +166,9 @@ class Rule:
     removes: str | None = None
     classification_rule: str | None = None
     when_data: Any = None
+    # Art 111(2) rules: the date by which a legacy system must comply anyway (public authorities),
+    # None when it need not until its design changes significantly.
+    comply_by: date | None = None
 
     @cached_property
     def verdict(self) -> Callable[[Context], Verdict]:
@@ -171,6 +184,10 @@ class DeviceTable:
     rules: tuple[Rule, ...]  # the strictest class of those that hold applies
     fallback: tuple[Rule, ...]  # when none of `rules` holds: the first that holds
     in_house: Rule
+    # Contract 1.1: the class of a device the software drives (MDR Annex VIII 3.3, IVDR 1.4); the
+    # strictest of it and the class from `rules`/`fallback` applies, the latter named on a tie.
+    driven_device: tuple[Rule, ...] = ()
+    strictest: Rule | None = None  # cited when the strictest of several classes was taken
 
     def rank(self, device_class: str) -> int:
         return self.classes.index(device_class)
@@ -178,7 +195,7 @@ class DeviceTable:
     @cached_property
     def questions(self) -> tuple[str, ...]:
         """The questions the class depends on."""
-        return _questions_of((*self.rules, *self.fallback))
+        return _questions_of((*self.rules, *self.fallback, *self.driven_device))
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,7 +216,7 @@ class Obligation:
 @dataclass(frozen=True, eq=False)
 class RuleSet:
     version: str
-    contract_version: int
+    contract_version: str
     sha256: str
     description: Text
     sections: tuple[Section, ...]
@@ -210,6 +227,8 @@ class RuleSet:
     exemptions: tuple[Rule, ...]
     transparency: tuple[Rule, ...]
     gpai: tuple[Rule, ...]
+    open_source: tuple[Rule, ...]
+    legacy: tuple[Rule, ...]
     device_qualification: tuple[Rule, ...]
     devices: Mapping[str, DeviceTable]
     obligations: tuple[Obligation, ...]
@@ -217,6 +236,19 @@ class RuleSet:
     question_index: Mapping[str, Question]
     question_order: Mapping[str, int]
     device_questions: tuple[str, ...]
+    # Art 111(2) as amended: the date before which a high-risk system counts as already in
+    # service, per route group (contract 1.1; empty for older rule sets).
+    legacy_cutoff: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+
+    @cached_property
+    def superseded(self) -> Mapping[str, str]:
+        """Old question id → the list question that replaced it (answers are read as one-element lists)."""
+        return MappingProxyType({q.id: q.superseded_by for q in self.questions if q.superseded_by})
+
+    @cached_property
+    def asked_questions(self) -> tuple[Question, ...]:
+        """The questions the questionnaire asks: every question but those superseded."""
+        return tuple(question for question in self.questions if question.superseded_by is None)
 
     @cached_property
     def qualification_questions(self) -> tuple[str, ...]:
@@ -236,7 +268,10 @@ class RuleSet:
             return tuple(
                 rule
                 for table in self.devices.values()
-                for rule in (*table.rules, *table.fallback, table.in_house)
+                for rule in (
+                    *table.rules, *table.fallback, *table.driven_device, table.in_house,
+                    *((table.strictest,) if table.strictest else ()),
+                )
             )
         return getattr(self, section)
 
@@ -416,7 +451,7 @@ class _Builder:
 
     def build(self) -> RuleSet:
         index = _parse_yaml(INDEX_FILE, self.texts[INDEX_FILE])
-        version, contract_version, description = self._index(index)
+        version, contract_version, description, legacy_cutoff = self._index(index)
         items = self._collect_sections()
 
         sections = self._sections(items["sections"])
@@ -444,7 +479,7 @@ class _Builder:
             *(
                 rule
                 for table in self.devices.values()
-                for rule in (*table.rules, *table.fallback, table.in_house)
+                for rule in (*table.rules, *table.fallback, *table.driven_device, table.in_house)
             ),
         ]
         device_questions = sorted(
@@ -453,9 +488,10 @@ class _Builder:
         )
         for rule in device_rules:
             for question_id in rule.when.questions() if rule.when else ():
-                if self.questions[question_id].multiple:
+                if self.questions[question_id].superseded_by:
                     raise RuleSetError(
-                        f"device rules may only use single-value questions, not '{question_id}'",
+                        f"'{question_id}' is superseded by "
+                        f"'{self.questions[question_id].superseded_by}'; conditions use the latter",
                         file=rule.file,
                         rule_id=rule.id,
                     )
@@ -473,22 +509,35 @@ class _Builder:
             question_index=MappingProxyType({question.id: question for question in questions}),
             question_order=MappingProxyType({question.id: i for i, question in enumerate(questions)}),
             device_questions=tuple(device_questions),
+            legacy_cutoff=MappingProxyType(legacy_cutoff),
             **act_rules,
         )
 
     # -- index and file layout --
 
-    def _index(self, index: Any) -> tuple[str, int, Text]:
-        _check_keys(index, {"version", "contract_version", "files", "acts"}, {"description"}, INDEX_FILE)
+    def _index(self, index: Any) -> tuple[str, str, Text, dict[str, date]]:
+        _check_keys(
+            index, {"version", "contract_version", "files", "acts"}, {"description", "legacy_cutoff"}, INDEX_FILE
+        )
         version = index["version"]
         if not isinstance(version, str) or not version.strip():
             raise RuleSetError("'version' must be a non-empty string (quote it)", file=INDEX_FILE)
-        if index["contract_version"] != CONTRACT_VERSION:
+        contract_version = index["contract_version"]
+        # YAML reads 1 as a number and "1.1" (quoted) as a string; 1.1 unquoted would be a float.
+        contract_version = str(contract_version) if isinstance(contract_version, int | str) else None
+        if contract_version not in CONTRACT_VERSIONS:
             raise RuleSetError(
-                f"'contract_version' must be {CONTRACT_VERSION}, the version this engine "
-                f"implements; got {index['contract_version']!r}",
+                f"'contract_version' must be one of {', '.join(CONTRACT_VERSIONS)} (quoted), the versions "
+                f"this engine implements; got {index['contract_version']!r}",
                 file=INDEX_FILE,
             )
+        legacy_cutoff: dict[str, date] = {}
+        if "legacy_cutoff" in index:
+            data = index["legacy_cutoff"]
+            _check_keys(data, set(ROUTE_GROUPS), set(), INDEX_FILE, "legacy_cutoff", what="setting")
+            legacy_cutoff = {
+                group: _date(data[group], f"legacy_cutoff {group}", INDEX_FILE, None) for group in ROUTE_GROUPS
+            }
         acts = index["acts"]
         if not isinstance(acts, Mapping) or not acts:
             raise RuleSetError("'acts' must map act keys to titles", file=INDEX_FILE)
@@ -501,7 +550,7 @@ class _Builder:
             if "description" in index
             else Text(sv="", en="")
         )
-        return version, CONTRACT_VERSION, description
+        return version, contract_version, description, legacy_cutoff
 
     def _collect_sections(self) -> dict[str, list[tuple[str, Any]]]:
         items: dict[str, list[tuple[str, Any]]] = {section: [] for section in FILE_SECTIONS}
@@ -566,6 +615,8 @@ class _Builder:
             )
             self.questions[question.id] = compiled
             questions.append(compiled)
+        for question in questions:
+            self._check_superseded(question)
         return tuple(questions)
 
     def _question(self, file: str, data: Any, section_ids: set[str]) -> Question:
@@ -573,7 +624,7 @@ class _Builder:
         _check_keys(
             data,
             {"id", "section", "kind", "values", "text", "help", "citation"},
-            {"multiple", "unsure_label", "omitted_means", "relevant_when"},
+            {"multiple", "unsure_label", "omitted_means", "relevant_when", "superseded_by"},
             file,
             question_id,
             "question",
@@ -632,7 +683,28 @@ class _Builder:
             text=_text(data["text"], "text", file, question_id, "question"),
             help=_text(data["help"], "help", file, question_id, "question"),
             citation=self._citation(data["citation"], file, question_id, "question"),
+            superseded_by=(
+                _identifier(data["superseded_by"], file, "superseded_by", question_id)
+                if "superseded_by" in data
+                else None
+            ),
         )
+
+    def _check_superseded(self, question: Question) -> None:
+        """A superseded question is a single-value alias of a list question with the same values."""
+        if question.superseded_by is None:
+            return
+        successor = self.questions.get(question.superseded_by)
+
+        def fail(message: str) -> RuleSetError:
+            return RuleSetError(message, file=question.file, rule_id=question.id, what="question")
+
+        if successor is None:
+            raise fail(f"superseded_by names an unknown question {question.superseded_by!r}")
+        if question.multiple or not successor.multiple or successor.superseded_by:
+            raise fail("superseded_by must turn a single-value question into a list question")
+        if set(question.definite_values) - set(successor.definite_values) or question.kind != successor.kind:
+            raise fail(f"'{successor.id}' must accept every value of '{question.id}' and be of the same kind")
 
     def _require_contract_questions(self) -> None:
         for question_id in (ROLE_QUESTION, PUBLIC_AUTHORITY_QUESTION):
@@ -654,6 +726,7 @@ class _Builder:
         rule_id = _id_of(data)
         optional = {"group"} if section == "high_risk_routes" else set()
         optional |= {"removes"} if section == "exemptions" else set()
+        optional |= {"comply_by"} if section == "legacy" else set()
         optional |= {"rule"} if classification_rule else set()
         required = {"id", "outcome", "citation", "explanation", "applies_from", "applies_from_original"}
         if when_optional:
@@ -709,6 +782,7 @@ class _Builder:
             removes=removes,
             classification_rule=classification,
             when_data=data.get("when"),
+            comply_by=_date(data["comply_by"], "comply_by", file, rule_id) if "comply_by" in data else None,
         )
 
     def _device_tables(self, entries: list[tuple[str, Any]]) -> None:
@@ -722,7 +796,12 @@ class _Builder:
             if regulation in self.devices:
                 raise RuleSetError(f"the device table for {regulation} is defined twice", file=file)
             _check_keys(
-                data, {"classes", "rules", "in_house"}, {"fallback"}, file, regulation, what="device table"
+                data,
+                {"classes", "rules", "in_house"},
+                {"fallback", "driven_device", "strictest"},
+                file,
+                regulation,
+                what="device table",
             )
             classes, notified_body = self._classes(file, regulation, data["classes"])
             rules = tuple(
@@ -748,6 +827,21 @@ class _Builder:
                     rule_id=fallback[-1].id,
                 )
             in_house = self._rule(file, "device_rules", data["in_house"], ("in_house_exemption",))
+            driven_device = tuple(
+                self._rule(file, "device_rules", rule, classes, classification_rule=True)
+                for rule in _list(data.get("driven_device", []), "driven_device", file, regulation, allow_empty=True)
+            )
+            strictest = (
+                self._rule(file, "device_rules", data["strictest"], STRICTEST_OUTCOMES, when_optional=True)
+                if "strictest" in data
+                else None
+            )
+            if strictest is not None and strictest.when is not None:
+                raise RuleSetError(
+                    "the strictest-class rule has no 'when': the engine cites it when several classes applied",
+                    file=file,
+                    rule_id=strictest.id,
+                )
             self.devices[regulation] = DeviceTable(
                 regulation=regulation,
                 classes=classes,
@@ -755,6 +849,8 @@ class _Builder:
                 rules=rules,
                 fallback=fallback,
                 in_house=in_house,
+                driven_device=driven_device,
+                strictest=strictest,
             )
 
     def _classes(self, file: str, regulation: str, data: Any) -> tuple[tuple[str, ...], dict[str, bool]]:
@@ -851,6 +947,10 @@ class _Builder:
                 "art6_3_exemption",
                 "public_authority:yes",
                 "public_authority:no",
+                # contract 1.1: facts of single answers that obligations depend on
+                "ai_system:yes",
+                "substantial_modification:yes",
+                "substantial_modification:no",
                 *(f"device:{regulation}" for regulation in DEVICE_CLASSES),
                 *(f"device_class:{name}" for name in classes),
                 "device_notified_body",

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ai_register.rules.conditions import Context
-from ai_register.rules.contract import CONTRACT_VERSION, UNSURE
-from ai_register.rules.evaluator import LANGUAGES, value_error
+from ai_register.rules.contract import UNSURE
+from ai_register.rules.evaluator import LANGUAGES, normalised_answers, value_error
 from ai_register.rules.loader import Question, RuleSet, Text
 
 
@@ -41,7 +41,7 @@ def questionnaire_for(ruleset: RuleSet, lang: str | None = None) -> dict[str, An
         }
 
     return {
-        "contract_version": CONTRACT_VERSION,
+        "contract_version": ruleset.contract_version,
         "ruleset": {"version": ruleset.version, "sha256": ruleset.sha256},
         "language": lang,
         "sections": [
@@ -50,7 +50,7 @@ def questionnaire_for(ruleset: RuleSet, lang: str | None = None) -> dict[str, An
                 "title": text(section.title),
                 "questions": [
                     question_entry(question)
-                    for question in ruleset.questions
+                    for question in ruleset.asked_questions
                     if question.section == section.id
                 ],
             }
@@ -72,9 +72,11 @@ def relevant_questions(answers: Mapping[str, Any], ruleset: RuleSet) -> list[str
         if question_id in ruleset.question_index
         and value_error(ruleset.question_index[question_id], value) is None
     }
+    if not any(old in valid and new in valid for old, new in ruleset.superseded.items()):
+        valid = dict(normalised_answers(valid, ruleset))
     context = Context(valid)
     return [
         question.id
-        for question in ruleset.questions
+        for question in ruleset.asked_questions
         if question.relevant_when is None or question.relevant_when.evaluate(context) is not False
     ]

@@ -36,7 +36,7 @@ def rule_dirs(app, tmp_path) -> tuple[Path, Path]:
     ai_act.write_text(text.replace(EMPLOYMENT_RULE, EDUCATION_RULE), encoding="utf-8")
     index = new / "ruleset.yaml"
     text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace('version: "2026.1"', 'version: "2026.1-test"'), encoding="utf-8")
+    index.write_text(text.replace('version: "2026.2"', 'version: "2026.2-test"'), encoding="utf-8")
     app.config["RISK_RULES_DIR"] = str(old)
     return old, new
 
@@ -60,7 +60,7 @@ def test_impact_lists_the_changed_results_without_flagging(api, users, changed_r
     response = api("post", "/rulesets/impact", users["compliance"], {"apply": False})
     assert response.status_code == 200
     report = response.get_json()
-    assert report["ruleset"]["version"] == "2026.1-test"
+    assert report["ruleset"]["version"] == "2026.2-test"
     assert report["checked"] == 3
     assert report["applied"] is False and report["flagged"] == []
     by_id = {c["classification_id"]: c for c in report["changed"]}
@@ -131,7 +131,7 @@ def test_the_old_classification_keeps_its_rule_set_and_reproduces(api, users, ch
     api("post", "/rulesets/impact", users["compliance"], {"apply": True})
     old = api("get", f"/classifications/{approved['id']}", users["auditor"]).get_json()
     assert old["ruleset"] == approved["ruleset"]
-    assert old["ruleset"]["version"] == "2026.1"
+    assert old["ruleset"]["version"] == "2026.2"
     assert old["result"] == approved["result"]
 
     stored = db.session.get(Classification, approved["id"])
@@ -140,14 +140,14 @@ def test_the_old_classification_keeps_its_rule_set_and_reproduces(api, users, ch
     assert classify(stored.answers, rebuilt) == stored.result
 
     listed = api("get", "/rulesets", users["auditor"]).get_json()
-    assert listed["items"][0]["active"] is True and listed["items"][0]["version"] == "2026.1-test"
+    assert listed["items"][0]["active"] is True and listed["items"][0]["version"] == "2026.2-test"
     assert listed["items"][0]["snapshotted"] is False
     versions = {(item["version"], item["active"]) for item in listed["items"]}
-    assert versions == {("2026.1-test", True), ("2026.1", False)}
+    assert versions == {("2026.2-test", True), ("2026.2", False)}
     by_sha = api("get", f"/rulesets/{approved['ruleset']['sha256']}", users["auditor"]).get_json()
     assert by_sha["active"] is False and by_sha["snapshotted"] is True
     assert by_sha["files"] == stored.snapshot.files
-    by_label = api("get", "/rulesets/2026.1", users["compliance"]).get_json()
+    by_label = api("get", "/rulesets/2026.2", users["compliance"]).get_json()
     assert by_label["sha256"] == approved["ruleset"]["sha256"]
     assert api("get", "/rulesets/1999.9", users["compliance"]).status_code == 404
 
@@ -156,7 +156,7 @@ def test_a_new_approval_under_the_new_rules_clears_the_flag(api, users, changed_
     affected = changed_register["affected"]
     api("post", "/rulesets/impact", users["compliance"], {"apply": True})
     record = decided(affected, EMPLOYMENT)
-    assert record["ruleset"]["version"] == "2026.1-test"
+    assert record["ruleset"]["version"] == "2026.2-test"
     db.session.expire_all()
     solution = db.session.get(Solution, affected.id)
     assert solution.needs_rereview is False

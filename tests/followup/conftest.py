@@ -27,7 +27,7 @@ MDR_DEVICE = {
     **HIGH_RISK, "remote_biometric_identification": "no", "annex_iii_areas": [], "medical_purpose": "yes",
     "data_action": "beyond_storage", "in_vitro_diagnostic": "no", "mdr_decision_support": "yes",
     "mdr_decision_impact": "serious_deterioration_or_surgical_intervention", "mdr_monitoring": "none",
-    "mdr_closed_loop_therapy": "no", "in_house_exemption": "no",
+    "mdr_closed_loop_therapy": "no", "mdr_drives_device": "no", "in_house_exemption": "no",
 }
 
 # Golden case p-013: Art 6(3)(d) preparatory task → minimal risk.

@@ -136,7 +136,8 @@ def test_eu_database_section_a_for_a_provider_and_eudamed_for_a_device(client, a
     answers = {**HIGH_RISK_ANSWERS, "role": "provider", "medical_purpose": "yes",
                "data_action": "beyond_storage", "in_vitro_diagnostic": "no", "mdr_decision_support": "yes",
                "mdr_decision_impact": "serious_deterioration_or_surgical_intervention",
-               "mdr_monitoring": "none", "mdr_closed_loop_therapy": "no", "in_house_exemption": "no"}
+               "mdr_monitoring": "none", "mdr_closed_loop_therapy": "no", "mdr_drives_device": "no",
+               "in_house_exemption": "no"}
     classification = ok(client.post(f"/api/v1/solutions/{solution_id}/classifications",
                                     json={"answers": answers}, headers=auth(owner)), 201)
     ok(client.post(f"/api/v1/classifications/{classification['id']}/submit", json={},

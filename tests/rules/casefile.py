@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-GOLDEN_COPY = HERE / "golden" / "classification-cases.json"
+GOLDEN_COPY = HERE / "golden" / "classification-cases-v1.1.json"
 EXTRA_CASES = HERE / "cases" / "extra-cases.json"
 # The shared original beside the checkout (../shared); the suite tests the copy above.
-SHARED_GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "golden" / "classification-cases.json"
+SHARED_GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "golden" / "classification-cases-v1.1.json"
 
 # The fields the scorer (shared/tools/check_classification.py) compares; lists order-free.
 SCORED = [

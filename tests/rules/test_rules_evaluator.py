@@ -32,6 +32,7 @@ MDR_IIB = {
     "mdr_decision_support": "no",
     "mdr_monitoring": "vital_parameters_immediate_danger",
     "mdr_closed_loop_therapy": "no",
+    "mdr_drives_device": "no",
     "in_house_exemption": "no",
 }
 
@@ -158,7 +159,7 @@ def test_high_risk_obligations_apply_from_the_route_date(ruleset):
     annex_iii = classify({**HIGH_RISK_5A, "role": "provider"}, ruleset)
     art9 = next(o for o in annex_iii["obligations"] if o["id"] == "ai_act_art9")
     assert (art9["applies_from"], art9["applies_from_original"]) == ("2027-12-02", "2026-08-02")
-    assert art9["citation"] == "Regulation (EU) 2024/1689, Art 9"
+    assert art9["citation"] == "Regulation (EU) 2024/1689, Art 9(1) and (2)"
     device = classify({**MDR_IIB, "role": "provider"}, ruleset)
     art9 = next(o for o in device["obligations"] if o["id"] == "ai_act_art9")
     assert (art9["applies_from"], art9["applies_from_original"]) == ("2028-08-02", "2027-08-02")
@@ -189,12 +190,12 @@ def test_prohibited_obligations_carry_the_prohibition_date(ruleset):
     result = classify(
         {**MINIMAL, "prohibited_practices": ["child_sexual_abuse_material"], "role": "deployer"}, ruleset
     )
-    (art5,) = result["obligations"]
+    (art5,) = [o for o in result["obligations"] if o["id"].startswith("ai_act_art5_")]
     assert (art5["id"], art5["applies_from"]) == ("ai_act_art5_deployer", "2026-12-02")
     older = classify(
         {**MINIMAL, "prohibited_practices": ["social_scoring", "child_sexual_abuse_material"]}, ruleset
     )
-    assert {o["applies_from"] for o in older["obligations"]} == {"2025-02-02"}
+    assert {o["applies_from"] for o in older["obligations"]} == {"2025-02-02"}  # Art 4 too
 
 
 def test_transparency_gpai_and_art6_3_obligations(ruleset):
@@ -208,7 +209,7 @@ def test_transparency_gpai_and_art6_3_obligations(ruleset):
         },
         ruleset,
     )
-    assert obligation_ids(result) == ["ai_act_art50_4", "ai_act_art53", "ai_act_art55"]
+    assert obligation_ids(result) == ["ai_act_art4_deployer", "ai_act_art50_4", "ai_act_art53", "ai_act_art55"]
     exempt = classify(
         {
             **MINIMAL,
@@ -220,7 +221,16 @@ def test_transparency_gpai_and_art6_3_obligations(ruleset):
         ruleset,
     )
     assert exempt["ai_act"]["category"] == "minimal_risk"
-    assert obligation_ids(exempt) == ["ai_act_art6_4", "ai_act_art49_2"]
+    assert obligation_ids(exempt) == ["ai_act_art4_provider", "ai_act_art6_4", "ai_act_art49_2"]
+    deployer = classify({**MINIMAL, "annex_iii_areas": ["emergency_call_triage"],
+                         "art6_3_condition": "preparatory_task", "profiling": "no", "role": "deployer"}, ruleset)
+    # Region policy (said so in the text) and the Art 49(2) registration check, for a deployer.
+    assert obligation_ids(deployer) == [
+        "ai_act_art4_deployer", "ai_act_art6_4_request_assessment", "ai_act_art49_2_check_registration",
+    ]
+    assert "riktlinje" in classify({**MINIMAL, "annex_iii_areas": ["emergency_call_triage"],
+                                    "art6_3_condition": "preparatory_task", "profiling": "no",
+                                    "role": "deployer"}, ruleset, lang="sv")["obligations"][1]["text"]
 
 
 def test_device_obligations_whatever_the_ai_act_result(ruleset):
@@ -234,13 +244,25 @@ def test_device_obligations_whatever_the_ai_act_result(ruleset):
         "mdr_art87_vigilance",
     ]
     in_house = classify({**MDR_IIB, "in_house_exemption": "yes", "role": "provider"}, ruleset)
-    assert obligation_ids(in_house) == ["mdr_art5_5_in_house"]
+    # In-house devices report incidents to IVO (HSLF-FS 2021:52, 5 kap.), whatever the role.
+    assert obligation_ids(in_house) == [
+        "ai_act_art4_provider", "mdr_art5_5_in_house", "hslf_fs_2021_52_mdr_in_house_incidents",
+    ]
+    user = classify({**MDR_IIB, "ai_system": "no", "role": "deployer"}, ruleset, lang="sv")
+    assert obligation_ids(user) == ["hslf_fs_2021_52_mdr_device_incidents"]
+    (report,) = user["obligations"]
+    assert report["citation"] == "HSLF-FS 2021:52, 5 kap. 2–5 §§"
+    assert "Läkemedelsverket" in report["text"] and "snarast" in report["text"]
 
 
 def test_obligation_texts_in_swedish(ruleset):
     result = classify({**HIGH_RISK_5A, "role": "deployer"}, ruleset, lang="sv")
     art26 = next(o for o in result["obligations"] if o["id"] == "ai_act_art26")
-    assert art26["text"].startswith("Använd systemet enligt bruksanvisningen")
+    assert art26["text"].startswith("Vidta lämpliga tekniska och organisatoriska åtgärder")
+    art26_5 = next(o for o in result["obligations"] if o["id"] == "ai_act_art26_5")
+    assert art26_5["citation"] == "Regulation (EU) 2024/1689, Art 26(5)"
+    assert "först leverantören" in art26_5["text"] and "artikel 73" in art26_5["text"]
+    assert not any("Maria" in o["text"] or "Maria" in o["citation"] for o in result["obligations"])
 
 
 def test_obligations_can_be_changed_by_the_caller_without_touching_later_results(ruleset):
@@ -269,7 +291,7 @@ def test_fired_rules_name_each_deciding_rule_with_its_citation(ruleset):
     ]
 
 
-def test_art6_3_records_the_route_it_removed(ruleset):
+def test_art6_3_leaves_nothing_of_the_route_it_removed(ruleset):
     result = classify(
         {
             **MINIMAL,
@@ -279,8 +301,8 @@ def test_art6_3_records_the_route_it_removed(ruleset):
         },
         ruleset,
     )
+    # Contract 1.1, change 4: the removed route is not among the fired rules, nor in any date.
     assert [rule["id"] for rule in result["fired_rules"]] == [
-        "annex-iii-1b-biometric-categorisation",
         "art6-3-no-significant-risk",
         "art50-3-biometric-categorisation",
         "device-no-medical-purpose",

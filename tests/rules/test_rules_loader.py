@@ -41,8 +41,8 @@ def load_error(directory: Path) -> RuleSetError:
 
 
 def test_the_shipped_rule_set_loads(ruleset):
-    assert ruleset.version == "2026.1"
-    assert ruleset.contract_version == 1
+    assert ruleset.version == "2026.2"
+    assert ruleset.contract_version == "1.1"
     assert len(ruleset.sha256) == 64
     assert set(ruleset.snapshot()) == {
         "ruleset.yaml",
@@ -61,7 +61,11 @@ def test_every_rule_cites_the_law_and_has_dates(ruleset):
         assert rule.explanation.sv and rule.explanation.en, rule.id
         assert rule.applies_from and rule.applies_from_original, rule.id
     for obligation in ruleset.obligations:
-        assert obligation.citation.startswith("Regulation (EU) "), obligation.id
+        # EU acts in their own form; Swedish provisions as "HSLF-FS 2021:52, 5 kap. …".
+        assert obligation.citation.startswith(("Regulation (EU) ", "HSLF-FS ")), obligation.id
+        # Contract 1.1: the citation names the article and, where the duty rests on part of it, the
+        # paragraph or point; a whole-article duty keeps at least one paragraph or point.
+        assert any(char.isdigit() for char in obligation.citation.split(",", 1)[1]), obligation.id
         assert obligation.dates_from or (obligation.applies_from and obligation.applies_from_original)
 
 
@@ -79,8 +83,10 @@ def test_application_dates_follow_the_digital_omnibus(ruleset):
     assert dates("art50-1-interaction-with-persons")[0] == "2026-08-02"
     assert dates("annex-iii-5a-public-benefits-and-services") == ("2027-12-02", "2026-08-02")
     assert dates("annex-i-mdr-notified-body") == ("2028-08-02", "2027-08-02")
-    legacy = {o.id: o for o in ruleset.obligations}["ai_act_art111_2_deployer"]
-    assert legacy.applies_from.isoformat() == "2030-08-02"
+    # Contract 1.1: Art 111(2) is a rule with the public authorities' date, not an obligation.
+    legacy = by_id["art111-2-legacy-public-authority"]
+    assert legacy.comply_by.isoformat() == "2030-08-02"
+    assert by_id["art111-2-legacy"].comply_by is None
 
 
 def test_citations_are_rendered_with_the_act(ruleset):
@@ -122,7 +128,7 @@ def test_an_old_snapshot_still_classifies_the_old_way(ruleset, rules_dir):
         ROUTE_4,
         "when: {question: annex_iii_areas, in: [education_vocational_training]}",
     )
-    edit(rules_dir / "ruleset.yaml", 'version: "2026.1"', 'version: "2026.2"')
+    edit(rules_dir / "ruleset.yaml", 'version: "2026.2"', 'version: "2026.3"')
     answers = {
         "ai_system": "yes",
         "prohibited_practices": [],
@@ -138,7 +144,7 @@ def test_an_old_snapshot_still_classifies_the_old_way(ruleset, rules_dir):
     old = load_ruleset_from_snapshot(old_snapshot)
     assert classify(answers, old)["ai_act"]["routes"] == ["annex_iii_4"]
     assert classify(answers, new)["ai_act"]["routes"] == []
-    assert classify(answers, new)["ruleset"]["version"] == "2026.2"
+    assert classify(answers, new)["ruleset"]["version"] == "2026.3"
 
 
 def test_a_snapshot_must_hold_exactly_the_listed_files(ruleset):
@@ -155,11 +161,11 @@ def test_get_active_ruleset_reloads_when_a_file_changes(rules_dir):
     first = get_active_ruleset(rules_dir)
     assert get_active_ruleset(rules_dir) is first
     ruleset_file = rules_dir / "ruleset.yaml"
-    edit(ruleset_file, 'version: "2026.1"', 'version: "2026.1-b"')
+    edit(ruleset_file, 'version: "2026.2"', 'version: "2026.2-b"')
     stat = ruleset_file.stat()
     os.utime(ruleset_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     second = get_active_ruleset(rules_dir)
-    assert second is not first and second.version == "2026.1-b"
+    assert second is not first and second.version == "2026.2-b"
 
 
 def test_the_default_directory_is_the_repository_rule_set():
@@ -295,9 +301,15 @@ def test_an_obligation_needs_a_known_fact_and_role(rules_dir):
 
 
 def test_the_contract_version_must_match(rules_dir):
-    edit(rules_dir / "ruleset.yaml", "contract_version: 1", "contract_version: 2")
+    edit(rules_dir / "ruleset.yaml", 'contract_version: "1.1"', "contract_version: 2")
     error = load_error(rules_dir)
-    assert error.file == "ruleset.yaml" and "'contract_version' must be 1" in str(error)
+    assert error.file == "ruleset.yaml" and "'contract_version' must be one of 1, 1.1" in str(error)
+
+
+def test_a_superseded_question_must_name_a_list_question_with_its_values(rules_dir):
+    edit(rules_dir / "questionnaire.yaml", "superseded_by: ivdr_rules", "superseded_by: ivdr_sterile")
+    error = load_error(rules_dir)
+    assert error.rule_id == "ivdr_rule" and "list question" in str(error)
 
 
 def test_new_rules_can_be_added_in_a_new_file(rules_dir):

@@ -20,7 +20,9 @@ from ai_register.rules.loader import Question, load_ruleset
 from ai_register.rules.questionnaire import relevant_questions
 
 RULESET = load_ruleset()
-QUESTIONS = RULESET.questions
+# The questions the questionnaire asks (contract 1.1: `ivdr_rule` is only an accepted alias of
+# `ivdr_rules`; giving both is invalid, and the alias is tested on its own in the evaluator tests).
+QUESTIONS = RULESET.asked_questions
 INDEX = RULESET.question_index
 TRIGGERS = [question.id for question in QUESTIONS if question.kind == "trigger"]
 ART5_QUESTIONS = ("prohibited_practices", "emotion_recognition")
@@ -58,6 +60,8 @@ COMMON = {
     "mdr_monitoring": "none",
     "mdr_closed_loop_therapy": "no",
     "mdr_measuring_function": "no",
+    "mdr_drives_device": "no",
+    "ivdr_drives_device": "no",
     "ivdr_sterile": "no",
     "in_house_exemption": "no",
     "interacts_with_persons": "no",
@@ -70,7 +74,9 @@ PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_ch
 
 def value_strategy(question: Question, *, allow_unsure: bool = True) -> st.SearchStrategy[Any]:
     if question.multiple:
-        strategy = st.lists(st.sampled_from(question.value_ids), max_size=3, unique=True)
+        # A device rule list (`ivdr_rules`) is never empty: an empty one counts as unanswered.
+        least = 1 if question.id in RULESET.device_questions else 0
+        strategy = st.lists(st.sampled_from(question.value_ids), min_size=least, max_size=3, unique=True)
         if allow_unsure and question.accepts_unsure:
             strategy = st.one_of(strategy, st.just("unsure"))
     else:
@@ -115,7 +121,11 @@ def completions(answers: dict[str, Any]) -> list[dict[str, Any]]:
     choices = []
     for question_id in open_ids:
         question = INDEX[question_id]
-        if question.multiple:
+        if question.multiple and question_id in RULESET.device_questions:
+            # A device rule list (`ivdr_rules`): at least one rule always applies (Rule 6 is the
+            # catch-all), and the strictest listed decides, so one-element lists are all there is.
+            choices.append([[value] for value in question.value_ids])
+        elif question.multiple:
             choices.append([[], *([value] for value in question.value_ids)])
         else:
             choices.append(list(question.definite_values))
@@ -157,9 +167,11 @@ def test_result_matches_the_contract_schema(answers):
     assert act["routes"] == [] or act["category"] == "high_risk"
     assert isinstance(act["art6_3_exemption"], bool)
     assert set(act["transparency"]) <= {"art50_1", "art50_2", "art50_3", "art50_4"}
-    assert act["gpai"] in (None, "art53", "art55")
+    assert act["gpai"] in (None, "art53", "art53_open_source", "art55")
     if act["category"] == "out_of_scope":
-        assert act["transparency"] == [] and act["art6_3_exemption"] is False and act["gpai"] is None
+        assert act["transparency"] == [] and act["art6_3_exemption"] is False
+    if answers.get("excluded_purpose", "none") != "none":
+        assert act["gpai"] is None  # contract 1.1: only an excluded purpose removes the GPAI part
     assert list(device) == ["regulation", "class", "rule", "notified_body", "in_house_exemption"]
     assert device["regulation"] in REGULATIONS
     if device["class"] is not None:
@@ -177,8 +189,11 @@ def test_result_matches_the_contract_schema(answers):
     assert bool(result["missing"]) == result["needs_review"]
     assert all(is_open(answers, question_id) for question_id in result["missing"])
     for obligation in result["obligations"]:
-        assert list(obligation) == ["id", "role", "citation", "text", "applies_from", "applies_from_original"]
+        keys = ["id", "role", "citation", "text", "applies_from", "applies_from_original"]
+        assert list(obligation) in (keys, [*keys, "condition"])
         assert obligation["role"] in ("provider", "deployer")
+        # Contract 1.1: only an Art 111(2) condition leaves the date open.
+        assert obligation["applies_from"] is not None or obligation.get("condition") == "significant_change"
     assert all(list(rule) == ["id", "citation"] and rule["citation"] for rule in result["fired_rules"])
     assert result["ruleset"] == {"version": RULESET.version, "sha256": RULESET.sha256}
 
@@ -362,3 +377,57 @@ def test_a_question_left_out_by_the_branching_cannot_change_the_result(answers, 
     assert classify(without, RULESET) == result
     assert classify({**without, question.id: data.draw(value_strategy(question))}, RULESET) == result
     assert set(result["missing"]) <= relevant
+
+
+# ---- contract 1.1 ----
+
+
+@PROPERTY_SETTINGS
+@given(mostly_answered(), st.sampled_from(["mdr_drives_device", "ivdr_drives_device"]), st.booleans())
+def test_never_minimal_while_a_drives_device_answer_is_open(answers, question_id, unsure):
+    """An open drives-device answer of a device that a driven device could lift into a
+    notified-body class never leaves the result minimal (MDR Annex VIII 3.3, IVDR 1.4)."""
+    answers = {**answers, question_id: "unsure"} if unsure else {k: v for k, v in answers.items() if k != question_id}
+    result = classify(answers, RULESET)
+    regulation = "mdr" if question_id == "mdr_drives_device" else "ivdr"
+    if result["medical_device"]["regulation"] != regulation or answers.get("in_house_exemption") == "yes":
+        return
+    could_need_body = any(
+        classify({**answers, question_id: value}, RULESET)["medical_device"]["notified_body"]
+        for value in INDEX[question_id].definite_values
+    )
+    if could_need_body:
+        assert result["ai_act"]["category"] != "minimal_risk"
+
+
+@PROPERTY_SETTINGS
+@given(answer_sets())
+def test_open_source_never_lowers_a_prohibited_high_risk_or_limited_result(answers):
+    """Art 2(12): "unless ... placed on the market or put into service as high-risk AI systems or
+    as an AI system that falls under Article 5 or 50"."""
+    closed = classify({**answers, "open_source_release": "no"}, RULESET)
+    released = classify({**answers, "open_source_release": "yes"}, RULESET)
+    if closed["ai_act"]["category"] in ("prohibited", "high_risk", "limited_risk", "needs_review"):
+        assert released["ai_act"] == closed["ai_act"] or (
+            released["ai_act"]["gpai"] != closed["ai_act"]["gpai"]
+            and {**released["ai_act"], "gpai": None} == {**closed["ai_act"], "gpai": None}
+        )
+    if closed["ai_act"]["art6_3_exemption"]:
+        assert released["ai_act"]["category"] == closed["ai_act"]["category"]
+    if released["ai_act"]["category"] != closed["ai_act"]["category"]:
+        assert (closed["ai_act"]["category"], released["ai_act"]["category"]) == ("minimal_risk", "out_of_scope")
+
+
+@PROPERTY_SETTINGS
+@given(answer_sets())
+def test_art25_and_art111_never_change_the_category(answers):
+    """Contract 1.1, changes 5 and 6: substantial_modification and legacy_system change
+    obligations only."""
+    categories = {
+        classify({**answers, "substantial_modification": modification, "legacy_system": legacy}, RULESET)[
+            "ai_act"
+        ]["category"]
+        for modification in ("yes", "no", "unsure")
+        for legacy in ("yes", "no", "unsure")
+    }
+    assert len(categories) == 1

@@ -233,6 +233,7 @@ def test_wizard_branches_and_shows_a_preview(web):
         "mdr_decision_impact": "serious_deterioration_or_surgical_intervention",
         "mdr_monitoring": "none",
         "mdr_closed_loop_therapy": "no",
+        "mdr_drives_device": "no",
         "in_house_exemption": "no",
     }
     response, sections = answer_wizard(owner, solution.id, answers, final="save")
