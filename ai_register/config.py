@@ -83,6 +83,11 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "RATELIMIT_STORAGE_URI": env.get("AI_REGISTER_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("AI_REGISTER_RATELIMIT_ENABLED"), True),
         "LOGIN_RATE_LIMIT": env.get("AI_REGISTER_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed sign-ins counted in the database (users.throttle): lock thresholds and progressive delay.
+        "SIGN_IN_ACCOUNT_FAILURES": int(env.get("AI_REGISTER_SIGN_IN_ACCOUNT_FAILURES", 5)),
+        "SIGN_IN_ADDRESS_FAILURES": int(env.get("AI_REGISTER_SIGN_IN_ADDRESS_FAILURES", 20)),
+        "SIGN_IN_FIRST_LOCK_SECONDS": int(env.get("AI_REGISTER_SIGN_IN_FIRST_LOCK_SECONDS", 30)),
+        "SIGN_IN_MAX_LOCK_SECONDS": int(env.get("AI_REGISTER_SIGN_IN_MAX_LOCK_SECONDS", 900)),
         "RATELIMIT_HEADERS_ENABLED": True,
         "OWNERS_READ_ALL": _bool(env.get("AI_REGISTER_OWNERS_READ_ALL"), False),
         "RISK_RULES_DIR": env.get("AI_REGISTER_RISK_RULES", str(PROJECT_ROOT / "risk_rules")),

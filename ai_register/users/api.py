@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
-from werkzeug.exceptions import Conflict, Forbidden, NotFound
+from werkzeug.exceptions import Conflict, Forbidden, NotFound, Unauthorized
 
-from ai_register.extensions import db, limiter
+from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, access, actor
-from ai_register.users import accounts, services
+from ai_register.users import accounts, services, throttle
 from ai_register.users.models import User
 from ai_register.users.schemas import (
     NamedTokenCreatedSchema,
@@ -29,20 +29,23 @@ from ai_register.users.schemas import (
 blp = Blueprint("users_api", __name__, url_prefix="/api/v1", description="Sign-in, API tokens and users")
 
 
-def login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.route("/auth/token", methods=["POST"])
 @access(PUBLIC)
-@limiter.limit(login_rate_limit)
+@throttle.rate_limit
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenResponseSchema)
+@blp.alt_response(429, "TOO_MANY_REQUESTS", description="Too many failed sign-ins for the account or from the "
+                                                       "address (Retry-After), or too many requests")
 def create_access_token(body):
     """Exchange e-mail and password for a short-lived access token (refused, 403, when local passwords
-    are switched off: sign in through the identity provider and create a named token instead)."""
+    are switched off: sign in through the identity provider and create a named token instead). After
+    failed attempts the account or address is locked for a while (429 with Retry-After)."""
     sso.require_local_passwords()
-    user = services.authenticate(body["email"], body["password"])
+    try:
+        user = services.authenticate(body["email"], body["password"], address=request.remote_addr)
+    except Unauthorized:
+        db.session.commit()  # the failed attempt is counted although the answer is 401
+        raise
     if user.password_must_change:
         raise Forbidden("This is a one-time password: sign in on the web and choose your own password first.")
     accounts.record_sign_in(user)

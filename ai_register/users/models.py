@@ -98,3 +98,16 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or int(version or 0) != (user.session_version or 0):
         return None
     return user
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per account and per client address, in the database so that every worker
+    sees the same count (users.throttle). Keys are SHA-256 digests: no e-mail or address is stored."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)  # "account" or "address"
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,7 +12,8 @@ from ai_register.audit import services as audit
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.security import ADMIN, ALL_ROLES, hash_password, issue_token, verify_password
-from ai_register.users.models import ApiToken, User
+from ai_register.users import throttle
+from ai_register.users.models import ApiToken, User, utcnow
 
 AUDIT_EXCLUDE = frozenset({"password_hash", "session_version"})
 MIN_PASSWORD_LENGTH = 12
@@ -114,11 +115,30 @@ def change_password(user: User, new_password: str, *, current_password: str | No
                        "sign_in_tokens_revoked": ended})
 
 
-def authenticate(email: str, password: str) -> User:
+class SignInLocked(Problem):
+    """Too many failed sign-ins for the account or from the address (users.throttle): 429, Retry-After."""
+
+    def __init__(self, seconds: int):
+        super().__init__(429, f"Too many failed sign-ins for this account or from this address; try again in "
+                         f"{seconds} seconds.", title="Too Many Requests", headers={"Retry-After": str(seconds)},
+                         retry_after_seconds=seconds)
+        self.seconds = seconds
+
+
+def authenticate(email: str, password: str, *, address: str | None = None) -> User:
+    """The account for this e-mail and password. Refused while the account or the address is locked
+    after failed attempts (SignInLocked, the password unchecked); a failure is counted (the caller
+    commits it although the request fails) and may start a lock."""
+    now = utcnow()
+    locked = throttle.seconds_locked(email, address, now)
+    if locked:
+        raise SignInLocked(locked)
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
+        throttle.record_failure(email, address, now)
         raise Unauthorized("E-mail or password is wrong, or the account is deactivated.")
+    throttle.record_success(email)
     return user
 
 

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
-from ai_register.extensions import limiter
+from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.security import PUBLIC, SIGNED_IN, access
-from ai_register.users import accounts, services
+from ai_register.users import accounts, services, throttle
 from ai_register.users.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -27,7 +27,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@throttle.rate_limit
 def login():
     form = LoginForm()
     sign_in_options = sso.login_options()
@@ -36,8 +36,14 @@ def login():
         return render_template("auth/login.html", form=form, **sign_in_options), 403
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, address=request.remote_addr)
+        except services.SignInLocked as locked:
+            flash(_("Too many failed sign-ins for this account or from this address; try again in %(minutes)s "
+                    "minute(s).", minutes=max(1, -(-locked.seconds // 60))), "error")
+            return render_template("auth/login.html", form=form, **sign_in_options), 429, {
+                "Retry-After": str(locked.seconds)}
         except Unauthorized:
+            db.session.commit()  # the failed attempt is counted although the answer is 401
             flash(_("E-mail or password is wrong, or the account is deactivated."), "error")
             return render_template("auth/login.html", form=form, **sign_in_options), 401
         session.clear()
