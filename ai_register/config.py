@@ -90,11 +90,19 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "SIGN_IN_MAX_LOCK_SECONDS": int(env.get("AI_REGISTER_SIGN_IN_MAX_LOCK_SECONDS", 900)),
         "RATELIMIT_HEADERS_ENABLED": True,
         "OWNERS_READ_ALL": _bool(env.get("AI_REGISTER_OWNERS_READ_ALL"), False),
+        # Four eyes: who was an owner or co-owner this many days before a version was answered (or a request
+        # made) may not review it either (docs/security.md); 0 keeps only DOMAIN.md's "since" rule.
+        "FOUR_EYES_COOLING_OFF_DAYS": int(env.get("AI_REGISTER_FOUR_EYES_COOLING_OFF_DAYS", 365)),
         "RISK_RULES_DIR": env.get("AI_REGISTER_RISK_RULES", str(PROJECT_ROOT / "risk_rules")),
         # Candidate rule sets installed on the server (one directory each) that the API may preview.
         "RISK_RULES_CANDIDATES_DIR": env.get("AI_REGISTER_RISK_RULES_CANDIDATES", str(instance_dir / "rulesets")),
         "SIGNING_KEY_PATH": env.get("AI_REGISTER_SIGNING_KEY", str(instance_dir / "signing_key.pem")),
         "UPLOAD_DIR": env.get("AI_REGISTER_UPLOAD_DIR", str(instance_dir / "uploads")),
+        # Signed checkpoints of the audit chain (audit/checkpoints.py): a directory outside the database,
+        # meant for write-once storage; and who gets each by e-mail besides the active auditors.
+        "CHECKPOINT_DIR": env.get("AI_REGISTER_CHECKPOINT_DIR", str(instance_dir / "checkpoints")),
+        "CHECKPOINT_MAIL_TO": [address.strip() for address in env.get("AI_REGISTER_CHECKPOINT_MAIL_TO", "").split(",")
+                               if address.strip()],
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],

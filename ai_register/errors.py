@@ -105,6 +105,10 @@ WEB_DESCRIPTIONS = (
     _l("Four eyes: you submitted this classification, so someone else must review it."),
     _l("Four eyes: you are, or were since this version was answered, an owner or co-owner of this solution, "
        "so someone else must review its classification."),
+    _l("Four eyes: you were an owner or co-owner of this solution within the cooling-off period before this "
+       "version was answered, so someone else must review its classification."),
+    _l("Four eyes: you were an owner or co-owner of this solution within the cooling-off period before the "
+       "request, so another compliance officer must decide it."),
     _l("Four eyes: you requested this transition, so another compliance officer must decide it."),
     _l("Four eyes: you are, or were since the request, an owner or co-owner of this solution, so another "
        "compliance officer must decide it."),

@@ -68,6 +68,7 @@ def _test_config(database_url: str, instance_dir: str) -> dict:
         "INSTANCE_DIR": instance_dir,
         "SIGNING_KEY_PATH": os.path.join(instance_dir, "signing_key.pem"),
         "UPLOAD_DIR": os.path.join(instance_dir, "uploads"),
+        "CHECKPOINT_DIR": os.path.join(instance_dir, "checkpoints"),
         "SERVER_NAME": None,
     }
 

@@ -8,10 +8,17 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from ai_register.audit import checkpoints
 from ai_register.audit.chain import format_timestamp
 from ai_register.audit.models import AuditEvent
-from ai_register.audit.schemas import AuditEventArgsSchema, AuditEventPageSchema, ChainReportSchema
-from ai_register.audit.services import chain_head, verify_stored_chain
+from ai_register.audit.schemas import (
+    AuditEventArgsSchema,
+    AuditEventPageSchema,
+    ChainReportSchema,
+    CheckpointsBodySchema,
+)
+from ai_register.audit.services import chain_head, verify_against_checkpoints
+from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, access
 
@@ -63,5 +70,22 @@ def list_events(args):
 @access(COMPLIANCE, AUDITOR)
 @blp.response(200, ChainReportSchema)
 def verify():
-    """Recompute the whole hash chain and report intact, or the first broken link."""
-    return {**verify_stored_chain().as_dict(), "verified_at": format_timestamp(datetime.now(UTC))}
+    """Recompute the whole hash chain and hold it against the register's signed checkpoints; report intact,
+    or the first broken link (a chain shorter than a checkpoint, or with another hash at its position)."""
+    return {**verify_against_checkpoints(), "verified_at": format_timestamp(datetime.now(UTC))}
+
+
+@blp.post("/verify")
+@access(COMPLIANCE, AUDITOR)
+@blp.arguments(CheckpointsBodySchema)
+@blp.response(200, ChainReportSchema)
+def verify_with_checkpoints(body):
+    """As GET, and also against checkpoints you bring (your copies of the e-mailed ones); each must be signed
+    by this register's key (422 otherwise). Changes nothing."""
+    from ai_register.reports import signing
+
+    try:
+        given = checkpoints.check_given(body["checkpoints"], signing.load_or_create_key().public_key())
+    except checkpoints.CheckpointError as exc:
+        raise Problem(422, "Invalid input: checkpoints", errors={"checkpoints": [str(exc)]}) from exc
+    return {**verify_against_checkpoints(given), "verified_at": format_timestamp(datetime.now(UTC))}

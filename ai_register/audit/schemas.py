@@ -71,3 +71,12 @@ class ChainReportSchema(ma.Schema):
     head = ma.fields.String(required=True)
     first_broken = ma.fields.Nested(ChainBrokenSchema, allow_none=True, required=True)
     verified_at = ma.fields.String(required=True)
+    checkpoints = ma.fields.Dict(required=True, metadata={
+        "description": "How many signed checkpoints the chain was held against, the latest, and any it "
+                       "contradicts (`contradicted`: shorter than a checkpoint, or another hash at its position)"})
+
+
+class CheckpointsBodySchema(ma.Schema):
+    checkpoints = ma.fields.List(ma.fields.Dict(), required=True, validate=validate.Length(min=1, max=100_000),
+                                 metadata={"description": "Signed checkpoints (ai-register-checkpoint/1), as "
+                                                          "e-mailed by `flask audit checkpoint`"})

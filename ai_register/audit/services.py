@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -17,6 +17,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from ai_register.audit import checkpoints
 from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, link_hash, verify_stored
 from ai_register.audit.models import AuditEvent
 from ai_register.audit.reasons import Reason
@@ -278,3 +279,62 @@ def _decode_one(event_id: int) -> Mapping | None:
     except DataError:
         return None
     return None if row is None else row._mapping
+
+
+# --------------------------------------------------------------------------- signed checkpoints
+
+
+def checkpoint_dir():
+    from pathlib import Path
+
+    from flask import current_app
+
+    return Path(current_app.config["CHECKPOINT_DIR"])
+
+
+def hashes_at(positions: Iterable[int], chunk: int = 1000) -> dict[int, str | None]:
+    """The chain's hash at each position (None where there is no event)."""
+    wanted = sorted(set(positions))
+    found: dict[int, str | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start:start + chunk]
+        found.update(db.session.execute(select(AuditEvent.position, AuditEvent.hash)
+                                        .where(AuditEvent.position.in_(part))).all())
+    return found
+
+
+def stored_checkpoints() -> list[dict]:
+    """The register's own checkpoints from CHECKPOINT_DIR whose signature holds under its key."""
+    from ai_register.reports import signing
+
+    key = signing.load_or_create_key().public_key()
+    return [c for c in checkpoints.load(checkpoint_dir()) if checkpoints.signature_holds(c, key)]
+
+
+def create_checkpoint(now: datetime | None = None) -> dict:
+    """Sign the current chain head and store it (write-once). The caller mails it (see audit.cli)."""
+    from ai_register.reports import signing
+
+    key = signing.load_or_create_key()
+    checkpoint = checkpoints.sign(chain_head(), key, now=now or datetime.now(UTC),
+                                  key_fingerprint=signing.key_fingerprint(signing.public_key_pem(key)))
+    checkpoints.store(checkpoint_dir(), checkpoint)
+    return checkpoint
+
+
+def verify_against_checkpoints(given: Iterable[Mapping] = ()) -> dict:
+    """The whole chain verified, then held against every checkpoint: the register's stored ones and any
+    given (an auditor's copies, already checked as signed). The first contradiction breaks it."""
+    report = verify_stored_chain()
+    held = [*stored_checkpoints(), *given]
+    result = report.as_dict()
+    result["checkpoints"] = {"checked": len(held), "latest": max(held, key=lambda c: c["position"], default=None)}
+    if not report.intact:
+        return result
+    found = checkpoints.contradictions(held, hashes_at(c["position"] for c in held), report.events)
+    if found:
+        first = found[0]
+        result.update(intact=False, first_broken={"position": first["position"], "id": None,
+                                                  "reason": first["reason"]})
+        result["checkpoints"]["contradicted"] = found
+    return result

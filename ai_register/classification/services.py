@@ -47,7 +47,7 @@ from ai_register.security import actor
 from ai_register.solutions.access import READ_ONLY_PHASES
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
-from ai_register.solutions.services import owner_ids_since
+from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since
 from ai_register.users.models import utcnow
 
 ENTITY = "classification"
@@ -370,6 +370,9 @@ def require_four_eyes(classification: Classification, solution: Solution, review
     if reviewer.id in owner_ids_since(solution, classification.created_at):
         raise Forbidden("Four eyes: you are, or were since this version was answered, an owner or co-owner "
                         "of this solution, so someone else must review its classification.")
+    if reviewer.id in cooling_off_owner_ids(solution, classification.created_at):
+        raise Forbidden("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
+                        "before this version was answered, so someone else must review its classification.")
 
 
 def _require_justification(justification: str | None, action: str) -> None:

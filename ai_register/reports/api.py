@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit.chain import format_timestamp
+from ai_register.audit.services import hashes_at, stored_checkpoints
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.reports import eu_database, queries
@@ -156,10 +157,12 @@ def evidence_bundle(args, solution_id: int):
     def events():
         return queries.iter_solution_events(solution.id, max_seq=max_seq)
 
+    stored = stored_checkpoints()
     try:
         bundle = build_bundle(report, events,
                               lambda out: render_solution_report(out, report, events, names, lang),
-                              last_solution_seq=max_seq, evidence_files=_evidence_files(solution.id))
+                              last_solution_seq=max_seq, evidence_files=_evidence_files(solution.id),
+                              checkpoints=stored, at_checkpoints=hashes_at(c["position"] for c in stored))
     except FontMissing as exc:
         raise _pdf_error(exc) from exc
     stamp = report["report"]["generated_at"][:19].replace(":", "").replace("-", "")

@@ -68,9 +68,13 @@ class _HashingWriter:
 
 def build_bundle(report: Mapping[str, Any], events: Callable[[], Iterable[Mapping[str, Any]]],
                  render_pdf: Callable[[IO[bytes]], Any], *, last_solution_seq: int,
-                 evidence_files: Sequence[EvidenceFile] = ()) -> IO[bytes]:
+                 evidence_files: Sequence[EvidenceFile] = (), checkpoints: Sequence[Mapping[str, Any]] = (),
+                 at_checkpoints: Mapping[int, str | None] | None = None) -> IO[bytes]:
     """The ZIP as a file object positioned at 0. `events()` yields the same events on every call.
-    An evidence file missing from disk is declared in the manifest (`evidence_files_missing`)."""
+    An evidence file missing from disk is declared in the manifest (`evidence_files_missing`). `checkpoints`
+    are the register's signed checkpoints (checkpoints.jsonl) and `at_checkpoints` the chain's hash at each
+    of their positions now (in chain_head.json), so the tool can see a chain shorter than, or differing at,
+    a checkpoint."""
     key = signing.load_or_create_key()
     public_pem = signing.public_key_pem(key)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned; the response closes it
@@ -115,7 +119,12 @@ def build_bundle(report: Mapping[str, Any], events: Callable[[], Iterable[Mappin
             "solution_events": chain["events_of_solution"],
             "last_solution_seq": last_solution_seq,
             "verification_at_export": chain["verification"],
+            "at_checkpoints": {str(position): value for position, value in sorted((at_checkpoints or {}).items())},
         }
+        if checkpoints:
+            lines = "".join(json.dumps(c, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+                            for c in checkpoints)
+            files["checkpoints.jsonl"] = _write(archive, "checkpoints.jsonl", lines.encode("utf-8"))
         files["chain_head.json"] = _write(archive, "chain_head.json", _json_bytes(head))
         files["public_key.pem"] = _write(archive, "public_key.pem", public_pem)
 

@@ -18,6 +18,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "generated_by": ("av", "by"),
     "ruleset": ("Regeluppsättning", "Rule set"),
     "chain_head": ("Kedjans huvud", "Chain head"),
+    "checkpoint": ("Senaste signerade kontrollpunkt", "Latest signed checkpoint"),
     "as_of": ("Läge per", "State as of"),
     "as_of_note": ("Läget är återskapat ur granskningsloggen (händelser till och med tidpunkten).",
                    "The state is rebuilt from the audit trail (events up to that instant)."),

@@ -810,6 +810,16 @@ def _reviews(b: Blocks, number: str, report, events, names) -> Iterator[Flowable
                    for r in report["reviews"]), [12, 15, 20, 27, 14, 12])
 
 
+def _checkpoint_lines(b: Blocks, chain) -> Iterator[Flowable]:
+    """The latest signed checkpoint of the chain (issue #19), and any checkpoint the chain contradicts."""
+    checkpoint = chain.get("checkpoint")
+    if checkpoint:
+        yield b.para(f"{b.t('checkpoint')}: #{checkpoint['position']} · {checkpoint['head']} · "
+                     f"{checkpoint['signed_at']}", "small")
+    for item in chain.get("checkpoint_contradictions") or []:
+        yield Paragraph(escape(f"{b.t('broken')}: {item['reason']}"), b.s["verdict_bad"])
+
+
 def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
     yield from b.h1(number, "s_audit")
     chain = report["chain"]
@@ -824,6 +834,7 @@ def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
     if chain.get("head_as_of"):
         head = chain["head_as_of"]
         yield b.para(f"{b.t('as_of')}: #{head['position']} · {head['hash']}", "small")
+    yield from _checkpoint_lines(b, chain)
     yield from b.h2(f"{number}.1", f"{b.t('events')} ({chain['events_of_solution']})")
     header = [b.t(key) for key in ("seq", "position", "time", "actor", "action", "entity", "details", "hash")]
     widths = [5, 6, 15.5, 13, 11, 12.5, 26, 11]

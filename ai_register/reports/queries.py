@@ -513,9 +513,20 @@ def chain_section(solution_id: int, *, as_of: datetime | None = None, verify: st
     }
     if as_of is not None:
         chain["head_as_of"] = chain_head_at(as_of)
+    chain.update(checkpoint_section(chain["head"]))
     if verify == "full":
         chain["full_verification"] = verify_whole_chain()
     return chain
+
+
+def checkpoint_section(head: Mapping[str, Any]) -> dict[str, Any]:
+    """The latest signed checkpoint, and every stored checkpoint the chain now contradicts (issue #19)."""
+    from ai_register.audit import checkpoints
+
+    stored = audit.stored_checkpoints()
+    found = checkpoints.contradictions(stored, audit.hashes_at(c["position"] for c in stored), head["position"])
+    return {"checkpoint": max(stored, key=lambda c: c["position"], default=None),
+            "checkpoint_contradictions": found}
 
 
 def _with_people(record: dict[str, Any], context: ReportContext) -> dict[str, Any]:

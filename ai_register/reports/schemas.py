@@ -154,6 +154,10 @@ class ChainSchema(ma.Schema):
     events_of_solution = ma.fields.Integer(required=True)
     verification = ma.fields.Nested(VerificationSchema, required=True)
     full_verification = ma.fields.Nested(VerificationSchema)
+    checkpoint = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The latest signed checkpoint of the chain (ai-register-checkpoint/1), or null"})
+    checkpoint_contradictions = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Stored checkpoints the chain contradicts now (shorter, or another hash at the position)"})
 
 
 class ReportSchema(ma.Schema):

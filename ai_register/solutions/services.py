@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,6 +79,16 @@ def owner_ids_since(solution: Solution, since: datetime) -> set[int]:
             ids.update(changes["co_owner_ids"]["before"] or ())
     ids.discard(None)
     return ids
+
+
+def cooling_off_owner_ids(solution: Solution, since: datetime) -> set[int]:
+    """Who was an owner or co-owner within the four-eyes cooling-off period before `since` (but not since
+    then): DOMAIN.md bars owners since a version was answered or a request made; an officer who stepped
+    down shortly before is still too close to review it (docs/security.md, "Four eyes")."""
+    days = current_app.config["FOUR_EYES_COOLING_OFF_DAYS"]
+    if days <= 0:
+        return set()
+    return owner_ids_since(solution, since - timedelta(days=days)) - owner_ids_since(solution, since)
 
 
 def solution_record(solution: Solution) -> dict:

@@ -32,6 +32,7 @@ from ai_register.solutions.lifecycle import (
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.services import (
     RETIREMENT_STEPS,
+    cooling_off_owner_ids,
     owner_ids_since,
     pending_request,
     record_solution_change,
@@ -153,6 +154,9 @@ def require_four_eyes(request: TransitionRequest, solution: Solution, by: User) 
     if by.id in owner_ids_since(solution, request.requested_at):
         raise Forbidden("Four eyes: you are, or were since the request, an owner or co-owner of this "
                         "solution, so another compliance officer must decide it.")
+    if by.id in cooling_off_owner_ids(solution, request.requested_at):
+        raise Forbidden("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
+                        "before the request, so another compliance officer must decide it.")
 
 
 def approve_request(request: TransitionRequest, by: User, reason: str | None) -> TransitionRequest:

@@ -52,11 +52,14 @@ def classification_conflict(item: Classification, user) -> str | None:
     solution = get_solution(item.solution_id)
     try:
         classification_services.require_four_eyes(item, solution, user)
-    except Forbidden:
+    except Forbidden as refusal:
         if user.id in (item.answered_by_id, item.submitted_by_id):
             return _("You answered or submitted it.")
         if user.id in solution.owner_ids():
             return _("You own the solution.")
+        if "cooling-off" in (refusal.description or ""):
+            return _("You were an owner or co-owner of the solution shortly before this version was answered "
+                     "(the cooling-off period).")
         return _("You were an owner or co-owner of the solution after this version was answered.")
     return None
 
@@ -65,11 +68,14 @@ def request_conflict(item: TransitionRequest, user) -> str | None:
     """Why four eyes keep `user` from deciding the request, or None; the service's check decides."""
     try:
         transitions.require_four_eyes(item, item.solution, user)
-    except Forbidden:
+    except Forbidden as refusal:
         if user.id == item.requested_by_id:
             return _("You requested it.")
         if user.id in item.solution.owner_ids():
             return _("You own the solution.")
+        if "cooling-off" in (refusal.description or ""):
+            return _("You were an owner or co-owner of the solution shortly before it was requested (the "
+                     "cooling-off period).")
         return _("You were an owner or co-owner of the solution after it was requested.")
     return None
 

@@ -25,6 +25,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/api/v1/users/<int:user_id>/tokens"): frozenset({D}),
     ("GET", "/api/v1/audit/events"): frozenset({C, A}),
     ("GET", "/api/v1/audit/verify"): frozenset({C, A}),
+    ("POST", "/api/v1/audit/verify"): frozenset({C, A}),
     ("GET", "/api/v1/openapi.json"): frozenset({P}),
     ("GET", "/api/docs"): frozenset({P}),
     ("GET", "/api/docs/assets/<path:filename>"): frozenset({P}),
