@@ -177,10 +177,28 @@ def handle_database_unavailable(error: DBAPIError):
     db.session.rollback()
     if database_unreachable(error):
         log.error("database unavailable: %s", error.__class__.__name__)
-        return handle_http_exception(ServiceUnavailable("The database is not reachable; try again shortly."))
+        return outage_response()
     log.error("database error (not an outage) on %s %s: %s", request.method, request.path,
               str(error.orig or error).splitlines()[0][:300], exc_info=error)
     return handle_http_exception(InternalServerError("An internal error occurred."))
+
+
+OUTAGE_RETRY_AFTER_SECONDS = 30
+
+
+def outage_response():
+    """503 with Retry-After. The page is rendered without the database: the signed-in user cannot be read
+    (loading them again for the page header is what used to turn an outage into a bare 500), so the page
+    shows nobody; the language comes from the session cookie or the browser, not from the database."""
+    from flask import g, make_response
+    from flask_login import AnonymousUserMixin
+
+    if not wants_problem_json():
+        g._login_user = AnonymousUserMixin()
+    response = make_response(handle_http_exception(
+        ServiceUnavailable("The database is not reachable; try again shortly.")))
+    response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER_SECONDS)
+    return response
 
 
 def handle_stale_data(error: StaleDataError):

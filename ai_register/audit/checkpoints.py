@@ -135,12 +135,15 @@ def contradictions(checkpoints: Iterable[Mapping[str, Any]], hash_at: Mapping[in
         if position == 0:
             continue
         if position > last_position:
+            kind = "shorter"
             reason = (f"the chain ends at position {last_position}, before the checkpoint signed "
                       f"{checkpoint['signed_at']} at position {position}: events after it were removed")
         elif hash_at.get(position) != checkpoint["head"]:
+            kind = "differs"
             reason = (f"the event at position {position} does not have the hash the checkpoint signed "
                       f"{checkpoint['signed_at']} records: the chain was rewritten, or truncated and refilled")
         else:
             continue
-        found.append({"position": position, "signed_at": checkpoint["signed_at"], "reason": reason})
+        found.append({"position": position, "signed_at": checkpoint["signed_at"], "kind": kind,
+                      "chain_ends_at": last_position, "reason": reason})
     return found

@@ -19,6 +19,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "ruleset": ("Regeluppsättning", "Rule set"),
     "chain_head": ("Kedjans huvud", "Chain head"),
     "checkpoint": ("Senaste signerade kontrollpunkt", "Latest signed checkpoint"),
+    "checkpoint_shorter": ("Kedjan slutar vid position {end}, före kontrollpunkten vid position {position} "
+                           "(signerad {signed_at}): händelser efter den har tagits bort",
+                           "The chain ends at position {end}, before the checkpoint at position {position} "
+                           "(signed {signed_at}): events after it were removed"),
+    "checkpoint_differs": ("Händelsen vid position {position} har inte den hash som kontrollpunkten signerad "
+                           "{signed_at} anger: kedjan har skrivits om",
+                           "The event at position {position} does not have the hash the checkpoint signed "
+                           "{signed_at} records: the chain was rewritten"),
     "as_of": ("Läge per", "State as of"),
     "as_of_note": ("Läget är återskapat ur granskningsloggen (händelser till och med tidpunkten).",
                    "The state is rebuilt from the audit trail (events up to that instant)."),

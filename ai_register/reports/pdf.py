@@ -817,7 +817,9 @@ def _checkpoint_lines(b: Blocks, chain) -> Iterator[Flowable]:
         yield b.para(f"{b.t('checkpoint')}: #{checkpoint['position']} · {checkpoint['head']} · "
                      f"{checkpoint['signed_at']}", "small")
     for item in chain.get("checkpoint_contradictions") or []:
-        yield Paragraph(escape(f"{b.t('broken')}: {item['reason']}"), b.s["verdict_bad"])
+        why = b.t(f"checkpoint_{item['kind']}").format(end=item["chain_ends_at"], position=item["position"],
+                                                       signed_at=item["signed_at"])
+        yield Paragraph(escape(f"{b.t('broken')}: {why}"), b.s["verdict_bad"])
 
 
 def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
