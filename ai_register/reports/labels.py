@@ -50,6 +50,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "s_oversight": ("Mänsklig tillsyn", "Human oversight"),
     "s_goals": ("Mål och nytta", "Goals and benefits"),
     "s_evidence": ("Underlag", "Evidence"),
+    "s_trustworthy_assessment": ("Tillförlitlig AI: självskattning", "Trustworthy AI: self-assessment"),
+    "s_continuity": ("Kritikalitet, reservrutin och återställning", "Criticality, fallback and recovery"),
     "s_incidents": ("Avvikelser", "Incidents"),
     "s_reviews": ("Granskningar", "Reviews"),
     "s_audit": ("Granskningslogg", "Audit trail"),
@@ -164,6 +166,17 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "due": ("Senast", "Due"),
     "outcome": ("Utfall", "Outcome"),
     "checked": ("Kontrollerat", "Checked"),
+    "requirement": ("Krav", "Requirement"),
+    "assessment": ("Bedömning", "Assessment"),
+    "open_actions": ("Öppna åtgärder", "Open actions"),
+    "assessed": ("Bedömd", "Assessed"),
+    "assessed_by": ("Bedömd av", "Assessed by"),
+    "versions": ("Antal versioner", "Versions"),
+    "summary": ("Sammanfattning", "Summary"),
+    "critical": ("Kritisk för patientvården", "Critical for patient care"),
+    "max_outage": ("Längsta tålbara avbrott (timmar)", "Longest tolerable outage (hours)"),
+    "plan_tested": ("Återställningsplanen senast testad", "Recovery plan last tested"),
+    "not_stated": ("inte angivet", "not stated"),
 }
 
 MONITOR_LABELS: Mapping[str, tuple[str, str]] = {

@@ -389,7 +389,7 @@ class Blocks:
 
 
 SECTION_ORDER = ("identity", "lifecycle", "classifications", "obligations", "oversight", "goals", "evidence",
-                 "incidents", "reviews", "audit")
+                 "trustworthy_assessment", "continuity", "incidents", "reviews", "audit")
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:
@@ -751,6 +751,48 @@ def _evidence(b: Blocks, number: str, report, events, names) -> Iterator[Flowabl
                    for e in report["evidence"]), [22, 26, 18, 11, 11, 12])
 
 
+def _trustworthy(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
+    from ai_register.portfolio import trustworthy
+
+    yield from b.h1(number, "s_trustworthy_assessment")
+    section = report["trustworthy_assessment"]
+    latest = section.get("latest")
+    if not latest:
+        yield b.para(b.t("none"), "muted")
+        return
+    yield b.pairs([(b.t("assessed"), b.show(latest.get("assessed_on"))),
+                   (b.t("assessed_by"), b.show(latest.get("assessed_by"))),
+                   (b.t("summary"), b.show(latest.get("summary"))),
+                   (b.t("versions"), str(section.get("versions", 1)))])
+    yield Spacer(1, 2 * mm)
+    answers = latest.get("answers") or {}
+    rows = []
+    for requirement in trustworthy.REQUIREMENTS:
+        item = answers.get(requirement.key) if isinstance(answers.get(requirement.key), Mapping) else {}
+        answer = trustworthy.ANSWER_LABELS.get(item.get("answer"))
+        rows.append([requirement.label(b.lang), pick(answer, b.lang) if answer else "—",
+                     b.show(item.get("evidence")), b.show(item.get("open_actions"))])
+    yield b.table([b.t("requirement"), b.t("assessment"), b.t("basis"), b.t("open_actions")], rows,
+                  [27, 16, 30, 27])
+
+
+def _continuity(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
+    yield from b.h1(number, "s_continuity")
+    section = report["continuity"]
+    critical = section.get("critical_for_patient_care")
+    yield b.pairs([
+        (b.t("critical"), b.t("not_stated") if critical is None else b.show(critical)),
+        (b.t("max_outage"), b.show(section.get("max_tolerable_outage_hours"))),
+        (b.t("plan_tested"), b.show(section.get("recovery_plan_tested_on"))),
+    ])
+    yield Spacer(1, 2 * mm)
+    yield b.table([b.t("type"), b.t("title_col"), b.t("issued"), b.t("expires"), b.t("validity")],
+                  ([_labels().evidence_label(e.get("type")), e.get("title"),
+                    b.show(e.get("issued_on")), b.show(e.get("expires_on")),
+                    b.t("valid") if e.get("valid_on_report_date") else b.t("expired")]
+                   for e in section.get("evidence") or []), [24, 36, 13, 13, 14])
+
+
 def _recipient(code: Any, lang: str) -> str:
     from ai_register.incidents.duties import recipient_label
 
@@ -975,6 +1017,8 @@ SECTION_WRITERS: dict[str, Callable] = {
     "oversight": _oversight,
     "goals": _goals,
     "evidence": _evidence,
+    "trustworthy_assessment": _trustworthy,
+    "continuity": _continuity,
     "incidents": _incidents,
     "reviews": _reviews,
     "audit": _audit,

@@ -76,6 +76,7 @@ SOURCES: tuple[Source, ...] = (
     Source("incident_duty", "ai_register.incidents.models:IncidentDuty", parent=None,
            via=("incident_id", "incident")),
     Source("review", "ai_register.reviews.models:Review"),
+    Source("trustworthy_assessment", "ai_register.portfolio.models:TrustworthyAssessment"),
 )
 SOURCE_BY_TYPE = {source.entity_type: source for source in SOURCES}
 
@@ -87,6 +88,8 @@ SECTION_SOURCES: Mapping[str, tuple[str, ...]] = {
     "evidence": ("evidence",),
     "incidents": ("incident",),
     "reviews": ("review",),
+    "trustworthy_assessment": ("trustworthy_assessment",),
+    "continuity": ("evidence",),
 }
 
 
@@ -491,6 +494,8 @@ def build_sections(solution: Solution, *, generated_by: User,
         "evidence": lambda: _evidence(records, context),
         "incidents": lambda: _incidents(records, context),
         "reviews": lambda: [_with_people(normalise(r), context) for r in records.of("review")],
+        "trustworthy_assessment": lambda: _trustworthy(records, context),
+        "continuity": lambda: _continuity(records, context),
     }
     omitted = []
     for name, build in sections.items():
@@ -761,6 +766,33 @@ def _evidence(records: RecordSet, context: ReportContext) -> list[dict[str, Any]
         item["type_label"] = label
         items.append(item)
     return items
+
+
+def _trustworthy(records: RecordSet, context: ReportContext) -> dict[str, Any]:
+    """The latest self-assessment against the seven requirements (a refresh is a new version), and
+    how many were made."""
+    assessments = sorted(records.of("trustworthy_assessment"),
+                         key=lambda r: (str(r.get("assessed_on")), r.get("id") or 0))
+    latest = _with_people(normalise(assessments[-1]), context) if assessments else None
+    return {"latest": latest, "versions": len(assessments)}
+
+
+CONTINUITY_EVIDENCE = ("fallback_routine", "recovery_plan")
+
+
+def _continuity(records: RecordSet, context: ReportContext) -> dict[str, Any]:
+    """Criticality for patient care, the longest tolerable outage, the fallback routine and the
+    recovery plan with its last test."""
+    solution = records.solution
+    evidence = [e for e in records.of("evidence") if e.get("type") in CONTINUITY_EVIDENCE
+                and not e.get("superseded_by_id")]
+    return {
+        "critical_for_patient_care": solution.get("critical_for_patient_care"),
+        "max_tolerable_outage_hours": solution.get("max_tolerable_outage_hours"),
+        "recovery_plan_tested_on": solution.get("recovery_plan_tested_on"),
+        "evidence": [{**_with_people(normalise(e), context), "valid_on_report_date": _valid_on(e, context.on)}
+                     for e in sorted(evidence, key=lambda r: (str(r.get("type")), str(r.get("issued_on"))))],
+    }
 
 
 def _goals(records: RecordSet, context: ReportContext) -> dict[str, Any]:

@@ -171,6 +171,10 @@ class ReportSchema(ma.Schema):
     evidence = ma.fields.List(Record())
     incidents = ma.fields.List(Record())
     reviews = ma.fields.List(Record())
+    trustworthy_assessment = Record(metadata={
+        "description": "The latest trustworthy-AI self-assessment (`latest`, or null) and the number of versions"})
+    continuity = Record(metadata={
+        "description": "Criticality for patient care, longest tolerable outage, fallback routine and recovery plan"})
     omitted_sections = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Sections of areas this build of the register does not hold"})
     chain = ma.fields.Nested(ChainSchema, required=True)

@@ -17,9 +17,11 @@ from .pdfcheck import numbering_gaps, report_problems
 
 SECTIONS = {
     "sv": ["Identitet", "Livscykel", "Riskklassningar", "Skyldigheter", "Mänsklig tillsyn", "Mål och nytta",
-           "Underlag", "Avvikelser", "Granskningar", "Granskningslogg"],
+           "Underlag", "Tillförlitlig AI: självskattning",
+           "Kritikalitet, reservrutin och återställning", "Avvikelser", "Granskningar", "Granskningslogg"],
     "en": ["Identity", "Lifecycle", "Classifications", "Obligations", "Human oversight", "Goals and benefits",
-           "Evidence", "Incidents", "Reviews", "Audit trail"],
+           "Evidence", "Trustworthy AI: self-assessment",
+           "Criticality, fallback and recovery", "Incidents", "Reviews", "Audit trail"],
 }
 
 
