@@ -78,6 +78,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
     from ai_register.fria import views as fria_views
+    from ai_register.incidents import deviation_views
     from ai_register.incidents import views as incident_views
     from ai_register.main import views as main_views
     from ai_register.obligations import views as obligation_views
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(incident_views.bp)
+    app.register_blueprint(deviation_views.bp)
     app.register_blueprint(obligation_views.bp)
     app.register_blueprint(fria_views.bp)
     for blueprint in web.blueprints():
@@ -113,6 +115,7 @@ def _api_blueprints() -> list:
     from ai_register.fria import api as fria_api
     from ai_register.goals import api as goals_api
     from ai_register.incidents import api as incidents_api
+    from ai_register.incidents import deviation_api
     from ai_register.notifications import api as notifications_api
     from ai_register.obligations import api as obligations_api
     from ai_register.onboarding import api as onboarding_api
@@ -124,7 +127,7 @@ def _api_blueprints() -> list:
     from ai_register.solutions import api as solutions_api
 
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
-            classification_api.blp, incidents_api.blp, reviews_api.blp, notifications_api.blp,
+            classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
             reports_api.blp, public_api.blp, onboarding_api.blp,
             portfolio_api.blp, obligations_api.blp, fria_api.blp]
 

@@ -154,6 +154,12 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "OIDC_SCOPES": env.get("AI_REGISTER_OIDC_SCOPES", "openid email profile"),
         "OIDC_ROLE_CLAIM": env.get("AI_REGISTER_OIDC_ROLE_CLAIM", "groups"),
         "OIDC_ROLE_MAP": _role_map(env.get("AI_REGISTER_OIDC_ROLE_MAP")),
+        # Staff (DOMAIN.md): people of the region's own organisation without a mapped group sign in as
+        # `staff` when this claim holds one of these values (e.g. AI_REGISTER_OIDC_STAFF_CLAIM=tid and the
+        # region's tenant id); empty: such people are refused as before.
+        "OIDC_STAFF_CLAIM": env.get("AI_REGISTER_OIDC_STAFF_CLAIM") or None,
+        "OIDC_STAFF_VALUES": tuple(v.strip() for v in (env.get("AI_REGISTER_OIDC_STAFF_VALUES") or "").split(",")
+                                   if v.strip()),
         "LOCAL_PASSWORDS": _bool(env.get("AI_REGISTER_LOCAL_PASSWORDS"), True),
         # Retention (docs/personal-data.md): unset means nothing is culled until the region decides.
         "RETENTION_DEPARTED_STAFF_DAYS": _days(env.get("AI_REGISTER_RETENTION_DEPARTED_STAFF_DAYS")),

@@ -17,10 +17,12 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
 from ai_register.extensions import db
 
-OWNER, COMPLIANCE, AUDITOR, ADMIN = "owner", "compliance", "auditor", "admin"
-ALL_ROLES = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN})
+OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF = "owner", "compliance", "auditor", "admin", "staff"
+ALL_ROLES = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF})
 PUBLIC = "public"
-SIGNED_IN = ALL_ROLES
+# "Any signed-in" of the API table: staff (DOMAIN.md) report deviations and read their own, nothing else,
+# so a view open to them names STAFF besides.
+SIGNED_IN = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN})
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the e-mail is unknown, so both paths take the same time.

@@ -72,6 +72,8 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         ("solution-paused", f"/solutions/{by_name['Automatisk diagnoskodning']}"),
         ("solution-retired", f"/solutions/{by_name['Prognos för vårdplatsbeläggning']}"),
         ("profile", "/profile"),
+        ("deviation-new", f"/deviations/new?solution_id={xray}"),
+        ("deviations-own", "/deviations"),
     ]
     owner = common + [
         ("register", "/solutions/new"),
@@ -90,7 +92,8 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
     ]
     if draft is not None:
         owner.append(("classification-draft", f"/solutions/{draft.solution_id}/classifications/{draft.id}"))
-    compliance = common + [("review-queue", "/review"), ("audit", "/audit?verify=1")]
+    compliance = common + [("review-queue", "/review"), ("audit", "/audit?verify=1"),
+                           ("deviations-triage", "/deviations/triage")]
     if submitted is not None:
         compliance.append(("review-classification", f"/review/classifications/{submitted.id}"))
     if pending is not None:

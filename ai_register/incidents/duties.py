@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 
 
 class PatientHarm(StrEnum):
+    UNKNOWN = "unknown"  # not yet known: the reporter could not tell; the assessment decides
     NONE = "none"
     POTENTIAL = "potential"  # a near miss: could have harmed a patient (tillbud)
     HARM = "harm"
@@ -234,6 +235,9 @@ def assess(facts: IncidentFacts, context: RegulatoryContext | None = None) -> As
         notes.append("A near miss: Lex Maria (PSL 3 kap. 5 §) and HSLF-FS 2021:52 also cover events that "
                      "could have caused a serious care injury or serious deterioration of health. Assess "
                      "whether it could have, and report if so.")
+    if facts.patient_harm is PatientHarm.UNKNOWN:
+        notes.append("Whether a patient was harmed is not known yet: find out and record the harm, so the "
+                     "deadlines of a serious incident are computed if it was.")
     if facts.patient_harm is PatientHarm.HARM:
         notes.append("Patient harm that is not assessed as serious: if the assessment finds it serious "
                      "(lasting and not minor, or a substantially increased need of care), update the harm "

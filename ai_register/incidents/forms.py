@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,12 +18,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ai_register.incidents.models import INCIDENT_STATUSES
 
 HARM_CHOICES = [
+    ("unknown", _l("Not known yet")),
     ("none", _l("None")),
     ("potential", _l("Could have harmed a patient (near miss)")),
     ("harm", _l("Harm")),
@@ -58,8 +60,8 @@ class IncidentForm(FlaskForm):
                                   description=_l("Briefly: what the system did or failed to do, and the "
                                                  "consequence. No patient names or personal identity "
                                                  "numbers."))
-    patient_harm = RadioField(_l("Patient harm"), choices=HARM_CHOICES, default="none",
-                              validators=[DataRequired()])
+    patient_harm = RadioField(_l("Patient harm"), choices=HARM_CHOICES,
+                              validators=[InputRequired(message=_l("Choose the patient harm, or “Not known yet”."))])
     care_unit = StringField(_l("Care unit"), validators=[Optional(), Length(max=200)])
     occurred_at = DateTimeLocalField(_l("When did it happen?"), format="%Y-%m-%dT%H:%M",
                                      validators=[Optional()],
@@ -92,8 +94,10 @@ class IncidentForm(FlaskForm):
 
 class DutyForm(FlaskForm):
     key = StringField(validators=[DataRequired(), Length(max=64)])
-    action = SelectField(choices=[("done", _l("Done")), ("not_applicable", _l("Not applicable")),
-                                  ("open", _l("Reopen"))], validators=[DataRequired()])
+    # No action preselected: one click on "Save" must not mark a legal duty done.
+    action = SelectField(choices=[("", _l("Choose…")), ("done", _l("Done")),
+                                  ("not_applicable", _l("Not applicable")), ("open", _l("Reopen"))],
+                         validators=[DataRequired(message=_l("Choose what to record."))])
     reference = StringField(_l("Reference (case or report number)"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note (why it does not apply)"), validators=[Optional(), Length(max=2000)])
 
@@ -116,3 +120,51 @@ class StatusForm(FlaskForm):
         if self.assessment_notes.data:
             data["assessment_notes"] = self.assessment_notes.data
         return data
+
+
+# --------------------------------------------------------------------------- deviation reports (any member of staff)
+
+DEVIATION_HARM_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Don't know"))]
+UNKNOWN_SOLUTION = "unknown"
+# A Swedish personal identity number or coordination number (ÅÅMMDD-NNNN, with or without century).
+PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:19|20)?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+class DeviationForm(FlaskForm):
+    what_happened = TextAreaField(
+        _l("What happened?"), validators=[DataRequired(), Length(min=3, max=10_000)],
+        description=_l("What the AI solution did or failed to do, and what followed. Never write a patient's "
+                       "name, personal identity number or other detail that identifies a patient."))
+    occurred_at = DateTimeLocalField(_l("When did it happen?"), format="%Y-%m-%dT%H:%M",
+                                     validators=[InputRequired(message=_l("Say when it happened."))])
+    solution_q = StringField(_l("Find the AI solution"), validators=[Optional(), Length(max=200)],
+                             description=_l("Type part of its name or your care unit, then search."))
+    solution = RadioField(_l("Which AI solution?"), choices=[],
+                          validators=[InputRequired(message=_l("Choose the solution, or “Don't know”."))])
+    patient_harm = RadioField(_l("Was a patient harmed?"), choices=DEVIATION_HARM_CHOICES,
+                              validators=[InputRequired(message=_l("Answer yes, no or don't know."))])
+    case_number = StringField(_l("Case number in the region's deviation system"),
+                              validators=[Optional(), Length(max=64)],
+                              description=_l("If you also reported it there, its case number links the two."))
+    care_unit = StringField(_l("Care unit"), validators=[Optional(), Length(max=200)])
+
+    def validate_what_happened(self, field) -> None:
+        if PERSONAL_NUMBER.search(field.data or ""):
+            raise ValidationError(_l("Remove the personal identity number: the report must not identify a "
+                                     "patient."))
+
+    def payload(self) -> dict:
+        choice = self.solution.data
+        return {
+            "what_happened": self.what_happened.data,
+            "occurred_at": _local_to_aware(self.occurred_at.data),
+            "solution_id": None if choice == UNKNOWN_SOLUTION else int(choice),
+            "patient_harm": self.patient_harm.data,
+            "case_number": self.case_number.data,
+            "care_unit": self.care_unit.data,
+        }
+
+
+class TriageForm(FlaskForm):
+    solution_id = StringField(_l("Solution"), validators=[Optional(), Length(max=12)])
+    triage_note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

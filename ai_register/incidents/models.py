@@ -108,3 +108,37 @@ class IncidentDuty(db.Model):
 
     incident: Mapped[Incident] = relationship(back_populates="duties")
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+
+# --------------------------------------------------------------------------- deviation reports
+
+DEVIATION_HARMS = ("yes", "no", "unknown")
+DEVIATION_IN_TRIAGE, DEVIATION_REGISTERED, DEVIATION_NOT_IN_REGISTER = "in_triage", "registered", "not_in_register"
+DEVIATION_STATUSES = (DEVIATION_IN_TRIAGE, DEVIATION_REGISTERED, DEVIATION_NOT_IN_REGISTER)
+
+
+class Deviation(db.Model):
+    """A colleague's report (avvikelse) as they gave it: about a solution they named, which becomes an
+    incident at once, or about one they could not name, which compliance triages. The incident's legal
+    deadlines run from `reported_at` either way."""
+
+    __tablename__ = "deviations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    what_happened: Mapped[str] = mapped_column(Text, nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"), index=True)
+    patient_harm: Mapped[str] = mapped_column(String(8), nullable=False)
+    # The case number of the region's own deviation system, when the care deviation is kept there too.
+    case_number: Mapped[str | None] = mapped_column(String(64))
+    care_unit: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    triaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    triage_note: Mapped[str | None] = mapped_column(Text)
+
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    incident: Mapped[Incident | None] = relationship(foreign_keys=[incident_id])

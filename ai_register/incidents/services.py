@@ -161,9 +161,14 @@ def is_overdue(incident: Incident, now: datetime | None = None) -> bool:
 
 def report_incident(solution_id: int, data: dict) -> Incident:
     solution = get_solution(require_id(solution_id, "solution"), write=True)
-    user = actor()
+    return create_incident(solution, data, reporter=actor(), reported_at=utcnow())
+
+
+def create_incident(solution: Solution, data: dict, *, reporter, reported_at: datetime) -> Incident:
+    """The incident, its assessment and duties, audited. `reported_at` is when the region learnt of it:
+    now for a report made here, the deviation report's time for one triaged later (deadlines run from it)."""
     now = utcnow()
-    aware = _input_time(data.get("became_aware_at"), "became_aware_at") or now
+    aware = _input_time(data.get("became_aware_at"), "became_aware_at") or reported_at
     occurred = _input_time(data.get("occurred_at"), "occurred_at") or aware
     _check_times(occurred, aware, now)
     what = (data.get("what_happened") or "").strip()
@@ -173,7 +178,7 @@ def report_incident(solution_id: int, data: dict) -> Incident:
     incident = Incident(
         solution_id=solution.id, what_happened=what, occurred_at=occurred,
         became_aware_at=aware, care_unit=(data.get("care_unit") or "").strip() or None,
-        reported_by_id=user.id, reported_at=now, status=REPORTED, status_changed_at=now,
+        reported_by_id=reporter.id, reported_at=reported_at, status=REPORTED, status_changed_at=now,
         **{name: data.get(name, False) for name in FACT_FIELDS if name != "patient_harm"},
         patient_harm=data.get("patient_harm") or rules.PatientHarm.NONE.value,
     )

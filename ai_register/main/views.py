@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Blueprint, render_template, send_from_directory
+from flask import Blueprint, redirect, render_template, send_from_directory, url_for
 
-from ai_register.security import PUBLIC, SIGNED_IN, access, actor
+from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access, actor
 from ai_register.web import overview
 
 bp = Blueprint("main", __name__)
@@ -13,9 +13,12 @@ SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
 
 @bp.get("/")
-@access(*SIGNED_IN)
+@access(*SIGNED_IN, STAFF)
 def index():
-    """The start page: the portfolio in numbers, what awaits the reader, recent changes."""
+    """The start page: the portfolio in numbers, what awaits the reader, recent changes. Staff report
+    deviations and follow their own reports: that page is their start."""
+    if actor().role == STAFF:
+        return redirect(url_for("deviations_web.own"))
     return render_template("main/index.html", **overview.build(actor()))
 
 

@@ -44,6 +44,10 @@ MESSAGES = {
     "obligation_overdue": lambda p: _("%(solution)s: obligation %(obligation)s is OVERDUE (was due %(due_on)s)",
                                       **p),
     "classification_rereview": lambda p: _rereview_message(p),
+    "deviation_reported": lambda p: _(
+        "%(solution)s: a deviation was reported (incident #%(incident_id)s) — assess it", **p),
+    "deviation_triage": lambda p: _(
+        "A deviation report #%(deviation_id)s names no solution — find which one it concerns", **p),
     "follow_up_decision": lambda p: _(
         "%(solution)s: %(reason)s — decide how to follow up (scale up, adjust, pause or terminate)",
         **{**p, "reason": FOLLOW_UP_EVENTS.get(p.get("event"), lambda q: p.get("event", ""))(p)}),

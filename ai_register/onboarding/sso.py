@@ -21,7 +21,7 @@ from ai_register.config import ConfigError
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.onboarding.models import ExternalIdentity
-from ai_register.security import ALL_ROLES
+from ai_register.security import ALL_ROLES, STAFF
 from ai_register.users import services as users
 from ai_register.users.models import User
 
@@ -98,6 +98,15 @@ def mapped_role(groups: list[str], role_map: Mapping[str, str]) -> str | None:
     return next((role for group, role in role_map.items() if group in member), None)
 
 
+def staff_role(claims: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    """`staff` for a person of the region's own organisation (a configured claim and its values) who is
+    in no mapped group; None otherwise."""
+    claim, values = config.get("OIDC_STAFF_CLAIM"), set(config.get("OIDC_STAFF_VALUES") or ())
+    if not claim or not values:
+        return None
+    return STAFF if set(claimed_groups(claims, claim)) & values else None
+
+
 # --------------------------------------------------------------------------- signing in
 
 
@@ -107,7 +116,7 @@ def sign_in(claims: Mapping[str, Any]) -> User:
     config = current_app.config
     issuer, subject = str(claims.get("iss") or config["OIDC_ISSUER"]), str(claims["sub"])
     groups = claimed_groups(claims, config["OIDC_ROLE_CLAIM"])
-    role = mapped_role(groups, config["OIDC_ROLE_MAP"])
+    role = mapped_role(groups, config["OIDC_ROLE_MAP"]) or staff_role(claims, config)
     if role is None:
         raise SignInRefused("no_group")
     identity = db.session.scalar(select(ExternalIdentity).where(ExternalIdentity.issuer == issuer,

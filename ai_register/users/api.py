@@ -10,7 +10,7 @@ from werkzeug.exceptions import Conflict, Forbidden, NotFound, Unauthorized
 
 from ai_register.extensions import db
 from ai_register.onboarding import sso
-from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, access, actor
+from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, STAFF, access, actor
 from ai_register.users import accounts, services, throttle
 from ai_register.users.models import User
 from ai_register.users.schemas import (
@@ -46,6 +46,8 @@ def create_access_token(body):
     except Unauthorized:
         db.session.commit()  # the failed attempt is counted although the answer is 401
         raise
+    if user.role == STAFF:
+        raise Forbidden("Staff report deviations on the web; the API is not open to them.")
     if user.password_must_change:
         raise Forbidden("This is a one-time password: sign in on the web and choose your own password first.")
     accounts.record_sign_in(user)

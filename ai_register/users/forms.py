@@ -30,7 +30,7 @@ def role_choices() -> list[tuple[str, str]]:
     return [(role, role_label(role)) for role in ROLE_ORDER]
 
 
-ROLE_ORDER = ("owner", "compliance", "auditor", "admin")
+ROLE_ORDER = ("staff", "owner", "compliance", "auditor", "admin")
 
 
 class AccountForm(FlaskForm):

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Unauthorized
 
 from ai_register.extensions import db
 from ai_register.onboarding import sso
-from ai_register.security import PUBLIC, SIGNED_IN, access
+from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access
 from ai_register.users import accounts, services, throttle
 from ai_register.users.forms import LoginForm
 
@@ -54,7 +54,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@access(*SIGNED_IN)
+@access(*SIGNED_IN, STAFF)
 def logout():
     # The server ends the session (and the account's others), not only the browser's copy of the cookie.
     services.end_sessions(current_user._get_current_object())

@@ -23,6 +23,7 @@ ROLES = {
     "compliance": _l("Compliance officer"),
     "auditor": _l("Auditor"),
     "admin": _l("Administrator"),
+    "staff": _l("Staff member"),
 }
 
 CATEGORIES = {

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF
 from ai_register.web import charts, forms, labels, results
 
 bp = Blueprint("ui", __name__, template_folder="templates")
@@ -34,6 +34,7 @@ NAVIGATION = (
     ),
     ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("audit_web.",)),
     ("onboarding.import_page", _l("Import"), {COMPLIANCE}, ("onboarding.import_page", "onboarding.import_upload")),
+    ("deviations_web.own", _l("My deviation reports"), {STAFF}, ("deviations_web.",)),
     ("users_web.index", _l("Accounts"), {ADMIN}, ("users_web.index", "users_web.new", "users_web.show")),
     ("onboarding.privacy_page", _l("Personal data"), {ADMIN}, ("onboarding.privacy_page",)),
     # Everyone reaches their profile through their name in the header; the admin has little else.

@@ -10,8 +10,9 @@ import pytest
 from ai_register.extensions import db
 from ai_register.security import declared_access
 
-O, C, A, D, P = "owner", "compliance", "auditor", "admin", "public"  # noqa: E741
-ANY = frozenset({O, C, A, D})
+O, C, A, D, S, P = "owner", "compliance", "auditor", "admin", "staff", "public"  # noqa: E741
+ANY = frozenset({O, C, A, D})  # "any signed-in" of API.md: staff are not (they report deviations only)
+REPORTERS = frozenset({O, C, A, D, S})
 
 # (method, rule) → roles that may call it. The table API.md sketches, extended in its style.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
@@ -33,9 +34,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/readyz"): frozenset({P}),
     ("GET", "/login"): frozenset({P}),
     ("POST", "/login"): frozenset({P}),
-    ("POST", "/logout"): ANY,
+    ("POST", "/logout"): REPORTERS,
     ("POST", "/language/<lang>"): frozenset({P}),
-    ("GET", "/"): ANY,
+    ("GET", "/"): REPORTERS,
     ("GET", "/api/v1/audit/public-key"): frozenset({P}),
     ("GET", "/api/v1/classifications/<int:classification_id>"): frozenset({A, C, O}),
     ("POST", "/api/v1/classifications/<int:classification_id>/approve"): frozenset({C}),
@@ -222,6 +223,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/fria/<int:fria_id>/edit"): frozenset({C, O}),
     ("POST", "/fria/<int:fria_id>/submit"): frozenset({C, O}),
     ("POST", "/fria/<int:fria_id>/review"): frozenset({C}),
+    # deviations any member of staff reports (issue 20)
+    ("GET", "/api/v1/deviations"): ANY,
+    ("POST", "/api/v1/deviations"): ANY,
+    ("GET", "/deviations/new"): REPORTERS,
+    ("POST", "/deviations/new"): REPORTERS,
+    ("GET", "/deviations"): REPORTERS,
+    ("GET", "/deviations/solutions"): REPORTERS,
+    ("GET", "/deviations/triage"): frozenset({C}),
+    ("POST", "/deviations/<int:deviation_id>/triage"): frozenset({C}),
 }
 
 SKIP_ENDPOINTS = {"static"}
@@ -281,8 +291,9 @@ def revoked_headers(client, make_user, auth):
     return headers
 
 
-def test_every_role_against_every_endpoint(app, users, auth, revoked_headers):
-    role_users = {O: users["owner"], C: users["compliance"], A: users["auditor"], D: users["admin"]}
+def test_every_role_against_every_endpoint(app, users, auth, revoked_headers, make_user):
+    role_users = {O: users["owner"], C: users["compliance"], A: users["auditor"], D: users["admin"],
+                  S: make_user("staff", "staff@region.example")}
     app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here the role check is under test
     failures = []
     for method, rule in _routes(app):
