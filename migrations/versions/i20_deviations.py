@@ -1,7 +1,7 @@
 """deviation reports by any member of staff
 
 Revision ID: 20a1c0de0002
-Revises: 9e22a1f0c0de
+Revises: 19b5f1a2b3c4
 Create Date: 2026-12-06 15:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '20a1c0de0002'
-down_revision = '9e22a1f0c0de'
+down_revision = '19b5f1a2b3c4'
 branch_labels = None
 depends_on = None
 
