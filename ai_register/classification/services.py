@@ -7,6 +7,7 @@ snapshotted so the result can be reproduced after the files on disk change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -415,6 +416,8 @@ def rerun(classification: Classification, ruleset: RuleSet) -> dict:
 # a solution is wasted work; the key still holds the answers and result, so an edited draft is never stale.
 _CHANGES_CACHE: dict[tuple, tuple[dict, dict] | None] = {}
 _CHANGES_CACHE_SIZE = 20_000
+IMPACT_BATCH = 2000
+ID_BATCH = 1000
 
 
 def result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
@@ -432,11 +435,17 @@ def result_changes(classification: Classification, ruleset: RuleSet) -> tuple[di
 
 
 def _result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
-    old = decisive_result(classification.result)
-    problems = validate_answers(classification.answers, ruleset)
+    return answers_change(classification.answers, classification.result, ruleset)
+
+
+def answers_change(answers: Mapping[str, Any], result: Mapping[str, Any],
+                   ruleset: RuleSet) -> tuple[dict, dict] | None:
+    """result_changes for an answer set and its stored result, apart from their record."""
+    old = decisive_result(result)
+    problems = validate_answers(answers, ruleset)
     if problems:
         return old, {"invalid_answers": "; ".join(p.message for p in problems)}
-    new = decisive_result(rerun(classification, ruleset))
+    new = decisive_result(classify(answers, ruleset))
     return (old, new) if old != new else None
 
 
@@ -625,32 +634,54 @@ def impact(ruleset: RuleSet | None = None) -> dict:
     # max(id) per solution equals the highest version: versions are numbered in insert order.
     checked = 0
     changed: list[dict] = []
-    query = select(Classification).order_by(Classification.solution_id, Classification.version)
-    for classification in db.session.scalars(query.execution_options(yield_per=500)):
-        checked += 1
-        change = result_changes(classification, ruleset)
-        if change is None:
-            continue
-        old, new = change
-        changed.append({
-            "solution_id": classification.solution_id,
-            "classification_id": classification.id,
-            "version": classification.version,
-            "status": classification.status,
-            "counts_for_gates": classification.id in decided_ids,
-            "ruleset": {"version": classification.ruleset_version, "sha256": classification.ruleset_sha256},
-            "old": old,
-            "new": new,
-            "what_changed": what_changed(old, new),
-            "new_questions": new_questions(classification, ruleset),
-        })
+    # Plain rows in batches, the JSON as stored text: the engine (with validation) runs once per
+    # distinct answer set and stored result, however many versions share them (a register holds many
+    # alike); a digest keys the memo so its memory stays small when every set differs.
+    table = Classification.__table__
+    query = (select(table.c.id, table.c.solution_id, table.c.version, table.c.status, table.c.ruleset_version,
+                    table.c.ruleset_sha256, cast(table.c.answers, Text), cast(table.c.result, Text))
+             .order_by(table.c.solution_id, table.c.version).execution_options(yield_per=IMPACT_BATCH))
+    decided_for: dict[bytes, tuple[dict, dict] | None] = {}
+    for rows in db.session.execute(query).partitions():
+        for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
+            checked += 1
+            key = hashlib.blake2b(answers.encode() + b"\0" + result.encode(), digest_size=16).digest()
+            if key in decided_for:
+                change = decided_for[key]
+            else:
+                change = decided_for[key] = answers_change(json.loads(answers), json.loads(result), ruleset)
+            if change is None:
+                continue
+            old, new = change
+            changed.append({
+                "solution_id": sid,
+                "classification_id": cid,
+                "version": version,
+                "status": status,
+                "counts_for_gates": cid in decided_ids,
+                "ruleset": {"version": ruleset_version, "sha256": sha256},
+                "old": old,
+                "new": new,
+                "what_changed": what_changed(old, new),
+            })
+    # The new questions need the version's own rule set: read for the changed versions only, in batches.
+    for start in range(0, len(changed), ID_BATCH):
+        batch = changed[start:start + ID_BATCH]
+        versions = {c.id: c for c in db.session.scalars(select(Classification).where(
+            Classification.id.in_([item["classification_id"] for item in batch])))}
+        for item in batch:
+            item["new_questions"] = new_questions(versions[item["classification_id"]], ruleset)
     # Retired solutions are read-only: their classification is history, not something to re-review.
-    candidates = {c["solution_id"] for c in changed if c["counts_for_gates"]}
-    flag = sorted(db.session.scalars(select(Solution.id).where(
-        Solution.id.in_(candidates), Solution.phase.not_in(READ_ONLY_PHASES)))) if candidates else []
-    already = set(db.session.scalars(
-        select(Solution.id).where(Solution.id.in_(flag), Solution.needs_rereview.is_(True))
-    )) if flag else set()
+    # The ids go to the database in bounded batches (a rule change may touch most of the register).
+    candidates = sorted({c["solution_id"] for c in changed if c["counts_for_gates"]})
+    flag, already = [], set()
+    for start in range(0, len(candidates), ID_BATCH):
+        chunk = candidates[start:start + ID_BATCH]
+        flag += db.session.scalars(select(Solution.id).where(
+            Solution.id.in_(chunk), Solution.phase.not_in(READ_ONLY_PHASES)).order_by(Solution.id))
+        already |= set(db.session.scalars(select(Solution.id).where(
+            Solution.id.in_(chunk), Solution.needs_rereview.is_(True))))
+    already &= set(flag)
     return {
         "ruleset": ruleset_ref(ruleset),
         "checked": checked,
@@ -728,10 +759,12 @@ def _notify_owners_of_rereview(solution: Solution, change: dict, ruleset: dict) 
 
 
 def _solutions(ids: Iterable[int]) -> list[Solution]:
-    ids = list(ids)
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Solution).where(Solution.id.in_(ids)).order_by(Solution.id)))
+    ids = sorted(ids)
+    found: list[Solution] = []
+    for start in range(0, len(ids), ID_BATCH):
+        found += db.session.scalars(select(Solution).where(Solution.id.in_(ids[start:start + ID_BATCH]))
+                                    .order_by(Solution.id))
+    return found
 
 
 def _actor_or_none():
