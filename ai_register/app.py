@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register.fria import views as fria_views
     from ai_register.incidents import deviation_views
     from ai_register.incidents import views as incident_views
+    from ai_register.literacy import views as literacy_views
     from ai_register.main import views as main_views
     from ai_register.obligations import views as obligation_views
     from ai_register.onboarding import views as onboarding_views
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(deviation_views.bp)
     app.register_blueprint(obligation_views.bp)
     app.register_blueprint(fria_views.bp)
+    app.register_blueprint(literacy_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 
@@ -116,6 +118,7 @@ def _api_blueprints() -> list:
     from ai_register.goals import api as goals_api
     from ai_register.incidents import api as incidents_api
     from ai_register.incidents import deviation_api
+    from ai_register.literacy import api as literacy_api
     from ai_register.notifications import api as notifications_api
     from ai_register.obligations import api as obligations_api
     from ai_register.onboarding import api as onboarding_api
@@ -129,7 +132,7 @@ def _api_blueprints() -> list:
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
             reports_api.blp, public_api.blp, onboarding_api.blp,
-            portfolio_api.blp, obligations_api.blp, fria_api.blp]
+            portfolio_api.blp, obligations_api.blp, fria_api.blp, literacy_api.blp]
 
 
 def _register_cli(app: Flask) -> None:

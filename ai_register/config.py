@@ -132,6 +132,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # FRIA (Art 27): the notification's field mapping, and whether an uploaded FRIA alone still counts.
         "FRIA_TEMPLATE": env.get("AI_REGISTER_FRIA_TEMPLATE") or None,
         "FRIA_UPLOAD_COUNTS": _bool(env.get("AI_REGISTER_FRIA_UPLOAD_COUNTS"), False),
+        # Region policy: a high-risk rollout asks for an AI-literacy measure (Art 4) reaching its care units.
+        "LITERACY_ROLLOUT_POLICY": _bool(env.get("AI_REGISTER_LITERACY_ROLLOUT_POLICY"), True),
         "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
         "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),

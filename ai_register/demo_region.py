@@ -234,6 +234,16 @@ class Region:
             fria_services.review(record, fria_rules.APPROVED, "Alla punkter i art. 27.1 är besvarade.")
         return record.id
 
+    def literacy(self, who: str, sid: int | None, title: str, held: int, **fields: Any) -> None:
+        """An AI-literacy measure (Art 4) for one solution's staff, or region-wide (`sid` None)."""
+        from ai_register.literacy import services as literacy_services
+        from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
+
+        body = {"kind": "training", "title": title, "held_on": days(held), **fields}
+        with self.acting(who):
+            literacy_services.record_measure(self.solution(sid) if sid else None,
+                                             _load(LiteracyMeasureCreateSchema, body))
+
     def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
         """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
         the pilot gate needs besides goals, benefit and the classification."""
@@ -468,6 +478,13 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     r.evidence("owner2", ambulance, "risk_assessment", "Risk- och sårbarhetsanalys larmcentralen", issued=-75)
     r.classify("owner2", ambulance, EMERGENCY_TRIAGE)
     r.move("owner2", ambulance, "pilot", "Pilot på larmcentralen dagtid under fyra månader.")
+    r.literacy("compliance", None, "AI i vården: grundkurs för all personal (webbutbildning)", -120,
+               kind="training", reached=4800, user_groups=["All personal"],
+               description="Vad AI är, regionens AI-register, automationsbias, hur en avvikelse rapporteras.")
+    r.literacy("owner2", ambulance, "Handledd start: AI-stödd prioritering på larmcentralen", -40,
+               kind="supervised_start", reached=26, user_groups=["Sjuksköterskor på larmcentralen"],
+               care_units=["Larmcentralen Luleå"],
+               description="Två pass med handledare; när förslaget ska ändras och hur ändringar loggas.")
     r.fria("owner2", ambulance, processes="Prioritering av ambulansuppdrag på larmcentralen; sjuksköterskan "
            "bedömer varje förslag innan uppdraget skickas.",
            period_and_frequency="Dagtid under piloten (fyra månader), därefter dygnet runt; cirka 300 samtal per dygn.",

@@ -30,7 +30,8 @@ def gate_settings() -> GateSettings:
     """DOMAIN.md: gates enforce the high-risk evidence before the legal dates unless relaxed."""
     return GateSettings(
         enforce_before_application_date=current_app.config.get("GATES_ENFORCE_BEFORE_APPLICATION_DATE", True),
-        require_trustworthy_assessment=current_app.config.get("TRUSTWORTHY_ASSESSMENT_REQUIRED", True))
+        require_trustworthy_assessment=current_app.config.get("TRUSTWORTHY_ASSESSMENT_REQUIRED", True),
+        require_literacy_for_high_risk_rollout=current_app.config.get("LITERACY_ROLLOUT_POLICY", True))
 
 
 def rollout_unit_facts(solution: Solution) -> tuple[RolloutUnitFact, ...]:
@@ -81,8 +82,10 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
     )
     # The valid classification, why there is none, and the Art 5 block of any earlier version.
     from ai_register.fria import services as fria  # the FRIA record replaces the uploaded FRIA (issue 21)
+    from ai_register.literacy import services as literacy
 
-    facts = replace(facts, evidence=fria.gate_evidence(facts.evidence, solution.id))
+    facts = replace(facts, evidence=fria.gate_evidence(facts.evidence, solution.id),
+                    literacy_measures=literacy.measure_facts(solution.id))
     found = classification.classification_gate_facts(solution)
     facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
     if solution.needs_rereview:

@@ -485,9 +485,11 @@ class GateFacts:
     # Criticality: None means not stated, which the rollout gate treats as not critical.
     critical_for_patient_care: bool | None = None
     recovery_plan_tested_on: date | None = None
+    # AI-literacy measures (Art 4), for the region-policy rollout rule (literacy.rules.MeasureFact).
+    literacy_measures: tuple = ()
 
     def __post_init__(self) -> None:
-        for name in ("goals", "evidence", "rollout_units"):
+        for name in ("goals", "evidence", "rollout_units", "literacy_measures"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
@@ -502,6 +504,9 @@ class GateSettings:
     # Region Västerbotten: "EU:s etiska riktlinjer för tillförlitlig AI ... ska ligga till grund";
     # the region may turn the pilot-gate requirement off.
     require_trustworthy_assessment: bool = True
+    # Region policy, not the AI Act: a high-risk solution's rollout asks for an AI-literacy measure (Art 4)
+    # reaching every care unit of the rollout plan. Off unless the region's configuration turns it on.
+    require_literacy_for_high_risk_rollout: bool = False
     annex_iii_applies_from: date = date(2027, 12, 2)
     annex_i_applies_from: date = date(2028, 8, 2)
 
@@ -814,6 +819,25 @@ def continuity_if_critical(facts: GateFacts, on: date, settings: GateSettings) -
     return unmet
 
 
+def literacy_policy(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
+    """Region policy (labelled so; AI Act Art 4 itself sets no gate): before a high-risk solution is rolled
+    out, an AI-literacy measure held by the transition date reaches every care unit of the rollout plan."""
+    from ai_register.literacy.rules import unreached_units  # pure
+
+    c = facts.classification
+    if not settings.require_literacy_for_high_risk_rollout or c is None or c.category != "high_risk":
+        return []
+    units = [unit.name for unit in facts.rollout_units]
+    held = [m for m in facts.literacy_measures if m.held_on <= on]
+    missing = unreached_units(units, facts.literacy_measures, on) if held else (units or ["—"])
+    if not missing:
+        return []
+    return [Unmet("policy_literacy_missing",
+                  "Region policy: an AI-literacy measure (AI Act Art 4) reaching every care unit of the rollout plan "
+                  f"is required; not reached: {', '.join(missing)}.",
+                  {"policy": True, "units": [u for u in missing if u != "—"]})]
+
+
 def rollout_units_started(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
     """'The rollout phase ends when every planned unit has started.'"""
     if not facts.rollout_units:
@@ -851,7 +875,7 @@ GATES: Mapping[Phase, tuple[Check, ...]] = {
     Phase.PILOT: (need_statement, complete_goal, benefit_estimate, valid_classification,
                   oversight_owner_named, dpia_if_personal_data, trustworthy_assessment),
     Phase.ROLLOUT: (pilot_evaluation, goal_measurements, valid_classification, oversight_confirmed,
-                    role_known, high_risk_evidence, continuity_if_critical),
+                    role_known, high_risk_evidence, continuity_if_critical, literacy_policy),
     Phase.MANAGEMENT: (rollout_units_started, review_schedule),
     Phase.DECOMMISSIONING: (decommission_rationale,),
     Phase.RETIRED: (checklist_complete,),

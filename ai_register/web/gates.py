@@ -112,6 +112,9 @@ def unmet_text(unmet: Unmet) -> str:
             count=len(d.get("unanswered", [])),
         ),
         "recovery_plan_test_missing": _("Test the recovery plan and record the test date."),
+        "policy_literacy_missing": _(
+            "Region policy: record an AI-literacy measure (AI Act Art 4) reaching every care unit of the rollout "
+            "plan; not reached: %(units)s.", units=", ".join(d.get("units") or []) or "—"),
         "move_paused": _("The solution is paused; only resume or terminate are possible."),
         "move_retired_terminal": _("A retired solution is read-only."),
     }

@@ -703,6 +703,7 @@ _BY_RECORD[("notification", "subject_type")] = entity_label
 
 # --- deployer duties (issue 21): obligation records ---
 ENTITY_TYPES["solution_obligation"] = _l("Obligation")
+ENTITY_TYPES["literacy_measure"] = _l("AI-literacy measure")
 ENTITY_TYPES["fria"] = _l("Fundamental-rights impact assessment (FRIA)")
 AUDIT_ACTIONS.setdefault("set_status", _l("Status set"))
 for _name, _label in {
@@ -724,6 +725,9 @@ for _name, _label in {
     "dpia_evidence_id": _l("The DPIA it complements"), "dpia_complement": _l("How the FRIA complements the DPIA"),
     "attachment_evidence_id": _l("Attached document"), "review_note": _l("Review note"),
     "notified_on": _l("Notified"), "notification_reference": _l("Notification reference"),
+    # AI literacy (Art 4)
+    "held_on": _l("When"), "reached": _l("People reached"), "material_evidence_id": _l("Material (evidence)"),
+    "material_link": _l("Link to the material"), "user_groups": _l("User groups"), "care_units": _l("Care units"),
 }.items():
     FIELDS.setdefault(_name, _label)
 CONDITIONS = {"significant_change": _l("when the design changes significantly")}
@@ -757,12 +761,19 @@ def _fria_status(code) -> str:
     return str(fria_labels()["fria_status"](code))
 
 
+def _literacy_kind(code) -> str:
+    from ai_register.literacy.forms import KIND_LABELS
+
+    return _lookup(KIND_LABELS, code)
+
+
 def _fria_risks(risks) -> str:
     return "; ".join(f"{r.get('group')}: {r.get('description')}" for r in risks or [] if isinstance(r, dict))
 
 
 _BY_RECORD.update({
     ("fria", "status"): _fria_status,
+    ("literacy_measure", "kind"): _literacy_kind,
     ("fria", "risks"): _fria_risks,
     ("solution_obligation", "status"): _obligation_status,
     ("solution_obligation", "record_type"): _record_type,

@@ -232,6 +232,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/deviations/solutions"): REPORTERS,
     ("GET", "/deviations/triage"): frozenset({C}),
     ("POST", "/deviations/<int:deviation_id>/triage"): frozenset({C}),
+    # AI literacy (Art 4)
+    ("GET", "/api/v1/solutions/<int:solution_id>/literacy-measures"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/literacy-measures"): frozenset({C, O}),
+    ("GET", "/api/v1/literacy-measures"): frozenset({A, C, O}),
+    ("POST", "/api/v1/literacy-measures"): frozenset({C}),
+    ("GET", "/solutions/<int:solution_id>/literacy"): frozenset({A, C, O}),
+    ("POST", "/solutions/<int:solution_id>/literacy"): frozenset({A, C, O}),
+    ("GET", "/literacy"): frozenset({A, C, O}),
+    ("POST", "/literacy"): frozenset({A, C, O}),
 }
 
 SKIP_ENDPOINTS = {"static"}

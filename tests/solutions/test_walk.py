@@ -92,7 +92,10 @@ def test_whole_lifecycle_through_every_gate(reg, client, users):
     assert set(unmet_codes(response)) == {
         "evidence_missing:pilot_evaluation", "goal_measurement_missing", "evidence_missing:fria",
         "evidence_missing:eu_database_registration", "evidence_missing:instructions_for_use",
-        "evidence_missing:oversight_training"}
+        "evidence_missing:oversight_training", "policy_literacy_missing"}
+    # Region policy: an AI-literacy measure (Art 4) before a high-risk rollout; region-wide, it reaches every unit.
+    ok(client.post("/api/v1/literacy-measures", headers=officer, json={
+        "kind": "training", "title": "AI introduction for all staff", "held_on": today.isoformat()}), 201)
 
     ok(client.post(f"{s}/goals/{goal['id']}/measurements", headers=owner,
                    json={"measured_on": today.isoformat(), "value": 6}), 201)

@@ -1,0 +1,106 @@
+"""AI literacy (AI Act Art 4) measures, and the region-policy rule at the rollout gate (issue 21)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ai_register.literacy.rules import MeasureFact, unreached_units
+from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
+from ai_register.solutions.lifecycle import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact, check_gate
+from tests.deployer.conftest import HIGH_RISK, MINIMAL
+
+UNITS = ("Röntgen Sunderbyn", "Röntgen Gällivare")
+
+
+def test_units_reached_by_measures_held_in_time():
+    on = date(2027, 3, 1)
+    measures = [MeasureFact(date(2027, 1, 10), frozenset({"röntgen sunderbyn "}))]
+    assert unreached_units(UNITS, measures, on) == ["Röntgen Gällivare"]
+    assert unreached_units(UNITS, [*measures, MeasureFact(date(2027, 4, 1), frozenset({"Röntgen Gällivare"}))],
+                           on) == ["Röntgen Gällivare"]
+    assert unreached_units(UNITS, [MeasureFact(date(2027, 1, 1), region_wide=True)], on) == []
+
+
+def test_the_policy_rule_is_labelled_and_only_for_high_risk():
+    on = date(2027, 3, 1)
+    policy = GateSettings(require_literacy_for_high_risk_rollout=True)
+    units = tuple(RolloutUnitFact(u, date(2027, 1, 1)) for u in UNITS)
+    high = GateFacts(classification=ClassificationFact("high_risk", routes={"annex_iii_5a"}), rollout_units=units)
+    unmet = [u for u in check_gate_codes(high, on, policy) if u.code == "policy_literacy_missing"]
+    assert len(unmet) == 1 and unmet[0].details == {"policy": True, "units": list(UNITS)}
+    assert unmet[0].message.startswith("Region policy")
+    assert not [u for u in check_gate_codes(high, on, GateSettings()) if u.code == "policy_literacy_missing"]
+    minimal = GateFacts(classification=ClassificationFact("minimal_risk"), rollout_units=units)
+    assert not [u for u in check_gate_codes(minimal, on, policy) if u.code == "policy_literacy_missing"]
+    reached = GateFacts(classification=high.classification, rollout_units=units,
+                        literacy_measures=(MeasureFact(date(2027, 2, 1), frozenset(UNITS)),))
+    assert not [u for u in check_gate_codes(reached, on, policy) if u.code == "policy_literacy_missing"]
+
+
+def check_gate_codes(facts, on, settings):
+    from ai_register.solutions.lifecycle import Phase
+
+    return check_gate(Phase.ROLLOUT, facts, on, settings)
+
+
+def test_measures_per_solution_and_region_wide(app, api, solution, make_solution, make_user):
+    body = {"kind": "training", "title": "Introduktion till LungTriage", "user_groups": ["Röntgenläkare"],
+            "care_units": ["Röntgen Sunderbyn", " Röntgen Sunderbyn "], "held_on": "2026-11-20", "reached": 14}
+    created = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures", json=body)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["care_units"] == ["Röntgen Sunderbyn"]
+    bad = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
+                   json={**body, "kind": "poster", "material_link": "javascript:alert(1)"})
+    assert bad.status_code == 422 and {"kind", "material_link"} <= set(bad.get_json()["errors"])
+    other = make_solution(name="Annat")
+    from ai_register.evidence.models import Evidence
+    from ai_register.extensions import db
+    foreign = Evidence(solution_id=other.id, type="other", title="Annan lösnings material", issued_on=date(2026, 1, 1),
+                       created_by_id=solution.owner_id)
+    db.session.add(foreign)
+    db.session.commit()
+    refused = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
+                       json={**body, "material_evidence_id": foreign.id})
+    assert refused.status_code == 422 and "material_evidence_id" in refused.get_json()["errors"]
+    assert api.post("owner", "/api/v1/literacy-measures", json=body).status_code == 403
+    region = api.post("compliance", "/api/v1/literacy-measures",
+                      json={"kind": "instructions", "title": "Regionens AI-introduktion för all personal",
+                            "held_on": "2026-09-01", "reached": 5200})
+    assert region.status_code == 201 and region.get_json()["solution_id"] is None
+    listed = api.get("auditor", f"/api/v1/solutions/{solution.id}/literacy-measures").get_json()
+    assert listed["total"] == 2 and {i["solution_id"] for i in listed["items"]} == {solution.id, None}
+    assert api.get("auditor", "/api/v1/literacy-measures").get_json()["total"] == 1
+    stranger = make_user("owner", email="annan@region.example")
+    assert api.get(stranger, f"/api/v1/solutions/{solution.id}/literacy-measures").status_code == 404
+
+
+def test_the_gate_reads_the_measures(app, api, solution, classify):
+    classify(solution, HIGH_RISK)
+    assert gate_settings().require_literacy_for_high_risk_rollout is True
+    api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
+             json={"kind": "supervised_start", "title": "Handledd start", "care_units": ["Akuten"],
+                   "held_on": "2026-10-01"})
+    facts = build_gate_facts(solution, on=date(2027, 1, 1))
+    assert facts.literacy_measures == (MeasureFact(date(2026, 10, 1), frozenset({"Akuten"})),)
+    app.config["LITERACY_ROLLOUT_POLICY"] = False
+    assert gate_settings().require_literacy_for_high_risk_rollout is False
+    assert MINIMAL  # the rule does not apply below high risk (see the pure test)
+
+
+def test_literacy_pages_in_swedish(app, web_login, users, solution):
+    app.config["WTF_CSRF_ENABLED"] = False
+    owner = web_login(app.test_client(), users["owner"])
+    page = owner.get(f"/solutions/{solution.id}/literacy")
+    assert page.status_code == 200 and "AI-kunnighet" in page.get_data(as_text=True)
+    refused = owner.post(f"/solutions/{solution.id}/literacy", data={"kind": "training", "title": "Kurs X",
+                                                                     "held_on": ""})
+    assert refused.status_code == 422 and "Kurs X" in refused.get_data(as_text=True)
+    saved = owner.post(f"/solutions/{solution.id}/literacy",
+                       data={"kind": "training", "title": "Kurs X", "held_on": "2026-11-01",
+                             "care_units": "Akuten\nAVA", "reached": "12"})
+    assert saved.status_code == 302
+    listing = owner.get(f"/solutions/{solution.id}/literacy").get_data(as_text=True)
+    assert "Kurs X" in listing and "Akuten, AVA" in listing and "Utbildning" in listing
+    region = owner.get("/literacy")
+    assert region.status_code == 200 and "Spara åtgärden" not in region.get_data(as_text=True)
+    assert owner.post("/literacy", data={"kind": "training", "title": "Y", "held_on": "2026-11-01"}).status_code == 403
