@@ -1,7 +1,7 @@
 """i21 literacy
 
 Revision ID: d5bb3bb4efae
-Revises: 19b5f1a2b3c4
+Revises: 20a1c0de0002
 Create Date: 2026-12-06 15:46:03.721840
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5bb3bb4efae'
-down_revision = '19b5f1a2b3c4'
+down_revision = '20a1c0de0002'
 branch_labels = None
 depends_on = None
 
