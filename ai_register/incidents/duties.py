@@ -107,6 +107,37 @@ def ground_label(ground: str, lang: str = "en") -> str:
     return sv if lang == "sv" else en
 
 
+# The definitions of "serious" an incident can meet, in the order they are named. One verdict for every
+# place that says whether an incident is serious (badge, pause prompt, assessment), so a near miss never
+# reads "serious" above an assessment that says it is not.
+SERIOUS_DEFINITIONS = {
+    "ai_act": ("en allvarlig incident enligt AI-förordningen art. 3.49",
+               "a serious incident under AI Act Art 3(49)"),
+    "device": ("ett allvarligt tillbud eller en allvarlig olycka enligt MDR art. 2.65 / IVDR art. 2.68",
+               "a serious incident under MDR Art 2(65) / IVDR Art 2(68)"),
+    "care_injury": ("en allvarlig vårdskada (Lex Maria, PSL 3 kap. 5 §)",
+                    "a serious care injury (Lex Maria, PSL 3 kap. 5 §)"),
+}
+
+
+def serious_under(assessment: dict | None) -> tuple[str, ...]:
+    """The definitions of "serious" a stored assessment meets (empty: serious under none)."""
+    assessment = assessment or {}
+    found = []
+    if assessment.get("serious"):
+        found.append("ai_act")
+    if assessment.get("device_serious_incident"):
+        found.append("device")
+    if assessment.get("serious_care_injury"):
+        found.append("care_injury")
+    return tuple(found)
+
+
+def serious_definition_label(code: str, lang: str = "en") -> str:
+    sv, en = SERIOUS_DEFINITIONS[code]
+    return sv if lang == "sv" else en
+
+
 def recipient_label(recipient: str, lang: str = "en") -> str:
     sv, en = RECIPIENT_LABELS[Recipient(recipient)]
     return sv if lang == "sv" else en

@@ -152,6 +152,8 @@ def _detail(incident, *, status_form=None, duty_errors=None, code: int = 200):
         "incidents/show.html", incident=incident, solution=solution, duties=duties, writable=writable,
         status_form=status_form, duty_form=DutyForm(formdata=None), duty_errors=duty_errors or {},
         grounds=[rules.ground_label(g, _lang()) for g in (incident.assessment or {}).get("grounds", ())],
+        serious_under=[rules.serious_definition_label(code, _lang())
+                       for code in rules.serious_under(incident.assessment)],
         suggested=services.suggested_decision(incident, solution), overdue=services.is_overdue(incident),
         now=services.utcnow(), aware=services.as_utc, **_labels()), code
 

@@ -193,3 +193,20 @@ def test_the_incident_form_preselects_no_judgement(web, solutions):
     refused = web("owner").post("/incidents/new", {"solution": "", "solution_id": "", "what_happened": "Något hände"})
     assert refused.status_code == 422
     assert db.session.scalars(select(Incident)).first() is None
+
+
+def test_a_near_miss_has_one_seriousness_verdict(web, solutions, users, client, auth):
+    body = {"what_happened": "Fel prioritet, upptäcktes i tid", "patient_harm": "potential"}
+    created = client.post(f"/api/v1/solutions/{solutions['pilot'].id}/incidents", json=body,
+                          headers=auth(users["owner"]))
+    assert created.status_code == 201, created.get_json()
+    page = text(web("owner").get(f"/incidents/{created.get_json()['id']}"))
+    verdict = re.search(r'data-test="serious-verdict">([^<]+)<', page).group(1)
+    assert "tillbud" in verdict and "AI-förordningen art. 3.49" not in verdict
+    assert 'data-test="serious-badge"' in page
+    assert "Detta är en allvarlig incident" not in page
+    assert "Det kan vara ett allvarligt tillbud" in page
+    ordinary = client.post(f"/api/v1/solutions/{solutions['pilot'].id}/incidents",
+                           json={**body, "patient_harm": "none"}, headers=auth(users["owner"]))
+    calm = text(web("owner").get(f"/incidents/{ordinary.get_json()['id']}"))
+    assert 'data-test="serious-badge"' not in calm and "Inte allvarlig enligt" in calm
