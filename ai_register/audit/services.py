@@ -303,12 +303,29 @@ def hashes_at(positions: Iterable[int], chunk: int = 1000) -> dict[int, str | No
     return found
 
 
+# Reports and verification read the stored checkpoints on every call; a year of hourly ones is thousands of
+# files and signatures. They are read again only when the directory changed (a new file changes its mtime).
+_STORED_CACHE: dict[str, tuple[tuple, list[dict]]] = {}
+
+
 def stored_checkpoints() -> list[dict]:
     """The register's own checkpoints from CHECKPOINT_DIR whose signature holds under its key."""
     from ai_register.reports import signing
 
+    directory = checkpoint_dir()
+    public_pem = signing.public_key_pem()
+    try:
+        stat = directory.stat()
+        stamp = (stat.st_mtime_ns, stat.st_ino, public_pem)
+    except FileNotFoundError:
+        return []
+    cached = _STORED_CACHE.get(str(directory))
+    if cached is not None and cached[0] == stamp:
+        return [dict(c) for c in cached[1]]
     key = signing.load_or_create_key().public_key()
-    return [c for c in checkpoints.load(checkpoint_dir()) if checkpoints.signature_holds(c, key)]
+    found = [c for c in checkpoints.load(directory) if checkpoints.signature_holds(c, key)]
+    _STORED_CACHE[str(directory)] = (stamp, found)
+    return [dict(c) for c in found]
 
 
 def create_checkpoint(now: datetime | None = None) -> dict:
