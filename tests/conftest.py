@@ -7,10 +7,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from ai_register import create_app
 from ai_register.extensions import db
+
+# Generation speed depends on the machine's load (CI shares its cores): a slow draw is not a failure of the
+# property, so the health check for it is off; properties keep their example counts.
+settings.register_profile("shared-cores", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("shared-cores")
 
 # AI_REGISTER_TEST_BACKEND=sqlite forces SQLite even when TEST_DATABASE_URL is exported (make test runs
 # both suites under one throwaway PostgreSQL); =postgres insists on TEST_DATABASE_URL.
