@@ -385,7 +385,7 @@ def _problem(event: Mapping[str, Any], reason: str) -> dict[str, Any]:
 
 
 def verify_whole_chain() -> dict:
-    report = audit.verify_stored_chain().as_dict()
+    report = audit.verify_against_checkpoints()
     return {"scope": "chain", **report, "checked_at": format_timestamp(datetime.now(UTC))}
 
 

@@ -141,6 +141,7 @@ class VerificationSchema(ma.Schema):
     problems = ma.fields.List(Record())
     problem_count = ma.fields.Integer()
     checked_at = ma.fields.String(required=True)
+    checkpoints = Record(metadata={"description": "Whole-chain check only: the signed checkpoints it was held against"})
 
 
 class ChainHeadSchema(ma.Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -124,7 +125,15 @@ def trail():
         entity_types=sorted(set(labels.ENTITY_TYPES)
                             | ({filters["entity_type"]} if filters["entity_type"] else set())),
         head=audit.chain_head(),
-        verification=audit.verify_stored_chain() if request.args.get("verify") else None,
+        verification=_verification() if request.args.get("verify") else None,
         next_url=url_for("audit_web.trail", **active, before=events[-1].position) if more else None,
         verify_url=url_for("audit_web.trail", **active, verify=1),
     )
+
+
+def _verification() -> SimpleNamespace:
+    """The chain verified and held against the signed checkpoints, as the API's /audit/verify does."""
+    report = audit.verify_against_checkpoints()
+    broken = report["first_broken"] or {}
+    return SimpleNamespace(intact=report["intact"], events=report["events"],
+                           first_broken_position=broken.get("position"), reason=broken.get("reason"))

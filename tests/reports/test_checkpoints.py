@@ -212,3 +212,12 @@ def test_cli_verify_takes_a_file_of_checkpoints(runner, story, tmp_path, is_post
     truncate_after(signed["position"] - 1, is_postgres)
     result = runner.invoke(args=["audit", "verify", "--checkpoints", str(copies)])
     assert result.exit_code == 1
+
+
+def test_the_audit_page_shows_the_truncation_too(app, users, story, runner, is_postgres):
+    from tests.web.conftest import WebClient
+
+    signed = checkpoint(runner)
+    truncate_after(signed["position"] - 3, is_postgres)
+    page = WebClient(app, users["auditor"]).get("/audit?verify=1").get_data(as_text=True)
+    assert 'data-test="chain-broken"' in page and f"position {signed['position']}" in page
