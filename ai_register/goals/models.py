@@ -64,6 +64,11 @@ class Goal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
     # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).
+    # Withdrawn, never erased (issue 20): the goal stays in the record and the trail, but no longer
+    # counts for a gate, a checklist or a measured value.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

@@ -18,6 +18,7 @@ from ai_register.security import actor
 from ai_register.solutions.lifecycle import GoalFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
+from ai_register.users.models import utcnow
 
 GOAL_FIELDS = ("perspective", "title", "indicator", "indicator_id", "unit", "baseline", "target",
                "higher_is_better")
@@ -47,7 +48,8 @@ def goal_facts(solution_id: int) -> tuple[GoalFact, ...]:
         .join(Goal, Goal.id == Measurement.goal_id)
         .where(Goal.solution_id == solution_id).group_by(Measurement.goal_id)
     ).all())
-    goals = db.session.scalars(select(Goal).where(Goal.solution_id == solution_id).order_by(Goal.id)).all()
+    goals = db.session.scalars(select(Goal).where(Goal.solution_id == solution_id, Goal.withdrawn_at.is_(None))
+                               .order_by(Goal.id)).all()
     return tuple(
         GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
                  has_baseline=goal.baseline is not None, has_target=goal.target is not None,
@@ -103,7 +105,23 @@ def update_goal(goal: Goal, data: dict) -> Goal:
     return goal
 
 
+def withdraw_goal(goal: Goal, reason: str) -> Goal:
+    """Withdraw a goal (a wrong or abandoned one): kept and audited, no longer counted by the gates."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Problem(422, "Invalid input: reason", errors={"reason": ["Say why the goal is withdrawn."]})
+    if goal.withdrawn_at is not None:
+        raise Problem(409, "The goal is already withdrawn.")
+    before = audit.snapshot(goal, exclude=NOT_AUDITED)
+    goal.withdrawn_at, goal.withdrawn_by_id, goal.withdrawal_reason = utcnow(), actor().id, reason[:2000]
+    audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=reason, action="withdraw",
+                        exclude=NOT_AUDITED)
+    return goal
+
+
 def record_measurement(goal: Goal, data: dict) -> Measurement:
+    if goal.withdrawn_at is not None:
+        raise Problem(422, "The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
     if data["measured_on"] > region_today():
         raise Problem(422, "A measured value cannot be dated in the future.",
                       errors={"measured_on": ["Must not be later than today."]})

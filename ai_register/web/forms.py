@@ -492,6 +492,7 @@ class GoalForm(FlaskForm):
     reason = StringField(
         _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
     )
+    version = HiddenField()  # the goal's version when the edit form was read (no lost update)
 
     def payload(self) -> dict:
         data = payload_of(
@@ -504,6 +505,11 @@ class GoalForm(FlaskForm):
         if not data.get("reason"):
             data.pop("reason")
         return data
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField(_l("Why is the goal withdrawn?"), validators=[DataRequired(), Length(max=2000)],
+                         description=_l("Kept in the audit trail. The goal stays in the record, marked withdrawn."))
 
 
 class MeasurementForm(FlaskForm):

@@ -29,6 +29,7 @@ from ai_register.web.forms import (
     GoalForm,
     MeasurementForm,
     OversightForm,
+    WithdrawForm,
     options,
     show_errors,
 )
@@ -88,8 +89,58 @@ def _goal_form(**kwargs) -> GoalForm:
 
 def _measurement_form(solution, **kwargs) -> MeasurementForm:
     form = MeasurementForm(prefix="m", **kwargs)
-    form.goal_id.choices = options((g.id, g.title) for g in goal_services.goals_for(solution.id))
+    form.goal_id.choices = options((g.id, g.title) for g in goal_services.goals_for(solution.id)
+                                   if g.withdrawn_at is None)
     return form
+
+
+@bp.route("/solutions/<int:solution_id>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@access(*WRITERS)
+def goal_edit(solution_id: int, goal_id: int):
+    """Correct a goal (audited); a withdrawn goal is kept as it was."""
+    solution = get_solution(solution_id, write=True)
+    goal = goal_services.get_goal(solution, goal_id)
+    if goal.withdrawn_at is not None:
+        flash(_("The goal is withdrawn and stays as it was."), "error")
+        return redirect(url_for("records_web.goals", solution_id=solution.id))
+    if request.method == "GET":
+        form = _goal_form(formdata=None, obj=goal)
+        form.higher_is_better.data = "yes" if goal.higher_is_better else "no"
+        form.version.data = str(goal.version)
+    else:
+        form = _goal_form()
+        if form.version.data != str(goal.version):
+            form.form_errors.append(_("Someone changed the goal meanwhile. Check the values below and save again."))
+            form.version.data = str(goal.version)
+            return render_template("web/records/goal_edit.html", solution=solution, goal=goal, form=form,
+                                   withdraw_form=WithdrawForm(prefix="w")), 412
+        if save(form, GoalCreateSchema(), lambda data: goal_services.update_goal(goal, data)):
+            flash(_("The goal “%(title)s” is saved.", title=goal.title), "success")
+            return redirect(url_for("records_web.goals", solution_id=solution.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("web/records/goal_edit.html", solution=solution, goal=goal, form=form,
+                           withdraw_form=WithdrawForm(prefix="w")), status
+
+
+@bp.post("/solutions/<int:solution_id>/goals/<int:goal_id>/withdraw")
+@access(*WRITERS)
+def goal_withdraw(solution_id: int, goal_id: int):
+    solution = get_solution(solution_id, write=True)
+    goal = goal_services.get_goal(solution, goal_id)
+    form = WithdrawForm(prefix="w")
+    if form.validate_on_submit():
+        try:
+            goal_services.withdraw_goal(goal, form.reason.data)
+        except Problem as problem:
+            form.reason.errors = [*form.reason.errors, _(problem.description)]
+        else:
+            flash(_("The goal “%(title)s” is withdrawn. It is kept in the record and no longer counts for the "
+                    "checklist.", title=goal.title), "success")
+            return redirect(url_for("records_web.goals", solution_id=solution.id))
+    edit = _goal_form(formdata=None, obj=goal)
+    edit.version.data = str(goal.version)
+    return render_template("web/records/goal_edit.html", solution=solution, goal=goal, form=edit,
+                           withdraw_form=form), 422
 
 
 @bp.get("/solutions/<int:solution_id>/goals")

@@ -231,6 +231,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/deviations"): REPORTERS,
     ("GET", "/deviations/solutions"): REPORTERS,
     ("GET", "/deviations/triage"): frozenset({C}),
+    ("GET", "/solutions/<int:solution_id>/goals/<int:goal_id>/edit"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/edit"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/withdraw"): frozenset({C, O}),
     ("POST", "/deviations/<int:deviation_id>/triage"): frozenset({C}),
     # AI literacy (Art 4)
     ("GET", "/api/v1/solutions/<int:solution_id>/literacy-measures"): frozenset({A, C, O}),

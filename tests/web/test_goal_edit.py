@@ -1,0 +1,84 @@
+"""Goals are edited and withdrawn, audited and never erased (issue 20): an incomplete goal can be
+completed or withdrawn, and a withdrawn goal no longer counts for the gates' checklist."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ai_register.audit.models import AuditEvent
+from ai_register.extensions import db
+from ai_register.goals import services as goal_services
+from ai_register.goals.models import Goal
+from ai_register.solutions.models import Solution
+
+from .conftest import seed_indicators, text
+from .test_solutions import GOOD
+
+
+def _solution_with_incomplete_goal(web):
+    indicators = seed_indicators()
+    owner = web("owner")
+    owner.post("/solutions/new", GOOD)
+    solution = db.session.scalars(select(Solution)).one()
+    saved = owner.post(f"/solutions/{solution.id}/goals", {
+        "g-perspective": "operations", "g-title": "Kortare svarstid",
+        "g-indicator_id": str(next(iter(indicators.values()))), "g-higher_is_better": "no"})
+    assert saved.status_code == 302, text(saved)
+    return owner, solution, db.session.scalars(select(Goal)).one(), indicators
+
+
+def test_an_incomplete_goal_is_completed_by_editing(web):
+    owner, solution, goal, indicators = _solution_with_incomplete_goal(web)
+    assert "baseline" in goal.missing_parts
+    listing = text(owner.get(f"/solutions/{solution.id}/goals"))
+    assert "Ofullständigt: stoppar grindarna" in listing and f"/goals/{goal.id}/edit" in listing
+    form = text(owner.get(f"/solutions/{solution.id}/goals/{goal.id}/edit"))
+    assert 'value="Kortare svarstid"' in form
+    version = str(goal.version)
+    saved = owner.post(f"/solutions/{solution.id}/goals/{goal.id}/edit", {
+        "g-perspective": "operations", "g-title": "Kortare svarstid för röntgen",
+        "g-indicator_id": str(goal.indicator_id),
+        "g-indicator": "Median dagar från remiss till svar", "g-unit": "dagar", "g-baseline": "14",
+        "g-target": "7", "g-higher_is_better": "no", "g-reason": "Mätetal från verksamheten", "g-version": version})
+    assert saved.status_code == 302, text(saved)
+    db.session.refresh(goal)
+    assert goal.complete and goal.title == "Kortare svarstid för röntgen"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "goal",
+                                                        AuditEvent.action == "update")).one()
+    assert event.reason == "Mätetal från verksamheten" and "baseline" in event.data["changes"]
+    stale = owner.post(f"/solutions/{solution.id}/goals/{goal.id}/edit", {
+        "g-perspective": "operations", "g-title": "Gammal titel", "g-indicator_id": str(goal.indicator_id),
+        "g-higher_is_better": "no", "g-version": version})
+    assert stale.status_code == 412 and "ändrat målet under tiden" in text(stale)
+    db.session.refresh(goal)
+    assert goal.title == "Kortare svarstid för röntgen"
+
+
+def test_withdrawing_keeps_the_goal_and_frees_the_checklist(web):
+    owner, solution, goal, _ = _solution_with_incomplete_goal(web)
+    assert any(not fact.has_baseline for fact in goal_services.goal_facts(solution.id))
+    refused = owner.post(f"/solutions/{solution.id}/goals/{goal.id}/withdraw", {"w-reason": ""})
+    assert refused.status_code == 422
+    done = owner.post(f"/solutions/{solution.id}/goals/{goal.id}/withdraw", {"w-reason": "Fel mål, ersätts"})
+    assert done.status_code == 302
+    db.session.refresh(goal)
+    assert goal.withdrawn_at is not None and goal.withdrawal_reason == "Fel mål, ersätts"
+    assert goal_services.goal_facts(solution.id) == ()
+    page = text(owner.get(f"/solutions/{solution.id}/goals"))
+    assert 'data-test="goal-withdrawn"' in page and "Fel mål, ersätts" in page
+    measured = re.search(r'<select[^>]*id="m-goal_id"[^>]*>(.*?)</select>', page, re.S)
+    assert measured is None or "Kortare svarstid" not in measured.group(1)  # no value for a withdrawn goal
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "withdraw")).one()
+    assert event.entity_type == "goal" and event.reason == "Fel mål, ersätts"
+    assert owner.get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 302
+    assert owner.post(f"/solutions/{solution.id}/goals/{goal.id}/withdraw", {"w-reason": "igen"}).status_code == 422
+
+
+def test_only_writers_edit_goals(web):
+    owner, solution, goal, _ = _solution_with_incomplete_goal(web)
+    assert web("auditor").get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 403
+    assert web("owner2").get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 404
+    assert web("compliance").get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 200
+    assert web("admin").post(f"/solutions/{solution.id}/goals/{goal.id}/withdraw", {"w-reason": "x"}).status_code == 403
