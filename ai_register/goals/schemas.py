@@ -90,6 +90,9 @@ class GoalSchema(ma.Schema):
         allow_none=True, metadata={"description": "Latest value reaches the target; null if unknown"})
     created_by_id = ma.fields.Integer(required=True)
     created_at = ma.fields.DateTime(required=True)
+    withdrawn_at = ma.fields.DateTime(allow_none=True, metadata={
+        "description": "Set when the goal was withdrawn (kept, no longer counted by the gates)"})
+    withdrawal_reason = ma.fields.String(allow_none=True)
     updated_at = ma.fields.DateTime(required=True)
 
 
