@@ -576,7 +576,9 @@ def obligations_checklist(solution: Solution, today: date | None = None,
         items.append({
             **obligation,
             "due": due,
-            "in_force": due is None or date.fromisoformat(str(due)) <= today,
+            # Art 111(2): an obligation with a condition and no date waits for that condition.
+            "in_force": (not obligation.get("condition")) if due is None
+            else date.fromisoformat(str(due)) <= today,
             "classification_id": latest.id,
         })
     return sorted(items, key=lambda item: (str(item.get("due") or ""), str(item.get("id"))))

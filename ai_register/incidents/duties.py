@@ -26,8 +26,14 @@ Sources (DOMAIN.md, "Other records"):
 - HSLF-FS 2021:52, 5 kap.: the care provider reports device malfunctions that led or could lead
   to death or serious deterioration of health "snarast" to the manufacturer and Läkemedelsverket
   (in-house devices, MDR/IVDR Art 5(5): to IVO).
-- Patientsäkerhetslagen (2010:659) 3 kap. 5 § (Lex Maria, HSLF-FS 2017:41): the care provider
-  reports events that caused or could have caused a serious care injury to IVO "snarast".
+- Patientsäkerhetslagen (2010:659) 3 kap. 3 §, 5 § and 8 § (Lex Maria, HSLF-FS 2017:41): an event
+  with patient harm (or where harm is not known) is investigated by the care provider, the patient
+  is informed of a care injury "snarast", and an event that caused or could have caused a serious
+  care injury is reported to IVO "snarast". It follows from the event, whatever the solution's class.
+
+Which duties an incident brings is decided here; their texts, citations and deadlines (days per
+ground) come from the rule set (risk_rules/incidents.yaml), one source with the classification's
+obligations.
 
 Deadlines are calendar days counted from awareness in the region's time zone (Europe/Stockholm);
 a duty due on a day may be done until that day ends there.
@@ -40,6 +46,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from ai_register.rules.loader import IncidentDuty as IncidentDutyText
 
 
 class PatientHarm(StrEnum):
@@ -73,6 +81,8 @@ class Recipient(StrEnum):
     LAKEMEDELSVERKET = "lakemedelsverket"
     MANUFACTURER = "manufacturer"
     IVO = "ivo"
+    CARE_PROVIDER = "care_provider"  # the region itself, as vårdgivare (its own investigation)
+    PATIENT = "patient"
 
 
 RECIPIENT_LABELS: Mapping[Recipient, tuple[str, str]] = {
@@ -87,6 +97,9 @@ RECIPIENT_LABELS: Mapping[Recipient, tuple[str, str]] = {
     Recipient.LAKEMEDELSVERKET: ("Läkemedelsverket", "Läkemedelsverket (Swedish Medical Products Agency)"),
     Recipient.MANUFACTURER: ("Tillverkaren av den medicintekniska produkten", "The device manufacturer"),
     Recipient.IVO: ("Inspektionen för vård och omsorg (IVO)", "Health and Social Care Inspectorate (IVO)"),
+    Recipient.CARE_PROVIDER: ("Vårdgivaren (regionens egen utredning)",
+                              "The care provider (the region's own investigation)"),
+    Recipient.PATIENT: ("Den patient som drabbats", "The patient affected"),
 }
 
 
@@ -268,7 +281,8 @@ def assess(facts: IncidentFacts, context: RegulatoryContext | None = None) -> As
                      "whether it could have, and report if so.")
     if facts.patient_harm is PatientHarm.UNKNOWN:
         notes.append("Whether a patient was harmed is not known yet: find out and record the harm, so the "
-                     "deadlines of a serious incident are computed if it was.")
+                     "deadlines of a serious incident are computed if it was. Until then the Lex Maria duties "
+                     "are listed with that condition.")
     if facts.patient_harm is PatientHarm.HARM:
         notes.append("Patient harm that is not assessed as serious: if the assessment finds it serious "
                      "(lasting and not minor, or a substantially increased need of care), update the harm "
@@ -340,48 +354,79 @@ class Duty:
 
 @dataclass
 class _Builder:
+    """Adds a duty by key: recipient, citation, text and deadline from the rule set's entry."""
+
     facts: IncidentFacts
     settings: DutySettings
+    texts: Mapping[str, IncidentDutyText]
     duties: list[Duty] = field(default_factory=list)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
 
-    def within(self, key: str, recipient: Recipient, citation: str, days: int, summary: str, **extra) -> None:
-        due_on, due_at = deadline_after(self.facts.became_aware_at, days, self.tz)
-        self.duties.append(Duty(key, recipient.value, citation, DeadlineKind.DAYS.value, days, due_on, due_at,
-                                due_at, summary, **extra))
+    def add(self, key: str, *, grounds: tuple[str, ...] = (), target_days: int | None = None,
+            days_for_text: int | None = None, **extra) -> None:
+        entry = self.texts[key]
+        recipient, summary = entry.recipient, entry.text.en
+        if entry.deadline == DeadlineKind.DAYS.value:
+            deadline = entry.for_grounds(grounds)
+            due_on, due_at = deadline_after(self.facts.became_aware_at, deadline.days, self.tz)
+            duty = Duty(key, recipient, deadline.citation, entry.deadline, deadline.days, due_on, due_at, due_at,
+                        summary.format(days=deadline.days), ground=deadline.ground, **extra)
+        elif entry.deadline == DeadlineKind.AS_SOON_AS_POSSIBLE.value:
+            days = target_days if target_days is not None else self.settings.device_report_target_days
+            due_on, due_at = deadline_after(self.facts.became_aware_at, days, self.tz)
+            duty = Duty(key, recipient, entry.citation or "", entry.deadline, days, due_on, due_at, due_at,
+                        summary.format(days=days), **extra)
+        else:
+            aware = self.facts.became_aware_at.astimezone(UTC)
+            grace = aware + timedelta(hours=self.settings.immediate_grace_hours)
+            fallback = entry.fallback.en.format(days=days_for_text) if entry.fallback else None
+            duty = Duty(key, recipient, entry.citation or "", entry.deadline, None, local_date(aware, self.tz),
+                        aware, grace, summary.format(days=days_for_text), fallback=fallback, **extra)
+        self.duties.append(duty)
 
-    def soon(self, key: str, recipient: Recipient, citation: str, target_days: int, summary: str,
-             **extra) -> None:
-        due_on, due_at = deadline_after(self.facts.became_aware_at, target_days, self.tz)
-        self.duties.append(Duty(key, recipient.value, citation, DeadlineKind.AS_SOON_AS_POSSIBLE.value,
-                                target_days, due_on, due_at, due_at, summary, **extra))
 
-    def immediately(self, key: str, recipient: Recipient, citation: str, summary: str, **extra) -> None:
-        aware = self.facts.became_aware_at.astimezone(UTC)
-        grace = aware + timedelta(hours=self.settings.immediate_grace_hours)
-        self.duties.append(Duty(key, recipient.value, citation, DeadlineKind.IMMEDIATELY.value, None,
-                                local_date(aware, self.tz), aware, grace, summary, **extra))
-
-
-def art73_days(facts: IncidentFacts) -> tuple[int, str]:
-    """The Art 73 period and its ground: the shortest that applies."""
-    if facts.widespread_or_critical_infrastructure:
-        return 2, "widespread_infringement_or_critical_infrastructure"  # Art 73(3)
+def art73_grounds(facts: IncidentFacts) -> tuple[str, ...]:
+    """The grounds of Art 73 that the facts establish; the rule set gives each its period."""
+    grounds = ["serious_incident"]  # Art 73(2)
     if facts.patient_harm is PatientHarm.DEATH:
-        return 10, "death"  # Art 73(4)
-    return 15, "serious_incident"  # Art 73(2)
+        grounds.append("death")  # Art 73(4)
+    if facts.widespread_or_critical_infrastructure:
+        grounds.append("widespread_infringement_or_critical_infrastructure")  # Art 73(3), 3(49)(b)
+    return tuple(grounds)
 
 
-def device_vigilance_days(facts: IncidentFacts) -> tuple[int, str]:
-    """MDR Art 87(3)–(5) / IVDR Art 82(3)–(5): the shortest period that applies."""
+def device_vigilance_grounds(facts: IncidentFacts) -> tuple[str, ...]:
+    """MDR Art 87(3)–(5) / IVDR Art 82(3)–(5): the grounds the facts establish."""
+    grounds = ["serious_incident"]
+    if facts.patient_harm is PatientHarm.DEATH:
+        grounds.append("death")
+    if facts.patient_harm is PatientHarm.SERIOUS:
+        grounds.append("serious_deterioration")  # an unanticipated serious deterioration, 87(5)
     if facts.public_health_threat:
-        return 2, "serious_public_health_threat"
-    if facts.patient_harm in (PatientHarm.DEATH, PatientHarm.SERIOUS):
-        return 10, "death" if facts.patient_harm is PatientHarm.DEATH else "serious_deterioration"
-    return 15, "serious_incident"
+        grounds.append("serious_public_health_threat")
+    return tuple(grounds)
+
+
+def art73_days(facts: IncidentFacts, texts: Mapping[str, IncidentDutyText] | None = None) -> tuple[int, str]:
+    """The Art 73 period and its ground: the shortest that applies (from the rule set)."""
+    deadline = (texts or default_texts())["ai_act_art73"].for_grounds(art73_grounds(facts))
+    return deadline.days, deadline.ground
+
+
+def device_vigilance_days(facts: IncidentFacts,
+                          texts: Mapping[str, IncidentDutyText] | None = None) -> tuple[int, str]:
+    deadline = (texts or default_texts())["mdr_art87"].for_grounds(device_vigilance_grounds(facts))
+    return deadline.days, deadline.ground
+
+
+def default_texts() -> Mapping[str, IncidentDutyText]:
+    """The incident duties of the repository's rule set (the service passes the active one)."""
+    from ai_register.rules.loader import get_active_ruleset
+
+    return get_active_ruleset().incident_duties
 
 
 _IF_PROVIDER = ("if the region is the provider of the AI system (role not known from an approved "
@@ -399,26 +444,47 @@ def _join(*conditions: str | None) -> str | None:
 
 
 def duties(facts: IncidentFacts, context: RegulatoryContext | None = None,
-           settings: DutySettings | None = None) -> list[Duty]:
+           settings: DutySettings | None = None,
+           texts: Mapping[str, IncidentDutyText] | None = None) -> list[Duty]:
     """Every reporting duty the incident triggers for the region, in deadline order.
 
     Nothing is silently dropped: where the role, the device status or the AI Act category is not
     known, the duties of every possibility are listed with the condition under which each applies.
+    `texts`: the rule set's incident duties (default: the repository's rule set).
     """
     context = context or RegulatoryContext()
     settings = settings or DutySettings()
     assessment = assess(facts, context)
-    build = _Builder(facts, settings)
+    build = _Builder(facts, settings, texts if texts is not None else default_texts())
     _ai_act_duties(build, facts, context, assessment)
     _device_duties(build, facts, context, assessment)
-    if assessment.serious_care_injury:
-        build.soon("lex_maria", Recipient.IVO,
-                   "Patientsäkerhetslagen (2010:659) 3 kap. 5 § (lex Maria); HSLF-FS 2017:41",
-                   settings.lex_maria_target_days,
-                   "Report the event that caused a serious care injury or death to IVO as soon as possible "
-                   "(lex Maria), followed by the care provider's investigation.",
-                   ground=facts.patient_harm.value)
+    _lex_maria_duties(build, facts)
     return sorted(build.duties, key=lambda d: (d.overdue_after, d.key))
+
+
+_IF_HARM_UNKNOWN = "if a patient was harmed (patient harm not known)"
+_IF_SERIOUS_CARE_INJURY = ("if the event caused or could have caused a serious care injury (allvarlig "
+                           "vårdskada)")
+
+
+def _lex_maria_duties(build: _Builder, facts: IncidentFacts) -> None:
+    """Patientsäkerhetslagen 3 kap.: whatever the solution's class, an event with patient harm (or
+    unknown harm) is investigated (3 §), the patient informed of a care injury (8 §), and an event that
+    caused or could have caused a serious care injury reported to IVO (5 §, HSLF-FS 2017:41)."""
+    harm = facts.patient_harm
+    target = build.settings.lex_maria_target_days
+    caused = harm in (PatientHarm.HARM, PatientHarm.SERIOUS, PatientHarm.DEATH)
+    unknown = harm is PatientHarm.UNKNOWN
+    if caused or unknown or harm is PatientHarm.POTENTIAL:
+        build.add("lex_maria_investigation", target_days=target, ground=harm.value,
+                  condition=_IF_HARM_UNKNOWN if unknown else None)
+    if caused or unknown:
+        build.add("lex_maria_patient_information", target_days=target, ground=harm.value,
+                  condition=_IF_HARM_UNKNOWN if unknown else None)
+    if caused or unknown or harm is PatientHarm.POTENTIAL:
+        serious = harm in (PatientHarm.SERIOUS, PatientHarm.DEATH)
+        build.add("lex_maria", target_days=target, ground=harm.value,
+                  condition=None if serious else _IF_SERIOUS_CARE_INJURY)
 
 
 def _ai_act_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryContext,
@@ -426,51 +492,31 @@ def _ai_act_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryCon
     if not assessment.serious or not context.ai_act_duties_may_apply:
         return
     high_risk_condition = _IF_HIGH_RISK if context.ai_act_category in (None, "needs_review") else None
-    days, ground = art73_days(facts)
+    grounds = art73_grounds(facts)
+    days, _ground = art73_days(facts, build.texts)
     # Art 73(10): for a device only 3(49)(c) infringements are notified under the AI Act.
     fundamental_rights = "art3_49_c" in assessment.grounds
     device = context.is_device
     if context.acts_as_provider is not False:
         role_condition = _IF_PROVIDER if context.acts_as_provider is None else None
         if device is not True:
-            build.within(
-                "ai_act_art73", Recipient.MARKET_SURVEILLANCE_AUTHORITY,
-                {2: "Regulation (EU) 2024/1689, Art 73(3)", 10: "Regulation (EU) 2024/1689, Art 73(4)",
-                 15: "Regulation (EU) 2024/1689, Art 73(2)"}[days],
-                days, f"Report the serious incident to the market-surveillance authority of the member state "
-                      f"where it occurred, at the latest {days} days after becoming aware of it (an initial, "
-                      f"incomplete report may be followed by a complete one, Art 73(5)).",
-                condition=_join(role_condition, high_risk_condition,
-                                _IF_NOT_DEVICE if device is None else None),
-                ground=ground)
+            build.add("ai_act_art73", grounds=grounds,
+                      condition=_join(role_condition, high_risk_condition,
+                                      _IF_NOT_DEVICE if device is None else None))
         if device is not False and fundamental_rights:
-            build.within(
-                "ai_act_art73_10", Recipient.NATIONAL_COMPETENT_AUTHORITY,
-                "Regulation (EU) 2024/1689, Art 73(10) and Art 3(49)(c)", days,
-                f"The system is a medical device: notify the infringement of fundamental-rights obligations "
-                f"(Art 3(49)(c)) to the national competent authority within {days} days; the device incident "
-                f"itself is reported under MDR/IVDR.",
-                condition=_join(role_condition, high_risk_condition, _IF_DEVICE if device is None else None),
-                ground=ground)
+            build.add("ai_act_art73_10", grounds=grounds,
+                      condition=_join(role_condition, high_risk_condition, _IF_DEVICE if device is None else None))
     if context.acts_as_deployer_only is not False:
         role_condition = _IF_DEPLOYER if context.acts_as_deployer_only is None else None
-        build.immediately(
-            "ai_act_art26_5_provider", Recipient.PROVIDER, "Regulation (EU) 2024/1689, Art 26(5)",
-            "Inform the provider of the serious incident immediately.",
-            condition=_join(role_condition, high_risk_condition),
-            fallback=f"If the provider cannot be reached, Art 73 applies mutatis mutandis: report to the "
-                     f"market-surveillance authority within {days} days of awareness.",
-            ground=ground)
+        build.add("ai_act_art26_5_provider", days_for_text=days,
+                  condition=_join(role_condition, high_risk_condition), ground=_ground)
         # For a device the incident reaches the authorities through the device route; under the AI Act
         # only fundamental-rights infringements are notified (Art 73(10)).
         if device is not True or fundamental_rights:
-            build.immediately(
-                "ai_act_art26_5_authority", Recipient.IMPORTER_DISTRIBUTOR_AND_AUTHORITY,
-                "Regulation (EU) 2024/1689, Art 26(5)",
-                "Then inform the importer or distributor and the market-surveillance authority immediately.",
-                condition=_join(role_condition, high_risk_condition,
-                                _IF_NOT_DEVICE if device is None and not fundamental_rights else None),
-                ground=ground)
+            build.add("ai_act_art26_5_authority", days_for_text=days,
+                      condition=_join(role_condition, high_risk_condition,
+                                      _IF_NOT_DEVICE if device is None and not fundamental_rights else None),
+                      ground=_ground)
 
 
 def _device_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryContext,
@@ -479,39 +525,29 @@ def _device_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryCon
         return
     device_condition = _IF_DEVICE if context.is_device is None else None
     near_miss = ("a near miss: report if it could have led to death or serious deterioration of health"
-                 if facts.patient_harm in (PatientHarm.POTENTIAL, PatientHarm.HARM)
+                 if facts.patient_harm in (PatientHarm.POTENTIAL, PatientHarm.HARM, PatientHarm.UNKNOWN)
                  and not facts.public_health_threat else None)
     regulations = [context.device] if context.device in DEVICE_REGULATIONS else list(DEVICE_REGULATIONS)
     if context.acts_as_provider is not False:
         role_condition = _IF_PROVIDER if context.acts_as_provider is None else None
         if context.in_house_device:
-            build.soon("hslf_fs_2021_52_in_house", Recipient.IVO,
-                       "HSLF-FS 2021:52, 5 kap.; MDR/IVDR Art 5(5) (in-house device)",
-                       build.settings.device_report_target_days,
-                       "The device is made and used in-house (Art 5(5)): report the incident to IVO as "
-                       "soon as possible.", condition=_join(role_condition, device_condition, near_miss))
+            build.add("hslf_fs_2021_52_in_house", target_days=build.settings.device_report_target_days,
+                      condition=_join(role_condition, device_condition, near_miss))
         else:
-            days, ground = device_vigilance_days(facts)
+            grounds = device_vigilance_grounds(facts)
             for regulation in regulations:
-                if regulation == "mdr":
-                    key, paragraph = "mdr_art87", {2: "87(4)", 10: "87(5)", 15: "87(3)"}[days]
-                    citation = f"Regulation (EU) 2017/745 (MDR), Art {paragraph}"
-                else:
-                    key, paragraph = "ivdr_art82", {2: "82(4)", 10: "82(5)", 15: "82(3)"}[days]
-                    citation = f"Regulation (EU) 2017/746 (IVDR), Art {paragraph}"
+                key = "mdr_art87" if regulation == "mdr" else "ivdr_art82"
                 only = (None if len(regulations) == 1
                         else f"if the device falls under {'MDR' if regulation == 'mdr' else 'IVDR'}")
-                build.within(key, Recipient.LAKEMEDELSVERKET, citation, days,
-                             f"As manufacturer, report the serious incident to Läkemedelsverket at the "
-                             f"latest {days} days after becoming aware of it.",
-                             condition=_join(role_condition, device_condition, only, near_miss),
-                             ground=ground)
+                build.add(key, grounds=grounds, condition=_join(role_condition, device_condition, only, near_miss))
     if context.acts_as_deployer_only is not False:
         role_condition = _IF_DEPLOYER if context.acts_as_deployer_only is None else None
-        reports = (("hslf_fs_2021_52_manufacturer", Recipient.MANUFACTURER, "the manufacturer"),
-                   ("hslf_fs_2021_52_lakemedelsverket", Recipient.LAKEMEDELSVERKET, "Läkemedelsverket"))
-        for key, recipient, who in reports:
-            build.soon(key, recipient, "HSLF-FS 2021:52, 5 kap. 2–5 §§",
-                       build.settings.device_report_target_days,
-                       f"As care provider, report the device incident to {who} as soon as possible.",
-                       condition=_join(role_condition, device_condition, near_miss))
+        # A region that uses a CE-marked device reports to the manufacturer and Läkemedelsverket; an
+        # in-house device (Art 5(5)) goes to IVO instead (HSLF-FS 2021:52, 5 kap.).
+        keys = (("hslf_fs_2021_52_in_house",) if context.in_house_device
+                else ("hslf_fs_2021_52_manufacturer", "hslf_fs_2021_52_lakemedelsverket"))
+        for key in keys:
+            if key == "hslf_fs_2021_52_in_house" and context.acts_as_provider is not False:
+                continue  # already listed above for the region as manufacturer
+            build.add(key, target_days=build.settings.device_report_target_days,
+                      condition=_join(role_condition, device_condition, near_miss))

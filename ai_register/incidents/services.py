@@ -61,6 +61,28 @@ def duty_settings() -> rules.DutySettings:
     )
 
 
+def incident_duty_texts():
+    """The texts, citations and deadlines of the incident duties: the active rule set's (one source
+    with the classification's obligations)."""
+    from ai_register.classification.services import active_ruleset
+
+    return active_ruleset().incident_duties
+
+
+def duty_text(duty, lang: str) -> tuple[str, str | None]:
+    """(summary, fallback) of a stored duty in `lang`, from the active rule set; as stored when the
+    rule set no longer has the duty."""
+    entry = incident_duty_texts().get(duty.key)
+    if entry is None:
+        return duty.summary, duty.fallback
+    days = duty.deadline_days
+    if days is None and entry.fallback is not None:
+        days, _ground = rules.art73_days(facts_of(duty.incident), incident_duty_texts())
+    summary = entry.text.in_language(lang).format(days=days)
+    fallback = entry.fallback.in_language(lang).format(days=days) if entry.fallback and duty.fallback else None
+    return summary, fallback
+
+
 def as_utc(value: datetime | None) -> datetime | None:
     """In UTC, as stored: naive timestamps are read as UTC (SQLite returns them naive), others are
     converted (SQLite would otherwise keep the wall time of another zone and drop the zone)."""
@@ -223,7 +245,7 @@ def _recompute(incident: Incident, solution: Solution) -> None:
     context = regulatory_context(solution)
     facts = facts_of(incident)
     assessment = rules.assess(facts, context)
-    computed = {duty.key: duty for duty in rules.duties(facts, context, duty_settings())}
+    computed = {duty.key: duty for duty in rules.duties(facts, context, duty_settings(), incident_duty_texts())}
     incident.serious = assessment.serious
     incident.assessment = {**assessment.as_dict(), "prompts_pause": assessment.prompts_pause}
     incident.regulatory_context = context_as_dict(context)

@@ -41,6 +41,8 @@ def _labels() -> dict:
         "harm_label": dict(HARM_CHOICES).get,
         "incident_status_label": lambda s: STATUS_LABELS.get(s, s),
         "recipient_label": lambda r: rules.recipient_label(r, _lang()),
+        # The duty's text in the reader's language, from the rule set (stored in English).
+        "duty_text": lambda duty: services.duty_text(duty, _lang()),
         "notification_message": notifications.message,
     }
 

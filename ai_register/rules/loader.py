@@ -67,7 +67,7 @@ AI_ACT_SECTIONS = {
 # classes was taken (MDR Annex VIII 3.5, IVDR Annex VIII 1.9).
 STRICTEST_OUTCOMES = ("strictest_class",)
 DEVICE_QUALIFICATION_OUTCOMES = ("none", *DEVICE_CLASSES)
-LIST_SECTIONS = ("sections", "questions", *AI_ACT_SECTIONS, "device_qualification", "obligations")
+LIST_SECTIONS = ("sections", "questions", *AI_ACT_SECTIONS, "device_qualification", "obligations", "incident_duties")
 FILE_SECTIONS = (*LIST_SECTIONS, "devices")
 RULE_SECTIONS = (*AI_ACT_SECTIONS, "device_qualification", "device_rules")
 
@@ -213,6 +213,36 @@ class Obligation:
     when_data: Any = None
 
 
+DEADLINE_KINDS = ("days", "immediately", "as_soon_as_possible")
+
+
+@dataclass(frozen=True)
+class DutyDeadline:
+    ground: str
+    days: int
+    citation: str
+
+
+@dataclass(frozen=True, eq=False)
+class IncidentDuty:
+    """The text, citation and deadline of one incident reporting duty (incidents.yaml); which duties
+    an incident brings is decided by ai_register/incidents/duties.py."""
+
+    id: str
+    file: str
+    recipient: str
+    deadline: str  # one of DEADLINE_KINDS
+    grounds: tuple[DutyDeadline, ...]  # `days`: per ground, the shortest that applies wins
+    citation: str | None  # the citation when the deadline does not depend on a ground
+    text: Text  # may name {days}
+    fallback: Text | None = None
+
+    def for_grounds(self, grounds: Iterable[str]) -> DutyDeadline:
+        """The shortest deadline among the grounds that apply (the last ground is the general one)."""
+        applying = [entry for entry in self.grounds if entry.ground in set(grounds)] or [self.grounds[-1]]
+        return min(applying, key=lambda entry: entry.days)
+
+
 @dataclass(frozen=True, eq=False)
 class RuleSet:
     version: str
@@ -239,6 +269,8 @@ class RuleSet:
     # Art 111(2) as amended: the date before which a high-risk system counts as already in
     # service, per route group (contract 1.1; empty for older rule sets).
     legacy_cutoff: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    # Incident reporting duties by key (rule set 2026.2 on; empty for older rule sets).
+    incident_duties: Mapping[str, IncidentDuty] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def superseded(self) -> Mapping[str, str]:
@@ -471,6 +503,12 @@ class _Builder:
             for section, outcomes in AI_ACT_SECTIONS.items()
         }
         obligations = tuple(self._obligation(file, data) for file, data in items["obligations"])
+        incident_duties = {}
+        for file, data in items["incident_duties"]:
+            duty = self._incident_duty(file, data)
+            if duty.id in incident_duties:
+                raise RuleSetError("duplicate incident duty id", file=file, rule_id=duty.id, what="incident duty")
+            incident_duties[duty.id] = duty
         self._require_contract_questions()
 
         files = MappingProxyType(dict(sorted(self.texts.items())))
@@ -510,6 +548,7 @@ class _Builder:
             question_order=MappingProxyType({question.id: i for i, question in enumerate(questions)}),
             device_questions=tuple(device_questions),
             legacy_cutoff=MappingProxyType(legacy_cutoff),
+            incident_duties=MappingProxyType(incident_duties),
             **act_rules,
         )
 
@@ -933,6 +972,42 @@ class _Builder:
             applies_from_original=applies_from_original,
             dates_from=data.get("dates_from"),
             when_data=data["when"],
+        )
+
+    def _incident_duty(self, file: str, data: Any) -> IncidentDuty:
+        duty_id = _id_of(data)
+        _check_keys(data, {"id", "recipient", "deadline", "text"}, {"grounds", "citation", "fallback"}, file,
+                    duty_id, what="incident duty")
+        # Duty keys are their own namespace (they name stored incident duties), apart from rule ids.
+        duty_id = _identifier(data["id"], file, "id")
+
+        def fail(message: str) -> RuleSetError:
+            return RuleSetError(message, file=file, rule_id=duty_id, what="incident duty")
+
+        recipient = _identifier(data["recipient"], file, "recipient", duty_id)
+        if data["deadline"] not in DEADLINE_KINDS:
+            raise fail(f"deadline must be one of {', '.join(DEADLINE_KINDS)}, got {data['deadline']!r}")
+        grounds: list[DutyDeadline] = []
+        if data["deadline"] == "days":
+            if "citation" in data or not isinstance(data.get("grounds"), list) or not data["grounds"]:
+                raise fail("a deadline in days needs 'grounds' (ground, days, citation), and no 'citation'")
+            for entry in data["grounds"]:
+                _check_keys(entry, {"ground", "days", "citation"}, set(), file, duty_id, what="incident duty")
+                if not isinstance(entry["days"], int) or isinstance(entry["days"], bool) or entry["days"] < 1:
+                    raise fail("days must be a positive whole number")
+                grounds.append(DutyDeadline(_identifier(entry["ground"], file, "ground", duty_id), entry["days"],
+                                            self._citation(entry["citation"], file, duty_id, "incident duty")))
+            citation = None
+        else:
+            if "grounds" in data or "citation" not in data:
+                raise fail("a deadline without days needs a 'citation', and no 'grounds'")
+            citation = self._citation(data["citation"], file, duty_id, "incident duty")
+        return IncidentDuty(
+            id=duty_id, file=file, recipient=recipient, deadline=data["deadline"], grounds=tuple(grounds),
+            citation=citation, text=_text(data["text"], "text", file, duty_id, "incident duty"),
+            fallback=(
+                _text(data["fallback"], "fallback", file, duty_id, "incident duty") if "fallback" in data else None
+            ),
         )
 
     def _known_facts(self) -> frozenset[str]:

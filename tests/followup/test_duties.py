@@ -55,9 +55,20 @@ def test_serious_incident_under_art_3_49(kwargs, grounds):
     assert list(assessment.grounds) == grounds
 
 
-def test_nothing_serious_means_no_duties():
+LEX_MARIA = {"lex_maria_investigation", "lex_maria_patient_information", "lex_maria"}
+
+
+def test_nothing_serious_means_no_reporting_duty_beyond_lex_maria():
     assert duties(facts(patient_harm="none"), PROVIDER) == []
-    assert duties(facts(patient_harm="harm"), DEPLOYER) == []
+    # Patient harm that is not serious: the care provider investigates and informs the patient
+    # (PSL 3 kap. 3 §, 8 §); the IVO report only if it could have caused a serious care injury.
+    found = by_key(duties(facts(patient_harm="harm"), DEPLOYER))
+    assert set(found) == LEX_MARIA
+    assert found["lex_maria_investigation"].condition is None
+    assert found["lex_maria_investigation"].recipient == "care_provider"
+    assert found["lex_maria_investigation"].citation == "Patientsäkerhetslagen (2010:659), 3 kap. 3 §"
+    assert found["lex_maria_patient_information"].citation == "Patientsäkerhetslagen (2010:659), 3 kap. 8 §"
+    assert "serious care injury" in found["lex_maria"].condition
 
 
 def test_naive_awareness_is_refused():
@@ -141,7 +152,10 @@ def test_unknown_role_lists_both_duty_sets_with_conditions():
 def test_not_high_risk_means_no_ai_act_duties_but_a_note():
     minimal = RegulatoryContext(role="provider", device="none", ai_act_category="minimal_risk")
     found = by_key(duties(facts(patient_harm="death"), minimal))
-    assert set(found) == {"lex_maria"}
+    assert set(found) == LEX_MARIA  # Lex Maria follows from the event, whatever the class
+    assert found["lex_maria"].condition is None
+    assert found["lex_maria"].citation == "Patientsäkerhetslagen (2010:659), 3 kap. 5 §; HSLF-FS 2017:41"
+    assert "87" not in found["lex_maria"].citation
     notes = assess(facts(patient_harm="death"), minimal).notes
     assert any("high-risk systems only" in note for note in notes)
 
@@ -167,7 +181,7 @@ def test_device_manufacturer_reports_under_mdr_art_87(kwargs, days, citation):
 def test_device_fundamental_rights_infringement_is_the_only_art_73_report():
     found = by_key(duties(facts(patient_harm="death", fundamental_rights_concern=True), MDR_PROVIDER))
     assert found["ai_act_art73_10"].recipient == "national_competent_authority"
-    assert "Art 73(10)" in found["ai_act_art73_10"].citation
+    assert "Art 73(4) and (10)" in found["ai_act_art73_10"].citation
     assert found["ai_act_art73_10"].days == 10
     assert "ai_act_art73" not in found
     assert "mdr_art87" in found
@@ -213,7 +227,37 @@ def test_near_miss_asks_for_assessment():
     assessment = assess(facts(patient_harm="potential"), PROVIDER)
     assert not assessment.serious
     assert any("could have" in note for note in assessment.notes)
-    assert "lex_maria" not in by_key(duties(facts(patient_harm="potential"), PROVIDER))
+    found = by_key(duties(facts(patient_harm="potential"), PROVIDER))
+    # Nobody was harmed: investigate, no patient to inform, report to IVO if it could have caused a
+    # serious care injury.
+    assert set(found) == {"lex_maria_investigation", "lex_maria"}
+    assert "could have caused a serious care injury" in found["lex_maria"].condition
+
+
+def test_unknown_harm_lists_lex_maria_with_its_condition_on_any_solution():
+    minimal = RegulatoryContext(role="deployer", device="none", ai_act_category="minimal_risk")
+    found = by_key(duties(facts(patient_harm="unknown"), minimal))
+    assert set(found) == LEX_MARIA
+    assert "not known" in found["lex_maria_investigation"].condition
+    assert any("not known" in note for note in assess(facts(patient_harm="unknown"), minimal).notes)
+
+
+def test_texts_and_deadlines_come_from_the_rule_set():
+    from dataclasses import replace
+
+    from ai_register.rules.loader import load_ruleset
+
+    texts = dict(load_ruleset().incident_duties)
+    art73 = texts["ai_act_art73"]
+    shorter = replace(art73, grounds=tuple(replace(g, days=g.days - 1) for g in art73.grounds))
+    found = by_key(duties(facts(patient_harm="death"), PROVIDER, texts={**texts, "ai_act_art73": shorter}))
+    assert found["ai_act_art73"].days == 9
+    assert found["ai_act_art73"].summary.startswith("Report the serious incident")
+    # In-house device used by the region: IVO, not Läkemedelsverket (HSLF-FS 2021:52, 5 kap.).
+    in_house = RegulatoryContext(role="deployer", device="mdr", ai_act_category="high_risk", in_house_device=True)
+    device = by_key(duties(facts(patient_harm="serious", device_malfunction=True), in_house))
+    assert "hslf_fs_2021_52_in_house" in device and "hslf_fs_2021_52_lakemedelsverket" not in device
+    assert device["hslf_fs_2021_52_in_house"].recipient == "ivo"
 
 
 # --------------------------------------------------------------------------- time zone and DST

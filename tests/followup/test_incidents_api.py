@@ -67,9 +67,11 @@ def test_death_gets_ten_days_from_awareness_and_is_overdue_on_day_eleven(api, so
 
         # Lex Maria's own target (7 days) is met on day 5; the Art 73 report is what remains.
         clock.move_to("2026-05-09 08:00:00")
-        lex_maria = {"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1/2026"}
+        lex_maria = [{"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1/2026"},
+                     {"key": "lex_maria_investigation", "status": "done", "reference": "Utredning 2026-17"},
+                     {"key": "lex_maria_patient_information", "status": "done", "reference": "Journal 2026-05-08"}]
         assert api.patch_current("owner", f"/api/v1/incidents/{incident['id']}",
-                         json={"duties": [lex_maria]}).status_code == 200
+                         json={"duties": lex_maria}).status_code == 200
         clock.move_to("2026-05-14 21:59:00")  # 23:59 on day 10 in Stockholm
         assert incident["id"] not in overdue_ids(api)
         clock.move_to("2026-05-14 22:00:01")  # 00:00:01 on day 11
@@ -135,7 +137,9 @@ def test_without_an_approved_classification_both_duty_sets_are_listed(api, solut
 def test_minimal_risk_death_is_a_lex_maria_case_only(api, solution, classify, report):
     classify(solution, MINIMAL)
     incident = report(solution, patient_harm="death").get_json()
-    assert duty_keys(incident) == {"lex_maria"}
+    # Lex Maria follows from the event, whatever the class (PSL 3 kap. 3 §, 5 §, 8 §).
+    assert duty_keys(incident) == {"lex_maria", "lex_maria_investigation", "lex_maria_patient_information"}
+    assert duty(incident, "lex_maria")["citation"] == "Patientsäkerhetslagen (2010:659), 3 kap. 5 §; HSLF-FS 2017:41"
     assert any("high-risk systems only" in note for note in incident["assessment"]["notes"])
 
 
@@ -195,12 +199,16 @@ def test_status_flow_and_duties(api, solution, classify, report):
     assert duty(body, "ai_act_art73")["reference"] == "MSA-2026-17"
 
     still_open = api.patch_current("owner", path, json={"status": "closed"})
-    assert still_open.status_code == 409 and still_open.get_json()["open_duties"] == ["lex_maria"]
+    assert still_open.status_code == 409
+    assert set(still_open.get_json()["open_duties"]) == {"lex_maria", "lex_maria_investigation",
+                                                         "lex_maria_patient_information"}
     no_reason = api.patch_current("owner", path, json={"duties": [{"key": "lex_maria", "status": "not_applicable"}]})
     assert no_reason.status_code == 422
     closed = api.patch_current("owner", path, json={
         "status": "closed",
-        "duties": [{"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1234/2026"}]})
+        "duties": [{"key": "lex_maria", "status": "done", "reference": "IVO 3.1-1234/2026"},
+                   {"key": "lex_maria_investigation", "status": "done", "reference": "Utredning 12"},
+                   {"key": "lex_maria_patient_information", "status": "done", "reference": "Journal"}]})
     assert closed.status_code == 200, closed.get_json()
     assert closed.get_json()["status"] == "closed" and closed.get_json()["closed_at"]
     assert api.patch_current("owner", path, json={"care_unit": "Avd 12"}).status_code == 409
@@ -226,7 +234,8 @@ def test_reassessment_recomputes_duties_and_keeps_what_was_done(api, solution, c
     assert duty(worse, "ai_act_art73")["deadline_days"] == 10
     assert duty(worse, "lex_maria")["status"] == "done"
     milder = api.patch_current("compliance", path, json={"patient_harm": "harm"}).get_json()
-    assert duty_keys(milder) == set()
+    # Still patient harm: the Lex Maria duties stay (the IVO report if it could have been serious).
+    assert duty_keys(milder) == {"lex_maria", "lex_maria_investigation", "lex_maria_patient_information"}
     kept = {d["key"]: d for d in milder["duties"]}
     assert kept["ai_act_art73"]["applies"] is False  # kept for the record
     assert milder["serious"] is False

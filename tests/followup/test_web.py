@@ -104,6 +104,8 @@ def test_duties_and_status_through_the_pages(browser, solution, classify):
     refused = owner.post(f"{path}/duties", {"key": "lex_maria", "action": "not_applicable"})
     assert refused.status_code == 422 and "Say why" in text(refused)
     owner.post(f"{path}/duties", {"key": "lex_maria", "action": "done", "reference": "IVO-1"})
+    for key in ("lex_maria_investigation", "lex_maria_patient_information"):
+        owner.post(f"{path}/duties", {"key": key, "action": "done", "reference": "Utredning 1"})
     assert owner.post(f"{path}/status", {"status": "assessed"}).status_code == 302
     wrong = owner.post(f"{path}/status", {"status": "reported"})
     assert wrong.status_code == 422

@@ -51,6 +51,7 @@ def test_the_shipped_rule_set_loads(ruleset):
         "mdr.yaml",
         "ivdr.yaml",
         "obligations.yaml",
+        "incidents.yaml",
     }
     assert set(ruleset.devices) == {"mdr", "ivdr"}
 
