@@ -31,12 +31,43 @@ NONE_OF_THESE = "__none__"
 class Wizard:
     """The questionnaire and the answers so far, with the branching of the rules module."""
 
-    def __init__(self, answers: dict[str, Any]):
+    def __init__(self, answers: dict[str, Any], solution=None):
         self.ruleset = classification.active_ruleset()
         self.questionnaire = questionnaire_for(self.ruleset, labels.lang())
         self.sections = self.questionnaire["sections"]
         self.questions = {q["id"]: q for s in self.sections for q in s["questions"]}
-        self.answers = self.pruned(answers)
+        self.answers = self.pruned(self.current_form(answers))
+        # Contract 1.1: the answer the register suggests from the solution's in-service date.
+        self.legacy_suggestion = legacy_suggestion(solution, self.ruleset) if solution is not None else None
+
+    def current_form(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Answers of an older questionnaire in today's form: a superseded question's answer moves
+        to the list question that replaced it (`ivdr_rule` → `ivdr_rules`), so nothing is lost."""
+        answers = dict(answers)
+        for old, new in self.ruleset.superseded.items():
+            if old in answers and new not in answers:
+                value = answers.pop(old)
+                answers[new] = value if value == UNSURE else [value]
+        return answers
+
+    def prefill(self) -> None:
+        """Fill `legacy_system` from the in-service date when it is not answered; the owner confirms."""
+        suggestion = self.legacy_suggestion
+        if suggestion and suggestion["value"] and LEGACY_SYSTEM not in self.answers:
+            self.answers = self.pruned({**self.answers, LEGACY_SYSTEM: suggestion["value"]})
+
+    def hints(self) -> dict[str, str]:
+        suggestion = self.legacy_suggestion
+        return {LEGACY_SYSTEM: suggestion["message"]} if suggestion else {}
+
+    def warnings(self) -> list[str]:
+        """Answers that contradict each other: flagged, not refused (the engine reads them safely)."""
+        if self.answers.get(LEGACY_SYSTEM) == "yes" and self.answers.get(SUBSTANTIAL_MODIFICATION) == "yes":
+            return [_("Contradictory answers: a system with a substantial modification (Art 25(1)) has changed "
+                      "significantly since it was put into service, so it is not a system already in service "
+                      "under Art 111(2) (recital 177). Check both answers; the substantial modification is what "
+                      "counts.")]
+        return []
 
     def relevant(self, answers: dict[str, Any] | None = None) -> list[str]:
         return relevant_questions(self.answers if answers is None else answers, self.ruleset)
@@ -131,6 +162,36 @@ class Wizard:
         ]
 
 
+LEGACY_SYSTEM = "legacy_system"
+SUBSTANTIAL_MODIFICATION = "substantial_modification"
+
+
+def legacy_suggestion(solution, ruleset) -> dict | None:
+    """What the in-service date says about Art 111(2), with a sentence for the owner: `yes` before
+    the earliest Chapter III date of the rule set, `no` on or after the latest, else no suggestion."""
+    cutoffs = sorted(ruleset.legacy_cutoff.values())
+    if not cutoffs or LEGACY_SYSTEM not in ruleset.question_index:
+        return None
+    since = getattr(solution, "in_service_since", None)
+    if since is None:
+        return {"value": None, "message": _(
+            "The solution has no in-service date in the register, so nothing is suggested here.")}
+    if since < cutoffs[0]:
+        value = "yes"
+        message = _("Suggested from the solution's in-service date (%(date)s, before %(cutoff)s): yes. Confirm it "
+                    "or change it if the design has changed significantly since.", date=since.isoformat(),
+                    cutoff=cutoffs[0].isoformat())
+    elif since >= cutoffs[-1]:
+        value = "no"
+        message = _("Suggested from the solution's in-service date (%(date)s, not before %(cutoff)s): no.",
+                    date=since.isoformat(), cutoff=cutoffs[-1].isoformat())
+    else:
+        value = None
+        message = _("The solution's in-service date (%(date)s) lies between the Annex III date and the Annex I "
+                    "date, so the answer depends on the route: choose it yourself.", date=since.isoformat())
+    return {"value": value, "message": message}
+
+
 def _referenced(condition) -> set[str]:
     """The question ids a `relevant_when` condition (as data) looks at."""
     if isinstance(condition, dict):
@@ -180,6 +241,10 @@ def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, st
         explain=results.explainer(wizard.ruleset),
         qtext=results.question_text(wizard.ruleset),
         can_submit=classification.may_submit(solution, actor()),
+        hints=wizard.hints(),
+        warnings=wizard.warnings(),
+        # A device rule list (ivdr_rules) has no "none of these": at least one rule always applies.
+        no_none=set(wizard.ruleset.device_questions),
         LEAVE_OPEN=LEAVE_OPEN,
         NONE_OF_THESE=NONE_OF_THESE,
         UNSURE=UNSURE,
@@ -190,7 +255,8 @@ def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, st
 @access(*WRITERS)
 def start(solution_id: int):
     solution = get_solution(solution_id, write=True)
-    wizard = Wizard(_latest_answers(solution))
+    wizard = Wizard(_latest_answers(solution), solution)
+    wizard.prefill()
     return _render(solution, wizard, wizard.first_step())
 
 
@@ -198,7 +264,7 @@ def start(solution_id: int):
 @access(*WRITERS)
 def step(solution_id: int):
     solution = get_solution(solution_id, write=True)
-    wizard = Wizard(_posted_answers())
+    wizard = Wizard(_posted_answers(), solution)
     try:
         current = int(request.form.get("step", "0"))
     except ValueError:
