@@ -94,7 +94,8 @@ def _scale_users() -> tuple[list[User], User]:
 def random_answers(rng: random.Random, ruleset: RuleSet) -> dict[str, Any]:
     """A plausible answer set: most questions answered with an allowed value, a few left open."""
     answers: dict[str, Any] = {}
-    for question in ruleset.questions:
+    # The asked questions: a superseded one (ivdr_rule) together with its successor is invalid.
+    for question in ruleset.asked_questions:
         if rng.random() < 0.1:
             continue
         if question.multiple:
