@@ -103,6 +103,8 @@ def random_answers(rng: random.Random, ruleset: RuleSet) -> dict[str, Any]:
             answers[question.id] = rng.sample(values, k=min(len(values), rng.choice((0, 0, 0, 1, 2))))
         else:
             answers[question.id] = rng.choice(question.value_ids)
+    for old in ruleset.superseded:  # an answer set gives a superseded question or its successor, not both
+        answers.pop(old, None)
     return answers
 
 
