@@ -119,3 +119,16 @@ def test_the_corrected_questions_in_swedish_and_english(web):
     owner.language("en")
     page = text(owner.post(url, last))
     assert "Does the organisation place a general-purpose AI model on the market" in page
+
+
+def test_the_ivdr_rules_step_is_a_multi_select_without_none_of_these(web):
+    owner = web("owner")
+    solution = _register(owner)
+    url = f"/solutions/{solution.id}/classify"
+    answers = {"ai_system": "yes", "excluded_purpose": "none", "medical_purpose": "yes",
+               "data_action": "beyond_storage", "in_vitro_diagnostic": "yes"}
+    page = text(owner.post(url, {"answers": json.dumps(answers), "step": "5", "shown": "", "action": "back"}))
+    assert 'type="checkbox" id="q-ivdr_rules-rule3"' in page
+    assert "Välj alla regler som är tillämpliga" in page
+    assert 'id="q-ivdr_rules-none"' not in page and 'id="q-ivdr_rules-unsure"' in page
+    assert 'name="q-ivdr_drives_device"' in page and 'name="q-ivdr_rule"' not in page
