@@ -1,5 +1,7 @@
-# ai-register: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs what CI runs.
+# ai-register: `make run` serves the demo on http://127.0.0.1:5000 (`make run PORT=8080` elsewhere),
+# `make test` runs what CI runs.
 PYTHON ?= python3.11
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ai_register
@@ -28,7 +30,7 @@ demo: migrate
 	$(FLASK) demo load --if-empty
 
 run: demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ai_register tests $(wildcard bench tools)
