@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -148,16 +147,13 @@ def test_a_broken_rule_set_exits_1_with_its_file(app, run, tmp_path):
 
 def test_ten_thousand_answer_sets(run):
     answers = ([case["answers"] for case in GOLDEN] * 400)[:10_000]
-    started = time.perf_counter()
     result = run("-", "--compact", input=json.dumps(answers))
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0
     output = json.loads(result.stdout)
     assert len(output) == 10_000
     assert [item["ai_act"]["category"] for item in output[: len(GOLDEN)]] == [
         case["expected"]["ai_act"]["category"] for case in GOLDEN
     ]
-    assert elapsed < 30, f"{elapsed:.1f} s"
 
 
 def test_the_group_has_room_for_more_commands():
