@@ -25,3 +25,9 @@ def test_make_run_takes_a_port():
     default = subprocess.run(["make", "-n", "-o", "demo", "run"], cwd=ROOT, capture_output=True, text=True,
                              check=True)
     assert "--port 5000" in default.stdout
+
+
+def test_the_favicon_answers(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data

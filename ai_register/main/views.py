@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Blueprint, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 
 from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access, actor
 from ai_register.web import overview
@@ -20,6 +20,14 @@ def index():
     if actor().role == STAFF:
         return redirect(url_for("deviations_web.own"))
     return render_template("main/index.html", **overview.build(actor()))
+
+
+@bp.get("/favicon.ico")
+@access(PUBLIC)
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the register's mark answers."""
+    return send_from_directory(Path(current_app.static_folder) / "img", "mark.svg", mimetype="image/svg+xml",
+                               max_age=86400)
 
 
 @bp.get("/api/docs")

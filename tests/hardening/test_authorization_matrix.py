@@ -231,6 +231,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/deviations"): REPORTERS,
     ("GET", "/deviations/solutions"): REPORTERS,
     ("GET", "/deviations/triage"): frozenset({C}),
+    ("GET", "/favicon.ico"): frozenset({P}),
     ("GET", "/solutions/<int:solution_id>/goals/<int:goal_id>/edit"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/edit"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/withdraw"): frozenset({C, O}),
