@@ -130,11 +130,14 @@ def page_title_and_detail(error: HTTPException) -> tuple[str, str]:
 
 
 def handle_http_exception(error: HTTPException):
+    # RFC 9110 §15.5.6: a 405 names the methods the resource does allow.
+    allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
     if not wants_problem_json():
         status = error.code or 500
         title, detail = page_title_and_detail(error)
-        return render_template("error.html", status=status, title=title, detail=detail), status
+        return render_template("error.html", status=status, title=title, detail=detail), status, allow
     response = jsonify(problem_body(error))
+    response.headers.update(allow)
     response.status_code = error.code or 500
     response.mimetype = PROBLEM_CONTENT_TYPE
     for name, value in (getattr(error, "extra_headers", None) or {}).items():

@@ -5,10 +5,16 @@ from __future__ import annotations
 import http
 
 import marshmallow as ma
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 
+from ai_register.request_parsing import BoundaryParser
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# flask-smorest reads request arguments with its blueprints' ARGUMENTS_PARSER (bound when a view is
+# decorated, so it is set here, before any API module is imported): the JSON boundary's checks.
+Blueprint.ARGUMENTS_PARSER = BoundaryParser()
 
 
 class ProblemSchema(ma.Schema):

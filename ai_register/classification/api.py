@@ -78,7 +78,7 @@ def submit(classification_id: int):
 
 @blp.route("/classifications/<int:classification_id>/approve", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(ClassificationReviewSchema)
+@blp.arguments(ClassificationReviewSchema, required=False)
 @blp.response(200, ClassificationSchema)
 def approve(body, classification_id: int):
     """Approve a submitted classification (four eyes)."""
@@ -88,7 +88,7 @@ def approve(body, classification_id: int):
 
 @blp.route("/classifications/<int:classification_id>/reject", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(ClassificationReviewSchema)
+@blp.arguments(ClassificationReviewSchema, required=False)
 @blp.response(200, ClassificationSchema)
 def reject(body, classification_id: int):
     """Reject a submitted classification with a justification (four eyes)."""

@@ -45,7 +45,7 @@ class SolutionFria(MethodView):
         return {"items": items, "total": len(items)}
 
     @access(*WRITERS)
-    @blp.arguments(FriaWriteSchema)
+    @blp.arguments(FriaWriteSchema, required=False)
     @blp.response(201, FriaSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, "CONFLICT", description="A version is already open")
     def post(self, body, solution_id: int):
@@ -88,7 +88,7 @@ def _action(fria_id: int, do):
 
 @blp.route("/fria/<int:fria_id>/submit", methods=["POST"])
 @access(*WRITERS)
-@blp.arguments(FriaActionSchema)
+@blp.arguments(FriaActionSchema, required=False)
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, FriaSchema, headers=ETAG_HEADER)
 @blp.alt_response(409, "CONFLICT", description="Not a draft or returned version")
@@ -99,7 +99,7 @@ def submit_fria(body, fria_id: int):
 
 @blp.route("/fria/<int:fria_id>/approve", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(FriaActionSchema)
+@blp.arguments(FriaActionSchema, required=False)
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, FriaSchema, headers=ETAG_HEADER)
 @blp.alt_response(409, "CONFLICT", description="Not submitted")
@@ -110,7 +110,7 @@ def approve_fria(body, fria_id: int):
 
 @blp.route("/fria/<int:fria_id>/return", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(FriaActionSchema)
+@blp.arguments(FriaActionSchema, required=False)
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, FriaSchema, headers=ETAG_HEADER)
 @blp.alt_response(409, "CONFLICT", description="Not submitted")

@@ -92,7 +92,7 @@ class Obligation(MethodView):
 
 @blp.route("/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(ObligationConfirmSchema)
+@blp.arguments(ObligationConfirmSchema, required=False)
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, ObligationSchema, headers=ETAG_HEADER)
 @blp.alt_response(409, "CONFLICT", description="Not marked not applicable, or already confirmed")

@@ -72,7 +72,7 @@ def oversight_history(args, solution_id: int):
 
 @blp.route("/<int:solution_id>/oversight/confirm", methods=["POST"])
 @access(OWNER, COMPLIANCE)
-@blp.arguments(ConfirmSchema)
+@blp.arguments(ConfirmSchema, required=False)
 @blp.response(200, OversightAssignmentSchema, headers=ETAG_HEADER)
 def confirm_oversight(body, solution_id: int):
     """Re-confirm the assignment: by the oversight owner themself when they have an account,

@@ -177,7 +177,7 @@ class TransitionResource(MethodView):
 
 @blp.route("/transitions/<int:transition_id>/approve", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(TransitionApproveSchema)
+@blp.arguments(TransitionApproveSchema, required=False)
 @blp.response(200, TransitionRequestSchema)
 @blp.alt_response(409, "CONFLICT", description="The gate no longer holds; `unmet` lists why")
 def approve_transition(body, transition_id: int):
@@ -200,7 +200,7 @@ def reject_transition(body, transition_id: int):
 
 @blp.route("/transitions/<int:transition_id>/withdraw", methods=["POST"])
 @access(*WRITERS)
-@blp.arguments(TransitionApproveSchema)
+@blp.arguments(TransitionApproveSchema, required=False)
 @blp.response(200, TransitionRequestSchema)
 def withdraw_transition(body, transition_id: int):
     """Withdraw a pending request (an owner of the solution, or compliance)."""
