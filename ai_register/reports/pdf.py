@@ -645,7 +645,8 @@ def _classifications(b: Blocks, number: str, report, events, names) -> Iterator[
         yield Spacer(1, 2 * mm)
         explain = _rule_explainer()
         yield b.table([b.t("fired_rules"), b.t("citation")],
-                      ([explain(r.get("id")), r.get("citation")] for r in version.get("fired_rules") or []),
+                      ([explain(r.get("id")), _labels().cite(r.get("citation"))]
+                       for r in version.get("fired_rules") or []),
                       [60, 40], small=True)
 
 
@@ -653,7 +654,7 @@ def _obligations(b: Blocks, number: str, report, events, names) -> Iterator[Flow
     yield from b.h1(number, "s_obligations")
     section = report["obligations"]
     yield b.table([b.t("obligation"), b.t("role"), b.t("citation"), b.t("applies_from"), b.t("status")],
-                  ([_obligation_text(o), b.code(_ai_act_role, o.get("role")), o.get("citation"),
+                  ([_obligation_text(o), b.code(_ai_act_role, o.get("role")), _labels().cite(o.get("citation")),
                     b.show(o.get("applies_from")),
                     b.t(o["status"]) if o.get("status") in ("applies", "upcoming") else o.get("status")]
                    for o in section["items"]), [40, 11, 22, 13, 14])
@@ -839,7 +840,7 @@ def _incidents(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
         sub += 1
         yield from b.h2(f"{number}.{sub}", f"{b.t('duties')}: {b.show(incident.get('occurred_at'))}")
         yield b.table([b.t("recipient"), b.t("citation"), b.t("due"), b.t("status"), b.t("reference")],
-                      ([_recipient(d.get("recipient"), b.lang), d.get("citation"), b.show(d.get("due_at")),
+                      ([_recipient(d.get("recipient"), b.lang), _labels().cite(d.get("citation")), b.show(d.get("due_at")),
                         _duty_status(d.get("status")), b.show(d.get("reference"))] for d in incident["duties"]),
                       [18, 34, 18, 12, 18], small=True)
 

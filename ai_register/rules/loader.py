@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ai_register.rules.citations import Act, contract_text
 from ai_register.rules.conditions import (
     Condition,
     ConditionError,
@@ -271,6 +272,10 @@ class RuleSet:
     legacy_cutoff: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
     # Incident reporting duties by key (rule set 2026.2 on; empty for older rule sets).
     incident_duties: Mapping[str, IncidentDuty] = field(default_factory=lambda: MappingProxyType({}))
+    # The structured citation of the rule files behind each contract text, and the acts they name,
+    # so a citation reads in the reader's language (rules.citations).
+    citations: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    acts: Mapping[str, Act] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def superseded(self) -> Mapping[str, str]:
@@ -477,6 +482,7 @@ class _Builder:
     def __init__(self, texts: Mapping[str, str]) -> None:
         self.texts = texts
         self.acts: dict[str, tuple[str, str | None]] = {}
+        self.citations: dict[str, dict[str, str]] = {}
         self.questions: dict[str, Question] = {}
         self.devices: dict[str, DeviceTable] = {}
         self.ids: dict[str, str] = {}  # rule or obligation id → file
@@ -549,6 +555,8 @@ class _Builder:
             device_questions=tuple(device_questions),
             legacy_cutoff=MappingProxyType(legacy_cutoff),
             incident_duties=MappingProxyType(incident_duties),
+            citations=MappingProxyType(dict(self.citations)),
+            acts=MappingProxyType({key: Act(title, amended_by) for key, (title, amended_by) in self.acts.items()}),
             **act_rules,
         )
 
@@ -1064,23 +1072,12 @@ class _Builder:
             raise RuleSetError(
                 f"citation needs one of {', '.join(locators)}", file=file, rule_id=item_id, what=what
             )
-        title, amended_by = self.acts[data["act"]]
-        prefixes = {
-            "article": "Art ",
-            "annex": "Annex ",
-            "point": "point ",
-            "rule": "Rule ",
-            "section": "",
-            "recital": "recital ",
-        }
-        parts = [title]
         for locator in locators:
             if locator in data:
                 _require_str(data[locator], f"citation {locator}", file, item_id, what)
-                parts.append(prefixes[locator] + data[locator])
-        if amended_by:
-            parts.append(f"as amended by {amended_by}")
-        return ", ".join(parts)
+        text = contract_text(data, self.acts)
+        self.citations[text] = {key: str(value) for key, value in data.items()}
+        return text
 
 
 def _build(texts: Mapping[str, str]) -> RuleSet:

@@ -797,3 +797,13 @@ def reason_text(event) -> str | None:
         return render(raw) if render else str(raw)
 
     return reasons.render(event.data, event.reason, gettext, param)
+
+
+def cite(text: str | None) -> str:
+    """A legal citation stored as the contract's English text, in the reader's language (rules.citations);
+    a citation the active rule set does not know is shown as stored."""
+    from ai_register.classification.services import active_ruleset
+    from ai_register.rules.citations import localise
+
+    ruleset = active_ruleset()
+    return localise(text, ruleset.citations, ruleset.acts, lang())

@@ -171,3 +171,8 @@ def number_filter(value) -> str:
 @bp.app_template_filter("field_label")
 def field_label_filter(value) -> str:
     return labels.field_label(value)
+
+
+@bp.app_template_filter("cite")
+def cite_filter(value) -> str:
+    return labels.cite(value)

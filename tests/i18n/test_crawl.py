@@ -83,3 +83,19 @@ def test_a_reason_without_a_known_code_is_shown_as_stored():
     assert reasons.coded("reminder", kind="review_due").english() == "reminder: review_due"
     with pytest.raises(ValueError):
         reasons.coded("no_such_reason")
+
+
+def test_citations_on_a_classification_page_are_in_the_readers_language(demo):
+    from sqlalchemy import select
+
+    from ai_register.classification.models import Classification
+    from ai_register.extensions import db
+
+    item = db.session.scalars(select(Classification).where(Classification.status == "approved")).first()
+    url = f"/solutions/{item.solution_id}/classifications/{item.id}"
+    swedish = _client(demo, "compliance", "sv").get(url).get_data(as_text=True)
+    assert "förordning (EU) 2024/1689, art." in swedish and "Regulation (EU)" not in swedish
+    english = _client(demo, "compliance", "en").get(url).get_data(as_text=True)
+    assert "Regulation (EU) 2024/1689, Art" in english
+    # The API keeps the contract's text.
+    assert item.result["fired_rules"][0]["citation"].startswith(("Regulation", "MDCG", "HSLF"))

@@ -243,7 +243,7 @@ def test_wizard_branches_and_shows_a_preview(web):
     assert stored.result["medical_device"]["class"] == "IIb"
     assert stored.result["ai_act"]["category"] == "high_risk"
     page = text(owner.get(f"/solutions/{solution.id}/classifications/{stored.id}"))
-    assert 'data-test="fired-rules"' in page and "Annex VIII" in page
+    assert 'data-test="fired-rules"' in page and "bilaga VIII" in page  # the citation in Swedish
 
 
 def test_wizard_refuses_conflicting_multiple_choice(web):
