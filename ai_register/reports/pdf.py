@@ -840,7 +840,8 @@ def _incidents(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
         sub += 1
         yield from b.h2(f"{number}.{sub}", f"{b.t('duties')}: {b.show(incident.get('occurred_at'))}")
         yield b.table([b.t("recipient"), b.t("citation"), b.t("due"), b.t("status"), b.t("reference")],
-                      ([_recipient(d.get("recipient"), b.lang), _labels().cite(d.get("citation")), b.show(d.get("due_at")),
+                      ([_recipient(d.get("recipient"), b.lang), _labels().cite(d.get("citation")),
+                        b.show(d.get("due_at")),
                         _duty_status(d.get("status")), b.show(d.get("reference"))] for d in incident["duties"]),
                       [18, 34, 18, 12, 18], small=True)
 
