@@ -67,7 +67,7 @@ def test_report_an_incident_in_a_minute(browser, solution, classify):
     page = owner.get(f"/incidents/{incident.id}")
     assert page.status_code == 200
     body = text(page)
-    assert 'data-duty="ai_act_art26_5_provider"' in body and "Art 26(5)" in body
+    assert 'data-duty="ai_act_art26_5_provider"' in body and "art. 26.5" in body  # the citation in Swedish
     assert 'data-test="suggest-pause"' in body
 
 
