@@ -9,7 +9,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from ai_register.classification.models import Classification
+from ai_register.extensions import db
 from ai_register.solutions import lifecycle
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle import Phase, Status, Unmet
@@ -136,6 +139,8 @@ class CheckRow:
     label: str
     unmet: list[str] = field(default_factory=list)
     fix: tuple[str, dict] | None = None
+    # A version already waiting for review: the link shows it instead of asking to answer again.
+    pending_version: int | None = None
 
     @property
     def met(self) -> bool:
@@ -175,6 +180,13 @@ def next_phase(solution) -> Phase | None:
     return NEXT_PHASE.get(Phase(solution.phase))
 
 
+def _waiting_classification(solution):
+    """The latest version sent for review and not yet decided, if any."""
+    return db.session.scalar(select(Classification).where(Classification.solution_id == solution.id,
+                                                          Classification.status == "submitted")
+                             .order_by(Classification.version.desc()).limit(1))
+
+
 def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | None:
     to = to or next_phase(solution)
     if to is None:
@@ -203,6 +215,12 @@ def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | No
     # The prohibited row only matters when it fails; otherwise it is noise on every page.
     rows = [r for r in rows if r.key != "prohibited_block" or not r.met]
     # Moves are the lifecycle's to judge too (paused, retired); they head the list when they fail.
+    waiting = _waiting_classification(solution)
+    if waiting is not None:
+        for row in rows:
+            if row.key in ("valid_classification", "role_known") and not row.met:
+                row.fix = ("classify_web.result", {"classification_id": waiting.id})
+                row.pending_version = waiting.version
     move = lifecycle.check_move(Phase(solution.phase), Status(solution.status), to)
     if move:
         rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
