@@ -260,3 +260,22 @@ def pick(pair: tuple[str, str] | Mapping[str, str] | None, lang: str) -> str:
     if isinstance(pair, Mapping):
         return str(pair.get(lang) or pair.get("en") or "")
     return pair[0] if lang == "sv" else pair[1]
+
+# --- i21: deployer duties as records (obligations, FRIA, AI literacy) ---
+TEXT.update({
+    "s_obligation_records": ("Skyldigheter: status och underlag", "Obligations: status and evidence"),
+    "s_fria": ("Konsekvensbedömning avseende grundläggande rättigheter (FRIA, art. 27)",
+               "Fundamental-rights impact assessment (FRIA, Art 27)"),
+    "s_literacy": ("AI-kunnighet (art. 4)", "AI literacy (Art 4)"),
+    "obligation_status": ("Status", "Status"),
+    "met_by": ("Uppfylld genom", "Met by"),
+    "confirmed_by": ("Bekräftad av", "Confirmed by"),
+    "listed_now": ("Angiven nu", "Listed now"),
+    "fria_version": ("Version", "Version"),
+    "approved_by": ("Godkänd av", "Approved by"),
+    "risks_count": ("Risker", "Risks"),
+    "kind": ("Typ", "Kind"),
+    "title_col": ("Titel", "Title"),
+    "care_units": ("Vårdenheter", "Care units"),
+    "reached": ("Nådda", "Reached"),
+})

@@ -45,6 +45,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ai_register.reports.deployer_sections import WRITERS as DEPLOYER_WRITERS
 from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text
 from ai_register.solutions import lifecycle
 
@@ -389,7 +390,8 @@ class Blocks:
 
 
 SECTION_ORDER = ("identity", "lifecycle", "classifications", "obligations", "oversight", "goals", "evidence",
-                 "trustworthy_assessment", "continuity", "incidents", "reviews", "audit")
+                 "trustworthy_assessment", "continuity", "incidents", "reviews",
+                 "obligation_records", "fria", "literacy", "audit")
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:
@@ -474,6 +476,7 @@ def render_solution_report(out: BinaryIO, report: Mapping[str, Any],
     width = A4[0] - 36 * mm
     always, omitted = ("identity", "lifecycle", "audit"), report["omitted_sections"]
     sections = [s for s in SECTION_ORDER if s in always or (s in report and s not in omitted)]
+    sections = [s for s in sections if s not in DEPLOYER_WRITERS or report.get(s)]  # issue 21: only when held
     numbers = {name: str(i) for i, name in enumerate(sections, start=1)}
 
     def story() -> Iterator[Flowable]:
@@ -1025,6 +1028,7 @@ SECTION_WRITERS: dict[str, Callable] = {
     "reviews": _reviews,
     "audit": _audit,
 }
+SECTION_WRITERS.update(DEPLOYER_WRITERS)  # obligation records, FRIA, AI literacy (issue 21)
 
 
 # --------------------------------------------------------------------------- the portfolio report

@@ -77,6 +77,10 @@ SOURCES: tuple[Source, ...] = (
            via=("incident_id", "incident")),
     Source("review", "ai_register.reviews.models:Review"),
     Source("trustworthy_assessment", "ai_register.portfolio.models:TrustworthyAssessment"),
+    # deployer duties as records (issue 21)
+    Source("solution_obligation", "ai_register.obligations.models:SolutionObligation"),
+    Source("fria", "ai_register.fria.models:FriaAssessment"),
+    Source("literacy_measure", "ai_register.literacy.models:LiteracyMeasure"),
 )
 SOURCE_BY_TYPE = {source.entity_type: source for source in SOURCES}
 
@@ -90,6 +94,9 @@ SECTION_SOURCES: Mapping[str, tuple[str, ...]] = {
     "reviews": ("review",),
     "trustworthy_assessment": ("trustworthy_assessment",),
     "continuity": ("evidence",),
+    "obligation_records": ("solution_obligation",),
+    "fria": ("fria",),
+    "literacy": ("literacy_measure",),
 }
 
 
@@ -496,6 +503,9 @@ def build_sections(solution: Solution, *, generated_by: User,
         "reviews": lambda: [_with_people(normalise(r), context) for r in records.of("review")],
         "trustworthy_assessment": lambda: _trustworthy(records, context),
         "continuity": lambda: _continuity(records, context),
+        "obligation_records": lambda: [_with_people(normalise(r), context) for r in records.of("solution_obligation")],
+        "fria": lambda: [_with_people(normalise(r), context) for r in records.of("fria")],
+        "literacy": lambda: [_with_people(normalise(r), context) for r in records.of("literacy_measure")],
     }
     omitted = []
     for name, build in sections.items():

@@ -176,6 +176,10 @@ class ReportSchema(ma.Schema):
         "description": "The latest trustworthy-AI self-assessment (`latest`, or null) and the number of versions"})
     continuity = Record(metadata={
         "description": "Criticality for patient care, longest tolerable outage, fallback routine and recovery plan"})
+    obligation_records = ma.fields.List(Record(), metadata={
+        "description": "Each obligation's record: status, what meets it, who confirmed it and when, due date"})
+    fria = ma.fields.List(Record(), metadata={"description": "FRIA versions (AI Act Art 27)"})
+    literacy = ma.fields.List(Record(), metadata={"description": "The solution's AI-literacy measures (Art 4)"})
     omitted_sections = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Sections of areas this build of the register does not hold"})
     chain = ma.fields.Nested(ChainSchema, required=True)

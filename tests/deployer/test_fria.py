@@ -187,3 +187,34 @@ def test_fria_pages_in_swedish(app, web_login, users, solution):
     assert "Utkast" in shown and "Krävs innan den skickas in (art. 27.1 b)." in shown
     compliance = web_login(app.test_client(), users["compliance"])
     assert compliance.get(saved.headers["Location"]).status_code == 200
+
+
+def test_the_report_and_bundle_hold_the_records(api, solution, classify, tmp_path):
+    import io
+    import json
+    import subprocess
+    import zipfile
+
+    classify(solution, HIGH_RISK)
+    fria = _approved(api, solution)
+    api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
+             json={"kind": "training", "title": "Introduktion", "care_units": ["Akuten"], "held_on": "2026-11-01",
+                   "reached": 9})
+    report = api.get("auditor", f"/api/v1/solutions/{solution.id}/report").get_json()
+    assert {"obligation_records", "fria", "literacy"} <= set(report) and not (
+        {"obligation_records", "fria", "literacy"} & set(report["omitted_sections"]))
+    assert [v["id"] for v in report["fria"]] == [fria["id"]] and report["fria"][0]["reviewed_by"]
+    assert report["literacy"][0]["title"] == "Introduktion"
+    assert any(r["obligation_id"] == "ai_act_art27" for r in report["obligation_records"])
+    pdf = api.get("auditor", f"/api/v1/solutions/{solution.id}/report?format=pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Konsekvensbedömning avseende grundläggande rättigheter" in text and "AI-kunnighet" in text
+    assert "Skyldigheter: status och underlag" in text
+    bundle = api.get("auditor", f"/api/v1/solutions/{solution.id}/bundle")
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.data)) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".json") and "report" in n)
+        assert json.loads(archive.read(name))["fria"][0]["id"] == fria["id"]
