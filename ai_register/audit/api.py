@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from ai_register.apikit import page_window
 from ai_register.audit import checkpoints
 from ai_register.audit.chain import format_timestamp
 from ai_register.audit.models import AuditEvent
@@ -56,9 +57,9 @@ def list_events(args):
     if "after" in args:
         query = query.where(AuditEvent.position > args["after"])
     elif filtered:
-        query = query.offset((args["page"] - 1) * per_page)
+        query = query.offset(page_window(args["page"], per_page)[0])
     else:
-        query = query.where(AuditEvent.position > (args["page"] - 1) * per_page)
+        query = query.where(AuditEvent.position > page_window(args["page"], per_page)[0])
     events = db.session.scalars(query.limit(per_page + 1)).all()
     more = len(events) > per_page
     events = events[:per_page]

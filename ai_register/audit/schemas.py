@@ -3,8 +3,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import PageArgsSchema
 from ai_register.extensions import ID_RANGE
-from ai_register.users.schemas import PageArgsSchema
 
 
 class AuditEventSchema(ma.Schema):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.classification import services
 from ai_register.classification.models import Classification
 from ai_register.classification.schemas import (
@@ -24,11 +25,9 @@ from ai_register.classification.schemas import (
     RulesetPageSchema,
 )
 from ai_register.errors import Problem
-from ai_register.extensions import db
 from ai_register.rules.questionnaire import questionnaire_for
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("classification_api", __name__, url_prefix="/api/v1",
                 description="Risk classification (AI Act, MDR/IVDR), its review and the rule sets")
@@ -42,13 +41,8 @@ class SolutionClassifications(MethodView):
     def get(self, args, solution_id: int):
         """Every classification version of the solution, newest first."""
         solution = get_solution(solution_id)
-        query = select(Classification).where(Classification.solution_id == solution.id)
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        items = db.session.scalars(
-            query.order_by(Classification.version.desc())
-            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
-        ).all()
-        return {"items": items, "total": total, **args}
+        return page_of(select(Classification).where(Classification.solution_id == solution.id)
+                       .order_by(Classification.version.desc()), args)
 
     @access(OWNER, COMPLIANCE)
     @blp.arguments(AnswersSchema)
@@ -139,9 +133,7 @@ def questionnaire(args):
 @blp.response(200, RulesetPageSchema)
 def list_rulesets(args):
     """The active rule set and every snapshotted one (those that produced stored results)."""
-    entries = services.list_rulesets()
-    start = (args["page"] - 1) * args["per_page"]
-    return {"items": entries[start:start + args["per_page"]], "total": len(entries), **args}
+    return page_of(services.list_rulesets(), args)
 
 
 @blp.route("/rulesets/<string:ref>", methods=["GET"])

@@ -5,16 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema, UtcDateTime
 from ai_register.classification.models import STATUSES
 from ai_register.classification.services import DEVICE_CLASSES, OVERRIDE_CATEGORIES
 from ai_register.rules.contract import CATEGORIES
-from ai_register.solutions.schemas import UserRefSchema, UtcDateTime
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
-
+from ai_register.solutions.schemas import UserRefSchema
 
 # --------------------------------------------------------------------------- input
 

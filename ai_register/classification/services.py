@@ -33,7 +33,7 @@ from ai_register.classification.models import (
     RuleSetSnapshot,
 )
 from ai_register.errors import Problem
-from ai_register.extensions import MAX_ID, db
+from ai_register.extensions import db
 from ai_register.rules import contract
 from ai_register.rules.evaluator import classify, normalised_answers, validate_answers
 from ai_register.rules.loader import (
@@ -780,18 +780,9 @@ def _actor_or_none():
 
 def get_classification(classification_id: int, *, write: bool = False) -> Classification:
     """The classification if the caller may see its solution (404 otherwise; 403/409 for writes)."""
-    from ai_register.solutions.access import get_solution
+    from ai_register.solutions.access import get_child
 
-    classification = None
-    if classification_id <= MAX_ID:
-        classification = db.session.get(Classification, classification_id)
-    if classification is None:
-        raise NotFound("No such classification.")
-    try:
-        get_solution(classification.solution_id, write=write)
-    except NotFound as exc:
-        raise NotFound("No such classification.") from exc
-    return classification
+    return get_child(Classification, classification_id, for_write=write)
 
 
 register_detail_provider()

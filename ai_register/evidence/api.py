@@ -6,9 +6,9 @@ import marshmallow as ma
 from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import Select, func, select
 from werkzeug.datastructures import FileStorage
 
+from ai_register.apikit import page_of
 from ai_register.errors import Problem
 from ai_register.evidence import services
 from ai_register.evidence.schemas import (
@@ -18,7 +18,6 @@ from ai_register.evidence.schemas import (
     EvidenceSchema,
     EvidenceUploadSchema,
 )
-from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution
 
@@ -34,13 +33,6 @@ CREATE_BODY = {
         "multipart/form-data": {"schema": EvidenceUploadSchema},
     },
 }
-
-
-def _page(query: Select, args: dict) -> dict:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    offset = (args["page"] - 1) * args["per_page"]
-    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 def _creation_body() -> tuple[dict, FileStorage | None]:
@@ -77,7 +69,7 @@ class EvidenceList(MethodView):
         """The solution's evidence records (`?current=true`: only those not superseded)."""
         solution = get_solution(solution_id)
         query = services.evidence_query(solution.id, type=args.get("type"), current=args["current"])
-        return _page(query, args)
+        return page_of(query, args)
 
     @access(OWNER, COMPLIANCE)
     @blp.doc(requestBody=CREATE_BODY)

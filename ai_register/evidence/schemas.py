@@ -4,16 +4,11 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from ai_register.apikit import PageArgsSchema, StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle import EvidenceType
-from ai_register.users.schemas import PageArgsSchema
 
 EVIDENCE_TYPES = [t.value for t in EvidenceType]
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 class EvidenceCreateSchema(StrictSchema):

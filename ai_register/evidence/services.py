@@ -20,7 +20,7 @@ from ai_register.evidence import files
 from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
 from ai_register.extensions import db
 from ai_register.security import actor
-from ai_register.solutions.access import get_solution
+from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
 from ai_register.users.models import utcnow
@@ -55,14 +55,7 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
 
 def get_evidence(evidence_id: int) -> Evidence:
     """An evidence record the caller may read (the ownership rule of its solution), else 404."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound("No such evidence.")
-    try:
-        get_solution(evidence.solution_id)
-    except NotFound as exc:
-        raise NotFound("No such evidence.") from exc
-    return evidence
+    return get_child(Evidence, evidence_id)
 
 
 def file_path(evidence: Evidence) -> Path:

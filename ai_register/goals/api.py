@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import Select, func, select
 from werkzeug.exceptions import NotFound
 
 from ai_register import preconditions
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.errors import Problem
-from ai_register.extensions import db
 from ai_register.goals import services
 from ai_register.goals.schemas import (
     BenefitPutSchema,
@@ -25,19 +24,11 @@ from ai_register.goals.schemas import (
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("goals_api", __name__, url_prefix="/api/v1/solutions",
                 description="Goals, measured values and the benefit estimate (effekt före insats)")
 GOAL_ETAG = preconditions.etag_header("goal")
 BENEFIT_ETAG = preconditions.etag_header("benefit estimate")
-
-
-def _page(query: Select, args: dict) -> dict:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    offset = (args["page"] - 1) * args["per_page"]
-    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
-    return {"items": items, "total": total, **args}
 
 
 @blp.route("/<int:solution_id>/goals")
@@ -48,7 +39,7 @@ class Goals(MethodView):
     def get(self, args, solution_id: int):
         """The solution's goals with their latest measured value."""
         solution = get_solution(solution_id)
-        return _page(services.goals_query(solution.id), args)
+        return page_of(services.goals_query(solution.id), args)
 
     @access(OWNER, COMPLIANCE)
     @blp.arguments(GoalCreateSchema)
@@ -90,7 +81,7 @@ class Measurements(MethodView):
     def get(self, args, solution_id: int, goal_id: int):
         """Measured values of a goal, oldest first."""
         goal = services.get_goal(get_solution(solution_id), goal_id)
-        return _page(services.measurements_query(goal), args)
+        return page_of(services.measurements_query(goal), args)
 
     @access(OWNER, COMPLIANCE)
     @blp.arguments(MeasurementCreateSchema)

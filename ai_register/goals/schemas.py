@@ -5,15 +5,11 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 
 LIMIT = 10**12
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _within(low: int, high: int):

@@ -5,24 +5,9 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
 from ai_register.incidents.duties import PATIENT_HARMS
 from ai_register.incidents.models import DUTY_STATUSES, INCIDENT_STATUSES
-from ai_register.users.schemas import PageArgsSchema
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """Stored in UTC; SQLite hands times back without a zone, so it is added on the way out."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
-
 
 _FLAGS = {
     "device_malfunction": "A malfunction of the medical device (or the AI system as a device)",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from werkzeug.exceptions import NotFound
 
+from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
@@ -28,7 +29,7 @@ from ai_register.incidents.models import (
 )
 from ai_register.notifications.settings import setting
 from ai_register.security import actor
-from ai_register.solutions.access import get_solution, visible_solutions_query
+from ai_register.solutions.access import get_child, get_solution, visible_solutions_query
 from ai_register.solutions.models import Decision, Solution
 from ai_register.users.models import utcnow
 
@@ -113,14 +114,7 @@ def require_id(value: int, what: str = "record") -> int:
 
 def get_incident(incident_id: int, *, write: bool = False) -> Incident:
     """The incident if the caller may see its solution (404 otherwise); for `write`, 403 for auditors."""
-    incident = db.session.get(Incident, require_id(incident_id, "incident"))
-    if incident is None:
-        raise NotFound("No such incident.")
-    try:
-        get_solution(incident.solution_id, write=write)
-    except NotFound as exc:
-        raise NotFound("No such incident.") from exc
-    return incident
+    return get_child(Incident, incident_id, for_write=write)
 
 
 def overdue_clause(now: datetime):
@@ -147,11 +141,8 @@ def incidents_query(*, solution_id: int | None = None, overdue: bool | None = No
 
 
 def list_incidents(*, page: int = 1, per_page: int = 50, **filters) -> dict:
-    query = incidents_query(**filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Incident.became_aware_at.desc(), Incident.id.desc())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    query = incidents_query(**filters).order_by(Incident.became_aware_at.desc(), Incident.id.desc())
+    return page_of(query, {"page": page, "per_page": per_page})
 
 
 def pause_decision_after(incident: Incident) -> Decision | None:

@@ -1,17 +1,8 @@
 from __future__ import annotations
 
-from datetime import UTC
-
 import marshmallow as ma
 
-from ai_register.users.schemas import PageArgsSchema
-
-
-class UtcDateTime(ma.fields.DateTime):
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+from ai_register.apikit import PageArgsSchema, UtcDateTime
 
 
 class NotificationArgsSchema(PageArgsSchema):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
+from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.extensions import db
@@ -145,12 +146,8 @@ def own_notifications(*, unread: bool | None = None, page: int = 1, per_page: in
         query = query.where(Notification.read_at.is_(None))
     elif unread is False:
         query = query.where(Notification.read_at.is_not(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
+    return page_of(query, {"page": page, "per_page": per_page})
 
 
 def unread_count(user_id: int) -> int:

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ai_register.users.schemas import StrictSchema
+from ai_register.apikit import StrictSchema
 
 
 class ImportArgsSchema(StrictSchema):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.errors import Problem
-from ai_register.extensions import db
 from ai_register.oversight import services
 from ai_register.oversight.schemas import (
     ConfirmSchema,
@@ -18,7 +17,6 @@ from ai_register.oversight.schemas import (
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution, require_if_match
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("oversight_api", __name__, url_prefix="/api/v1/solutions",
                 description="Human-oversight owner (AI Act Art 14, Art 26(2))")
@@ -63,11 +61,7 @@ class Oversight(MethodView):
 def oversight_history(args, solution_id: int):
     """Every oversight assignment of the solution, newest first."""
     solution = get_solution(solution_id)
-    query = services.history_query(solution.id)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    offset = (args["page"] - 1) * args["per_page"]
-    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
-    return {"items": items, "total": total, **args}
+    return page_of(services.history_query(solution.id), args)
 
 
 @blp.route("/<int:solution_id>/oversight/confirm", methods=["POST"])

@@ -9,10 +9,10 @@ import marshmallow as ma
 from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ai_register import preconditions
-from ai_register.extensions import db
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.portfolio import assessments, decisions, indicators, queries
 from ai_register.portfolio.models import Indicator
 from ai_register.portfolio.schemas import (
@@ -32,7 +32,6 @@ from ai_register.portfolio.schemas import (
 from ai_register.reports.export import iter_csv
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("portfolio_api", __name__, url_prefix="/api/v1",
                 description="Portfolio steering: common indicators, portfolio view and meeting decisions, "
@@ -45,13 +44,6 @@ CSV = "text/csv"
 INDICATOR_ETAG = preconditions.etag_header("indicator")
 
 
-def _page(query, args: dict) -> dict:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    offset = (args["page"] - 1) * args["per_page"]
-    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
-
-
 # --------------------------------------------------------------------------- indicators
 
 
@@ -62,7 +54,7 @@ class Indicators(MethodView):
     @blp.response(200, IndicatorListSchema)
     def get(self, args):
         """The catalogue of common indicators (quality, accessibility, work environment, robustness, economy)."""
-        return _page(select(Indicator).order_by(Indicator.id), args)
+        return page_of(select(Indicator).order_by(Indicator.id), args)
 
     @access(*CATALOGUE_EDITORS)
     @blp.arguments(IndicatorWriteSchema)
@@ -119,10 +111,7 @@ class Portfolio(MethodView):
                                 mimetype=CSV, content_type=f"{CSV}; charset=utf-8")
             response.headers["Content-Disposition"] = f'attachment; filename="portfolio-{day}.csv"'
             return response
-        rows = view.pop("rows")
-        start = (args["page"] - 1) * args["per_page"]
-        return {**view, "items": rows[start:start + args["per_page"]], "total": len(rows),
-                "page": args["page"], "per_page": args["per_page"]}
+        return {**view, **page_of(view.pop("rows"), args)}
 
 
 @blp.route("/portfolio/decisions", methods=["POST"])
@@ -168,4 +157,4 @@ class TrustworthyAssessmentHistory(MethodView):
     def get(self, args, solution_id: int):
         """Every version of the self-assessment, newest first."""
         solution = get_solution(solution_id)
-        return _page(assessments.assessments_query(solution.id), args)
+        return page_of(assessments.assessments_query(solution.id), args)

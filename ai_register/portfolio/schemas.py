@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
+from ai_register.apikit import StrictSchema, UtcDateTime
 from ai_register.goals.models import Perspective
 from ai_register.portfolio import queries, trustworthy
 from ai_register.solutions.schemas import (
@@ -15,9 +16,7 @@ from ai_register.solutions.schemas import (
     FollowUpData,
     SolutionListArgsSchema,
     UserRefSchema,
-    UtcDateTime,
 )
-from ai_register.users.schemas import StrictSchema
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Lower-case letters, digits and _, 2–40 characters.")
 

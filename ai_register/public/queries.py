@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, tuple_
 
+from ai_register.apikit import page_window
 from ai_register.extensions import db
 from ai_register.reports.export import csv_safe
 from ai_register.reports.labels import CATEGORY_LABELS
@@ -65,8 +66,8 @@ def public_solutions(*, page: int | None = None, per_page: int | None = None) ->
     batch."""
     order = (func.lower(Solution.name), Solution.id)
     if page is not None and per_page is not None:
-        solutions = list(db.session.scalars(_public_query().order_by(*order)
-                                            .offset((page - 1) * per_page).limit(per_page)))
+        offset, limit = page_window(page, per_page)
+        solutions = list(db.session.scalars(_public_query().order_by(*order).offset(offset).limit(limit)))
         yield from _entries(solutions)
         return
     after = None

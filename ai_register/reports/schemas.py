@@ -9,6 +9,7 @@ from datetime import date, datetime
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.solutions.schemas import SolutionListArgsSchema
 
 FORMATS = ("json", "pdf")
@@ -35,12 +36,7 @@ class DateOrDateTime(ma.fields.Field):
         return None if value is None else value.isoformat()
 
 
-class StrictArgs(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
-
-
-class ReportArgsSchema(StrictArgs):
+class ReportArgsSchema(StrictSchema):
     as_of = DateOrDateTime(metadata={
         "type": "string", "example": "2026-06-30",
         "description": "Rebuild the state on a past date from the audit trail: a date means the end of that "
@@ -54,11 +50,11 @@ class ReportArgsSchema(StrictArgs):
                                  "chain too"})
 
 
-class BundleArgsSchema(StrictArgs):
+class BundleArgsSchema(StrictSchema):
     lang = ma.fields.String(validate=validate.OneOf(LANGS), metadata={"description": "Language of the PDF"})
 
 
-class EuDatabaseArgsSchema(StrictArgs):
+class EuDatabaseArgsSchema(StrictSchema):
     pass
 
 

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ai_register.apikit import PageArgsSchema
 from ai_register.reviews import services
 from ai_register.reviews.schemas import (
     AgendaArgsSchema,
@@ -20,7 +21,6 @@ from ai_register.reviews.schemas import (
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
 from ai_register.solutions.access import no_lost_update
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1",
                 description="Follow-up: periodic reviews, what is due, benefit realisation")

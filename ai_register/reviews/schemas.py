@@ -1,27 +1,11 @@
 from __future__ import annotations
 
-from datetime import UTC
-
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
 from ai_register.extensions import ID_RANGE
 from ai_register.reviews.models import OUTCOMES
-from ai_register.users.schemas import PageArgsSchema
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """Stored in UTC; SQLite hands times back without a zone, so it is added on the way out."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ReviewCreateSchema(StrictSchema):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.errors import Problem
@@ -53,12 +54,9 @@ def review_status(solution: Solution, today: date | None = None) -> dict:
 
 def list_reviews(solution_id: int, *, page: int = 1, per_page: int = 50) -> dict:
     solution = get_solution(require_id(solution_id, "solution"))
-    query = select(Review).where(Review.solution_id == solution.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Review.reviewed_on.desc(), Review.id.desc())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "schedule": review_status(solution)}
+    query = select(Review).where(Review.solution_id == solution.id).order_by(Review.reviewed_on.desc(),
+                                                                              Review.id.desc())
+    return {**page_of(query, {"page": page, "per_page": per_page}), "schedule": review_status(solution)}
 
 
 def record_review(solution_id: int, data: dict) -> Review:
@@ -124,11 +122,10 @@ def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50
         "scheduled": column > horizon,
         "unscheduled": column.is_(None),
     }[state])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    solutions = db.session.scalars(query.order_by(column.asc().nulls_last(), Solution.id)
-                                   .offset((page - 1) * per_page).limit(per_page)).all()
-    items = [{**review_status(solution, today), "solution_name": solution.name} for solution in solutions]
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    found = page_of(query.order_by(column.asc().nulls_last(), Solution.id), {"page": page, "per_page": per_page})
+    found["items"] = [{**review_status(solution, today), "solution_name": solution.name}
+                      for solution in found["items"]]
+    return found
 
 
 def realisation_for(solution_id: int, *, as_of: date | None = None) -> dict:

@@ -7,8 +7,10 @@ reads and edits all; auditors read all and change nothing; admins hold no regist
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import CompoundSelect, Select, select, union
@@ -18,9 +20,11 @@ from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFaile
 
 from ai_register import preconditions
 from ai_register.errors import Problem
-from ai_register.extensions import db
+from ai_register.extensions import MAX_ID, db
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
 from ai_register.solutions.models import Solution, solution_co_owners
+
+T = TypeVar("T")
 
 READ_ONLY_PHASES = frozenset({"retired"})
 EAGER_OWNERS = (joinedload(Solution.owner), joinedload(Solution.co_owners))
@@ -55,6 +59,24 @@ def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool =
         if solution.phase in READ_ONLY_PHASES and not allow_retired:
             raise Conflict("The solution is retired and read-only.")
     return solution
+
+
+def get_child(model: type[T], child_id: int, *, for_write: bool = False, what: str | None = None) -> T:
+    """A record that belongs to a solution (a classification, evidence, an incident, a transition request),
+    if the caller may see that solution, and for `for_write` change it (403/409, as `get_solution`).
+    A hidden solution answers as a missing record, so neither's existence leaks."""
+    what = what or _SPOKEN_NAME.sub(" ", model.__name__).lower()
+    child = db.session.get(model, child_id) if 0 < child_id <= MAX_ID else None
+    if child is None:
+        raise NotFound(f"No such {what}.")
+    try:
+        get_solution(child.solution_id, write=for_write)
+    except NotFound as exc:
+        raise NotFound(f"No such {what}.") from exc
+    return child
+
+
+_SPOKEN_NAME = re.compile(r"(?<=[a-z])(?=[A-Z])")  # TransitionRequest -> "transition request"
 
 
 def visible_solutions_query(user) -> Select:

@@ -7,13 +7,12 @@ import marshmallow as ma
 from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
+from sqlalchemy import select
 
-from ai_register.extensions import db
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import plans, services, transitions
-from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
+from ai_register.solutions.access import get_child, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.schemas import (
@@ -35,7 +34,6 @@ from ai_register.solutions.schemas import (
     TransitionRejectSchema,
     TransitionRequestSchema,
 )
-from ai_register.users.schemas import PageArgsSchema
 
 blp = Blueprint("solutions_api", __name__, url_prefix="/api/v1",
                 description="AI solutions: register, lifecycle, rollout and decommissioning")
@@ -59,13 +57,6 @@ def _guarded(solution: Solution, *, required: bool = True) -> None:
 
 def _with_etag(body, solution: Solution, status: int = 200, **headers):
     return body, status, {"ETag": solution.etag, **headers}
-
-
-def _page(query, args: dict) -> dict:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    offset = (args["page"] - 1) * args["per_page"]
-    items = db.session.scalars(query.offset(offset).limit(args["per_page"])).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 # --------------------------------------------------------------------------- solutions
@@ -129,7 +120,7 @@ class SolutionTransitions(MethodView):
         solution = get_solution(solution_id)
         query = (select(TransitionRequest).where(TransitionRequest.solution_id == solution.id)
                  .order_by(TransitionRequest.requested_at, TransitionRequest.id))
-        return _page(query, args)
+        return page_of(query, args)
 
     @access(*WRITERS)
     @blp.arguments(TransitionCreateSchema)
@@ -159,11 +150,7 @@ class SolutionTransitions(MethodView):
 
 
 def _transition(transition_id: int, *, write: bool = False) -> TransitionRequest:
-    transition = db.session.get(TransitionRequest, transition_id)
-    if transition is None:
-        raise NotFound("No such transition request.")
-    get_solution(transition.solution_id, write=write)  # the solution's access rule decides
-    return transition
+    return get_child(TransitionRequest, transition_id, for_write=write)
 
 
 @blp.route("/transitions/<int:transition_id>")
@@ -222,7 +209,7 @@ class SolutionDecisions(MethodView):
         solution = get_solution(solution_id)
         query = (select(Decision).where(Decision.solution_id == solution.id)
                  .order_by(Decision.decided_on, Decision.id))
-        return _page(query, args)
+        return page_of(query, args)
 
     @access(*WRITERS)
     @blp.arguments(DecisionCreateSchema)

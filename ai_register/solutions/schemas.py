@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, DecisionKind, Phase, Status
 from ai_register.solutions.models import KINDS, SOURCINGS, TRANSITION_STATUSES
-from ai_register.users.schemas import PageArgsSchema, StrictSchema
 
 PHASES = [p.value for p in Phase]
 STATUSES = [s.value for s in Status]
@@ -48,15 +46,6 @@ class FollowUpData(ma.fields.Field):
                 raise self.make_error("too_long")
             return value
         raise self.make_error("invalid")
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """Times are stored in UTC; SQLite hands them back without a zone, so it is added on the way out."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class UserRefSchema(ma.Schema):

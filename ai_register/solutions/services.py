@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ai_register.apikit import page_window
 from ai_register.audit import services as audit
 from ai_register.errors import Problem
 from ai_register.extensions import db
@@ -273,7 +274,8 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
     key = SORT_COLUMNS[sort.removeprefix("-")]()
     ordered = (key.desc() if sort.startswith("-") else key.asc()).nulls_last(), Solution.id
     page, per_page = args["page"], args["per_page"]
-    offset, owners = (page - 1) * per_page, (selectinload(Solution.owner), selectinload(Solution.co_owners))
+    offset, _ = page_window(page, per_page)
+    owners = (selectinload(Solution.owner), selectinload(Solution.co_owners))
     total = None
     if "q" in args:
         # A text search is the costly part of a list: find the matches once, counting them beside the

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import Conflict, Forbidden, NotFound, Unauthorized
 
+from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, STAFF, access, actor
@@ -17,7 +18,6 @@ from ai_register.users.schemas import (
     NamedTokenCreatedSchema,
     NamedTokenCreateSchema,
     NamedTokenSchema,
-    PageArgsSchema,
     TokenRequestSchema,
     TokenResponseSchema,
     UserCreateSchema,
@@ -101,11 +101,7 @@ class Users(MethodView):
     @blp.response(200, UserListSchema)
     def get(self, args):
         """List accounts."""
-        total = db.session.scalar(select(func.count(User.id)))
-        items = db.session.scalars(
-            select(User).order_by(User.id).offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
-        ).all()
-        return {"items": items, "total": total, **args}
+        return page_of(select(User).order_by(User.id), args)
 
     @access(ADMIN)
     @blp.arguments(UserCreateSchema)

@@ -3,12 +3,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.security import ALL_ROLES
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 class TokenRequestSchema(StrictSchema):
@@ -66,11 +62,6 @@ class UserPatchSchema(StrictSchema):
     role = ma.fields.String(validate=validate.OneOf(sorted(ALL_ROLES)))
     active = ma.fields.Boolean()
     reason = ma.fields.String(validate=validate.Length(max=2000))
-
-
-class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class UserListSchema(ma.Schema):

@@ -1,0 +1,53 @@
+"""The API's plumbing, defined once: the strict base schema, the UTC datetime field, page arguments and
+the one paging helper. Areas import these; none defines its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+from sqlalchemy import Select, func, select
+
+from ai_register.extensions import db
+
+
+class StrictSchema(ma.Schema):
+    """A body or query schema that refuses fields it does not know (a typo must not pass unnoticed)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """Times are stored in UTC; SQLite hands them back without a zone, so it is added on the way out."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_window(page: int, per_page: int) -> tuple[int, int]:
+    """(offset, limit) of a 1-based page."""
+    return (page - 1) * per_page, per_page
+
+
+def page_of(source: Select | Sequence, args: Mapping[str, Any]) -> dict[str, Any]:
+    """One page of `source` with its total, as every list answer carries it (`items`, `total`, `page`,
+    `per_page`). A SELECT is counted and sliced in the database; a sequence already in memory is sliced."""
+    page, per_page = args["page"], args["per_page"]
+    offset, limit = page_window(page, per_page)
+    if isinstance(source, Select):
+        total = db.session.scalar(select(func.count()).select_from(source.order_by(None).subquery()))
+        items = db.session.scalars(source.offset(offset).limit(limit)).all()
+    else:
+        total, items = len(source), list(source[offset:offset + limit])
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
