@@ -1,4 +1,9 @@
-"""One error handler: RFC 9457 problem+json under /api/, a friendly HTML page elsewhere."""
+"""One error handler: RFC 9457 problem+json under /api/, a friendly HTML page elsewhere.
+
+Services raise the register's own refusals (`ai_register.exceptions`); this is the one place that gives
+them an HTTP status. Every problem carries a machine-readable `code` (`role`, `four_eyes`,
+`gate_not_met`, …; for plain HTTP errors one derived from the status), so clients need not read words.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
+from ai_register import exceptions
 from ai_register.openapi import PROBLEM_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
@@ -28,6 +34,48 @@ class Problem(HTTPException):
         self.errors = errors
         self.extensions = extensions
         self.extra_headers = headers or {}
+
+
+# The status of each refusal; the first matching class wins, so subclasses come before their bases.
+DOMAIN_STATUS: tuple[tuple[type[exceptions.DomainError], int], ...] = (
+    (exceptions.NotFound, 404),
+    (exceptions.NotAllowed, 403),
+    (exceptions.NotAuthenticated, 401),
+    (exceptions.TooLarge, 413),
+    (exceptions.UnsupportedType, 415),
+    (exceptions.InvalidInput, 422),
+    (exceptions.Stale, 412),
+    (exceptions.VersionRequired, 428),
+    (exceptions.Conflict, 409),
+    (exceptions.TooManyAttempts, 429),
+    (exceptions.Unavailable, 503),
+    (exceptions.DomainError, 400),
+)
+
+# The `code` of problems that no refusal names (routing, parsing, the database, rate limits).
+STATUS_CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "not_allowed", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 412: "stale", 413: "too_large",
+    415: "unsupported_media_type", 422: "invalid_input", 428: "version_required",
+    429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+}
+
+
+def status_of(error: exceptions.DomainError) -> int:
+    """The HTTP status a refusal answers with (a page shown with the refusal uses it too)."""
+    return next(status for kind, status in DOMAIN_STATUS if isinstance(error, kind))
+
+
+def as_problem(error: exceptions.DomainError) -> Problem:
+    """A refusal as the HTTP problem it answers with."""
+    status = status_of(error)
+    headers = {}
+    if isinstance(error, exceptions.Stale) and error.extensions.get("current_version") is not None:
+        headers["ETag"] = f'"{error.extensions["current_version"]}"'
+    if isinstance(error, exceptions.TooManyAttempts):
+        headers["Retry-After"] = str(error.extensions["retry_after_seconds"])
+    return Problem(status, error.detail, title=error.title, errors=getattr(error, "errors", None) or None,
+                   headers=headers, code=error.code, **error.extensions)
 
 
 def wants_problem_json() -> bool:
@@ -57,6 +105,7 @@ def problem_body(error: HTTPException) -> dict:
         if status == 422 and isinstance(errors, dict):
             body["detail"] = "Invalid input: " + ", ".join(sorted(str(k) for k in errors))
     body.update(getattr(error, "extensions", None) or {})
+    body.setdefault("code", STATUS_CODES.get(status, "error"))
     return body
 
 
@@ -170,6 +219,8 @@ def database_unreachable(error: DBAPIError) -> bool:
         db.session.rollback()
         return True
     return False
+def handle_domain_error(error: exceptions.DomainError):
+    return handle_http_exception(as_problem(error))
 
 
 def handle_database_unavailable(error: DBAPIError):
@@ -245,6 +296,7 @@ def handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(exceptions.DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_data_error)

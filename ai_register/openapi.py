@@ -29,6 +29,15 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String(metadata={"description": "Explanation specific to this occurrence"})
     instance = ma.fields.String(metadata={"description": "The request path"})
     errors = ma.fields.Dict(metadata={"description": "Field name → list of messages (validation errors)"})
+    code = ma.fields.String(metadata={"description": (
+        "Machine-readable reason, stable across releases (read it instead of `detail`): "
+        "`role` (the caller's role may not do this), `four_eyes` (someone else must decide), "
+        "`not_owner` (only an owner of the solution may change it), "
+        "`not_allowed` (another rule refuses the caller), `not_found`, `invalid_input` (see `errors`), "
+        "`conflict`, `read_only` (the record can no longer change), `gate_not_met` (see `unmet`), "
+        "`stale` (changed meanwhile; see `current_version`), `version_required` (send If-Match), "
+        "`unauthenticated`, `bad_request`, `method_not_allowed`, `too_large`, `unsupported_media_type`, "
+        "`too_many_requests`, `internal_error`, `unavailable`.")})
 
 
 class ProblemApi(Api):

@@ -13,11 +13,7 @@ as the version numbers they name.
 
 from __future__ import annotations
 
-from werkzeug.exceptions import PreconditionFailed, PreconditionRequired
-
-from ai_register.errors import Problem
-
-PRECONDITION_FAILED = PreconditionFailed().name
+from ai_register.exceptions import Stale, VersionRequired
 
 
 def etag(version: int) -> str:
@@ -37,11 +33,12 @@ def etag_header(noun: str) -> dict:
 def require_if_match(version: int, if_match: str | None, noun: str) -> None:
     """428 without If-Match (or with `*`), 412 when it names another version than `version`."""
     if not if_match or not if_match.strip():
-        raise PreconditionRequired(f"Send If-Match with the {noun}'s ETag (read it with GET first).")
+        raise VersionRequired(f"Send If-Match with the {noun}'s ETag (read it with GET first).")
     wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
     if "*" in wanted:
-        raise PreconditionRequired(f"If-Match: * names no version, so it cannot prevent a lost update; send the "
-                                   f"{noun}'s ETag as you read it.")
+        raise VersionRequired(f"If-Match: * names no version, so it cannot prevent a lost update; send the "
+                              f"{noun}'s ETag as you read it.")
     if str(version) not in wanted:
-        raise Problem(412, f"The {noun} has changed since you read it; its current version is {version}.",
-                      title=PRECONDITION_FAILED, current_version=version, headers={"ETag": etag(version)})
+        # errors.py answers with the current ETag, so the client can read again
+        raise Stale(f"The {noun} has changed since you read it; its current version is {version}.",
+                    current_version=version)

@@ -15,6 +15,7 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
+from ai_register.errors import Problem
 from ai_register.extensions import db
 
 OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF = "owner", "compliance", "auditor", "admin", "staff"
@@ -161,7 +162,7 @@ def enforce_access():
     if user is None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if user.role not in allowed:
-        raise Forbidden("Your role may not do this.")
+        raise Problem(403, "Your role may not do this.", code="role")
     return None
 
 

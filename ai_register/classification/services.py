@@ -17,7 +17,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Forbidden, NotFound
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
@@ -32,7 +31,7 @@ from ai_register.classification.models import (
     RulesetImpactRun,
     RuleSetSnapshot,
 )
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotAllowed, NotFound, Unavailable
 from ai_register.extensions import db
 from ai_register.rules import contract
 from ai_register.rules.evaluator import classify, normalised_answers, validate_answers
@@ -73,8 +72,8 @@ def active_ruleset() -> RuleSet:
         return get_active_ruleset(current_app.config["RISK_RULES_DIR"])
     except RuleSetError as exc:
         current_app.logger.error("rule set not loadable: %s", exc)
-        raise Problem(503, f"The active rule set cannot be loaded: {exc}",
-                      title="Rule set unavailable") from exc
+        raise Unavailable(f"The active rule set cannot be loaded: {exc}",
+                          title="Rule set unavailable") from exc
 
 
 def ruleset_ref(ruleset: RuleSet) -> dict:
@@ -125,8 +124,8 @@ def candidate_ruleset(name: str) -> RuleSet:
     from pathlib import Path
 
     if not re.fullmatch(CANDIDATE_NAME, name or "") or ".." in name:
-        raise Problem(422, f"{name!r} is not the name of an installed rule set.",
-                      errors={"candidate": ["A directory name under the installed candidate rule sets."]})
+        raise InvalidInput(f"{name!r} is not the name of an installed rule set.",
+                           errors={"candidate": ["A directory name under the installed candidate rule sets."]})
     base = Path(current_app.config["RISK_RULES_CANDIDATES_DIR"]).resolve()
     directory = (base / name).resolve()
     if directory.parent != base or not directory.is_dir():
@@ -134,8 +133,8 @@ def candidate_ruleset(name: str) -> RuleSet:
     try:
         return load_ruleset(directory)
     except RuleSetError as exc:
-        raise Problem(422, f"The candidate rule set {name!r} does not load: {exc}",
-                      errors={"candidate": [str(exc)]}) from exc
+        raise InvalidInput(f"The candidate rule set {name!r} does not load: {exc}",
+                           errors={"candidate": [str(exc)]}) from exc
 
 
 def find_ruleset(ref: str) -> dict:
@@ -204,7 +203,7 @@ def check_answers(answers: Mapping[str, Any], ruleset: RuleSet) -> None:
         field = f"answers.{problem.question}" if problem.question else "answers"
         errors.setdefault(field, []).append(problem.message)
     questions = [p.question for p in problems if p.question]
-    raise Problem(422, "; ".join(p.message for p in problems), errors=errors, questions=questions)
+    raise InvalidInput("; ".join(p.message for p in problems), errors=errors, questions=questions)
 
 
 def preview(answers: Mapping[str, Any]) -> dict:
@@ -269,7 +268,7 @@ def may_submit(solution: Solution, user) -> bool:
 def submit_classification(classification: Classification) -> Classification:
     """Send a draft for review: an owner or co-owner of the solution does."""
     if not may_submit(db.session.get(Solution, classification.solution_id), actor()):
-        raise Forbidden("Only an owner or co-owner of the solution submits its classification for review.")
+        raise NotAllowed("Only an owner or co-owner of the solution submits its classification for review.")
     _require_status(classification, DRAFT, "submitted")
     _require_latest(classification)
     before = audit.snapshot(classification)
@@ -307,7 +306,7 @@ def override_classification(classification: Classification, justification: str |
     if device_class is not None and device_class not in DEVICE_CLASSES:
         errors["device_class"] = [f"Must be one of: {', '.join(DEVICE_CLASSES)}."]
     if errors:
-        raise Problem(422, "The override is incomplete.", errors=errors)
+        raise InvalidInput("The override is incomplete.", errors=errors)
     return _review(classification, OVERRIDDEN, justification, category=category, device_class=device_class)
 
 
@@ -350,36 +349,35 @@ def _adopt_on_solution(solution: Solution, classification: Classification) -> No
 
 def _require_status(classification: Classification, wanted: str, action: str) -> None:
     if classification.status != wanted:
-        raise Problem(409, f"Only a {wanted} classification can be {action}; "
-                           f"this one is {classification.status}.",
-                      title="Conflict", status_now=classification.status)
+        raise Conflict(f"Only a {wanted} classification can be {action}; "
+                       f"this one is {classification.status}.", status_now=classification.status)
 
 
 def _require_latest(classification: Classification) -> None:
     newest = latest_version(classification.solution_id)
     if classification.version != newest:
-        raise Problem(409, f"Version {classification.version} has been superseded by version {newest}; "
-                           "review the latest answers.", title="Conflict", latest_version=newest)
+        raise Conflict(f"Version {classification.version} has been superseded by version {newest}; "
+                       "review the latest answers.", latest_version=newest)
 
 
 def require_four_eyes(classification: Classification, solution: Solution, reviewer) -> None:
     """DOMAIN.md: the approver differs from who answered or submitted it and from every owner."""
     if reviewer.id == classification.answered_by_id:
-        raise Forbidden("Four eyes: you answered this classification, so someone else must review it.")
+        raise FourEyes("Four eyes: you answered this classification, so someone else must review it.")
     if reviewer.id == classification.submitted_by_id:
-        raise Forbidden("Four eyes: you submitted this classification, so someone else must review it.")
+        raise FourEyes("Four eyes: you submitted this classification, so someone else must review it.")
     if reviewer.id in owner_ids_since(solution, classification.created_at):
-        raise Forbidden("Four eyes: you are, or were since this version was answered, an owner or co-owner "
-                        "of this solution, so someone else must review its classification.")
+        raise FourEyes("Four eyes: you are, or were since this version was answered, an owner or co-owner "
+                       "of this solution, so someone else must review its classification.")
     if reviewer.id in cooling_off_owner_ids(solution, classification.created_at):
-        raise Forbidden("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
-                        "before this version was answered, so someone else must review its classification.")
+        raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
+                       "before this version was answered, so someone else must review its classification.")
 
 
 def _require_justification(justification: str | None, action: str) -> None:
     if not (justification or "").strip():
-        raise Problem(422, f"A justification is required to {action} a classification.",
-                      errors={"justification": [f"Required to {action}."]})
+        raise InvalidInput(f"A justification is required to {action} a classification.",
+                           errors={"justification": [f"Required to {action}."]})
 
 
 # --------------------------------------------------------------------------- validity (gates)

@@ -12,12 +12,11 @@ from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import Conflict, NotFound
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
 from ai_register.evidence import files
 from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
+from ai_register.exceptions import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedType
 from ai_register.extensions import db
 from ai_register.security import actor
 from ai_register.solutions.access import get_child
@@ -76,8 +75,8 @@ def _superseded_record(solution: Solution, evidence_id: int | None) -> Evidence 
     # Locked, so two writers cannot both supersede the same record.
     old = db.session.get(Evidence, evidence_id, with_for_update=True)
     if old is None or old.solution_id != solution.id:
-        raise Problem(422, "The evidence to supersede does not exist for this solution.",
-                      errors={"supersedes": ["No such evidence for this solution."]})
+        raise InvalidInput("The evidence to supersede does not exist for this solution.",
+                           errors={"supersedes": ["No such evidence for this solution."]})
     if old.superseded_by_id is not None:
         raise Conflict(f"Evidence {old.id} is already superseded by evidence {old.superseded_by_id}.")
     return old
@@ -92,8 +91,8 @@ def create_evidence(solution: Solution, data: dict, upload: FileStorage | None =
             stored = files.store_upload(upload.stream, upload.filename or "", upload_dir(),
                                         current_app.config["MAX_CONTENT_LENGTH"])
         except files.UploadRejected as rejected:
-            raise Problem(rejected.status, rejected.message,
-                          errors={"file": [rejected.message]}) from rejected
+            refusal = {413: TooLarge, 415: UnsupportedType}.get(rejected.status, InvalidInput)
+            raise refusal(rejected.message, errors={"file": [rejected.message]}) from rejected
     evidence = Evidence(solution_id=solution.id, created_by_id=actor().id,
                         **{name: data.get(name) for name in RECORD_FIELDS})
     if stored is not None:

@@ -3,13 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.fria import rules
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _text(description: str, max_length: int = 20000) -> ma.fields.String:

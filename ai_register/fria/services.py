@@ -11,16 +11,15 @@ from typing import Any
 import yaml
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.exceptions import Forbidden, NotFound, PreconditionRequired
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
 from ai_register.evidence.models import Evidence
-from ai_register.extensions import MAX_ID, db
+from ai_register.exceptions import Conflict, FourEyes, InvalidInput, RoleNotAllowed, Stale, VersionRequired
+from ai_register.extensions import db
 from ai_register.fria import rules
 from ai_register.fria.models import FriaAssessment
 from ai_register.security import COMPLIANCE, actor
-from ai_register.solutions.access import get_solution
+from ai_register.solutions.access import get_child
 from ai_register.solutions.models import Solution
 from ai_register.users.models import utcnow
 
@@ -41,14 +40,7 @@ def versions_of(solution_id: int) -> list[FriaAssessment]:
 
 def get_fria(fria_id: int, *, write: bool = False) -> FriaAssessment:
     """The version if the caller may see its solution (404 otherwise); for `write`, may change it."""
-    record = db.session.get(FriaAssessment, fria_id) if 0 < fria_id <= MAX_ID else None
-    if record is None:
-        raise NotFound("No such FRIA.")
-    try:
-        get_solution(record.solution_id, write=write)
-    except NotFound as exc:
-        raise NotFound("No such FRIA.") from exc
-    return record
+    return get_child(FriaAssessment, fria_id, for_write=write, what="FRIA")
 
 
 def approved_fria(solution_id: int) -> FriaAssessment | None:
@@ -77,11 +69,11 @@ def outdated_reasons(record: FriaAssessment) -> list[str]:
 
 def require_if_match(record: FriaAssessment, if_match: str | None) -> None:
     if not if_match:
-        raise PreconditionRequired("Send If-Match with the FRIA's ETag (read it with GET first).")
+        raise VersionRequired("Send If-Match with the FRIA's ETag (read it with GET first).")
     wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
     if "*" not in wanted and str(record.lock_version) not in wanted:
-        raise Problem(412, f"The FRIA has changed since you read it; its current version is {record.lock_version}.",
-                      title="Precondition Failed", current_version=record.lock_version, headers={"ETag": record.etag})
+        raise Stale(f"The FRIA has changed since you read it; its current version is {record.lock_version}.",
+                    title="Precondition Failed", current_version=record.lock_version)
 
 
 # --------------------------------------------------------------------------- writing
@@ -117,13 +109,13 @@ def create_version(solution: Solution, data: dict) -> FriaAssessment:
     """A new version: the first, or an update of the latest (Art 27(2)), starting from its content."""
     versions = versions_of(solution.id)
     if any(v.status in rules.OPEN_STATUSES for v in versions):
-        raise Problem(409, "A FRIA version is already being written or reviewed; finish it first.")
+        raise Conflict("A FRIA version is already being written or reviewed; finish it first.")
     latest = versions[0] if versions else None
     values = {name: getattr(latest, name) for name in (*rules.TEXT_FIELDS, "risks", *EVIDENCE_LINKS)} if latest else {}
     values.update({k: v for k, v in data.items() if k != "reason"})
     errors = _check(solution, values)
     if errors:
-        raise Problem(422, "The FRIA cannot be saved.", errors=errors)
+        raise InvalidInput("The FRIA cannot be saved.", errors=errors)
     number = (db.session.scalar(select(func.max(FriaAssessment.version))
                                 .where(FriaAssessment.solution_id == solution.id)) or 0) + 1
     record = FriaAssessment(solution_id=solution.id, version=number, status=rules.DRAFT, risks=[],
@@ -142,17 +134,17 @@ def update_version(record: FriaAssessment, data: dict) -> FriaAssessment:
     content = {k: v for k, v in data.items() if k not in ("reason", "notified_on", "notification_reference")}
     if record.status == rules.APPROVED:
         if content:
-            raise Problem(409, "An approved FRIA is not changed; write a new version to update it (Art 27(2)).")
+            raise Conflict("An approved FRIA is not changed; write a new version to update it (Art 27(2)).")
     elif record.status not in rules.EDITABLE_STATUSES:
-        raise Problem(409, "The FRIA is with compliance for review; it can be changed once returned.")
+        raise Conflict("The FRIA is with compliance for review; it can be changed once returned.")
     elif any(k in data for k in ("notified_on", "notification_reference")):
-        raise Problem(409, "The notification is recorded once the FRIA is approved.")
+        raise Conflict("The notification is recorded once the FRIA is approved.")
     if content:
         values = {name: getattr(record, name) for name in (*rules.TEXT_FIELDS, "risks", *EVIDENCE_LINKS)}
         values.update(content)
         errors = _check(solution, values)
         if errors:
-            raise Problem(422, "The FRIA cannot be saved.", errors=errors)
+            raise InvalidInput("The FRIA cannot be saved.", errors=errors)
         _apply(record, content)
         record.status = rules.DRAFT
     for name in ("notified_on", "notification_reference"):
@@ -165,11 +157,11 @@ def update_version(record: FriaAssessment, data: dict) -> FriaAssessment:
 
 def submit(record: FriaAssessment, reason: str | None = None) -> FriaAssessment:
     if record.status not in rules.EDITABLE_STATUSES:
-        raise Problem(409, "Only a draft or a returned FRIA can be submitted.")
+        raise Conflict("Only a draft or a returned FRIA can be submitted.")
     missing = rules.missing_points({name: getattr(record, name) for name in
                                     (*rules.TEXT_FIELDS, "risks", "dpia_evidence_id")})
     if missing:
-        raise Problem(422, "The FRIA is not complete: every point of Art 27(1) is needed.", errors=missing)
+        raise InvalidInput("The FRIA is not complete: every point of Art 27(1) is needed.", errors=missing)
     before = audit.snapshot(record, exclude=NOT_AUDITED)
     record.status, record.submitted_by_id, record.submitted_at = rules.SUBMITTED, actor().id, utcnow()
     audit.record_update(record, ENTITY, before, solution_id=record.solution_id, action="submit", reason=reason,
@@ -184,17 +176,17 @@ def review(record: FriaAssessment, outcome: str, note: str | None) -> FriaAssess
 
     user = actor()
     if user.role != COMPLIANCE:
-        raise Forbidden("Your role may not do this.")
+        raise RoleNotAllowed("Your role may not do this.")
     if record.status != rules.SUBMITTED:
-        raise Problem(409, "Only a submitted FRIA can be reviewed.")
+        raise Conflict("Only a submitted FRIA can be reviewed.")
     if user.id in (record.created_by_id, record.submitted_by_id):
-        raise Forbidden("Four eyes: you wrote or submitted this FRIA, so another compliance officer must review it.")
+        raise FourEyes("Four eyes: you wrote or submitted this FRIA, so another compliance officer must review it.")
     solution = db.session.get(Solution, record.solution_id)
     if user.id in owner_ids_since(solution, record.created_at):
-        raise Forbidden("Four eyes: you are, or were since this version was written, an owner or co-owner of this "
-                        "solution, so another compliance officer must review it.")
+        raise FourEyes("Four eyes: you are, or were since this version was written, an owner or co-owner of this "
+                       "solution, so another compliance officer must review it.")
     if outcome == rules.RETURNED and not (note or "").strip():
-        raise Problem(422, "Say what needs to change.", errors={"note": ["Required to return the FRIA."]})
+        raise InvalidInput("Say what needs to change.", errors={"note": ["Required to return the FRIA."]})
     before = audit.snapshot(record, exclude=NOT_AUDITED)
     record.status, record.reviewed_by_id, record.reviewed_at = outcome, user.id, utcnow()
     record.review_note = (note or "").strip() or None

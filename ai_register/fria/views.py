@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ai_register.errors import Problem
 from ai_register.evidence import services as evidence_services
+from ai_register.exceptions import InvalidInput, Stale, VersionRequired
 from ai_register.fria import rules, services
 from ai_register.fria.forms import RISK_ROWS, FriaForm
 from ai_register.fria.schemas import FriaWriteSchema
@@ -72,7 +72,7 @@ def _save(solution, form, write):
     except ValidationError as error:
         show_errors(form, error.messages)
         return False
-    except Problem as problem:
+    except InvalidInput as problem:
         if not problem.errors:
             raise
         show_errors(form, problem.errors)
@@ -115,7 +115,7 @@ def edit(fria_id: int):
     form = _form(solution)
     try:
         services.require_if_match(record, f'"{request.form.get("lock_version", "")}"')
-    except Problem:
+    except (Stale, VersionRequired):
         form.form_errors.append(_("Someone else changed the FRIA meanwhile; check it and save again."))
         return _edit_page(solution, form, record, 412)
     if _save(solution, form, lambda data: services.update_version(record, data)):
@@ -148,9 +148,7 @@ def submit(fria_id: int):
     record = services.get_fria(fria_id, write=True)
     try:
         services.submit(record)
-    except Problem as problem:
-        if problem.code != 422:
-            raise
+    except InvalidInput:
         flash(_("The FRIA is not complete: every point of Art 27(1) is needed. See what is missing below."), "error")
         return redirect(url_for("fria_web.show", fria_id=record.id))
     flash(_("The FRIA is sent to compliance for review."), "success")
@@ -165,9 +163,7 @@ def review(fria_id: int):
     note = (request.form.get("note") or "").strip() or None
     try:
         services.review(record, outcome, note)
-    except Problem as problem:
-        if problem.code != 422:
-            raise
+    except InvalidInput:
         flash(_("Say what needs to change before returning the FRIA."), "error")
         return redirect(url_for("fria_web.show", fria_id=record.id))
     flash(_("The FRIA is approved.") if outcome == rules.APPROVED else _("The FRIA is returned to the owner."),

@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from ai_register import preconditions
 from ai_register.apikit import PageArgsSchema, page_of
-from ai_register.errors import Problem
+from ai_register.exceptions import Stale
 from ai_register.goals import services
 from ai_register.goals.schemas import (
     BenefitPutSchema,
@@ -122,7 +122,6 @@ class Benefit(MethodView):
         if current is not None:
             preconditions.require_if_match(current.version, if_match, "benefit estimate")
         elif if_match:
-            raise Problem(412, "No benefit estimate is recorded yet; leave out If-Match to record the first.",
-                          title=preconditions.PRECONDITION_FAILED)
+            raise Stale("No benefit estimate is recorded yet; leave out If-Match to record the first.")
         estimate, created = services.put_benefit(solution, body)
         return estimate, 201 if created else 200, {"ETag": estimate.etag}

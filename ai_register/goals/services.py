@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.security import actor
@@ -123,8 +122,8 @@ def record_measurement(goal: Goal, data: dict) -> Measurement:
     if goal.withdrawn_at is not None:
         raise Problem(422, "The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
     if data["measured_on"] > region_today():
-        raise Problem(422, "A measured value cannot be dated in the future.",
-                      errors={"measured_on": ["Must not be later than today."]})
+        raise InvalidInput("A measured value cannot be dated in the future.",
+                           errors={"measured_on": ["Must not be later than today."]})
     measurement = Measurement(goal_id=goal.id, measured_on=data["measured_on"], value=data["value"],
                               note=data.get("note"), recorded_by_id=actor().id)
     db.session.add(measurement)

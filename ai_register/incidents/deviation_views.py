@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents import deviations
 from ai_register.incidents.forms import STATUS_LABELS, UNKNOWN_SOLUTION, DeviationForm, TriageForm
@@ -64,8 +64,8 @@ def report():
         if form.validate_on_submit():
             try:
                 deviation = deviations.report_deviation(actor(), form.payload())
-            except Problem as problem:
-                for name, messages in (problem.errors or {}).items():
+            except (InvalidInput, Conflict) as problem:
+                for name, messages in getattr(problem, "errors", {}).items():
                     target = getattr(form, {"solution_id": "solution"}.get(name, name), None)
                     if target is not None:
                         target.errors = [*target.errors, *[_(m) for m in messages]]
@@ -117,9 +117,9 @@ def triage(deviation_id: int):
     try:
         deviations.triage(deviation, actor(), solution_id=int(raw) if raw.isdigit() else None,
                           note=form.triage_note.data)
-    except Problem as problem:
+    except (InvalidInput, Conflict) as problem:
         db.session.rollback()
-        messages = [m for v in (problem.errors or {}).values() for m in v] or [problem.description]
+        messages = [m for v in getattr(problem, "errors", {}).values() for m in v] or [problem.detail]
         flash(" ".join(_(m) for m in messages), "error")
         return redirect(url_for("deviations_web.triage_queue"))
     if deviation.incident_id:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, cast, func, or_, select
-from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.incidents import services as incidents
 from ai_register.incidents.models import (
@@ -54,8 +53,8 @@ def solution_in_use(solution_id: int | None) -> Solution | None:
         return None
     solution = db.session.get(Solution, incidents.require_id(solution_id, "solution"))
     if solution is None or solution.phase not in IN_USE:
-        raise Problem(422, "Invalid input: solution_id", errors={"solution_id": [
-            "Choose a solution in pilot, rollout or management, or “don't know”."]})
+        raise InvalidInput("Invalid input: solution_id", errors={"solution_id": [
+                           "Choose a solution in pilot, rollout or management, or “don't know”."]})
     return solution
 
 
@@ -74,7 +73,7 @@ def report_deviation(reporter: User, data: dict) -> Deviation:
     if data.get("patient_harm") not in DEVIATION_HARMS:
         errors["patient_harm"] = ["Answer yes, no or don't know."]
     if errors:
-        raise Problem(422, "Invalid input: " + ", ".join(sorted(errors)), errors=errors)
+        raise InvalidInput("Invalid input: " + ", ".join(sorted(errors)), errors=errors)
     solution = solution_in_use(data.get("solution_id"))
     deviation = Deviation(
         reported_by_id=reporter.id, reported_at=now, what_happened=what, occurred_at=incidents.as_utc(occurred),
@@ -136,11 +135,11 @@ def triage(deviation: Deviation, triager: User, *, solution_id: int | None, note
     """Compliance names the solution (the incident is created, its deadlines from the report's time) or
     records that the report concerns no AI solution of the register (a note says why)."""
     if deviation.status != DEVIATION_IN_TRIAGE:
-        raise Problem(409, "This report is already triaged.")
+        raise Conflict("This report is already triaged.")
     note = (note or "").strip() or None
     if solution_id is None and not note:
-        raise Problem(422, "Invalid input: triage_note", errors={"triage_note": [
-            "Say why the report concerns no AI solution in the register."]})
+        raise InvalidInput("Invalid input: triage_note", errors={"triage_note": [
+                           "Say why the report concerns no AI solution in the register."]})
     solution = solution_in_use(solution_id) if solution_id is not None else None
     before = audit.snapshot(deviation)
     deviation.triaged_by_id, deviation.triaged_at, deviation.triage_note = triager.id, utcnow(), note

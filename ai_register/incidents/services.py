@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import Select, exists, select
-from werkzeug.exceptions import NotFound
 
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import MAX_ID, db
 from ai_register.incidents import duties as rules
 from ai_register.incidents.context import context_as_dict, regulatory_context
@@ -186,8 +185,8 @@ def create_incident(solution: Solution, data: dict, *, reporter, reported_at: da
     _check_times(occurred, aware, now)
     what = (data.get("what_happened") or "").strip()
     if not what:
-        raise Problem(422, "Invalid input: what_happened",
-                      errors={"what_happened": ["Describe what happened."]})
+        raise InvalidInput("Invalid input: what_happened",
+                           errors={"what_happened": ["Describe what happened."]})
     incident = Incident(
         solution_id=solution.id, what_happened=what, occurred_at=occurred,
         became_aware_at=aware, care_unit=(data.get("care_unit") or "").strip() or None,
@@ -209,8 +208,8 @@ def _input_time(value: datetime | None, field: str) -> datetime | None:
     try:
         return as_utc(value)
     except OverflowError:
-        raise Problem(422, f"Invalid input: {field}",
-                      errors={field: ["Not a valid point in time."]}) from None
+        raise InvalidInput(f"Invalid input: {field}",
+                           errors={field: ["Not a valid point in time."]}) from None
 
 
 def _check_times(occurred: datetime, aware: datetime, now: datetime) -> None:
@@ -224,7 +223,7 @@ def _check_times(occurred: datetime, aware: datetime, now: datetime) -> None:
     if aware < occurred:
         errors["became_aware_at"] = ["Awareness cannot come before the incident occurred."]
     if errors:
-        raise Problem(422, "Invalid input: " + ", ".join(sorted(errors)), errors=errors)
+        raise InvalidInput("Invalid input: " + ", ".join(sorted(errors)), errors=errors)
 
 
 def _recompute(incident: Incident, solution: Solution) -> None:
@@ -284,7 +283,7 @@ def update_incident(incident_id: int, data: dict) -> Incident:
     incident = get_incident(incident_id, write=True)
     solution = db.session.get(Solution, incident.solution_id)
     if incident.status == CLOSED:
-        raise Problem(409, "The incident is closed; its record can no longer change.", title="Conflict")
+        raise Conflict("The incident is closed; its record can no longer change.")
     before = audit.snapshot(incident, exclude=NOT_AUDITED)
     duty_before = {duty.id: audit.snapshot(duty) for duty in incident.duties}
     known_keys = {duty.key for duty in incident.duties}
@@ -295,12 +294,12 @@ def update_incident(incident_id: int, data: dict) -> Incident:
             if name in ("occurred_at", "became_aware_at"):
                 value = _input_time(value, name)
                 if value is None:
-                    raise Problem(422, f"Invalid input: {name}", errors={name: ["Field may not be null."]})
+                    raise InvalidInput(f"Invalid input: {name}", errors={name: ["Field may not be null."]})
             elif isinstance(value, str):
                 value = value.strip() or None
                 if name == "what_happened" and value is None:
-                    raise Problem(422, "Invalid input: what_happened",
-                                  errors={"what_happened": ["Describe what happened."]})
+                    raise InvalidInput("Invalid input: what_happened",
+                                       errors={"what_happened": ["Describe what happened."]})
             if getattr(incident, name) != value:
                 setattr(incident, name, value)
                 facts_changed = facts_changed or name in (*FACT_FIELDS, "became_aware_at")
@@ -333,8 +332,8 @@ def update_incident(incident_id: int, data: dict) -> Incident:
 def _update_duty(incident: Incident, change: dict) -> None:
     row = next((duty for duty in incident.duties if duty.key == change["key"]), None)
     if row is None:
-        raise Problem(422, "Invalid input: duties", errors={"duties": [f"No duty {change['key']!r} on this "
-                                                                       f"incident."]})
+        raise InvalidInput("Invalid input: duties", errors={"duties": [f"No duty {change['key']!r} on this "
+                           f"incident."]})
     status = change.get("status", row.status)
     if status == DUTY_DONE:
         if row.status != DUTY_DONE:
@@ -344,13 +343,13 @@ def _update_duty(incident: Incident, change: dict) -> None:
             row.done_at = as_utc(change["done_at"])
     elif status == DUTY_NOT_APPLICABLE:
         if not (change.get("note") or row.note):
-            raise Problem(422, "Invalid input: duties",
-                          errors={"duties": [f"Say why {row.key!r} does not apply (note)."]})
+            raise InvalidInput("Invalid input: duties",
+                               errors={"duties": [f"Say why {row.key!r} does not apply (note)."]})
         row.done_at, row.done_by_id = utcnow(), actor().id
     else:
         row.done_at, row.done_by_id = None, None
     if row.done_at is not None and row.done_at.timestamp() > utcnow().timestamp() + 300:
-        raise Problem(422, "Invalid input: duties", errors={"duties": ["done_at must not be in the future."]})
+        raise InvalidInput("Invalid input: duties", errors={"duties": ["done_at must not be in the future."]})
     row.status = status
     if "reference" in change:
         row.reference = (change["reference"] or "").strip() or None
@@ -360,20 +359,20 @@ def _update_duty(incident: Incident, change: dict) -> None:
 
 def _move(incident: Incident, to: str) -> None:
     if to not in INCIDENT_STATUSES:
-        raise Problem(422, "Invalid input: status", errors={"status": [f"Unknown status {to!r}."]})
+        raise InvalidInput("Invalid input: status", errors={"status": [f"Unknown status {to!r}."]})
     allowed = NEXT_STATUSES[incident.status]
     if to not in allowed:
-        raise Problem(409, f"An incident moves {incident.status} → {' | '.join(allowed) or 'nothing'}; "
-                           f"not to {to}.", title="Conflict", allowed=list(allowed))
+        raise Conflict(f"An incident moves {incident.status} → {' | '.join(allowed) or 'nothing'}; "
+                       f"not to {to}.", allowed=list(allowed))
     applicable = [d for d in incident.duties if d.applies]
     if to == REPORTED_TO_AUTHORITY and not any(d.status == DUTY_DONE for d in applicable):
-        raise Problem(409, "Mark the report you made (a duty as done, with its reference) first.",
-                      title="Conflict", unmet=["no_duty_done"])
+        raise Conflict("Mark the report you made (a duty as done, with its reference) first.",
+                       unmet=["no_duty_done"])
     if to == CLOSED:
         still_open = [d.key for d in applicable if d.status == DUTY_OPEN]
         if still_open:
-            raise Problem(409, "Every reporting duty must be done, or marked not applicable with a reason, "
-                               "before the incident is closed.", title="Conflict", open_duties=still_open)
+            raise Conflict("Every reporting duty must be done, or marked not applicable with a reason, "
+                           "before the incident is closed.", open_duties=still_open)
         incident.closed_at = utcnow()
     incident.status = to
     incident.status_changed_at = utcnow()

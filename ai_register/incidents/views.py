@@ -9,7 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from ai_register.errors import Problem
+from ai_register.errors import status_of
+from ai_register.exceptions import Conflict, DomainError, InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents import duties as rules
 from ai_register.incidents import services
@@ -79,15 +80,16 @@ def _chosen_solution(form) -> int | None:
     return found
 
 
-def _show_problem(form, problem: Problem) -> None:
-    for name, messages in (problem.errors or {}).items():
+def _show_problem(form, problem: DomainError) -> None:
+    errors = getattr(problem, "errors", None) or {}
+    for name, messages in errors.items():
         target = getattr(form, name, None)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + list(messages if isinstance(messages, list) else [messages])
         else:
             form.form_errors.append(f"{name}: {messages}")
-    if not problem.errors:
-        form.form_errors.append(problem.description)
+    if not errors:
+        form.form_errors.append(problem.detail)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -112,7 +114,7 @@ def report():
         if valid and solution_id is not None:
             try:
                 incident = services.report_incident(solution_id, form.payload())
-            except Problem as problem:
+            except (InvalidInput, Conflict) as problem:
                 _show_problem(form, problem)
             else:
                 if incident.serious or incident.duties:
@@ -175,12 +177,13 @@ def update_duty(incident_id: int):
         return _detail(incident, duty_errors={form.key.data: [m for f in form for m in f.errors]}, code=422)
     try:
         services.update_incident(incident_id, form.payload())
-    except Problem as problem:
+    except (InvalidInput, Conflict) as problem:
         db.session.rollback()
         incident = services.get_incident(incident_id)
-        messages = [m for v in (problem.errors or {}).values() for m in (v if isinstance(v, list) else [v])]
-        return _detail(incident, duty_errors={form.key.data: messages or [problem.description]},
-                       code=problem.code)
+        errors = getattr(problem, "errors", None) or {}
+        messages = [m for v in errors.values() for m in (v if isinstance(v, list) else [v])]
+        return _detail(incident, duty_errors={form.key.data: messages or [problem.detail]},
+                       code=status_of(problem))
     flash(_("The reporting duty is updated."), "success")
     return redirect(url_for("followup_web.show", incident_id=incident_id) + "#duties")
 
@@ -195,14 +198,14 @@ def update_status(incident_id: int):
         return _detail(incident, status_form=form, code=422)
     try:
         services.update_incident(incident_id, form.payload())
-    except Problem as problem:
+    except (InvalidInput, Conflict) as problem:
         db.session.rollback()
         incident = services.get_incident(incident_id)
-        form.status.errors = [problem.description]
+        form.status.errors = [problem.detail]
         if problem.extensions.get("open_duties"):
             keys = ", ".join(problem.extensions["open_duties"])
             form.status.errors.append(_("Open duties: %(keys)s", keys=keys))
-        return _detail(incident, status_form=form, code=problem.code)
+        return _detail(incident, status_form=form, code=status_of(problem))
     flash(_("The incident is now: %(status)s.", status=STATUS_LABELS[form.status.data]), "success")
     return redirect(url_for("followup_web.show", incident_id=incident_id))
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from werkzeug.exceptions import Forbidden
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
 from ai_register.evidence.models import Evidence
+from ai_register.exceptions import InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.rules import MeasureFact
@@ -23,13 +22,13 @@ def _clean(values) -> list[str]:
 def record_measure(solution, data: dict) -> LiteracyMeasure:
     """A measure for one solution's staff (owners, compliance), or region-wide (`solution` None; compliance)."""
     if solution is None and actor().role != COMPLIANCE:
-        raise Forbidden("Only compliance records region-wide measures.")
+        raise NotAllowed("Only compliance records region-wide measures.")
     evidence_id = data.get("material_evidence_id")
     if evidence_id is not None:
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None or solution is None or evidence.solution_id != solution.id:
-            raise Problem(422, "The measure cannot be saved.",
-                          errors={"material_evidence_id": ["No such evidence for this solution."]})
+            raise InvalidInput("The measure cannot be saved.",
+                               errors={"material_evidence_id": ["No such evidence for this solution."]})
     measure = LiteracyMeasure(
         solution_id=solution.id if solution is not None else None, kind=data["kind"], title=data["title"].strip(),
         description=(data.get("description") or "").strip() or None, user_groups=_clean(data.get("user_groups")),

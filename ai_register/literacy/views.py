@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ai_register.errors import Problem
 from ai_register.evidence import services as evidence_services
+from ai_register.exceptions import InvalidInput
 from ai_register.literacy import services
 from ai_register.literacy.forms import KIND_LABELS, LiteracyForm
 from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
@@ -44,7 +44,7 @@ def _save(solution, form):
     except ValidationError as error:
         show_errors(form, error.messages)
         return False
-    except Problem as problem:
+    except InvalidInput as problem:
         if not problem.errors:
             raise
         show_errors(form, problem.errors)

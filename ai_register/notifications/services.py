@@ -7,11 +7,11 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import NotFound
 
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
+from ai_register.exceptions import NotFound
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
 from ai_register.security import COMPLIANCE, actor

@@ -6,8 +6,8 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
+from ai_register.apikit import page_of
 from ai_register.extensions import db
 from ai_register.obligations import rules, services
 from ai_register.obligations.schemas import (
@@ -59,10 +59,9 @@ def _today():
 def solution_obligations(args, solution_id: int):
     """The obligations of the solution's decided classification, each with its status and due date, and
     earlier ones no longer listed (`current` false). Soonest due first."""
-    rows = services.obligations_for(get_solution(solution_id))
-    start = (args["page"] - 1) * args["per_page"]
+    found = page_of(services.obligations_for(get_solution(solution_id)), args)
     today = _today()
-    return {"items": [as_item(r, today) for r in rows[start:start + args["per_page"]]], "total": len(rows), **args}
+    return {**found, "items": [as_item(r, today) for r in found["items"]]}
 
 
 @blp.route("/solutions/<int:solution_id>/obligations/<string:obligation_id>")
@@ -114,7 +113,5 @@ def all_obligations(args):
     """Obligation records of every solution I may read; `overdue=true` for those past due and not closed."""
     today = _today()
     query = services.obligations_query(today=today, overdue=args.get("overdue"), status=args.get("status"))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])).all()
-    return {"items": [as_item(r, today) for r in rows], "total": total,
-            "page": args["page"], "per_page": args["per_page"]}
+    found = page_of(query, args)
+    return {**found, "items": [as_item(r, today) for r in found["items"]]}

@@ -3,13 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.obligations import rules
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _text(max_length: int, **kwargs) -> ma.fields.String:

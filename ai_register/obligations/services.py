@@ -11,13 +11,12 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Forbidden, NotFound
 
 from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
@@ -220,8 +219,8 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -
     compliance to confirm the reason (four eyes). A change of status clears an earlier confirmation."""
     user = actor()
     if not row.current and row.id is not None:
-        raise Problem(409, "The obligation is no longer listed by the solution's classification; its record is "
-                      "kept as it was.")
+        raise Conflict("The obligation is no longer listed by the solution's classification; its record is "
+                       "kept as it was.")
     merged = {name: data.get(name, getattr(row, name)) for name in EDITABLE}
     status = merged["status"]
     if status != rules.MET:
@@ -233,7 +232,7 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -
                                  record=merged["record_id"] is not None, reason=merged["not_applicable_reason"])
     errors.update(_check_links(solution, merged))
     if errors:
-        raise Problem(422, "The obligation's status cannot be saved.", errors=errors)
+        raise InvalidInput("The obligation's status cannot be saved.", errors=errors)
     row = _stored(solution, row)
     before = audit.snapshot(row, exclude=NOT_AUDITED)
     changed_status = status != row.status or merged["not_applicable_reason"] != row.not_applicable_reason
@@ -248,8 +247,8 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -
         audit.record_update(row, ENTITY, before, solution_id=solution.id, reason=data.get("reason"),
                             action="set_status" if changed_status else "update", exclude=NOT_AUDITED)
     except StaleDataError as exc:
-        raise Problem(412, "The obligation was changed by someone else meanwhile.",
-                      title="Precondition Failed") from exc
+        raise Stale("The obligation was changed by someone else meanwhile.",
+                    title="Precondition Failed") from exc
     return row
 
 
@@ -261,17 +260,17 @@ def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: 
 
     user = actor()
     if user.role != COMPLIANCE:
-        raise Forbidden("Your role may not do this.")
+        raise RoleNotAllowed("Your role may not do this.")
     if row.id is None or row.status != rules.NOT_APPLICABLE:
-        raise Problem(409, "Only an obligation marked not applicable (with a reason) can be confirmed.")
+        raise Conflict("Only an obligation marked not applicable (with a reason) can be confirmed.")
     if row.confirmed:
-        raise Problem(409, "The reason is already confirmed.")
+        raise Conflict("The reason is already confirmed.")
     if user.id == row.status_set_by_id:
-        raise Forbidden("Four eyes: you marked this obligation not applicable, so another compliance officer "
-                        "must confirm it.")
+        raise FourEyes("Four eyes: you marked this obligation not applicable, so another compliance officer "
+                       "must confirm it.")
     if user.id in owner_ids_since(solution, row.status_set_at or utcnow()):
-        raise Forbidden("Four eyes: you are an owner or co-owner of this solution, so another compliance "
-                        "officer must confirm it.")
+        raise FourEyes("Four eyes: you are an owner or co-owner of this solution, so another compliance "
+                       "officer must confirm it.")
     before = audit.snapshot(row, exclude=NOT_AUDITED)
     row.confirmed_by_id, row.confirmed_at = user.id, utcnow()
     audit.record_update(row, ENTITY, before, solution_id=solution.id, action="confirm", reason=reason,

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ai_register.errors import Problem
 from ai_register.evidence import services as evidence_services
+from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.obligations import rules, services
 from ai_register.obligations.forms import RECORD_LABELS, STATUS_LABELS, ObligationForm
@@ -92,10 +92,10 @@ def edit(solution_id: int, obligation_id: str):
     except ValidationError as error:
         show_errors(form, error.messages)
         return _edit_page(solution, row, form, 422)
-    except Problem as problem:
-        if problem.code == 412:
-            form.form_errors.append(_("Someone else changed the obligation meanwhile; check it and save again."))
-            return _edit_page(solution, services.get_obligation(solution, obligation_id), form, 412)
+    except Stale:
+        form.form_errors.append(_("Someone else changed the obligation meanwhile; check it and save again."))
+        return _edit_page(solution, services.get_obligation(solution, obligation_id), form, 412)
+    except InvalidInput as problem:
         if not problem.errors:
             raise
         show_errors(form, {("met_by" if k in ("evidence_id", "record_type", "record_id") else k): v

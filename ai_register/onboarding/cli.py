@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask import g
 from flask.cli import AppGroup
-from werkzeug.exceptions import HTTPException
 
+from ai_register.exceptions import DomainError
 from ai_register.extensions import db
 from ai_register.onboarding import importer, privacy
 from ai_register.security import COMPLIANCE
@@ -49,9 +49,9 @@ def import_solutions_command(file: Path, dry_run: bool, as_email: str) -> None:
     by = _act_as(as_email)
     try:
         report = importer.import_file(file.name, file.read_bytes(), by=by, dry_run=dry_run)
-    except HTTPException as exc:
+    except DomainError as exc:
         db.session.rollback()
-        raise click.ClickException(exc.description) from exc
+        raise click.ClickException(exc.detail) from exc
     _echo_report(report)
     if report.written:
         db.session.commit()

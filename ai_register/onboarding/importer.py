@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification import services as classification
-from ai_register.errors import Problem
+from ai_register.exceptions import DomainError, InvalidInput
 from ai_register.extensions import db
 from ai_register.goals import services as goals
 from ai_register.goals.schemas import GoalCreateSchema
@@ -232,8 +232,8 @@ def _goal(row: _Row, errors: list[CellError]) -> dict[str, Any] | None:
     return None if unknown_indicator else goal
 
 
-def _problem_errors(row: _Row, problem: Problem) -> list[CellError]:
-    return [row.error(f, m) for f, msgs in (problem.errors or {"name": [problem.description]}).items()
+def _problem_errors(row: _Row, problem: DomainError) -> list[CellError]:
+    return [row.error(f, m) for f, msgs in (getattr(problem, "errors", None) or {"name": [problem.detail]}).items()
             for m in (msgs if isinstance(msgs, list) else [msgs])]
 
 
@@ -253,7 +253,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
     if answers:
         try:
             classification.check_answers(answers, classification.active_ruleset())
-        except Problem as problem:
+        except DomainError as problem:
             errors.extend(_problem_errors(row, problem))
     if errors:
         raise _RowInvalid(errors)
@@ -267,7 +267,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
         for goal in new_goals:
             goals.create_goal(solution, goal)
         stored = classification.store_classification(solution, answers) if answers else None
-    except Problem as problem:
+    except DomainError as problem:
         raise _RowInvalid(_problem_errors(row, problem)) from problem
     return solution.id, stored.result["ai_act"]["category"] if stored else None
 
@@ -355,18 +355,18 @@ def import_file(filename: str, content: bytes, *, by: User, dry_run: bool) -> Im
     try:
         sheet = read_sheet(name, content, limits)
     except SheetError as exc:
-        problem = Problem(422, str(exc), errors={"file": [str(exc)]},
-                          **({"limit": exc.limit} if exc.limit else {}))
+        problem = InvalidInput(str(exc), errors={"file": [str(exc)]},
+                               **({"limit": exc.limit} if exc.limit else {}))
         if has_request_context():  # the web page shows it in the reader's language
             problem.localized = gettext(exc.msgid, **exc.params)
         raise problem from exc
     return import_sheet(sheet, filename=name, by=by, dry_run=dry_run)
 
 
-def refused(report: ImportReport) -> Problem:
+def refused(report: ImportReport) -> InvalidInput:
     """The 422 for a file with bad cells: every cell named, and the per-row report."""
     errors: dict[str, list[str]] = {}
     for error in report.errors:
         errors.setdefault(f"row {error.row}: {error.column}", []).append(error.reason)
-    return Problem(422, f"{len(report.errors)} cell(s) in {report.filename} are not valid; nothing was imported.",
-                   errors=errors, cells=[error.__dict__ for error in report.errors])
+    return InvalidInput(f"{len(report.errors)} cell(s) in {report.filename} are not valid; nothing was imported.",
+                        errors=errors, cells=[error.__dict__ for error in report.errors])

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.config import ConfigError
-from ai_register.errors import Problem
+from ai_register.exceptions import NotAllowed
 from ai_register.extensions import db
 from ai_register.onboarding.models import ExternalIdentity
 from ai_register.security import ALL_ROLES, STAFF
@@ -163,6 +163,6 @@ def login_options() -> dict:
 
 def require_local_passwords() -> None:
     if not local_passwords():
-        raise Problem(403, "Sign-in with a password is switched off in this register. Sign in through "
-                           f"{provider_name()} on the web and create a named API token on your profile page.",
-                      title="Password sign-in switched off")
+        raise NotAllowed("Sign-in with a password is switched off in this register. Sign in through "
+                         f"{provider_name()} on the web and create a named API token on your profile page.",
+                    title="Password sign-in switched off")

@@ -15,7 +15,7 @@ from joserfc.errors import JoseError
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
-from ai_register.errors import Problem
+from ai_register.exceptions import DomainError
 from ai_register.extensions import db
 from ai_register.onboarding import importer, privacy, sso
 from ai_register.onboarding.api import DPO, template_response
@@ -55,8 +55,8 @@ def import_upload():
     upload = form.file.data
     try:
         report = importer.import_file(upload.filename, upload.read(), by=actor(), dry_run=form.dry_run.data)
-    except Problem as problem:
-        form.file.errors = [getattr(problem, "localized", None) or problem.description]
+    except DomainError as problem:
+        form.file.errors = [getattr(problem, "localized", None) or problem.detail]
         return _import_page(form, status=422)
     if report.written:
         flash(_("%(created)s solutions imported, %(existing)s already registered.",

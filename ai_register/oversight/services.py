@@ -12,11 +12,10 @@ from datetime import date
 
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import joinedload
-from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, ReadOnly
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment, Person
 from ai_register.oversight.rules import MONITORS
@@ -89,8 +88,8 @@ def _bump_solution_version(solution: Solution) -> None:
 
 def _not_in_future(value: date | None, field: str) -> None:
     if value is not None and value > region_today():
-        raise Problem(422, f"{field} cannot be in the future.",
-                      errors={field: ["Must not be later than today."]})
+        raise InvalidInput(f"{field} cannot be in the future.",
+                           errors={field: ["Must not be later than today."]})
 
 
 def _resolve_person(ref: dict, field: str, solution_id: int) -> tuple[int | None, int | None]:
@@ -98,11 +97,11 @@ def _resolve_person(ref: dict, field: str, solution_id: int) -> tuple[int | None
     if "user_id" in ref:
         user = db.session.get(User, ref["user_id"])
         if user is None or not user.active:
-            raise Problem(422, "No active user account with this id.",
-                          errors={field: {"user_id": ["No active user account with this id."]}})
+            raise InvalidInput("No active user account with this id.",
+                               errors={field: {"user_id": ["No active user account with this id."]}})
         if user.role not in ROLES_THAT_CAN_CONFIRM:
-            raise Problem(422, "This account cannot confirm the assignment.", errors={field: {"user_id": [
-                "The account must have the owner or compliance role, to be able to confirm."]}})
+            raise InvalidInput("This account cannot confirm the assignment.", errors={field: {"user_id": [
+                               "The account must have the owner or compliance role, to be able to confirm."]}})
         return user.id, None
     details = {name: (ref.get(name) or "").strip() or None for name in ("name", "title", "unit", "contact")}
     query = select(Person)
@@ -128,8 +127,8 @@ def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
     if data.get("deputy"):
         deputy_user_id, deputy_person_id = _resolve_person(data["deputy"], "deputy", solution.id)
         if (deputy_user_id, deputy_person_id) == (user_id, person_id):
-            raise Problem(422, "The deputy must be someone else than the owner.",
-                          errors={"deputy": ["Must be someone else than the owner."]})
+            raise InvalidInput("The deputy must be someone else than the owner.",
+                               errors={"deputy": ["Must be someone else than the owner."]})
     assignment = OversightAssignment(
         solution_id=solution.id, user_id=user_id, person_id=person_id, deputy_user_id=deputy_user_id,
         deputy_person_id=deputy_person_id, accepted_on=data.get("accepted_on"), created_by_id=actor().id,
@@ -166,12 +165,12 @@ def _check_acceptance(data: dict, assignment: OversightAssignment, staying: Over
         return  # nothing recorded, or the date as it stands (a form sends it back unchanged)
     user = actor()
     if assignment.user_id is not None and assignment.user_id != user.id:
-        raise Problem(422, "A person with an account records their own acceptance: leave the date empty "
+        raise InvalidInput("A person with an account records their own acceptance: leave the date empty "
                            "and ask them to confirm the assignment.",
                       errors={"accepted_on": ["Only the named person can record their acceptance."]})
     if (staying is not None and assignment.user_id is None and staying.accepted_on is not None
             and user.role != COMPLIANCE):
-        raise Problem(422, "The oversight owner stays: their acceptance is not re-dated here. Compliance "
+        raise InvalidInput("The oversight owner stays: their acceptance is not re-dated here. Compliance "
                            "records a new confirmation instead.",
                       errors={"accepted_on": ["Stays as recorded while the same person stays."]})
 
@@ -185,23 +184,23 @@ def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, Oversight
     if assignment is not None and assignment.user_id == user.id:
         if user.role not in ROLES_THAT_CAN_CONFIRM:
             # The account's role changed (e.g. to auditor) after the assignment: it changes nothing now.
-            raise Forbidden("This account can no longer confirm; name a new oversight owner.")
+            raise NotAllowed("This account can no longer confirm; name a new oversight owner.")
         if solution.phase in READ_ONLY_PHASES:
-            raise Conflict("The solution is retired and read-only.")
+            raise ReadOnly("The solution is retired and read-only.")
     else:
         solution = get_solution(solution_id, write=True)
         if assignment is None:
             raise NotFound("No oversight owner is assigned to this solution.")
         if assignment.user_id is not None:
-            raise Forbidden("The oversight owner has an account and confirms the assignment themself.")
+            raise NotAllowed("The oversight owner has an account and confirms the assignment themself.")
         if user.role != COMPLIANCE:
-            raise Forbidden("For an oversight owner without an account, compliance records the confirmation.")
+            raise NotAllowed("For an oversight owner without an account, compliance records the confirmation.")
     confirmed_on = data.get("confirmed_on") or region_today()
     _not_in_future(confirmed_on, "confirmed_on")
     last = assignment.last_confirmed_on
     if last is not None and confirmed_on < last:
-        raise Problem(422, "A confirmation cannot be dated before the last one.",
-                      errors={"confirmed_on": [f"Must not be earlier than {last.isoformat()}."]})
+        raise InvalidInput("A confirmation cannot be dated before the last one.",
+                           errors={"confirmed_on": [f"Must not be earlier than {last.isoformat()}."]})
     before = audit.snapshot(assignment)
     assignment.confirmed_on = confirmed_on
     assignment.confirmed_by_id = user.id

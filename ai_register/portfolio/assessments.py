@@ -12,10 +12,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.portfolio import trustworthy
 from ai_register.portfolio.models import TrustworthyAssessment
@@ -93,8 +92,8 @@ def assessment_view(assessment: TrustworthyAssessment | None, solution_id: int) 
             "open_actions": trustworthy.open_actions(assessment.answers or {}) if assessment else []}
 
 
-def _invalid(field: str, message: str) -> Problem:
-    return Problem(422, f"Invalid input: {field}", errors={field: [message]})
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"Invalid input: {field}", errors={field: [message]})
 
 
 def record_assessment(solution: Solution, data: dict[str, Any], by: User) -> TrustworthyAssessment:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, GateNotMet, InvalidInput, Stale
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution, no_lost_update
 from ai_register.solutions.models import Decision
@@ -23,15 +23,15 @@ def record_meeting_decisions(data: dict[str, Any], by: User) -> list[Decision]:
     seen: set[int] = set()
     for index, item in enumerate(items):
         if item["solution_id"] in seen:
-            raise Problem(422, "Invalid input: decisions", errors={"decisions": {str(index): {
-                "solution_id": ["One decision per solution in a meeting."]}}})
+            raise InvalidInput("Invalid input: decisions", errors={"decisions": {str(index): {
+                               "solution_id": ["One decision per solution in a meeting."]}}})
         seen.add(item["solution_id"])
     solutions = [get_solution(item["solution_id"], write=True) for item in items]
     stale = [{"solution_id": s.id, "current_version": s.version} for s, item in zip(solutions, items, strict=True)
              if item.get("version") is not None and item["version"] != s.version]
     if stale:
-        raise Problem(412, "Some solutions have changed since they were read; reload the portfolio.",
-                      stale=stale)
+        raise Stale("Some solutions have changed since they were read; reload the portfolio.",
+                    stale=stale)
     decisions: list[Decision] = []
     refused: list[dict[str, Any]] = []
     for solution, item in zip(solutions, items, strict=True):
@@ -40,10 +40,10 @@ def record_meeting_decisions(data: dict[str, Any], by: User) -> list[Decision]:
         try:
             with no_lost_update(solution):
                 decisions.append(transitions.record_decision(solution, body, by))
-        except transitions.GateNotMet as refusal:
+        except GateNotMet as refusal:
             refused.append({"solution_id": solution.id, "kind": item["kind"],
-                            "detail": refusal.description, "unmet": refusal.extensions.get("unmet", [])})
+                            "detail": refusal.detail, "unmet": refusal.extensions["unmet"]})
     if refused:
-        raise Problem(409, f"{len(refused)} of {len(items)} decision(s) are not possible; none was recorded.",
-                      title="Decisions not possible", refused=refused)
+        raise Conflict(f"{len(refused)} of {len(items)} decision(s) are not possible; none was recorded.",
+                       title="Decisions not possible", refused=refused)
     return decisions

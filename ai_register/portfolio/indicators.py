@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.portfolio.models import Indicator
 
@@ -57,8 +56,8 @@ def require_active_indicator(indicator_id: int, field: str = "indicator_id") -> 
     """For a new goal: the indicator exists and is in use (422 beside the field otherwise)."""
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None or not indicator.active:
-        raise Problem(422, f"Invalid input: {field}",
-                      errors={field: ["Choose one of the active common indicators."]})
+        raise InvalidInput(f"Invalid input: {field}",
+                           errors={field: ["Choose one of the active common indicators."]})
     return indicator
 
 
@@ -66,7 +65,7 @@ def _check_code_free(code: str, indicator_id: int | None) -> None:
     clash = db.session.scalar(select(Indicator.id).where(func.lower(Indicator.code) == code.lower(),
                                                          Indicator.id != (indicator_id or 0)))
     if clash is not None:
-        raise Problem(422, "Invalid input: code", errors={"code": ["Another indicator has this code."]})
+        raise InvalidInput("Invalid input: code", errors={"code": ["Another indicator has this code."]})
 
 
 def create_indicator(data: dict[str, Any]) -> Indicator:

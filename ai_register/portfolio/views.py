@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from ai_register.errors import Problem
+from ai_register.apikit import page_window
+from ai_register.errors import status_of
+from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.extensions import MAX_ID, db
 from ai_register.portfolio import assessments, decisions, indicators, queries, scoring, trustworthy
 from ai_register.portfolio.forms import (
@@ -74,7 +76,8 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     total = len(view["rows"])
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    view["total"], view["rows"] = total, view["rows"][(page - 1) * PER_PAGE:page * PER_PAGE]
+    offset, limit = page_window(page, PER_PAGE)
+    view["total"], view["rows"] = total, view["rows"][offset:offset + limit]
     return render_template(
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
@@ -105,13 +108,11 @@ def portfolio_decisions():
         return _portfolio_page(_messages(error.messages), 422)
     try:
         recorded = decisions.record_meeting_decisions(data, actor())
-    except Problem as problem:
-        if problem.code not in (409, 412, 422):
-            raise
+    except (Conflict, Stale, InvalidInput) as problem:
         refused = problem.extensions.get("refused") or []
         details = [f"{_decision_row_of(r['solution_id'])}{schema_message(r['detail'])}" for r in refused]
-        return _portfolio_page([schema_message(problem.description), *details, *_messages(problem.errors or {})],
-                               problem.code)
+        return _portfolio_page([schema_message(problem.detail), *details,
+                                *_messages(getattr(problem, "errors", None) or {})], status_of(problem))
     flash(_("%(count)s decision(s) of meeting %(ref)s are recorded.", count=len(recorded),
             ref=data["meeting_reference"]), "success")
     return redirect(url_for("portfolio_web.portfolio"))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents.services import require_id
 from ai_register.notifications.settings import setting
@@ -76,7 +76,7 @@ def record_review(solution_id: int, data: dict) -> Review:
     if next_on <= reviewed_on:
         errors["next_review_on"] = ["The next review must come after this one."]
     if errors:
-        raise Problem(422, "Invalid input: " + ", ".join(sorted(errors)), errors=errors)
+        raise InvalidInput("Invalid input: " + ", ".join(sorted(errors)), errors=errors)
     review = Review(solution_id=solution.id, reviewed_on=reviewed_on, checked=list(dict.fromkeys(checked)),
                     outcome=data["outcome"], notes=(data.get("notes") or "").strip() or None,
                     interval_months=months, next_review_on=next_on, reviewed_by_id=actor().id,

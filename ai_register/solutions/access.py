@@ -16,10 +16,9 @@ from flask import current_app
 from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, PreconditionFailed
 
 from ai_register import preconditions
-from ai_register.errors import Problem
+from ai_register.exceptions import NotAllowed, NotFound, ReadOnly, RoleNotAllowed, Stale
 from ai_register.extensions import MAX_ID, db
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
 from ai_register.solutions.models import Solution, solution_co_owners
@@ -28,7 +27,6 @@ T = TypeVar("T")
 
 READ_ONLY_PHASES = frozenset({"retired"})
 EAGER_OWNERS = (joinedload(Solution.owner), joinedload(Solution.co_owners))
-PRECONDITION_FAILED = PreconditionFailed().name
 
 
 def can_read(solution: Solution, user) -> bool:
@@ -55,9 +53,11 @@ def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool =
         raise NotFound("No such solution.")
     if write:
         if not can_write(solution, user):
-            raise Forbidden("Your role may read this solution but not change it.")
+            if user.role == OWNER:  # reads all (OWNERS_READ_ALL), changes only their own
+                raise NotAllowed("Your role may read this solution but not change it.", code="not_owner")
+            raise RoleNotAllowed("Your role may read this solution but not change it.")
         if solution.phase in READ_ONLY_PHASES and not allow_retired:
-            raise Conflict("The solution is retired and read-only.")
+            raise ReadOnly("The solution is retired and read-only.")
     return solution
 
 
@@ -137,7 +137,5 @@ def no_lost_update(solution: Solution) -> Iterator[None]:
     except StaleDataError as exc:
         db.session.rollback()
         current = db.session.scalar(select(Solution.version).where(Solution.id == solution_id))
-        raise Problem(412, f"The solution was changed by someone else meanwhile; its current version is "
-                      f"{current}.",
-                      title=PRECONDITION_FAILED, current_version=current,
-                      headers={"ETag": f'"{current}"'}) from exc
+        raise Stale(f"The solution was changed by someone else meanwhile; its current version is "
+                    f"{current}.", current_version=current) from exc

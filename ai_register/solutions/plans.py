@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
@@ -49,7 +48,7 @@ def replace_rollout_plan(solution: Solution, units: list[dict], by: User, *,
     late = {index: {"actual_start": ["A unit cannot have started after today; use planned_start."]}
             for index, unit in enumerate(units) if unit.get("actual_start") and unit["actual_start"] > today}
     if late:
-        raise Problem(422, "Invalid input: units", errors={"units": late})
+        raise InvalidInput("Invalid input: units", errors={"units": late})
     existing = {u.name.casefold(): u for u in rollout_units(solution)}
     before = [_unit_record(u) for u in existing.values()]
     kept: set[int] = set()

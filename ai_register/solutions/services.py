@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ai_register.apikit import page_window
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import EAGER_OWNERS, visible_solutions_query
@@ -118,8 +118,8 @@ def record_solution_change(solution: Solution, before: dict, *, action: str = "u
 # --------------------------------------------------------------------------- register and update
 
 
-def _invalid(field: str, message: str) -> Problem:
-    return Problem(422, f"Invalid input: {field}", errors={field: [message]})
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"Invalid input: {field}", errors={field: [message]})
 
 
 def _eligible_users(ids: list[int], field: str) -> list[User]:
@@ -130,7 +130,7 @@ def _eligible_users(ids: list[int], field: str) -> list[User]:
              if user.active and user.role in (OWNER, COMPLIANCE)}
     missing = [i for i in dict.fromkeys(ids) if i not in found]
     if missing:
-        raise Problem(422, f"Invalid input: {field}", errors={
+        raise InvalidInput(f"Invalid input: {field}", errors={
             field: [f"No active owner or compliance account with id {i}." for i in missing]})
     return [found[i] for i in dict.fromkeys(ids)]
 

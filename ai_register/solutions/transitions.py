@@ -12,10 +12,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from werkzeug.exceptions import Conflict, Forbidden
-
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, FourEyes, GateNotMet, InvalidInput
 from ai_register.extensions import db
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle import (
@@ -41,13 +39,6 @@ from ai_register.solutions.services import (
     touch,
 )
 from ai_register.users.models import User, utcnow
-
-
-class GateNotMet(Problem):
-    """409 naming every unmet condition, so the owner sees all that is left to do at once."""
-
-    def __init__(self, detail: str, unmet: list[Unmet], **extensions):
-        super().__init__(409, detail, title="Gate not met", unmet=[u.as_dict() for u in unmet], **extensions)
 
 
 def _check_transition(solution: Solution, to: Phase, *, on: date, rationale: str | None = None) -> None:
@@ -149,14 +140,14 @@ def _require_pending(request: TransitionRequest) -> None:
 def require_four_eyes(request: TransitionRequest, solution: Solution, by: User) -> None:
     """Who may not decide the request: its requester, and anyone who owns or owned the solution since."""
     if by.id == request.requested_by_id:
-        raise Forbidden("Four eyes: you requested this transition, so another compliance officer "
-                        "must decide it.")
+        raise FourEyes("Four eyes: you requested this transition, so another compliance officer "
+                       "must decide it.")
     if by.id in owner_ids_since(solution, request.requested_at):
-        raise Forbidden("Four eyes: you are, or were since the request, an owner or co-owner of this "
-                        "solution, so another compliance officer must decide it.")
+        raise FourEyes("Four eyes: you are, or were since the request, an owner or co-owner of this "
+                       "solution, so another compliance officer must decide it.")
     if by.id in cooling_off_owner_ids(solution, request.requested_at):
-        raise Forbidden("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
-                        "before the request, so another compliance officer must decide it.")
+        raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
+                       "before the request, so another compliance officer must decide it.")
 
 
 def approve_request(request: TransitionRequest, by: User, reason: str | None) -> TransitionRequest:
@@ -209,8 +200,8 @@ def record_decision(solution: Solution, data: dict[str, Any], by: User) -> Decis
     on = region_today()
     decided_on = data.get("decided_on") or on
     if decided_on > on:
-        raise Problem(422, "Invalid input: decided_on",
-                      errors={"decided_on": ["A decision cannot be dated later than today."]})
+        raise InvalidInput("Invalid input: decided_on",
+                           errors={"decided_on": ["A decision cannot be dated later than today."]})
     to = effect.transition_to
     if to is not None:
         if effect.transition_requested:

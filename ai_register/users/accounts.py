@@ -1,8 +1,9 @@
 """Account administration as an administrator does it in the web: find, create, change role, deactivate,
 revoke tokens; and a person's own password (a one-time password to replace, a set-password link).
 
-Operations flush and audit; the request or CLI command commits. They raise werkzeug's HTTP exceptions
-the way the rest of `users.services` does, so the API and the web page tell the same story.
+Operations flush and audit; the request or CLI command commits. They raise the register's domain
+exceptions (`ai_register.exceptions`) the way the rest of `users.services` does, so the API and the web
+page tell the same story.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from datetime import UTC, datetime
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, UnprocessableEntity
 
+from ai_register.apikit import page_of
+from ai_register.exceptions import Conflict, InvalidInput, NotAllowed, NotFound
 from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.onboarding.models import ExternalIdentity
@@ -73,12 +75,9 @@ def search_accounts(*, q: str = "", role: str = "", status: str = "", page: int 
         query = query.where(User.role == role)
     if status in STATUSES:
         query = query.where(User.active.is_(status == "active"))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    users = db.session.scalars(query.order_by(func.lower(User.display_name), User.id)
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    linked = identities([user.id for user in users])
-    return {"items": [(user, linked.get(user.id)) for user in users], "total": total, "page": page,
-            "per_page": per_page}
+    found = page_of(query.order_by(func.lower(User.display_name), User.id), {"page": page, "per_page": per_page})
+    linked = identities([user.id for user in found["items"]])
+    return {**found, "items": [(user, linked.get(user.id)) for user in found["items"]]}
 
 
 def active_administrators() -> int:
@@ -102,7 +101,7 @@ def create_account(email: str, role: str, *, display_name: str | None, delivery:
     never stored in clear; the person picks their own at first sign-in); "link": a set-password link,
     returned for the e-mail. Either way the returned secret is shown or sent once."""
     if delivery not in ("password", "link"):
-        raise UnprocessableEntity("Choose how the person gets their first password.")
+        raise InvalidInput("Choose how the person gets their first password.")
     secret = one_time_password() if delivery == "password" else None
     user = services.create_user(email, role, display_name=display_name, password=secret)
     if secret is not None:
@@ -115,7 +114,7 @@ def create_account(email: str, role: str, *, display_name: str | None, delivery:
 
 def change_role(user: User, role: str, *, reason: str | None = None) -> User:
     if role not in ALL_ROLES:
-        raise UnprocessableEntity(f"Unknown role '{role}'.")
+        raise InvalidInput(f"Unknown role '{role}'.")
     if role == user.role:
         return user
     if role_from_identity_provider(user):
@@ -167,12 +166,12 @@ def user_for_set_password_token(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
     except SignatureExpired as error:
-        raise Forbidden("This link has expired; ask an administrator for a new one.") from error
+        raise NotAllowed("This link has expired; ask an administrator for a new one.") from error
     except BadSignature as error:
-        raise Forbidden("This link is not valid; ask an administrator for a new one.") from error
+        raise NotAllowed("This link is not valid; ask an administrator for a new one.") from error
     user = db.session.get(User, int(data.get("u", 0))) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("p") != _password_fingerprint(user):
-        raise Forbidden("This link has already been used or is not valid; ask an administrator for a new one.")
+        raise NotAllowed("This link has already been used or is not valid; ask an administrator for a new one.")
     return user
 
 

@@ -22,10 +22,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict, Forbidden, HTTPException, UnprocessableEntity
 
 from ai_register.audit.models import AuditEvent
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, DomainError, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.notifications import mail
 from ai_register.security import ADMIN, PUBLIC, access, actor
@@ -52,9 +51,9 @@ def _no_store(response):
     return response
 
 
-def _message(error: HTTPException) -> str:
+def _message(error: DomainError) -> str:
     # The services' messages are English sentences; those a person meets here are in the catalogue.
-    return _(error.description) if error.description else _("Not allowed")
+    return _(error.detail) if error.detail else _("Not allowed")
 
 
 # --------------------------------------------------------------------------- the list
@@ -107,7 +106,7 @@ def new():
     except Conflict:
         form.email.errors = [*form.email.errors, _("An account with this e-mail address already exists.")]
         return render_template("users/new.html", form=form, mail_configured=mail.configured()), 422
-    except UnprocessableEntity as error:
+    except InvalidInput as error:
         form.delivery.errors = [*form.delivery.errors, _message(error)]
         return render_template("users/new.html", form=form, mail_configured=mail.configured()), 422
     link = sent = None
@@ -189,7 +188,7 @@ def change_role(user_id: int):
         return _account_page(user, status=422, role_form=form)
     try:
         accounts.change_role(user, form.role.data, reason=form.reason.data or None)
-    except (Conflict, UnprocessableEntity) as error:
+    except (Conflict, InvalidInput) as error:
         form.role.errors = [*form.role.errors, _message(error)]
         return _account_page(user, status=409, role_form=form)
     flash(_("%(name)s is now %(role)s.", name=user.display_name, role=dict(role_choices())[user.role]), "success")
@@ -263,14 +262,14 @@ def password_first():
 def set_password(token: str):
     try:
         user = accounts.user_for_set_password_token(token)
-    except Forbidden as error:
+    except NotAllowed as error:
         # 404, not 403: an unknown, used or expired link names no account (and reveals none).
         return render_template("users/set_password.html", form=None, problem=_message(error)), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             accounts.set_password_from_link(token, form.new.data)
-        except Problem:
+        except InvalidInput:
             form.new.errors = [*form.new.errors, _("The password must have at least 12 characters.")]
         else:
             accounts.record_sign_in(user)

@@ -6,9 +6,10 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, Unauthorized
+from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from ai_register.apikit import PageArgsSchema, page_of
+from ai_register.exceptions import NotAuthenticated
 from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.security import ADMIN, PUBLIC, SIGNED_IN, STAFF, access, actor
@@ -43,7 +44,7 @@ def create_access_token(body):
     sso.require_local_passwords()
     try:
         user = services.authenticate(body["email"], body["password"], address=request.remote_addr)
-    except Unauthorized:
+    except NotAuthenticated:
         db.session.commit()  # the failed attempt is counted although the answer is 401
         raise
     if user.role == STAFF:

@@ -6,8 +6,8 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from werkzeug.exceptions import Conflict, HTTPException
 
+from ai_register.exceptions import Conflict, DomainError
 from ai_register.extensions import db
 from ai_register.security import ALL_ROLES
 from ai_register.users import services
@@ -29,9 +29,9 @@ def create_command(email: str, role: str, display_name: str | None, password_std
     try:
         user = services.create_user(email, role, display_name=display_name, password=password)
         db.session.commit()
-    except HTTPException as exc:
+    except DomainError as exc:
         db.session.rollback()
-        raise click.ClickException(exc.description) from exc
+        raise click.ClickException(exc.detail) from exc
     click.echo(f"created {user.email} ({user.role}), id {user.id}")
 
 
@@ -45,7 +45,7 @@ def deactivate_command(email: str) -> None:
     try:
         services.deactivate_user(user)
     except Conflict as exc:
-        raise click.ClickException(exc.description) from exc
+        raise click.ClickException(exc.detail) from exc
     db.session.commit()
     click.echo(f"deactivated {user.email}")
 
@@ -79,7 +79,7 @@ def set_password_command(email: str, password_stdin: bool) -> None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         services.change_password(user, password)
-    except HTTPException as exc:
+    except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(f"The password must have at least {services.MIN_PASSWORD_LENGTH} characters.") \
             from exc

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.exceptions import Conflict, NotFound, Unauthorized, UnprocessableEntity
 
 from ai_register.audit import services as audit
-from ai_register.errors import Problem
+from ai_register.exceptions import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from ai_register.extensions import db
 from ai_register.security import ADMIN, ALL_ROLES, hash_password, issue_token, verify_password
 from ai_register.users import throttle
@@ -30,11 +29,11 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(email: str, role: str, *, display_name: str | None = None,
                 password: str | None = None) -> User:
     if role not in ALL_ROLES:
-        raise UnprocessableEntity(f"Unknown role '{role}'; use one of {', '.join(sorted(ALL_ROLES))}.")
+        raise InvalidInput(f"Unknown role '{role}'; use one of {', '.join(sorted(ALL_ROLES))}.")
     if find_user_by_email(email):
         raise Conflict(f"A user with e-mail {normalise_email(email)} already exists.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise UnprocessableEntity(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     user = User(
         email=normalise_email(email), role=role, active=True,
         display_name=(display_name or normalise_email(email).split("@")[0]).strip(),
@@ -49,7 +48,7 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
                 display_name: str | None = None, reason: str | None = None) -> User:
     before = audit.snapshot(user, exclude=AUDIT_EXCLUDE)
     if role is not None and role not in ALL_ROLES:
-        raise UnprocessableEntity(f"Unknown role '{role}'.")
+        raise InvalidInput(f"Unknown role '{role}'.")
     _keep_an_administrator(user, role=role, active=active)
     if role is not None:
         user.role = role
@@ -96,11 +95,11 @@ def change_password(user: User, new_password: str, *, current_password: str | No
     not). Every web session and every sign-in token ends: they were got with the old password. Named
     tokens stay, listed on the profile page, for their owner to revoke."""
     if current_password is not None and not verify_password(user.password_hash, current_password):
-        raise Problem(422, "Invalid input: current_password",
-                      errors={"current_password": ["The current password is wrong."]})
+        raise InvalidInput("Invalid input: current_password",
+                           errors={"current_password": ["The current password is wrong."]})
     if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise Problem(422, "Invalid input: new_password", errors={"new_password": [
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."]})
+        raise InvalidInput("Invalid input: new_password", errors={"new_password": [
+                           f"The password must have at least {MIN_PASSWORD_LENGTH} characters."]})
     user.password_hash = hash_password(new_password)
     user.password_must_change = False  # whoever set it last, a one-time password is no longer in use
     end_sessions(user)
@@ -115,13 +114,12 @@ def change_password(user: User, new_password: str, *, current_password: str | No
                        "sign_in_tokens_revoked": ended})
 
 
-class SignInLocked(Problem):
+class SignInLocked(TooManyAttempts):
     """Too many failed sign-ins for the account or from the address (users.throttle): 429, Retry-After."""
 
     def __init__(self, seconds: int):
-        super().__init__(429, f"Too many failed sign-ins for this account or from this address; try again in "
-                         f"{seconds} seconds.", title="Too Many Requests", headers={"Retry-After": str(seconds)},
-                         retry_after_seconds=seconds)
+        super().__init__(f"Too many failed sign-ins for this account or from this address; try again in "
+                         f"{seconds} seconds.", title="Too Many Requests", retry_after_seconds=seconds)
         self.seconds = seconds
 
 
@@ -137,7 +135,7 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
         throttle.record_failure(email, address, now)
-        raise Unauthorized("E-mail or password is wrong, or the account is deactivated.")
+        raise NotAuthenticated("E-mail or password is wrong, or the account is deactivated.")
     throttle.record_success(email)
     return user
 
@@ -149,8 +147,8 @@ def issue_access_token(user: User) -> tuple[str, ApiToken]:
 def create_named_token(user: User, name: str, days: int) -> tuple[str, ApiToken]:
     max_days = current_app.config["JWT_NAMED_MAX_DAYS"]
     if not 1 <= days <= max_days:
-        raise Problem(422, f"expires_in_days must be between 1 and {max_days}.",
-                      errors={"expires_in_days": [f"Must be between 1 and {max_days} (this register's limit)."]})
+        raise InvalidInput(f"expires_in_days must be between 1 and {max_days}.",
+                           errors={"expires_in_days": [f"Must be between 1 and {max_days} (this register's limit)."]})
     token, record = issue_token(user, kind="named", name=name.strip(), ttl=timedelta(days=days))
     audit.record_create(record, "api_token", exclude=frozenset({"jti"}))
     return token, record

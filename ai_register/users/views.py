@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import Unauthorized
 
+from ai_register.exceptions import NotAuthenticated
 from ai_register.extensions import db
 from ai_register.onboarding import sso
 from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access
@@ -42,7 +42,7 @@ def login():
                     "minute(s).", minutes=max(1, -(-locked.seconds // 60))), "error")
             return render_template("auth/login.html", form=form, **sign_in_options), 429, {
                 "Retry-After": str(locked.seconds)}
-        except Unauthorized:
+        except NotAuthenticated:
             db.session.commit()  # the failed attempt is counted although the answer is 401
             flash(_("E-mail or password is wrong, or the account is deactivated."), "error")
             return render_template("auth/login.html", form=form, **sign_in_options), 401

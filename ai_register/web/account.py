@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import login_user
 
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput
 from ai_register.security import SIGNED_IN, access, actor
 from ai_register.users import services as users
 from ai_register.users.forms import PasswordChangeForm
@@ -84,8 +84,8 @@ def change_password():
         return _page(TokenForm(formdata=None), password_form=form, status=422)
     try:
         users.change_password(user, form.new_password.data, current_password=form.current_password.data)
-    except Problem as problem:
-        if (problem.errors or {}).get("current_password"):
+    except InvalidInput as problem:
+        if problem.errors.get("current_password"):
             form.current_password.errors = [_("The current password is wrong.")]
         else:
             form.new_password.errors = [_("The password must have at least 12 characters.")]

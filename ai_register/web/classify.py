@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import BadRequest
 
 from ai_register.classification import services as classification
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, NotAllowed, NotFound
 from ai_register.rules import questionnaire_for, relevant_questions
 from ai_register.rules.contract import UNSURE
 from ai_register.security import COMPLIANCE, OWNER, access, actor
@@ -148,8 +148,8 @@ class Wizard:
     def preview(self) -> tuple[dict | None, dict]:
         try:
             return classification.preview(self.answers), {}
-        except Problem as problem:
-            return None, problem.errors or {}
+        except InvalidInput as problem:
+            return None, problem.errors
 
     def progress(self, step: int) -> list[dict]:
         return [
@@ -294,12 +294,12 @@ def step(solution_id: int):
 
 def _store(solution, wizard: Wizard, *, submit: bool):
     if submit and not classification.may_submit(solution, actor()):
-        raise Forbidden("Only an owner or co-owner of the solution submits its classification for review.")
+        raise NotAllowed("Only an owner or co-owner of the solution submits its classification for review.")
     try:
         stored = classification.store_classification(solution, wizard.answers)
         if submit:
             classification.submit_classification(stored)
-    except Problem as problem:
+    except InvalidInput as problem:
         if not problem.errors:
             raise
         return _render(solution, wizard, len(wizard.sections), errors=problem.errors, status=422)
@@ -319,7 +319,7 @@ def result(solution_id: int, classification_id: int):
     solution = get_solution(solution_id)
     stored = classification.get_classification(classification_id)
     if stored.solution_id != solution.id:
-        raise Problem(404, "No such classification for this solution.")
+        raise NotFound("No such classification for this solution.")
     ruleset = classification.ruleset_of(stored)
     return render_template(
         "web/classify/result.html",
@@ -336,7 +336,7 @@ def result(solution_id: int, classification_id: int):
 def submit(solution_id: int, classification_id: int):
     stored = classification.get_classification(classification_id, write=True)
     if stored.solution_id != solution_id:
-        raise Problem(404, "No such classification for this solution.")
+        raise NotFound("No such classification for this solution.")
     classification.submit_classification(stored)
     flash(
         _("Classification version %(n)d is submitted for review by compliance.", n=stored.version), "success"

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ai_register.errors import Problem
+from ai_register.exceptions import DomainError, GateNotMet, InvalidInput, Stale
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
@@ -39,27 +39,22 @@ def _stale(form) -> None:
     )
 
 
-def _unmet(form, problem: Problem) -> None:
+def _unmet(form, refusal: GateNotMet) -> None:
     """A refused move: every unmet condition above the form, in the reader's language."""
-    from ai_register.solutions.lifecycle import Unmet
-
-    for item in (problem.extensions or {}).get("unmet") or []:
-        form.form_errors.append(
-            gates.unmet_text(Unmet(item["code"], item["message"], item.get("details") or {}))
-        )
-    if not (problem.extensions or {}).get("unmet"):
-        form.form_errors.append(problem.description)
+    form.form_errors.extend(gates.unmet_text(unmet) for unmet in refusal.unmet)
+    if not refusal.unmet:
+        form.form_errors.append(refusal.detail)
 
 
-def _show_refusal(form, problem: Problem) -> int:
-    """A refused write, shown on its form; returns the page's status. Other problems are not the form's."""
-    if problem.code == 412:
+def _show_refusal(form, problem: DomainError) -> int:
+    """A refused write, shown on its form; returns the page's status. Other refusals are not the form's."""
+    if isinstance(problem, Stale):
         _stale(form)
         return 422
-    if problem.code == 409:
+    if isinstance(problem, GateNotMet):
         _unmet(form, problem)
         return 409
-    if problem.errors:
+    if isinstance(problem, InvalidInput) and problem.errors:
         show_errors(form, problem.errors)
         return 422
     raise problem
@@ -94,7 +89,7 @@ def transition(solution_id: int):
                     )
             except ValidationError as error:
                 show_errors(form, error.messages)
-            except Problem as problem:
+            except DomainError as problem:
                 status = _show_refusal(form, problem)
             else:
                 if applied:
@@ -143,7 +138,7 @@ def decision(solution_id: int):
                     transitions.record_decision(solution, data, actor())
             except ValidationError as error:
                 show_errors(form, error.messages)
-            except Problem as problem:
+            except DomainError as problem:
                 status = _show_refusal(form, problem)
             else:
                 flash(
@@ -186,7 +181,7 @@ def rollout_plan(solution_id: int):
                 plans.replace_rollout_plan(solution, data["units"], actor(), reason=data.get("reason"))
         except ValidationError as error:
             _unit_errors(form, error.messages)
-        except Problem as problem:
+        except InvalidInput as problem:
             if not problem.errors:
                 raise
             _unit_errors(form, problem.errors)

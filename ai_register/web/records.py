@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ai_register.errors import Problem
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.schemas import EvidenceCreateSchema
+from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.goals import services as goal_services
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
@@ -52,7 +52,7 @@ def save(form, schema, write) -> bool:
         return False
     try:
         write(data)
-    except Problem as problem:
+    except InvalidInput as problem:
         if not problem.errors:
             raise
         show_errors(form, problem.errors)
@@ -278,9 +278,7 @@ def oversight(solution_id: int):
         try:
             if save(form, OversightPutSchema(), write):
                 return _back(solution, _("The oversight owner is saved."))
-        except Problem as problem:
-            if problem.code != 412:
-                raise
+        except Stale:
             form.form_errors.append(
                 _("Someone else changed the solution meanwhile. Open it again and repeat your change.")
             )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import SUBMITTED, Classification
-from ai_register.errors import Problem
+from ai_register.exceptions import FourEyes, GateNotMet, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, access, actor
 from ai_register.solutions import transitions
@@ -52,12 +52,12 @@ def classification_conflict(item: Classification, user) -> str | None:
     solution = get_solution(item.solution_id)
     try:
         classification_services.require_four_eyes(item, solution, user)
-    except Forbidden as refusal:
+    except FourEyes as refusal:
         if user.id in (item.answered_by_id, item.submitted_by_id):
             return _("You answered or submitted it.")
         if user.id in solution.owner_ids():
             return _("You own the solution.")
-        if "cooling-off" in (refusal.description or ""):
+        if "cooling-off" in refusal.detail:
             return _("You were an owner or co-owner of the solution shortly before this version was answered "
                      "(the cooling-off period).")
         return _("You were an owner or co-owner of the solution after this version was answered.")
@@ -68,12 +68,12 @@ def request_conflict(item: TransitionRequest, user) -> str | None:
     """Why four eyes keep `user` from deciding the request, or None; the service's check decides."""
     try:
         transitions.require_four_eyes(item, item.solution, user)
-    except Forbidden as refusal:
+    except FourEyes as refusal:
         if user.id == item.requested_by_id:
             return _("You requested it.")
         if user.id in item.solution.owner_ids():
             return _("You own the solution.")
-        if "cooling-off" in (refusal.description or ""):
+        if "cooling-off" in refusal.detail:
             return _("You were an owner or co-owner of the solution shortly before it was requested (the "
                      "cooling-off period).")
         return _("You were an owner or co-owner of the solution after it was requested.")
@@ -127,14 +127,14 @@ def classification(classification_id: int):
                         category=form.category.data or None,
                         device_class=form.device_class.data or None,
                     )
-            except Forbidden:
+            except NotAllowed:
                 # Four eyes refused it (the page hid the form, but a co-ownership may have changed
                 # meanwhile): say so on the page and keep what was typed.
                 db.session.rollback()
                 reason = classification_conflict(item, actor()) or _("Your role may not do this.")
                 form.form_errors.append(_("Four eyes: %(why)s Another compliance officer must decide.", why=reason))
                 status = 403
-            except Problem as problem:
+            except InvalidInput as problem:
                 if not problem.errors:
                     raise
                 show_errors(form, problem.errors)
@@ -190,19 +190,13 @@ def transition(request_id: int):
                     transitions.approve_request(item, actor(), reason)
                 else:
                     transitions.reject_request(item, actor(), reason)
-            except Problem as problem:
-                if problem.code == 409:
-                    for unmet in (problem.extensions or {}).get("unmet") or []:
-                        form.form_errors.append(
-                            gates.unmet_text(
-                                gates.Unmet(unmet["code"], unmet["message"], unmet.get("details") or {})
-                            )
-                        )
-                    status = 409
-                elif problem.errors:
-                    show_errors(form, problem.errors)
-                else:
+            except GateNotMet as refusal:
+                form.form_errors.extend(gates.unmet_text(unmet) for unmet in refusal.unmet)
+                status = 409
+            except InvalidInput as problem:
+                if not problem.errors:
                     raise
+                show_errors(form, problem.errors)
             else:
                 done = _("approved") if form.outcome.data == "approve" else _("rejected")
                 flash(

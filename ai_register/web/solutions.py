@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ai_register.errors import Problem
+from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import services
@@ -165,7 +165,7 @@ def register():
     if data is not None:
         try:
             solution = services.register_solution(data, actor())
-        except Problem as problem:
+        except InvalidInput as problem:
             if not problem.errors:
                 raise
             form.add_errors(problem.errors)
@@ -203,15 +203,15 @@ def edit(solution_id: int):
             require_if_match(solution, f'"{version}"' if version.isdigit() else None)
             with no_lost_update(solution):
                 services.update_solution(solution, data, reason=data.pop("reason", None))
-        except Problem as problem:
-            if problem.code == 412:
-                form.form_errors.append(
-                    _(
-                        "Someone else changed the solution while you edited it. Open it "
-                        "again to see their changes, then make yours."
-                    )
+        except Stale:
+            form.form_errors.append(
+                _(
+                    "Someone else changed the solution while you edited it. Open it "
+                    "again to see their changes, then make yours."
                 )
-                return _render_form("web/solutions/form.html", form, 412, solution=solution, version=version)
+            )
+            return _render_form("web/solutions/form.html", form, 412, solution=solution, version=version)
+        except InvalidInput as problem:
             if not problem.errors:
                 raise
             form.add_errors(problem.errors)

@@ -1,0 +1,66 @@
+"""Services speak the domain: only the web/API layer knows HTTP. Outside it no module imports werkzeug's
+exceptions, the HTTP problem (`errors.Problem`), or Flask's request-bound `request`, `g`, `session` and
+`abort`; services raise `ai_register.exceptions` and `errors.py` maps them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "ai_register"
+
+# The web/API layer: blueprints (api, views, forms and the web shell), the factory, the one error handler,
+# the one permission check (it reads the request's credentials) and the OpenAPI glue.
+WEB_MODULES = ("api.py", "views.py", "forms.py")  # also users/admin_views.py
+WEB_PACKAGES = ("web",)
+WEB_FILES = ("app.py", "errors.py", "security.py", "openapi.py", "health.py", "request_limits.py")
+
+FLASK_REQUEST_BOUND = frozenset({"request", "g", "session", "abort"})
+
+
+def _in_web_layer(path: Path) -> bool:
+    relative = path.relative_to(PACKAGE)
+    return (path.name.endswith(WEB_MODULES) or relative.parts[0] in WEB_PACKAGES
+            or str(relative) in WEB_FILES)
+
+
+def _http_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = {alias.name for alias in node.names}
+            if node.module.startswith("werkzeug.exceptions"):
+                found.append(f"line {node.lineno}: werkzeug.exceptions {sorted(names)}")
+            elif node.module == "flask" and names & FLASK_REQUEST_BOUND:
+                found.append(f"line {node.lineno}: flask {sorted(names & FLASK_REQUEST_BOUND)}")
+            elif node.module == "ai_register.errors" and "Problem" in names:
+                found.append(f"line {node.lineno}: ai_register.errors.Problem")
+        elif isinstance(node, ast.Import):
+            found.extend(f"line {node.lineno}: {alias.name}" for alias in node.names
+                         if alias.name.startswith("werkzeug.exceptions"))
+    return found
+
+
+# Read the acting user (and the request's channel) from flask.g; they move to explicit arguments next.
+# The list may only shrink.
+ACTOR_FROM_G = frozenset({"audit/services.py", "classification/services.py", "demo_region.py", "onboarding/cli.py"})
+
+
+def test_only_the_web_layer_speaks_http():
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if _in_web_layer(path) or str(path.relative_to(PACKAGE)) in ACTOR_FROM_G:
+            continue
+        found = _http_imports(path)
+        if found:
+            offenders[str(path.relative_to(PACKAGE.parent))] = found
+    assert not offenders, offenders
+
+
+def test_the_check_sees_an_http_import(tmp_path):
+    module = PACKAGE / "solutions" / "services.py"
+    assert not _in_web_layer(module)
+    sample = tmp_path / "sample.py"
+    sample.write_text("from werkzeug.exceptions import NotFound\nfrom flask import g, current_app\n"
+                      "from ai_register.errors import Problem\n")
+    assert len(_http_imports(sample)) == 3
