@@ -19,7 +19,7 @@ from sqlalchemy.orm import noload
 
 from ai_register import create_app, security
 from ai_register.extensions import db
-from ai_register.solutions import services
+from ai_register.solutions import detail
 from ai_register.solutions.access import EAGER_OWNERS
 from ai_register.solutions.models import Solution
 
@@ -42,9 +42,9 @@ def _trust_first_token() -> None:
 
 
 def _solution_and_owners_only() -> None:
-    services.detail_load_options = lambda: (*EAGER_OWNERS, noload(Solution.pending_transition))
-    for key in services.SOLUTION_DETAIL_PROVIDERS:
-        services.SOLUTION_DETAIL_PROVIDERS[key] = lambda solution: None
+    detail.detail_load_options = lambda: (*EAGER_OWNERS, noload(Solution.pending_transition))
+    detail.classification.current_classification_summary = lambda solution: None
+    detail.oversight.oversight_summary = lambda solution: None
 
 
 def build(without: set[str]):

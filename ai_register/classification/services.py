@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,10 +44,10 @@ from ai_register.rules.loader import (
 )
 from ai_register.rules.questionnaire import relevant_questions
 from ai_register.security import actor
-from ai_register.solutions.access import READ_ONLY_PHASES
+from ai_register.solutions.access import READ_ONLY_PHASES, get_child
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
-from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since
+from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since, region_today
 from ai_register.users.models import utcnow
 
 ENTITY = "classification"
@@ -337,10 +337,8 @@ def _review(classification: Classification, outcome: str, justification: str | N
 def _adopt_on_solution(solution: Solution, classification: Classification) -> None:
     """The decided classification becomes the solution's current one; a pending re-review is done."""
     before = audit.snapshot(solution)
-    if hasattr(Solution, "current_ai_act_category"):
-        solution.current_ai_act_category = classification.effective_category
-    if hasattr(Solution, "current_device_class"):
-        solution.current_device_class = classification.effective_device_class
+    solution.current_ai_act_category = classification.effective_category
+    solution.current_device_class = classification.effective_device_class
     solution.needs_rereview = False
     audit.record_update(solution, "solution", before, solution_id=solution.id,
                         reason=coded("classification_reviewed", classification=classification.id,
@@ -565,8 +563,6 @@ def obligations_checklist(solution: Solution, today: date | None = None,
     if latest is None:
         return []
     if today is None:
-        from ai_register.solutions.services import region_today
-
         today = region_today()
     items = []
     for obligation in latest.result.get("obligations") or ():
@@ -610,14 +606,6 @@ def current_classification_summary(solution: Solution) -> dict | None:
         "public_authority": public_authority(solution, validity.classification),
         "obligations": obligations_checklist(solution, latest=validity.classification),
     }
-
-
-def register_detail_provider() -> None:
-    """Plug the classification into the solution detail through the register's hook; the obligations
-    checklist, the role and the public-authority answer travel inside `current_classification`."""
-    from ai_register.solutions import services as solution_services
-
-    solution_services.register_detail_provider("current_classification", current_classification_summary)
 
 
 # --------------------------------------------------------------------------- rule-set impact
@@ -768,8 +756,6 @@ def _solutions(ids: Iterable[int]) -> list[Solution]:
 
 
 def _actor_or_none():
-    from flask import g
-
     return getattr(g, "actor", None)
 
 
@@ -778,9 +764,5 @@ def _actor_or_none():
 
 def get_classification(classification_id: int, *, write: bool = False) -> Classification:
     """The classification if the caller may see its solution (404 otherwise; 403/409 for writes)."""
-    from ai_register.solutions.access import get_child
-
     return get_child(Classification, classification_id, for_write=write)
 
-
-register_detail_provider()

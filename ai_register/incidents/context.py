@@ -2,46 +2,22 @@
 
 Read from the latest approved or overridden classification: the AI Act role from its answers
 (`role`), the effective AI Act category, and the device regulation from its result. When there is
-no decided classification, or the classification package cannot answer, the context is unknown
-and `duties` lists the duties of every role and route with their conditions: never silently none.
+no decided classification the context is unknown and `duties` lists the duties of every role and
+route with their conditions: never silently none.
 """
 
 from __future__ import annotations
 
+from ai_register.classification.services import latest_decided
 from ai_register.incidents.duties import DEVICE_REGULATIONS, ROLES, RegulatoryContext
 from ai_register.solutions.models import Solution
 
 UNKNOWN_NO_CLASSIFICATION = "no approved classification"
-UNKNOWN_NO_MODULE = "classification module not available"
-
-
-def _latest_decided(solution_id: int):
-    """The latest approved or overridden classification, via the classification package."""
-    try:
-        from ai_register.classification.services import latest_decided
-    except ImportError:
-        latest_decided = None
-    if latest_decided is not None:
-        return latest_decided(solution_id)
-    try:
-        from sqlalchemy import select
-
-        from ai_register.classification.models import DECIDED, Classification
-        from ai_register.extensions import db
-    except ImportError:
-        raise LookupError(UNKNOWN_NO_MODULE) from None
-    return db.session.scalar(
-        select(Classification)
-        .where(Classification.solution_id == solution_id, Classification.status.in_(DECIDED))
-        .order_by(Classification.version.desc()).limit(1)
-    )
+UNKNOWN_NO_MODULE = "classification module not available"  # no longer produced; kept for stored incidents
 
 
 def regulatory_context(solution: Solution) -> RegulatoryContext:
-    try:
-        latest = _latest_decided(solution.id)
-    except LookupError as missing:
-        return RegulatoryContext(source=str(missing))
+    latest = latest_decided(solution.id)
     if latest is None:
         return RegulatoryContext(source=UNKNOWN_NO_CLASSIFICATION)
     role = (latest.answers or {}).get("role")

@@ -10,8 +10,8 @@ from sqlalchemy import Select, exists, select
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.exceptions import Conflict, InvalidInput, NotFound
-from ai_register.extensions import MAX_ID, db
+from ai_register.exceptions import Conflict, InvalidInput
+from ai_register.extensions import db
 from ai_register.incidents import duties as rules
 from ai_register.incidents.context import context_as_dict, regulatory_context
 from ai_register.incidents.models import (
@@ -28,7 +28,7 @@ from ai_register.incidents.models import (
 )
 from ai_register.notifications.settings import setting
 from ai_register.security import actor
-from ai_register.solutions.access import get_child, get_solution, visible_solutions_query
+from ai_register.solutions.access import get_child, get_solution, require_id, visible_solutions_query
 from ai_register.solutions.models import Decision, Solution
 from ai_register.users.models import utcnow
 
@@ -99,16 +99,6 @@ def facts_of(incident: Incident) -> rules.IncidentFacts:
 
 
 # --------------------------------------------------------------------------- reading
-
-# Ids are 32-bit integers in the database; a larger one in a URL names nothing (and must not reach
-# the driver, which refuses it with an error rather than an empty result).
-
-
-def require_id(value: int, what: str = "record") -> int:
-    if not 0 < value <= MAX_ID:
-        raise NotFound(f"No such {what}.")
-    return value
-
 
 
 def get_incident(incident_id: int, *, write: bool = False) -> Incident:

@@ -15,6 +15,7 @@ from ai_register.exceptions import NotFound
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
 from ai_register.security import COMPLIANCE, actor
+from ai_register.solutions.access import require_id
 from ai_register.users.models import User, utcnow
 
 ENTITY = "notification"
@@ -157,8 +158,6 @@ def unread_count(user_id: int) -> int:
 
 def get_own(notification_id: int) -> Notification:
     """The caller's own notification; anyone else's answers 404."""
-    from ai_register.incidents.services import require_id
-
     notification = db.session.get(Notification, require_id(notification_id, "notification"))
     if notification is None or notification.user_id != actor().id:
         raise NotFound("No such notification.")

@@ -19,14 +19,13 @@ from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, ReadOnly
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment, Person
 from ai_register.oversight.rules import MONITORS
+from ai_register.oversight.schemas import OversightAssignmentSchema
 from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
 from ai_register.solutions.lifecycle import OversightFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import (
     region_today,
-    register_detail_provider,
-    register_retirement_step,
     touch,
 )
 from ai_register.users.models import User, utcnow
@@ -62,8 +61,6 @@ DETAIL_LOAD = tuple(joinedload(Solution.current_oversight).joinedload(person) fo
 
 def oversight_summary(solution: Solution) -> dict | None:
     """The current assignment as the API shows it, for the solution's detail view."""
-    from ai_register.oversight.schemas import OversightAssignmentSchema
-
     if "current_oversight" in inspect(solution).unloaded:
         # Not loaded with the solution (a write answering with the detail): one statement, people included.
         assignment = current_oversight(solution.id, *(joinedload(person) for person in _PEOPLE))
@@ -225,6 +222,3 @@ def end_on_retirement(solution: Solution) -> None:
     audit.record_update(assignment, "oversight_assignment", before, solution_id=solution.id,
                         reason=coded("solution_retired"), action="end")
 
-
-register_detail_provider("oversight_owner", oversight_summary, load=DETAIL_LOAD)
-register_retirement_step(end_on_retirement)

@@ -13,7 +13,6 @@ keyset batches, so a solution with thousands of events is reported in bounded me
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,9 +26,24 @@ from sqlalchemy import func, inspect, select
 from ai_register.audit import services as audit
 from ai_register.audit.chain import GENESIS_HASH, format_timestamp, link_hash
 from ai_register.audit.models import AuditEvent
+from ai_register.classification import models as classification_models
+from ai_register.classification import services as classification_services
+from ai_register.evidence import models as evidence_models
+from ai_register.evidence.validity import is_valid_on
 from ai_register.extensions import db
+from ai_register.fria import models as fria_models
+from ai_register.goals import models as goals_models
+from ai_register.goals.benefit import calculate_benefit
+from ai_register.incidents import models as incidents_models
+from ai_register.literacy import models as literacy_models
+from ai_register.obligations import models as obligations_models
+from ai_register.oversight import models as oversight_models
+from ai_register.portfolio import models as portfolio_models
 from ai_register.reports.replay import Replay
+from ai_register.reviews import models as reviews_models
 from ai_register.solutions import lifecycle
+from ai_register.solutions import models as solutions_models
+from ai_register.solutions import services as solution_services
 from ai_register.solutions.models import RolloutUnit, Solution
 from ai_register.users.models import User
 
@@ -55,7 +69,7 @@ class Source:
     """
 
     entity_type: str
-    model: str
+    model: type
     parent: str | None = "solution_id"
     via: tuple[str, str] | None = None
     exclude: frozenset[str] = frozenset()
@@ -63,24 +77,24 @@ class Source:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("classification", "ai_register.classification.models:Classification"),
-    Source("transition_request", "ai_register.solutions.models:TransitionRequest"),
-    Source("decision", "ai_register.solutions.models:Decision"),
-    Source("decommissioning_item", "ai_register.solutions.models:DecommissioningItem"),
-    Source("goal", "ai_register.goals.models:Goal"),
-    Source("goal_measurement", "ai_register.goals.models:Measurement", parent=None, via=("goal_id", "goal")),
-    Source("benefit_estimate", "ai_register.goals.models:BenefitEstimate", history=True),
-    Source("evidence", "ai_register.evidence.models:Evidence", exclude=frozenset({"stored_name"})),
-    Source("oversight_assignment", "ai_register.oversight.models:OversightAssignment", history=True),
-    Source("incident", "ai_register.incidents.models:Incident"),
-    Source("incident_duty", "ai_register.incidents.models:IncidentDuty", parent=None,
+    Source("classification", classification_models.Classification),
+    Source("transition_request", solutions_models.TransitionRequest),
+    Source("decision", solutions_models.Decision),
+    Source("decommissioning_item", solutions_models.DecommissioningItem),
+    Source("goal", goals_models.Goal),
+    Source("goal_measurement", goals_models.Measurement, parent=None, via=("goal_id", "goal")),
+    Source("benefit_estimate", goals_models.BenefitEstimate, history=True),
+    Source("evidence", evidence_models.Evidence, exclude=frozenset({"stored_name"})),
+    Source("oversight_assignment", oversight_models.OversightAssignment, history=True),
+    Source("incident", incidents_models.Incident),
+    Source("incident_duty", incidents_models.IncidentDuty, parent=None,
            via=("incident_id", "incident")),
-    Source("review", "ai_register.reviews.models:Review"),
-    Source("trustworthy_assessment", "ai_register.portfolio.models:TrustworthyAssessment"),
+    Source("review", reviews_models.Review),
+    Source("trustworthy_assessment", portfolio_models.TrustworthyAssessment),
     # deployer duties as records (issue 21)
-    Source("solution_obligation", "ai_register.obligations.models:SolutionObligation"),
-    Source("fria", "ai_register.fria.models:FriaAssessment"),
-    Source("literacy_measure", "ai_register.literacy.models:LiteracyMeasure"),
+    Source("solution_obligation", obligations_models.SolutionObligation),
+    Source("fria", fria_models.FriaAssessment),
+    Source("literacy_measure", literacy_models.LiteracyMeasure),
 )
 SOURCE_BY_TYPE = {source.entity_type: source for source in SOURCES}
 
@@ -100,27 +114,9 @@ SECTION_SOURCES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def optional_attr(path: str) -> Any | None:
-    """`module:Name` of another area, or None while that area (or name) does not exist yet."""
-    module_name, _, name = path.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only a missing area of this package counts as "not built yet"; anything else is a fault.
-        if exc.name is not None and (module_name.startswith(exc.name) or exc.name.startswith("ai_register.")):
-            return None
-        raise
-    return getattr(module, name, None) if name else module
-
-
 def available_sources() -> dict[str, Any]:
-    """entity type → model class, for the areas that exist in this build."""
-    found = {}
-    for source in SOURCES:
-        model = optional_attr(source.model)
-        if model is not None:
-            found[source.entity_type] = model
-    return found
+    """entity type → model class."""
+    return {source.entity_type: source.model for source in SOURCES}
 
 
 # --------------------------------------------------------------------------- instants and values
@@ -197,19 +193,10 @@ class RecordSet:
         return self.records.get(entity_type, [])
 
 
-def _solution_record(solution: Solution) -> dict[str, Any]:
-    services = optional_attr("ai_register.solutions.services:solution_record")
-    if services is not None:
-        return services(solution)
-    record = audit.snapshot(solution, exclude=frozenset({"updated_at"}))
-    record["co_owner_ids"] = sorted(user.id for user in solution.co_owners)
-    return record
-
-
 def live_records(solution: Solution) -> RecordSet:
     """The present state: one query per kind of record (constant in the number of rows)."""
     models = available_sources()
-    result = RecordSet(solution=_solution_record(solution), available=frozenset(models))
+    result = RecordSet(solution=solution_services.solution_record(solution), available=frozenset(models))
     ids: dict[str, list[Any]] = {}
     for source in SOURCES:
         model = models.get(source.entity_type)
@@ -653,10 +640,8 @@ def _current_classification(records: RecordSet, versions: list[dict[str, Any]], 
     reason = "flagged_for_review" if records.solution.get("needs_rereview") else None
     if reason is None and live:
         # Only the present can be re-run under the current rule set; a past state keeps its flag.
-        validity = optional_attr("ai_register.classification.services:classification_validity")
-        if validity is not None:
-            found = validity(solution)
-            reason = found.reason.value if found.reason is not None else None
+        found = classification_services.classification_validity(solution)
+        reason = found.reason.value if found.reason is not None else None
     answers = latest.get("answers") or {}
     return {
         "id": latest.get("id"),
@@ -676,14 +661,11 @@ def report_ruleset(current: dict[str, Any] | None = None) -> dict[str, Any] | No
     """The rule set of the current classification, else the active one (for the PDF footer)."""
     if current and current.get("ruleset", {}).get("sha256"):
         return {**current["ruleset"], "source": "current_classification"}
-    active = optional_attr("ai_register.classification.services:active_ruleset")
-    if active is not None:
-        try:
-            ruleset = active()
-        except (OSError, ValueError):  # an unreadable rule set only loses the footer's hash
-            return None
-        return {"version": ruleset.version, "sha256": ruleset.sha256, "source": "active_ruleset"}
-    return None
+    try:
+        ruleset = classification_services.active_ruleset()
+    except (OSError, ValueError):  # an unreadable rule set only loses the footer's hash
+        return None
+    return {"version": ruleset.version, "sha256": ruleset.sha256, "source": "active_ruleset"}
 
 
 def _role_matches(obligation_role: str | None, role: str | None) -> bool:
@@ -751,10 +733,7 @@ def _valid_on(evidence: Mapping[str, Any], on: date) -> bool:
     issued, expires = parse_day(evidence.get("issued_on")), parse_day(evidence.get("expires_on"))
     if issued is None:
         return False
-    is_valid_on = optional_attr("ai_register.evidence.validity:is_valid_on")
-    if is_valid_on is not None:
-        return is_valid_on(_Dated(issued, expires), on)
-    return issued <= on and (expires is None or on <= expires)
+    return is_valid_on(_Dated(issued, expires), on)
 
 
 @dataclass(frozen=True)
@@ -817,8 +796,7 @@ def _goals(records: RecordSet, context: ReportContext) -> dict[str, Any]:
         item["measurements"] = values
         item["latest_value"] = values[-1]["value"] if values else None
         item["target_met"] = _target_met(record, values[-1] if values else None)
-        perspective = optional_attr("ai_register.goals.models:PERSPECTIVE_LABELS") or {}
-        label = {str(k): v for k, v in perspective.items()}.get(str(record.get("perspective")))
+        label = {str(k): v for k, v in goals_models.PERSPECTIVE_LABELS.items()}.get(str(record.get("perspective")))
         item["perspective_label"] = {"sv": label[0], "en": label[1]} if label else None
         goals.append(item)
     benefit = None
@@ -846,12 +824,9 @@ def _target_met(goal: Mapping[str, Any], latest: Mapping[str, Any] | None) -> bo
 def _benefit_result(estimate: Mapping[str, Any]) -> dict[str, Any] | None:
     from decimal import Decimal, InvalidOperation
 
-    calculate = optional_attr("ai_register.goals.benefit:calculate_benefit")
-    if calculate is None:
-        return None
     try:
         hourly = estimate.get("hourly_cost")
-        result = calculate(
+        result = calculate_benefit(
             one_off_cost=Decimal(str(estimate["one_off_cost"])),
             yearly_cost=Decimal(str(estimate["yearly_cost"])),
             yearly_savings=Decimal(str(estimate.get("yearly_savings") or 0)),
@@ -911,9 +886,9 @@ def _oversight_party(user_id: Any, person_id: Any, context: ReportContext,
 
 def person_names(ids: set[Any]) -> dict[int, dict[str, Any]]:
     """Person records (people without accounts) as they are now: name, title, unit."""
-    model = optional_attr("ai_register.oversight.models:Person")
+    model = oversight_models.Person
     ids = {i for i in ids if isinstance(i, int)}
-    if model is None or not ids:
+    if not ids:
         return {}
     rows = db.session.execute(select(model.id, model.name, model.title, model.unit).where(model.id.in_(ids)))
     return {row.id: {"name": row.name, "title": row.title, "unit": row.unit} for row in rows}
@@ -942,12 +917,7 @@ PORTFOLIO_COLUMNS = ("id", "name", "phase", "status", "ai_act_category", "device
 
 def portfolio_query(user: User, args: Mapping[str, Any]):
     """The solutions the user may read, filtered as the solutions list filters them."""
-    solutions_query = optional_attr("ai_register.solutions.services:solutions_query")
-    if solutions_query is not None:
-        return solutions_query(user, dict(args))
-    from ai_register.solutions.access import visible_solutions_query
-
-    return visible_solutions_query(user)
+    return solution_services.solutions_query(user, dict(args))
 
 
 def iter_portfolio(user: User, args: Mapping[str, Any], *, batch_size: int = 200) -> Iterator[dict[str, Any]]:
@@ -996,9 +966,9 @@ def _oversight_names(solution_ids: list[int]) -> dict[int, str | None]:
 
 def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The current oversight owner of each solution (one query): kind, name, and a person's title and unit."""
-    assignment = optional_attr("ai_register.oversight.models:OversightAssignment")
-    person = optional_attr("ai_register.oversight.models:Person")
-    if assignment is None or person is None or not solution_ids:
+    assignment = oversight_models.OversightAssignment
+    person = oversight_models.Person
+    if not solution_ids:
         return {}
     rows = db.session.execute(
         select(assignment.solution_id, assignment.user_id, User.display_name, person.name, person.title,
@@ -1021,10 +991,8 @@ def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[st
     Reads the latest decided classification of each solution (only it, and only the columns the
     lifecycle reads) and their evidence in two queries.
     """
-    model = optional_attr("ai_register.classification.models:Classification")
-    if model is None:
-        return {}
-    evidence_model = optional_attr("ai_register.evidence.models:Evidence")
+    model = classification_models.Classification
+    evidence_model = evidence_models.Evidence
     newest = (select(model.solution_id, func.max(model.version).label("version"))
               .where(model.solution_id.in_(solution_ids), model.status.in_(("approved", "overridden")))
               .group_by(model.solution_id).subquery())
@@ -1034,12 +1002,11 @@ def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[st
                    model.override_device_class)
             .join(newest, (model.solution_id == newest.c.solution_id) & (model.version == newest.c.version)))}
     evidence: dict[int, list[dict[str, Any]]] = {}
-    if evidence_model is not None:
-        rows = db.session.scalars(select(evidence_model).where(evidence_model.solution_id.in_(solution_ids)))
-        for row in rows:
-            if getattr(row, "superseded_by_id", None) is None:
-                evidence.setdefault(row.solution_id, []).append({"type": row.type, "issued_on": row.issued_on,
-                                                                 "expires_on": row.expires_on, "id": row.id})
+    rows = db.session.scalars(select(evidence_model).where(evidence_model.solution_id.in_(solution_ids)))
+    for row in rows:
+        if row.superseded_by_id is None:
+            evidence.setdefault(row.solution_id, []).append({"type": row.type, "issued_on": row.issued_on,
+                                                             "expires_on": row.expires_on, "id": row.id})
     open_items: dict[int, list[str]] = {}
     for solution_id, classification in latest.items():
         fact = _classification_fact(classification)

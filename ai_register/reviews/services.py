@@ -11,12 +11,11 @@ from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
-from ai_register.incidents.services import require_id
 from ai_register.notifications.settings import setting
 from ai_register.reviews import schedule
 from ai_register.reviews.models import Review
 from ai_register.security import actor
-from ai_register.solutions.access import get_solution
+from ai_register.solutions.access import get_solution, require_id
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import record_solution_change, region_today, solution_record
 from ai_register.users.models import utcnow

@@ -61,12 +61,20 @@ def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool =
     return solution
 
 
+# Ids are 32-bit integers in the database; a larger one in a URL names nothing (and must not reach
+# the driver, which refuses it with an error rather than an empty result).
+def require_id(value: int, what: str = "record") -> int:
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"No such {what}.")
+    return value
+
+
 def get_child(model: type[T], child_id: int, *, for_write: bool = False, what: str | None = None) -> T:
     """A record that belongs to a solution (a classification, evidence, an incident, a transition request),
     if the caller may see that solution, and for `for_write` change it (403/409, as `get_solution`).
     A hidden solution answers as a missing record, so neither's existence leaks."""
     what = what or _SPOKEN_NAME.sub(" ", model.__name__).lower()
-    child = db.session.get(model, child_id) if 0 < child_id <= MAX_ID else None
+    child = db.session.get(model, require_id(child_id, what))
     if child is None:
         raise NotFound(f"No such {what}.")
     try:

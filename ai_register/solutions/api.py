@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions import plans, services, transitions
+from ai_register.solutions import detail, plans, services, transitions
 from ai_register.solutions.access import get_child, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
@@ -79,7 +79,7 @@ class Solutions(MethodView):
         """Register a solution (in needs analysis). Compliance may register it on behalf of an owner."""
         solution = services.register_solution(body, actor())
         location = url_for("solutions_api.SolutionResource", solution_id=solution.id)
-        return _with_etag(services.solution_detail(solution), solution, 201, Location=location)
+        return _with_etag(detail.solution_detail(solution), solution, 201, Location=location)
 
 
 @blp.route("/solutions/<int:solution_id>")
@@ -88,8 +88,8 @@ class SolutionResource(MethodView):
     @blp.response(200, SolutionDetailSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """One solution with phase, status, owners, current classification and oversight owner."""
-        solution = get_solution(solution_id, options=services.detail_load_options())
-        return _with_etag(services.solution_detail(solution), solution)
+        solution = get_solution(solution_id, options=detail.detail_load_options())
+        return _with_etag(detail.solution_detail(solution), solution)
 
     @access(*WRITERS)
     @blp.arguments(SolutionPatchSchema(partial=True))
@@ -104,7 +104,7 @@ class SolutionResource(MethodView):
         reason = body.pop("reason", None)
         with no_lost_update(solution):
             services.update_solution(solution, body, reason=reason)
-        return _with_etag(services.solution_detail(solution), solution)
+        return _with_etag(detail.solution_detail(solution), solution)
 
 
 # --------------------------------------------------------------------------- transitions
@@ -140,7 +140,7 @@ class SolutionTransitions(MethodView):
             transition, applied = transitions.request_transition(solution, Phase(body["to"]), actor(),
                                                                  body.get("reason"))
         if applied:
-            return _with_etag(services.solution_detail(solution), solution)
+            return _with_etag(detail.solution_detail(solution), solution)
         response = jsonify(TransitionRequestSchema().dump(transition))
         response.status_code = 202
         response.headers["ETag"] = solution.etag

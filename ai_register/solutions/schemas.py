@@ -160,7 +160,7 @@ class SolutionSchema(ma.Schema):
 
 
 class SolutionDetailSchema(SolutionSchema):
-    """One solution with what other modules add (see services.SOLUTION_DETAIL_PROVIDERS)."""
+    """One solution with what the classification and oversight areas hold about it (solutions.detail)."""
 
     current_classification = ma.fields.Dict(allow_none=True)
     oversight_owner = ma.fields.Dict(allow_none=True)

@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ai_register.apikit import page_window
 from ai_register.audit import services as audit
 from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
-from ai_register.solutions.access import EAGER_OWNERS, visible_solutions_query
-from ai_register.solutions.lifecycle import PHASE_ORDER, Phase, Status, allowed_decisions, allowed_targets
+from ai_register.solutions.access import visible_solutions_query
+from ai_register.solutions.lifecycle import PHASE_ORDER, Phase, Status
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.users.models import User, utcnow
 
-# Other modules add to a solution's detail without this module knowing them: each registers, at
-# import time, a provider under one of DETAIL_KEYS (declared in SolutionDetailSchema) that returns
-# JSON-ready data or None. The classification module's `current_classification` may carry
-# `ai_act_role`, `public_authority` (from the approved answers) and `obligations` (the duties under
-# the latest decided result); they are shown at the top level too.
-# A provider may also give loader options, so that what it reads comes with the solution's own
-# statement on a detail read (`detail_load_options`) instead of a statement of its own.
-SOLUTION_DETAIL_PROVIDERS: dict[str, Callable[[Solution], Any]] = {}
-SOLUTION_DETAIL_LOADS: dict[str, tuple] = {}
-DETAIL_KEYS = ("current_classification", "oversight_owner")
-
 # Audit records of a solution leave out what changes on every write and says nothing itself.
 NOT_AUDITED_ON_UPDATE = frozenset({"version", "updated_at"})
-
-
-def register_detail_provider(key: str, provider: Callable[[Solution], Any], *, load: tuple = ()) -> None:
-    if key not in DETAIL_KEYS:
-        raise ValueError(f"unknown solution detail key {key!r}; declare it in DETAIL_KEYS and the schema")
-    SOLUTION_DETAIL_PROVIDERS[key] = provider
-    SOLUTION_DETAIL_LOADS[key] = load
-
-
-# What other modules do when a solution is retired (e.g. oversight ends the current assignment).
-RETIREMENT_STEPS: list[Callable[[Solution], None]] = []
-
-
-def register_retirement_step(step: Callable[[Solution], None]) -> None:
-    if step not in RETIREMENT_STEPS:
-        RETIREMENT_STEPS.append(step)
-
-
-def detail_load_options() -> tuple:
-    """Loader options for reading a solution to show its detail: owners, the pending transition and
-    what the providers read, in one statement."""
-    return (*EAGER_OWNERS, joinedload(Solution.pending_transition).joinedload(TransitionRequest.requested_by),
-            *(option for options in SOLUTION_DETAIL_LOADS.values() for option in options))
 
 
 def region_today() -> date:
@@ -200,29 +165,6 @@ def update_solution(solution: Solution, changes: dict[str, Any], *, reason: str 
 def pending_request(solution: Solution) -> TransitionRequest | None:
     return db.session.scalar(select(TransitionRequest).where(TransitionRequest.solution_id == solution.id,
                                                              TransitionRequest.status == "pending"))
-
-
-def solution_detail(solution: Solution) -> dict[str, Any]:
-    """The solution with its links to other modules' records, for GET /solutions/{id}."""
-    detail: dict[str, Any] = {key: None for key in DETAIL_KEYS}
-    for key in DETAIL_KEYS:
-        provider = SOLUTION_DETAIL_PROVIDERS.get(key)
-        if provider is not None:
-            detail[key] = provider(solution)
-    classification = detail["current_classification"] or {}
-    phase, status = Phase(solution.phase), Status(solution.status)
-    return {
-        **{attr.key: getattr(solution, attr.key) for attr in db.inspect(Solution).mapper.column_attrs},
-        "owner": solution.owner,
-        "co_owners": solution.co_owners,
-        **detail,
-        "ai_act_role": classification.get("ai_act_role", classification.get("role")),
-        "public_authority": classification.get("public_authority"),
-        "obligations": classification.get("obligations", []),
-        "pending_transition": solution.pending_transition,
-        "allowed_transitions": [p.value for p in allowed_targets(phase, status)],
-        "allowed_decisions": [k.value for k in allowed_decisions(phase, status)],
-    }
 
 
 def _phase_rank():

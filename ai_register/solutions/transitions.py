@@ -15,6 +15,7 @@ from typing import Any
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, FourEyes, GateNotMet, InvalidInput
 from ai_register.extensions import db
+from ai_register.oversight import services as oversight
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle import (
     DecisionKind,
@@ -29,7 +30,6 @@ from ai_register.solutions.lifecycle import (
 )
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.services import (
-    RETIREMENT_STEPS,
     cooling_off_owner_ids,
     owner_ids_since,
     pending_request,
@@ -110,8 +110,7 @@ def _move(solution: Solution, to: Phase, by: User, *, reason: str | None, reques
                            data={"from": before["phase"], "to": to.value,
                                  "transition_request_id": request.id})
     if to is Phase.RETIRED:
-        for step in RETIREMENT_STEPS:
-            step(solution)
+        oversight.end_on_retirement(solution)
 
 
 def request_transition(solution: Solution, to: Phase, by: User,

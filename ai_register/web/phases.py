@@ -11,6 +11,7 @@ from ai_register.exceptions import DomainError, GateNotMet, InvalidInput, Stale
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
+from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase, requires_approval
 from ai_register.solutions.schemas import (
     ChecklistWriteSchema,
@@ -18,7 +19,7 @@ from ai_register.solutions.schemas import (
     RolloutPlanWriteSchema,
     TransitionCreateSchema,
 )
-from ai_register.solutions.services import region_today, solution_detail
+from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels
 from ai_register.web.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm, options, show_errors
 

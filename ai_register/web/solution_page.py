@@ -18,6 +18,7 @@ from ai_register.oversight.rules import MONITORS
 from ai_register.security import actor
 from ai_register.solutions import plans, services
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write
+from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.lifecycle import PHASE_ORDER, Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.users.models import User
@@ -120,7 +121,7 @@ def recent_incidents(solution: Solution, limit: int = 5) -> list[Incident]:
 def build(solution: Solution) -> dict:
     user = actor()
     today = services.region_today()
-    detail = services.solution_detail(solution)
+    detail = solution_detail(solution)
     transitions = transitions_of(solution)
     decisions = decisions_of(solution)
     events = audit_events(solution)

@@ -170,9 +170,6 @@ def test_questionnaire_in_both_languages(api, users):
 
 
 def test_solution_detail_shows_the_current_classification(api, users, solution, decided):
-    from ai_register.solutions import services as solution_services
-
-    assert "current_classification" in solution_services.SOLUTION_DETAIL_PROVIDERS
     before = api("get", f"/solutions/{solution.id}", users["auditor"]).get_json()
     assert before["current_classification"] is None
     record = decided(solution, EMPLOYMENT)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
-from ai_register.solutions import services
+from ai_register.solutions import detail
 from ai_register.solutions.models import Solution
 
 from .conftest import BASE, events
@@ -107,21 +107,16 @@ def test_owner_listed_as_co_owner_is_not_duplicated(reg, users):
 
 
 def test_detail_shows_what_other_modules_provide(reg, monkeypatch):
-    monkeypatch.setitem(services.SOLUTION_DETAIL_PROVIDERS, "current_classification",
+    monkeypatch.setattr(detail.classification, "current_classification_summary",
                         lambda s: {"category": "high_risk", "ai_act_role": "deployer",
                                    "public_authority": True})
-    monkeypatch.setitem(services.SOLUTION_DETAIL_PROVIDERS, "oversight_owner",
+    monkeypatch.setattr(detail.oversight, "oversight_summary",
                         lambda s: {"name": "Dr Tillsyn", "solution": s.id})
     sid = reg.create()["id"]
     body = reg.get(sid).get_json()
     assert body["current_classification"]["category"] == "high_risk"
     assert body["oversight_owner"] == {"name": "Dr Tillsyn", "solution": sid}
     assert (body["ai_act_role"], body["public_authority"]) == ("deployer", True)
-
-
-def test_unknown_detail_keys_are_refused_at_registration():
-    with pytest.raises(ValueError, match="unknown solution detail key"):
-        services.register_detail_provider("favourite_colour", lambda s: None)
 
 
 # --------------------------------------------------------------------------- validation
