@@ -3,13 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.literacy.rules import KINDS
-
-
-class StrictSchema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _names(description: str) -> ma.fields.List:
