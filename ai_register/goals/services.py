@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ai_register.audit import services as audit
-from ai_register.exceptions import InvalidInput, NotFound
+from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.security import actor
@@ -108,9 +108,9 @@ def withdraw_goal(goal: Goal, reason: str) -> Goal:
     """Withdraw a goal (a wrong or abandoned one): kept and audited, no longer counted by the gates."""
     reason = (reason or "").strip()
     if not reason:
-        raise Problem(422, "Invalid input: reason", errors={"reason": ["Say why the goal is withdrawn."]})
+        raise InvalidInput("Invalid input: reason", errors={"reason": ["Say why the goal is withdrawn."]})
     if goal.withdrawn_at is not None:
-        raise Problem(409, "The goal is already withdrawn.")
+        raise Conflict("The goal is already withdrawn.")
     before = audit.snapshot(goal, exclude=NOT_AUDITED)
     goal.withdrawn_at, goal.withdrawn_by_id, goal.withdrawal_reason = utcnow(), actor().id, reason[:2000]
     audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=reason, action="withdraw",
@@ -120,7 +120,7 @@ def withdraw_goal(goal: Goal, reason: str) -> Goal:
 
 def record_measurement(goal: Goal, data: dict) -> Measurement:
     if goal.withdrawn_at is not None:
-        raise Problem(422, "The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
+        raise InvalidInput("The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
     if data["measured_on"] > region_today():
         raise InvalidInput("A measured value cannot be dated in the future.",
                            errors={"measured_on": ["Must not be later than today."]})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.schemas import EvidenceCreateSchema
-from ai_register.exceptions import InvalidInput, Stale
+from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.goals import services as goal_services
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
@@ -131,8 +131,8 @@ def goal_withdraw(solution_id: int, goal_id: int):
     if form.validate_on_submit():
         try:
             goal_services.withdraw_goal(goal, form.reason.data)
-        except Problem as problem:
-            form.reason.errors = [*form.reason.errors, _(problem.description)]
+        except (InvalidInput, Conflict) as problem:
+            form.reason.errors = [*form.reason.errors, _(problem.detail)]
         else:
             flash(_("The goal “%(title)s” is withdrawn. It is kept in the record and no longer counts for the "
                     "checklist.", title=goal.title), "success")
