@@ -62,3 +62,18 @@ def test_the_swedish_catalog_has_no_empty_or_fuzzy_entry():
     sv = _catalog("sv")
     bad = [m.id for m in sv if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
     assert not bad, bad[:20]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_message_is_defined_twice(lang):
+    # Two entries for one msgid (and context) merge silently; the later one wins and the first is dead text.
+    # Branches that add their entries at the end of the file can both add the same message.
+    entries = (CATALOGS / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8").split("\n\n")
+    keys = []
+    for entry in entries:
+        lines = [line for line in entry.splitlines() if not line.startswith("#")]
+        key = "\n".join(lines[: next((i for i, line in enumerate(lines) if line.startswith("msgstr")), 0)])
+        if key and key != 'msgid ""':
+            keys.append(key)
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, duplicates
