@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ai_register.rules.evaluator import AnswerError, InvalidAnswers, classify, validate_answers
@@ -338,21 +336,3 @@ def test_missing_lists_questions_in_questionnaire_order(ruleset):
         "remote_biometric_identification",
         "deep_fake_or_public_text",
     ]
-
-
-# ---- speed ----
-
-
-def test_classifies_thousands_per_second(ruleset):
-    """The target is 20,000/s on the development machine; this guards against gross regressions
-    on a loaded CI runner."""
-    answers = [
-        {**MINIMAL, "annex_iii_areas": [area]} for area in ruleset.question_index["annex_iii_areas"].value_ids
-    ]
-    answers += [MDR_IIB, HIGH_RISK_5A, {**MINIMAL, "prohibited_practices": "unsure"}]
-    batch = answers * (5000 // len(answers))
-    started = time.process_time()
-    for item in batch:
-        classify(item, ruleset)
-    rate = len(batch) / (time.process_time() - started)
-    assert rate > 5000, f"{rate:.0f} classifications/s"
