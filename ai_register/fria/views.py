@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale, VersionRequired
@@ -13,7 +12,7 @@ from ai_register.fria.forms import RISK_ROWS, FriaForm
 from ai_register.fria.schemas import FriaWriteSchema
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
-from ai_register.web.forms import options, show_errors
+from ai_register.web.forms import options, save_form
 
 bp = Blueprint("fria_web", __name__, template_folder="templates")
 
@@ -63,21 +62,8 @@ def _edit_page(solution, form, record=None, status=200):
     return render_template("fria/edit.html", solution=solution, form=form, record=record, **_labels()), status
 
 
-def _save(solution, form, write):
-    if not form.validate_on_submit():
-        return False
-    try:
-        data = FriaWriteSchema().load(form.payload())
-        write(data)
-    except ValidationError as error:
-        show_errors(form, error.messages)
-        return False
-    except InvalidInput as problem:
-        if not problem.errors:
-            raise
-        show_errors(form, problem.errors)
-        return False
-    return True
+def _save(form, write):
+    return save_form(form, FriaWriteSchema(), write)
 
 
 @bp.route("/solutions/<int:solution_id>/fria/new", methods=["GET", "POST"])
@@ -91,7 +77,7 @@ def new(solution_id: int):
         return _edit_page(solution, form)
     form = _form(solution)
     created = []
-    if _save(solution, form, lambda data: created.append(services.create_version(solution, data))):
+    if _save(form, lambda data: created.append(services.create_version(solution, data))):
         flash(_("FRIA version %(n)d is saved as a draft.", n=created[0].version), "success")
         return redirect(url_for("fria_web.show", fria_id=created[0].id))
     return _edit_page(solution, form, status=422)
@@ -118,7 +104,7 @@ def edit(fria_id: int):
     except (Stale, VersionRequired):
         form.form_errors.append(_("Someone else changed the FRIA meanwhile; check it and save again."))
         return _edit_page(solution, form, record, 412)
-    if _save(solution, form, lambda data: services.update_version(record, data)):
+    if _save(form, lambda data: services.update_version(record, data)):
         flash(_("The FRIA is saved."), "success")
         return redirect(url_for("fria_web.show", fria_id=record.id))
     return _edit_page(solution, form, record, 422)

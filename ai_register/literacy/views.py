@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from ai_register.evidence import services as evidence_services
-from ai_register.exceptions import InvalidInput
 from ai_register.literacy import services
 from ai_register.literacy.forms import KIND_LABELS, LiteracyForm
 from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
-from ai_register.web.forms import options, show_errors
+from ai_register.web.forms import options, save_form
 
 bp = Blueprint("literacy_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
@@ -37,19 +35,7 @@ def _page(solution, form, status=200):
 
 
 def _save(solution, form):
-    if not form.validate_on_submit():
-        return False
-    try:
-        services.record_measure(solution, LiteracyMeasureCreateSchema().load(form.payload()))
-    except ValidationError as error:
-        show_errors(form, error.messages)
-        return False
-    except InvalidInput as problem:
-        if not problem.errors:
-            raise
-        show_errors(form, problem.errors)
-        return False
-    return True
+    return save_form(form, LiteracyMeasureCreateSchema(), lambda data: services.record_measure(solution, data))
 
 
 @bp.route("/solutions/<int:solution_id>/literacy", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from marshmallow import ValidationError
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ai_register.exceptions import InvalidInput
 from ai_register.web import labels
 
 
@@ -928,3 +930,22 @@ class TransitionReviewForm(FlaskForm):
             self.reason.errors = [*self.reason.errors, str(_l("A reason is required to reject."))]
             ok = False
         return ok
+
+
+def save_form(form, schema, write) -> bool:
+    """A submitted, valid form's data, parsed by the area's `schema`, handed to `write`. A refusal with field
+    errors (from the schema or the service) is shown beside its fields and answers False; a refusal without
+    them travels on to the one error handler."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        write(schema.load(form.payload()))
+    except ValidationError as error:
+        show_errors(form, error.messages)
+        return False
+    except InvalidInput as problem:
+        if not problem.errors:
+            raise
+        show_errors(form, problem.errors)
+        return False
+    return True
