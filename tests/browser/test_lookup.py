@@ -47,6 +47,7 @@ def test_report_an_incident_choosing_the_solution_by_typing(new_page, accounts):
     expect(field).to_have_value("Sepsisvarning")
     expect(page.get_by_role("listbox")).to_be_hidden()
     page.fill("#what_happened", "Larmet kom för sent.")
+    page.check("input[name=patient_harm][value=none]")  # the form preselects no harm: the reporter judges
     page.click("form[data-test=incident-form] [type=submit]")
     page.wait_for_url(re.compile(r".*/incidents/\d+$"))
     db.session.expire_all()
