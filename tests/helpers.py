@@ -3,6 +3,9 @@ with the model (so an area's tests do not depend on the solutions API)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
 
@@ -69,3 +72,18 @@ def solution_factory(users, *, name: str, purpose: str):
         return solution
 
     return make
+
+
+def events(solution_id: int, entity_type: str | None = None) -> list[AuditEvent]:
+    """The solution's audit events in chain order (optionally of one entity type)."""
+    query = select(AuditEvent).where(AuditEvent.solution_id == solution_id).order_by(AuditEvent.position)
+    if entity_type is not None:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    return list(db.session.scalars(query))
+
+
+def problem(response, status: int) -> dict:
+    """The problem+json body of a refusal with this status."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
+    assert response.mimetype == "application/problem+json"
+    return response.get_json()

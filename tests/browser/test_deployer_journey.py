@@ -9,9 +9,9 @@ import pytest
 
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
+from tests.answers import HIGH_RISK
 from tests.browser.conftest import sign_in
-from tests.deployer.conftest import HIGH_RISK
-from tests.deployer.test_fria import COMPLETE
+from tests.fria.test_fria import COMPLETE
 from tests.helpers import Api, solution_factory
 
 pytestmark = pytest.mark.slow

@@ -10,28 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.answers import NOT_LISTED
+
 pytestmark = pytest.mark.slow
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-ANSWERS = {
-    "ai_system": "yes",
-    "excluded_purpose": "none",
-    "role": "deployer",
-    "public_authority": "yes",
-    "prohibited_practices": [],
-    "emotion_recognition": "none",
-    "remote_biometric_identification": "no",
-    "biometric_categorisation": "no",
-    "medical_purpose": "no",
-    "other_annex_i_product": "no",
-    "annex_iii_areas": [],
-    "interacts_with_persons": "no",
-    "generates_synthetic_content": "no",
-    "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
-
 
 @pytest.mark.parametrize(
     "who,nav",
@@ -219,7 +202,7 @@ def test_owner_takes_a_solution_to_pilot(signed_in, tmp_path):
             page.check("#q-medical_purpose-no")
             seen["hidden_on_no"] = page.locator("#q-data_action").is_hidden()
 
-    answer(owner, ANSWERS, branch)
+    answer(owner, NOT_LISTED, branch)
     assert seen == {"hidden_before": True, "shown_on_yes": True, "hidden_on_no": True}
     expect(owner.locator("[data-test=result]")).to_have_attribute("data-category", "minimal_risk")
     owner.click("[data-test=submit-classification]")

@@ -6,34 +6,6 @@ import pytest
 
 from tests.helpers import solution_factory
 
-# Golden case p-011: remote face identification of staff → high-risk, Annex III 1(a) and 4.
-HIGH_RISK = {
-    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
-    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "yes",
-    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
-    "annex_iii_areas": ["employment_workers_management"], "profiling": "yes", "art6_3_condition": "none",
-    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
-
-# A scheduling tool that monitors workers: high-risk only through Annex III 4, deployer, public body.
-EMPLOYMENT = {**HIGH_RISK, "remote_biometric_identification": "no"}
-
-# Golden case p-013: Art 6(3)(d) preparatory task → minimal risk.
-MINIMAL = {
-    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
-    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
-    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
-    "annex_iii_areas": ["emergency_call_triage"], "profiling": "no", "art6_3_condition": "preparatory_task",
-    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
-
-PROHIBITED = {**MINIMAL, "prohibited_practices": ["social_scoring"]}
-
-# Only the scope question: the engine never guesses, so this needs review.
-UNDECIDED = {"ai_system": "unsure"}
-
 
 @pytest.fixture
 def make_solution(app, users):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from tests.classification.conftest import MINIMAL
+from tests.answers import MINIMAL
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from tests.classification.conftest import MINIMAL
+from tests.answers import MINIMAL
 
 
 def step_down(client, auth, api, users, solution, who="compliance2") -> None:

@@ -18,7 +18,7 @@ from ai_register.rules.evaluator import classify
 from ai_register.rules.loader import load_ruleset_from_snapshot
 from ai_register.solutions.lifecycle import InvalidClassification
 from ai_register.solutions.models import Solution
-from tests.classification.conftest import EMPLOYMENT, MINIMAL
+from tests.answers import EMPLOYMENT, MINIMAL
 
 EMPLOYMENT_RULE = "when: {question: annex_iii_areas, in: [employment_workers_management]}"
 EDUCATION_RULE = "when: {question: annex_iii_areas, in: [education_vocational_training]}"

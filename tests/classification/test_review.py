@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ai_register.audit.models import AuditEvent
 from ai_register.classification.models import Classification, RuleSetSnapshot
 from ai_register.extensions import db
-from tests.classification.conftest import EMPLOYMENT, HIGH_RISK, MINIMAL, UNDECIDED
+from tests.answers import EMPLOYMENT, HIGH_RISK, MINIMAL, UNDECIDED
 
 
 def test_store_returns_the_record_with_result_and_ruleset(api, users, solution):

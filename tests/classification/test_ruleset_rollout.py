@@ -18,7 +18,7 @@ from ai_register.extensions import db
 from ai_register.notifications.models import Notification
 from ai_register.solutions.lifecycle import InvalidClassification
 from ai_register.solutions.models import Solution
-from tests.classification.conftest import EMPLOYMENT, MINIMAL
+from tests.answers import EMPLOYMENT, MINIMAL
 from tests.rules.test_rules_contract_1_1 import FIXTURE_2026_1
 
 CHATBOT = {**MINIMAL, "annex_iii_areas": [], "interacts_with_persons": "yes", "generates_synthetic_content": "yes"}

@@ -16,7 +16,7 @@ from ai_register.solutions.lifecycle import (
     Phase,
     check_gate,
 )
-from tests.classification.conftest import EMPLOYMENT, HIGH_RISK, MINIMAL, PROHIBITED, UNDECIDED
+from tests.answers import EMPLOYMENT, HIGH_RISK, MINIMAL, PROHIBITED, UNDECIDED
 
 
 def test_no_decided_classification_is_not_valid(users, solution, classify_as):

@@ -20,7 +20,7 @@ from ai_register.solutions.lifecycle import (
 )
 from ai_register.solutions.models import Solution
 from tests.helpers import Api as RecordsApi
-from tests.records.conftest import problem  # noqa: F401 - shared with this package's tests
+from tests.helpers import problem  # noqa: F401 - shared with this package's tests
 
 API = "/api/v1"
 

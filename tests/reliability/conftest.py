@@ -9,18 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from ai_register.extensions import db
+from tests.answers import MINIMAL
 
 BASE = "/api/v1/solutions"
-
-# A decided answer set (minimal risk, Art 6(3)(d)), as in tests/classification.
-MINIMAL = {
-    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
-    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
-    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
-    "annex_iii_areas": ["emergency_call_triage"], "profiling": "no", "art6_3_condition": "preparatory_task",
-    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
 
 
 @contextmanager

@@ -9,16 +9,11 @@ import pytest
 
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
+from tests.answers import PUBLIC_BENEFITS
 
 # Annex III 5(a), deployer, public authority: high-risk; FRIA and EU-database registration due.
-HIGH_RISK_ANSWERS = {
-    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
-    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
-    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
-    "annex_iii_areas": ["public_benefits_and_services"], "profiling": "unsure", "art6_3_condition": "none",
-    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
+# Profiling answered "unsure": high-risk all the same (Art 6(3) cannot lift it).
+HIGH_RISK_ANSWERS = {**PUBLIC_BENEFITS, "profiling": "unsure"}
 
 ORIGINAL_NAME = "Triagestöd för akuten"
 NEW_NAME = "Triagestöd för akutmottagningen – åäö ÅÄÖ"

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from ai_register.audit.models import SQLITE_GUARD, AuditEvent
 from ai_register.extensions import db
-from tests.followup.test_reminders import FakeSmtp
+from tests.notifications.test_reminders import FakeSmtp
 from tests.reports.test_bundle import bundle_url, verify
 
 from .conftest import etag, ok

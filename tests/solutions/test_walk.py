@@ -10,18 +10,9 @@ from ai_register.extensions import db
 from ai_register.portfolio.indicators import ensure_default_indicators, indicators
 from ai_register.portfolio.trustworthy import REQUIREMENT_KEYS
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST
+from tests.answers import PUBLIC_BENEFITS
 
 from .conftest import BASE, events, unmet_codes
-
-# Annex III 5(a), a public body as deployer: high-risk (golden case p-003, profiling answered).
-HIGH_RISK_DEPLOYER = {
-    "ai_system": "yes", "excluded_purpose": "none", "role": "deployer", "public_authority": "yes",
-    "prohibited_practices": [], "emotion_recognition": "none", "remote_biometric_identification": "no",
-    "biometric_categorisation": "no", "medical_purpose": "no", "other_annex_i_product": "no",
-    "annex_iii_areas": ["public_benefits_and_services"], "profiling": "yes", "art6_3_condition": "none",
-    "interacts_with_persons": "no", "generates_synthetic_content": "no", "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
 
 
 def ok(response, status: int = 200) -> dict:
@@ -68,7 +59,7 @@ def test_whole_lifecycle_through_every_gate(reg, client, users):
                      "interprets_output": True, "can_disregard_override_reverse": True,
                      "can_interrupt_stop": True}}), 201)
     classification = ok(client.post(f"{s}/classifications", headers=owner,
-                                    json={"answers": HIGH_RISK_DEPLOYER}), 201)
+                                    json={"answers": PUBLIC_BENEFITS}), 201)
     assert classification["result"]["ai_act"]["category"] == "high_risk"
     # Drafts and submitted ones do not count.
     assert unmet_codes(reg.transition(sid, "pilot")) == ["classification_not_valid"]

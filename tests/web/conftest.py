@@ -8,6 +8,8 @@ import re
 import pytest
 from flask import g
 
+from tests.answers import NOT_LISTED
+
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -92,23 +94,7 @@ def indicator_ids(app) -> dict[str, int]:
 
 import html as _html  # noqa: E402
 
-MINIMAL_ANSWERS = {
-    "ai_system": "yes",
-    "excluded_purpose": "none",
-    "role": "deployer",
-    "public_authority": "yes",
-    "prohibited_practices": [],
-    "emotion_recognition": "none",
-    "remote_biometric_identification": "no",
-    "biometric_categorisation": "no",
-    "medical_purpose": "no",
-    "other_annex_i_product": "no",
-    "annex_iii_areas": [],
-    "interacts_with_persons": "no",
-    "generates_synthetic_content": "no",
-    "deep_fake_or_public_text": "no",
-    "gpai_model": "no",
-}
+MINIMAL_ANSWERS = NOT_LISTED  # minimal risk, no Annex III area (tests/answers.py)
 
 
 def hidden(page: str, name: str) -> str:

@@ -14,7 +14,7 @@ from ai_register.extensions import db
 from ai_register.notifications.models import Notification
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
-from tests.deployer.conftest import HIGH_RISK, MDR_DEVICE, MINIMAL
+from tests.answers import HIGH_RISK, MDR_DEVICE, MINIMAL
 
 BASE = "/api/v1/solutions/{}/obligations"
 

@@ -15,7 +15,16 @@ from ai_register.audit.services import verify_stored_chain
 from ai_register.extensions import db
 from ai_register.incidents.models import Incident, IncidentDuty
 from ai_register.notifications.models import Notification
-from tests.followup.conftest import HIGH_RISK, MDR_DEVICE, MINIMAL, duty, duty_keys
+from tests.answers import HIGH_RISK, MDR_DEVICE, MINIMAL
+
+
+def duty(incident: dict, key: str) -> dict | None:
+    return next((d for d in incident["duties"] if d["key"] == key and d["applies"]), None)
+
+
+def duty_keys(incident: dict) -> set[str]:
+    return {d["key"] for d in incident["duties"] if d["applies"]}
+
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -7,7 +7,7 @@ from datetime import date
 from ai_register.literacy.rules import MeasureFact, unreached_units
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact, check_gate
-from tests.deployer.conftest import HIGH_RISK, MINIMAL
+from tests.answers import HIGH_RISK, MINIMAL
 
 UNITS = ("Röntgen Sunderbyn", "Röntgen Gällivare")
 

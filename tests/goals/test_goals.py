@@ -12,7 +12,7 @@ from ai_register.goals import services as goal_services
 from ai_register.goals.benefit import calculate_benefit
 from ai_register.portfolio.indicators import ensure_default_indicators, indicator_ids_by_code
 from ai_register.solutions.services import region_today
-from tests.records.conftest import events, problem
+from tests.helpers import events, problem
 
 GOAL = {"perspective": "operations", "title": "Shorter waiting time for triage",
         "indicator": "Median days from referral to triage", "unit": "days",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ai_register.extensions import db
 from ai_register.incidents.models import Incident
 from ai_register.notifications.models import Notification
-from tests.followup.conftest import HIGH_RISK
+from tests.answers import HIGH_RISK
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

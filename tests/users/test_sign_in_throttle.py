@@ -25,7 +25,7 @@ from ai_register.users.throttle import Policy
 
 PASSWORD = "correct horse battery staple"
 EMAIL = "o@region.example"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ai_register.evidence.files import sanitise_filename
 from ai_register.evidence.validity import is_valid_on
 from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
 from ai_register.solutions.services import region_today
-from tests.records.conftest import events, problem
+from tests.helpers import events, problem
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ai_register.audit.services import verify_stored_chain
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
-from tests.followup.conftest import HIGH_RISK
+from tests.answers import HIGH_RISK
 
 
 class FakeSmtp(socketserver.ThreadingTCPServer):

@@ -15,7 +15,7 @@ from ai_register.oversight.models import OversightAssignment, Person
 from ai_register.oversight.rules import add_months, confirmation_due_on
 from ai_register.solutions.lifecycle import GateFacts, oversight_confirmed
 from ai_register.solutions.services import region_today
-from tests.records.conftest import events, problem
+from tests.helpers import events, problem
 
 MONITORS = {"understands_capabilities_limits": True, "aware_of_automation_bias": True,
             "interprets_output": True, "can_disregard_override_reverse": True, "can_interrupt_stop": True}

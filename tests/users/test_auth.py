@@ -11,8 +11,7 @@ import pytest
 
 from ai_register import create_app
 from ai_register.extensions import db
-
-from .conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET
 
 PASSWORD = "correct horse battery staple"
 

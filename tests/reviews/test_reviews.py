@@ -15,7 +15,7 @@ from ai_register.notifications.models import Notification
 from ai_register.reviews import realisation, schedule
 from ai_register.reviews.models import Review
 from ai_register.solutions.models import Solution
-from tests.followup.conftest import HIGH_RISK, MINIMAL
+from tests.answers import HIGH_RISK, MINIMAL
 
 TABLE = {"high_risk": 6, "limited_risk": 12, "minimal_risk": 24, "unclassified": 6}
 

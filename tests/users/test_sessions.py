@@ -17,9 +17,8 @@ from flask import g
 from ai_register.config import ConfigError, check_production, from_environment
 from ai_register.extensions import db
 from ai_register.users.models import ApiToken
-
-from .conftest import TEST_SECRET
-from .web.conftest import CSRF
+from tests.conftest import TEST_SECRET
+from tests.web.conftest import CSRF
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and longer passphrase 2026"

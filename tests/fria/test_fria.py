@@ -9,7 +9,7 @@ from ai_register.extensions import db
 from ai_register.fria import rules
 from ai_register.solutions.gate_facts import build_gate_facts
 from ai_register.solutions.lifecycle import EvidenceType
-from tests.deployer.conftest import HIGH_RISK
+from tests.answers import HIGH_RISK
 
 COMPLETE = {
     "processes": "Nattlig triage av lungröntgen på akutmottagningen; radiolog granskar varje förslag.",

@@ -1,0 +1,3 @@
+"""Fixtures of the notifications tests (shared with the other areas of a solution's records)."""
+
+from tests.area_fixtures import api, classify, make_solution, report, solution, web_login  # noqa: F401 - fixtures
