@@ -82,16 +82,18 @@ def _load(db, events: int) -> tuple[int, int]:
 
 def _render_report(solution_id: int, auditor_id: int) -> int:
     from ai_register.extensions import db
-    from ai_register.reports import queries
+    from ai_register.reports.events import iter_solution_events
     from ai_register.reports.pdf import render_solution_report
+    from ai_register.reports.people import solution_actor_names
+    from ai_register.reports.traceability import build_report
     from ai_register.solutions.models import Solution
     from ai_register.users.models import User
 
     solution, auditor = db.session.get(Solution, solution_id), db.session.get(User, auditor_id)
-    report = queries.build_report(solution, generated_by=auditor)
+    report = build_report(solution, generated_by=auditor)
     out = io.BytesIO()
-    render_solution_report(out, report, lambda: queries.iter_solution_events(solution_id),
-                           queries.solution_actor_names(solution_id), "sv")
+    render_solution_report(out, report, lambda: iter_solution_events(solution_id),
+                           solution_actor_names(solution_id), "sv")
     return out.tell()
 
 

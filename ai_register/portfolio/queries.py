@@ -1,7 +1,7 @@
 """The portfolio view: every solution the reader may see, with benefit, cost, risk, overdue items
 and the prioritisation score; aggregates per goal perspective, common indicator and care unit.
 
-Builds on the portfolio report's rows (`reports.queries.iter_portfolio`: phase, status, risk
+Builds on the portfolio report's rows (`reports.portfolio_report.iter_portfolio`: phase, status, risk
 classes, oversight owner, open obligations) and adds what steering needs, in a few queries per
 batch of solutions rather than per row.
 """
@@ -24,7 +24,7 @@ from ai_register.goals.models import BenefitEstimate, Goal
 from ai_register.portfolio import assessments, scoring
 from ai_register.portfolio.models import Indicator
 from ai_register.reports.export import portfolio_csv_row
-from ai_register.reports.queries import iter_portfolio
+from ai_register.reports.portfolio_report import iter_portfolio
 from ai_register.solutions.lifecycle import (
     EvidenceFact,
     EvidenceType,

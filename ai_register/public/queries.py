@@ -20,7 +20,7 @@ from ai_register.apikit import page_window
 from ai_register.extensions import db
 from ai_register.reports.export import csv_safe
 from ai_register.reports.labels import CATEGORY_LABELS
-from ai_register.reports.queries import current_oversight_owners
+from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions import lifecycle
 from ai_register.solutions.models import Solution
 

@@ -15,13 +15,17 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit.chain import format_timestamp
-from ai_register.audit.services import hashes_at, stored_checkpoints
+from ai_register.audit.services import chain_head, hashes_at, stored_checkpoints
 from ai_register.errors import Problem
 from ai_register.extensions import db
-from ai_register.reports import eu_database, queries
+from ai_register.reports import eu_database
 from ai_register.reports.bundle import EvidenceFile, build_bundle
+from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
+from ai_register.reports.instants import as_of_instant, region_zone
 from ai_register.reports.pdf import FontMissing, render_portfolio, render_solution_report
+from ai_register.reports.people import solution_actor_names
+from ai_register.reports.portfolio_report import PORTFOLIO_COLUMNS, iter_portfolio
 from ai_register.reports.schemas import (
     BundleArgsSchema,
     EuDatabaseArgsSchema,
@@ -32,6 +36,7 @@ from ai_register.reports.schemas import (
     ReportSchema,
 )
 from ai_register.reports.signing import public_key_pem
+from ai_register.reports.traceability import build_report, build_sections, report_ruleset
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import get_solution
 
@@ -84,14 +89,14 @@ def _as_of(value: date | datetime | None) -> datetime | None:
         return None
     now = datetime.now(UTC)
     try:
-        instant = queries.as_of_instant(value)
+        instant = as_of_instant(value)
     except OverflowError:  # at the edge of the calendar (year 1 or 9999) in another time zone
         if value.year <= now.year:
             raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of is out of range."]}) from None
         instant = None  # year 9999: in the future, refused below
     if instant is not None and instant <= now:
         return instant
-    if not isinstance(value, datetime) and value <= now.astimezone(queries.region_zone()).date():
+    if not isinstance(value, datetime) and value <= now.astimezone(region_zone()).date():
         return now  # today, not yet over: the state so far
     raise Problem(422, "Invalid input: as_of", errors={"as_of": ["as_of must not be in the future."]})
 
@@ -113,19 +118,19 @@ def solution_report(args, solution_id: int):
     """The traceability report of a solution: its whole story, the audit events and the chain check."""
     solution = get_solution(solution_id)
     as_of = _as_of(args.get("as_of"))
-    max_seq = queries.last_solution_seq(solution.id)
-    report = queries.build_report(solution, generated_by=actor(), as_of=as_of, verify=args["verify"],
+    max_seq = last_solution_seq(solution.id)
+    report = build_report(solution, generated_by=actor(), as_of=as_of, verify=args["verify"],
                                   max_seq=max_seq)
     if not report:
         raise NotFound("The solution did not exist at that time.")
 
     def events():
-        return queries.iter_solution_events(solution.id, until=as_of, max_seq=max_seq)
+        return iter_solution_events(solution.id, until=as_of, max_seq=max_seq)
 
     if _wanted(args, ("json", "pdf")) == "pdf":
         handle = _spool()
         try:
-            names = queries.solution_actor_names(solution.id)
+            names = solution_actor_names(solution.id)
             render_solution_report(handle, report, events, names, _lang(args))
         except FontMissing as exc:
             handle.close()
@@ -149,13 +154,13 @@ def solution_report(args, solution_id: int):
 def evidence_bundle(args, solution_id: int):
     """A signed evidence bundle; check it offline with `tools/verify_bundle.py BUNDLE.zip`."""
     solution = get_solution(solution_id)
-    max_seq = queries.last_solution_seq(solution.id)
-    report = queries.build_report(solution, generated_by=actor(), max_seq=max_seq)
-    names = queries.solution_actor_names(solution.id)
+    max_seq = last_solution_seq(solution.id)
+    report = build_report(solution, generated_by=actor(), max_seq=max_seq)
+    names = solution_actor_names(solution.id)
     lang = _lang(args)
 
     def events():
-        return queries.iter_solution_events(solution.id, max_seq=max_seq)
+        return iter_solution_events(solution.id, max_seq=max_seq)
 
     stored = stored_checkpoints()
     try:
@@ -202,7 +207,7 @@ def signing_public_key():
 def eu_database_export(args, solution_id: int):
     """AI Act Annex VIII (Sections A, B, C) or EUDAMED data of a solution, with the missing fields."""
     solution = get_solution(solution_id)
-    report = queries.build_sections(solution, generated_by=actor())
+    report = build_sections(solution, generated_by=actor())
     return eu_database.export(report, current_app.config)
 
 
@@ -222,23 +227,23 @@ def portfolio_report(args):
     wanted = _wanted(args, ("json", "csv", "pdf"))
     generated_at = format_timestamp(datetime.now(UTC))
     if wanted == "csv":
-        rows = (portfolio_csv_row(row) for row in queries.iter_portfolio(user, filters))
-        response = Response(stream_with_context(iter_csv(queries.PORTFOLIO_COLUMNS, rows)),
+        rows = (portfolio_csv_row(row) for row in iter_portfolio(user, filters))
+        response = Response(stream_with_context(iter_csv(PORTFOLIO_COLUMNS, rows)),
                             mimetype=CSV, content_type=f"{CSV}; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="portfolio-{generated_at[:10]}.csv"'
         return response
-    head = queries.audit.chain_head()
+    head = chain_head()
     if wanted == "pdf":
         handle = _spool()
         try:
-            render_portfolio(handle, lambda: queries.iter_portfolio(user, filters), generated_at=generated_at,
-                             generated_by=user.display_name, ruleset=queries.report_ruleset(),
+            render_portfolio(handle, lambda: iter_portfolio(user, filters), generated_at=generated_at,
+                             generated_by=user.display_name, ruleset=report_ruleset(),
                              chain_head=head, filters=_describe(filters), lang=_lang(args))
         except FontMissing as exc:
             handle.close()
             raise _pdf_error(exc) from exc
         return _file_response(handle, PDF, f"portfolio-{generated_at[:10]}.pdf")
-    items = list(queries.iter_portfolio(user, filters))
+    items = list(iter_portfolio(user, filters))
     return {"generated_at": generated_at,
             "generated_by": {"id": user.id, "name": user.display_name, "role": user.role},
             "filters": _describe(filters), "chain_head": head, "items": items, "total": len(items)}

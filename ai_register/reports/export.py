@@ -9,7 +9,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ai_register.reports.queries import PORTFOLIO_COLUMNS, event_json
+from ai_register.reports.events import event_json
+from ai_register.reports.portfolio_report import PORTFOLIO_COLUMNS
 
 
 def _dumps(value: Any) -> str:

@@ -14,7 +14,7 @@ from ai_register.solutions.schemas import SolutionListArgsSchema
 
 FORMATS = ("json", "pdf")
 LANGS = ("sv", "en")
-Record = ma.fields.Dict  # a stored record, JSON-ready (see queries.py)
+Record = ma.fields.Dict  # a stored record, JSON-ready (see records.py)
 
 
 class DateOrDateTime(ma.fields.Field):

@@ -7,8 +7,10 @@ import tempfile
 
 from flask import Blueprint, Response
 
-from ai_register.reports import queries
+from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.pdf import render_solution_report
+from ai_register.reports.people import solution_actor_names
+from ai_register.reports.traceability import build_report
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
@@ -22,14 +24,14 @@ CHUNK = 64 * 1024
 @access(OWNER, COMPLIANCE, AUDITOR)
 def report(solution_id: int):
     solution = get_solution(solution_id)
-    max_seq = queries.last_solution_seq(solution.id)
-    data = queries.build_report(solution, generated_by=actor(), max_seq=max_seq)
+    max_seq = last_solution_seq(solution.id)
+    data = build_report(solution, generated_by=actor(), max_seq=max_seq)
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed after streaming
     render_solution_report(
         handle,
         data,
-        lambda: queries.iter_solution_events(solution.id, max_seq=max_seq),
-        queries.solution_actor_names(solution.id),
+        lambda: iter_solution_events(solution.id, max_seq=max_seq),
+        solution_actor_names(solution.id),
         labels.lang(),
     )
     size = handle.seek(0, 2)

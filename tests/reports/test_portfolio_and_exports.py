@@ -8,6 +8,7 @@ import io
 import pytest
 
 from ai_register.extensions import db
+from ai_register.reports.portfolio_report import iter_portfolio
 from tests.reports.conftest import HIGH_RISK_ANSWERS, NEW_NAME, ok, register_solution
 
 PORTFOLIO = "/api/v1/reports/portfolio"
@@ -72,11 +73,9 @@ def test_portfolio_csv(client, auth, users, story):
 def test_portfolio_rows_are_read_after_the_request_session_has_ended(client, auth, users, story):
     """The CSV is streamed: a server has ended the request's session (and the signed-in user with it)
     before the rows are read, so which solutions is decided when the request asks."""
-    from ai_register.reports import queries
-
     response = client.get(PORTFOLIO + "?format=csv", headers=auth(users["auditor"]))
     assert response.status_code == 200 and NEW_NAME in response.get_data(as_text=True)
-    rows = queries.iter_portfolio(users["auditor"], {})
+    rows = iter_portfolio(users["auditor"], {})
     db.session.expire_all()  # as the request's commit leaves them
     db.session.remove()
     assert NEW_NAME in [row["name"] for row in rows]

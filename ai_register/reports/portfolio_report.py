@@ -1,0 +1,131 @@
+"""The portfolio report: one row per solution the reader may see (phase, status, risk classes, owners,
+next review, open obligations), read in batches with a few queries per batch, not per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ai_register.classification import models as classification_models
+from ai_register.evidence import models as evidence_models
+from ai_register.extensions import db
+from ai_register.oversight import models as oversight_models
+from ai_register.reports.instants import region_zone
+from ai_register.reports.people import user_names
+from ai_register.reports.required_evidence import classification_fact, evidence_status
+from ai_register.solutions import lifecycle
+from ai_register.solutions import services as solution_services
+from ai_register.solutions.models import Solution
+from ai_register.users.models import User
+
+PORTFOLIO_COLUMNS = ("id", "name", "phase", "status", "ai_act_category", "device_class", "owner",
+                     "oversight_owner", "next_review_on", "review_overdue", "open_obligations", "care_units",
+                     "needs_rereview")
+
+
+def portfolio_query(user: User, args: Mapping[str, Any]):
+    """The solutions the user may read, filtered as the solutions list filters them."""
+    return solution_services.solutions_query(user, dict(args))
+
+
+def iter_portfolio(user: User, args: Mapping[str, Any], *, batch_size: int = 200) -> Iterator[dict[str, Any]]:
+    """One row per solution, in name order, read in batches: a few queries per batch, not per row.
+
+    Which solutions is decided now, with the user; the rows are read as they are consumed, so a
+    streamed answer (CSV) can read them after the request's session has ended."""
+    base = portfolio_query(user, args).order_by(None).with_only_columns(Solution.id)
+    ordered = select(Solution.id, Solution.name).where(Solution.id.in_(base.scalar_subquery())).order_by(
+        func.lower(Solution.name), Solution.id)
+    ids = [row.id for row in db.session.execute(ordered)]
+    return _portfolio_rows(ids, batch_size)
+
+
+def _portfolio_rows(ids: list[int], batch_size: int) -> Iterator[dict[str, Any]]:
+    today = datetime.now(region_zone()).date()
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        solutions = {s.id: s for s in db.session.scalars(select(Solution).where(Solution.id.in_(chunk)))}
+        owners = user_names({s.owner_id for s in solutions.values()})
+        oversight = _oversight_names(chunk)
+        obligations = _open_obligations(chunk, today)
+        for solution_id in chunk:
+            solution = solutions[solution_id]
+            next_review = solution.next_review_on
+            yield {
+                "id": solution.id,
+                "name": solution.name,
+                "phase": solution.phase,
+                "status": solution.status,
+                "ai_act_category": solution.current_ai_act_category,
+                "device_class": solution.current_device_class,
+                "owner": owners.get(solution.owner_id),
+                "oversight_owner": oversight.get(solution.id),
+                "next_review_on": next_review.isoformat() if next_review else None,
+                "review_overdue": bool(next_review and next_review < today),
+                "open_obligations": obligations.get(solution.id, []),
+                "care_units": list(solution.care_units or []),
+                "needs_rereview": solution.needs_rereview,
+            }
+
+
+def _oversight_names(solution_ids: list[int]) -> dict[int, str | None]:
+    return {sid: owner["name"] for sid, owner in current_oversight_owners(solution_ids).items()}
+
+
+def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The current oversight owner of each solution (one query): kind, name, and a person's title and unit."""
+    assignment = oversight_models.OversightAssignment
+    person = oversight_models.Person
+    if not solution_ids:
+        return {}
+    rows = db.session.execute(
+        select(assignment.solution_id, assignment.user_id, User.display_name, person.name, person.title,
+               person.unit)
+        .outerjoin(User, User.id == assignment.user_id)
+        .outerjoin(person, person.id == assignment.person_id)
+        .where(assignment.solution_id.in_(solution_ids), assignment.ended_at.is_(None)))
+    owners = {}
+    for row in rows:
+        if row.user_id is not None:
+            owners[row.solution_id] = {"kind": "user", "name": row.display_name, "title": None, "unit": None}
+        else:
+            owners[row.solution_id] = {"kind": "person", "name": row[3], "title": row.title, "unit": row.unit}
+    return owners
+
+
+def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str]]:
+    """Per solution, the evidence its current classification calls for that is not valid today.
+
+    Reads the latest decided classification of each solution (only it, and only the columns the
+    lifecycle reads) and their evidence in two queries.
+    """
+    model = classification_models.Classification
+    evidence_model = evidence_models.Evidence
+    newest = (select(model.solution_id, func.max(model.version).label("version"))
+              .where(model.solution_id.in_(solution_ids), model.status.in_(("approved", "overridden")))
+              .group_by(model.solution_id).subquery())
+    latest: dict[int, Any] = {
+        row.solution_id: row._asdict() for row in db.session.execute(
+            select(model.solution_id, model.status, model.result, model.answers, model.override_category,
+                   model.override_device_class)
+            .join(newest, (model.solution_id == newest.c.solution_id) & (model.version == newest.c.version)))}
+    evidence: dict[int, list[dict[str, Any]]] = {}
+    rows = db.session.scalars(select(evidence_model).where(evidence_model.solution_id.in_(solution_ids)))
+    for row in rows:
+        if row.superseded_by_id is None:
+            evidence.setdefault(row.solution_id, []).append({"type": row.type, "issued_on": row.issued_on,
+                                                             "expires_on": row.expires_on, "id": row.id})
+    open_items: dict[int, list[str]] = {}
+    for solution_id, classification in latest.items():
+        fact = classification_fact(classification)
+        if fact is None:
+            continue
+        needs = lifecycle.required_evidence(fact, today)
+        missing = [kind.value for kind, need in needs.items()
+                   if evidence_status(kind, need, evidence.get(solution_id, []), today)["status"] != "met"]
+        if missing:
+            open_items[solution_id] = missing
+    return open_items
