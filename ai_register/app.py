@@ -119,6 +119,7 @@ def _api_blueprints() -> list:
     from ai_register.incidents import api as incidents_api
     from ai_register.incidents import deviation_api
     from ai_register.literacy import api as literacy_api
+    from ai_register.monitoring import api as monitoring_api
     from ai_register.notifications import api as notifications_api
     from ai_register.obligations import api as obligations_api
     from ai_register.onboarding import api as onboarding_api
@@ -132,7 +133,8 @@ def _api_blueprints() -> list:
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
             reports_api.blp, public_api.blp, onboarding_api.blp,
-            portfolio_api.blp, obligations_api.blp, fria_api.blp, literacy_api.blp]
+            portfolio_api.blp, obligations_api.blp, fria_api.blp, literacy_api.blp,
+            monitoring_api.blp]
 
 
 def _register_cli(app: Flask) -> None:

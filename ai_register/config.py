@@ -134,6 +134,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "FRIA_UPLOAD_COUNTS": _bool(env.get("AI_REGISTER_FRIA_UPLOAD_COUNTS"), False),
         # Region policy: a high-risk rollout asks for an AI-literacy measure (Art 4) reaching its care units.
         "LITERACY_ROLLOUT_POLICY": _bool(env.get("AI_REGISTER_LITERACY_ROLLOUT_POLICY"), True),
+        # Monitoring (Art 26(5)): the oversight owner decides within this many days whether a breach is an
+        # incident; a request for an explanation (Art 86) is answered within this many days (region target).
+        "MONITORING_ASSESSMENT_DAYS": int(env.get("AI_REGISTER_MONITORING_ASSESSMENT_DAYS", 5)),
+        "EXPLANATION_ANSWER_DAYS": int(env.get("AI_REGISTER_EXPLANATION_ANSWER_DAYS", 30)),
         "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
         "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),

@@ -7,6 +7,14 @@ from ai_register.fria.models import FriaAssessment  # noqa: F401
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement  # noqa: F401
 from ai_register.incidents.models import Incident, IncidentDuty  # noqa: F401
 from ai_register.literacy.models import LiteracyMeasure  # noqa: F401
+from ai_register.monitoring.models import (  # noqa: F401
+    ExplanationRequest,
+    InformingRecord,
+    LogRetention,
+    MonitoringAssessment,
+    MonitoringMetric,
+    MonitoringValue,
+)
 from ai_register.notifications.models import Notification  # noqa: F401
 from ai_register.obligations.models import SolutionObligation  # noqa: F401
 from ai_register.onboarding.models import ExternalIdentity  # noqa: F401

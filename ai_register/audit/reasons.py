@@ -40,6 +40,9 @@ TEMPLATES: Mapping[str, str] = {
     "obligation_no_longer_listed": N_(
         "no longer listed by classification version %(version)s (rule set %(ruleset)s)"),
     "obligation_no_classification": N_("no decided classification"),
+    # monitoring and informing (issue 21)
+    "monitoring_breach": N_("%(metric)s: the value %(value)s is outside its thresholds"),
+    "obligation_met_by_record": N_("met by the register's record %(record)s"),
 }
 
 

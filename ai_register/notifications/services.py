@@ -46,6 +46,9 @@ MESSAGES = {
     "obligation_overdue": lambda p: _("%(solution)s: obligation %(obligation)s is OVERDUE (was due %(due_on)s)",
                                       **p),
     "classification_rereview": lambda p: _rereview_message(p),
+    "monitoring_breach": lambda p: _(
+        "%(solution)s: %(metric)s is outside its thresholds — the oversight owner decides by %(due_on)s whether "
+        "it is an incident", **p),
     "deviation_reported": lambda p: _(
         "%(solution)s: a deviation was reported (incident #%(incident_id)s) — assess it", **p),
     "deviation_triage": lambda p: _(

@@ -245,6 +245,26 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/solutions/<int:solution_id>/literacy"): frozenset({A, C, O}),
     ("GET", "/literacy"): frozenset({A, C, O}),
     ("POST", "/literacy"): frozenset({A, C, O}),
+    # monitoring in operation and informing (issue 21)
+    ("GET", "/api/v1/solutions/<int:solution_id>/monitoring/metrics"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/monitoring/metrics"): frozenset({C, O}),
+    ("GET", "/api/v1/monitoring/metrics/<int:metric_id>"): frozenset({A, C, O}),
+    ("PATCH", "/api/v1/monitoring/metrics/<int:metric_id>"): frozenset({C, O}),
+    ("GET", "/api/v1/monitoring/metrics/<int:metric_id>/values"): frozenset({A, C, O}),
+    ("POST", "/api/v1/monitoring/metrics/<int:metric_id>/values"): frozenset({C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/monitoring/assessments"): frozenset({A, C, O}),
+    ("GET", "/api/v1/monitoring/assessments"): frozenset({A, C, O}),
+    ("GET", "/api/v1/monitoring/assessments/<int:assessment_id>"): frozenset({A, C, O}),
+    ("POST", "/api/v1/monitoring/assessments/<int:assessment_id>/decision"): frozenset({C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/log-retention"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/log-retention"): frozenset({C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/informing"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/informing"): frozenset({C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/explanation-requests"): frozenset({A, C, O}),
+    ("POST", "/api/v1/solutions/<int:solution_id>/explanation-requests"): frozenset({C, O}),
+    ("GET", "/api/v1/explanation-requests"): frozenset({A, C, O}),
+    ("GET", "/api/v1/explanation-requests/<int:request_id>"): frozenset({A, C, O}),
+    ("PATCH", "/api/v1/explanation-requests/<int:request_id>"): frozenset({C, O}),
 }
 
 SKIP_ENDPOINTS = {"static"}

@@ -1,0 +1,289 @@
+"""Shapes of the monitoring and informing API (marshmallow); the answers are the services' dicts."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from ai_register.apikit import PageArgsSchema, StrictSchema
+from ai_register.extensions import ID_RANGE
+from ai_register.monitoring import rules
+
+NUMBER_RANGE = validate.Range(min=-1e13, max=1e13)
+
+
+def _text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.String:
+    if required:
+        return ma.fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
+
+
+def _number(description: str, **kwargs) -> ma.fields.Decimal:
+    return ma.fields.Decimal(allow_nan=False, as_string=True, validate=NUMBER_RANGE,
+                             metadata={"description": description}, **kwargs)
+
+
+def _date(description: str | None = None, **kwargs):
+    return ma.fields.String(metadata={"format": "date", **({"description": description} if description else {})},
+                            **kwargs)
+
+
+def _time(**kwargs):
+    return ma.fields.String(metadata={"format": "date-time"}, **kwargs)
+
+
+REASON = _text(2000, metadata={"description": "Why (kept in the audit trail)"})
+
+
+# --------------------------------------------------------------------------- metrics and values
+
+
+class MetricCreateSchema(StrictSchema):
+    name = _text(200, required=True, metadata={"description": "E.g. Sensitivitet för pneumothorax"})
+    kind = ma.fields.String(required=True, validate=validate.OneOf(rules.KINDS),
+                            metadata={"description": ", ".join(rules.KINDS)})
+    description = _text(5000)
+    unit = _text(50, metadata={"description": "E.g. %, per 100 cases"})
+    direction = ma.fields.String(required=True, validate=validate.OneOf(rules.DIRECTIONS), metadata={
+        "description": "higher_is_better (a lower threshold), lower_is_better (an upper one), within_range (both)"})
+    lower_threshold = _number("A value below it is a breach", allow_none=True)
+    upper_threshold = _number("A value above it is a breach", allow_none=True)
+    frequency = ma.fields.String(required=True, validate=validate.OneOf(rules.FREQUENCIES),
+                                 metadata={"description": "How often a value is reported"})
+    reason = REASON
+
+
+class MetricPatchSchema(StrictSchema):
+    name = ma.fields.String(validate=validate.Length(min=1, max=200))
+    kind = ma.fields.String(validate=validate.OneOf(rules.KINDS))
+    description = _text(5000)
+    unit = _text(50)
+    direction = ma.fields.String(validate=validate.OneOf(rules.DIRECTIONS))
+    lower_threshold = _number("A value below it is a breach (new values only)", allow_none=True)
+    upper_threshold = _number("A value above it is a breach (new values only)", allow_none=True)
+    frequency = ma.fields.String(validate=validate.OneOf(rules.FREQUENCIES))
+    active = ma.fields.Boolean(metadata={"description": "false retires the metric (its values are kept)"})
+    reason = REASON
+
+
+class MetricSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    direction = ma.fields.String(required=True)
+    lower_threshold = ma.fields.String(allow_none=True, metadata={"description": "A decimal number"})
+    upper_threshold = ma.fields.String(allow_none=True, metadata={"description": "A decimal number"})
+    frequency = ma.fields.String(required=True)
+    active = ma.fields.Boolean(required=True)
+    created_by = ma.fields.String(allow_none=True)
+    created_at = _time(required=True)
+    version = ma.fields.Integer(required=True)
+
+
+class MetricListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MetricSchema), required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class ValueCreateSchema(StrictSchema):
+    period_end = ma.fields.Date(required=True, metadata={"description": "The last day of the period the value covers"})
+    value = _number("The measured value", required=True)
+    note = _text(5000, metadata={"description": "Source or context; nothing that identifies a patient"})
+
+
+class ValueSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    metric_id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    period_end = _date(required=True)
+    value = ma.fields.String(required=True, metadata={"description": "A decimal number"})
+    note = ma.fields.String(allow_none=True)
+    lower_threshold = ma.fields.String(allow_none=True, metadata={"description": "As in force when reported"})
+    upper_threshold = ma.fields.String(allow_none=True, metadata={"description": "As in force when reported"})
+    breach = ma.fields.String(allow_none=True, metadata={"description": "below, above or null"})
+    reported_by = ma.fields.String(allow_none=True)
+    reported_at = _time(required=True)
+
+
+class ValueListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ValueSchema), required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class ValueCreatedSchema(ValueSchema):
+    assessment_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The assessment a breach opened for the oversight owner"})
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+class BreachAssessmentArgsSchema(PageArgsSchema, StrictSchema):
+    status = ma.fields.String(load_default=None, allow_none=True, validate=validate.OneOf(rules.ASSESSMENT_STATUSES))
+    overdue = ma.fields.Boolean(load_default=None, allow_none=True,
+                                metadata={"description": "Only open assessments past their due date"})
+
+
+class BreachDecisionSchema(StrictSchema):
+    decision = ma.fields.String(required=True, validate=validate.OneOf((rules.INCIDENT, rules.NOT_INCIDENT)),
+                                metadata={"description": "incident (a deviation is reported now) or not_incident"})
+    reason = _text(10000, metadata={"description": "Required for not_incident: why the breach is not an incident"})
+    what_happened = _text(10000, metadata={"description": "For incident: the deviation's description"})
+    patient_harm = ma.fields.String(allow_none=True, validate=validate.OneOf(("yes", "no", "unknown")),
+                                    metadata={"description": "For incident: did a patient come to harm?"})
+    care_unit = _text(200)
+    case_number = _text(64, metadata={"description": "The case number in the region's deviation system"})
+
+
+class BreachAssessmentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    metric_id = ma.fields.Integer(required=True)
+    metric = ma.fields.String(required=True)
+    value_id = ma.fields.Integer(required=True)
+    value = ma.fields.String(required=True)
+    breach = ma.fields.String(allow_none=True)
+    assignee = ma.fields.String(allow_none=True, metadata={"description": "The oversight owner's account"})
+    opened_at = _time(required=True)
+    due_on = _date(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    status = ma.fields.String(required=True, metadata={"description": "open, incident or not_incident"})
+    decided_by = ma.fields.String(allow_none=True)
+    decided_at = _time(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    deviation_id = ma.fields.Integer(allow_none=True)
+    incident_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer(required=True)
+
+
+class BreachAssessmentPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(BreachAssessmentSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+# --------------------------------------------------------------------------- log retention
+
+
+class RetentionCreateSchema(StrictSchema):
+    system = _text(200, required=True, metadata={"description": "The system that keeps the logs"})
+    location = _text(300, required=True, metadata={"description": "Where they live (environment, archive)"})
+    retention_months = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=1200), metadata={
+        "description": "At least 6 (Art 26(6)) unless legal_basis names the law that provides otherwise"})
+    legal_basis = _text(5000, metadata={"description": "The Union or national law allowing a shorter period"})
+    note = _text(5000)
+    reason = REASON
+
+
+class RetentionSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    system = ma.fields.String(required=True)
+    location = ma.fields.String(required=True)
+    retention_months = ma.fields.Integer(required=True)
+    legal_basis = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+    recorded_at = _time(required=True)
+
+
+class RetentionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RetentionSchema), required=True,
+                           metadata={"description": "Newest first; the first is in force"})
+    total = ma.fields.Integer(required=True)
+
+
+# --------------------------------------------------------------------------- informing
+
+
+class InformingCreateSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(rules.INFORMING_KINDS), metadata={
+        "description": "workers (Art 26(7)), affected_persons (Art 26(11)), explanation_procedure (Art 86)"})
+    informed_on = ma.fields.Date(required=True)
+    audience = _text(2000, required=True, metadata={"description": "Who was informed"})
+    how = _text(10000, required=True, metadata={"description": "How (meeting, letter, notice, 1177, …)"})
+    care_units = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                                validate=validate.Length(max=100))
+    negotiated_on = ma.fields.Date(allow_none=True, metadata={"description": "Workers: the MBL negotiation's date"})
+    negotiation_parties = _text(2000, metadata={"description": "Workers: the parties of the negotiation"})
+    negotiation_outcome = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.MBL_OUTCOMES),
+                                           metadata={"description": ", ".join(rules.MBL_OUTCOMES)})
+    negotiation_note = _text(10000)
+    evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
+                                    metadata={"description": "The minutes or the material, as evidence"})
+    link = ma.fields.String(allow_none=True, validate=[validate.Length(max=500),
+                                                        validate.URL(schemes={"https", "http"})])
+    reason = REASON
+
+
+class InformingSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True)
+    informed_on = _date(required=True)
+    audience = ma.fields.String(required=True)
+    how = ma.fields.String(required=True)
+    care_units = ma.fields.List(ma.fields.String(), required=True)
+    negotiated_on = _date(allow_none=True)
+    negotiation_parties = ma.fields.String(allow_none=True)
+    negotiation_outcome = ma.fields.String(allow_none=True)
+    negotiation_note = ma.fields.String(allow_none=True)
+    evidence_id = ma.fields.Integer(allow_none=True)
+    link = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+    recorded_at = _time(required=True)
+
+
+class InformingListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(InformingSchema), required=True)
+    total = ma.fields.Integer(required=True)
+
+
+# --------------------------------------------------------------------------- explanation requests
+
+
+class ExplanationCreateSchema(StrictSchema):
+    received_on = ma.fields.Date(required=True)
+    channel = ma.fields.String(required=True, validate=validate.OneOf(rules.CHANNELS),
+                               metadata={"description": ", ".join(rules.CHANNELS)})
+    summary = _text(5000, required=True, metadata={
+        "description": "What is asked; no names or personal identity numbers (refused)"})
+    case_number = _text(64, metadata={"description": "The region's own case or diary number"})
+
+
+class ExplanationAnswerSchema(StrictSchema):
+    answered_on = ma.fields.Date(required=True)
+    answer_summary = _text(10000, required=True, metadata={"description": "What was explained, and how"})
+
+
+class ExplanationArgsSchema(PageArgsSchema, StrictSchema):
+    overdue = ma.fields.Boolean(load_default=None, allow_none=True,
+                                metadata={"description": "Only unanswered requests past their due date"})
+
+
+class ExplanationSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    solution_id = ma.fields.Integer(required=True)
+    received_on = _date(required=True)
+    channel = ma.fields.String(required=True)
+    summary = ma.fields.String(required=True)
+    case_number = ma.fields.String(allow_none=True)
+    due_on = _date(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    answered_on = _date(allow_none=True)
+    answered_by = ma.fields.String(allow_none=True)
+    answer_summary = ma.fields.String(allow_none=True)
+    recorded_by = ma.fields.String(allow_none=True)
+    recorded_at = _time(required=True)
+    version = ma.fields.Integer(required=True)
+
+
+class ExplanationPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ExplanationSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
