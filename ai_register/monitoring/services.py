@@ -120,7 +120,8 @@ def define_metric(solution: Solution, data: dict, by: User) -> MonitoringMetric:
     _refuse("metric", errors)
     metric = MonitoringMetric(
         solution_id=solution.id, name=data["name"].strip(), kind=data["kind"],
-        description=_text(data.get("description")), unit=_text(data.get("unit")), direction=data["direction"], lower_threshold=lower, upper_threshold=upper,
+        description=_text(data.get("description")), unit=_text(data.get("unit")), direction=data["direction"],
+        lower_threshold=lower, upper_threshold=upper,
         frequency=data["frequency"], active=True, created_by_id=by.id)
     db.session.add(metric)
     audit.record_create(metric, METRIC, solution_id=solution.id, reason=data.get("reason"), exclude=NOT_AUDITED)
