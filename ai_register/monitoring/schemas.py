@@ -7,9 +7,9 @@ from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, StrictSchema
 from ai_register.extensions import ID_RANGE
+from ai_register.goals.schemas import indicator_value
 from ai_register.monitoring import rules
 
-NUMBER_RANGE = validate.Range(min=-1e13, max=1e13)
 
 
 def _text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.String:
@@ -19,8 +19,8 @@ def _text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.Str
 
 
 def _number(description: str, **kwargs) -> ma.fields.Decimal:
-    return ma.fields.Decimal(allow_nan=False, as_string=True, validate=NUMBER_RANGE,
-                             metadata={"description": description}, **kwargs)
+    # The goals' bounded decimal (six places): one definition of a measured number in the API.
+    return indicator_value(metadata={"description": description}, **kwargs)
 
 
 def _date(description: str | None = None, **kwargs):
