@@ -11,7 +11,6 @@ from ai_register.goals.schemas import indicator_value
 from ai_register.monitoring import rules
 
 
-
 def _text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.String:
     if required:
         return ma.fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
