@@ -4,11 +4,15 @@ schema per xdist worker, tables truncated between tests)."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 
 from ai_register import create_app
 from ai_register.extensions import db
@@ -17,6 +21,18 @@ from ai_register.extensions import db
 # property, so the health check for it is off; properties keep their example counts.
 settings.register_profile("shared-cores", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("shared-cores")
+
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """A test's SQLite file is thrown away after the test: its commits need not wait for the disk
+    (each one did a file sync, the larger part of the SQLite run's time). PostgreSQL runs as configured."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
 
 # AI_REGISTER_TEST_BACKEND=sqlite forces SQLite even when TEST_DATABASE_URL is exported (make test runs
 # both suites under one throwaway PostgreSQL); =postgres insists on TEST_DATABASE_URL.
@@ -88,6 +104,21 @@ def _truncate_all() -> None:
         connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate"))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, pg_schema) -> Path | None:
+    """On SQLite, the schema is built once per worker and copied for each test: create_all commits each
+    CREATE (a file sync each), which cost more than most tests themselves."""
+    if pg_schema:
+        return None
+    directory = tmp_path_factory.mktemp("schema")
+    path = directory / "template.db"
+    template_app = create_app(_test_config(f"sqlite:///{path}", str(directory)))
+    with template_app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
 def app_config(tmp_path, pg_schema) -> dict:
     url = _pg_url(pg_schema) if pg_schema else f"sqlite:///{tmp_path / 'test.db'}"
@@ -95,12 +126,19 @@ def app_config(tmp_path, pg_schema) -> dict:
 
 
 @pytest.fixture
-def app(app_config, pg_schema):
+def app(app_config, pg_schema, sqlite_template):
+    uri = app_config["SQLALCHEMY_DATABASE_URI"]
+    copied = False
+    if sqlite_template is not None and uri.startswith("sqlite:///"):
+        target = Path(uri.removeprefix("sqlite:///"))
+        if not target.exists():
+            shutil.copyfile(sqlite_template, target)
+            copied = True
     app = create_app(app_config)
     with app.app_context():
         if pg_schema:
             _truncate_all()
-        else:
+        elif not copied:
             db.create_all()
         yield app
         db.session.remove()
