@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
@@ -45,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ai_register import formats
 from ai_register.reports.deployer_sections import WRITERS as DEPLOYER_WRITERS
 from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text
 from ai_register.solutions import lifecycle
@@ -357,15 +357,11 @@ class Blocks:
         return str(value)
 
     def number(self, value: Any) -> str:
-        """A stored decimal ("42.000000") as people write it (42); other values as they are."""
-        if value is None:
-            return "—"
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return str(value)
-        written = format(number, "f")
-        return written.rstrip("0").rstrip(".") if "." in written else written
+        """A stored decimal ("42.000000") as the reader writes it: 42, "1 234,5" in Swedish."""
+        return "—" if value is None else formats.number(value, self.lang)
+
+    def money(self, value: Any, currency: str | None = "SEK") -> str:
+        return "—" if value is None else formats.money(value, currency, self.lang)
 
     def category(self, code: Any) -> str:
         return pick(CATEGORY_LABELS.get(code), self.lang) or self.show(code)

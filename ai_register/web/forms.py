@@ -12,7 +12,6 @@ from marshmallow import ValidationError
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     FormField,
     HiddenField,
@@ -24,8 +23,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import TextInput
 
+from ai_register import formats
 from ai_register.exceptions import InvalidInput
 from ai_register.web import labels
 
@@ -65,6 +66,56 @@ class LinesField(TextAreaField):
     def process_formdata(self, valuelist) -> None:
         raw = valuelist[0] if valuelist else ""
         self.data = list(dict.fromkeys(line.strip() for line in raw.splitlines() if line.strip()))
+
+
+class DecimalField(StringField):
+    """A money or decimal input: a text box (`inputmode="decimal"`, so no browser reads "120000,50" as
+    12000050) read on the server by `formats.parse_decimal`, Swedish or English form; what it cannot
+    read unambiguously is refused with a message naming the field. `places` is accepted for WTForms'
+    signature and ignored: the API schema rounds."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, places=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = formats.parse_decimal(valuelist[0])
+        except formats.NumberNotRead as refused:
+            self.data = None
+            raise ValueError(number_refusal(self.label.text, refused)) from None
+
+    def process_data(self, value):
+        self.data = value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return formats.input_text(self.data)
+
+    def pre_validate(self, form):
+        if self.process_errors:  # no "must be at least 0" on top of "not a number"
+            raise StopValidation()
+
+
+def number_refusal(field: str, refused: formats.NumberNotRead) -> str:
+    """Why a typed number was refused, naming the field, in the reader's language."""
+    typed = refused.text.strip()
+    if refused.reason == "ambiguous":
+        mark = "," if "," in typed else "."
+        return gettext(
+            "%(field)s: “%(value)s” can be read two ways, as thousands or as decimals. Write it without a "
+            "thousands separator (%(whole)s) or with a fourth decimal (%(decimal)s).",
+            field=field, value=typed, whole=typed.replace(mark, ""), decimal=typed + "0",
+        )
+    return gettext("%(field)s: “%(value)s” is not a number. Write it like 120000.50 or 120,000.50.",
+                   field=field, value=typed)
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -419,7 +470,9 @@ def error_items(form, prefix: str = "") -> list[tuple[str, str]]:
             items += error_items(f.form, sub)
             items += [(f.id, f"{sub}{m}") for m in f.form.form_errors]
         elif f.errors:
-            items.append((f.id, f"{prefix}{f.label.text}: {' '.join(map(str, f.errors))}"))
+            message = " ".join(map(str, f.errors))
+            named = message.startswith(f"{f.label.text}: ")  # the message names its field already
+            items.append((f.id, f"{prefix}{message}" if named else f"{prefix}{f.label.text}: {message}"))
     return items
 
 
@@ -476,13 +529,11 @@ class GoalForm(FlaskForm):
     baseline = DecimalField(
         _l("Baseline"),
         validators=[Optional()],
-        places=None,
         description=_l("The value today, before the solution."),
     )
     target = DecimalField(
         _l("Target"),
         validators=[Optional()],
-        places=None,
         description=_l("The value the solution should reach."),
     )
     higher_is_better = RadioField(
@@ -521,7 +572,7 @@ class MeasurementForm(FlaskForm):
         validators=[DataRequired()],
         description=_l("The day the value refers to; not in the future."),
     )
-    value = DecimalField(_l("Measured value"), validators=[InputRequired()], places=None)
+    value = DecimalField(_l("Measured value"), validators=[InputRequired()])
     note = TextAreaField(
         _l("Note"),
         validators=[Optional(), Length(max=5000)],
@@ -536,29 +587,25 @@ class BenefitForm(FlaskForm):
     one_off_cost = DecimalField(
         _l("One-off cost (SEK)"),
         validators=[InputRequired(), NumberRange(min=0)],
-        places=None,
         description=_l("Procurement, implementation, training."),
     )
     yearly_cost = DecimalField(
         _l("Yearly cost (SEK)"),
         validators=[InputRequired(), NumberRange(min=0)],
-        places=None,
         description=_l("Licences, operation, management."),
     )
     yearly_savings = DecimalField(
-        _l("Yearly savings (SEK)"), validators=[Optional(), NumberRange(min=0)], places=None, default=0
+        _l("Yearly savings (SEK)"), validators=[Optional(), NumberRange(min=0)], default=0
     )
     hours_freed_per_year = DecimalField(
         _l("Hours freed per year"),
         validators=[Optional(), NumberRange(min=0)],
-        places=None,
         default=0,
         description=_l("Staff time the solution frees for other work."),
     )
     hourly_cost = DecimalField(
         _l("Hourly cost (SEK)"),
         validators=[Optional(), NumberRange(min=0)],
-        places=None,
         description=_l("Values the hours freed; leave empty to record the hours only."),
     )
     assumptions = TextAreaField(

@@ -11,6 +11,7 @@ import re
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from ai_register import formats
 from ai_register.solutions import lifecycle
 
 
@@ -650,8 +651,6 @@ _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 def value_text(name: str, value, entity_type: str | None = None, people: dict | None = None) -> str:
     """A stored value in words: codes as labels, dates and numbers in the reader's form, people by
     name. The API and the trail keep the codes; this is what a person reads."""
-    from ai_register.web.ui import show_date, show_datetime, show_number
-
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     render = _BY_RECORD.get((entity_type, name)) or _BY_FIELD.get(name)
@@ -672,13 +671,13 @@ def value_text(name: str, value, entity_type: str | None = None, people: dict | 
         return "; ".join(f"{field_label(k)}: {value_text(k, v, entity_type, people)}" for k, v in value.items())
     if isinstance(value, str):
         if _ISO_MOMENT.match(value):
-            return show_datetime(value)
+            return formats.moment(value)
         if _ISO_DAY.match(value):
-            return show_date(value)
+            return formats.day(value)
         if _DECIMAL.match(value):
-            return show_number(value)
+            return formats.number(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return show_number(value)
+        return formats.number(value)
     return str(value)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, request, url_for
-from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ai_register import formats
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF
 from ai_register.web import charts, forms, labels, results
 
@@ -61,44 +61,10 @@ def nav_items() -> list[dict]:
     return items
 
 
-def show_date(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        return format_date(value, "yyyy-MM-dd")
-    return value.isoformat()
-
-
-def show_datetime(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value.isoformat()
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
-
-
-def show_number(value) -> str:
-    if value is None or value == "":
-        return "–"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
-    # Swedish: thin space for thousands, comma for decimals.
-    if labels.lang() == "sv":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+# The one formatter of numbers, money and dates (ai_register.formats), under the names pages use.
+show_date = formats.day
+show_datetime = formats.moment
+show_number = formats.number
 
 
 def token_expired(token) -> bool:
@@ -166,6 +132,11 @@ def moment_filter(value) -> str:
 @bp.app_template_filter("number")
 def number_filter(value) -> str:
     return show_number(value)
+
+
+@bp.app_template_filter("money")
+def money_filter(value, currency: str | None = "SEK") -> str:
+    return formats.money(value, currency)
 
 
 @bp.app_template_filter("field_label")

@@ -1,0 +1,203 @@
+"""Numbers, money and dates as the reader writes them, and the one parse of typed money and decimals.
+
+Every page (the Jinja filters `number`, `money`, `day`, `moment`) and the printed reports show values
+through the functions here, in the current Flask-Babel locale: Swedish "120 000,50 kr" (decimal comma,
+non-breaking space between thousands), English "120,000.50 SEK". Dates stay ISO (2026-12-06), the form
+Swedish writes them and one nobody misreads.
+
+`parse_decimal` is the server's one reading of a typed amount or decimal, whatever the browser did:
+it accepts the Swedish ("120 000,50", "120000,50") and the English form ("120,000.50", "120000.50")
+and refuses what could be read two ways ("1,234" is 1234 in English and 1.234 in Swedish) or is no
+number at all, with a reason the web form shows beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency as _babel_currency
+from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import get_decimal_symbol
+from flask import has_app_context
+from flask_babel import format_date as _flask_date
+from flask_babel import format_datetime as _flask_datetime
+from flask_babel import get_locale as _flask_locale
+
+NONE = "–"
+DATE_PATTERN = "yyyy-MM-dd"
+DATETIME_PATTERN = "yyyy-MM-dd HH:mm"
+DEFAULT_LOCALE = "sv"
+FLOAT_PLACES = Decimal("0.01")  # a computed float (payback years) is shown to two decimals
+
+
+def current_locale() -> Locale:
+    """The request's (or `force_locale`'s) locale; Swedish outside the application."""
+    locale = _flask_locale() if has_app_context() else None
+    return locale or Locale.parse(DEFAULT_LOCALE)
+
+
+def _locale(locale) -> Locale:
+    if locale is None:
+        return current_locale()
+    return locale if isinstance(locale, Locale) else Locale.parse(str(locale))
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(str(value)).quantize(FLOAT_PLACES).normalize()
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: Decimal) -> Decimal:
+    """42.000000 → 42 and 1.2E+2 → 120: the digits a person writes, no trailing zeros."""
+    number = number.normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
+
+
+def number(value, locale=None) -> str:
+    """A stored or computed number in the reader's form ("1 234,5"); no value is "–"."""
+    if value is None or value == "":
+        return NONE
+    parsed = _decimal(value)
+    if parsed is None:
+        return str(value)
+    return _babel_decimal(_plain(parsed), locale=_locale(locale), decimal_quantization=False)
+
+
+def money(value, currency: str | None = "SEK", locale=None) -> str:
+    """An amount with its currency ("120 000,50 kr", "120,000.50 SEK"); whole amounts without ",00"."""
+    if value is None or value == "":
+        return NONE
+    parsed = _decimal(value)
+    if parsed is None:
+        return str(value)
+    loc = _locale(locale)
+    if not currency:
+        return number(parsed, loc)
+    whole = parsed == parsed.to_integral()
+    pattern = "#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤"
+    return _babel_currency(parsed, currency, format=pattern, locale=loc, currency_digits=False)
+
+
+def day(value, locale=None) -> str:
+    """A date (or the day of a timestamp) as 2026-12-06."""
+    if value is None or value == "":
+        return NONE
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and has_app_context():
+        return _flask_date(value, DATE_PATTERN)  # the day in the register's time zone
+    return _babel_date(value, DATE_PATTERN, locale=_locale(locale))
+
+
+def moment(value, locale=None) -> str:
+    """A timestamp as 2026-12-06 14:05 in the register's time zone."""
+    if value is None or value == "":
+        return NONE
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return day(value, locale)
+    if has_app_context():
+        return _flask_datetime(value, DATETIME_PATTERN)  # in the register's time zone
+    return _babel_datetime(value, DATETIME_PATTERN, locale=_locale(locale))
+
+
+# --------------------------------------------------------------------------- parse
+
+
+class NumberNotRead(ValueError):
+    """A typed number the register cannot read unambiguously; `reason` is "ambiguous" or "malformed"."""
+
+    def __init__(self, text: str, reason: str):
+        super().__init__(f"{reason}: {text!r}")
+        self.text = text
+        self.reason = reason
+
+
+# Spaces people and browsers put between thousands: space, no-break space, narrow no-break, thin space.
+_SPACES = " \u00a0\u202f\u2009"
+_SIGN = re.compile(r"^([+\-\u2212]?)(.*)$", re.S)
+_SPACE_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
+_COMMA_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read "120 000,50", "120000,50", "120,000.50", "120000.50", "-1,5", "0.125" as a Decimal.
+
+    Thousands are grouped by spaces (Swedish) or commas (English, with a decimal point); the decimal
+    separator is a comma or a point. Refused (NumberNotRead): "1,234" and "1.234" (thousands or
+    decimals?), dots as thousands ("1.234.567"), groups of other than three digits, letters, exponents.
+    """
+    raw = "" if text is None else str(text)
+    stripped = raw.strip(_SPACES + "\t\r\n")
+    sign, body = _SIGN.match(stripped).groups()
+    if not body or not re.fullmatch(r"[0-9.," + _SPACES + "]+", body):
+        raise NumberNotRead(raw, "malformed")
+    if "." in body and "," in body:
+        # English: commas between thousands, a point before the decimals.
+        whole, _, fraction = body.rpartition(".")
+        if "," in fraction or not _COMMA_GROUPED.match(whole):
+            raise NumberNotRead(raw, "malformed")
+        whole = whole.replace(",", "")
+    else:
+        separators = body.count(".") + body.count(",")
+        if separators > 1:
+            if body.count(",") > 1 and _COMMA_GROUPED.match(body):
+                whole, fraction = body.replace(",", ""), ""  # 1,234,567
+            else:
+                raise NumberNotRead(raw, "malformed")
+        elif separators == 1:
+            mark = "." if "." in body else ","
+            whole, _, fraction = body.partition(mark)
+            has_spaces = any(s in whole for s in _SPACES)
+            if not fraction or any(s in fraction for s in _SPACES):
+                raise NumberNotRead(raw, "malformed")
+            if (not has_spaces and len(fraction) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0"):
+                # "1,234" / "120.000": a thousands group in one language, decimals in the other.
+                raise NumberNotRead(raw, "ambiguous")
+        else:
+            whole, fraction = body, ""
+        if any(s in whole for s in _SPACES):
+            if not _SPACE_GROUPED.match(whole):
+                raise NumberNotRead(raw, "malformed")
+            for space in _SPACES:
+                whole = whole.replace(space, "")
+    if not whole and fraction:
+        whole = "0"  # ",5" and ".5"
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        raise NumberNotRead(raw, "malformed")
+    value = Decimal(f"{whole}.{fraction}" if fraction else whole)
+    return -value if sign in ("-", "\u2212") else value
+
+
+def input_text(value, locale=None) -> str:
+    """A stored decimal as an edit form shows it: the reader's decimal mark, no thousands separator
+    ("120000,5"), and "1,2340" rather than "1,234", so what the form shows `parse_decimal` reads back."""
+    if value is None or value == "":
+        return ""
+    parsed = _decimal(value)
+    if parsed is None:
+        return str(value)
+    written = format(_plain(parsed), "f")
+    whole, _, fraction = written.lstrip("-").partition(".")
+    if len(fraction) == 3 and whole != "0":
+        written += "0"
+    return written.replace(".", get_decimal_symbol(_locale(locale)))
