@@ -19,10 +19,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from flask import current_app, has_app_context
+from flask_babel import gettext
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -723,15 +727,129 @@ def _goals(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
             continue
         sub += 1
         yield from b.h2(f"{number}.{sub}", f"{b.t('measurements')}: {goal.get('title')}")
+        chart = goal_chart(goal, b.lang, b.width * 0.62)
+        yield KeepTogether([chart, b.para(chart_legend(goal, b.lang), "small"), Spacer(1, 2 * mm)])
         yield b.table([b.t("date"), b.t("value"), b.t("by"), b.t("note")],
                       ([b.show(m.get("measured_on")), b.number(m.get("value")), b.show(m.get("recorded_by")),
                         b.show(m.get("note"))] for m in goal["measurements"]), [16, 18, 22, 44], small=True)
     benefit = section.get("benefit_estimate")
     if benefit:
         yield from b.h2(f"{number}.{sub + 1}", b.t("benefit"))
-        result = benefit.get("result") or {}
-        yield b.pairs([(_labels().field_label(k), b.value(k, benefit.get(k))) for k in BENEFIT_FIELDS]
-                      + [(_labels().field_label(k), b.value(k, v)) for k, v in result.items()])
+        yield b.para(benefit_in_words(benefit, b.lang))
+        if benefit.get("assumptions"):
+            yield Spacer(1, 1.5 * mm)
+            yield b.para(gettext("Assumptions: %(text)s", text=benefit["assumptions"]))
+        changed = benefit.get("updated_at") or benefit.get("created_at")
+        if changed:
+            yield b.para(gettext("Last changed %(moment)s (version %(count)s).",
+                                 moment=b.show(changed), count=benefit.get("versions") or 1), "muted")
+
+
+# --------------------------------------------------------------------------- goal chart, benefit in words
+
+CHART_HEIGHT = 34 * mm
+BASELINE_INK = colors.HexColor("#7A8593")
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    try:
+        return None if value is None or value == "" else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def goal_chart(goal: Mapping[str, Any], lang: str, width: float) -> Drawing:
+    """A small chart of one goal's indicator: the measured values over time (a line with dots), the
+    baseline and the target as dashed lines labelled at their right end. No numbers on the axes (the
+    table below holds them): the first and last day under the time axis."""
+    points = [(date.fromisoformat(str(m["measured_on"])[:10]), _decimal_or_none(m.get("value")))
+              for m in goal.get("measurements") or [] if m.get("measured_on")]
+    points = sorted((d, v) for d, v in points if v is not None)
+    baseline, target = _decimal_or_none(goal.get("baseline")), _decimal_or_none(goal.get("target"))
+    values = [v for _d, v in points] + [v for v in (baseline, target) if v is not None]
+    drawing = Drawing(width, CHART_HEIGHT)
+    if not values:
+        return drawing
+    low, high = min(values), max(values)
+    pad = (high - low) * Decimal("0.12") or (abs(high) * Decimal("0.1") or Decimal(1))
+    low, high = low - pad, high + pad
+    left, right, bottom, top = 4, width - 34 * mm, 11, CHART_HEIGHT - 4
+
+    def y(value: Decimal) -> float:
+        return bottom + float((value - low) / (high - low)) * (top - bottom)
+
+    first, last = (points[0][0], points[-1][0]) if points else (None, None)
+    span = (last - first).days if points else 0
+
+    def x(day: date) -> float:
+        return (left + right) / 2 if not span else left + (day - first).days / span * (right - left)
+
+    drawing.add(Line(left, bottom, right, bottom, strokeColor=RULE, strokeWidth=0.6))
+    drawing.add(Line(left, bottom, left, top, strokeColor=RULE, strokeWidth=0.6))
+    for value, ink, key in ((baseline, BASELINE_INK, N_("Baseline")), (target, OK, N_("Target"))):
+        if value is None:
+            continue
+        drawing.add(Line(left, y(value), right, y(value), strokeColor=ink, strokeWidth=0.8,
+                         strokeDashArray=[3, 2]))
+        drawing.add(String(right + 3, y(value) - 2.5, f"{gettext(key)} {formats.number(value, lang)}",
+                           fontName=FONT, fontSize=6.5, fillColor=ink))
+    if points:
+        coordinates = [c for d, v in points for c in (x(d), y(v))]
+        if len(points) > 1:
+            drawing.add(PolyLine(coordinates, strokeColor=ACCENT, strokeWidth=1.2))
+        for d, v in points:
+            drawing.add(Circle(x(d), y(v), 1.8, fillColor=ACCENT, strokeColor=ACCENT))
+        drawing.add(String(left, 2, formats.day(first, lang), fontName=FONT, fontSize=6.5, fillColor=MUTED))
+        if span:
+            drawing.add(String(right, 2, formats.day(last, lang), fontName=FONT, fontSize=6.5, fillColor=MUTED,
+                               textAnchor="end"))
+    return drawing
+
+
+def chart_legend(goal: Mapping[str, Any], lang: str) -> str:
+    """What the chart shows, in words: the direction that is better and the latest value."""
+    better = gettext("higher is better") if goal.get("higher_is_better", True) else gettext("lower is better")
+    latest = goal.get("latest_value")
+    if latest is None:
+        return gettext("Measured values over time (line); baseline and target dashed; %(better)s.", better=better)
+    met = goal.get("target_met")
+    state = "" if met is None else (gettext("the target is met") if met else gettext("the target is not met yet"))
+    return gettext("Measured values over time (line); baseline and target dashed; %(better)s. Latest value "
+                   "%(value)s%(unit)s%(state)s.", better=better, value=formats.number(latest, lang),
+                   unit=f" {goal['unit']}" if goal.get("unit") else "", state=f": {state}" if state else "")
+
+
+def benefit_in_words(benefit: Mapping[str, Any], lang: str) -> str:
+    """The benefit calculation as sentences in the reader's language, amounts in its form."""
+    currency = benefit.get("currency") or "SEK"
+    result = benefit.get("result") or {}
+
+    def money(key: str, source: Mapping[str, Any] = benefit) -> str:
+        return formats.money(source.get(key) or 0, currency, lang)
+
+    hours = _decimal_or_none(benefit.get("hours_freed_per_year")) or Decimal(0)
+    savings = _decimal_or_none(benefit.get("yearly_savings")) or Decimal(0)
+    sentences = [gettext("The one-off cost is %(one_off)s and the yearly cost %(yearly)s.",
+                         one_off=money("one_off_cost"), yearly=money("yearly_cost"))]
+    if savings:
+        sentences.append(gettext("The solution is expected to save %(savings)s a year.",
+                                 savings=money("yearly_savings")))
+    if hours and benefit.get("hourly_cost") is not None:
+        sentences.append(gettext("It frees %(hours)s hours of staff time a year, worth %(value)s at an hourly "
+                                 "cost of %(rate)s.", hours=formats.number(hours, lang),
+                                 value=money("value_of_time_freed", result), rate=money("hourly_cost")))
+    elif hours:
+        sentences.append(gettext("It frees %(hours)s hours of staff time a year; they are not valued in money, "
+                                 "as no hourly cost is given.", hours=formats.number(hours, lang)))
+    if result.get("yearly_net_benefit") is not None:
+        sentences.append(gettext("The yearly net benefit is thus %(net)s (savings and the value of time freed, "
+                                 "less the yearly cost).", net=money("yearly_net_benefit", result)))
+        if result.get("payback_years") is not None:
+            sentences.append(gettext("The one-off cost is paid back after %(years)s years.",
+                                     years=formats.number(result["payback_years"], lang)))
+        else:
+            sentences.append(gettext("As the net benefit is not positive, the one-off cost is never paid back."))
+    return " ".join(sentences)
 
 
 def _evidence(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:

@@ -4,6 +4,9 @@ present, no name cut off, no raw code and no question id."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -45,6 +48,8 @@ def test_every_demo_report_reads_as_a_document_in_both_languages(app, runner):
             response = client.get(f"/api/v1/solutions/{solution_id}/report?format=pdf&lang={lang}",
                                   headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 200 and response.mimetype == "application/pdf"
+            if os.environ.get("REPORT_PDF_DIR"):  # keep them to look at: pdftoppm -r 60 -png …
+                Path(os.environ["REPORT_PDF_DIR"], f"solution-{solution_id}-{lang}.pdf").write_bytes(response.data)
             found = report_problems(response.data, lang, SECTIONS[lang])
             if found:
                 problems[f"solution {solution_id} ({lang})"] = found
