@@ -50,6 +50,15 @@ from zoneinfo import ZoneInfo
 from ai_register.rules.loader import IncidentDuty as IncidentDutyText
 
 
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
+
+# Conditions and notes are stored in English (the API's words), conditions joined by this; a page
+# translates each part from the catalog (web.labels.joined_text).
+CONDITION_SEPARATOR = "; "
+
+
 class PatientHarm(StrEnum):
     UNKNOWN = "unknown"  # not yet known: the reporter could not tell; the assessment decides
     NONE = "none"
@@ -85,51 +94,39 @@ class Recipient(StrEnum):
     PATIENT = "patient"
 
 
-RECIPIENT_LABELS: Mapping[Recipient, tuple[str, str]] = {
-    Recipient.MARKET_SURVEILLANCE_AUTHORITY: ("Marknadskontrollmyndigheten (AI-förordningen)",
-                                              "Market-surveillance authority (AI Act)"),
-    Recipient.NATIONAL_COMPETENT_AUTHORITY: ("Behörig nationell myndighet (AI-förordningen art. 73.10)",
-                                             "National competent authority (AI Act Art 73(10))"),
-    Recipient.PROVIDER: ("Leverantören av AI-systemet", "The provider of the AI system"),
-    Recipient.IMPORTER_DISTRIBUTOR_AND_AUTHORITY: (
-        "Importör eller distributör, och marknadskontrollmyndigheten",
-        "Importer or distributor, and the market-surveillance authority"),
-    Recipient.LAKEMEDELSVERKET: ("Läkemedelsverket", "Läkemedelsverket (Swedish Medical Products Agency)"),
-    Recipient.MANUFACTURER: ("Tillverkaren av den medicintekniska produkten", "The device manufacturer"),
-    Recipient.IVO: ("Inspektionen för vård och omsorg (IVO)", "Health and Social Care Inspectorate (IVO)"),
-    Recipient.CARE_PROVIDER: ("Vårdgivaren (regionens egen utredning)",
-                              "The care provider (the region's own investigation)"),
-    Recipient.PATIENT: ("Den patient som drabbats", "The patient affected"),
+RECIPIENT_LABELS: Mapping[Recipient, str] = {
+    Recipient.MARKET_SURVEILLANCE_AUTHORITY: N_("Market-surveillance authority (AI Act)"),
+    Recipient.NATIONAL_COMPETENT_AUTHORITY: N_("National competent authority (AI Act Art 73(10))"),
+    Recipient.PROVIDER: N_("The provider of the AI system"),
+    Recipient.IMPORTER_DISTRIBUTOR_AND_AUTHORITY: N_("Importer or distributor, and the market-surveillance authority"),
+    Recipient.LAKEMEDELSVERKET: N_("Läkemedelsverket (Swedish Medical Products Agency)"),
+    Recipient.MANUFACTURER: N_("The device manufacturer"),
+    Recipient.IVO: N_("Health and Social Care Inspectorate (IVO)"),
+    Recipient.CARE_PROVIDER: N_("The care provider (the region's own investigation)"),
+    Recipient.PATIENT: N_("The patient affected"),
 }
 
 
-GROUND_LABELS: Mapping[str, tuple[str, str]] = {
-    "art3_49_a": ("dödsfall eller allvarlig skada på hälsa (art. 3.49 a)",
-                  "death or serious harm to health (Art 3(49)(a))"),
-    "art3_49_b": ("allvarlig och oåterkallelig störning av kritisk infrastruktur (art. 3.49 b)",
-                  "serious and irreversible disruption of critical infrastructure (Art 3(49)(b))"),
-    "art3_49_c": ("överträdelse av skyldigheter som skyddar grundläggande rättigheter (art. 3.49 c)",
-                  "infringement of obligations protecting fundamental rights (Art 3(49)(c))"),
-    "art3_49_d": ("allvarlig skada på egendom eller miljö (art. 3.49 d)",
-                  "serious harm to property or the environment (Art 3(49)(d))"),
+GROUND_LABELS: Mapping[str, str] = {
+    "art3_49_a": N_("death or serious harm to health (Art 3(49)(a))"),
+    "art3_49_b": N_("serious and irreversible disruption of critical infrastructure (Art 3(49)(b))"),
+    "art3_49_c": N_("infringement of obligations protecting fundamental rights (Art 3(49)(c))"),
+    "art3_49_d": N_("serious harm to property or the environment (Art 3(49)(d))"),
 }
 
 
-def ground_label(ground: str, lang: str = "en") -> str:
-    sv, en = GROUND_LABELS.get(ground, (ground, ground))
-    return sv if lang == "sv" else en
+def ground_label(ground: str) -> str:
+    """The ground's catalog message (English); pages and the PDF translate it."""
+    return GROUND_LABELS.get(ground, ground)
 
 
 # The definitions of "serious" an incident can meet, in the order they are named. One verdict for every
 # place that says whether an incident is serious (badge, pause prompt, assessment), so a near miss never
 # reads "serious" above an assessment that says it is not.
-SERIOUS_DEFINITIONS = {
-    "ai_act": ("en allvarlig incident enligt AI-förordningen art. 3.49",
-               "a serious incident under AI Act Art 3(49)"),
-    "device": ("ett allvarligt tillbud eller en allvarlig olycka enligt MDR art. 2.65 / IVDR art. 2.68",
-               "a serious incident under MDR Art 2(65) / IVDR Art 2(68)"),
-    "care_injury": ("en allvarlig vårdskada (Lex Maria, PSL 3 kap. 5 §)",
-                    "a serious care injury (Lex Maria, PSL 3 kap. 5 §)"),
+SERIOUS_DEFINITIONS: Mapping[str, str] = {
+    "ai_act": N_("a serious incident under AI Act Art 3(49)"),
+    "device": N_("a serious incident under MDR Art 2(65) / IVDR Art 2(68)"),
+    "care_injury": N_("a serious care injury (Lex Maria, PSL 3 kap. 5 §)"),
 }
 
 
@@ -146,14 +143,13 @@ def serious_under(assessment: dict | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def serious_definition_label(code: str, lang: str = "en") -> str:
-    sv, en = SERIOUS_DEFINITIONS[code]
-    return sv if lang == "sv" else en
+def serious_definition_label(code: str) -> str:
+    return SERIOUS_DEFINITIONS[code]
 
 
-def recipient_label(recipient: str, lang: str = "en") -> str:
-    sv, en = RECIPIENT_LABELS[Recipient(recipient)]
-    return sv if lang == "sv" else en
+def recipient_label(recipient: str) -> str:
+    """The recipient's catalog message (English, as the API gives it); pages translate it."""
+    return RECIPIENT_LABELS[Recipient(recipient)]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -273,24 +269,24 @@ def assess(facts: IncidentFacts, context: RegulatoryContext | None = None) -> As
     notes = []
     device_serious = _device_incident(facts) if context.is_device is not False else None
     if context.is_device is None and device_serious:
-        notes.append("Whether the system is a medical device is not known from an approved classification; "
-                     "the device reporting routes are listed with that condition.")
+        notes.append(N_("Whether the system is a medical device is not known from an approved classification; "
+                        "the device reporting routes are listed with that condition."))
     if facts.patient_harm is PatientHarm.POTENTIAL:
-        notes.append("A near miss: Lex Maria (PSL 3 kap. 5 §) and HSLF-FS 2021:52 also cover events that "
-                     "could have caused a serious care injury or serious deterioration of health. Assess "
-                     "whether it could have, and report if so.")
+        notes.append(N_("A near miss: Lex Maria (PSL 3 kap. 5 §) and HSLF-FS 2021:52 also cover events that "
+                        "could have caused a serious care injury or serious deterioration of health. Assess "
+                        "whether it could have, and report if so."))
     if facts.patient_harm is PatientHarm.UNKNOWN:
-        notes.append("Whether a patient was harmed is not known yet: find out and record the harm, so the "
-                     "deadlines of a serious incident are computed if it was. Until then the Lex Maria duties "
-                     "are listed with that condition.")
+        notes.append(N_("Whether a patient was harmed is not known yet: find out and record the harm, so the "
+                        "deadlines of a serious incident are computed if it was. Until then the Lex Maria duties "
+                        "are listed with that condition."))
     if facts.patient_harm is PatientHarm.HARM:
-        notes.append("Patient harm that is not assessed as serious: if the assessment finds it serious "
-                     "(lasting and not minor, or a substantially increased need of care), update the harm "
-                     "to 'serious' so the deadlines are computed.")
+        notes.append(N_("Patient harm that is not assessed as serious: if the assessment finds it serious "
+                        "(lasting and not minor, or a substantially increased need of care), update the harm "
+                        "to 'serious' so the deadlines are computed."))
     if grounds and not context.ai_act_duties_may_apply:
-        notes.append(f"Serious under AI Act Art 3(49), but the approved classification is "
-                     f"{context.ai_act_category}: the incident duties of Art 26(5) and Art 73 concern "
-                     f"high-risk systems only.")
+        # The category is on the page beside it; the note is one catalog message, without a code.
+        notes.append(N_("Serious under AI Act Art 3(49), but the approved classification is not high-risk: the "
+                        "incident duties of Art 26(5) and Art 73 concern high-risk systems only."))
     return Assessment(
         serious=bool(grounds), grounds=tuple(grounds),
         device_serious_incident=device_serious,
@@ -429,18 +425,20 @@ def default_texts() -> Mapping[str, IncidentDutyText]:
     return get_active_ruleset().incident_duties
 
 
-_IF_PROVIDER = ("if the region is the provider of the AI system (role not known from an approved "
-                "classification)")
-_IF_DEPLOYER = "if the region is a deployer only (role not known from an approved classification)"
-_IF_DEVICE = "if the system is an MDR/IVDR medical device (not known from an approved classification)"
-_IF_NOT_DEVICE = ("if the system is not an MDR/IVDR medical device (for a device, only fundamental-rights "
-                  "infringements are notified under the AI Act, Art 73(10))")
-_IF_HIGH_RISK = "if the system is high-risk under the AI Act (not known from an approved classification)"
+_IF_PROVIDER = N_("if the region is the provider of the AI system (role not known from an approved "
+                  "classification)")
+_IF_DEPLOYER = N_("if the region is a deployer only (role not known from an approved classification)")
+_IF_DEVICE = N_("if the system is an MDR/IVDR medical device (not known from an approved classification)")
+_IF_NOT_DEVICE = N_("if the system is not an MDR/IVDR medical device (for a device, only fundamental-rights "
+                    "infringements are notified under the AI Act, Art 73(10))")
+_IF_HIGH_RISK = N_("if the system is high-risk under the AI Act (not known from an approved classification)")
+_IF_NEAR_MISS_DEVICE = N_("a near miss: report if it could have led to death or serious deterioration of health")
+_IF_UNDER = {"mdr": N_("if the device falls under MDR"), "ivdr": N_("if the device falls under IVDR")}
 
 
 def _join(*conditions: str | None) -> str | None:
     present = [c for c in conditions if c]
-    return "; ".join(present) if present else None
+    return CONDITION_SEPARATOR.join(present) if present else None
 
 
 def duties(facts: IncidentFacts, context: RegulatoryContext | None = None,
@@ -462,9 +460,9 @@ def duties(facts: IncidentFacts, context: RegulatoryContext | None = None,
     return sorted(build.duties, key=lambda d: (d.overdue_after, d.key))
 
 
-_IF_HARM_UNKNOWN = "if a patient was harmed (patient harm not known)"
-_IF_SERIOUS_CARE_INJURY = ("if the event caused or could have caused a serious care injury (allvarlig "
-                           "vårdskada)")
+_IF_HARM_UNKNOWN = N_("if a patient was harmed (patient harm not known)")
+_IF_SERIOUS_CARE_INJURY = N_("if the event caused or could have caused a serious care injury (allvarlig "
+                             "vårdskada)")
 
 
 def _lex_maria_duties(build: _Builder, facts: IncidentFacts) -> None:
@@ -524,7 +522,7 @@ def _device_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryCon
     if not assessment.device_serious_incident:
         return
     device_condition = _IF_DEVICE if context.is_device is None else None
-    near_miss = ("a near miss: report if it could have led to death or serious deterioration of health"
+    near_miss = (_IF_NEAR_MISS_DEVICE
                  if facts.patient_harm in (PatientHarm.POTENTIAL, PatientHarm.HARM, PatientHarm.UNKNOWN)
                  and not facts.public_health_threat else None)
     regulations = [context.device] if context.device in DEVICE_REGULATIONS else list(DEVICE_REGULATIONS)
@@ -537,8 +535,7 @@ def _device_duties(build: _Builder, facts: IncidentFacts, context: RegulatoryCon
             grounds = device_vigilance_grounds(facts)
             for regulation in regulations:
                 key = "mdr_art87" if regulation == "mdr" else "ivdr_art82"
-                only = (None if len(regulations) == 1
-                        else f"if the device falls under {'MDR' if regulation == 'mdr' else 'IVDR'}")
+                only = None if len(regulations) == 1 else _IF_UNDER[regulation]
                 build.add(key, grounds=grounds, condition=_join(role_condition, device_condition, only, near_miss))
     if context.acts_as_deployer_only is not False:
         role_condition = _IF_DEPLOYER if context.acts_as_deployer_only is None else None

@@ -41,7 +41,7 @@ def _labels() -> dict:
     return {
         "harm_label": dict(HARM_CHOICES).get,
         "incident_status_label": lambda s: STATUS_LABELS.get(s, s),
-        "recipient_label": lambda r: rules.recipient_label(r, _lang()),
+        "recipient_label": lambda r: _(rules.recipient_label(r)),
         # The duty's text in the reader's language, from the rule set (stored in English).
         "duty_text": lambda duty: services.duty_text(duty, _lang()),
         "notification_message": notifications.message,
@@ -155,8 +155,8 @@ def _detail(incident, *, status_form=None, duty_errors=None, code: int = 200):
     return render_template(
         "incidents/show.html", incident=incident, solution=solution, duties=duties, writable=writable,
         status_form=status_form, duty_form=DutyForm(formdata=None), duty_errors=duty_errors or {},
-        grounds=[rules.ground_label(g, _lang()) for g in (incident.assessment or {}).get("grounds", ())],
-        serious_under=[rules.serious_definition_label(code, _lang())
+        grounds=[_(rules.ground_label(g)) for g in (incident.assessment or {}).get("grounds", ())],
+        serious_under=[_(rules.serious_definition_label(code))
                        for code in rules.serious_under(incident.assessment)],
         suggested=services.suggested_decision(incident, solution), overdue=services.is_overdue(incident),
         now=services.utcnow(), aware=services.as_utc, **_labels()), code

@@ -59,7 +59,7 @@ class RequirementForm(Form):
 
 
 def _assessment_form_class():
-    fields = {key: FormField(RequirementForm, label=_l(req.en)) for key, req in trustworthy.BY_KEY.items()}
+    fields = {key: FormField(RequirementForm, label=_l(req.name)) for key, req in trustworthy.BY_KEY.items()}
     fields.update(
         assessed_on=DateField(_l("Assessed on"), validators=[Optional()], description=_l("Defaults to today.")),
         summary=TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10_000)]),

@@ -12,47 +12,45 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
+
 @dataclass(frozen=True)
 class Requirement:
     key: str
-    sv: str
-    en: str
-    # What the self-assessment asks (English; the web form translates).
+    # The requirement's name and what the self-assessment asks: catalog messages, translated where shown.
+    name: str
     question: str
-
-    def label(self, lang: str = "en") -> str:
-        return self.sv if lang == "sv" else self.en
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement("human_agency_oversight", "Mänskligt agentskap och tillsyn", "Human agency and oversight",
-                "How do professionals keep the final say, and who can stop or override the system?"),
-    Requirement("technical_robustness_safety", "Teknisk robusthet och säkerhet", "Technical robustness and safety",
-                "How is the system tested for accuracy, resilience to attack and a safe fallback on failure?"),
-    Requirement("privacy_data_governance", "Integritet och dataförvaltning", "Privacy and data governance",
-                "Which data are used, on what legal basis, and how are quality, integrity and access governed?"),
-    Requirement("transparency", "Transparens", "Transparency",
-                "Are decisions traceable and explainable, and do users and patients know AI is involved?"),
-    Requirement("diversity_fairness", "Mångfald, icke-diskriminering och rättvisa",
-                "Diversity, non-discrimination and fairness",
-                "Has bias in training and input data been examined (sex, age, language, disability, "
-                "region), and is the system accessible to all?"),
-    Requirement("societal_environmental_wellbeing", "Samhälleligt och miljömässigt välbefinnande",
-                "Societal and environmental well-being",
-                "What are the effects on staff, patients, equity and the environment (energy, resources)?"),
-    Requirement("accountability", "Ansvarsskyldighet", "Accountability",
-                "Who is accountable, how is the system audited, and how are harms reported and redressed?"),
+    Requirement("human_agency_oversight", N_("Human agency and oversight"),
+                N_("How do professionals keep the final say, and who can stop or override the system?")),
+    Requirement("technical_robustness_safety", N_("Technical robustness and safety"),
+                N_("How is the system tested for accuracy, resilience to attack and a safe fallback on failure?")),
+    Requirement("privacy_data_governance", N_("Privacy and data governance"),
+                N_("Which data are used, on what legal basis, and how are quality, integrity and access governed?")),
+    Requirement("transparency", N_("Transparency"),
+                N_("Are decisions traceable and explainable, and do users and patients know AI is involved?")),
+    Requirement("diversity_fairness", N_("Diversity, non-discrimination and fairness"),
+                N_("Has bias in training and input data been examined (sex, age, language, disability, "
+                   "region), and is the system accessible to all?")),
+    Requirement("societal_environmental_wellbeing", N_("Societal and environmental well-being"),
+                N_("What are the effects on staff, patients, equity and the environment (energy, resources)?")),
+    Requirement("accountability", N_("Accountability"),
+                N_("Who is accountable, how is the system audited, and how are harms reported and redressed?")),
 )
 REQUIREMENT_KEYS: tuple[str, ...] = tuple(r.key for r in REQUIREMENTS)
 BY_KEY: Mapping[str, Requirement] = {r.key: r for r in REQUIREMENTS}
 
 # "fulfilled", "partly fulfilled", "not fulfilled", or the requirement does not apply.
 ANSWERS: tuple[str, ...] = ("yes", "partly", "no", "not_applicable")
-ANSWER_LABELS: Mapping[str, tuple[str, str]] = {
-    "yes": ("Uppfyllt", "Fulfilled"),
-    "partly": ("Delvis uppfyllt", "Partly fulfilled"),
-    "no": ("Inte uppfyllt", "Not fulfilled"),
-    "not_applicable": ("Ej tillämpligt", "Not applicable"),
+ANSWER_LABELS: Mapping[str, str] = {
+    "yes": N_("Fulfilled"),
+    "partly": N_("Partly fulfilled"),
+    "no": N_("Not fulfilled"),
+    "not_applicable": N_("Not applicable"),
 }
 
 

@@ -19,10 +19,11 @@ from sqlalchemy import func, select, tuple_
 from ai_register.apikit import page_window
 from ai_register.extensions import db
 from ai_register.reports.export import csv_safe
-from ai_register.reports.labels import CATEGORY_LABELS
+from ai_register.reports.labels import both
 from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions import lifecycle
 from ai_register.solutions.models import Solution
+from ai_register.web.labels import CATEGORIES
 
 PUBLIC_FIELDS = ("id", "name", "purpose", "care_units", "phase", "phase_label", "status", "status_label",
                  "ai_act_category", "ai_act_category_label", "oversight_role")
@@ -48,8 +49,9 @@ def _pair(labels: Mapping, code: Any) -> dict[str, str] | None:
     label = labels.get(code)
     if label is None:
         return None
-    sv, en = (label.sv, label.en) if hasattr(label, "sv") else label
-    return {"sv": sv, "en": en}
+    if hasattr(label, "sv"):
+        return {"sv": label.sv, "en": label.en}
+    return both(label)
 
 
 def _public_query():
@@ -100,8 +102,8 @@ def public_entry(solution: Solution, oversight: Mapping[str, Any]) -> dict[str, 
         "status": solution.status,
         "status_label": _pair(_status_labels(), solution.status),
         "ai_act_category": category,
-        "ai_act_category_label": _pair(CATEGORY_LABELS, category) or dict(zip(("sv", "en"), NOT_CLASSIFIED,
-                                                                              strict=True)),
+        "ai_act_category_label": (_pair(CATEGORIES, category) if category else None)
+        or dict(zip(("sv", "en"), NOT_CLASSIFIED, strict=True)),
         "oversight_role": oversight.get("role"),
     }
     if show_names():

@@ -50,7 +50,7 @@ from reportlab.platypus import (
 
 from ai_register import formats
 from ai_register.reports.deployer_sections import WRITERS as DEPLOYER_WRITERS
-from ai_register.reports.labels import CATEGORY_LABELS, IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text
+from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text, translated
 from ai_register.solutions import lifecycle
 
 
@@ -368,7 +368,7 @@ class Blocks:
         return "—" if value is None else formats.money(value, currency, self.lang)
 
     def category(self, code: Any) -> str:
-        return pick(CATEGORY_LABELS.get(code), self.lang) or self.show(code)
+        return _labels().category_label(code) if code in _labels().CATEGORIES else self.show(code)
 
     # Codes as labels: the web's one mapping (ai_register.web.labels), read in the report's locale.
     def code(self, render: Callable[[Any], Any], value: Any) -> str:
@@ -565,8 +565,8 @@ def _identity(b: Blocks, number: str, report, events, names) -> Iterator[Flowabl
         elif key == "current_ai_act_category":
             value = b.category(value) if value else None
         elif key in VALUE_LABELS and value in VALUE_LABELS[key]:
-            value = pick(VALUE_LABELS[key][value], b.lang)
-        rows.append((pick(label, b.lang), b.show(value)))
+            value = translated(VALUE_LABELS[key][value], b.lang)
+        rows.append((translated(label, b.lang), b.show(value)))
     yield b.pairs(rows)
 
 
@@ -663,7 +663,8 @@ def _obligations(b: Blocks, number: str, report, events, names) -> Iterator[Flow
                    for o in section["items"]), [40, 11, 22, 13, 14])
     yield from b.h2(f"{number}.1", b.t("required_evidence"))
     yield b.table([b.t("type"), b.t("basis"), b.t("status")],
-                  ([b.label(e.get("label"), e.get("type")), e.get("basis"), b.t(e["status"])]
+                  ([b.label(e.get("label"), e.get("type")), _labels().joined_text(e.get("basis")),
+                    b.t(e["status"])]
                    for e in section["required_evidence"]), [38, 44, 18])
 
 
@@ -683,7 +684,7 @@ def _oversight(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
     section = report["oversight"]
     current = section.get("current")
     if current:
-        monitors = [pick(label, b.lang) for key, label in MONITOR_LABELS.items() if current.get(key)]
+        monitors = [translated(label, b.lang) for key, label in MONITOR_LABELS.items() if current.get(key)]
         yield b.pairs([
             (b.t("oversight_owner"), _party(b, current.get("owner"))),
             (b.t("deputy"), _party(b, current.get("deputy"))),
@@ -888,7 +889,7 @@ def _trustworthy(b: Blocks, number: str, report, events, names) -> Iterator[Flow
     for requirement in trustworthy.REQUIREMENTS:
         item = answers.get(requirement.key) if isinstance(answers.get(requirement.key), Mapping) else {}
         answer = trustworthy.ANSWER_LABELS.get(item.get("answer"))
-        rows.append([requirement.label(b.lang), pick(answer, b.lang) if answer else "—",
+        rows.append([gettext(requirement.name), gettext(answer) if answer else "—",
                      b.show(item.get("evidence")), b.show(item.get("open_actions"))])
     yield b.table([b.t("requirement"), b.t("assessment"), b.t("basis"), b.t("open_actions")], rows,
                   [27, 16, 30, 27])
@@ -915,7 +916,7 @@ def _recipient(code: Any, lang: str) -> str:
     from ai_register.incidents.duties import recipient_label
 
     try:
-        return recipient_label(code, lang)
+        return gettext(recipient_label(code))
     except (KeyError, ValueError):
         return _words(code)
 

@@ -39,6 +39,14 @@ from typing import Any, NamedTuple
 from ai_register.rules import contract
 
 
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
+
+# Where a basis names several, they are joined by this; a page translates each part (web.labels.joined_text).
+BASIS_SEPARATOR = "; "
+
+
 class Label(NamedTuple):
     sv: str
     en: str
@@ -577,36 +585,36 @@ def _in_house_device(c: ClassificationFact) -> frozenset[str] | None:
 HIGH_RISK_EVIDENCE: tuple[EvidenceRow, ...] = (
     EvidenceRow(
         "annex_iii_public_deployer", "deployer", _annex_iii_public,
-        (EvidenceNeed((EvidenceType.FRIA,), "AI Act Art 27"),
-         EvidenceNeed((EvidenceType.EU_DATABASE_REGISTRATION,), "AI Act Art 49(3)")),
+        (EvidenceNeed((EvidenceType.FRIA,), N_("AI Act Art 27")),
+         EvidenceNeed((EvidenceType.EU_DATABASE_REGISTRATION,), N_("AI Act Art 49(3)"))),
     ),
     EvidenceRow(
         "annex_iii_5b_5c_deployer", "deployer", lambda c: _high_risk_routes(c, FRIA_ONLY_ROUTES.__contains__),
-        (EvidenceNeed((EvidenceType.FRIA,), "AI Act Art 27"),),
+        (EvidenceNeed((EvidenceType.FRIA,), N_("AI Act Art 27")),),
     ),
     EvidenceRow(
         "annex_iii_provider", "provider", lambda c: _high_risk_routes(c, _annex_iii),
-        (EvidenceNeed((EvidenceType.DECLARATION_OF_CONFORMITY,), "AI Act Art 47"),
-         EvidenceNeed((EvidenceType.EU_DATABASE_REGISTRATION,), "AI Act Art 49(1)")),
+        (EvidenceNeed((EvidenceType.DECLARATION_OF_CONFORMITY,), N_("AI Act Art 47")),
+         EvidenceNeed((EvidenceType.EU_DATABASE_REGISTRATION,), N_("AI Act Art 49(1)"))),
     ),
     EvidenceRow(
         "annex_i_device_provider", "provider",
         lambda c: _high_risk_routes(c, ANNEX_I_DEVICE_ROUTES.__contains__),
         (EvidenceNeed((EvidenceType.CE_CERTIFICATE, EvidenceType.NOTIFIED_BODY_CERTIFICATE),
-                      "MDR Art 56 / IVDR Art 51 (notified body certificate)"),
+                      N_("MDR Art 56 / IVDR Art 51 (notified body certificate)")),
          EvidenceNeed((EvidenceType.DECLARATION_OF_CONFORMITY,),
-                      "MDR Art 19 / IVDR Art 17; AI Act Art 47(3)"),
-         EvidenceNeed((EvidenceType.UDI_DI,), "MDR Art 27 / IVDR Art 24"),
-         EvidenceNeed((EvidenceType.EUDAMED_REGISTRATION,), "MDR Art 29 / IVDR Art 26")),
+                      N_("MDR Art 19 / IVDR Art 17") + BASIS_SEPARATOR + N_("AI Act Art 47(3)")),
+         EvidenceNeed((EvidenceType.UDI_DI,), N_("MDR Art 27 / IVDR Art 24")),
+         EvidenceNeed((EvidenceType.EUDAMED_REGISTRATION,), N_("MDR Art 29 / IVDR Art 26"))),
     ),
     EvidenceRow(
         "in_house_device_provider", "provider", _in_house_device,
-        (EvidenceNeed((EvidenceType.IN_HOUSE_DECLARATION,), "MDR / IVDR Art 5(5)(e)"),),
+        (EvidenceNeed((EvidenceType.IN_HOUSE_DECLARATION,), N_("MDR / IVDR Art 5(5)(e)")),),
     ),
     EvidenceRow(
         "high_risk_deployer", "deployer", lambda c: c.routes if c.category == "high_risk" else None,
-        (EvidenceNeed((EvidenceType.INSTRUCTIONS_FOR_USE,), "AI Act Art 13, Art 26(1)"),
-         EvidenceNeed((EvidenceType.OVERSIGHT_TRAINING,), "AI Act Art 26(2)")),
+        (EvidenceNeed((EvidenceType.INSTRUCTIONS_FOR_USE,), N_("AI Act Art 13, Art 26(1)")),
+         EvidenceNeed((EvidenceType.OVERSIGHT_TRAINING,), N_("AI Act Art 26(2)"))),
     ),
 )
 
@@ -634,7 +642,7 @@ def required_evidence(c: ClassificationFact, on: date,
             if known is None:
                 needed[need.type] = need
             elif need.basis not in known.basis:
-                needed[need.type] = EvidenceNeed(known.accepted, f"{known.basis}; {need.basis}")
+                needed[need.type] = EvidenceNeed(known.accepted, f"{known.basis}{BASIS_SEPARATOR}{need.basis}")
     return needed
 
 
@@ -809,7 +817,7 @@ def continuity_if_critical(facts: GateFacts, on: date, settings: GateSettings) -
     tested recovery plan, both valid on the transition date."""
     if not facts.critical_for_patient_care:
         return []
-    basis = "critical for patient care"
+    basis = N_("critical for patient care")
     unmet = _missing_evidence("evidence_missing:fallback_routine", (EvidenceType.FALLBACK_ROUTINE,), facts, on, basis)
     unmet += _missing_evidence("evidence_missing:recovery_plan", (EvidenceType.RECOVERY_PLAN,), facts, on, basis)
     tested = facts.recovery_plan_tested_on

@@ -70,7 +70,7 @@ def unmet_text(unmet: Unmet) -> str:
             "expired": _("the recorded one has expired"),
             "not_yet_issued": _("the recorded one is issued later"),
         }.get(d.get("reason"), "")
-        basis = f" ({d['basis']})" if d.get("basis") else ""
+        basis = f" ({labels.joined_text(d['basis'])})" if d.get("basis") else ""
         return _(
             "%(kind)s%(basis)s valid on %(on)s is required; %(reason)s.",
             kind=kind,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ai_register import formats
@@ -413,6 +413,20 @@ FIELDS = {
 }
 
 
+def catalog_text(message: str | None) -> str:
+    """A text a pure module stored in English (a catalog message marked `N_`) in the reader's language;
+    a stored text the catalog does not know (an older wording) as it is."""
+    return gettext(message) if message else ""
+
+
+def joined_text(text: str | None, separator: str = "; ") -> str:
+    """Several catalog messages a pure module joined ("if the region is a deployer only …; if the system
+    is high-risk …", "AI Act Art 27; AI Act Art 49(3)"), each in the reader's language."""
+    if not text:
+        return ""
+    return separator.join(catalog_text(part) for part in text.split(separator))
+
+
 def field_label(name: str) -> str:
     """A record's field as people name it (the audit trail, the privacy inventory, the reports)."""
     return str(FIELDS[name]) if name in FIELDS else name.replace("_", " ").capitalize()
@@ -591,8 +605,7 @@ def _trustworthy_answers(answers) -> str:
         item = answers.get(key) if isinstance(answers, dict) else None
         if isinstance(item, dict):
             answer = trustworthy.ANSWER_LABELS.get(item.get("answer"))
-            parts.append(f"{trustworthy.BY_KEY[key].label(lang())}: "
-                         f"{answer[0 if lang() == 'sv' else 1] if answer else EMPTY}")
+            parts.append(f"{gettext(trustworthy.BY_KEY[key].name)}: {gettext(answer) if answer else EMPTY}")
     return "; ".join(parts)
 
 

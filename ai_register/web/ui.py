@@ -101,6 +101,8 @@ def template_helpers() -> dict:
         "entity_label": labels.entity_label,
         "reason_text": labels.reason_text,
         "field_label": labels.field_label,
+        "catalog_text": labels.catalog_text,
+        "joined_text": labels.joined_text,
         "value_text": labels.value_text,
         "channel_label": labels.channel_label,
         "checklist_label": labels.checklist_label,
