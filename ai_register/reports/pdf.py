@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 
 from flask import current_app, has_app_context
 from flask_babel import gettext
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -728,7 +727,7 @@ def _goals(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
             continue
         sub += 1
         yield from b.h2(f"{number}.{sub}", f"{b.t('measurements')}: {goal.get('title')}")
-        chart = goal_chart(goal, b.lang, b.width * 0.62)
+        chart = GoalChart(goal, b.lang, b.width * 0.62)
         yield KeepTogether([chart, b.para(chart_legend(goal, b.lang), "small"), Spacer(1, 2 * mm)])
         yield b.table([b.t("date"), b.t("value"), b.t("by"), b.t("note")],
                       ([b.show(m.get("measured_on")), b.number(m.get("value")), b.show(m.get("recorded_by")),
@@ -759,52 +758,73 @@ def _decimal_or_none(value: Any) -> Decimal | None:
         return None
 
 
-def goal_chart(goal: Mapping[str, Any], lang: str, width: float) -> Drawing:
+class GoalChart(Flowable):
     """A small chart of one goal's indicator: the measured values over time (a line with dots), the
     baseline and the target as dashed lines labelled at their right end. No numbers on the axes (the
-    table below holds them): the first and last day under the time axis."""
-    points = [(date.fromisoformat(str(m["measured_on"])[:10]), _decimal_or_none(m.get("value")))
-              for m in goal.get("measurements") or [] if m.get("measured_on")]
-    points = sorted((d, v) for d, v in points if v is not None)
-    baseline, target = _decimal_or_none(goal.get("baseline")), _decimal_or_none(goal.get("target"))
-    values = [v for _d, v in points] + [v for v in (baseline, target) if v is not None]
-    drawing = Drawing(width, CHART_HEIGHT)
-    if not values:
-        return drawing
-    low, high = min(values), max(values)
-    pad = (high - low) * Decimal("0.12") or (abs(high) * Decimal("0.1") or Decimal(1))
-    low, high = low - pad, high + pad
-    left, right, bottom, top = 4, width - 34 * mm, 11, CHART_HEIGHT - 4
+    table below holds them): the first and last day under the time axis. Drawn on the canvas directly,
+    in the embedded font (reportlab's graphics renderer would add an unembedded Helvetica)."""
 
-    def y(value: Decimal) -> float:
-        return bottom + float((value - low) / (high - low)) * (top - bottom)
+    def __init__(self, goal: Mapping[str, Any], lang: str, width: float):
+        super().__init__()
+        self.lang, self.width, self.height = lang, width, CHART_HEIGHT
+        points = [(date.fromisoformat(str(m["measured_on"])[:10]), _decimal_or_none(m.get("value")))
+                  for m in goal.get("measurements") or [] if m.get("measured_on")]
+        self.points = sorted((d, v) for d, v in points if v is not None)
+        self.baseline, self.target = _decimal_or_none(goal.get("baseline")), _decimal_or_none(goal.get("target"))
 
-    first, last = (points[0][0], points[-1][0]) if points else (None, None)
-    span = (last - first).days if points else 0
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
 
-    def x(day: date) -> float:
-        return (left + right) / 2 if not span else left + (day - first).days / span * (right - left)
+    def draw(self):
+        values = [v for _d, v in self.points] + [v for v in (self.baseline, self.target) if v is not None]
+        if not values:
+            return
+        canvas, lang = self.canv, self.lang
+        low, high = min(values), max(values)
+        pad = (high - low) * Decimal("0.12") or (abs(high) * Decimal("0.1") or Decimal(1))
+        low, high = low - pad, high + pad
+        left, right, bottom, top = 4, self.width - 34 * mm, 11, self.height - 4
 
-    drawing.add(Line(left, bottom, right, bottom, strokeColor=RULE, strokeWidth=0.6))
-    drawing.add(Line(left, bottom, left, top, strokeColor=RULE, strokeWidth=0.6))
-    for value, ink, key in ((baseline, BASELINE_INK, N_("Baseline")), (target, OK, N_("Target"))):
-        if value is None:
-            continue
-        drawing.add(Line(left, y(value), right, y(value), strokeColor=ink, strokeWidth=0.8,
-                         strokeDashArray=[3, 2]))
-        drawing.add(String(right + 3, y(value) - 2.5, f"{gettext(key)} {formats.number(value, lang)}",
-                           fontName=FONT, fontSize=6.5, fillColor=ink))
-    if points:
-        coordinates = [c for d, v in points for c in (x(d), y(v))]
-        if len(points) > 1:
-            drawing.add(PolyLine(coordinates, strokeColor=ACCENT, strokeWidth=1.2))
-        for d, v in points:
-            drawing.add(Circle(x(d), y(v), 1.8, fillColor=ACCENT, strokeColor=ACCENT))
-        drawing.add(String(left, 2, formats.day(first, lang), fontName=FONT, fontSize=6.5, fillColor=MUTED))
-        if span:
-            drawing.add(String(right, 2, formats.day(last, lang), fontName=FONT, fontSize=6.5, fillColor=MUTED,
-                               textAnchor="end"))
-    return drawing
+        def y(value: Decimal) -> float:
+            return bottom + float((value - low) / (high - low)) * (top - bottom)
+
+        first, last = (self.points[0][0], self.points[-1][0]) if self.points else (None, None)
+        span = (last - first).days if self.points else 0
+
+        def x(day: date) -> float:
+            return (left + right) / 2 if not span else left + (day - first).days / span * (right - left)
+
+        canvas.saveState()
+        canvas.setLineWidth(0.6)
+        canvas.setStrokeColor(RULE)
+        canvas.line(left, bottom, right, bottom)
+        canvas.line(left, bottom, left, top)
+        canvas.setFont(FONT, 6.5)
+        for value, ink, key in ((self.baseline, BASELINE_INK, N_("Baseline")), (self.target, OK, N_("Target"))):
+            if value is None:
+                continue
+            canvas.setStrokeColor(ink)
+            canvas.setFillColor(ink)
+            canvas.setLineWidth(0.8)
+            canvas.setDash(3, 2)
+            canvas.line(left, y(value), right, y(value))
+            canvas.setDash()
+            canvas.drawString(right + 3, y(value) - 2.5, f"{gettext(key)} {formats.number(value, lang)}")
+        if self.points:
+            canvas.setStrokeColor(ACCENT)
+            canvas.setFillColor(ACCENT)
+            canvas.setLineWidth(1.2)
+            path = canvas.beginPath()
+            for index, (d, v) in enumerate(self.points):
+                (path.lineTo if index else path.moveTo)(x(d), y(v))
+            canvas.drawPath(path, stroke=1, fill=0)
+            for d, v in self.points:
+                canvas.circle(x(d), y(v), 1.8, stroke=0, fill=1)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(left, 2, formats.day(first, lang))
+            if span:
+                canvas.drawRightString(right, 2, formats.day(last, lang))
+        canvas.restoreState()
 
 
 def chart_legend(goal: Mapping[str, Any], lang: str) -> str:
