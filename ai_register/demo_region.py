@@ -263,13 +263,16 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     xray = ids["xray"] = r.register(
         "owner", name="Triagering av lungröntgen",
         purpose="Prioriterar lungröntgenbilder med misstänkta fynd så att röntgenläkaren granskar dem först.",
-        intended_use="Beslutsstöd för röntgenläkare; läkaren gör alltid sin egen bedömning.",
+        intended_use="Lösningen tittar på röntgenbilder av lungorna och markerar de bilder som kan visa något "
+                     "allvarligt. Då granskar röntgenläkaren dem först. Läkaren bedömer alltid varje bild själv.",
         need_statement="Svarstiden för lungröntgen är i median 12 dagar; allvarliga fynd kan vänta.",
         alternatives="Fler röntgenläkare (saknas), utökad dubbelgranskning, ingen förändring.",
         care_units=["Röntgen Sunderbyn", "Röntgen Gällivare", "Röntgen Kiruna"],
         user_groups=["Röntgenläkare", "Röntgensjuksköterskor"], supplier="Nordic Imaging AI AB",
         product="LungTriage", product_version="3.2", review_interval_months=6, tags=["radiologi", "bild"],
-        external_id="AI-2026-001",
+        external_id="AI-2026-001", public=True,
+        legal_basis="Patientdatalagen (2008:355): uppgifterna behandlas för att ge patienten vård. "
+                    "Dataskyddsförordningen artikel 6.1 e och 9.2 h.",
     )
     r.goal("owner", xray, counts_towards="accessibility",
            perspective="society_citizens", title="Kortare svarstid för lungröntgen",
@@ -304,6 +307,10 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         "owner", name="Taligenkänning för journalföring",
         purpose="Omvandlar diktat till journaltext som vårdpersonalen granskar och signerar.",
         need_statement="Sekreterarbrist ger långa ledtider för journalanteckningar.", kind="generative",
+        intended_use="Läkaren eller sjuksköterskan talar in sin anteckning. Lösningen skriver ut texten. "
+                     "Den som talade in läser texten, rättar den och signerar den. Lösningen fattar inga beslut.",
+        legal_basis="Patientdatalagen (2008:355): journalföring är en skyldighet i vården. "
+                    "Dataskyddsförordningen artikel 6.1 c och 9.2 h.", public=True,
         care_units=["Medicinkliniken Sunderbyn", "Ortopeden Gällivare"], user_groups=["Läkare", "Sjuksköterskor"],
         supplier="Röstteknik Norden AB", product="DiktaMed", review_interval_months=12,
         in_service_since=days(-700), tags=["tal", "dokumentation"], external_id="AI-2024-007",
@@ -354,6 +361,12 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         "owner2", name="Chattbot för 1177-rådgivning",
         purpose="Svarar på vanliga frågor om vårdens öppettider och hänvisar rätt; ger inga medicinska råd.",
         need_statement="Många samtal till 1177 gäller enkla frågor om hänvisning.", kind="generative",
+        intended_use="Du skriver en fråga på 1177.se, till exempel när en vårdcentral har öppet. Chattboten "
+                     "svarar och visar vart du kan vända dig. Den ger inga medicinska råd. Om du behöver råd "
+                     "om din hälsa kopplar den dig till en sjuksköterska. Det står alltid tydligt att du "
+                     "chattar med en AI.",
+        legal_basis="Dataskyddsförordningen artikel 6.1 e: uppgiften att ge invånarna information om vården. "
+                    "Chattboten sparar inga frågor efter att samtalet är slut.",
         care_units=["1177 Norrbotten"], user_groups=["Invånare"], supplier="Dialogbot AB",
         processes_health_data=False, public=True, review_interval_months=12, tags=["språkmodell", "invånare"],
         co_owner_ids=[anna],
@@ -419,7 +432,12 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         purpose="Föreslår ICD-10-koder utifrån epikriser; kodaren bekräftar.",
         need_statement="Kodningen är eftersatt och påverkar uppföljning och ersättning.",
         care_units=["Medicinkliniken Sunderbyn"], user_groups=["Medicinska sekreterare"], supplier="CodeAssist AB",
-        tags=["text"],
+        tags=["text"], public=True,
+        intended_use="Lösningen läser sammanfattningen som skrivs när en patient skrivs ut, och föreslår "
+                     "vilka diagnoskoder vårdtillfället ska få. En medicinsk sekreterare kontrollerar varje "
+                     "förslag innan koden sparas. Koderna används för statistik och uppföljning, inte för "
+                     "att bestämma vilken vård du får.",
+        legal_basis="Patientdatalagen (2008:355) 4 kap.: uppgifter får användas för att följa upp vården.",
     )
     r.goal("owner", coding, counts_towards="economy",
            perspective="economy", title="Fler kodade vårdtillfällen",
@@ -461,7 +479,12 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         need_statement="Ökande antal larm och glesbygd kräver rätt prioritet för att ambulanserna ska räcka.",
         care_units=["Ambulanssjukvården Norrbotten"], user_groups=["Larmsjuksköterskor"],
         supplier="Nordic Dispatch AB", review_interval_months=6, tags=["triage", "prehospitalt"],
-        confidentiality=4, integrity=4, availability=4,
+        confidentiality=4, integrity=4, availability=4, public=True,
+        intended_use="När du ringer 112 och behöver ambulans ställer sjuksköterskan på larmcentralen frågor. "
+                     "Lösningen föreslår hur bråttom det är utifrån svaren. Sjuksköterskan bestämmer alltid "
+                     "själv och kan ändra förslaget.",
+        legal_basis="Patientdatalagen (2008:355) och hälso- och sjukvårdslagen (2017:30): uppgifterna "
+                    "behandlas för att ge patienten vård. Dataskyddsförordningen artikel 9.2 h.",
     )
     r.goal("owner2", ambulance, counts_towards="quality",
            perspective="society_citizens", title="Rätt prioritet vid livshotande tillstånd",
@@ -515,6 +538,10 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         kind="machine_learning", sourcing="in_house", processes_personal_data=False, processes_health_data=False,
         confidentiality=1, integrity=2, availability=2, public=True, review_interval_months=12,
         tags=["prognos", "logistik"],
+        intended_use="Cheferna på akuten ser prognosen när de planerar hur många som ska arbeta. Prognosen "
+                     "bygger på hur många som har kommit till akuten tidigare, på veckodag, helgdagar och "
+                     "väder. Den använder inga uppgifter om enskilda patienter.",
+        legal_basis="Inga personuppgifter behandlas.",
     )
     r.goal("owner", forecast, counts_towards="robustness",
            perspective="operations", title="Bättre träffsäkerhet i bemanningen",
@@ -550,7 +577,9 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         need_statement="Överbeläggningar upptäcktes för sent för att hinna omfördela platser.",
         care_units=["Medicinkliniken Sunderbyn"], user_groups=["Vårdplatskoordinatorer"],
         kind="machine_learning", sourcing="in_house", processes_personal_data=False, processes_health_data=False,
-        confidentiality=1, integrity=2, availability=2, tags=["prognos", "logistik"],
+        confidentiality=1, integrity=2, availability=2, tags=["prognos", "logistik"], public=True,
+        intended_use="Prognosen visade hur många vårdplatser som skulle behövas nästa dygn, så att "
+                     "platserna kunde fördelas i tid. Den använde inga uppgifter om enskilda patienter.",
     )
     r.goal("owner", beds, counts_towards="quality",
            perspective="operations", title="Färre överbeläggningar",

@@ -61,6 +61,9 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         pending = db.session.scalars(
             db.select(TransitionRequest).where(TransitionRequest.status == "pending")
         ).first()
+        from ai_register.public.queries import opaque_id
+
+        public_ids = {name: opaque_id(sid) for name, sid in by_name.items()}
     xray, speech = by_name["Triagering av lungröntgen"], by_name["Taligenkänning för journalföring"]
     meds, derm = by_name["Stöd för läkemedelsgenomgång"], by_name["Hudcancerscreening med dermatoskopi"]
     common = [
@@ -100,7 +103,15 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         compliance.append(("review-transition", f"/review/transitions/{pending.id}"))
     auditor = common + [("audit", "/audit?verify=1"), ("audit-solution", f"/audit?solution_id={xray}")]
     return {
-        "anonymous": [("sign-in", "/login")],
+        "anonymous": [
+            ("sign-in", "/login"),
+            ("public", "/public"),
+            ("public-search", "/public?q=prognos&phase=management"),
+            ("public-solution", f"/public/solutions/{public_ids['Triagering av lungröntgen']}"),
+            ("public-solution-chatbot", f"/public/solutions/{public_ids['Chattbot för 1177-rådgivning']}"),
+            ("public-solution-paused", f"/public/solutions/{public_ids['Automatisk diagnoskodning']}"),
+            ("public-accessibility", "/public/accessibility"),
+        ],
         "owner": owner,
         "compliance": compliance,
         "auditor": auditor,

@@ -3,26 +3,31 @@
 Every public field is built here, from an explicit list, never by passing a record through: a field
 added to a model cannot leak by accident. No e-mail, no personal name (unless the region decides
 otherwise with config PUBLIC_SHOW_OVERSIGHT_NAMES), no internal id: each solution gets an opaque id,
-an HMAC of its id under the instance's secret, stable as long as the secret is.
+its id enciphered under the instance's secret (a keyed permutation, so a page finds its solution
+without a scan), stable as long as the secret is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, true, tuple_
 
-from ai_register.apikit import page_window
+from ai_register.apikit import page_of
 from ai_register.extensions import db
+from ai_register.public import texts
 from ai_register.reports.export import csv_safe
 from ai_register.reports.labels import both
 from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions import lifecycle
-from ai_register.solutions.models import Solution
+from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.solutions.services import json_list_contains
 from ai_register.web.labels import CATEGORIES
 
 PUBLIC_FIELDS = ("id", "name", "purpose", "care_units", "phase", "phase_label", "status", "status_label",
@@ -40,9 +45,40 @@ def show_names() -> bool:
     return bool(current_app.config.get("PUBLIC_SHOW_OVERSIGHT_NAMES", False))
 
 
+# The public id: a four-round Feistel network over 80 bits (two 40-bit halves) with HMAC-SHA256 as
+# its round function (Luby-Rackoff: a pseudorandom permutation). The solution's id fills the right
+# half and the left half starts at zero, so a made-up id deciphers to a non-zero left half (about one in
+# 2**40 passes) and is refused before any database read.
+_HALF_BITS = 40
+_HALF_MASK = (1 << _HALF_BITS) - 1
+_ROUNDS = 4
+_PUBLIC_ID = re.compile(r"[0-9a-f]{20}")
+
+
+def _round(key: bytes, number: int, half: int) -> int:
+    digest = hmac.new(key, f"public-solution:{number}:{half}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:5], "big")
+
+
+def _key() -> bytes:
+    return current_app.config["SECRET_KEY"].encode("utf-8")
+
+
 def opaque_id(solution_id: int) -> str:
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(key, f"public-solution:{solution_id}".encode(), hashlib.sha256).hexdigest()[:20]
+    key, left, right = _key(), 0, solution_id & _HALF_MASK
+    for number in range(_ROUNDS):
+        left, right = right, left ^ _round(key, number, right)
+    return f"{left:010x}{right:010x}"
+
+
+def solution_id_of(public_id: str) -> int | None:
+    """The solution behind a public id, or None when the id is not one this instance gave out."""
+    if not _PUBLIC_ID.fullmatch(public_id or ""):
+        return None
+    key, left, right = _key(), int(public_id[:10], 16), int(public_id[10:], 16)
+    for number in reversed(range(_ROUNDS)):
+        left, right = right ^ _round(key, number, left), left
+    return right if left == 0 else None
 
 
 def _pair(labels: Mapping, code: Any) -> dict[str, str] | None:
@@ -62,19 +98,69 @@ def count_public() -> int:
     return db.session.scalar(select(func.count()).select_from(_public_query().subquery())) or 0
 
 
-def public_solutions(*, page: int | None = None, per_page: int | None = None) -> Iterator[dict[str, Any]]:
-    """The public entries in name order; all of them when no page is given, read in batches (keyset on
-    the order), so the whole register never sits in memory and no statement carries more ids than a
-    batch."""
+NOT_CLASSIFIED_CODE = "not_classified"
+FILTERS = ("q", "phase", "ai_act_category", "care_unit")
+
+
+def filtered_query(filters: Mapping[str, Any]):
+    """The public solutions that match the visitor's search (`q`: name or purpose) and filters, in name
+    order. Empty filters are no filters."""
+    query = _public_query()
+    if filters.get("q"):
+        query = query.where(or_(Solution.name.icontains(filters["q"], autoescape=True),
+                                Solution.purpose.icontains(filters["q"], autoescape=True)))
+    if filters.get("phase"):
+        query = query.where(Solution.phase == filters["phase"])
+    category = filters.get("ai_act_category")
+    if category == NOT_CLASSIFIED_CODE:
+        query = query.where(Solution.current_ai_act_category.is_(None))
+    elif category:
+        query = query.where(Solution.current_ai_act_category == category)
+    if filters.get("care_unit"):
+        query = query.where(json_list_contains(Solution.care_units, filters["care_unit"]))
+    return query.order_by(func.lower(Solution.name), Solution.id)
+
+
+def search(filters: Mapping[str, Any], *, page: int, per_page: int) -> dict[str, Any]:
+    """One page of the matching public entries with their total (the list page and the open data)."""
+    found = page_of(filtered_query(filters), {"page": page, "per_page": per_page})
+    return {**found, "items": list(_entries(list(found["items"])))}
+
+
+CARE_UNIT_OPTIONS_MAX = 500
+
+
+def care_unit_options() -> list[str]:
+    """The care units of the public solutions, for the filter: read by the database (distinct over the
+    JSON lists), so it grows with the region's units, not with the register."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(Solution.care_units).table_valued("value")
+    else:
+        elements = func.json_each(Solution.care_units).table_valued("value")
+    unit = elements.c.value
+    rows = db.session.scalars(select(unit).select_from(Solution).join(elements, true())
+                              .where(Solution.public.is_(True)).distinct().order_by(unit)
+                              .limit(CARE_UNIT_OPTIONS_MAX))
+    return [str(value) for value in rows if value]
+
+
+def find_public(public_id: str) -> Solution | None:
+    """The public solution behind a public id; None for an unknown id or a solution not (or no longer)
+    public."""
+    solution_id = solution_id_of(public_id)
+    if solution_id is None:
+        return None
+    solution = db.session.get(Solution, solution_id)
+    return solution if solution is not None and solution.public else None
+
+
+def public_solutions(filters: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Every public entry that matches `filters`, in name order, read in batches (keyset on the order),
+    so the whole register never sits in memory and no statement carries more ids than a batch."""
     order = (func.lower(Solution.name), Solution.id)
-    if page is not None and per_page is not None:
-        offset, limit = page_window(page, per_page)
-        solutions = list(db.session.scalars(_public_query().order_by(*order).offset(offset).limit(limit)))
-        yield from _entries(solutions)
-        return
     after = None
     while True:
-        query = _public_query().add_columns(order[0]).order_by(*order).limit(EXPORT_BATCH)
+        query = filtered_query(filters or {}).add_columns(order[0]).order_by(None).order_by(*order).limit(EXPORT_BATCH)
         if after is not None:
             query = query.where(tuple_(*order) > tuple_(*after))
         rows = db.session.execute(query).all()
@@ -147,3 +233,73 @@ def csv_row(entry: Mapping[str, Any]) -> list[str]:
 
 def csv_columns() -> tuple[str, ...]:
     return CSV_COLUMNS + ((NAME_FIELD,) if show_names() else ())
+
+
+# --------------------------------------------------------------------------- one solution's page
+
+def organisation() -> dict[str, str | None]:
+    """The region that answers for its solutions (config ORGANISATION): its name and its contact (a
+    function's address or telephone, never a person's, as the region configures it)."""
+    org = current_app.config.get("ORGANISATION") or {}
+    return {"name": org.get("name") or None, "contact": org.get("contact") or None}
+
+
+def public_detail(solution: Solution) -> dict[str, Any]:
+    """Everything the public page of one solution says, in both languages where the register words it
+    (its own texts are as the region wrote them, in Swedish). Built field by field like the list."""
+    assignment = solution.current_oversight
+    oversight = _oversight([solution]).get(solution.id) or {}
+    entry = public_entry(solution, oversight)
+    category = solution.current_ai_act_category
+    device_label, device_meaning = texts.device(solution.current_device_class, classified=category is not None)
+    measures = []
+    if assignment is not None:
+        measures = [{"code": code, "text": texts.pair(text)} for code, text in texts.OVERSIGHT_MEASURES.items()
+                    if getattr(assignment, code, False)]
+    org = organisation()
+    updated = max(filter(None, (solution.updated_at, solution.phase_changed_at,
+                                assignment.started_at if assignment is not None else None)))
+    return {
+        **entry,
+        "why": solution.need_statement,
+        "intended_use": solution.intended_use,
+        "user_groups": list(solution.user_groups or []),
+        "kind": solution.kind,
+        "kind_meaning": texts.pair_of(texts.KIND_MEANING, solution.kind),
+        "sourcing": solution.sourcing,
+        "sourcing_meaning": texts.pair_of(texts.SOURCING_MEANING, solution.sourcing),
+        "ai_act_category_meaning": (texts.pair_of(texts.CATEGORY_MEANING, category) if category
+                                    else texts.pair(texts.NOT_CLASSIFIED_MEANING)),
+        "device_class": solution.current_device_class,
+        "device_class_label": device_label,
+        "device_class_meaning": device_meaning,
+        "phase_meaning": texts.pair_of(texts.PHASE_MEANING, solution.phase),
+        "paused_meaning": texts.pair(texts.PAUSED_MEANING) if solution.status == "paused" else None,
+        "phase_since": solution.phase_changed_at.date(),
+        "in_use_since": solution.in_service_since or _first_pilot_on(solution),
+        "personal_data": solution.processes_personal_data,
+        "health_data": solution.processes_health_data,
+        "data_meaning": texts.data_meaning(solution.processes_personal_data, solution.processes_health_data),
+        "legal_basis": solution.legal_basis,
+        "oversight_measures": measures,
+        "oversight_meaning": None if assignment is not None else texts.pair(texts.NO_OVERSIGHT),
+        "organisation": org["name"],
+        "contact": org["contact"],
+        "updated_at": _utc(updated),
+    }
+
+
+def _first_pilot_on(solution: Solution) -> date | None:
+    """The day the solution first went into pilot (when no in-service date is recorded): from then on it
+    was used in care. None while it never left needs analysis."""
+    if solution.phase == "needs_analysis":
+        return None
+    first = db.session.scalar(
+        select(func.min(func.coalesce(TransitionRequest.decided_at, TransitionRequest.requested_at)))
+        .where(TransitionRequest.solution_id == solution.id, TransitionRequest.to_phase == "pilot",
+               TransitionRequest.status.in_(("approved", "applied"))))
+    return first.date() if first is not None else None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,46 +1,31 @@
-"""`/public`: the transparency register as a web page, in Swedish and English, open to everyone.
+"""`/public`: the transparency register for citizens, in Swedish and English, open to everyone.
 
-The page's own words are kept here in both languages (as the lifecycle keeps phase labels), so the
-page is bilingual whatever the translation catalogue holds; `?lang=sv|en` chooses, else the
-visitor's language setting.
+The list searches and filters on the server (a GET form: it works without JavaScript) and pages in the
+database; each public solution has its own page that explains in plain words what the register's codes
+mean; the accessibility statement (DOS-lagen) is linked from every public page. `?lang=sv|en` chooses
+the language (so a link keeps it), else the visitor's language setting.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from math import ceil
+
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
 from ai_register.public import queries
+from ai_register.reports.labels import translated
 from ai_register.security import PUBLIC, access
+from ai_register.solutions.lifecycle import PHASE_LABELS, Phase
+from ai_register.web.labels import CATEGORIES
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
-PER_PAGE = 100
-
-WORDS = {
-    "title": ("Offentlig förteckning över AI-lösningar", "Public register of AI solutions"),
-    "lead": ("Regionen redovisar här de AI-lösningar som används eller prövas i vården: vad de är till för, "
-             "var de används, hur långt de har kommit och hur de klassas enligt EU:s AI-förordning. Varje "
-             "lösning har en namngiven funktion som ansvarar för mänsklig tillsyn.",
-             "The region lists here the AI solutions used or tried in its care: what they are for, where "
-             "they are used, how far they have come and how they are classified under the EU AI Act. Each "
-             "solution has a named function accountable for human oversight."),
-    "name": ("Lösning", "Solution"),
-    "purpose": ("Syfte", "Purpose"),
-    "units": ("Vårdenheter", "Care units"),
-    "phase": ("Fas", "Phase"),
-    "category": ("AI-förordningen", "AI Act category"),
-    "oversight": ("Tillsyn", "Oversight"),
-    "oversight_role": ("Tillsynsansvarig funktion", "Oversight role"),
-    "empty": ("Inga lösningar är publicerade ännu.", "No solutions are published yet."),
-    "count": ("lösningar", "solutions"),
-    "open_data": ("Öppna data", "Open data"),
-    "other_language": ("In English", "På svenska"),
-    "paused": ("pausad", "paused"),
-    "not_named": ("—", "—"),
-    "previous": ("Föregående", "Previous"),
-    "next": ("Nästa", "Next"),
-}
+PER_PAGE = 20
+QUERY_MAX = 200
+# The date the accessibility statement was last reviewed (DIGG's model asks for it); change it with
+# the statement's text.
+STATEMENT_REVIEWED_ON = "2026-12-06"
 
 
 def _language() -> str:
@@ -50,18 +35,83 @@ def _language() -> str:
     return "en" if str(get_locale()) == "en" else "sv"
 
 
+def _page_number() -> int:
+    try:
+        return min(max(1, int(request.args.get("page", "1"))), 100_000)
+    except ValueError:
+        return 1
+
+
+def _filters() -> dict[str, str]:
+    """The visitor's search and filters; a value the form does not offer counts as no filter."""
+    args = request.args
+    found = {}
+    q = (args.get("q") or "").strip()[:QUERY_MAX]
+    if q:
+        found["q"] = q
+    if args.get("phase") in {p.value for p in Phase}:
+        found["phase"] = args["phase"]
+    if args.get("ai_act_category") in {*(code for code in CATEGORIES if code), queries.NOT_CLASSIFIED_CODE}:
+        found["ai_act_category"] = args["ai_act_category"]
+    care_unit = (args.get("care_unit") or "").strip()[:QUERY_MAX]
+    if care_unit:
+        found["care_unit"] = care_unit
+    return found
+
+
+def _render(template: str, lang: str, status: int = 200, **context):
+    with force_locale(lang):
+        return render_template(template, lang=lang, other="en" if lang == "sv" else "sv",
+                               show_names=queries.show_names(),
+                               organisation_name=queries.organisation()["name"], **context), status
+
+
 @bp.get("/public")
 @access(PUBLIC)
 def register():
     lang = _language()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    total = queries.count_public()
-    entries = list(queries.public_solutions(page=page, per_page=PER_PAGE))
-    words = {key: (sv if lang == "sv" else en) for key, (sv, en) in WORDS.items()}
-    with force_locale(lang):
-        return render_template("public/register.html", entries=entries, total=total, lang=lang, words=words,
-                               other="en" if lang == "sv" else "sv", page=page,
-                               has_next=page * PER_PAGE < total, show_names=queries.show_names())
+    filters = _filters()
+    page = _page_number()
+    found = queries.search(filters, page=page, per_page=PER_PAGE)
+    pages = max(1, ceil(found["total"] / PER_PAGE))
+
+    def page_url(number: int) -> str:
+        return url_for("public.register", lang=lang, page=number, **filters)
+
+    phases = [(phase.value, getattr(label, lang)) for phase, label in PHASE_LABELS.items()]
+    categories = [(code, translated(label, lang)) for code, label in CATEGORIES.items() if code]
+    categories.append((queries.NOT_CLASSIFIED_CODE,
+                       queries.NOT_CLASSIFIED[0] if lang == "sv" else queries.NOT_CLASSIFIED[1]))
+    units = queries.care_unit_options()
+    if filters.get("care_unit") and filters["care_unit"] not in units:
+        units.append(filters["care_unit"])
+    care_units = [(unit, unit) for unit in units]
+    return _render("public/register.html", lang, found=found, filters=filters, page=page, pages=pages,
+                   page_url=page_url, phases=phases, categories=categories, care_units=care_units,
+                   any_public=bool(filters) or found["total"] > 0 or queries.count_public() > 0,
+                   other_url=url_for("public.register", lang="en" if lang == "sv" else "sv",
+                                     **filters, **({"page": page} if page > 1 else {})))
+
+
+@bp.get("/public/solutions/<public_id>")
+@access(PUBLIC)
+def solution(public_id: str):
+    lang = _language()
+    found = queries.find_public(public_id)
+    if found is None:
+        return _render("public/not_found.html", lang, status=404,
+                       other_url=url_for("public.solution", public_id=public_id,
+                                         lang="en" if lang == "sv" else "sv"))
+    detail = queries.public_detail(found)
+    return _render("public/solution.html", lang, entry=detail,
+                   other_url=url_for("public.solution", public_id=public_id, lang="en" if lang == "sv" else "sv"))
+
+
+@bp.get("/public/accessibility")
+@access(PUBLIC)
+def accessibility():
+    lang = _language()
+    return _render("public/accessibility.html", lang, reviewed_on=STATEMENT_REVIEWED_ON,
+                   organisation=queries.organisation(),
+                   other_url=url_for("public.accessibility", lang="en" if lang == "sv" else "sv"))
+

@@ -179,7 +179,7 @@ SORT_COLUMNS = {
 }
 
 
-def _json_list_contains(column, value: str):
+def json_list_contains(column, value: str):
     """`value` is an element of the JSON list in `column` (care units, tags), on either database."""
     if db.session.get_bind().dialect.name == "postgresql":
         elements = func.json_array_elements_text(column).table_valued("value")
@@ -197,9 +197,9 @@ def solutions_query(user: User, args: dict[str, Any]) -> Select:
         if name in args:
             query = query.where(column == args[name])
     if "care_unit" in args:
-        query = query.where(_json_list_contains(Solution.care_units, args["care_unit"]))
+        query = query.where(json_list_contains(Solution.care_units, args["care_unit"]))
     if "tag" in args:
-        query = query.where(_json_list_contains(Solution.tags, args["tag"]))
+        query = query.where(json_list_contains(Solution.tags, args["tag"]))
     if "overdue_review" in args:
         overdue = Solution.next_review_on < region_today()
         query = query.where(overdue if args["overdue_review"]
