@@ -244,6 +244,13 @@ class Region:
             literacy_services.record_measure(self.solution(sid) if sid else None,
                                              _load(LiteracyMeasureCreateSchema, body))
 
+    def public_description(self, who: str, sid: int, **texts: str) -> None:
+        """The region's plain words for the public page, in Swedish and English."""
+        from ai_register.public import services as public_services
+
+        with self.acting(who) as user:
+            public_services.save_description(self.solution(sid), texts, by=user)
+
     def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
         """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
         the pilot gate needs besides goals, benefit and the classification."""
@@ -592,6 +599,45 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     r.tick("owner", beds, list(DECOMMISSIONING_CHECKLIST), note="Klart enligt avvecklingsplanen.")
     r.move("owner", beds, "retired", "Avvecklingen är klar; dokumentationen är arkiverad.")
 
+    # The public page in the region's own plain words, Swedish and English, for three public solutions.
+    r.public_description(
+        "owner", xray,
+        what_en="The solution looks at X-ray images of the lungs and marks the images that may show something "
+                "serious. The radiologist then looks at those first. The doctor always assesses every image.",
+        why_sv="Det tar i dag ungefär tolv dagar innan en lungröntgen är granskad. Allvarliga fynd ska inte "
+               "behöva vänta så länge.",
+        why_en="Today it takes about twelve days before a chest X-ray is read. Serious findings should not have "
+               "to wait that long.",
+        data_sv="Röntgenbilder av lungorna. Lösningen får inte patientens namn eller personnummer.",
+        data_en="X-ray images of the lungs. The solution does not get the patient's name or personal identity "
+                "number.",
+        legal_basis_en="The Patient Data Act (2008:355): the information is used to give the patient care. "
+                       "GDPR Article 6.1 e and 9.2 h.",
+        contact="rontgen.ai@region.example")
+    r.public_description(
+        "owner2", chat,
+        what_en="You type a question on 1177.se, for example when a health centre is open. The chatbot answers "
+                "and shows where you can turn. It gives no medical advice. If you need advice about your "
+                "health, it connects you to a nurse. It always says clearly that you are chatting with an AI.",
+        why_sv="Många som ringer 1177 vill bara veta vart de ska vända sig. Chattboten svarar på de frågorna, så "
+               "att sjuksköterskorna har mer tid för dem som behöver råd.",
+        why_en="Many people who call 1177 only want to know where to turn. The chatbot answers those questions, "
+               "so that the nurses have more time for those who need advice.",
+        data_sv="Det du skriver i chatten. Skriv inte ditt personnummer. Frågorna sparas inte när samtalet är slut.",
+        data_en="What you type in the chat. Do not type your personal identity number. The questions are not "
+                "kept after the conversation.",
+        legal_basis_en="GDPR Article 6.1 e: the task of informing residents about health care.",
+        contact="1177@region.example")
+    r.public_description(
+        "owner", forecast,
+        what_en="The managers at the emergency department see the forecast when they plan how many people "
+                "should work. It is based on how many people came before, the day of the week, public holidays "
+                "and the weather.",
+        why_en="Staffing was planned without support and often did not match the busiest hours.",
+        data_sv="Antalet besök per timme de senaste åren, helgdagar och väder. Inga uppgifter om enskilda patienter.",
+        data_en="The number of visits per hour in recent years, public holidays and the weather. No information "
+                "about individual patients.",
+        legal_basis_en="No personal data are processed.")
     return ids
 
 

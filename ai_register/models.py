@@ -20,6 +20,7 @@ from ai_register.obligations.models import SolutionObligation  # noqa: F401
 from ai_register.onboarding.models import ExternalIdentity  # noqa: F401
 from ai_register.oversight.models import OversightAssignment, Person  # noqa: F401
 from ai_register.portfolio.models import Indicator, TrustworthyAssessment  # noqa: F401
+from ai_register.public.models import PublicDescription  # noqa: F401
 from ai_register.reviews.models import Review  # noqa: F401
 from ai_register.solutions.models import (  # noqa: F401
     Decision,

@@ -92,6 +92,7 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         ("wizard", f"/solutions/{derm}/classify"),
         ("checklist", f"/solutions/{meds}/checklist"),
         ("incidents", "/incidents"),
+        ("public-description", f"/solutions/{xray}/public-description"),
     ]
     if draft is not None:
         owner.append(("classification-draft", f"/solutions/{draft.solution_id}/classifications/{draft.id}"))

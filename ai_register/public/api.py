@@ -59,6 +59,13 @@ class PublicSolutionSchema(ma.Schema):
         "description": "Only when the region publishes names (PUBLIC_SHOW_OVERSIGHT_NAMES)"})
 
 
+class OwnWordsSchema(ma.Schema):
+    """A text the region wrote, in Swedish and English; either may be missing (null)."""
+
+    sv = ma.fields.String(allow_none=True, required=True)
+    en = ma.fields.String(allow_none=True, required=True)
+
+
 class MeasureSchema(ma.Schema):
     code = ma.fields.String(required=True)
     text = ma.fields.Nested(LabelSchema, required=True)
@@ -67,8 +74,11 @@ class MeasureSchema(ma.Schema):
 class PublicDetailSchema(PublicSolutionSchema):
     """One solution's public page: the list's fields and what the page explains in words."""
 
-    why = ma.fields.String(allow_none=True, required=True, metadata={"description": "Why the region needs it"})
-    intended_use = ma.fields.String(allow_none=True, required=True)
+    what_it_does = ma.fields.Nested(OwnWordsSchema, required=True, metadata={
+        "description": "What it does and how it is used, in the region's own words"})
+    why = ma.fields.Nested(OwnWordsSchema, required=True, metadata={"description": "Why the region needs it"})
+    data_used = ma.fields.Nested(OwnWordsSchema, required=True, metadata={
+        "description": "Which information it uses, in the region's own words"})
     user_groups = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Who uses it (groups of staff or residents, never persons)"})
     kind = ma.fields.String(required=True)
@@ -89,7 +99,7 @@ class PublicDetailSchema(PublicSolutionSchema):
     personal_data = ma.fields.Boolean(allow_none=True, required=True)
     health_data = ma.fields.Boolean(allow_none=True, required=True)
     data_meaning = ma.fields.Nested(LabelSchema, required=True)
-    legal_basis = ma.fields.String(allow_none=True, required=True)
+    legal_basis = ma.fields.Nested(OwnWordsSchema, required=True)
     oversight_measures = ma.fields.List(ma.fields.Nested(MeasureSchema), required=True, metadata={
         "description": "How people stay in control (AI Act Art 14)"})
     oversight_meaning = ma.fields.Nested(LabelSchema, allow_none=True, required=True)

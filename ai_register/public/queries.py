@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select, true, tuple_
 from ai_register.apikit import page_of
 from ai_register.extensions import db
 from ai_register.public import texts
+from ai_register.public.models import PublicDescription
 from ai_register.reports.export import csv_safe
 from ai_register.reports.labels import both
 from ai_register.reports.portfolio_report import current_oversight_owners
@@ -257,12 +258,16 @@ def public_detail(solution: Solution) -> dict[str, Any]:
         measures = [{"code": code, "text": texts.pair(text)} for code, text in texts.OVERSIGHT_MEASURES.items()
                     if getattr(assignment, code, False)]
     org = organisation()
+    description = db.session.get(PublicDescription, solution.id)
     updated = max(filter(None, (solution.updated_at, solution.phase_changed_at,
-                                assignment.started_at if assignment is not None else None)))
+                                assignment.started_at if assignment is not None else None,
+                                description.updated_at if description is not None else None)))
     return {
         **entry,
-        "why": solution.need_statement,
-        "intended_use": solution.intended_use,
+        "what_it_does": _own_words(description, "what", solution.intended_use),
+        "why": _own_words(description, "why", solution.need_statement),
+        "data_used": _own_words(description, "data", None),
+        "legal_basis": _own_words(description, "legal_basis", solution.legal_basis),
         "user_groups": list(solution.user_groups or []),
         "kind": solution.kind,
         "kind_meaning": texts.pair_of(texts.KIND_MEANING, solution.kind),
@@ -280,13 +285,20 @@ def public_detail(solution: Solution) -> dict[str, Any]:
         "personal_data": solution.processes_personal_data,
         "health_data": solution.processes_health_data,
         "data_meaning": texts.data_meaning(solution.processes_personal_data, solution.processes_health_data),
-        "legal_basis": solution.legal_basis,
         "oversight_measures": measures,
         "oversight_meaning": None if assignment is not None else texts.pair(texts.NO_OVERSIGHT),
         "organisation": org["name"],
-        "contact": org["contact"],
+        "contact": (description.contact if description is not None else None) or org["contact"],
         "updated_at": _utc(updated),
     }
+
+
+def _own_words(description: PublicDescription | None, stem: str, fallback: str | None) -> dict[str, str | None]:
+    """A text of the public page in the region's own words: its public description's Swedish and English,
+    the register's record (written in Swedish) where the description has no Swedish text."""
+    sv = getattr(description, f"{stem}_sv") if description is not None else None
+    en = getattr(description, f"{stem}_en") if description is not None else None
+    return {"sv": sv or fallback or None, "en": en or None}
 
 
 def _first_pilot_on(solution: Solution) -> date | None:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from ai_register.public import queries
+from ai_register.public import queries, services
+from ai_register.public.forms import PublicDescriptionForm
+from ai_register.public.readability import lix
 from ai_register.reports.labels import translated
-from ai_register.security import PUBLIC, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
+from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.lifecycle import PHASE_LABELS, Phase
 from ai_register.web.labels import CATEGORIES
 
@@ -115,3 +120,37 @@ def accessibility():
                    organisation=queries.organisation(),
                    other_url=url_for("public.accessibility", lang="en" if lang == "sv" else "sv"))
 
+
+
+# --------------------------------------------------------------------------- the owners' side
+
+LIX_BANDS = {"very_easy": _l("very easy"), "easy": _l("easy"), "average": _l("average"), "hard": _l("hard"),
+             "very_hard": _l("very hard")}
+
+
+def _lix_band(band: str) -> str:
+    return str(LIX_BANDS[band])
+
+
+@bp.route("/solutions/<int:solution_id>/public-description", methods=["GET", "POST"])
+@access(OWNER, COMPLIANCE, AUDITOR)
+def edit_description(solution_id: int):
+    """The region's plain words for the solution's public page, in Swedish and English (owners and
+    compliance write; auditors read)."""
+    solution = get_solution(solution_id, write=request.method == "POST")
+    description = services.description_for(solution.id)
+    status = 200
+    if request.method == "GET":
+        form = PublicDescriptionForm(formdata=None)
+        form.fill(description)
+    else:
+        form = PublicDescriptionForm()
+        if form.validate_on_submit():
+            services.save_description(solution, form.payload(), by=actor())
+            flash(_("The public description is saved."), "success")
+            return redirect(url_for("public.edit_description", solution_id=solution.id))
+        status = 422
+    readability = {name: lix(getattr(form, name).data) for name in ("what_sv", "why_sv", "data_sv", "legal_basis_sv")}
+    return render_template("public/edit_description.html", solution=solution, form=form, description=description,
+                           readability=readability, can_edit=can_write(solution, actor()), lix_band=_lix_band,
+                           public_id=queries.opaque_id(solution.id)), status

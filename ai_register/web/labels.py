@@ -819,3 +819,15 @@ def cite(text: str | None) -> str:
 
     ruleset = active_ruleset()
     return localise(text, ruleset.citations, ruleset.acts, lang())
+
+
+# --- the public register (a20p): the region's own words for a solution's public page ---
+ENTITY_TYPES["public_description"] = _l("Public description")
+FIELDS.update({
+    "what_sv": _l("What it does and how it is used (Swedish)"),
+    "what_en": _l("What it does and how it is used (English)"),
+    "why_sv": _l("Why the region needs it (Swedish)"), "why_en": _l("Why the region needs it (English)"),
+    "data_sv": _l("Which information it uses (Swedish)"), "data_en": _l("Which information it uses (English)"),
+    "legal_basis_sv": _l("Legal basis (Swedish)"), "legal_basis_en": _l("Legal basis (English)"),
+})
+FIELDS.setdefault("contact", _l("Contact for questions"))

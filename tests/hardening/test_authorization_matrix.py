@@ -118,6 +118,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public"): frozenset({P}),
     ("GET", "/public/solutions/<public_id>"): frozenset({P}),
     ("GET", "/public/accessibility"): frozenset({P}),
+    ("GET", "/solutions/<int:solution_id>/public-description"): frozenset({A, C, O}),
+    ("POST", "/solutions/<int:solution_id>/public-description"): frozenset({A, C, O}),
     ("GET", "/review"): frozenset({C}),
     ("GET", "/review/classifications/<int:classification_id>"): frozenset({C}),
     ("POST", "/review/classifications/<int:classification_id>"): frozenset({C}),

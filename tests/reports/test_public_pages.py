@@ -18,8 +18,8 @@ from tests.web.conftest import compile_catalogs
 
 DETAIL_KEYS = {
     "id", "name", "purpose", "care_units", "phase", "phase_label", "status", "status_label", "ai_act_category",
-    "ai_act_category_label", "oversight_role", "why", "intended_use", "user_groups", "kind", "kind_meaning",
-    "sourcing", "sourcing_meaning", "ai_act_category_meaning", "device_class", "device_class_label",
+    "ai_act_category_label", "oversight_role", "what_it_does", "why", "data_used", "user_groups", "kind",
+    "kind_meaning",    "sourcing", "sourcing_meaning", "ai_act_category_meaning", "device_class", "device_class_label",
     "device_class_meaning", "phase_meaning", "paused_meaning", "phase_since", "in_use_since", "personal_data",
     "health_data", "data_meaning", "legal_basis", "oversight_measures", "oversight_meaning", "organisation",
     "contact", "updated_at",
@@ -121,7 +121,10 @@ def test_each_page_as_open_data(app, client, users, register):
     forecast = client.get(f"/api/v1/public/solutions/{queries.opaque_id(register['forecast'])}").get_json()
     assert forecast["data_meaning"]["en"] == "The solution uses no information about individual people."
     assert forecast["sourcing_meaning"]["sv"] == "Regionen har själv byggt lösningen."
-    assert forecast["legal_basis"] == "Inga personuppgifter behandlas."
+    # No public description yet: the register's own records, in Swedish.
+    assert forecast["legal_basis"] == {"sv": "Inga personuppgifter behandlas.", "en": None}
+    assert forecast["what_it_does"] == {"sv": "Cheferna ser prognosen när de planerar.", "en": None}
+    assert forecast["data_used"] == {"sv": None, "en": None}
     assert forecast["oversight_measures"] == [] and forecast["oversight_meaning"]["sv"].startswith(
         "Regionen har ännu inte utsett")
     chat = client.get(f"/api/v1/public/solutions/{queries.opaque_id(register['chat'])}").get_json()
