@@ -77,13 +77,16 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
+    from ai_register.evidence import views as evidence_views
     from ai_register.fria import views as fria_views
+    from ai_register.goals import views as goal_views
     from ai_register.incidents import deviation_views
     from ai_register.incidents import views as incident_views
     from ai_register.literacy import views as literacy_views
     from ai_register.main import views as main_views
     from ai_register.obligations import views as obligation_views
     from ai_register.onboarding import views as onboarding_views
+    from ai_register.oversight import views as oversight_views
     from ai_register.portfolio import views as portfolio_views
     from ai_register.public import views as public_views
     from ai_register.users import admin_views as users_admin_views
@@ -105,6 +108,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(obligation_views.bp)
     app.register_blueprint(fria_views.bp)
     app.register_blueprint(literacy_views.bp)
+    app.register_blueprint(goal_views.bp)
+    app.register_blueprint(evidence_views.bp)
+    app.register_blueprint(oversight_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 

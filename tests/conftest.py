@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from ai_register import create_app
 from ai_register.extensions import db
+from tests.webclient import compile_catalogs
 
 # Generation speed depends on the machine's load (CI shares its cores): a slow draw is not a failure of the
 # property, so the health check for it is off; properties keep their example counts.
@@ -218,3 +219,9 @@ def users(make_user) -> dict:
         "auditor": make_user("auditor", "auditor@region.example", name="Agnes Auditor"),
         "admin": make_user("admin", "admin@region.example", name="Adam Admin"),
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Pages, e-mails and PDFs are checked in Swedish: compile the catalogs when `make translations` has not."""
+    compile_catalogs()

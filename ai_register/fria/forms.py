@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ai_register.web.forms import _int_or_none, options
+from ai_register.web.forms import int_or_none, options
 
 LEVEL_CHOICES = options([("", "—"), ("low", _l("Low")), ("medium", _l("Medium")), ("high", _l("High"))])
 RISK_ROWS = 8
@@ -40,7 +40,7 @@ class FriaForm(FlaskForm):
     provider_information = _area(_l("The provider's information taken into account"),
                                  _l("Art 27(1)(d) with Art 13: what the instructions for use say about accuracy, "
                                     "limits and groups the system was not validated for."))
-    instructions_evidence_id = SelectField(_l("Instructions for use"), coerce=_int_or_none, validators=[Optional()])
+    instructions_evidence_id = SelectField(_l("Instructions for use"), coerce=int_or_none, validators=[Optional()])
     oversight_measures = _area(_l("Human oversight measures"),
                                _l("Art 27(1)(e): how oversight is done per the instructions for use; the oversight "
                                   "owner's record is linked."))
@@ -48,10 +48,10 @@ class FriaForm(FlaskForm):
     internal_governance = _area(_l("Internal governance"), _l("Art 27(1)(f): who decides, who is told, escalation."))
     complaint_mechanisms = _area(_l("Complaint mechanisms"),
                                  _l("Art 27(1)(f): how patients and staff complain (e.g. patientnämnden)."))
-    dpia_evidence_id = SelectField(_l("The DPIA it complements"), coerce=_int_or_none, validators=[Optional()],
+    dpia_evidence_id = SelectField(_l("The DPIA it complements"), coerce=int_or_none, validators=[Optional()],
                                    description=_l("Art 27(4): where a DPIA exists, the FRIA complements it."))
     dpia_complement = _area(_l("How the FRIA complements the DPIA"), _l("Art 27(4)."))
-    attachment_evidence_id = SelectField(_l("Attached document"), coerce=_int_or_none, validators=[Optional()],
+    attachment_evidence_id = SelectField(_l("Attached document"), coerce=int_or_none, validators=[Optional()],
                                          description=_l("An uploaded document (evidence) attached to this version."))
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)],
                          description=_l("Kept in the audit trail."))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ai_register.web.forms import LinesField, _int_or_none, options
+from ai_register.web.forms import LinesField, int_or_none, options
 
 KIND_LABELS = {"training": _l("Training"), "instructions": _l("Instructions"),
                "supervised_start": _l("Supervised start"), "other": _l("Other")}
@@ -23,7 +23,7 @@ class LiteracyForm(FlaskForm):
                             description=_l("A region-wide measure without care units reaches every unit."))
     held_on = DateField(_l("When"), validators=[DataRequired()])
     reached = IntegerField(_l("People reached"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
-    material_evidence_id = SelectField(_l("Material (evidence)"), coerce=_int_or_none, validators=[Optional()])
+    material_evidence_id = SelectField(_l("Material (evidence)"), coerce=int_or_none, validators=[Optional()])
     material_link = StringField(_l("Link to the material"), validators=[Optional(), Length(max=500)])
 
     def payload(self) -> dict:

@@ -34,8 +34,7 @@ from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import DECISION_KINDS
 from ai_register.solutions.services import region_today
 from ai_register.web import labels
-from ai_register.web.forms import schema_message
-from ai_register.web.records import save
+from ai_register.web.forms import save_form, schema_message
 
 bp = Blueprint("portfolio_web", __name__, template_folder="templates")
 
@@ -223,7 +222,7 @@ def indicator_list():
 @access(*EDITORS)
 def indicator_new():
     form = IndicatorForm()
-    if request.method == "POST" and save(form, IndicatorWriteSchema(), indicators.create_indicator):
+    if request.method == "POST" and save_form(form, IndicatorWriteSchema(), indicators.create_indicator):
         flash(_("The indicator is saved."), "success")
         return redirect(url_for("portfolio_web.indicator_list"))
     return render_template("portfolio/indicator_form.html", form=form, indicator=None), (
@@ -237,7 +236,7 @@ def indicator_edit(indicator_id: int):
     form = IndicatorForm()
     if request.method == "GET":
         form.fill_from(indicator)
-    elif save(form, IndicatorPatchSchema(), lambda data: indicators.update_indicator(indicator, data)):
+    elif save_form(form, IndicatorPatchSchema(), lambda data: indicators.update_indicator(indicator, data)):
         flash(_("The indicator is saved."), "success")
         return redirect(url_for("portfolio_web.indicator_list"))
     return render_template("portfolio/indicator_form.html", form=form, indicator=indicator), (
@@ -271,7 +270,7 @@ def assessment(solution_id: int):
 def assessment_save(solution_id: int):
     solution = get_solution(solution_id, write=True)
     form = TrustworthyAssessmentForm()
-    if save(form, TrustworthyAssessmentCreateSchema(),
+    if save_form(form, TrustworthyAssessmentCreateSchema(),
             lambda data: assessments.record_assessment(solution, data, actor())):
         flash(_("The trustworthy-AI assessment is saved."), "success")
         return redirect(url_for("portfolio_web.assessment", solution_id=solution.id))

@@ -1,7 +1,8 @@
 """The web UI: server-rendered pages for AI owners, compliance officers and auditors.
 
 Views parse forms and render templates; every decision and every write is a service call of the
-area that owns it (solutions, classification, goals, evidence, oversight, audit).
+area that owns it (solutions, classification, audit). The pages of goals, evidence and oversight live in
+their areas (`goals/views.py`, …); this package keeps the shell: layout, navigation, labels, form helpers.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The web blueprints, registered by the app factory after `main`."""
-    from ai_register.web import account, audit, classify, phases, records, reports, review, solutions, ui
+    from ai_register.web import account, audit, classify, phases, reports, review, solutions, ui
 
     return [
         ui.bp,
         account.bp,
         solutions.bp,
-        records.bp,
         phases.bp,
         classify.bp,
         review.bp,

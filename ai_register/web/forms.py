@@ -7,7 +7,6 @@ import re
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from marshmallow import ValidationError
 from wtforms import (
     BooleanField,
@@ -23,7 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import TextInput
 
 from ai_register import formats
@@ -48,7 +47,7 @@ class TokenForm(FlaskForm):
 # --------------------------------------------------------------------------- solutions
 
 
-def _int_or_none(value):
+def int_or_none(value):
     """Coerce for selects with an empty first option."""
     if value in (None, "", "None"):
         return None
@@ -479,7 +478,7 @@ def error_items(form, prefix: str = "") -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- records
 
 
-def _text_or_none(value):
+def text_or_none(value):
     if isinstance(value, str):
         return value.strip() or None
     return value
@@ -495,331 +494,9 @@ def payload_of(form, names, *, dates=(), decimals=()) -> dict:
         elif name in decimals:
             value = None if value is None else str(value)
         else:
-            value = _text_or_none(value)
+            value = text_or_none(value)
         data[name] = value
     return data
-
-
-class GoalForm(FlaskForm):
-    perspective = SelectField(
-        _l("Goal perspective"),
-        choices=options(labels.PERSPECTIVES.items()),
-        validators=[DataRequired()],
-        description=_l("The region's five perspectives of follow-up."),
-    )
-    title = StringField(
-        _l("Goal"),
-        validators=[DataRequired(), Length(max=200)],
-        description=_l("What should improve, e.g. “Shorter waiting time for radiology answers”."),
-    )
-    indicator_id = SelectField(
-        _l("Common indicator"),
-        coerce=_int_or_none,
-        validators=[DataRequired()],
-        description=_l("The region's common indicator the goal counts towards, so goals add up across solutions."),
-    )
-    indicator = TextAreaField(
-        _l("Indicator"),
-        validators=[Optional(), Length(max=2000)],
-        description=_l("How it is measured, e.g. median days from referral to answer."),
-    )
-    unit = StringField(
-        _l("Unit"), validators=[Optional(), Length(max=50)], description=_l("E.g. days, %, SEK.")
-    )
-    baseline = DecimalField(
-        _l("Baseline"),
-        validators=[Optional()],
-        description=_l("The value today, before the solution."),
-    )
-    target = DecimalField(
-        _l("Target"),
-        validators=[Optional()],
-        description=_l("The value the solution should reach."),
-    )
-    higher_is_better = RadioField(
-        _l("Direction"),
-        choices=options([("yes", _l("Higher is better")), ("no", _l("Lower is better"))]),
-        default="yes",
-        validators=[DataRequired()],
-    )
-    reason = StringField(
-        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
-    )
-    version = HiddenField()  # the goal's version when the edit form was read (no lost update)
-
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("perspective", "title", "indicator_id", "indicator", "unit", "baseline", "target", "reason"),
-            decimals=("baseline", "target"),
-        )
-        data["indicator_id"] = self.indicator_id.data
-        data["higher_is_better"] = self.higher_is_better.data == "yes"
-        if not data.get("reason"):
-            data.pop("reason")
-        return data
-
-
-class WithdrawForm(FlaskForm):
-    reason = StringField(_l("Why is the goal withdrawn?"), validators=[DataRequired(), Length(max=2000)],
-                         description=_l("Kept in the audit trail. The goal stays in the record, marked withdrawn."))
-
-
-class MeasurementForm(FlaskForm):
-    goal_id = SelectField(_l("Goal"), coerce=int, validators=[DataRequired()])
-    measured_on = DateField(
-        _l("Measured on"),
-        validators=[DataRequired()],
-        description=_l("The day the value refers to; not in the future."),
-    )
-    value = DecimalField(_l("Measured value"), validators=[InputRequired()])
-    note = TextAreaField(
-        _l("Note"),
-        validators=[Optional(), Length(max=5000)],
-        description=_l("Source of the figure, or anything that explains it."),
-    )
-
-    def payload(self) -> dict:
-        return payload_of(self, ("measured_on", "value", "note"), dates=("measured_on",), decimals=("value",))
-
-
-class BenefitForm(FlaskForm):
-    one_off_cost = DecimalField(
-        _l("One-off cost (SEK)"),
-        validators=[InputRequired(), NumberRange(min=0)],
-        description=_l("Procurement, implementation, training."),
-    )
-    yearly_cost = DecimalField(
-        _l("Yearly cost (SEK)"),
-        validators=[InputRequired(), NumberRange(min=0)],
-        description=_l("Licences, operation, management."),
-    )
-    yearly_savings = DecimalField(
-        _l("Yearly savings (SEK)"), validators=[Optional(), NumberRange(min=0)], default=0
-    )
-    hours_freed_per_year = DecimalField(
-        _l("Hours freed per year"),
-        validators=[Optional(), NumberRange(min=0)],
-        default=0,
-        description=_l("Staff time the solution frees for other work."),
-    )
-    hourly_cost = DecimalField(
-        _l("Hourly cost (SEK)"),
-        validators=[Optional(), NumberRange(min=0)],
-        description=_l("Values the hours freed; leave empty to record the hours only."),
-    )
-    assumptions = TextAreaField(
-        _l("Assumptions"),
-        validators=[Optional(), Length(max=10000)],
-        description=_l("What the figures rest on."),
-    )
-    reason = StringField(
-        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
-    )
-
-    def payload(self) -> dict:
-        names = ("one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year", "hourly_cost")
-        data = payload_of(self, (*names, "assumptions", "reason"), decimals=names)
-        for name in ("yearly_savings", "hours_freed_per_year"):
-            if data[name] is None:
-                data[name] = "0"
-        if not data.get("reason"):
-            data.pop("reason")
-        return data
-
-
-class EvidenceForm(FlaskForm):
-    type = SelectField(_l("Type of evidence"), validators=[DataRequired()])
-    title = StringField(
-        _l("Title"),
-        validators=[DataRequired(), Length(max=300)],
-        description=_l("E.g. “DPIA for the chest X-ray triage, version 2”."),
-    )
-    reference = StringField(
-        _l("Reference"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Certificate number, EUDAMED or EU-database id, UDI-DI or document number."),
-    )
-    issued_on = DateField(_l("Issued on"), validators=[DataRequired()])
-    expires_on = DateField(
-        _l("Expires on"),
-        validators=[Optional()],
-        description=_l("The last day it is valid. Leave empty if it does not expire."),
-    )
-    issuer = StringField(
-        _l("Issued by"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("E.g. the notified body or the supplier."),
-    )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
-    supersedes = SelectField(
-        _l("Replaces"),
-        coerce=_int_or_none,
-        validators=[Optional()],
-        description=_l("An earlier record this one replaces; it then no longer counts."),
-    )
-    file = FileField(_l("File"), description=_l("PDF, PNG, JPEG, TXT, DOCX or XLSX, at most 20 MB."))
-    reason = StringField(
-        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
-    )
-
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note", "reason"),
-            dates=("issued_on", "expires_on"),
-        )
-        if self.supersedes.data:
-            data["supersedes"] = self.supersedes.data
-        if not data.get("reason"):
-            data.pop("reason")
-        return data
-
-
-PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A person without an account"))]
-
-
-class OversightForm(FlaskForm):
-    person_kind = RadioField(
-        _l("Who is the oversight owner?"), choices=options(PERSON_KINDS), default="user",
-        validators=[DataRequired()],
-    )
-    person_user_id = SelectField(
-        _l("Account"),
-        coerce=_int_or_none,
-        validators=[Optional()],
-        description=_l(
-            "Required for a person with an account: an AI owner or compliance account. "
-            "They confirm the assignment themselves."
-        ),
-    )
-    person_name = StringField(
-        _l("Name"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Required for a person without an account."),
-    )
-    person_title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    person_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
-    person_contact = StringField(
-        _l("Contact"), validators=[Optional(), Length(max=200)], description=_l("E-mail or phone.")
-    )
-    deputy_kind = RadioField(
-        _l("Deputy"),
-        choices=options([("none", _l("No deputy")), *PERSON_KINDS]),
-        default="none",
-        validators=[DataRequired()],
-    )
-    deputy_user_id = SelectField(
-        _l("Deputy's account"),
-        coerce=_int_or_none,
-        validators=[Optional()],
-        description=_l("Required when the deputy has an account."),
-    )
-    deputy_name = StringField(
-        _l("Deputy's name"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Required when the deputy has no account."),
-    )
-    deputy_title = StringField(_l("Deputy's title"), validators=[Optional(), Length(max=200)])
-    deputy_unit = StringField(_l("Deputy's unit"), validators=[Optional(), Length(max=200)])
-    deputy_contact = StringField(_l("Deputy's contact"), validators=[Optional(), Length(max=200)])
-    competence = TextAreaField(
-        _l("Competence"),
-        validators=[Optional(), Length(max=5000)],
-        description=_l("Why this person can oversee the system (AI Act Art 26(2))."),
-    )
-    training = TextAreaField(_l("Training"), validators=[Optional(), Length(max=5000)])
-    training_completed_on = DateField(_l("Training completed on"), validators=[Optional()])
-    authority_to_suspend = BooleanField(
-        _l("Has the authority to suspend the use of the system"),
-        description=_l("Required: without it the assignment does not count."),
-    )
-    understands_capabilities_limits = BooleanField(
-        _l("Understands its capacities and limits and monitors operation (Art 14(4)(a))")
-    )
-    aware_of_automation_bias = BooleanField(_l("Is aware of automation bias (Art 14(4)(b))"))
-    interprets_output = BooleanField(_l("Interprets the output correctly (Art 14(4)(c))"))
-    can_disregard_override_reverse = BooleanField(
-        _l("Can disregard, override or reverse the output (Art 14(4)(d))")
-    )
-    can_interrupt_stop = BooleanField(_l("Can intervene in or stop the system (Art 14(4)(e))"))
-    accepted_on = DateField(
-        _l("Accepted on"),
-        validators=[Optional()],
-        description=_l("The day a person without an account accepted. Leave empty for a person with an "
-                       "account: they confirm the assignment themselves."),
-    )
-    reason = StringField(
-        _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
-    )
-
-    MONITORS = (
-        "understands_capabilities_limits",
-        "aware_of_automation_bias",
-        "interprets_output",
-        "can_disregard_override_reverse",
-        "can_interrupt_stop",
-    )
-
-    def _ref(self, prefix: str) -> dict | None:
-        kind = getattr(self, f"{prefix}_kind").data
-        if kind == "none":
-            return None
-        if kind == "user":
-            user_id = getattr(self, f"{prefix}_user_id").data
-            return {"user_id": user_id} if user_id else {"user_id": None}
-        return {
-            name: _text_or_none(getattr(self, f"{prefix}_{name}").data)
-            for name in ("name", "title", "unit", "contact")
-        }
-
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("competence", "training", "training_completed_on", "accepted_on", "reason"),
-            dates=("training_completed_on", "accepted_on"),
-        )
-        data["person"] = self._ref("person")
-        data["deputy"] = self._ref("deputy")
-        data["authority_to_suspend"] = bool(self.authority_to_suspend.data)
-        data["monitors"] = {name: bool(getattr(self, name).data) for name in self.MONITORS}
-        for name in ("accepted_on", "reason"):
-            if not data.get(name):
-                data.pop(name)
-        return data
-
-    def fill_from(self, assignment) -> None:
-        for prefix, user, person in (
-            ("person", assignment.user, assignment.person),
-            ("deputy", assignment.deputy_user, assignment.deputy_person),
-        ):
-            if user is not None:
-                getattr(self, f"{prefix}_kind").data = "user"
-                getattr(self, f"{prefix}_user_id").data = user.id
-            elif person is not None:
-                getattr(self, f"{prefix}_kind").data = "person"
-                for name in ("name", "title", "unit", "contact"):
-                    getattr(self, f"{prefix}_{name}").data = getattr(person, name)
-        for name in (
-            "competence",
-            "training",
-            "training_completed_on",
-            "authority_to_suspend",
-            "accepted_on",
-            *self.MONITORS,
-        ):
-            getattr(self, name).data = getattr(assignment, name)
-
-
-class ConfirmForm(FlaskForm):
-    confirmed_on = DateField(
-        _l("Confirmed on"), validators=[Optional()], description=_l("Defaults to today.")
-    )
-    reason = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
-
-    def payload(self) -> dict:
-        data = payload_of(self, ("confirmed_on", "reason"), dates=("confirmed_on",))
-        return {k: v for k, v in data.items() if v}
 
 
 # --------------------------------------------------------------------------- lifecycle

@@ -21,7 +21,7 @@ NAVIGATION = (
         "solutions_web.index",
         _l("Solutions"),
         {OWNER, COMPLIANCE, AUDITOR},
-        ("solutions_web.", "records_web.", "phases_web.", "classify_web."),
+        ("solutions_web.", "goals_web.", "evidence_web.", "oversight_web.", "phases_web.", "classify_web."),
     ),
     ("solutions_web.register", _l("Register a solution"), {OWNER}, ("solutions_web.register",)),
     ("review_web.queue", _l("Review queue"), {COMPLIANCE}, ("review_web.",)),

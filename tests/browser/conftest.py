@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    from tests.web.conftest import compile_catalogs
+    from tests.webclient import compile_catalogs
 
     compile_catalogs()
 
@@ -51,7 +51,7 @@ def app_config(app_config) -> dict:
 
 @pytest.fixture
 def accounts(make_user) -> dict:
-    from tests.web.conftest import seed_indicators
+    from tests.webclient import seed_indicators
 
     seed_indicators()
     return {

@@ -57,7 +57,7 @@ def test_no_cooling_off_when_the_region_sets_zero(app, client, auth, api, users,
 def test_the_review_queue_page_names_the_cooling_off(client, auth, api, users, make_solution, classify_as, app):
     """The web review refuses it too, in Swedish."""
     record = answered_after_stepping_down(client, auth, api, users, make_solution, classify_as)
-    from tests.web.conftest import WebClient
+    from tests.webclient import WebClient
 
     web = WebClient(app, users["compliance2"])
     response = web.post(f"/review/classifications/{record['id']}", {"outcome": "approve", "justification": "ok"})

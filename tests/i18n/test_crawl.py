@@ -8,7 +8,7 @@ import pytest
 
 from ai_register.demo import DEMO_PEOPLE
 from ai_register.users.services import find_user_by_email
-from tests.web.conftest import WebClient, compile_catalogs
+from tests.webclient import WebClient, compile_catalogs
 
 from .crawl import crawl, raw_codes
 

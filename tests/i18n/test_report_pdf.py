@@ -14,7 +14,7 @@ from ai_register.demo import DEMO_PEOPLE
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
 from ai_register.users.services import find_user_by_email, issue_access_token
-from tests.web.conftest import compile_catalogs
+from tests.webclient import compile_catalogs
 
 from .pdfcheck import numbering_gaps, report_problems
 

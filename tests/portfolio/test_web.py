@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ai_register.extensions import db
 from ai_register.portfolio.models import Indicator, TrustworthyAssessment
 from ai_register.solutions.models import Decision, Solution
-from tests.web.conftest import WebClient, text
+from tests.webclient import WebClient, text
 
 from .conftest import full_answers
 

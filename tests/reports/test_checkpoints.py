@@ -215,7 +215,7 @@ def test_cli_verify_takes_a_file_of_checkpoints(runner, story, tmp_path, is_post
 
 
 def test_the_audit_page_shows_the_truncation_too(app, users, story, runner, is_postgres):
-    from tests.web.conftest import WebClient
+    from tests.webclient import WebClient
 
     signed = checkpoint(runner)
     truncate_after(signed["position"] - 3, is_postgres)

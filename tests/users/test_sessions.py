@@ -18,7 +18,7 @@ from ai_register.config import ConfigError, check_production, from_environment
 from ai_register.extensions import db
 from ai_register.users.models import ApiToken
 from tests.conftest import TEST_SECRET
-from tests.web.conftest import CSRF
+from tests.webclient import CSRF
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and longer passphrase 2026"

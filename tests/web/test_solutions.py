@@ -7,22 +7,11 @@ import pytest
 
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
+from tests.webclient import SOLUTION_FORM
 
 from .conftest import text
 
-GOOD = {
-    "name": "Chest X-ray triage",
-    "purpose": "Prioritises chest X-rays with suspected findings for the radiologist.",
-    "kind": "machine_learning",
-    "sourcing": "procured",
-    "processes_personal_data": "yes",
-    "processes_health_data": "yes",
-    "confidentiality": "3",
-    "integrity": "3",
-    "availability": "2",
-    "care_units": "Röntgen Sunderby\nRöntgen Gällivare",
-    "need_statement": "Long waiting times for radiology answers.",
-}
+GOOD = SOLUTION_FORM
 
 
 def register(client, **changes):

@@ -15,7 +15,7 @@ from ai_register.reviews.models import Review
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.users.models import User
 from ai_register.users.services import find_user_by_email
-from tests.web.conftest import WebClient
+from tests.webclient import WebClient
 
 
 def _count(model, *where) -> int:

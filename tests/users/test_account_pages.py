@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ai_register.users import services as users_services
-
-from .conftest import text
+from tests.webclient import text
 
 
 @pytest.mark.parametrize("role", ["owner", "compliance", "auditor", "admin"])

@@ -12,15 +12,13 @@ from ai_register.extensions import db
 from ai_register.goals import services as goal_services
 from ai_register.goals.models import Goal
 from ai_register.solutions.models import Solution
-
-from .conftest import seed_indicators, text
-from .test_solutions import GOOD
+from tests.webclient import SOLUTION_FORM, seed_indicators, text
 
 
 def _solution_with_incomplete_goal(web):
     indicators = seed_indicators()
     owner = web("owner")
-    owner.post("/solutions/new", GOOD)
+    owner.post("/solutions/new", SOLUTION_FORM)
     solution = db.session.scalars(select(Solution)).one()
     saved = owner.post(f"/solutions/{solution.id}/goals", {
         "g-perspective": "operations", "g-title": "Kortare svarstid",

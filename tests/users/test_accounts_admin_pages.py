@@ -15,8 +15,7 @@ from ai_register.onboarding.models import ExternalIdentity
 from ai_register.users import accounts
 from ai_register.users import services as user_services
 from ai_register.users.models import ApiToken, User
-
-from .conftest import WebClient, text
+from tests.webclient import WebClient, text
 
 PASSWORD = "a-long-enough-password-2026"
 

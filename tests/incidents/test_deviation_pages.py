@@ -16,8 +16,7 @@ from ai_register.notifications.models import Notification
 from ai_register.onboarding import sso
 from ai_register.users import services as user_services
 from tests.helpers import solution_factory
-
-from .conftest import text
+from tests.webclient import text
 
 PASSWORD = "staff-member-password-2026"
 WHEN = "2026-12-01T08:30"
