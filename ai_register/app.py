@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
+from ai_register import acting
 from ai_register import config as config_module
 from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate, storage_json
 from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds, unusable_json
@@ -182,6 +183,7 @@ def _register_request_hooks(app: Flask) -> None:
     def start_request():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.acting_token = acting.start(channel="web", request_id=g.request_id)
         limit = app.config["MAX_JSON_BYTES"]
         if request.is_json and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge(f"JSON bodies are limited to {limit // 1024} KiB.")
@@ -214,6 +216,13 @@ def _register_request_hooks(app: Flask) -> None:
         _set_security_headers(response)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+    @app.teardown_request
+    def end_acting(_error=None):
+        """Whoever acted in this request acts no more (a thread serves the next request afresh)."""
+        token = g.pop("acting_token", None)
+        if token is not None:
+            acting.finish(token)
 
 
 API_BODY_TYPES = frozenset({"multipart/form-data"})  # besides JSON: file uploads

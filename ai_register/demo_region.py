@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import g
 from marshmallow import Schema
 from sqlalchemy import select
 
+from ai_register.acting import acting_as
 from ai_register.classification import services as classification
 from ai_register.classification.models import Classification
 from ai_register.evidence import services as evidence_services
@@ -102,13 +102,8 @@ class Region:
     @contextmanager
     def acting(self, who: str) -> Iterator[User]:
         """`who` is the signed-in user while inside: the services' actor() and the audit's actor_id."""
-        saved = (g.get("actor"), g.get("actor_id"))
-        user = self.people[who]
-        g.actor, g.actor_id = user, user.id
-        try:
+        with acting_as(self.people[who]) as user:
             yield user
-        finally:
-            g.actor, g.actor_id = saved
 
     @staticmethod
     def solution(sid: int) -> Solution:

@@ -15,6 +15,7 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
+from ai_register import acting
 from ai_register.errors import Problem
 from ai_register.extensions import db
 
@@ -138,7 +139,7 @@ def enforce_access():
     if request.endpoint is None:  # no route: the 404/405 handlers answer
         return None
     is_api = request.path.startswith("/api/")
-    g.channel = "api" if is_api else "web"
+    acting.sign_in(None, channel="api" if is_api else "web")
     # Flask-Login caches the user on g; never let a previous request's user (or API anonymity) leak
     # into this one when an outer application context is shared (CLI jobs, tests).
     g.pop("_login_user", None)
@@ -155,8 +156,7 @@ def enforce_access():
             g._login_user = user
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
-    g.actor = user
-    g.actor_id = user.id if user is not None else None
+    acting.sign_in(user)
     if PUBLIC in allowed:
         return None
     if user is None:
@@ -168,7 +168,7 @@ def enforce_access():
 
 def actor():
     """The signed-in user of this request."""
-    user = getattr(g, "actor", None)
+    user = acting.current().user
     if user is None:
         raise Unauthorized("Sign in first.")
     return user

@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import g, has_app_context, has_request_context
 from sqlalchemy import Select, String, Text, cast, func, inspect, select, text
 from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from ai_register import acting
 from ai_register.audit import checkpoints
 from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, link_hash, verify_stored
 from ai_register.audit.models import AuditEvent
@@ -80,15 +80,7 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def current_actor_id() -> int | None:
-    return getattr(g, "actor_id", None) if has_app_context() else None
-
-
-def _channel() -> str:
-    return getattr(g, "channel", "cli") if has_app_context() else "cli"
-
-
-def _request_id() -> str | None:
-    return getattr(g, "request_id", None) if has_request_context() else None
+    return acting.current().user_id
 
 
 def _lock_chain() -> None:
@@ -140,7 +132,7 @@ def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | 
         "position": position,
         "occurred_at": (occurred_at or datetime.now(UTC)).astimezone(UTC),
         "actor_id": actor_id if actor_id is not None else current_actor_id(),
-        "channel": _channel(),
+        "channel": acting.current().channel,
         "action": action,
         "entity_type": entity_type,
         "entity_id": str(entity_id),
@@ -148,7 +140,7 @@ def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | 
         "solution_seq": solution_seq,
         "data": trail_data(data or {}),
         "reason": reason,
-        "request_id": _request_id(),
+        "request_id": acting.current().request_id,
     }
     event = AuditEvent(**fields, prev_hash=prev_hash, hash=link_hash(prev_hash, fields))
     db.session.add(event)

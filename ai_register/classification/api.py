@@ -161,6 +161,6 @@ def ruleset_impact(body):
             raise Problem(422, "Re-review flags are applied under the active rule set only; preview a "
                                "candidate without `apply`, make it active, then apply.",
                           errors={"candidate": ["Not with apply: true."]})
-        return services.apply_impact()
+        return services.apply_impact(by=actor())
     ruleset = services.candidate_ruleset(candidate) if candidate is not None else None
     return {**services.impact(ruleset), "applied": False, "flagged": [], "run_id": None}

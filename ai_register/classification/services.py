@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -48,7 +48,7 @@ from ai_register.solutions.access import READ_ONLY_PHASES, get_child
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since, region_today
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY = "classification"
 
@@ -702,10 +702,10 @@ def new_questions(classification: Classification, ruleset: RuleSet) -> list[str]
             if question_id not in known and question_id not in answered]
 
 
-def apply_impact(ruleset: RuleSet | None = None) -> dict:
+def apply_impact(ruleset: RuleSet | None = None, *, by: User | None = None) -> dict:
     """Flag every solution whose valid classification the rule set changes, and tell its owners what
     changed and which new questions to answer. Idempotent: solutions already flagged stay as they
-    are, and a run is recorded only when it flags something."""
+    are, and a run is recorded only when it flags something. `by`: who applied it (None from the CLI)."""
     report = impact(ruleset)
     newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
     changes = {c["solution_id"]: c for c in report["changed"] if c["counts_for_gates"]}
@@ -720,12 +720,11 @@ def apply_impact(ruleset: RuleSet | None = None) -> dict:
         _notify_owners_of_rereview(solution, changes[solution.id], ruleset)
     run = None
     if newly:
-        user = _actor_or_none()
         now = utcnow()
         run = RulesetImpactRun(
             run_at=now, ruleset_sha256=ruleset["sha256"], ruleset_version=ruleset["version"],
             changed_classification_ids=[c["classification_id"] for c in report["changed"]],
-            flagged_solution_ids=newly, applied_by_id=user.id if user else None, applied_at=now,
+            flagged_solution_ids=newly, applied_by_id=by.id if by else None, applied_at=now,
         )
         db.session.add(run)
         audit.record_create(run, "ruleset_impact_run", reason=coded("ruleset_flags_applied"))
@@ -753,10 +752,6 @@ def _solutions(ids: Iterable[int]) -> list[Solution]:
         found += db.session.scalars(select(Solution).where(Solution.id.in_(ids[start:start + ID_BATCH]))
                                     .order_by(Solution.id))
     return found
-
-
-def _actor_or_none():
-    return getattr(g, "actor", None)
 
 
 # --------------------------------------------------------------------------- lookups

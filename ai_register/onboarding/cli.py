@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import g
 from flask.cli import AppGroup
 
+from ai_register import acting
 from ai_register.exceptions import DomainError
 from ai_register.extensions import db
 from ai_register.onboarding import importer, privacy
@@ -23,7 +23,6 @@ def _act_as(email: str):
     user = find_user_by_email(email)
     if user is None or not user.active or user.role != COMPLIANCE:
         raise click.ClickException(f"--as needs an active compliance account; {email!r} is not one.")
-    g.actor, g.actor_id, g.channel = user, user.id, "cli"
     return user
 
 
@@ -48,7 +47,8 @@ def import_solutions_command(file: Path, dry_run: bool, as_email: str) -> None:
     """Import solutions from FILE (.xlsx or .csv, see the template). All or nothing; exit 1 on bad cells."""
     by = _act_as(as_email)
     try:
-        report = importer.import_file(file.name, file.read_bytes(), by=by, dry_run=dry_run)
+        with acting.acting_as(by, channel="cli"):
+            report = importer.import_file(file.name, file.read_bytes(), by=by, dry_run=dry_run)
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(exc.detail) from exc

@@ -165,14 +165,9 @@ def test_a_new_approval_under_the_new_rules_clears_the_flag(api, users, changed_
 
 
 def test_cli_rules_impact_reports_and_applies(app, runner, changed_register):
-    from flask import g
-
     from ai_register.rules.cli import rules_cli
 
     affected = changed_register["affected"]
-    # The runner shares the test's app context (and g) with the API calls made before.
-    for name in ("actor", "actor_id", "channel"):
-        g.pop(name, None)
     result = runner.invoke(rules_cli, ["impact"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -58,12 +58,8 @@ def rollout(app, users, make_solution, decided, tmp_path):
 
 
 def cli(runner, *args):
-    from flask import g
-
     from ai_register.rules.cli import rules_cli
 
-    for name in ("actor", "actor_id", "channel"):
-        g.pop(name, None)
     result = runner.invoke(rules_cli, ["impact", *args])
     return result
 

@@ -107,11 +107,10 @@ def test_an_owner_with_an_account_shows_as_a_role_not_a_name(client, auth, users
 
 
 def anonymous_get(client, url):
-    """The tests share one app context, so `g` keeps the last API caller; a visitor has none."""
+    """The tests share one app context, so `g` keeps Flask-Login's last user; a visitor has none."""
     from flask import g
 
-    for name in ("_login_user", "actor", "actor_id"):
-        g.pop(name, None)
+    g.pop("_login_user", None)
     return client.get(url)
 
 

@@ -90,18 +90,16 @@ def test_an_ivd_product_answers_every_rule_and_the_driven_instrument(web):
 
 
 def test_an_old_single_ivdr_rule_is_carried_into_the_multi_select(web, users):
-    from flask import g
-
+    from ai_register.acting import acting_as
     from ai_register.classification import services
 
     owner = web("owner")
     solution = _register(owner)
     answers = {**MINIMAL_ANSWERS, "medical_purpose": "yes", "data_action": "beyond_storage",
                "in_vitro_diagnostic": "yes", "ivdr_rule": "rule3", "in_house_exemption": "no"}
-    g.actor = users["owner"]
-    services.store_classification(db.session.get(Solution, solution.id), answers)
+    with acting_as(users["owner"]):
+        services.store_classification(db.session.get(Solution, solution.id), answers)
     db.session.commit()
-    g.pop("actor", None)
     page = text(owner.get(f"/solutions/{solution.id}/classify"))
     carried = hidden_answers(page)
     assert carried["ivdr_rules"] == ["rule3"] and "ivdr_rule" not in carried
