@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import marshmallow as ma
-from flask import Response, request, url_for
+from flask import Response, request, stream_with_context, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -102,16 +102,16 @@ class Portfolio(MethodView):
     def get(self, args):
         """The portfolio: every solution I may read with phase, status, risk classes, expected and realised
         benefit, cost, open obligations, overdue items and the prioritisation score (formula included)."""
-        view = queries.portfolio(actor(), args)
         wants_csv = args.get("format") == "csv" or (
             "format" not in args and request.accept_mimetypes.best_match(["application/json", CSV]) == CSV)
         if wants_csv:
             day = datetime.now(UTC).date().isoformat()
-            response = Response(iter_csv(queries.CSV_COLUMNS, (queries.csv_row(r) for r in view["rows"])),
+            rows = queries.iter_rows(actor(), args)
+            response = Response(stream_with_context(iter_csv(queries.CSV_COLUMNS, (queries.csv_row(r) for r in rows))),
                                 mimetype=CSV, content_type=f"{CSV}; charset=utf-8")
             response.headers["Content-Disposition"] = f'attachment; filename="portfolio-{day}.csv"'
             return response
-        return {**view, **page_of(view.pop("rows"), args)}
+        return queries.portfolio(actor(), args, args["page"], args["per_page"])
 
 
 @blp.route("/portfolio/decisions", methods=["POST"])

@@ -9,22 +9,24 @@ batch of solutions rather than per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from ai_register.apikit import page_window
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal
-from ai_register.portfolio import assessments, scoring
+from ai_register.portfolio import assessments, ranking, scoring
 from ai_register.portfolio.models import Indicator
 from ai_register.reports.export import portfolio_csv_row
-from ai_register.reports.portfolio_report import iter_portfolio
+from ai_register.reports.portfolio_report import portfolio_query, portfolio_rows
 from ai_register.solutions.lifecycle import (
     EvidenceFact,
     EvidenceType,
@@ -133,114 +135,90 @@ def _expired_types(facts: list[EvidenceFact], today: date) -> list[str]:
     return sorted(lapsed - valid)
 
 
-def _score(rows: list[dict[str, Any]], chosen: Mapping[str, float]) -> None:
+def _score(rows: list[dict[str, Any]], chosen: Mapping[str, float], largest: ranking.Maxima) -> None:
     inputs = {row["id"]: scoring.ScoreInput(
         None if row["yearly_net_benefit"] is None else Decimal(str(row["yearly_net_benefit"])),
         None if row["three_year_cost"] is None else Decimal(str(row["three_year_cost"])),
         row["ai_act_category"], frozenset(row["perspectives"])) for row in rows}
-    scores = scoring.score_all(inputs, chosen)
+    scores = scoring.score_all(inputs, chosen, largest.as_decimals())
     for row in rows:
         row["score"] = scores[row["id"]].value
         row["score_parts"] = dict(scores[row["id"]].parts)
-
-
-def _matches(row: dict[str, Any], args: Mapping[str, Any]) -> bool:
-    if "critical" in args and bool(row["critical_for_patient_care"]) != args["critical"]:
-        return False
-    if "overdue" in args and bool(row["overdue"]) != args["overdue"]:
-        return False
-    if "indicator" in args and args["indicator"] not in row["indicators"]:
-        return False
-    if "perspective" in args and args["perspective"] not in row["perspectives"]:
-        return False
-    return not ("min_score" in args and row["score"] < args["min_score"])
-
-
-def _sort_key(sort: str):
-    name = sort.removeprefix("-")
-    if name == "risk":
-        return lambda row: scoring.RISK_LEVELS.get(row["ai_act_category"], 0.5)
-    if name == "phase":
-        from ai_register.solutions.lifecycle import PHASE_ORDER
-
-        order = [p.value for p in PHASE_ORDER]
-        return lambda row: order.index(row["phase"]) if row["phase"] in order else len(order)
-    if name == "name":
-        return lambda row: row["name"].lower()
-    return lambda row: row[name] if row[name] is not None else float("-inf")
 
 
 SOLUTION_FILTERS = ("phase", "status", "ai_act_category", "device_class", "owner_id", "care_unit", "tag",
                     "overdue_review", "q")
 
 
-def portfolio(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Every visible solution scored against the whole visible portfolio, then filtered and sorted.
+@dataclass(frozen=True)
+class Ranked:
+    """The rows a portfolio view's filters match, scored and ordered in the database."""
+
+    rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, tenths
+    ordered: Select
+    largest: ranking.Maxima
+    weights: Mapping[str, float]
+    today: date
+
+    def total(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(self.rows))
+
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        ids = list(db.session.scalars(self.ordered.offset(offset).limit(limit)))
+        return self.build(ids)
+
+    def build(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The portfolio rows of `ids`, in that order, enriched and scored (a few statements)."""
+        if not ids:
+            return []
+        rows = list(portfolio_rows(ids, len(ids)))
+        _enrich(rows, self.today)
+        _score(rows, self.weights, self.largest)
+        return rows
+
+    def stream(self) -> Iterator[dict[str, Any]]:
+        """Every matching row in order, read in batches from one cursor (constant memory)."""
+        result = db.session.execute(self.ordered.execution_options(yield_per=BATCH))
+        for partition in result.partitions():
+            yield from self.build([row[0] for row in partition])
+
+
+def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
+    """Score, filter and order the reader's portfolio in SQL (portfolio.ranking); no row is read yet.
 
     The score's benefit and cost shares are relative to the largest among all the reader may see,
-    so a filter does not change a solution's score.
-    """
+    so a filter does not change a solution's score."""
     today = region_today()
-    rows = list(iter_portfolio(user, {}))
-    _enrich(rows, today)
     chosen = weights()
-    _score(rows, chosen)
-    wanted = {row["id"] for row in iter_portfolio(user, {k: args[k] for k in SOLUTION_FILTERS if k in args})} \
-        if any(k in args for k in SOLUTION_FILTERS) else None
-    shown = [row for row in rows if (wanted is None or row["id"] in wanted) and _matches(row, args)]
-    sort = args.get("sort", "-score")
-    shown.sort(key=lambda row: row["id"])
-    shown.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
-    return {"rows": shown, "weights": chosen, "formula": scoring.formula(chosen),
+    universe = portfolio_query(user, {}).order_by(None).with_only_columns(Solution.id)
+    filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
+    filtered = (portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
+                if filters else universe)
+    largest = ranking.maxima(universe)
+    rows = ranking.matching(filtered, args, today, chosen, largest)
+    ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
+    return Ranked(rows, ordered, largest, chosen, today)
+
+
+def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,
+              clamp: bool = False) -> dict[str, Any]:
+    """One page of the portfolio (every matching row scored against the whole visible portfolio, in
+    the database), its total, and the aggregates over every matching row. `clamp`: a page past the end
+    shows the last page (the web page); otherwise it is empty (the API)."""
+    view = ranked(user, args)
+    total = view.total()
+    if clamp:
+        page = min(max(1, page), max(1, -(-total // per_page)))
+    offset, limit = page_window(page, per_page)
+    return {"items": view.page(offset, limit), "total": total, "page": page, "per_page": per_page,
+            "weights": view.weights, "formula": scoring.formula(view.weights),
             "legend": [{"symbol": s, "meaning": m} for s, m in scoring.legend()],
-            "aggregates": aggregates(shown)}
+            "aggregates": ranking.aggregates(view.rows)}
 
 
-def aggregates(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Goals and solutions per goal perspective, per common indicator and per care unit."""
-    per_perspective: dict[str, dict[str, Any]] = {}
-    per_indicator: dict[str, dict[str, Any]] = {}
-    per_unit: dict[str, dict[str, Any]] = {}
-    codes = dict(db.session.execute(select(Indicator.id, Indicator.code)).all())
-
-    def bucket(table, key, **extra):
-        return table.setdefault(key, {"key": key, "solutions": set(), "goals": 0, "goals_measured": 0,
-                                      "goals_on_target": 0, **extra})
-
-    for row in rows:
-        for goal in row["_goals"]:
-            targets = [bucket(per_perspective, goal.perspective)]
-            if goal.indicator_id in codes:
-                targets.append(bucket(per_indicator, codes[goal.indicator_id]))
-            for entry in targets:
-                entry["solutions"].add(row["id"])
-                entry["goals"] += 1
-                entry["goals_measured"] += bool(goal.measurements)
-                entry["goals_on_target"] += bool(goal.target_met)
-        for unit in row["care_units"] or []:
-            entry = bucket(per_unit, unit, critical=0, score_sum=0.0, yearly_net_benefit=0.0)
-            entry["solutions"].add(row["id"])
-            entry["goals"] += row["goals"]
-            entry["goals_on_target"] += row["goals_on_target"]
-            entry["goals_measured"] += sum(1 for g in row["_goals"] if g.measurements)
-            entry["critical"] += bool(row["critical_for_patient_care"])
-            entry["score_sum"] += row["score"]
-            entry["yearly_net_benefit"] += row["yearly_net_benefit"] or 0.0
-
-    def finish(table):
-        out = []
-        for key in sorted(table):
-            entry = dict(table[key])
-            count = len(entry.pop("solutions"))
-            entry["solutions"] = count
-            if "score_sum" in entry:
-                entry["average_score"] = round(entry.pop("score_sum") / count, 1) if count else None
-                entry["yearly_net_benefit"] = round(entry["yearly_net_benefit"], 2)
-            out.append(entry)
-        return out
-
-    return {"per_perspective": finish(per_perspective), "per_indicator": finish(per_indicator),
-            "per_care_unit": finish(per_unit)}
+def iter_rows(user: User, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every matching row in the view's order, streamed (the CSV)."""
+    return ranked(user, args).stream()
 
 
 def csv_row(row: Mapping[str, Any]) -> list[str]:

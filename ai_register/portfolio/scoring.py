@@ -76,12 +76,20 @@ def three_year_cost(one_off: Decimal, yearly: Decimal) -> Decimal:
     return one_off + yearly * COST_YEARS
 
 
-def score_all(inputs: Mapping[int, ScoreInput], weights: Mapping[str, float]) -> dict[int, Score]:
-    """Scores of every solution in `inputs`; benefit and cost are relative to the largest among them."""
-    max_benefit = max((i.yearly_net_benefit for i in inputs.values()
-                       if i.yearly_net_benefit is not None and i.yearly_net_benefit > 0), default=None)
-    max_cost = max((i.three_year_cost for i in inputs.values()
-                    if i.three_year_cost is not None and i.three_year_cost > 0), default=None)
+def largest(inputs: Iterable[ScoreInput]) -> tuple[Decimal | None, Decimal | None]:
+    """The largest positive yearly net benefit and three-year cost among `inputs` (None when none is)."""
+    items = list(inputs)
+    return (max((i.yearly_net_benefit for i in items if i.yearly_net_benefit is not None and i.yearly_net_benefit > 0),
+                default=None),
+            max((i.three_year_cost for i in items if i.three_year_cost is not None and i.three_year_cost > 0),
+                default=None))
+
+
+def score_all(inputs: Mapping[int, ScoreInput], weights: Mapping[str, float],
+              maxima: tuple[Decimal | None, Decimal | None] | None = None) -> dict[int, Score]:
+    """Scores of every solution in `inputs`; benefit and cost are relative to the largest among them,
+    or to `maxima` (the largest of a whole portfolio of which `inputs` are a page)."""
+    max_benefit, max_cost = largest(inputs.values()) if maxima is None else maxima
     total = sum(weights[c] for c in COMPONENTS)
     scores = {}
     for key, item in inputs.items():

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from ai_register.apikit import page_window
 from ai_register.errors import status_of
 from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.extensions import MAX_ID, db
@@ -69,14 +68,11 @@ def portfolio():
 
 def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     args, invalid = _portfolio_args()
-    view = queries.portfolio(actor(), args)
     filters = {key: request.args.get(key, "") for key in FILTERS}
     # The page shows PER_PAGE rows (the aggregates and the count cover every row that matches).
-    total = len(view["rows"])
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    offset, limit = page_window(page, PER_PAGE)
-    view["total"], view["rows"] = total, view["rows"][offset:offset + limit]
+    view = queries.portfolio(actor(), args, request.args.get("page", 1, type=int) or 1, PER_PAGE, clamp=True)
+    view["rows"] = view.pop("items")
+    page, pages = view["page"], max(1, -(-view["total"] // PER_PAGE))
     return render_template(
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
@@ -200,8 +196,8 @@ def _sort_choices() -> list[tuple[str, str]]:
 @access(*READERS)
 def portfolio_csv():
     args, _invalid = _portfolio_args()
-    rows = queries.portfolio(actor(), args)["rows"]
-    response = Response(iter_csv(queries.CSV_COLUMNS, (queries.csv_row(r) for r in rows)),
+    rows = queries.iter_rows(actor(), args)
+    response = Response(stream_with_context(iter_csv(queries.CSV_COLUMNS, (queries.csv_row(r) for r in rows))),
                         mimetype="text/csv", content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="portfolio-{datetime.now(UTC).date().isoformat()}.csv"')

@@ -34,16 +34,22 @@ def portfolio_query(user: User, args: Mapping[str, Any]):
 def iter_portfolio(user: User, args: Mapping[str, Any], *, batch_size: int = 200) -> Iterator[dict[str, Any]]:
     """One row per solution, in name order, read in batches: a few queries per batch, not per row.
 
-    Which solutions is decided now, with the user; the rows are read as they are consumed, so a
-    streamed answer (CSV) can read them after the request's session has ended."""
+    Which solutions is decided now, with the user; the ids are read from one cursor as the rows are
+    consumed (never a list of every id), so a streamed answer (CSV) holds one batch at a time."""
     base = portfolio_query(user, args).order_by(None).with_only_columns(Solution.id)
-    ordered = select(Solution.id, Solution.name).where(Solution.id.in_(base.scalar_subquery())).order_by(
+    ordered = select(Solution.id).where(Solution.id.in_(base.scalar_subquery())).order_by(
         func.lower(Solution.name), Solution.id)
-    ids = [row.id for row in db.session.execute(ordered)]
-    return _portfolio_rows(ids, batch_size)
+    return _stream_portfolio(ordered, batch_size)
 
 
-def _portfolio_rows(ids: list[int], batch_size: int) -> Iterator[dict[str, Any]]:
+def _stream_portfolio(ordered, batch_size: int) -> Iterator[dict[str, Any]]:
+    result = db.session.execute(ordered.execution_options(yield_per=batch_size))
+    for partition in result.partitions():
+        yield from portfolio_rows([row[0] for row in partition], batch_size)
+
+
+def portfolio_rows(ids: list[int], batch_size: int) -> Iterator[dict[str, Any]]:
+    """The report rows of `ids`, in that order, read `batch_size` at a time."""
     today = datetime.now(region_zone()).date()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]

@@ -122,6 +122,10 @@ PAGES = [  # (who, url, web page?)
     ("compliance", "/api/v1/audit/events?action=update&per_page=20", False),
     (None, "/api/v1/public/solutions?per_page=20", False),
     (None, "/api/v1/public/solutions?format=csv", False),
+    ("compliance", "/portfolio", True), ("owner", "/portfolio", True),
+    ("compliance", "/portfolio?sort=name&overdue=false", True),
+    ("compliance", "/api/v1/portfolio?per_page=20", False),
+    ("auditor", "/api/v1/portfolio?per_page=4&page=2&sort=-yearly_net_benefit&critical=false", False),
 ]
 
 

@@ -1,0 +1,278 @@
+"""The portfolio's score, filters, order and aggregates in SQL, so a page reads one page.
+
+`scoring.score_all` stays the definition of the score; this module computes the same number in the
+database (SQLite and PostgreSQL) so the portfolio can filter, sort and page before it reads any row:
+
+- money as exact integer cents (PostgreSQL `numeric`; on SQLite the stored REAL of a two-decimal
+  amount, rounded to its cents), the yearly net benefit rounded half up to cents like
+  `goals.benefit.calculate_benefit`;
+- the benefit and cost shares as one IEEE division of the two exact cent amounts (what
+  `float(Decimal / Decimal)` gives), the weighted sum in the order Python adds it, in double precision;
+- Python's `round(x, 1)` exactly: the integer nearest to the exact value of 10·x (ties to even),
+  found with an error-free sum (10·x = 8·x + 2·x, Knuth's TwoSum), so a score on a rounding tie ends
+  on the same tenth as in Python. The score travels as that integer number of tenths.
+
+The benefit and cost shares are relative to the largest in the reader's whole portfolio (`maxima`,
+one aggregate statement), not in the filtered rows, as before. tests/portfolio/test_score_sql.py
+compares this with `scoring.score_all` for generated inputs on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Float, Integer, Select, and_, case, cast, exists, func, literal, or_, select, true
+from sqlalchemy.orm import aliased
+
+from ai_register.evidence.models import Evidence
+from ai_register.extensions import db
+from ai_register.goals.models import BenefitEstimate, Goal, Measurement
+from ai_register.portfolio import scoring
+from ai_register.portfolio.models import Indicator, TrustworthyAssessment
+from ai_register.reviews.models import Review
+from ai_register.solutions.lifecycle import PHASE_ORDER, EvidenceType
+from ai_register.solutions.models import Solution
+
+FALLBACK, RECOVERY = EvidenceType.FALLBACK_ROUTINE.value, EvidenceType.RECOVERY_PLAN.value
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _float(value: float) -> Any:
+    return literal(float(value), Float)
+
+
+def _cents(column):
+    """Exact cents of a two-decimal money column."""
+    if _postgres():
+        return column * 100
+    return cast(func.round(column * 100), Integer)
+
+
+def net_benefit_cents(estimate=BenefitEstimate):
+    """Yearly net benefit in cents: savings + hours × hourly cost (when given) − yearly cost, half up."""
+    if _postgres():
+        time = case((estimate.hourly_cost.is_(None), 0), else_=estimate.hours_freed_per_year * estimate.hourly_cost)
+        return func.round(estimate.yearly_savings + time - estimate.yearly_cost, 2) * 100
+    time = case((estimate.hourly_cost.is_(None), 0),
+                else_=_cents(estimate.hours_freed_per_year) * _cents(estimate.hourly_cost))
+    units = _cents(estimate.yearly_savings) * 100 + time - _cents(estimate.yearly_cost) * 100  # 1/10,000
+    return case((units >= 0, (units + 50) // 100), else_=-((50 - units) // 100))
+
+
+def three_year_cost_cents(estimate=BenefitEstimate):
+    if _postgres():
+        return (estimate.one_off_cost + estimate.yearly_cost * scoring.COST_YEARS) * 100
+    return _cents(estimate.one_off_cost) + _cents(estimate.yearly_cost) * scoring.COST_YEARS
+
+
+def risk_level(category):
+    levels = {k: v for k, v in scoring.RISK_LEVELS.items() if k is not None}
+    return case(*((category == k, _float(v)) for k, v in levels.items()), else_=_float(scoring.RISK_LEVELS[None]))
+
+
+def phase_rank(phase):
+    return case({p.value: i for i, p in enumerate(PHASE_ORDER)}, value=phase, else_=len(PHASE_ORDER))
+
+
+@dataclass(frozen=True)
+class Maxima:
+    """The largest positive yearly net benefit and three-year cost (cents) in the reader's portfolio."""
+
+    benefit: int | None
+    cost: int | None
+
+    def as_decimals(self) -> tuple[Decimal | None, Decimal | None]:
+        return tuple(None if v is None else Decimal(int(v)) / 100 for v in (self.benefit, self.cost))
+
+
+def inputs(where: list) -> Select:
+    """Per solution: the score's inputs (benefit and cost in cents, category, goal perspectives covered)."""
+    covered = (select(Goal.solution_id, func.count(func.distinct(Goal.perspective)).label("n"))
+               .group_by(Goal.solution_id).subquery())
+    return (select(Solution.id.label("id"), Solution.name.label("name"), Solution.phase.label("phase"),
+                   Solution.current_ai_act_category.label("category"),
+                   net_benefit_cents().label("benefit"), three_year_cost_cents().label("cost"),
+                   func.coalesce(covered.c.n, 0).label("perspectives"))
+            .select_from(Solution)
+            .outerjoin(BenefitEstimate, BenefitEstimate.solution_id == Solution.id)
+            .outerjoin(covered, covered.c.solution_id == Solution.id)
+            .where(*where))
+
+
+def maxima(universe: Select) -> Maxima:
+    rows = inputs([Solution.id.in_(universe)]).subquery()
+    found = db.session.execute(select(func.max(case((rows.c.benefit > 0, rows.c.benefit))),
+                                      func.max(case((rows.c.cost > 0, rows.c.cost))))).one()
+    return Maxima(*(None if v is None else int(v) for v in found))
+
+
+def scored(source, weights: Mapping[str, float], largest: Maxima) -> Select:
+    """`source` (a subquery with `benefit`, `cost`, `category`, `perspectives`) with `tenths`: the score × 10,
+    exactly as `scoring.score_all` rounds it, and `raw`, the score before rounding."""
+    c = source.c
+    benefit = (_float(0.0) if largest.benefit is None else
+               case((c.benefit > 0, cast(c.benefit, Float) / _float(largest.benefit)), else_=_float(0.0)))
+    if largest.cost is None:
+        cost = case((c.cost.is_(None), _float(1.0)), else_=_float(0.0))
+    else:
+        cost = case((c.cost.is_(None), _float(1.0)),
+                    (c.cost > 0, cast(c.cost, Float) / _float(largest.cost)), else_=_float(0.0))
+    fit = (cast(case((c.perspectives >= scoring.PERSPECTIVE_COUNT, scoring.PERSPECTIVE_COUNT), else_=c.perspectives),
+                Float) / _float(scoring.PERSPECTIVE_COUNT))
+    one = _float(1.0)
+    weighted = (_float(weights["benefit"]) * benefit + _float(weights["risk"]) * (one - risk_level(c.category))
+                + _float(weights["cost"]) * (one - cost) + _float(weights["strategic_fit"]) * fit)
+    total = sum(weights[k] for k in scoring.COMPONENTS)
+    raw = (_float(100.0) * weighted) / _float(total)
+    layer1 = select(*source.c, raw.label("raw")).subquery()
+    # 10·raw exactly as s + err: a = 8·raw and b = 2·raw are exact, s = a + b, err its rounding error.
+    a, b = layer1.c.raw * _float(8.0), layer1.c.raw * _float(2.0)
+    layer2 = select(*layer1.c, (a + b).label("s"), a.label("a"), b.label("b")).subquery()
+    bb = layer2.c.s - layer2.c.a
+    err = (layer2.c.a - (layer2.c.s - bb)) + (layer2.c.b - bb)
+    whole = cast(func.floor(layer2.c.s), Integer) if _postgres() else cast(layer2.c.s, Integer)  # s >= 0
+    layer3 = select(*(col for col in layer2.c if col.name not in ("s", "a", "b")), layer2.c.s.label("s"),
+                    err.label("err"), whole.label("n")).subquery()
+    s, n = layer3.c.s, layer3.c.n
+    fraction = s - n
+    tenths = case((fraction > _float(0.5), n + 1), (fraction < _float(0.5), n),
+                  (layer3.c.err > _float(0.0), n + 1), (layer3.c.err < _float(0.0), n),
+                  (n % 2 == 1, n + 1), else_=n)
+    return select(*(col for col in layer3.c if col.name not in ("s", "err", "n")), tenths.label("tenths"))
+
+
+def _valid_evidence(type_column_or_value, today: date, alias=Evidence):
+    return and_(alias.solution_id == Solution.id, alias.type == type_column_or_value,
+                alias.superseded_by_id.is_(None), alias.issued_on <= today,
+                or_(alias.expires_on.is_(None), alias.expires_on > today))
+
+
+def overdue(today: date):
+    """Whether a solution has overdue items, as `queries._enrich` lists them: review overdue, a
+    trustworthy-AI assessment refresh due, continuity gaps of a critical solution, lapsed evidence types."""
+    review = and_(Solution.next_review_on.is_not(None), Solution.next_review_on < today)
+    assessed = (select(func.max(TrustworthyAssessment.assessed_on))
+                .where(TrustworthyAssessment.solution_id == Solution.id).scalar_subquery())
+    reviewed = select(func.max(Review.reviewed_on)).where(Review.solution_id == Solution.id).scalar_subquery()
+    refresh = and_(assessed.is_not(None), reviewed.is_not(None), reviewed > assessed)
+    continuity = and_(Solution.critical_for_patient_care.is_(True),
+                      or_(~exists(select(1).where(_valid_evidence(FALLBACK, today))),
+                          ~exists(select(1).where(_valid_evidence(RECOVERY, today))),
+                          Solution.recovery_plan_tested_on.is_(None), Solution.recovery_plan_tested_on > today))
+    other = aliased(Evidence)
+    lapsed = exists(select(1).where(
+        Evidence.solution_id == Solution.id, Evidence.superseded_by_id.is_(None), Evidence.expires_on.is_not(None),
+        Evidence.issued_on <= today, Evidence.expires_on <= today,
+        ~exists(select(1).where(_valid_evidence(Evidence.type, today, other)))))
+    return or_(review, refresh, continuity, lapsed)
+
+
+def row_filters(args: Mapping[str, Any], today: date) -> list:
+    """The portfolio's own filters (the solutions list's filters are the `filtered` subquery)."""
+    where = []
+    if "critical" in args:
+        where.append(Solution.critical_for_patient_care.is_(True) if args["critical"]
+                     else or_(Solution.critical_for_patient_care.is_(None),
+                              Solution.critical_for_patient_care.is_(False)))
+    if "overdue" in args:
+        where.append(overdue(today) if args["overdue"] else ~overdue(today))
+    if "indicator" in args:
+        where.append(exists(select(1).select_from(Goal).join(Indicator, Indicator.id == Goal.indicator_id)
+                            .where(Goal.solution_id == Solution.id, Indicator.code == args["indicator"])))
+    if "perspective" in args:
+        where.append(exists(select(1).where(Goal.solution_id == Solution.id,
+                                            Goal.perspective == args["perspective"])))
+    return where
+
+
+def matching(filtered: Select, args: Mapping[str, Any], today: date, weights: Mapping[str, float],
+             largest: Maxima):
+    """The rows the filters match, each with its score in tenths (a subquery)."""
+    rows = scored(inputs([Solution.id.in_(filtered), *row_filters(args, today)]).subquery(), weights, largest)
+    if "min_score" in args:
+        inner = rows.subquery()
+        rows = select(*inner.c).where(cast(inner.c.tenths, Float) / _float(10.0) >= _float(args["min_score"]))
+    return rows.subquery()
+
+
+def order_by(rows, sort: str) -> list:
+    """The portfolio's orders; equal keys keep ascending id (as Python's stable sort did). A missing
+    benefit or cost counts as the smallest."""
+    name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    if name in ("yearly_net_benefit", "three_year_cost"):
+        column = rows.c.benefit if name == "yearly_net_benefit" else rows.c.cost
+        present = case((column.is_(None), 0), else_=1)
+        keys = [present, column]
+    else:
+        keys = [{"score": rows.c.tenths, "name": func.lower(rows.c.name), "phase": phase_rank(rows.c.phase),
+                 "risk": risk_level(rows.c.category)}[name]]
+    return [*(k.desc() if descending else k.asc() for k in keys), rows.c.id.asc()]
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def _goal_figures():
+    latest = (select(Measurement.value).where(Measurement.goal_id == Goal.id)
+              .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(1).scalar_subquery())
+    measured = case((exists(select(1).where(Measurement.goal_id == Goal.id)), 1), else_=0)
+    on_target = case((and_(Goal.target.is_not(None), latest.is_not(None),
+                           or_(and_(Goal.higher_is_better.is_(True), latest >= Goal.target),
+                               and_(Goal.higher_is_better.is_(False), latest <= Goal.target))), 1), else_=0)
+    return measured, on_target
+
+
+def aggregates(rows) -> dict[str, list[dict[str, Any]]]:
+    """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
+    (the matching subquery), in three grouped statements."""
+    measured, on_target = _goal_figures()
+    goals = (select(Goal.solution_id, Goal.perspective, Goal.indicator_id, measured.label("measured"),
+                    on_target.label("on_target"))
+             .where(Goal.solution_id.in_(select(rows.c.id))).subquery())
+
+    def grouped(key, *joins):
+        query = select(key.label("key"), func.count(func.distinct(goals.c.solution_id)), func.count(),
+                       func.sum(goals.c.measured), func.sum(goals.c.on_target)).select_from(goals)
+        for target, on in joins:
+            query = query.join(target, on)
+        return [{"key": k, "solutions": n, "goals": g, "goals_measured": int(m or 0), "goals_on_target": int(t or 0)}
+                for k, n, g, m, t in db.session.execute(query.group_by(key))]
+
+    per_perspective = grouped(goals.c.perspective)
+    per_indicator = grouped(Indicator.code, (Indicator, Indicator.id == goals.c.indicator_id))
+
+    per_solution = (select(goals.c.solution_id, func.count().label("goals"), func.sum(goals.c.measured).label("m"),
+                           func.sum(goals.c.on_target).label("t")).group_by(goals.c.solution_id).subquery())
+    if _postgres():
+        units = func.json_array_elements_text(Solution.care_units).table_valued("value")
+    else:
+        units = func.json_each(Solution.care_units).table_valued("value")
+    query = (select(units.c.value, func.count(func.distinct(rows.c.id)),
+                    func.coalesce(func.sum(per_solution.c.goals), 0), func.coalesce(func.sum(per_solution.c.m), 0),
+                    func.coalesce(func.sum(per_solution.c.t), 0),
+                    func.sum(case((Solution.critical_for_patient_care.is_(True), 1), else_=0)),
+                    func.sum(rows.c.tenths), func.coalesce(func.sum(rows.c.benefit), 0))
+             .select_from(rows).join(Solution, Solution.id == rows.c.id).join(units, true())
+             .outerjoin(per_solution, per_solution.c.solution_id == rows.c.id)
+             .group_by(units.c.value))
+    per_unit = []
+    for key, count, n_goals, n_measured, n_on_target, critical, tenths, cents in db.session.execute(query):
+        per_unit.append({"key": key, "solutions": count, "goals": int(n_goals), "goals_measured": int(n_measured),
+                         "goals_on_target": int(n_on_target), "critical": int(critical or 0),
+                         "average_score": round(int(tenths) / 10 / count, 1) if count else None,
+                         "yearly_net_benefit": float(Decimal(int(cents)) / 100)})
+
+    def ordered(entries):
+        return sorted(entries, key=lambda entry: entry["key"])
+
+    return {"per_perspective": ordered(per_perspective), "per_indicator": ordered(per_indicator),
+            "per_care_unit": ordered(per_unit)}
+
