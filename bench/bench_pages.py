@@ -68,6 +68,10 @@ def pages(solution_id: int, name: str, events: int) -> list[Page]:
     bulk = [
         Page("anonymous", "/api/v1/public/solutions?format=csv", api=True, bulk="solutions"),
         Page("compliance", "/portfolio/export.csv", bulk="solutions"),
+        Page("compliance", "/api/v1/portfolio?format=csv", api=True, bulk="solutions"),
+        Page("compliance", "/api/v1/reports/portfolio?format=csv", api=True, bulk="solutions"),
+        Page("auditor", f"/api/v1/solutions/{solution_id}/report?format=json", api=True, bulk="events"),
+        Page("auditor", f"/api/v1/solutions/{solution_id}/bundle", api=True, bulk="events"),
         Page("auditor", "/api/v1/audit/verify", api=True, bulk="events"),
     ]
     return crawl + bulk
@@ -152,10 +156,18 @@ def measure_bulk(env: dict, session_of, page: Page, headers: dict | None) -> dic
 
 
 def _rows(page: Page, result: dict) -> int:
-    if page.path.endswith("verify"):
-        import json
+    import json
 
+    if page.path.endswith("verify"):
         return int(json.loads(result["body"]).get("events") or 0)
+    if "/report?" in page.path:
+        return len(json.loads(result["body"]).get("audit_events") or [])
+    if page.path.endswith("/bundle"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(result["body"])) as bundle:
+            return bundle.read("events.jsonl").count(b"\n")
     return max(0, result["body"].count(b"\n") - 1)
 
 
