@@ -24,6 +24,7 @@ from babel.numbers import format_currency as _babel_currency
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import get_decimal_symbol
 from flask import has_app_context
+from flask_babel import force_locale, gettext
 from flask_babel import format_date as _flask_date
 from flask_babel import format_datetime as _flask_datetime
 from flask_babel import get_locale as _flask_locale
@@ -118,6 +119,27 @@ def moment(value, locale=None) -> str:
     if has_app_context():
         return _flask_datetime(value, DATETIME_PATTERN)  # in the register's time zone
     return _babel_datetime(value, DATETIME_PATTERN, locale=_locale(locale))
+
+
+# --------------------------------------------------------------------------- catalog messages
+
+LANGUAGES = ("sv", "en")
+
+
+def translated(message, lang: str) -> str:
+    """A catalog message (or a lazy one) in `lang`; the message itself outside the application."""
+    if not has_app_context():
+        return str(message)
+    current = _flask_locale()
+    if current is not None and current.language == lang:
+        return gettext(message) if isinstance(message, str) else str(message)
+    with force_locale(lang):
+        return gettext(message) if isinstance(message, str) else str(message)
+
+
+def both(message) -> dict[str, str]:
+    """The {"sv": …, "en": …} pair of a catalog message, for JSON that carries both languages."""
+    return {lang: translated(message, lang) for lang in LANGUAGES}
 
 
 # --------------------------------------------------------------------------- parse

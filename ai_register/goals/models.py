@@ -13,6 +13,10 @@ from ai_register.extensions import db
 from ai_register.goals.benefit import BenefitResult, calculate_benefit
 from ai_register.users.models import utcnow
 
+
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
 # Indicator values: large enough for counts and money, precise enough for ratios.
 IndicatorValue = Numeric(20, 6)
 Money = Numeric(14, 2)
@@ -27,17 +31,17 @@ class Perspective(StrEnum):
     KNOWLEDGE_RENEWAL = "knowledge_renewal"
     ECONOMY = "economy"
 
-    def label(self, lang: str = "en") -> str:
-        sv, en = PERSPECTIVE_LABELS[self]
-        return sv if lang == "sv" else en
+    def label(self) -> str:
+        """The perspective's catalog message (English); pages and reports translate it."""
+        return PERSPECTIVE_LABELS[self]
 
 
-PERSPECTIVE_LABELS: dict[Perspective, tuple[str, str]] = {
-    Perspective.SOCIETY_CITIZENS: ("Samhälle och medborgare", "Society and citizens"),
-    Perspective.OPERATIONS: ("Verksamhet", "Operations"),
-    Perspective.STAFF_MANAGERS: ("Medarbetare och chef", "Staff and managers"),
-    Perspective.KNOWLEDGE_RENEWAL: ("Kunskap och förnyelse", "Knowledge and renewal"),
-    Perspective.ECONOMY: ("Ekonomi", "Economy"),
+PERSPECTIVE_LABELS: dict[Perspective, str] = {
+    Perspective.SOCIETY_CITIZENS: N_("Society and citizens"),
+    Perspective.OPERATIONS: N_("Operations"),
+    Perspective.STAFF_MANAGERS: N_("Staff and managers"),
+    Perspective.KNOWLEDGE_RENEWAL: N_("Knowledge and renewal"),
+    Perspective.ECONOMY: N_("Economy"),
 }
 
 

@@ -21,10 +21,10 @@ from sqlalchemy import func, or_, select, true, tuple_
 
 from ai_register.apikit import page_of
 from ai_register.extensions import db
+from ai_register.formats import both
 from ai_register.public import texts
 from ai_register.public.models import PublicDescription
 from ai_register.reports.export import csv_safe
-from ai_register.reports.labels import both
 from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions import lifecycle
 from ai_register.solutions.models import Solution, TransitionRequest
@@ -86,8 +86,6 @@ def _pair(labels: Mapping, code: Any) -> dict[str, str] | None:
     label = labels.get(code)
     if label is None:
         return None
-    if hasattr(label, "sv"):
-        return {"sv": label.sv, "en": label.en}
     return both(label)
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import has_app_context
-from flask_babel import force_locale, get_locale, gettext
-
-LANGUAGES = ("sv", "en")
+from ai_register.formats import LANGUAGES, both, translated  # noqa: F401 (the reports' words use them)
 
 
 def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
@@ -255,22 +252,6 @@ VALUE_LABELS: Mapping[str, Mapping[str, str]] = {
         "other": N_("Other"),
     },
 }
-
-
-def translated(message, lang: str) -> str:
-    """A catalog message (or a lazy one) in `lang`; the message itself outside the application."""
-    if not has_app_context():
-        return str(message)
-    current = get_locale()
-    if current is not None and current.language == lang:
-        return gettext(message) if isinstance(message, str) else str(message)
-    with force_locale(lang):
-        return gettext(message) if isinstance(message, str) else str(message)
-
-
-def both(message) -> dict[str, str]:
-    """The {"sv": …, "en": …} pair of a catalog message, for JSON that carries both languages."""
-    return {lang: translated(message, lang) for lang in LANGUAGES}
 
 
 def text(key: str, lang: str) -> str:

@@ -1173,7 +1173,7 @@ PORTFOLIO_WIDTHS = [18, 10, 6, 11, 8.5, 11, 12, 9, 20]
 
 def _code_label(b: Blocks, labels: Mapping, kind: Callable, code: Any) -> str:
     try:
-        return pick((labels[kind(code)].sv, labels[kind(code)].en), b.lang)
+        return gettext(labels[kind(code)])
     except (ValueError, KeyError):
         return b.show(code)
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ai_register.evidence.validity import is_valid_on
+from ai_register.formats import both
 from ai_register.reports.instants import parse_day
 from ai_register.solutions import lifecycle
 
@@ -39,7 +40,7 @@ def evidence_status(kind: lifecycle.EvidenceType, need: lifecycle.EvidenceNeed, 
     else:
         status = "not_yet_issued"
     label = lifecycle.EVIDENCE_LABELS[kind]
-    return {"type": kind.value, "label": {"sv": label.sv, "en": label.en}, "accepted_types": sorted(accepted),
+    return {"type": kind.value, "label": both(label), "accepted_types": sorted(accepted),
             "basis": need.basis, "status": status, "evidence_ids": [e.get("id") for e in valid]}
 
 

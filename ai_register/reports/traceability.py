@@ -17,6 +17,7 @@ from typing import Any
 from ai_register.audit import services as audit
 from ai_register.audit.chain import format_timestamp
 from ai_register.classification import services as classification_services
+from ai_register.formats import both
 from ai_register.goals import models as goals_models
 from ai_register.goals.benefit import calculate_benefit
 from ai_register.reports.events import (
@@ -168,7 +169,7 @@ def _label(labels: Mapping, kind: Callable, code: Any) -> dict[str, str] | None:
         label = labels[kind(code)]
     except (ValueError, KeyError):
         return None
-    return {"sv": label.sv, "en": label.en}
+    return both(label)
 
 
 def _lifecycle(records: RecordSet, context: ReportContext) -> dict[str, Any]:
@@ -186,7 +187,7 @@ def _lifecycle(records: RecordSet, context: ReportContext) -> dict[str, Any]:
     items = []
     for key, label in lifecycle.DECOMMISSIONING_CHECKLIST.items():
         item = checklist.get(key) or {"key": key, "done": False}
-        items.append({**item, "label": {"sv": label.sv, "en": label.en}})
+        items.append({**item, "label": both(label)})
     return {
         "phase": records.solution.get("phase"),
         "status": records.solution.get("status"),
@@ -369,7 +370,7 @@ def _goals(records: RecordSet, context: ReportContext) -> dict[str, Any]:
         item["latest_value"] = values[-1]["value"] if values else None
         item["target_met"] = _target_met(record, values[-1] if values else None)
         label = {str(k): v for k, v in goals_models.PERSPECTIVE_LABELS.items()}.get(str(record.get("perspective")))
-        item["perspective_label"] = {"sv": label[0], "en": label[1]} if label else None
+        item["perspective_label"] = both(label) if label else None
         goals.append(item)
     benefit = None
     estimates = records.of("benefit_estimate")

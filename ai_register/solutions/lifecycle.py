@@ -47,9 +47,13 @@ def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated w
 BASIS_SEPARATOR = "; "
 
 
-class Label(NamedTuple):
-    sv: str
-    en: str
+class Label(str):
+    """A catalog message: its English text is the msgid (what the API and the trail's English say).
+    Pages translate it with gettext; JSON that carries both languages uses `formats.both`."""
+
+    @property
+    def en(self) -> str:
+        return str(self)
 
 
 # --------------------------------------------------------------------------- phases and status
@@ -63,16 +67,16 @@ class Phase(StrEnum):
     DECOMMISSIONING = "decommissioning"
     RETIRED = "retired"
 
-    def label(self, lang: str = "en") -> str:
-        return getattr(PHASE_LABELS[self], lang)
+    def label(self) -> Label:
+        return PHASE_LABELS[self]
 
 
 class Status(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
 
-    def label(self, lang: str = "en") -> str:
-        return getattr(STATUS_LABELS[self], lang)
+    def label(self) -> Label:
+        return STATUS_LABELS[self]
 
 
 class DecisionKind(StrEnum):
@@ -82,32 +86,32 @@ class DecisionKind(StrEnum):
     RESUME = "resume"
     TERMINATE = "terminate"
 
-    def label(self, lang: str = "en") -> str:
-        return getattr(DECISION_LABELS[self], lang)
+    def label(self) -> Label:
+        return DECISION_LABELS[self]
 
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
 PHASE_LABELS: Mapping[Phase, Label] = {
-    Phase.NEEDS_ANALYSIS: Label("Behovsanalys", "Needs analysis"),
-    Phase.PILOT: Label("Pilot", "Pilot"),
-    Phase.ROLLOUT: Label("Breddinförande", "Rollout"),
-    Phase.MANAGEMENT: Label("Förvaltning", "Management"),
-    Phase.DECOMMISSIONING: Label("Avveckling", "Decommissioning"),
-    Phase.RETIRED: Label("Avvecklad", "Retired"),
+    Phase.NEEDS_ANALYSIS: Label(N_("Needs analysis")),
+    Phase.PILOT: Label(N_("Pilot")),
+    Phase.ROLLOUT: Label(N_("Rollout")),
+    Phase.MANAGEMENT: Label(N_("Management")),
+    Phase.DECOMMISSIONING: Label(N_("Decommissioning")),
+    Phase.RETIRED: Label(N_("Retired")),
 }
 
 STATUS_LABELS: Mapping[Status, Label] = {
-    Status.ACTIVE: Label("Aktiv", "Active"),
-    Status.PAUSED: Label("Pausad", "Paused"),
+    Status.ACTIVE: Label(N_("Active")),
+    Status.PAUSED: Label(N_("Paused")),
 }
 
 DECISION_LABELS: Mapping[DecisionKind, Label] = {
-    DecisionKind.SCALE_UP: Label("Skala upp", "Scale up"),
-    DecisionKind.ADJUST: Label("Justera", "Adjust"),
-    DecisionKind.PAUSE: Label("Pausa", "Pause"),
-    DecisionKind.RESUME: Label("Återuppta", "Resume"),
-    DecisionKind.TERMINATE: Label("Avsluta", "Terminate"),
+    DecisionKind.SCALE_UP: Label(N_("Scale up")),
+    DecisionKind.ADJUST: Label(N_("Adjust")),
+    DecisionKind.PAUSE: Label(N_("Pause")),
+    DecisionKind.RESUME: Label(N_("Resume")),
+    DecisionKind.TERMINATE: Label(N_("Terminate")),
 }
 
 BEFORE_DECOMMISSIONING: frozenset[Phase] = frozenset(
@@ -287,46 +291,40 @@ class EvidenceType(StrEnum):
     RECOVERY_PLAN = "recovery_plan"
     OTHER = "other"
 
-    def label(self, lang: str = "en") -> str:
-        return getattr(EVIDENCE_LABELS[self], lang)
+    def label(self) -> Label:
+        return EVIDENCE_LABELS[self]
 
 
 EVIDENCE_LABELS: Mapping[EvidenceType, Label] = {
-    EvidenceType.DPIA: Label("Konsekvensbedömning avseende dataskydd (DPIA)",
-                             "Data protection impact assessment"),
-    EvidenceType.FRIA: Label("Konsekvensbedömning avseende grundläggande rättigheter (FRIA)",
-                             "Fundamental rights impact assessment"),
-    EvidenceType.RISK_ASSESSMENT: Label("Riskbedömning", "Risk assessment"),
-    EvidenceType.CE_CERTIFICATE: Label("CE-certifikat", "CE certificate"),
-    EvidenceType.DECLARATION_OF_CONFORMITY: Label("EU-försäkran om överensstämmelse",
-                                                  "EU declaration of conformity"),
-    EvidenceType.NOTIFIED_BODY_CERTIFICATE: Label("Intyg från anmält organ", "Notified body certificate"),
-    EvidenceType.UDI_DI: Label("UDI-DI", "UDI-DI"),
-    EvidenceType.EUDAMED_REGISTRATION: Label("Registrering i Eudamed", "EUDAMED registration"),
-    EvidenceType.EU_DATABASE_REGISTRATION: Label("Registrering i EU-databasen", "EU database registration"),
-    EvidenceType.SUPPLIER_CONTRACT: Label("Leverantörsavtal", "Supplier contract"),
-    EvidenceType.PILOT_EVALUATION: Label("Pilotutvärdering", "Pilot evaluation"),
-    EvidenceType.INSTRUCTIONS_FOR_USE: Label("Bruksanvisning", "Instructions for use"),
-    EvidenceType.OVERSIGHT_TRAINING: Label("Utbildning för tillsynsansvarig", "Oversight owner training"),
-    EvidenceType.IN_HOUSE_DECLARATION: Label("Förklaring om egentillverkning", "In-house declaration"),
-    EvidenceType.FALLBACK_ROUTINE: Label("Reservrutin", "Fallback routine"),
-    EvidenceType.RECOVERY_PLAN: Label("Återställningsplan", "Recovery plan"),
-    EvidenceType.OTHER: Label("Övrigt", "Other"),
+    EvidenceType.DPIA: Label(N_("Data protection impact assessment")),
+    EvidenceType.FRIA: Label(N_("Fundamental rights impact assessment")),
+    EvidenceType.RISK_ASSESSMENT: Label(N_("Risk assessment")),
+    EvidenceType.CE_CERTIFICATE: Label(N_("CE certificate")),
+    EvidenceType.DECLARATION_OF_CONFORMITY: Label(N_("EU declaration of conformity")),
+    EvidenceType.NOTIFIED_BODY_CERTIFICATE: Label(N_("Notified body certificate")),
+    EvidenceType.UDI_DI: Label(N_("UDI-DI")),
+    EvidenceType.EUDAMED_REGISTRATION: Label(N_("EUDAMED registration")),
+    EvidenceType.EU_DATABASE_REGISTRATION: Label(N_("EU database registration")),
+    EvidenceType.SUPPLIER_CONTRACT: Label(N_("Supplier contract")),
+    EvidenceType.PILOT_EVALUATION: Label(N_("Pilot evaluation")),
+    EvidenceType.INSTRUCTIONS_FOR_USE: Label(N_("Instructions for use")),
+    EvidenceType.OVERSIGHT_TRAINING: Label(N_("Oversight owner training")),
+    EvidenceType.IN_HOUSE_DECLARATION: Label(N_("In-house declaration")),
+    EvidenceType.FALLBACK_ROUTINE: Label(N_("Fallback routine")),
+    EvidenceType.RECOVERY_PLAN: Label(N_("Recovery plan")),
+    EvidenceType.OTHER: Label(N_("Other evidence")),
 }
 
 # DOMAIN.md, "retired" gate. A key is ticked when done, or when it does not apply to the
 # solution ("users and patients informed where relevant"; EU database / EUDAMED only if registered).
 DECOMMISSIONING_CHECKLIST: Mapping[str, Label] = {
-    "users_patients_informed": Label("Användare och patienter informerade", "Users and patients informed"),
-    "access_removed": Label("Behörigheter borttagna", "Access removed"),
-    "integrations_switched_off": Label("Integrationer avslutade", "Integrations switched off"),
-    "data_archived_or_erased": Label("Data arkiverade eller gallrade enligt gallringsregler",
-                                     "Data archived or erased per retention rules"),
-    "model_and_docs_archived": Label("Modell och dokumentation arkiverade",
-                                     "Model and documentation archived"),
-    "eu_database_eudamed_updated": Label("EU-databasen / Eudamed uppdaterad",
-                                         "EU database / EUDAMED updated"),
-    "oversight_owner_released": Label("Tillsynsansvarig entledigad", "Oversight owner released"),
+    "users_patients_informed": Label(N_("Users and patients informed")),
+    "access_removed": Label(N_("Access removed")),
+    "integrations_switched_off": Label(N_("Integrations switched off")),
+    "data_archived_or_erased": Label(N_("Data archived or erased per retention rules")),
+    "model_and_docs_archived": Label(N_("Model and documentation archived")),
+    "eu_database_eudamed_updated": Label(N_("EU database / EUDAMED updated")),
+    "oversight_owner_released": Label(N_("Oversight owner released")),
 }
 
 CATEGORIES = frozenset(

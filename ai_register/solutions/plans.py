@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
+from ai_register.formats import both
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
 from ai_register.solutions.services import region_today, touch
@@ -86,7 +87,8 @@ def decommissioning_checklist(solution: Solution) -> dict[str, Any]:
     items = []
     for key, label in DECOMMISSIONING_CHECKLIST.items():
         item = stored.get(key)
-        items.append({"key": key, "label_sv": label.sv, "label_en": label.en,
+        words = both(label)
+        items.append({"key": key, "label_sv": words["sv"], "label_en": words["en"],
                       "done": bool(item and item.done), "done_by": item.done_by if item else None,
                       "done_at": item.done_at if item else None, "note": item.note if item else None})
     return {"solution_id": solution.id, "items": items, "complete": all(i["done"] for i in items)}

@@ -77,6 +77,7 @@ REQUEST_STATUSES = {
     "rejected": _l("Rejected"),
     "applied": _l("Took effect"),
     "cancelled": _l("Cancelled"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 REQUEST_TONE = {
@@ -196,6 +197,9 @@ FIELDS = {
     "code": _l("Code"),
     "definition": _l("Definition"),
     "higher_is_better": _l("Higher is better"),
+    "withdrawn_at": _l("Withdrawn on"),
+    "withdrawn_by_id": _l("Withdrawn by"),
+    "withdrawal_reason": _l("Reason for withdrawal"),
     "name_en": _l("Name in English"),
     "name_sv": _l("Name in Swedish"),
     "unit": _l("Unit"),
@@ -438,7 +442,7 @@ def role_label(role: str | None) -> str:
 
 def phase_label(phase: str | None) -> str:
     try:
-        return lifecycle.Phase(phase).label(lang())
+        return gettext(lifecycle.Phase(phase).label())
     except ValueError:
         return phase or ""
 
@@ -450,28 +454,28 @@ def phase_name(phase: str | None) -> str:
 
 def status_label(status: str | None) -> str:
     try:
-        return lifecycle.Status(status).label(lang())
+        return gettext(lifecycle.Status(status).label())
     except ValueError:
         return status or ""
 
 
 def decision_label(kind: str | None) -> str:
     try:
-        return lifecycle.DecisionKind(kind).label(lang())
+        return gettext(lifecycle.DecisionKind(kind).label())
     except ValueError:
         return kind or ""
 
 
 def evidence_label(kind: str | None) -> str:
     try:
-        return lifecycle.EvidenceType(kind).label(lang())
+        return gettext(lifecycle.EvidenceType(kind).label())
     except ValueError:
         return kind or ""
 
 
 def checklist_label(key: str) -> str:
     label = lifecycle.DECOMMISSIONING_CHECKLIST.get(key)
-    return getattr(label, lang()) if label else key
+    return gettext(label) if label else key
 
 
 def _lookup(table: dict, code) -> str:
@@ -565,11 +569,11 @@ def entity_label(entity_type: str | None) -> str:
 
 
 def phase_choices() -> list[tuple[str, str]]:
-    return [(phase.value, phase.label(lang())) for phase in lifecycle.PHASE_ORDER]
+    return [(phase.value, gettext(phase.label())) for phase in lifecycle.PHASE_ORDER]
 
 
 def evidence_choices() -> list[tuple[str, str]]:
-    return [(kind.value, kind.label(lang())) for kind in lifecycle.EvidenceType]
+    return [(kind.value, gettext(kind.label())) for kind in lifecycle.EvidenceType]
 
 
 def category_choices() -> list[tuple[str, str]]:
