@@ -83,7 +83,7 @@ def register():
     def page_url(number: int) -> str:
         return url_for("public.register", lang=lang, page=number, **filters)
 
-    phases = [(phase.value, getattr(label, lang)) for phase, label in PHASE_LABELS.items()]
+    phases = [(phase.value, translated(label, lang)) for phase, label in PHASE_LABELS.items()]
     categories = [(code, translated(label, lang)) for code, label in CATEGORIES.items() if code]
     categories.append((queries.NOT_CLASSIFIED_CODE,
                        queries.NOT_CLASSIFIED[0] if lang == "sv" else queries.NOT_CLASSIFIED[1]))
