@@ -78,6 +78,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ai_register import health, web
+    from ai_register.classification import views as classification_views
     from ai_register.evidence import views as evidence_views
     from ai_register.fria import views as fria_views
     from ai_register.goals import views as goal_views
@@ -90,8 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register.oversight import views as oversight_views
     from ai_register.portfolio import views as portfolio_views
     from ai_register.public import views as public_views
+    from ai_register.reviews import views as review_views
     from ai_register.users import admin_views as users_admin_views
     from ai_register.users import api as users_api
+    from ai_register.users import people_views
     from ai_register.users import views as users_views
 
     for blueprint in _api_blueprints():
@@ -100,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(users_views.bp)
     app.register_blueprint(users_admin_views.bp)
+    app.register_blueprint(people_views.bp)
     app.register_blueprint(main_views.bp)
     app.register_blueprint(portfolio_views.bp)
     app.register_blueprint(onboarding_views.bp)
@@ -112,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(goal_views.bp)
     app.register_blueprint(evidence_views.bp)
     app.register_blueprint(oversight_views.bp)
+    app.register_blueprint(classification_views.bp)
+    app.register_blueprint(review_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 

@@ -47,7 +47,9 @@ class RoleNotAllowed(NotAllowed):
 
 
 class FourEyes(NotAllowed):
-    """The one who made or owns something may not also decide it; someone else must."""
+    """The one who made or owns something may not also decide it; someone else must. `because` (a problem
+    member) says which bar it is: `answered`, `submitted`, `requested`, `owner` (an owner or co-owner now
+    or since), `cooling_off` (an owner or co-owner shortly before)."""
 
     code = "four_eyes"
 

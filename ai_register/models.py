@@ -1,7 +1,12 @@
 """Imports every model module so the metadata is complete (create_all, Alembic autogenerate)."""
 
 from ai_register.audit.models import AuditEvent  # noqa: F401
-from ai_register.classification.models import Classification, RulesetImpactRun, RuleSetSnapshot  # noqa: F401
+from ai_register.classification.models import (  # noqa: F401
+    AnswerDraft,
+    Classification,
+    RulesetImpactRun,
+    RuleSetSnapshot,
+)
 from ai_register.evidence.models import Evidence  # noqa: F401
 from ai_register.fria.models import FriaAssessment  # noqa: F401
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement  # noqa: F401

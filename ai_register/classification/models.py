@@ -139,3 +139,32 @@ class RulesetImpactRun(db.Model):
     flagged_solution_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AnswerDraft(db.Model):
+    """The questionnaire as far as it is answered: saved at every step of the wizard, so leaving half-way
+    loses nothing. Not a classification version (those are never overwritten): a working copy, one per
+    solution, that the owners share. Storing a version from it closes it (`closed_at`, `stored_version`);
+    the next visit starts a new working copy from the latest version's answers."""
+
+    __tablename__ = "classification_answer_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # The questions the wizard has shown and had posted back: a question left open on purpose ("unsure")
+    # is seen but not answered, so resuming does not stop at it again.
+    seen: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # The rule set the answers were given under (version); a newer one re-reads them on resume.
+    ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stored_version: Mapped[int | None] = mapped_column(Integer)
+
+    updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None

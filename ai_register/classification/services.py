@@ -361,15 +361,18 @@ def _require_latest(classification: Classification) -> None:
 def require_four_eyes(classification: Classification, solution: Solution, reviewer) -> None:
     """DOMAIN.md: the approver differs from who answered or submitted it and from every owner."""
     if reviewer.id == classification.answered_by_id:
-        raise FourEyes("Four eyes: you answered this classification, so someone else must review it.")
+        raise FourEyes("Four eyes: you answered this classification, so someone else must review it.",
+                       because="answered")
     if reviewer.id == classification.submitted_by_id:
-        raise FourEyes("Four eyes: you submitted this classification, so someone else must review it.")
+        raise FourEyes("Four eyes: you submitted this classification, so someone else must review it.",
+                       because="submitted")
     if reviewer.id in owner_ids_since(solution, classification.created_at):
         raise FourEyes("Four eyes: you are, or were since this version was answered, an owner or co-owner "
-                       "of this solution, so someone else must review its classification.")
+                       "of this solution, so someone else must review its classification.", because="owner")
     if reviewer.id in cooling_off_owner_ids(solution, classification.created_at):
         raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
-                       "before this version was answered, so someone else must review its classification.")
+                       "before this version was answered, so someone else must review its classification.",
+                       because="cooling_off")
 
 
 def _require_justification(justification: str | None, action: str) -> None:

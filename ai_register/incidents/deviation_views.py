@@ -77,7 +77,8 @@ def report():
                     flash(_("Thank you. Your report is received and the AI owner and compliance are told."),
                           "success")
                 return redirect(url_for("deviations_web.own"))
-    return render_template("incidents/deviation_new.html", form=form, searching=searching), status
+    return render_template("incidents/deviation_new.html", form=form, searching=searching,
+                           UNKNOWN_SOLUTION=UNKNOWN_SOLUTION), status
 
 
 @bp.get("/deviations")

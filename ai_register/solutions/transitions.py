@@ -140,13 +140,13 @@ def require_four_eyes(request: TransitionRequest, solution: Solution, by: User) 
     """Who may not decide the request: its requester, and anyone who owns or owned the solution since."""
     if by.id == request.requested_by_id:
         raise FourEyes("Four eyes: you requested this transition, so another compliance officer "
-                       "must decide it.")
+                       "must decide it.", because="requested")
     if by.id in owner_ids_since(solution, request.requested_at):
         raise FourEyes("Four eyes: you are, or were since the request, an owner or co-owner of this "
-                       "solution, so another compliance officer must decide it.")
+                       "solution, so another compliance officer must decide it.", because="owner")
     if by.id in cooling_off_owner_ids(solution, request.requested_at):
         raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
-                       "before the request, so another compliance officer must decide it.")
+                       "before the request, so another compliance officer must decide it.", because="cooling_off")
 
 
 def approve_request(request: TransitionRequest, by: User, reason: str | None) -> TransitionRequest:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The web blueprints, registered by the app factory after `main`."""
-    from ai_register.web import account, audit, classify, phases, reports, review, solutions, ui
+    from ai_register.web import account, audit, phases, reports, solutions, ui
 
     return [
         ui.bp,
         account.bp,
         solutions.bp,
         phases.bp,
-        classify.bp,
-        review.bp,
         audit.bp,
         reports.bp,
     ]

@@ -258,11 +258,21 @@ class SolutionForm(FlaskForm):
         validators=[Optional()],
         description=_l("The person accountable for the solution in the register."),
     )
+    # The chosen co-owners come back as ticked boxes (web/_people.html); who may be chosen is the
+    # service's check, so the field does not list every account of the region.
     co_owner_ids = SelectMultipleField(
         _l("Co-owners"),
         coerce=int,
+        choices=[],
+        validate_choice=False,
         validators=[Optional()],
-        description=_l("Co-owners may edit the solution too. Hold Ctrl or Cmd to choose several."),
+        description=_l("Co-owners may edit the solution too. Untick someone to remove them."),
+    )
+    co_owner_add = StringField(
+        _l("Add a co-owner"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Type a few letters of the name or e-mail address and choose the person. Without "
+                       "JavaScript: type their e-mail addresses, separated by commas, and save."),
     )
     public = BooleanField(
         _l("Show in the public transparency register"),
@@ -599,61 +609,6 @@ class RolloutPlanForm(FlaskForm):
 
 class ChecklistForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
-
-
-# --------------------------------------------------------------------------- review
-
-
-class ClassificationReviewForm(FlaskForm):
-    outcome = RadioField(
-        _l("Your decision"),
-        choices=options([
-            ("approve", _l("Approve the engine's result")),
-            ("reject", _l("Reject: the owner answers again")),
-            ("override", _l("Override: decide the category or class")),
-        ]),
-        validators=[DataRequired()],
-    )
-    justification = TextAreaField(
-        _l("Justification"),
-        validators=[Optional(), Length(max=5000)],
-        description=_l("Required to reject or override; kept in the audit trail."),
-    )
-    category = SelectField(_l("Category (override)"), validators=[Optional()])
-    device_class = SelectField(_l("Device class (override)"), validators=[Optional()])
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.outcome.data in ("reject", "override") and not (self.justification.data or "").strip():
-            self.justification.errors = [*self.justification.errors, str(_l("A justification is required."))]
-            ok = False
-        if self.outcome.data == "override" and not (self.category.data or self.device_class.data):
-            self.category.errors = [
-                *self.category.errors,
-                str(_l("Give the category, the device class, or both.")),
-            ]
-            ok = False
-        return ok
-
-
-class TransitionReviewForm(FlaskForm):
-    outcome = RadioField(
-        _l("Your decision"),
-        choices=options([("approve", _l("Approve the move")), ("reject", _l("Reject the request"))]),
-        validators=[DataRequired()],
-    )
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[Optional(), Length(max=5000)],
-        description=_l("Required to reject; kept in the audit trail."),
-    )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.outcome.data == "reject" and not (self.reason.data or "").strip():
-            self.reason.errors = [*self.reason.errors, str(_l("A reason is required to reject."))]
-            ok = False
-        return ok
 
 
 def save_form(form, schema, write) -> bool:

@@ -148,6 +148,9 @@ AUDIT_ACTIONS = {
     "export_personal_data": _l("Personal data exported"),
     "change_password": _l("Password changed"),
     "sign_out_everywhere": _l("Signed out everywhere"),
+    "save_draft": _l("Answers saved"),
+    "close_draft": _l("Answers stored as a version"),
+    "discard_draft": _l("Unsaved answers discarded"),
 }
 
 ENTITY_TYPES = {
@@ -179,6 +182,7 @@ ENTITY_TYPES = {
     "trustworthy_assessment": _l("Trustworthy-AI self-assessment"),
     "indicator": _l("Common indicator"),
     "external_identity": _l("External identity"),
+    "classification_draft": _l("Classification answers in progress"),
 }
 
 

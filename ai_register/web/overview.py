@@ -14,13 +14,14 @@ from ai_register.classification.models import DRAFT, REJECTED, Classification
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.rules import confirmation_due_on
+from ai_register.reviews import views as review
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
 from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
 from ai_register.solutions.lifecycle import PHASE_ORDER
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
-from ai_register.web import charts, gates, labels, review
+from ai_register.web import charts, gates, labels
 
 DEVICE_ORDER = ("I", "Im", "IIa", "IIb", "III", "A", "A_sterile", "B", "C", "D")
 RECENT = 8

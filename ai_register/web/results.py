@@ -92,15 +92,17 @@ def answer_text(question: dict | None, value: Any) -> str:
 
 
 def question_rows(answers: Mapping[str, Any], ruleset: RuleSet) -> list[dict]:
-    """Every answered question in questionnaire order: section, question text, answer text."""
+    """Every answered question in questionnaire order: section (and its step in the wizard), question
+    text, answer text."""
     sections, index = _questions(ruleset)
     rows = []
-    for section in sections:
+    for step, section in enumerate(sections):
         for question in section["questions"]:
             if question["id"] in answers:
                 rows.append(
                     {
                         "id": question["id"],
+                        "step": step,
                         "section": section["title"],
                         "text": question["text"],
                         "answer": answer_text(question, answers[question["id"]]),

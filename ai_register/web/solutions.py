@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -20,6 +22,7 @@ from ai_register.solutions.access import (
 )
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
+from ai_register.users import people
 from ai_register.users.models import User
 from ai_register.web import labels, solution_page
 from ai_register.web.forms import SolutionForm, options
@@ -127,7 +130,6 @@ def index():
 def _prepare(form: SolutionForm, *, compliance: bool) -> None:
     users = _owner_choices()
     form.owner_id.choices = options((u.id, f"{u.display_name} ({labels.role_label(u.role)})") for u in users)
-    form.co_owner_ids.choices = options((u.id, u.display_name) for u in users)
     if not compliance:
         # Only compliance registers on behalf of someone else; owners are the owner themself.
         del form.owner_id
@@ -136,7 +138,7 @@ def _prepare(form: SolutionForm, *, compliance: bool) -> None:
 def _validated(form: SolutionForm, schema, *, include_owner: bool, extra: dict | None = None) -> dict | None:
     """WTForms checks types and required fields; the API schema checks the rest, so the web accepts
     exactly what the API accepts."""
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not _add_co_owners(form):
         return None
     try:
         return schema.load({**form.payload(include_owner=include_owner), **(extra or {})})
@@ -145,8 +147,40 @@ def _validated(form: SolutionForm, schema, *, include_owner: bool, extra: dict |
         return None
 
 
+def _add_co_owners(form: SolutionForm) -> bool:
+    """The people typed in the co-owner search box (without JavaScript: e-mail addresses or exact names,
+    separated by commas) join the ticked co-owners; one that matches no account that can own is named."""
+    ids = list(form.co_owner_ids.data or [])
+    unknown = []
+    for entry in (e.strip() for e in re.split(r"[,;\n]", form.co_owner_add.data or "")):
+        if not entry:
+            continue
+        user = people.resolve_possible_owner(entry)
+        if user is None:
+            unknown.append(entry)
+        elif user.id not in ids:
+            ids.append(user.id)
+    form.co_owner_ids.data = ids
+    if unknown:
+        form.co_owner_add.errors = [*form.co_owner_add.errors, _(
+            "No active owner or compliance account has this e-mail address or name: %(who)s.",
+            who=", ".join(unknown))]
+        return False
+    form.co_owner_add.data = ""
+    return True
+
+
+def _compliance_co_owners_warning(solution, before: set[int]) -> None:
+    """A compliance officer who became co-owner can no longer review the solution: say so once."""
+    new = [u for u in solution.co_owners if u.id not in before and u.role == COMPLIANCE]
+    if new:
+        flash(_("%(who)s can no longer review this solution's classification or phase changes: a co-owner is "
+                "bound by four eyes.", who=", ".join(u.display_name for u in new)), "warning")
+
+
 def _render_form(template: str, form: SolutionForm, status: int, **context):
-    return render_template(template, form=form, **context), status
+    chosen = people.accounts(form.co_owner_ids.data or [])
+    return render_template(template, form=form, co_owners=chosen, **context), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -170,6 +204,7 @@ def register():
                 raise
             form.add_errors(problem.errors)
         else:
+            _compliance_co_owners_warning(solution, set())
             flash(
                 _(
                     "“%(name)s” is registered in needs analysis. Next: goals, benefit, classification and "
@@ -194,6 +229,7 @@ def edit(solution_id: int):
         form.fill_from(solution)
         return _render_form("web/solutions/form.html", form, 200, solution=solution, version=solution.version)
     version = request.form.get("version", "")
+    co_owners_before = {u.id for u in solution.co_owners}
     reason = (form.reason.data or "").strip()
     data = _validated(
         form, SolutionPatchSchema(), include_owner=compliance, extra={"reason": reason} if reason else None
@@ -217,6 +253,7 @@ def edit(solution_id: int):
             form.add_errors(problem.errors)
         else:
             flash(_("Your changes are saved."), "success")
+            _compliance_co_owners_warning(solution, co_owners_before)
             return redirect(url_for("solutions_web.show", solution_id=solution.id))
     return _render_form("web/solutions/form.html", form, 422, solution=solution, version=version)
 

@@ -241,6 +241,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/edit"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/goals/<int:goal_id>/withdraw"): frozenset({C, O}),
     ("POST", "/deviations/<int:deviation_id>/triage"): frozenset({C}),
+    ("GET", "/people/lookup"): frozenset({C, O}),  # co-owner search of the solution form (issue 20)
     # AI literacy (Art 4)
     ("GET", "/api/v1/solutions/<int:solution_id>/literacy-measures"): frozenset({A, C, O}),
     ("POST", "/api/v1/solutions/<int:solution_id>/literacy-measures"): frozenset({C, O}),

@@ -1,5 +1,6 @@
-"""The review queue of compliance: submitted classifications and pending phase-change requests,
-each decided under four eyes by the services of the area."""
+"""The review queue of compliance: submitted classifications and pending phase-change requests, each
+decided under four eyes by the services that own them (classification, solutions.transitions). The
+classification review shows its context beside the answers (reviews/context.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ai_register.classification import services as classification_services
 from ai_register.classification.models import SUBMITTED, Classification
 from ai_register.exceptions import FourEyes, GateNotMet, InvalidInput, NotAllowed
 from ai_register.extensions import db
+from ai_register.reviews.context import review_context
+from ai_register.reviews.forms import ClassificationReviewForm, TransitionReviewForm
 from ai_register.security import COMPLIANCE, access, actor
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
@@ -19,9 +22,9 @@ from ai_register.solutions.lifecycle import Phase
 from ai_register.solutions.models import TransitionRequest
 from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels, results
-from ai_register.web.forms import ClassificationReviewForm, TransitionReviewForm, options, show_errors
+from ai_register.web.forms import options, show_errors
 
-bp = Blueprint("review_web", __name__, url_prefix="/review")
+bp = Blueprint("review_web", __name__, url_prefix="/review", template_folder="templates")
 
 
 def submitted_classifications(limit: int | None = None) -> list[Classification]:
@@ -46,6 +49,25 @@ def pending_requests(limit: int | None = None) -> list[TransitionRequest]:
     )
 
 
+def _four_eyes_text(because: str | None, owns_now: bool, *, requested: bool = False) -> str:
+    """The four-eyes bar (the refusal's `because`) in the reader's language."""
+    if because in ("answered", "submitted"):
+        return _("You answered or submitted it.")
+    if because == "requested":
+        return _("You requested it.")
+    if because == "owner" and owns_now:
+        return _("You own the solution.")
+    if because == "cooling_off":
+        if requested:
+            return _("You were an owner or co-owner of the solution shortly before it was requested (the "
+                     "cooling-off period).")
+        return _("You were an owner or co-owner of the solution shortly before this version was answered "
+                 "(the cooling-off period).")
+    if requested:
+        return _("You were an owner or co-owner of the solution after it was requested.")
+    return _("You were an owner or co-owner of the solution after this version was answered.")
+
+
 def classification_conflict(item: Classification, user) -> str | None:
     """Why four eyes keep `user` from reviewing it, or None. The service's own check decides; this
     only says which of its reasons it is, in the reader's language."""
@@ -53,14 +75,7 @@ def classification_conflict(item: Classification, user) -> str | None:
     try:
         classification_services.require_four_eyes(item, solution, user)
     except FourEyes as refusal:
-        if user.id in (item.answered_by_id, item.submitted_by_id):
-            return _("You answered or submitted it.")
-        if user.id in solution.owner_ids():
-            return _("You own the solution.")
-        if "cooling-off" in refusal.detail:
-            return _("You were an owner or co-owner of the solution shortly before this version was answered "
-                     "(the cooling-off period).")
-        return _("You were an owner or co-owner of the solution after this version was answered.")
+        return _four_eyes_text(refusal.extensions.get("because"), user.id in solution.owner_ids())
     return None
 
 
@@ -69,14 +84,8 @@ def request_conflict(item: TransitionRequest, user) -> str | None:
     try:
         transitions.require_four_eyes(item, item.solution, user)
     except FourEyes as refusal:
-        if user.id == item.requested_by_id:
-            return _("You requested it.")
-        if user.id in item.solution.owner_ids():
-            return _("You own the solution.")
-        if "cooling-off" in refusal.detail:
-            return _("You were an owner or co-owner of the solution shortly before it was requested (the "
-                     "cooling-off period).")
-        return _("You were an owner or co-owner of the solution after it was requested.")
+        return _four_eyes_text(refusal.extensions.get("because"), user.id in item.solution.owner_ids(),
+                               requested=True)
     return None
 
 
@@ -85,7 +94,7 @@ def request_conflict(item: TransitionRequest, user) -> str | None:
 def queue():
     user = actor()
     return render_template(
-        "web/review/queue.html",
+        "reviews/queue.html",
         classifications=[
             (c, get_solution(c.solution_id), classification_conflict(c, user))
             for c in submitted_classifications()
@@ -150,18 +159,12 @@ def classification(classification_id: int):
                 )
                 return redirect(url_for("review_web.queue"))
     ruleset = classification_services.ruleset_of(item)
-    versions = classification_services.classifications_of(solution)
-    previous = next(
-        (v for v in versions if v.version < item.version and v.status in ("approved", "overridden")),
-        next((v for v in versions if v.version < item.version), None),
-    )
     return render_template(
-        "web/review/classification.html",
+        "reviews/classification.html",
         item=item,
         solution=solution,
         form=form,
-        previous=previous,
-        diff=results.answers_diff(previous.answers if previous else None, item.answers, ruleset),
+        context=review_context(item, solution, region_today()),
         explain=results.explainer(ruleset),
         qtext=results.question_text(ruleset),
         conflict=classification_conflict(item, actor()),
@@ -213,7 +216,7 @@ def transition(request_id: int):
         gates.checklist(solution, region_today(), Phase(item.to_phase)) if item.status == "pending" else None
     )
     return render_template(
-        "web/review/transition.html",
+        "reviews/transition.html",
         item=item,
         solution=solution,
         form=form,

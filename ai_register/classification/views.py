@@ -1,6 +1,8 @@
 """The classification wizard: the questionnaire of the rules module, one section at a time, only the
 questions the answers make relevant (server-side `relevant_when`), a live result preview with the
-fired rules, and submission for review. The rules engine decides; the classification services store."""
+fired rules, and submission for review. Every step keeps the answers so far as the solution's working
+copy (classification/drafts.py): leaving half-way loses nothing, and coming back resumes at the first
+step with an unanswered question. The rules engine decides; the classification services store."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from ai_register.classification import drafts
 from ai_register.classification import services as classification
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound
 from ai_register.rules import questionnaire_for, relevant_questions
 from ai_register.rules.contract import UNSURE
 from ai_register.security import COMPLIANCE, OWNER, access, actor
-from ai_register.solutions.access import get_solution
+from ai_register.solutions.access import READ_ONLY_PHASES, can_write, get_solution
 from ai_register.web import labels, results
 
-bp = Blueprint("classify_web", __name__, url_prefix="/solutions/<int:solution_id>")
+bp = Blueprint("classify_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 
 WRITERS = (OWNER, COMPLIANCE)
 # A single-choice question without an "unsure" value of its own is left unanswered when the owner
@@ -114,6 +117,21 @@ class Wizard:
     def first_step(self) -> int:
         return self.next_step(-1)
 
+    def step_at(self, step: int) -> int:
+        """`step` if it asks something, else the next step that does (or the result)."""
+        step = min(max(step, 0), len(self.sections))
+        if step < len(self.sections) and not self.shown_in(step):
+            return self.next_step(step)
+        return step
+
+    def resume_step(self, seen) -> int:
+        """The first step with a question neither answered nor seen (left open on purpose), else the result."""
+        seen = set(seen)
+        for step in range(len(self.sections)):
+            if any(q["id"] not in self.answers and q["id"] not in seen for q in self.shown_in(step)):
+                return step
+        return len(self.sections)
+
     def read(self, form, ids: list[str]) -> dict[str, str]:
         """Take the posted answers of the shown questions; returns errors by question id."""
         errors = {}
@@ -154,6 +172,7 @@ class Wizard:
     def progress(self, step: int) -> list[dict]:
         return [
             {
+                "index": i,
                 "title": s["title"],
                 "state": "done" if i < step else "current" if i == step else "todo",
                 "skipped": not self.shown_in(i),
@@ -224,11 +243,12 @@ def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, st
     preview, preview_errors = wizard.preview()
     done = step >= len(wizard.sections)
     return render_template(
-        "web/classify/wizard.html",
+        "classification/wizard.html",
         solution=solution,
         wizard=wizard,
         step=step,
         done=done,
+        draft=drafts.open_draft(solution),
         section=None if done else wizard.sections[step],
         shown=[] if done else wizard.shown_in(step),
         deferred=[] if done else wizard.deferred_in(step),
@@ -251,30 +271,56 @@ def _render(solution, wizard: Wizard, step: int, *, errors=None, notice=None, st
     ), status
 
 
+def _requested_step(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
 @bp.get("/classify")
 @access(*WRITERS)
 def start(solution_id: int):
+    """Resume the working copy at its first unanswered step (or at `?step=`), else start from the
+    latest version's answers at the first step."""
     solution = get_solution(solution_id, write=True)
-    wizard = Wizard(_latest_answers(solution), solution)
-    wizard.prefill()
-    return _render(solution, wizard, wizard.first_step())
+    draft = drafts.open_draft(solution)
+    if draft is not None:
+        wizard = Wizard(draft.answers, solution)
+        step = wizard.resume_step(draft.seen)
+    else:
+        wizard = Wizard(_latest_answers(solution), solution)
+        wizard.prefill()
+        step = wizard.first_step()
+    requested = _requested_step(request.args.get("step"))
+    if requested is not None:
+        step = wizard.step_at(requested)
+    return _render(solution, wizard, step)
 
 
 @bp.post("/classify")
 @access(*WRITERS)
 def step(solution_id: int):
     solution = get_solution(solution_id, write=True)
-    wizard = Wizard(_posted_answers(), solution)
-    try:
-        current = int(request.form.get("step", "0"))
-    except ValueError:
-        current = 0
+    draft = drafts.open_draft(solution)
+    # The working copy is the base, so a co-owner's answers to other steps meanwhile are kept; the
+    # page's own copy only serves the first step of a new working copy.
+    wizard = Wizard(draft.answers if draft is not None else _posted_answers(), solution)
+    current = _requested_step(request.form.get("step")) or 0
     current = min(max(current, 0), len(wizard.sections))
     action = request.form.get("action", "next")
+    if action == "discard":
+        drafts.discard_draft(solution, actor())
+        flash(_("The unsaved answers are discarded; the wizard starts again from the latest version."), "success")
+        return redirect(url_for("classify_web.start", solution_id=solution.id))
     shown = [qid for qid in request.form.get("shown", "").split(",") if qid in wizard.questions]
     errors = wizard.read(request.form, shown)
     if errors:
         return _render(solution, wizard, current, errors=errors, status=422)
+    drafts.save_draft(solution, wizard.answers, [*(draft.seen if draft else ()), *shown], actor())
+    goto = _requested_step(request.form.get("goto"))
+    if goto is not None:
+        return _render(solution, wizard, wizard.step_at(goto))
     if action == "back":
         return _render(solution, wizard, wizard.next_step(current, -1))
     if action in ("save", "submit"):
@@ -297,6 +343,7 @@ def _store(solution, wizard: Wizard, *, submit: bool):
         raise NotAllowed("Only an owner or co-owner of the solution submits its classification for review.")
     try:
         stored = classification.store_classification(solution, wizard.answers)
+        drafts.close_draft(solution, stored)
         if submit:
             classification.submit_classification(stored)
     except InvalidInput as problem:
@@ -322,9 +369,13 @@ def result(solution_id: int, classification_id: int):
         raise NotFound("No such classification for this solution.")
     ruleset = classification.ruleset_of(stored)
     return render_template(
-        "web/classify/result.html",
+        "classification/result.html",
         solution=solution,
         stored=stored,
+        # Each answer links back to its step in the wizard when the reader may change the answers and
+        # this version is the latest (the wizard starts from the latest answers).
+        editable=can_write(solution, actor()) and solution.phase not in READ_ONLY_PHASES
+        and stored.version == classification.latest_version(solution.id),
         questions=results.question_rows(stored.answers, ruleset),
         explain=results.explainer(ruleset),
         qtext=results.question_text(ruleset),
