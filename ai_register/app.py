@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, UnsupportedMediaType
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ai_register import acting
@@ -42,6 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
     config_module.check_production(app.config)
+    if hops := app.config.get("TRUSTED_PROXIES", 0):
+        # The client's address and scheme as the region's reverse proxies saw them (docs/security.md):
+        # only the last `hops` X-Forwarded-For entries are believed, an address a client writes itself is not.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     # The audit chain verifies by hashing stored text, so JSON is stored compact (audit.chain).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": storage_json,
                                                **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}

@@ -40,6 +40,28 @@ def _days(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+NAMED_TOKEN_CEILING_DAYS = 365  # the API's spec states it (users/schemas.py); a region may only lower it
+
+
+def _named_token_days(value: str | None) -> int:
+    days = int(value) if value not in (None, "") else NAMED_TOKEN_CEILING_DAYS
+    if not 1 <= days <= NAMED_TOKEN_CEILING_DAYS:
+        raise ConfigError(f"AI_REGISTER_NAMED_TOKEN_MAX_DAYS takes 1 to {NAMED_TOKEN_CEILING_DAYS} days.")
+    return days
+
+
+def _hops(value: str | None) -> int:
+    """AI_REGISTER_TRUSTED_PROXIES: how many reverse proxies in front of the app set X-Forwarded-For/-Proto."""
+    try:
+        hops = int(value or 0)
+    except ValueError:
+        hops = -1
+    if not 0 <= hops <= 5:
+        raise ConfigError("AI_REGISTER_TRUSTED_PROXIES takes the number of reverse proxies in front of the "
+                          "app (0 to 5; 0 = none, the client's address is the connection's).")
+    return hops
+
+
 def _portfolio_weights(text: str | None) -> dict[str, float]:
     from ai_register.portfolio.scoring import WeightsError, parse_weights
 
@@ -79,7 +101,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "JWT_ALGORITHM": "HS256",
         "JWT_SECRET": env.get("AI_REGISTER_JWT_SECRET") or env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         "JWT_ACCESS_TTL": timedelta(minutes=int(env.get("AI_REGISTER_ACCESS_TOKEN_MINUTES", 15))),
-        "JWT_NAMED_MAX_DAYS": int(env.get("AI_REGISTER_NAMED_TOKEN_MAX_DAYS", 365)),
+        "JWT_NAMED_MAX_DAYS": _named_token_days(env.get("AI_REGISTER_NAMED_TOKEN_MAX_DAYS")),
         "RATELIMIT_STORAGE_URI": env.get("AI_REGISTER_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("AI_REGISTER_RATELIMIT_ENABLED"), True),
         "LOGIN_RATE_LIMIT": env.get("AI_REGISTER_LOGIN_RATE_LIMIT", "10 per minute"),
@@ -89,6 +111,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "SIGN_IN_FIRST_LOCK_SECONDS": int(env.get("AI_REGISTER_SIGN_IN_FIRST_LOCK_SECONDS", 30)),
         "SIGN_IN_MAX_LOCK_SECONDS": int(env.get("AI_REGISTER_SIGN_IN_MAX_LOCK_SECONDS", 900)),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (werkzeug's ProxyFix),
+        # so the sign-in throttle and the rate limits count the client, not the proxy; 0 = none (docs/security.md).
+        "TRUSTED_PROXIES": _hops(env.get("AI_REGISTER_TRUSTED_PROXIES")),
         "OWNERS_READ_ALL": _bool(env.get("AI_REGISTER_OWNERS_READ_ALL"), False),
         # Four eyes: who was an owner or co-owner this many days before a version was answered (or a request
         # made) may not review it either (docs/security.md); 0 keeps only DOMAIN.md's "since" rule.

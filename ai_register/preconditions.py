@@ -13,16 +13,26 @@ as the version numbers they name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm.exc import StaleDataError
+
 from ai_register.exceptions import Stale, VersionRequired
+from ai_register.extensions import db
 
 
 def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# What the header must hold to be read as a version at all (else 428): something besides spaces, and no `*`.
+IF_MATCH_SCHEMA = {"type": "string", "pattern": r"^[^*]*[^*\s][^*]*$"}
+
+
 def if_match_parameter(noun: str) -> dict:
     """The OpenAPI header parameter of a guarded write."""
-    return {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string", "minLength": 1},
+    return {"in": "header", "name": "If-Match", "required": True, "schema": IF_MATCH_SCHEMA,
             "description": f"The ETag of the {noun} as last read (428 without it or with `*`, 412 when stale)"}
 
 
@@ -42,3 +52,20 @@ def require_if_match(version: int, if_match: str | None, noun: str) -> None:
         # errors.py answers with the current ETag, so the client can read again
         raise Stale(f"The {noun} has changed since you read it; its current version is {version}.",
                     current_version=version)
+
+
+@contextmanager
+def form_version_holds(version: int | None, sent: str | None, noun: str) -> Iterator[None]:
+    """The web forms' If-Match. A form for a versioned record carries the version it was read at (a hidden
+    field); the save inside this block happens only if that is still the record's version (None: no record
+    yet, and the form sent none), and a writer who committed between the check and our flush loses the race
+    the same way. Either way nothing is written and the caller gets Stale, to show the form again with the
+    person's input kept."""
+    if (sent or "").strip() != ("" if version is None else str(version)):
+        raise Stale(f"The {noun} was changed by someone else since the form was opened.", current_version=version)
+    try:
+        yield
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Stale(f"The {noun} was changed by someone else meanwhile.") from exc

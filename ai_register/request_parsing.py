@@ -6,15 +6,19 @@ marshmallow alone does not enforce:
 - a body the operation requires (the spec says `requestBody.required`) must be sent: no body is 422,
   not "nothing to change";
 - integer fields take JSON integers only: `7.9` was stored as 7 and `"3"` and `true` passed as
-  numbers; each refusal names the field;
+  numbers; each refusal names the field; true/false fields take JSON booleans only (`0`, `"yes"`
+  passed as false and true);
 - a text field that must hold at least one character (Length(min=1)) must hold a visible one: a
   name of only spaces is refused like an empty one.
 
-Query strings are text by nature and are left to the schemas.
+Query strings are text by nature, but an integer parameter holds ASCII digits only (an optional minus
+sign before them): Python's int() would take " 3", "+3", "1_000" and other scripts' digits, and
+`page=1.5` or `per_page=1e3` must be refused with the parameter named, as a body's `7.9` is.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -23,8 +27,11 @@ from marshmallow import validate
 from webargs.flaskparser import FlaskParser
 
 NOT_AN_INTEGER = "Not a valid integer: send a whole number without quotes."
+NOT_A_BOOLEAN = "Not a valid boolean: send true or false without quotes."
 BLANK = "Must not be blank (spaces alone are not a value)."
 BODY_REQUIRED = "A JSON body is required."
+QUERY_INTEGER = re.compile(r"-?[0-9]+")
+QUERY_NOT_AN_INTEGER = "Not a valid integer: send digits only (no spaces, decimals, exponents or plus sign)."
 
 
 def _needs_visible_text(field: ma.fields.Field) -> bool:
@@ -37,6 +44,8 @@ def _field_errors(field: ma.fields.Field, value: Any) -> list | dict | None:
         return None
     if isinstance(field, ma.fields.Integer):
         return [NOT_AN_INTEGER] if isinstance(value, bool) or not isinstance(value, int) else None
+    if isinstance(field, ma.fields.Boolean):
+        return None if isinstance(value, bool) else [NOT_A_BOOLEAN]
     if isinstance(field, ma.fields.String) and isinstance(value, str):
         return [BLANK] if _needs_visible_text(field) and not value.strip() else None
     if isinstance(field, ma.fields.Nested) and isinstance(value, dict | list):
@@ -80,8 +89,25 @@ def _body_required(req) -> bool:
     return True
 
 
+def _query_errors(schema: ma.Schema, args) -> dict:
+    """Integer parameters whose text is not a plain whole number, by parameter name."""
+    errors = {}
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, ma.fields.List) else field
+        if field.dump_only or not isinstance(inner, ma.fields.Integer):
+            continue
+        key = field.data_key or name
+        if any(not QUERY_INTEGER.fullmatch(value) for value in args.getlist(key)):
+            errors[key] = [QUERY_NOT_AN_INTEGER]
+    return errors
+
+
 class BoundaryParser(FlaskParser):
     def pre_load(self, location_data, *, schema, req, location):
+        if location == "query":
+            if errors := _query_errors(schema, req.args):
+                raise ma.ValidationError(errors)
+            return location_data
         if location != "json":
             return location_data
         if not req.get_data(cache=True).strip():

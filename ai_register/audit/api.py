@@ -38,7 +38,7 @@ FILTERS = {
 @blp.arguments(AuditEventArgsSchema, location="query", unknown=ma.RAISE)  # a mistyped filter must not widen
 @blp.response(200, AuditEventPageSchema)
 def list_events(args):
-    """Audit events in chain order, filtered; by page, or with a cursor (`after` = last position seen)."""
+    """Audit events in chain order, filtered; by page, from a cursor (`after` = last position seen) or both."""
     query = select(AuditEvent).order_by(AuditEvent.position)
     for name, column in FILTERS.items():
         if name in args:
@@ -55,7 +55,7 @@ def list_events(args):
              if filtered else head["position"])
     per_page = args["per_page"]
     if "after" in args:
-        query = query.where(AuditEvent.position > args["after"])
+        query = query.where(AuditEvent.position > args["after"]).offset(page_window(args["page"], per_page)[0])
     elif filtered:
         query = query.offset(page_window(args["page"], per_page)[0])
     else:

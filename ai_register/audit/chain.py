@@ -87,6 +87,10 @@ class ChainReport:
     first_broken_position: int | None = None
     first_broken_id: int | None = None
     reason: str | None = None
+    # Which rule broke, for readers in other languages: position (a gap or reorder), link (prev_hash),
+    # content (the stored hash); and the position the chain expected there.
+    kind: str | None = None
+    expected_position: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -97,6 +101,8 @@ class ChainReport:
                 "position": self.first_broken_position,
                 "id": self.first_broken_id,
                 "reason": self.reason,
+                "kind": self.kind,
+                "expected_position": self.expected_position,
             },
         }
 
@@ -134,15 +140,15 @@ def _walk(events: Iterable, links: Callable[[Any], tuple], content_holds: Callab
     count = 0
     for event in events:
         position, event_id, prev_hash, stored_hash = links(event)
-        reason = None
+        reason = kind = None
         if position != expected_position:
-            reason = f"expected position {expected_position}, found {position} (gap or reorder)"
+            kind, reason = "position", f"expected position {expected_position}, found {position} (gap or reorder)"
         elif prev_hash != expected_prev:
-            reason = "prev_hash does not match the previous event's hash"
+            kind, reason = "link", "prev_hash does not match the previous event's hash"
         elif not content_holds(event):
-            reason = "stored hash does not match the event's content"
+            kind, reason = "content", "stored hash does not match the event's content"
         if reason is not None:
-            return ChainReport(False, count, expected_prev, position, event_id, reason)
+            return ChainReport(False, count, expected_prev, position, event_id, reason, kind, expected_position)
         expected_prev = stored_hash
         expected_position += 1
         count += 1

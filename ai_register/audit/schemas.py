@@ -32,7 +32,7 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditEventArgsSchema(PageArgsSchema):
-    """Filters, and either pages (`page`, `per_page`, with `total`) or a cursor (`after`)."""
+    """Filters, pages (`page`, `per_page`, with `total`) and a cursor (`after`, the last position seen)."""
 
     solution_id = ma.fields.Integer(validate=ID_RANGE)
     actor_id = ma.fields.Integer(validate=ID_RANGE)
@@ -41,13 +41,9 @@ class AuditEventArgsSchema(PageArgsSchema):
     since = ma.fields.AwareDateTime(default_timezone=None)
     until = ma.fields.AwareDateTime(default_timezone=None)
     after = ma.fields.Integer(validate=validate.Range(min=0, max=2**62),
-                              metadata={"description": "Cursor: return events with position greater than this "
-                                                       "(instead of `page`)"})
-
-    @ma.validates_schema
-    def _page_or_cursor(self, data, **kwargs):
-        if "after" in data and data.get("page", 1) != 1:
-            raise ma.ValidationError("Use either page or the cursor (after), not both.", "after")
+                              metadata={"description": "Cursor: only events with position greater than this; "
+                                                       "`page` then counts pages from the cursor (1: the first "
+                                                       "page after it)"})
 
 
 class AuditEventPageSchema(ma.Schema):
@@ -63,6 +59,12 @@ class ChainBrokenSchema(ma.Schema):
     position = ma.fields.Integer(allow_none=True)
     id = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(allow_none=True, validate=validate.OneOf(
+        ["position", "link", "content", "checkpoint_shorter", "checkpoint_differs"]), metadata={
+        "description": "The rule that broke: position (a gap or reorder), link (prev_hash), content (stored hash), "
+                       "checkpoint_shorter / checkpoint_differs (against a signed checkpoint)"})
+    expected_position = ma.fields.Integer(allow_none=True, metadata={
+        "description": "For kind=position: the position the chain expected"})
 
 
 class ChainReportSchema(ma.Schema):

@@ -344,6 +344,7 @@ def verify_against_checkpoints(given: Iterable[Mapping] = ()) -> dict:
     if found:
         first = found[0]
         result.update(intact=False, first_broken={"position": first["position"], "id": None,
-                                                  "reason": first["reason"]})
+                                                  "reason": first["reason"], "kind": f"checkpoint_{first['kind']}",
+                                                  "expected_position": None})
         result["checkpoints"]["contradicted"] = found
     return result

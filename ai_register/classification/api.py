@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
+from werkzeug.routing import BaseConverter
 
 from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.classification import services
@@ -14,6 +15,7 @@ from ai_register.classification.schemas import (
     AnswersSchema,
     ClassificationOverrideSchema,
     ClassificationPageSchema,
+    ClassificationRejectSchema,
     ClassificationResultSchema,
     ClassificationReviewSchema,
     ClassificationSchema,
@@ -82,7 +84,7 @@ def approve(body, classification_id: int):
 
 @blp.route("/classifications/<int:classification_id>/reject", methods=["POST"])
 @access(COMPLIANCE)
-@blp.arguments(ClassificationReviewSchema, required=False)
+@blp.arguments(ClassificationRejectSchema)
 @blp.response(200, ClassificationSchema)
 def reject(body, classification_id: int):
     """Reject a submitted classification with a justification (four eyes)."""
@@ -136,7 +138,17 @@ def list_rulesets(args):
     return page_of(services.list_rulesets(), args)
 
 
-@blp.route("/rulesets/<string:ref>", methods=["GET"])
+class RulesetRef(BaseConverter):
+    """A rule set's version label or SHA-256, never `impact`: /rulesets/impact is the POST below, so a GET
+    there is 405 with `Allow: POST` (as the spec says), not a search for a rule set called "impact"."""
+
+    regex = r"(?!impact$)[^/]+"
+
+
+blp.record_once(lambda state: state.app.url_map.converters.setdefault("ruleset_ref", RulesetRef))
+
+
+@blp.route("/rulesets/<ruleset_ref:ref>", methods=["GET"])
 @access(COMPLIANCE, AUDITOR)
 @blp.response(200, RulesetDetailSchema)
 def get_ruleset(ref: str):

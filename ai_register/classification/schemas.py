@@ -24,7 +24,12 @@ class AnswersSchema(StrictSchema):
 
 class ClassificationReviewSchema(StrictSchema):
     justification = ma.fields.String(validate=validate.Length(max=5000), allow_none=True,
-                                     metadata={"description": "Required to reject; optional to approve."})
+                                     metadata={"description": "Optional to approve (kept in the audit trail)."})
+
+
+class ClassificationRejectSchema(StrictSchema):
+    justification = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                                     metadata={"description": "Why the classification is rejected (required)."})
 
 
 class ClassificationOverrideSchema(StrictSchema):

@@ -6,6 +6,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ai_register import preconditions
 from ai_register.extensions import db
 from ai_register.fria import rules, services
 from ai_register.fria.schemas import (
@@ -25,7 +26,7 @@ blp = Blueprint("fria_api", __name__, url_prefix="/api/v1",
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
 ETAG_HEADER = {"ETag": {"description": "The FRIA version's ETag, for If-Match", "schema": {"type": "string"}}}
-IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": preconditions.IF_MATCH_SCHEMA,
             "description": "The FRIA's ETag (428 without, 412 when stale)"}
 
 

@@ -12,9 +12,10 @@ import yaml
 from flask import current_app
 from sqlalchemy import func, select
 
+from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.evidence.models import Evidence
-from ai_register.exceptions import Conflict, FourEyes, InvalidInput, RoleNotAllowed, Stale, VersionRequired
+from ai_register.exceptions import Conflict, FourEyes, InvalidInput, RoleNotAllowed
 from ai_register.extensions import db
 from ai_register.fria import rules
 from ai_register.fria.models import FriaAssessment
@@ -68,12 +69,8 @@ def outdated_reasons(record: FriaAssessment) -> list[str]:
 
 
 def require_if_match(record: FriaAssessment, if_match: str | None) -> None:
-    if not if_match:
-        raise VersionRequired("Send If-Match with the FRIA's ETag (read it with GET first).")
-    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in wanted and str(record.lock_version) not in wanted:
-        raise Stale(f"The FRIA has changed since you read it; its current version is {record.lock_version}.",
-                    title="Precondition Failed", current_version=record.lock_version)
+    """As every versioned record (preconditions.py): `If-Match: *` names no version and is refused too."""
+    preconditions.require_if_match(record.lock_version, if_match, "FRIA")
 
 
 # --------------------------------------------------------------------------- writing

@@ -95,6 +95,7 @@ class MeasurementForm(FlaskForm):
 
 
 class BenefitForm(FlaskForm):
+    version = HiddenField()  # the estimate's version when the form was read; empty before the first (no lost update)
     one_off_cost = DecimalField(
         _l("One-off cost (SEK)"),
         validators=[InputRequired(), NumberRange(min=0)],

@@ -20,12 +20,18 @@ def _within(low: int, high: int):
     return check
 
 
+def _bounded(places: int, low: int, high: int, kwargs: dict) -> ma.fields.Decimal:
+    # The bounds are in the spec too (minimum/maximum), so a client and schemathesis know them.
+    metadata = {"minimum": low, "maximum": high, **kwargs.pop("metadata", {})}
+    return ma.fields.Decimal(places=places, allow_nan=False, validate=_within(low, high), metadata=metadata, **kwargs)
+
+
 def indicator_value(**kwargs) -> ma.fields.Decimal:
-    return ma.fields.Decimal(places=6, allow_nan=False, validate=_within(-LIMIT, LIMIT), **kwargs)
+    return _bounded(6, -LIMIT, LIMIT, kwargs)
 
 
 def amount(**kwargs) -> ma.fields.Decimal:
-    return ma.fields.Decimal(places=2, allow_nan=False, validate=_within(0, LIMIT), **kwargs)
+    return _bounded(2, 0, LIMIT, kwargs)
 
 
 def reason_field() -> ma.fields.String:
@@ -102,7 +108,8 @@ class GoalListSchema(ma.Schema):
 # --- measurements ----------------------------------------------------------------------------------
 
 class MeasurementCreateSchema(StrictSchema):
-    measured_on = ma.fields.Date(required=True)
+    measured_on = ma.fields.Date(required=True, metadata={"description": "The day the value refers to; not in the "
+                                                                         "future"})
     value = indicator_value(required=True)
     note = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ai_register.exceptions import Conflict, InvalidInput
+from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.goals import services as goal_services
 from ai_register.goals.forms import BenefitForm, GoalForm, MeasurementForm, WithdrawForm
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
+from ai_register.preconditions import form_version_holds
 from ai_register.portfolio.indicators import indicators as indicator_catalogue
 from ai_register.security import COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution
@@ -68,12 +69,16 @@ def goal_edit(solution_id: int, goal_id: int):
         form.version.data = str(goal.version)
     else:
         form = _goal_form()
-        if form.version.data != str(goal.version):
+        try:
+            with form_version_holds(goal.version, form.version.data, "goal"):
+                saved = save_form(form, GoalCreateSchema(), lambda data: goal_services.update_goal(goal, data))
+        except Stale:
+            goal = goal_services.get_goal(solution, goal_id)
             form.form_errors.append(_("Someone changed the goal meanwhile. Check the values below and save again."))
             form.version.data = str(goal.version)
             return render_template("goals/goal_edit.html", solution=solution, goal=goal, form=form,
                                    withdraw_form=WithdrawForm(prefix="w")), 412
-        if save_form(form, GoalCreateSchema(), lambda data: goal_services.update_goal(goal, data)):
+        if saved:
             flash(_("The goal “%(title)s” is saved.", title=goal.title), "success")
             return redirect(url_for("goals_web.goals", solution_id=solution.id))
     status = 422 if request.method == "POST" else 200
@@ -143,10 +148,21 @@ def benefit(solution_id: int):
     solution = get_solution(solution_id, write=True)
     current = goal_services.benefit_for(solution.id)
     form = BenefitForm(obj=current if request.method == "GET" else None)
-    if request.method == "POST" and save_form(
-        form, BenefitPutSchema(), lambda data: goal_services.put_benefit(solution, data)
-    ):
-        return _back(solution, _("The benefit estimate is saved."))
-    return render_template("goals/benefit.html", solution=solution, form=form, current=current), (
-        422 if request.method == "POST" else 200
-    )
+    status = 200
+    if request.method == "GET":
+        form.version.data = "" if current is None else str(current.version)
+    else:
+        status = 422
+        try:
+            with form_version_holds(current.version if current else None, form.version.data, "benefit estimate"):
+                saved = save_form(form, BenefitPutSchema(), lambda data: goal_services.put_benefit(solution, data))
+        except Stale:
+            current = goal_services.benefit_for(solution.id)
+            form.form_errors.append(_("Someone changed the benefit estimate meanwhile. Check the values below and "
+                                      "save again."))
+            form.version.data = "" if current is None else str(current.version)
+            status = 412
+        else:
+            if saved:
+                return _back(solution, _("The benefit estimate is saved."))
+    return render_template("goals/benefit.html", solution=solution, form=form, current=current), status

@@ -20,7 +20,7 @@ blp = Blueprint("deviations_api", __name__, url_prefix="/api/v1",
 class DeviationCreateSchema(StrictSchema):
     what_happened = ma.fields.String(required=True, validate=validate.Length(min=3, max=10_000),
                                      metadata={"description": "No patient names or identity numbers."})
-    occurred_at = UtcDateTime(required=True)
+    occurred_at = UtcDateTime(required=True, metadata={"description": "Not in the future"})
     solution_id = ma.fields.Integer(required=True, allow_none=True, strict=True,
                                     metadata={"description": "A solution in pilot, rollout or management, "
                                                              "or null for \"don't know\"."})

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -94,6 +95,7 @@ class IncidentForm(FlaskForm):
 
 class DutyForm(FlaskForm):
     key = StringField(validators=[DataRequired(), Length(max=64)])
+    version = HiddenField()  # the incident's version when the page was read (no lost update)
     # No action preselected: one click on "Save" must not mark a legal duty done.
     action = SelectField(choices=[("", _l("Choose…")), ("done", _l("Done")),
                                   ("not_applicable", _l("Not applicable")), ("open", _l("Reopen"))],
@@ -111,6 +113,7 @@ class DutyForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
+    version = HiddenField()  # the incident's version when the page was read (no lost update)
     status = SelectField(_l("New status"), choices=[(s, STATUS_LABELS[s]) for s in INCIDENT_STATUSES],
                          validators=[DataRequired()])
     assessment_notes = TextAreaField(_l("Assessment"), validators=[Optional(), Length(max=10_000)])

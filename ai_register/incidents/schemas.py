@@ -44,10 +44,10 @@ class IncidentCreateSchema(StrictSchema):
 
     what_happened = ma.fields.String(required=True, validate=validate.Length(min=3, max=10_000))
     occurred_at = IncidentTime(
-        metadata={"description": "When it happened; default: became_aware_at"})
+        metadata={"description": "When it happened; default: became_aware_at; not in the future"})
     became_aware_at = IncidentTime(
         metadata={"description": "When the region became aware of it (deadlines run from here); "
-                                 "default: now"})
+                                 "default: now; not in the future"})
     care_unit = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     patient_harm = ma.fields.String(load_default="none", validate=validate.OneOf(PATIENT_HARMS))
     device_malfunction = _flag(_FLAGS["device_malfunction"], load_default=False)
@@ -61,7 +61,7 @@ class IncidentCreateSchema(StrictSchema):
 class DutyChangeSchema(StrictSchema):
     key = ma.fields.String(required=True, validate=validate.Length(min=1, max=64))
     status = ma.fields.String(validate=validate.OneOf(DUTY_STATUSES))
-    done_at = IncidentTime(metadata={"description": "When the report was made; default: now"})
+    done_at = IncidentTime(metadata={"description": "When the report was made; default: now; not in the future"})
     reference = ma.fields.String(allow_none=True, validate=validate.Length(max=200),
                                  metadata={"description": "The recipient's case or report number"})
     note = ma.fields.String(allow_none=True, validate=validate.Length(max=2000),
@@ -73,8 +73,8 @@ class IncidentPatchSchema(StrictSchema):
                               metadata={"description": "reported → assessed → reported_to_authority → "
                                                        "closed"})
     what_happened = ma.fields.String(validate=validate.Length(min=3, max=10_000))
-    occurred_at = IncidentTime()
-    became_aware_at = IncidentTime()
+    occurred_at = IncidentTime(metadata={"description": "Not in the future"})
+    became_aware_at = IncidentTime(metadata={"description": "Not in the future"})
     care_unit = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     patient_harm = ma.fields.String(validate=validate.OneOf(PATIENT_HARMS))
     device_malfunction = _flag(_FLAGS["device_malfunction"])

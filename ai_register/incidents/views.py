@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from ai_register.errors import status_of
-from ai_register.exceptions import Conflict, DomainError, InvalidInput
+from ai_register.exceptions import Conflict, DomainError, InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.incidents import duties as rules
 from ai_register.incidents import services
@@ -19,6 +19,7 @@ from ai_register.incidents.models import INCIDENT_STATUSES
 from ai_register.incidents.services import NEXT_STATUSES
 from ai_register.notifications import services as notifications
 from ai_register.notifications.settings import init_app
+from ai_register.preconditions import form_version_holds
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import (
     READ_ONLY_PHASES,
@@ -145,16 +146,21 @@ def index():
                            **_labels())
 
 
-def _detail(incident, *, status_form=None, duty_errors=None, code: int = 200):
+def _changed_meanwhile() -> str:
+    return _("Someone changed the incident meanwhile. Check it below and save again.")
+
+
+def _detail(incident, *, status_form=None, duty_errors=None, duty_form=None, code: int = 200):
     solution = db.session.get(Solution, incident.solution_id)
     user = actor()
     writable = can_write(solution, user) and solution.phase not in READ_ONLY_PHASES
     status_form = status_form or StatusForm()
+    status_form.version.data = str(incident.version)  # a stale form comes back with the version to save over
     status_form.status.choices = [(s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status]]
     duties = sorted(incident.duties, key=lambda d: (not d.applies, services.as_utc(d.overdue_after), d.key))
     return render_template(
         "incidents/show.html", incident=incident, solution=solution, duties=duties, writable=writable,
-        status_form=status_form, duty_form=DutyForm(formdata=None), duty_errors=duty_errors or {},
+        status_form=status_form, duty_form=duty_form or DutyForm(formdata=None), duty_errors=duty_errors or {},
         grounds=[_(rules.ground_label(g)) for g in (incident.assessment or {}).get("grounds", ())],
         serious_under=[_(rules.serious_definition_label(code))
                        for code in rules.serious_under(incident.assessment)],
@@ -176,7 +182,12 @@ def update_duty(incident_id: int):
     if not form.validate_on_submit():
         return _detail(incident, duty_errors={form.key.data: [m for f in form for m in f.errors]}, code=422)
     try:
-        services.update_incident(incident_id, form.payload())
+        with form_version_holds(incident.version, form.version.data, "incident"):
+            services.update_incident(incident_id, form.payload())
+    except Stale:
+        db.session.rollback()
+        return _detail(services.get_incident(incident_id), duty_errors={form.key.data: [_changed_meanwhile()]},
+                       duty_form=form, code=412)
     except (InvalidInput, Conflict) as problem:
         db.session.rollback()
         incident = services.get_incident(incident_id)
@@ -197,7 +208,12 @@ def update_status(incident_id: int):
     if not form.validate_on_submit():
         return _detail(incident, status_form=form, code=422)
     try:
-        services.update_incident(incident_id, form.payload())
+        with form_version_holds(incident.version, form.version.data, "incident"):
+            services.update_incident(incident_id, form.payload())
+    except Stale:
+        db.session.rollback()
+        form.form_errors.append(_changed_meanwhile())
+        return _detail(services.get_incident(incident_id), status_form=form, code=412)
     except (InvalidInput, Conflict) as problem:
         db.session.rollback()
         incident = services.get_incident(incident_id)

@@ -7,6 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ai_register import preconditions
 from ai_register.apikit import page_of
 from ai_register.extensions import db
 from ai_register.obligations import rules, services
@@ -26,7 +27,7 @@ blp = Blueprint("obligations_api", __name__, url_prefix="/api/v1",
 
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 ETAG_HEADER = {"ETag": {"description": "The obligation record's version, for If-Match", "schema": {"type": "string"}}}
-IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": preconditions.IF_MATCH_SCHEMA,
             "description": "The obligation's ETag (428 without, 412 when stale)"}
 
 

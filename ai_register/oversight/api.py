@@ -6,6 +6,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ai_register import preconditions
 from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.errors import Problem
 from ai_register.oversight import services
@@ -22,7 +23,7 @@ blp = Blueprint("oversight_api", __name__, url_prefix="/api/v1/solutions",
                 description="Human-oversight owner (AI Act Art 14, Art 26(2))")
 
 ETAG_HEADER = {"ETag": {"description": "The solution's version, for If-Match", "schema": {"type": "string"}}}
-IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": preconditions.IF_MATCH_SCHEMA,
             "description": "The solution's ETag (428 without, 412 when stale)"}
 
 

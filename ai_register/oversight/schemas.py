@@ -54,13 +54,14 @@ class OversightPutSchema(StrictSchema):
     deputy = ma.fields.Nested(PersonRefSchema, allow_none=True)
     competence = _text(5000)
     training = _text(5000)
-    training_completed_on = ma.fields.Date(allow_none=True)
+    training_completed_on = ma.fields.Date(allow_none=True, metadata={"description": "Not in the future"})
     authority_to_suspend = ma.fields.Boolean(
         required=True, metadata={"description": "Has the authority to suspend use; must be true to count"})
     monitors = ma.fields.Nested(MonitorsSchema, required=True,
                                 metadata={"description": "AI Act Art 14(4) (a)–(e)"})
     accepted_on = ma.fields.Date(allow_none=True, metadata={
-        "description": "The day the person accepted; kept from the current assignment when the person stays"})
+        "description": "The day the person accepted; kept from the current assignment when the person stays; "
+                       "not in the future"})
     reason = ma.fields.String(validate=validate.Length(max=2000))
 
 

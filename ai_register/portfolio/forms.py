@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ai_register.portfolio import trustworthy
@@ -25,10 +35,12 @@ class IndicatorForm(FlaskForm):
     active = BooleanField(_l("In use (can be chosen for new goals)"), default=True)
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)],
                          description=_l("Kept in the audit trail."))
+    version = HiddenField()  # the indicator's version when the form was read (no lost update)
 
     def fill_from(self, indicator) -> None:
         for name in ("code", "name_sv", "name_en", "definition", "unit"):
             getattr(self, name).data = getattr(indicator, name)
+        self.version.data = str(indicator.version)
         self.higher_is_better.data = "yes" if indicator.higher_is_better else "no"
         self.active.data = indicator.active
 

@@ -233,7 +233,7 @@ class AnswersField(ma.fields.Dict):
 class TrustworthyAssessmentCreateSchema(StrictSchema):
     answers = AnswersField(required=True, metadata={
         "description": "By requirement: " + ", ".join(trustworthy.REQUIREMENT_KEYS)})
-    assessed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    assessed_on = ma.fields.Date(metadata={"description": "Defaults to today; not in the future"})
     summary = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
     review_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                   metadata={"description": "The periodic review this refresh belongs to"})

@@ -26,6 +26,7 @@ from ai_register.portfolio.schemas import (
     PortfolioViewArgsSchema,
     TrustworthyAssessmentCreateSchema,
 )
+from ai_register.preconditions import form_version_holds
 from ai_register.reports.export import iter_csv
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_write, get_solution
@@ -232,11 +233,19 @@ def indicator_edit(indicator_id: int):
     form = IndicatorForm()
     if request.method == "GET":
         form.fill_from(indicator)
-    elif save_form(form, IndicatorPatchSchema(), lambda data: indicators.update_indicator(indicator, data)):
+        return render_template("portfolio/indicator_form.html", form=form, indicator=indicator)
+    try:
+        with form_version_holds(indicator.version, form.version.data, "indicator"):
+            saved = save_form(form, IndicatorPatchSchema(), lambda data: indicators.update_indicator(indicator, data))
+    except Stale:
+        indicator = indicators.get_indicator(indicator_id)
+        form.form_errors.append(_("Someone changed the indicator meanwhile. Check the values below and save again."))
+        form.version.data = str(indicator.version)
+        return render_template("portfolio/indicator_form.html", form=form, indicator=indicator), 412
+    if saved:
         flash(_("The indicator is saved."), "success")
         return redirect(url_for("portfolio_web.indicator_list"))
-    return render_template("portfolio/indicator_form.html", form=form, indicator=indicator), (
-        422 if request.method == "POST" else 200)
+    return render_template("portfolio/indicator_form.html", form=form, indicator=indicator), 422
 
 
 # --------------------------------------------------------------------------- trustworthy-AI assessment

@@ -6,21 +6,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import IO
 
 from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ai_register.audit.chain import format_timestamp
-from ai_register.audit.services import chain_head, hashes_at, stored_checkpoints
+from ai_register.audit.services import chain_head
 from ai_register.errors import Problem
-from ai_register.extensions import db
 from ai_register.reports import eu_database
-from ai_register.reports.bundle import EvidenceFile, build_bundle
 from ai_register.reports.events import iter_solution_events, last_solution_seq
+from ai_register.reports.evidence_bundle import solution_bundle
 from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
 from ai_register.reports.instants import as_of_instant, region_zone
 from ai_register.reports.pdf import FontMissing, render_portfolio, render_solution_report
@@ -153,37 +150,11 @@ def solution_report(args, solution_id: int):
 @blp.doc(responses={200: {"content": {ZIP: BINARY}}})
 def evidence_bundle(args, solution_id: int):
     """A signed evidence bundle; check it offline with `tools/verify_bundle.py BUNDLE.zip`."""
-    solution = get_solution(solution_id)
-    max_seq = last_solution_seq(solution.id)
-    report = build_report(solution, generated_by=actor(), max_seq=max_seq)
-    names = solution_actor_names(solution.id)
-    lang = _lang(args)
-
-    def events():
-        return iter_solution_events(solution.id, max_seq=max_seq)
-
-    stored = stored_checkpoints()
     try:
-        bundle = build_bundle(report, events,
-                              lambda out: render_solution_report(out, report, events, names, lang),
-                              last_solution_seq=max_seq, evidence_files=_evidence_files(solution.id),
-                              checkpoints=stored, at_checkpoints=hashes_at(c["position"] for c in stored))
+        bundle, filename = solution_bundle(get_solution(solution_id), actor(), _lang(args))
     except FontMissing as exc:
         raise _pdf_error(exc) from exc
-    stamp = report["report"]["generated_at"][:19].replace(":", "").replace("-", "")
-    return _file_response(bundle, ZIP, f"evidence-bundle-solution-{solution.id}-{stamp}.zip")
-
-
-def _evidence_files(solution_id: int) -> list[EvidenceFile]:
-    """Every stored file of the solution's evidence records, superseded ones included (the report lists them)."""
-    from ai_register.evidence.files import stored_path
-    from ai_register.evidence.models import Evidence
-
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    records = db.session.scalars(select(Evidence).where(Evidence.solution_id == solution_id,
-                                                        Evidence.stored_name.is_not(None)).order_by(Evidence.id))
-    return [EvidenceFile(record.id, record.file_name or "file", stored_path(upload_dir, record.stored_name),
-                         record.file_sha256) for record in records]
+    return _file_response(bundle, ZIP, filename)
 
 
 @blp.get("/audit/public-key")

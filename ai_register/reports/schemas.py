@@ -40,7 +40,7 @@ class ReportArgsSchema(StrictSchema):
     as_of = DateOrDateTime(metadata={
         "type": "string", "example": "2026-06-30",
         "description": "Rebuild the state on a past date from the audit trail: a date means the end of that "
-                       "day (Europe/Stockholm), a date-time without zone is UTC"})
+                       "day (Europe/Stockholm), a date-time without zone is UTC; not in the future"})
     format = ma.fields.String(validate=validate.OneOf(FORMATS), metadata={
         "description": "json (default) or pdf; `Accept: application/pdf` does the same"})
     lang = ma.fields.String(validate=validate.OneOf(LANGS), metadata={"description": "Language of the PDF"})

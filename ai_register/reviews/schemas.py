@@ -9,7 +9,7 @@ from ai_register.reviews.models import OUTCOMES
 
 
 class ReviewCreateSchema(StrictSchema):
-    reviewed_on = ma.fields.Date(metadata={"description": "Default: today (Europe/Stockholm)"})
+    reviewed_on = ma.fields.Date(metadata={"description": "Default: today (Europe/Stockholm); not in the future"})
     checked = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)), required=True,
                              validate=validate.Length(min=1, max=50),
                              metadata={"description": "What was checked, e.g. classification, oversight, "

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from ai_register import preconditions
 from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import detail, plans, services, transitions
@@ -43,7 +44,7 @@ WRITERS = (OWNER, COMPLIANCE)
 
 ETAG_HEADER = {"ETag": {"description": "The solution's version; send it back as If-Match",
                         "schema": {"type": "string"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": preconditions.IF_MATCH_SCHEMA,
             "description": "The ETag of the solution as last read (428 without, 412 when stale)"}
 OPTIONAL_IF_MATCH = {**IF_MATCH, "required": False,
                      "description": "The ETag of the solution as last read; checked when sent (412 if stale)"}

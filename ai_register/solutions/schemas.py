@@ -38,6 +38,12 @@ class FollowUpData(ma.fields.Field):
     default_error_messages = {"invalid": "Give a JSON object or a text summary.",
                               "too_long": "At most 20000 characters of text."}
 
+    def __init__(self, **kwargs):
+        # The spec says what is taken, so a client (and schemathesis) knows an array or a number is not.
+        metadata = {"oneOf": [{"type": "object"}, {"type": "string", "maxLength": 20_000}],
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, dict):
             return value
@@ -93,7 +99,7 @@ class SolutionWriteSchema(StrictSchema):
                        "rollout); null: not yet assessed"})
     max_tolerable_outage_hours = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=8760))
     recovery_plan_tested_on = ma.fields.Date(allow_none=True, metadata={
-        "description": "The day the recovery plan was last tested"})
+        "description": "The day the recovery plan was last tested; not in the future"})
 
 
 class SolutionPatchSchema(SolutionWriteSchema):
@@ -267,7 +273,8 @@ class DecisionPageSchema(ma.Schema):
 class RolloutUnitWriteSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     planned_start = ma.fields.Date(required=True)
-    actual_start = ma.fields.Date(allow_none=True, metadata={"description": "Set when the unit has started"})
+    actual_start = ma.fields.Date(allow_none=True, metadata={
+        "description": "Set when the unit has started; not in the future"})
 
 
 class RolloutPlanWriteSchema(StrictSchema):

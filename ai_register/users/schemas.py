@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ai_register.apikit import StrictSchema
+from ai_register.config import NAMED_TOKEN_CEILING_DAYS
 from ai_register.security import ALL_ROLES
 
 
@@ -21,9 +22,9 @@ class TokenResponseSchema(ma.Schema):
 class NamedTokenCreateSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     expires_in_days = ma.fields.Integer(
-        load_default=90, validate=validate.Range(min=1, max=3650),
-        metadata={"description": "Days until the token expires; the register's limit "
-                                 "(AI_REGISTER_NAMED_TOKEN_MAX_DAYS, 365 unless configured) applies."})
+        load_default=90, validate=validate.Range(min=1, max=NAMED_TOKEN_CEILING_DAYS),
+        metadata={"description": "Days until the token expires; a region may set a lower limit "
+                                 "(AI_REGISTER_NAMED_TOKEN_MAX_DAYS), never a higher one."})
 
 
 class NamedTokenSchema(ma.Schema):

@@ -6,12 +6,16 @@ from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
 
+from ai_register.audit import checkpoints
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
+from ai_register.reports import signing
 from ai_register.security import AUDITOR, COMPLIANCE, access
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
@@ -131,9 +135,57 @@ def trail():
     )
 
 
+@bp.get("/checkpoint.json")
+@access(COMPLIANCE, AUDITOR)
+def latest_checkpoint():
+    """The latest signed checkpoint, to keep outside the register (tools/verify_bundle.py --checkpoints,
+    POST /api/v1/audit/verify); one JSON object, as the e-mailed ones."""
+    latest = max(audit.stored_checkpoints(), key=lambda c: (c["position"], c["signed_at"]), default=None)
+    if latest is None:
+        raise NotFound(_("No checkpoint has been signed yet."))
+    response = Response(checkpoints.line(latest) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="checkpoint-{latest["position"]}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def trust_facts() -> dict:
+    """What the pages tell an auditor about checking the register from outside: the signing key's
+    fingerprint (to pin) and the latest checkpoint, if any."""
+    latest = max(audit.stored_checkpoints(), key=lambda c: (c["position"], c["signed_at"]), default=None)
+    return {"key_fingerprint": signing.key_fingerprint(signing.public_key_pem()), "latest_checkpoint": latest}
+
+
+# The solution page shows the same note to auditors and compliance; computed only where a page asks.
+bp.record_once(lambda state: state.app.jinja_env.globals.setdefault("trust_facts", trust_facts))
+
+
 def _verification() -> SimpleNamespace:
     """The chain verified and held against the signed checkpoints, as the API's /audit/verify does."""
     report = audit.verify_against_checkpoints()
     broken = report["first_broken"] or {}
     return SimpleNamespace(intact=report["intact"], events=report["events"],
-                           first_broken_position=broken.get("position"), reason=broken.get("reason"))
+                           first_broken_position=broken.get("position"),
+                           reason=_broken_reason(broken, report["checkpoints"]) if broken else None)
+
+
+def _broken_reason(broken: dict, held: dict) -> str:
+    """Why the chain is broken, in the reader's language (the API's `reason` is English for machines)."""
+    kind = broken.get("kind")
+    if kind == "position":
+        return _("expected position %(expected)s, found %(found)s (a gap or a changed order)",
+                 expected=broken["expected_position"], found=broken["position"])
+    if kind == "link":
+        return _("the link to the previous event (prev_hash) does not match that event's hash")
+    if kind == "content":
+        return _("the stored hash does not match the event's content")
+    contradicted = (held.get("contradicted") or [{}])[0]
+    if kind == "checkpoint_shorter":
+        return _("the chain ends at position %(end)s, before the checkpoint signed %(signed_at)s at position "
+                 "%(position)s: events after it were removed", end=contradicted["chain_ends_at"],
+                 signed_at=contradicted["signed_at"], position=contradicted["position"])
+    if kind == "checkpoint_differs":
+        return _("the event at position %(position)s does not have the hash the checkpoint signed %(signed_at)s "
+                 "records: the chain was rewritten, or truncated and refilled",
+                 position=contradicted["position"], signed_at=contradicted["signed_at"])
+    return broken.get("reason") or ""

@@ -1,5 +1,6 @@
 """Report downloads for the browser (the API's are for bearer tokens): the traceability report as
-PDF. The reports module builds and renders; this view only streams the file."""
+PDF and the signed evidence bundle (ZIP). The reports module builds and renders; these views only
+stream the file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tempfile
 from flask import Blueprint, Response
 
 from ai_register.reports.events import iter_solution_events, last_solution_seq
+from ai_register.reports.evidence_bundle import solution_bundle
 from ai_register.reports.pdf import render_solution_report
 from ai_register.reports.people import solution_actor_names
 from ai_register.reports.traceability import build_report
@@ -34,6 +36,19 @@ def report(solution_id: int):
         solution_actor_names(solution.id),
         labels.lang(),
     )
+    return _download(handle, "application/pdf", f"traceability-report-solution-{solution.id}.pdf")
+
+
+@bp.get("/solutions/<int:solution_id>/bundle.zip")
+@access(OWNER, COMPLIANCE, AUDITOR)
+def bundle(solution_id: int):
+    """The signed evidence bundle, as GET /api/v1/solutions/{id}/bundle gives it (the report in the
+    reader's language); checked offline with tools/verify_bundle.py."""
+    handle, filename = solution_bundle(get_solution(solution_id), actor(), labels.lang())
+    return _download(handle, "application/zip", filename)
+
+
+def _download(handle, mimetype: str, filename: str) -> Response:
     size = handle.seek(0, 2)
     handle.seek(0)
 
@@ -44,9 +59,8 @@ def report(solution_id: int):
         finally:
             handle.close()
 
-    response = Response(chunks(), mimetype="application/pdf", direct_passthrough=True)
+    response = Response(chunks(), mimetype=mimetype, direct_passthrough=True)
     response.headers["Content-Length"] = str(size)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="traceability-report-solution-{solution.id}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # register content never goes to shared caches
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import threading
 from datetime import UTC, datetime
@@ -249,7 +250,11 @@ def test_audit_api_filters_and_cursor(app, client, users, auth):
     second = client.get("/api/v1/audit/events?solution_id=1&page=2&per_page=2", headers=headers).get_json()
     assert [e["solution_seq"] for e in second["items"]] == [3, 4]
     assert (second["total"], second["page"], second["per_page"]) == (5, 2, 2) and page["total"] == 5
-    for bad in ("cursor=3", "page=2&after=1", "per_page=500", "page=0"):
+    # A cursor and a page together: the page counts from the cursor (the spec says so; no conflict to refuse).
+    from_cursor = client.get(f"/api/v1/audit/events?solution_id=1&after={page['next_cursor']}&page=2&per_page=2",
+                             headers=headers).get_json()
+    assert [e["solution_seq"] for e in from_cursor["items"]] == [5] and from_cursor["next_cursor"] is None
+    for bad in ("cursor=3", "per_page=500", "page=0", "page=1.5", "page=%203", "per_page=1e3", "after=2.0"):
         response = client.get(f"/api/v1/audit/events?{bad}", headers=headers)
         assert response.status_code == 422 and response.mimetype == "application/problem+json", bad
 
@@ -303,3 +308,27 @@ def test_concurrent_appends_do_not_fork_the_chain(app, is_postgres):
     seqs = [s for (s,) in db.session.execute(text(
         "SELECT solution_seq FROM audit_events WHERE solution_id = 1 ORDER BY solution_seq"))]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+@pytest.mark.parametrize("sql,swedish,english", [
+    ("UPDATE audit_events SET reason = 'edited' WHERE position = 2",
+     "den lagrade hashen stämmer inte med händelsens innehåll",
+     "the stored hash does not match the event's content"),
+    ("UPDATE audit_events SET position = 100000 WHERE position = 2",
+     "förväntade position 2, fann 3 (en lucka eller ändrad ordning)",
+     "expected position 2, found 3 (a gap or a changed order)"),
+])
+def test_the_audit_page_gives_the_broken_link_in_the_readers_language(app, users, is_postgres, sql, swedish,
+                                                                      english):
+    from tests.web.conftest import WebClient
+
+    for n in range(3):
+        audit.record("update", "solution", 1, solution_id=1, data={"n": n})
+    db.session.commit()
+    _tamper(sql, is_postgres)
+    db.session.expire_all()
+    auditor = WebClient(app, users["auditor"])
+    page = html.unescape(auditor.get("/audit?verify=1").get_data(as_text=True))
+    assert 'data-test="chain-broken"' in page and swedish in page and "does not match" not in page
+    auditor.language("en")
+    assert english in html.unescape(auditor.get("/audit?verify=1").get_data(as_text=True))

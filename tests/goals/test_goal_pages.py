@@ -80,3 +80,23 @@ def test_only_writers_edit_goals(web):
     assert web("owner2").get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 404
     assert web("compliance").get(f"/solutions/{solution.id}/goals/{goal.id}/edit").status_code == 200
     assert web("admin").post(f"/solutions/{solution.id}/goals/{goal.id}/withdraw", {"w-reason": "x"}).status_code == 403
+
+
+def test_a_stale_benefit_form_never_overwrites_and_keeps_what_was_typed(web):
+    owner, solution, _goal, _ = _solution_with_incomplete_goal(web)
+    path = f"/solutions/{solution.id}/benefit"
+    figures = {"one_off_cost": "400000", "yearly_cost": "120000", "yearly_savings": "300000"}
+    assert 'name="version" type="hidden" value=""' in text(owner.get(path))  # no estimate yet
+    assert owner.post(path, {**figures, "version": ""}).status_code == 302  # the first estimate
+    officer = web("compliance")
+    read_at = re.search(r'name="version" type="hidden" value="(\d+)"', text(officer.get(path))).group(1)
+    assert owner.post(path, {**figures, "yearly_savings": "350000", "version": read_at}).status_code == 302
+    stale = officer.post(path, {**figures, "yearly_savings": "999999", "version": read_at})
+    page = text(stale)
+    assert stale.status_code == 412 and "ändrat nyttokalkylen under tiden" in page and 'value="999999"' in page
+    assert goal_services.benefit_for(solution.id).yearly_savings == 350000
+    # A second first estimate (the form opened before anyone saved one) is refused the same way.
+    assert officer.post(path, {**figures, "version": ""}).status_code == 412
+    current = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    assert officer.post(path, {**figures, "yearly_savings": "999999", "version": current}).status_code == 302
+    assert goal_services.benefit_for(solution.id).yearly_savings == 999999

@@ -107,3 +107,27 @@ def test_the_spec_declares_if_match_412_and_428(client, method, path):
     assert any(p["in"] == "header" and p["name"] == "If-Match" for p in operation["parameters"])
     assert {"412", "428"} <= set(operation["responses"])
     assert "ETag" in operation["responses"]["200"]["headers"]
+
+
+def test_a_fria_write_refuses_if_match_star_too(api, solution):
+    """The FRIA kept its own check, which let `*` through: a blind overwrite of someone's assessment."""
+    created = api.post("owner", f"/api/v1/solutions/{solution.id}/fria", json={"processes": "Triage"})
+    assert created.status_code == 201, created.get_json()
+    path = f"/api/v1/fria/{created.get_json()['id']}"
+    star = assert_problem(api.patch("owner", path, json={"processes": "Overwritten"}, headers={"If-Match": "*"}), 428)
+    assert "names no version" in star["detail"]
+    assert api.get("owner", path).get_json()["processes"] == "Triage"
+
+
+def test_the_spec_says_which_if_match_values_are_read_as_a_version(client):
+    """Blank and `*` are 428 whatever the version: the header's schema says so, on every guarded write."""
+    import re
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    headers = [p for item in spec["paths"].values() for operation in item.values() if isinstance(operation, dict)
+               for p in operation.get("parameters", []) if p.get("name") == "If-Match"]
+    assert len(headers) >= 15
+    for parameter in headers:
+        pattern = re.compile(parameter["schema"]["pattern"])
+        assert pattern.search('"3"') and pattern.search('W/"3", "4"')
+        assert not pattern.search("*") and not pattern.search("   ") and not pattern.search('"3", *')

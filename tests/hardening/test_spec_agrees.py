@@ -84,3 +84,34 @@ def test_the_spec_says_which_bodies_are_required(client):
     # An action whose body only carries an optional comment may be sent without one.
     assert paths["/api/v1/transitions/{transition_id}/approve"]["post"]["requestBody"]["required"] is False
     assert paths["/api/v1/classifications/{classification_id}/approve"]["post"]["requestBody"]["required"] is False
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes"])
+def test_boolean_fields_take_true_or_false_only(client, users, auth, value):
+    body = problem(client.post("/api/v1/solutions", headers=auth(users["owner"]),
+                               json={"name": "Triage", "purpose": "Sorts.", "critical_for_patient_care": value}), 422)
+    assert body["errors"] == {"critical_for_patient_care": ["Not a valid boolean: send true or false without quotes."]}
+
+
+@pytest.mark.parametrize("query", ["page=1.5", "page=%203", "per_page=1e3", "page=%2B2", "page=1_0", "page=%D9%A3"])
+def test_integer_query_parameters_take_digits_only_and_name_the_parameter(client, users, auth, query):
+    body = problem(client.get(f"/api/v1/solutions?{query}", headers=auth(users["owner"])), 422)
+    assert list(body["errors"]) == [query.split("=")[0]]
+    assert client.get("/api/v1/solutions?page=2&per_page=10", headers=auth(users["owner"])).status_code == 200
+
+
+def test_the_ruleset_impact_path_allows_only_what_the_spec_says(client, users, auth):
+    headers = auth(users["compliance"])
+    assert client.options("/api/v1/rulesets/impact", headers=headers).headers["Allow"] == "OPTIONS, POST"
+    refused = client.get("/api/v1/rulesets/impact", headers=headers)
+    assert refused.status_code == 405 and "GET" not in refused.headers["Allow"]
+
+
+def test_the_named_token_limit_is_the_specs_and_a_region_may_only_lower_it(client):
+    from ai_register.config import ConfigError, from_environment
+
+    spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["NamedTokenCreate"]
+    assert spec["properties"]["expires_in_days"]["maximum"] == 365
+    assert from_environment({"AI_REGISTER_NAMED_TOKEN_MAX_DAYS": "30"})["JWT_NAMED_MAX_DAYS"] == 30
+    with pytest.raises(ConfigError, match="1 to 365"):
+        from_environment({"AI_REGISTER_NAMED_TOKEN_MAX_DAYS": "3650"})

@@ -99,20 +99,55 @@ def test_duties_and_status_through_the_pages(browser, solution, classify):
                                   "patient_harm": "death"})
     incident = db.session.scalar(select(Incident))
     path = f"/incidents/{incident.id}"
-    done = owner.post(f"{path}/duties", {"key": "ai_act_art73", "action": "done", "reference": "MSA-9"})
+
+    def save(kind: str, data: dict):
+        """As the page does: the form carries the incident's version when it was read."""
+        db.session.expire_all()
+        return owner.post(f"{path}/{kind}", {**data, "version": db.session.get(Incident, incident.id).version})
+
+    done = save("duties", {"key": "ai_act_art73", "action": "done", "reference": "MSA-9"})
     assert done.status_code == 302
-    refused = owner.post(f"{path}/duties", {"key": "lex_maria", "action": "not_applicable"})
+    refused = save("duties", {"key": "lex_maria", "action": "not_applicable"})
     assert refused.status_code == 422 and "Say why" in text(refused)
-    owner.post(f"{path}/duties", {"key": "lex_maria", "action": "done", "reference": "IVO-1"})
+    save("duties", {"key": "lex_maria", "action": "done", "reference": "IVO-1"})
     for key in ("lex_maria_investigation", "lex_maria_patient_information"):
-        owner.post(f"{path}/duties", {"key": key, "action": "done", "reference": "Utredning 1"})
-    assert owner.post(f"{path}/status", {"status": "assessed"}).status_code == 302
-    wrong = owner.post(f"{path}/status", {"status": "reported"})
+        save("duties", {"key": key, "action": "done", "reference": "Utredning 1"})
+    assert save("status", {"status": "assessed"}).status_code == 302
+    wrong = save("status", {"status": "reported"})
     assert wrong.status_code == 422
-    assert owner.post(f"{path}/status", {"status": "reported_to_authority"}).status_code == 302
-    assert owner.post(f"{path}/status", {"status": "closed"}).status_code == 302
+    assert save("status", {"status": "reported_to_authority"}).status_code == 302
+    assert save("status", {"status": "closed"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Incident, incident.id).status == "closed"
+
+
+def test_a_stale_incident_page_never_overwrites_and_keeps_what_was_typed(browser, solution, classify):
+    """Two officers have the incident open; the second save is refused with the form kept (as If-Match)."""
+    classify(solution, HIGH_RISK, role="provider")
+    owner, officer = browser("owner"), browser("compliance")
+    owner.post("/incidents/new", {"solution_id": solution.id, "what_happened": "Missed sepsis.",
+                                  "patient_harm": "death"})
+    incident = db.session.scalar(select(Incident))
+    path = f"/incidents/{incident.id}"
+    read_at = re.search(r'name="version" value="(\d+)"', text(owner.get(path))).group(1)
+    assert officer.post(f"{path}/duties", {"key": "ai_act_art73", "action": "done", "reference": "MSA-9",
+                                           "version": read_at}).status_code == 302
+    stale = owner.post(f"{path}/status", {"status": "assessed", "assessment_notes": "Sepsis missed twice.",
+                                          "version": read_at})
+    page = text(stale)
+    assert stale.status_code == 412 and "Någon har ändrat avvikelsen under tiden" in page
+    assert "Sepsis missed twice." in page  # what the owner typed is still in the form
+    stale_duty = owner.post(f"{path}/duties", {"key": "lex_maria", "action": "done", "reference": "IVO-7",
+                                               "version": read_at})
+    assert stale_duty.status_code == 412 and 'value="IVO-7"' in text(stale_duty)
+    db.session.expire_all()
+    kept = db.session.get(Incident, incident.id)
+    assert kept.status != "assessed" and not kept.assessment_notes
+    assert {d.key: d.reference for d in kept.duties}["lex_maria"] is None
+    # The page came back with the current version: saving again, having seen the change, goes through.
+    current = re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', page)
+    assert owner.post(f"{path}/status", {"status": "assessed", "assessment_notes": "Sepsis missed twice.",
+                                         "version": current.group(1) or current.group(2)}).status_code == 302
 
 
 def test_lists_by_role(browser, make_solution, report, users):

@@ -3,6 +3,8 @@ admin edit), the trustworthy-AI assessment form on a solution, criticality on th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -58,12 +60,24 @@ def test_indicator_catalogue_is_edited_by_compliance_and_admin(web, indicator_id
                                                "higher_is_better": "yes", "active": "y"})
     assert created.status_code == 302
     indicator = db.session.scalar(select(Indicator).where(Indicator.code == "patient_experience"))
-    edit = web("admin").post(f"/indicators/{indicator.id}/edit", {
+    admin = web("admin")
+    read_at = re.search(r'name="version" type="hidden" value="(\d+)"',
+                        text(admin.get(f"/indicators/{indicator.id}/edit"))).group(1)
+    edit = admin.post(f"/indicators/{indicator.id}/edit", {
         "code": "patient_experience", "name_sv": "Patientupplevelse", "name_en": "Patient experience",
-        "definition": "Net promoter score", "unit": "NPS", "higher_is_better": "yes"})
+        "definition": "Net promoter score", "unit": "NPS", "higher_is_better": "yes", "version": read_at})
     assert edit.status_code == 302
     db.session.expire_all()
     assert indicator.unit == "NPS" and indicator.active is False  # the unticked box takes it out of use
+    # The officer's form was opened before the admin's save: refused, the typed text kept, nothing overwritten.
+    stale = officer.post(f"/indicators/{indicator.id}/edit", {
+        "code": "patient_experience", "name_sv": "Patientupplevelse", "name_en": "Patient experience",
+        "definition": "Share of patients who would recommend", "unit": "%", "higher_is_better": "yes",
+        "active": "y", "version": read_at})
+    assert stale.status_code == 412 and "ändrat indikatorn under tiden" in text(stale)
+    assert "Share of patients who would recommend" in text(stale)
+    db.session.expire_all()
+    assert indicator.unit == "NPS" and indicator.definition == "Net promoter score"
 
 
 def test_assessment_form_opens_the_gate_row(web, api):

@@ -221,3 +221,4 @@ def test_the_audit_page_shows_the_truncation_too(app, users, story, runner, is_p
     truncate_after(signed["position"] - 3, is_postgres)
     page = WebClient(app, users["auditor"]).get("/audit?verify=1").get_data(as_text=True)
     assert 'data-test="chain-broken"' in page and f"position {signed['position']}" in page
+    assert "händelser efter den har tagits bort" in page  # in the reader's language (Swedish by default)
