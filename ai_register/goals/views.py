@@ -10,8 +10,8 @@ from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.goals import services as goal_services
 from ai_register.goals.forms import BenefitForm, GoalForm, MeasurementForm, WithdrawForm
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
-from ai_register.preconditions import form_version_holds
 from ai_register.portfolio.indicators import indicators as indicator_catalogue
+from ai_register.preconditions import form_version_holds
 from ai_register.security import COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
