@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,10 @@ from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import NotFound
 from ai_register.extensions import db
+from ai_register.incidents.duties import recipient_label
 from ai_register.notifications.models import Notification
+from ai_register.rules.citations import localise
+from ai_register.rules.loader import get_active_ruleset
 from ai_register.security import COMPLIANCE, actor
 from ai_register.solutions.access import require_id
 from ai_register.users.models import User, utcnow
@@ -76,8 +80,22 @@ def make_key(kind: str, subject_type: str, subject_id, due_on: date | None) -> s
     return f"{kind}:{subject_type}:{subject_id}:{due_on.isoformat() if due_on else '-'}"
 
 
+def _duty_words(params: dict) -> str:
+    """An incident duty as the reader names it: the recipient's label and the citation in the reader's
+    language (rows stored before the recipient was kept show the English words they were written with)."""
+    try:
+        recipient = _(recipient_label(params["recipient"]))
+    except (KeyError, ValueError):
+        return params.get("duty", "")
+    ruleset = get_active_ruleset()
+    citation = localise(params.get("citation") or "", ruleset.citations, ruleset.acts, str(get_locale() or "sv"))
+    return f"{recipient} ({citation})" if citation else recipient
+
+
 def message(notification: Notification) -> str:
     params = {key: ("" if value is None else value) for key, value in (notification.params or {}).items()}
+    if params.get("recipient"):
+        params["duty"] = _duty_words(params)
     params.setdefault("due_on", notification.due_on.isoformat() if notification.due_on else "")
     params.setdefault("solution", f"#{notification.solution_id}" if notification.solution_id else "")
     render = MESSAGES.get(notification.kind)

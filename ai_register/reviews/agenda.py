@@ -93,6 +93,7 @@ def _incident_duties(now: datetime, scope) -> list[AgendaItem]:
             "incident_duty_overdue" if overdue else "incident_duty_due", solution, "incident_duty", duty.id,
             duty.due_on, overdue,
             {"incident_id": incident.id, "duty_key": duty.key, "duty": _duty_label(duty),
+             "recipient": duty.recipient, "citation": duty.citation,
              "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
              "solution": solution.name},
             f"/incidents/{incident.id}", ("owners", "compliance")))

@@ -21,11 +21,6 @@ class Role(enum.StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
 
-    @property
-    def label_sv(self) -> str:
-        return {"owner": "AI-ägare", "compliance": "Granskare", "auditor": "Revisor",
-                "admin": "Administratör"}[self.value]
-
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"

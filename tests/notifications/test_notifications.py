@@ -38,3 +38,28 @@ def test_own_notifications_and_marking_read(api, solution, report, users):
 def test_admin_has_an_own_list(api):
     response = api.get("admin", "/api/v1/notifications")
     assert response.status_code == 200 and response.get_json()["items"] == []
+
+
+def test_an_incident_duty_reminder_names_the_recipient_and_citation_in_the_readers_language(app):
+    """The agenda stores the recipient's code and the citation; the message words them at display."""
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from ai_register.notifications.models import Notification
+    from ai_register.notifications.services import message
+
+    params = {"solution": "LungTriage", "incident_id": 7, "duty_key": "ai_act_art73",
+              "duty": "Market-surveillance authority (AI Act) (Regulation (EU) 2024/1689, Art 73(2))",
+              "recipient": "market_surveillance_authority", "citation": "Regulation (EU) 2024/1689, Art 73(2)"}
+    reminder = Notification(kind="incident_duty_due", params=params, due_on=date(2026, 12, 20))
+    with force_locale("sv"):
+        swedish = message(reminder)
+    with force_locale("en"):
+        english = message(reminder)
+    assert "Marknadskontrollmyndigheten (AI-förordningen) (förordning (EU) 2024/1689, art. 73.2)" in swedish
+    assert "Market-surveillance authority (AI Act) (Regulation (EU) 2024/1689, Art 73(2))" in english
+    stored_before = Notification(kind="incident_duty_due", params={**params, "recipient": None},
+                                 due_on=date(2026, 12, 20))
+    with force_locale("sv"):
+        assert "Market-surveillance authority (AI Act) (Regulation (EU) 2024/1689, Art 73(2))" in message(stored_before)
