@@ -14,10 +14,11 @@ run` (which notifies the recipients). Kinds:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, false, func, not_, select
 
 from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
@@ -51,53 +52,151 @@ class AgendaItem:
                 "overdue": self.overdue, "details": self.params, "link": self.link}
 
 
-def collect(*, now: datetime | None = None, today: date | None = None,
-            scope: Select | None = None) -> list[AgendaItem]:
-    """Everything due, overdue or waiting for a decision; `scope`, a SELECT of solution ids (never a
-    list: see solutions.access.visible_solution_ids), limits it to those solutions."""
+@dataclass(frozen=True)
+class Want:
+    """What a page of the agenda asks of each source: only overdue (or only not overdue) items, and at
+    most `limit` of them (the first in the agenda's order); None: everything."""
+
+    overdue: bool | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A source's first items in the agenda's order, and how many it has in all (and overdue)."""
+
+    items: list[AgendaItem]
+    total: int
+    overdue: int
+
+
+def sql_part(query: Select, is_overdue, want: Want, build: Callable[[list], list[AgendaItem]]) -> Part:
+    """A source read in SQL: `query` in the agenda's order within the source (overdue first, then by
+    due date and subject id), `is_overdue` its rows' overdue condition. Counted in one statement,
+    and only `want.limit` rows read."""
+    if want.overdue is not None:
+        query = query.where(is_overdue if want.overdue else not_(is_overdue))
+    total, late = db.session.execute(query.order_by(None).with_only_columns(
+        func.count(), func.coalesce(func.sum(case((is_overdue, 1), else_=0)), 0), maintain_column_froms=True)).one()
+    if want.limit == 0 or not total:
+        return Part([], total, int(late))
+    rows = db.session.execute(query.limit(want.limit) if want.limit is not None else query).all()
+    return Part(build(rows), total, int(late))
+
+
+def python_part(items: list[AgendaItem], want: Want) -> Part:
+    """A source that decides its items in Python (few: open incidents, obligations)."""
+    if want.overdue is not None:
+        items = [item for item in items if item.overdue == want.overdue]
+    return Part(items, len(items), sum(1 for item in items if item.overdue))
+
+
+def sort_key(item: AgendaItem):
+    return (not item.overdue, item.due_on or date.max, item.kind, item.subject_id)
+
+
+# Which source gives which kind, and whether that kind is the overdue one (None: either).
+KINDS = {
+    "incident_duty_due": ("duties", False), "incident_duty_overdue": ("duties", True),
+    "incident_serious_consider_pause": ("serious", None),
+    "review_due": ("reviews", False), "review_overdue": ("reviews", True),
+    "oversight_confirmation_due": ("oversight", False), "oversight_confirmation_overdue": ("oversight", True),
+    "evidence_expiring": ("evidence", False), "evidence_expired": ("evidence", True),
+    "follow_up_decision": ("pilots", None),
+    "continuity_overdue": ("continuity", None), "trustworthy_assessment_refresh": ("refresh", None),
+    "obligation_due": ("obligations", False), "obligation_overdue": ("obligations", True),
+}
+
+
+def page(*, now: datetime | None = None, today: date | None = None, scope: Select | None = None,
+         overdue: bool | None = None, kind: str | None = None, offset: int = 0,
+         limit: int | None = None) -> tuple[list[AgendaItem], int, int]:
+    """The agenda's items `offset` to `offset + limit` in its order (overdue first, then by due date),
+    with how many items and overdue items there are in all. Each source reads at most `offset + limit`
+    of its items in that order and counts the rest in SQL, so a page costs the same in a large register
+    as in a small one. `scope`, a SELECT of solution ids (never a list: see
+    solutions.access.visible_solution_ids), limits it to those solutions."""
+    from ai_register.portfolio import followup as portfolio_followup  # builds on this module
     from ai_register.solutions.services import region_today
 
     now = now or utcnow()
     today = today or region_today()
-    items: list[AgendaItem] = []
-    items += _incident_duties(now, scope)
-    items += _serious_incidents(scope)
-    items += _reviews(today, scope)
-    items += _oversight(today, scope)
-    items += _evidence(today, scope)
-    items += _pilot_ends(scope)
-    from ai_register.portfolio.followup import agenda_items as portfolio_items  # builds on this module
+    source = None
+    if kind is not None:
+        if kind not in KINDS:
+            return [], 0, 0
+        source, kind_overdue = KINDS[kind]
+        if kind_overdue is not None:
+            if overdue is not None and overdue != kind_overdue:
+                return [], 0, 0
+            overdue = kind_overdue
+    want = Want(overdue, None if limit is None else offset + limit)
+    sources = {
+        "duties": lambda: _incident_duties(now, scope, want),
+        "serious": lambda: python_part(_serious_incidents(scope), want),
+        "reviews": lambda: _reviews(today, scope, want),
+        "oversight": lambda: _oversight(today, scope, want),
+        "evidence": lambda: _evidence(today, scope, want),
+        "pilots": lambda: _pilot_ends(scope, want),
+        "continuity": lambda: portfolio_followup.continuity_part(today, scope, want),
+        "refresh": lambda: portfolio_followup.refresh_part(scope, want),
+        "obligations": lambda: python_part(_obligations(today, scope), want),
+    }
+    parts = [read() for name, read in sources.items() if source is None or name == source]
+    items = sorted((item for part in parts for item in part.items), key=sort_key)
+    if kind is not None:  # a source with two kinds decided in Python (obligations)
+        items = [item for item in items if item.kind == kind]
+    end = None if limit is None else offset + limit
+    return items[offset:end], sum(p.total for p in parts), sum(p.overdue for p in parts)
 
-    items += portfolio_items(today, scope)
+
+def collect(*, now: datetime | None = None, today: date | None = None,
+            scope: Select | None = None) -> list[AgendaItem]:
+    """Everything due, overdue or waiting for a decision (the reminders run reads it all)."""
+    return page(now=now, today=today, scope=scope)[0]
+
+
+def _obligations(today: date, scope) -> list[AgendaItem]:
     from ai_register.obligations.followup import agenda_items as obligation_items  # builds on this module
 
-    items += obligation_items(today, scope)
-    return sorted(items, key=lambda i: (not i.overdue, i.due_on or date.max, i.kind, i.subject_id))
+    return obligation_items(today, scope)
 
 
 def _limit(query, scope: Select | None):
     return query.where(Solution.id.in_(scope)) if scope is not None else query
 
 
-def _incident_duties(now: datetime, scope) -> list[AgendaItem]:
+def _db_instant(moment: datetime) -> datetime:
+    """As stored timestamps compare: SQLite keeps naive UTC, PostgreSQL aware."""
+    moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None) if db.session.get_bind().dialect.name == "sqlite" else moment
+
+
+def _incident_duties(now: datetime, scope, want: Want) -> Part:
+    late = IncidentDuty.overdue_after < _db_instant(now)
     query = _limit(select(IncidentDuty, Incident, Solution)
                    .join(Incident, Incident.id == IncidentDuty.incident_id)
                    .join(Solution, Solution.id == Incident.solution_id)
                    .where(IncidentDuty.status == DUTY_OPEN, IncidentDuty.applies.is_(True),
                           Incident.status != CLOSED)
-                   .order_by(IncidentDuty.overdue_after, IncidentDuty.id), scope)
-    items = []
-    for duty, incident, solution in db.session.execute(query).all():
-        overdue = as_utc(duty.overdue_after) < now
-        items.append(AgendaItem(
-            "incident_duty_overdue" if overdue else "incident_duty_due", solution, "incident_duty", duty.id,
-            duty.due_on, overdue,
-            {"incident_id": incident.id, "duty_key": duty.key, "duty": _duty_label(duty),
-             "recipient": duty.recipient, "citation": duty.citation,
-             "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
-             "solution": solution.name},
-            f"/incidents/{incident.id}", ("owners", "compliance")))
-    return items
+                   .order_by(case((late, 0), else_=1), IncidentDuty.due_on.is_(None), IncidentDuty.due_on,
+                             IncidentDuty.id), scope)
+
+    def build(rows) -> list[AgendaItem]:
+        items = []
+        for duty, incident, solution in rows:
+            overdue = as_utc(duty.overdue_after) < now
+            items.append(AgendaItem(
+                "incident_duty_overdue" if overdue else "incident_duty_due", solution, "incident_duty", duty.id,
+                duty.due_on, overdue,
+                {"incident_id": incident.id, "duty_key": duty.key, "duty": _duty_label(duty),
+                 "recipient": duty.recipient, "citation": duty.citation,
+                 "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
+                 "solution": solution.name},
+                f"/incidents/{incident.id}", ("owners", "compliance")))
+        return items
+
+    return sql_part(query, late, want, build)
 
 
 def _duty_label(duty: IncidentDuty) -> str:
@@ -119,62 +218,83 @@ def _serious_incidents(scope) -> list[AgendaItem]:
     return items
 
 
-def _reviews(today: date, scope) -> list[AgendaItem]:
+def _reviews(today: date, scope, want: Want) -> Part:
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
     query = _limit(select(Solution).where(Solution.phase.in_(REVIEWED_PHASES),
                                           Solution.next_review_on.is_not(None),
                                           Solution.next_review_on <= horizon)
                    .order_by(Solution.next_review_on, Solution.id), scope)
-    items = []
-    for solution in db.session.scalars(query):
-        overdue = today > solution.next_review_on
-        audience = ("owners", "compliance") if overdue else ("owners",)
-        items.append(AgendaItem("review_overdue" if overdue else "review_due", solution, "solution",
-                                solution.id, solution.next_review_on, overdue, {"solution": solution.name},
-                                f"/solutions/{solution.id}", audience))
-    return items
+
+    def build(rows) -> list[AgendaItem]:
+        items = []
+        for (solution,) in rows:
+            overdue = today > solution.next_review_on
+            audience = ("owners", "compliance") if overdue else ("owners",)
+            items.append(AgendaItem("review_overdue" if overdue else "review_due", solution, "solution",
+                                    solution.id, solution.next_review_on, overdue, {"solution": solution.name},
+                                    f"/solutions/{solution.id}", audience))
+        return items
+
+    return sql_part(query, Solution.next_review_on < today, want, build)
 
 
-def _oversight(today: date, scope) -> list[AgendaItem]:
+def _oversight(today: date, scope, want: Want) -> Part:
     horizon = today + timedelta(days=int(setting("OVERSIGHT_REMINDER_DAYS")))
-    items = []
-    for due in sources.oversight_confirmations(scope):
-        if due.due_on > horizon:
-            continue
-        overdue = today > due.due_on
-        # By the person themself when they have an account, otherwise recorded by compliance.
-        audience = (due.user_id,) if due.user_id is not None else ("compliance",)
-        if overdue:
-            audience += ("owners",)
-        items.append(AgendaItem("oversight_confirmation_overdue" if overdue else "oversight_confirmation_due",
-                                due.solution, "oversight_assignment", due.assignment_id, due.due_on, overdue,
-                                {"solution": due.solution.name, "oversight_owner": due.name},
-                                f"/solutions/{due.solution.id}", audience))
-    return items
+    query, last = sources.oversight_confirmations_query(scope)
+    # Due 12 months after the last acceptance or confirmation: due by `day` ⇔ last ≤ latest_confirmed_for(day).
+    query = query.where(last <= sources.latest_confirmed_for(horizon))
+    late = last <= sources.latest_confirmed_for(today - timedelta(days=1))
+
+    def build(rows) -> list[AgendaItem]:
+        items = []
+        for assignment, solution in rows:
+            due_on = assignment.confirmation_due_on
+            overdue = today > due_on
+            # By the person themself when they have an account, otherwise recorded by compliance.
+            audience = (assignment.user_id,) if assignment.user_id is not None else ("compliance",)
+            if overdue:
+                audience += ("owners",)
+            items.append(AgendaItem("oversight_confirmation_overdue" if overdue else "oversight_confirmation_due",
+                                    solution, "oversight_assignment", assignment.id, due_on, overdue,
+                                    {"solution": solution.name, "oversight_owner": assignment.owner["name"]},
+                                    f"/solutions/{solution.id}", audience))
+        return items
+
+    return sql_part(query, late, want, build)
 
 
-def _evidence(today: date, scope) -> list[AgendaItem]:
+def _evidence(today: date, scope, want: Want) -> Part:
     horizon = today + timedelta(days=int(setting("EVIDENCE_EXPIRY_WARNING_DAYS")))
-    items = []
-    for expiry in sources.expiring_evidence(horizon, scope):
-        # The expiry date is the last valid day (evidence.validity).
-        expired = today > expiry.expires_on
-        items.append(AgendaItem("evidence_expired" if expired else "evidence_expiring", expiry.solution,
-                                "evidence", expiry.evidence_id, expiry.expires_on, expired,
-                                {"solution": expiry.solution.name, "evidence": expiry.title,
-                                 "evidence_type": expiry.type},
-                                f"/solutions/{expiry.solution.id}",
-                                ("owners", "compliance") if expired else ("owners",)))
-    return items
+    query, expires_on = sources.expiring_evidence_query(horizon, scope)
+
+    def build(rows) -> list[AgendaItem]:
+        items = []
+        for evidence, solution in rows:
+            # The expiry date is the last valid day (evidence.validity).
+            expired = today > evidence.expires_on
+            items.append(AgendaItem("evidence_expired" if expired else "evidence_expiring", solution,
+                                    "evidence", evidence.id, evidence.expires_on, expired,
+                                    {"solution": solution.name, "evidence": evidence.title,
+                                     "evidence_type": evidence.type},
+                                    f"/solutions/{solution.id}",
+                                    ("owners", "compliance") if expired else ("owners",)))
+        return items
+
+    return sql_part(query, expires_on < today, want, build)
 
 
-def _pilot_ends(scope) -> list[AgendaItem]:
-    items = []
-    for end in sources.pilot_evaluations(scope):
-        params = {"solution": end.solution.name, "event": "pilot_evaluated", "on": end.issued_on.isoformat()}
-        items.append(AgendaItem("follow_up_decision", end.solution, "evidence", end.evidence_id,
-                                end.issued_on, False, params, f"/solutions/{end.solution.id}", ("owners",)))
-    return items
+def _pilot_ends(scope, want: Want) -> Part:
+    query = sources.pilot_evaluations_query(scope)
+
+    def build(rows) -> list[AgendaItem]:
+        items = []
+        for evidence, solution in rows:
+            params = {"solution": solution.name, "event": "pilot_evaluated", "on": evidence.issued_on.isoformat()}
+            items.append(AgendaItem("follow_up_decision", solution, "evidence", evidence.id,
+                                    evidence.issued_on, False, params, f"/solutions/{solution.id}", ("owners",)))
+        return items
+
+    return sql_part(query, false(), want, build)
 
 
 def recipients(item: AgendaItem) -> list[int]:

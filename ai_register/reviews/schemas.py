@@ -69,7 +69,7 @@ class SchedulePageSchema(ma.Schema):
     per_page = ma.fields.Integer(required=True)
 
 
-class AgendaArgsSchema(StrictSchema):
+class AgendaArgsSchema(StrictSchema, PageArgsSchema):
     overdue = ma.fields.Boolean(metadata={"description": "Only overdue items"})
     kind = ma.fields.String(validate=validate.Length(max=48))
     solution_id = ma.fields.Integer(validate=ID_RANGE)
@@ -90,7 +90,9 @@ class AgendaItemSchema(ma.Schema):
 class AgendaSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AgendaItemSchema), required=True)
     total = ma.fields.Integer(required=True)
-    overdue = ma.fields.Integer(required=True)
+    overdue = ma.fields.Integer(required=True, metadata={"description": "Overdue items in all (every page)"})
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
 
 
 class RealisationArgsSchema(StrictSchema):

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ai_register.apikit import page_of
+from ai_register.apikit import page_of, page_window
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput
@@ -137,18 +137,16 @@ def realisation_for(solution_id: int, *, as_of: date | None = None) -> dict:
 
 
 def agenda_for(*, overdue: bool | None = None, kind: str | None = None,
-               solution_id: int | None = None) -> dict:
-    """The follow-up agenda of the solutions I may read."""
+               solution_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """One page of the follow-up agenda of the solutions I may read (overdue first, then by due date),
+    with how many items and overdue items there are in all."""
     from ai_register.reviews import agenda
     from ai_register.solutions.access import visible_solution_ids
 
     scope = visible_solution_ids(actor())
     if solution_id is not None:
         scope = (select(Solution.id) if scope is None else scope).where(Solution.id == solution_id)
-    items = agenda.collect(scope=scope)
-    if overdue is not None:
-        items = [item for item in items if item.overdue == overdue]
-    if kind is not None:
-        items = [item for item in items if item.kind == kind]
-    return {"items": [item.as_dict() for item in items], "total": len(items),
-            "overdue": sum(1 for item in items if item.overdue)}
+    offset, limit = page_window(page, per_page)
+    items, total, late = agenda.page(scope=scope, overdue=overdue, kind=kind, offset=offset, limit=limit)
+    return {"items": [item.as_dict() for item in items], "total": total, "overdue": late, "page": page,
+            "per_page": per_page}

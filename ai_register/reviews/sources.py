@@ -5,10 +5,9 @@ Only their public read functions and models are used; nothing here writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 
 from ai_register.extensions import db
 from ai_register.solutions.models import Decision, Solution
@@ -30,46 +29,36 @@ def oversight_user_ids(solution: Solution) -> list[int]:
     return list(db.session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
 
 
-@dataclass(frozen=True)
-class OversightDue:
-    solution: Solution
-    assignment_id: int
-    due_on: date
-    user_id: int | None  # the owner's account; None when compliance records the confirmation
-    name: str
+def oversight_confirmations_query(scope: Select | None = None):
+    """Current assignments of followed solutions that have been accepted, (assignment, solution) rows,
+    and the SQL of their last acceptance or confirmation (the due date is 12 months after it)."""
+    from ai_register.oversight.models import OversightAssignment as assignment
 
-
-def oversight_confirmations(scope: Select | None = None) -> list[OversightDue]:
-    """Every current assignment with its re-confirmation due date (accepted ones only)."""
-    from ai_register.oversight.models import OversightAssignment
-
-    query = (select(OversightAssignment, Solution)
-             .join(Solution, Solution.id == OversightAssignment.solution_id)
-             .where(OversightAssignment.ended_at.is_(None), Solution.phase.in_(FOLLOWED_PHASES))
-             .order_by(OversightAssignment.id))
+    last = case((assignment.confirmed_on.is_(None), assignment.accepted_on),
+                (assignment.accepted_on.is_(None), assignment.confirmed_on),
+                (assignment.confirmed_on > assignment.accepted_on, assignment.confirmed_on),
+                else_=assignment.accepted_on)
+    query = (select(assignment, Solution).join(Solution, Solution.id == assignment.solution_id)
+             .where(assignment.ended_at.is_(None), Solution.phase.in_(FOLLOWED_PHASES), last.is_not(None))
+             .order_by(last, assignment.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    due = []
-    for assignment, solution in db.session.execute(query).all():
-        due_on = assignment.confirmation_due_on
-        if due_on is None:
-            continue
-        due.append(OversightDue(solution, assignment.id, due_on, assignment.user_id,
-                                assignment.owner["name"]))
-    return due
+    return query, last
 
 
-@dataclass(frozen=True)
-class EvidenceExpiry:
-    solution: Solution
-    evidence_id: int
-    type: str
-    title: str
-    expires_on: date
+def latest_confirmed_for(day: date) -> date:
+    """The latest last confirmation whose re-confirmation is due on or before `day`."""
+    from ai_register.oversight.rules import CONFIRMATION_MONTHS, add_months
+
+    latest = add_months(day, -CONFIRMATION_MONTHS)
+    while add_months(latest + timedelta(days=1), CONFIRMATION_MONTHS) <= day:
+        latest += timedelta(days=1)
+    return latest
 
 
-def expiring_evidence(until: date, scope: Select | None = None) -> list[EvidenceExpiry]:
-    """Current (not superseded) evidence that expires on or before `until`, expired ones included."""
+def expiring_evidence_query(until: date, scope: Select | None = None):
+    """(evidence, solution) rows of current evidence expiring on or before `until`, by expiry date; and
+    the expiry date's column."""
     from ai_register.evidence.models import Evidence
 
     query = (select(Evidence, Solution).join(Solution, Solution.id == Evidence.solution_id)
@@ -78,20 +67,11 @@ def expiring_evidence(until: date, scope: Select | None = None) -> list[Evidence
              .order_by(Evidence.expires_on, Evidence.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    return [EvidenceExpiry(solution, e.id, e.type, e.title, e.expires_on)
-            for e, solution in db.session.execute(query).all()]
+    return query, Evidence.expires_on
 
 
-@dataclass(frozen=True)
-class PilotEnd:
-    solution: Solution
-    evidence_id: int
-    issued_on: date
-
-
-def pilot_evaluations(scope: Select | None = None) -> list[PilotEnd]:
-    """Solutions in pilot with a pilot evaluation and no decision since: the pilot has ended and awaits a
-    follow-up decision."""
+def pilot_evaluations_query(scope: Select | None = None):
+    """(evidence, solution) rows of pilots evaluated with no decision since, by evaluation date."""
     from ai_register.evidence.models import Evidence
 
     query = (select(Evidence, Solution).join(Solution, Solution.id == Evidence.solution_id)
@@ -99,10 +79,10 @@ def pilot_evaluations(scope: Select | None = None) -> list[PilotEnd]:
                     Solution.phase == "pilot",
                     ~select(Decision.id).where(Decision.solution_id == Solution.id,
                                                Decision.decided_on >= Evidence.issued_on).exists())
-             .order_by(Evidence.id))
+             .order_by(Evidence.issued_on, Evidence.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    return [PilotEnd(solution, e.id, e.issued_on) for e, solution in db.session.execute(query).all()]
+    return query
 
 
 def goals_with_measurements(solution_id: int) -> list[dict]:

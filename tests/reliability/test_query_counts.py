@@ -117,6 +117,8 @@ PAGES = [  # (who, url, web page?)
     (None, "/public", True),
     ("compliance", "/api/v1/solutions?per_page=20", False), ("owner", "/api/v1/solutions", False),
     ("compliance", "/api/v1/follow-up", False), ("owner", "/api/v1/follow-up", False),
+    ("compliance", "/api/v1/follow-up?per_page=5&page=2", False),
+    ("auditor", "/api/v1/follow-up?overdue=true&per_page=5", False),
     ("auditor", "/api/v1/audit/events?per_page=20", False),
     ("auditor", "/api/v1/audit/events?per_page=20&page=3", False),
     ("compliance", "/api/v1/audit/events?action=update&per_page=20", False),

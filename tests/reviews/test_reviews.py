@@ -226,3 +226,52 @@ def test_realisation_endpoint(api, solution, users):
     assert staff["progress_pct"] == 50.0
     assert api.get("owner2", f"/api/v1/solutions/{solution.id}/benefit-realisation").status_code == 404
     assert api.get("admin", f"/api/v1/solutions/{solution.id}/benefit-realisation").status_code == 403
+
+
+def test_follow_up_agenda_pages_are_the_whole_agenda_in_order(api, make_solution, users):
+    """Each source reads only the first items a page needs and counts the rest in SQL: the pages, put
+    together, are the agenda the reminders run collects, in its order, with the same counts and filters."""
+    from datetime import timedelta
+
+    from ai_register.evidence.models import Evidence
+    from ai_register.oversight.models import OversightAssignment
+    from ai_register.reviews import agenda
+
+    owner = users["owner"].id
+    with freeze_time("2026-05-04 08:00:00"):
+        for n in range(7):
+            solution = make_solution(phase=("management", "pilot", "rollout")[n % 3],
+                                     next_review_on=date(2026, 4, 20) + timedelta(days=5 * n),
+                                     critical_for_patient_care=n % 2 == 0)
+            db.session.add(Evidence(solution_id=solution.id, type="dpia", title=f"DPIA {n}",
+                                    issued_on=date(2024, 1, 1), expires_on=date(2026, 4, 28) + timedelta(days=4 * n),
+                                    created_by_id=owner))
+            if solution.phase == "pilot":
+                db.session.add(Evidence(solution_id=solution.id, type="pilot_evaluation", title="Evaluation",
+                                        issued_on=date(2026, 3, 1 + n), created_by_id=owner))
+            db.session.add(OversightAssignment(solution_id=solution.id, user_id=owner, created_by_id=owner,
+                                               authority_to_suspend=True,
+                                               accepted_on=date(2025, 4, 25) + timedelta(days=6 * n)))
+        db.session.commit()
+        everything = agenda.collect()
+        whole = api.get("compliance", "/api/v1/follow-up?per_page=200").get_json()
+        assert len(everything) == whole["total"] >= 20
+        assert len({item.kind for item in everything}) >= 8
+        expected = [(i.kind, i.subject_id) for i in everything]
+        assert [(i["kind"], i["subject_id"]) for i in whole["items"]] == expected
+        assert whole["overdue"] == sum(1 for i in everything if i.overdue)
+        pages = []
+        for number in range(1, 20):
+            body = api.get("compliance", f"/api/v1/follow-up?per_page=4&page={number}").get_json()
+            assert (body["total"], body["overdue"], body["page"]) == (whole["total"], whole["overdue"], number)
+            pages += [(i["kind"], i["subject_id"]) for i in body["items"]]
+        assert pages == expected
+        for query, keep in (("overdue=true", lambda i: i.overdue), ("overdue=false", lambda i: not i.overdue),
+                            ("kind=evidence_expiring", lambda i: i.kind == "evidence_expiring"),
+                            ("kind=oversight_confirmation_overdue&overdue=true",
+                             lambda i: i.kind == "oversight_confirmation_overdue"),
+                            ("kind=review_due&overdue=true", lambda i: False)):
+            wanted = [(i.kind, i.subject_id) for i in everything if keep(i)]
+            body = api.get("owner", f"/api/v1/follow-up?{query}&per_page=3&page=2").get_json()
+            assert body["total"] == len(wanted), query
+            assert [(i["kind"], i["subject_id"]) for i in body["items"]] == wanted[3:6], query
