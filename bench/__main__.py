@@ -132,7 +132,7 @@ def main(argv: list[str]) -> int:
             from bench import bench_classification
 
             print("re-classification …", flush=True)
-            results.append(bench_classification.run(app, db))
+            results.append(_guarded("Re-classification", lambda: bench_classification.run(app, db)))
         if "api" in args.only:
             from bench import bench_api
 
@@ -145,7 +145,7 @@ def main(argv: list[str]) -> int:
             from bench import bench_pages
 
             print("page crawl …", flush=True)
-            results.append(bench_pages.run(app, db, database_url, instance_dir))
+            results.append(_guarded("Page crawl", lambda: bench_pages.run(app, db, database_url, instance_dir)))
         with app.app_context():
             db.engine.dispose()
         if "pdf" in args.only:
@@ -163,6 +163,17 @@ def main(argv: list[str]) -> int:
         output.write_text(table, encoding="utf-8")
         print(f"written to {output}")
     return 0
+
+
+def _guarded(title: str, run) -> BenchResult:
+    """A benchmark that fails is reported as failed; the others' figures are kept."""
+    import traceback
+
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - one benchmark must not lose a long run
+        traceback.print_exc()
+        return BenchResult(title=f"{title}: FAILED", target=f"the benchmark raised {type(exc).__name__}: {exc}")
 
 
 def _server_version(database_url: str) -> str:

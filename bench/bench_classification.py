@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from bench.common import BenchResult, Check, Figure, timed
 
@@ -34,8 +34,10 @@ def run(app, db) -> BenchResult:
         for start in range(0, len(answers), 5000):
             rows = db.session.execute(select(table.c.id, table.c.answers, table.c.result)
                                       .order_by(table.c.id).offset(start).limit(5000)).all()
-            db.session.execute(update(table), [{"id": cid, "result": {**result, "bench_nonce": cid}}
-                                               for cid, _answers, result in rows])
+            db.session.execute(update(table).where(table.c.id == bindparam("cid"))
+                               .values(result=bindparam("nonced")),
+                               [{"cid": cid, "nonced": {**result, "bench_nonce": cid}}
+                                for cid, _answers, result in rows])
         worst_seconds, worst = timed(lambda: classification_services.impact(ruleset))
         db.session.rollback()
     checked = report["checked"]
