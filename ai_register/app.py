@@ -150,7 +150,7 @@ def _api_blueprints() -> list:
 
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
-            reports_api.blp, public_api.blp, onboarding_api.blp,
+            reports_api.blp, public_api.blp, public_api.descriptions_blp, onboarding_api.blp,
             portfolio_api.blp, obligations_api.blp, fria_api.blp, literacy_api.blp,
             monitoring_api.blp]
 

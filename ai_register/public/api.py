@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, request, stream_with_context
+from flask import Response, request, stream_with_context, url_for
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, UtcDateTime
 from ai_register.exceptions import NotFound
-from ai_register.public import queries
+from ai_register.public import queries, services
+from ai_register.public.schemas import PublicDescriptionSchema, PublicDescriptionWriteSchema
 from ai_register.reports.export import iter_csv
-from ai_register.security import PUBLIC, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
+from ai_register.solutions.access import get_solution
 from ai_register.solutions.lifecycle import Phase
 from ai_register.web.labels import CATEGORIES
 
@@ -151,3 +154,37 @@ def public_solution(public_id):
     if solution is None:
         raise NotFound("No public solution has this id.")
     return queries.public_detail(solution)
+
+
+# --------------------------------------------------------------------------- the owners' side
+
+descriptions_blp = Blueprint("public_description_api", __name__, url_prefix="/api/v1",
+                             description="A solution's public description: the region's plain words")
+
+
+def _description_answer(solution):
+    description = services.description_for(solution.id)
+    answer = {name: getattr(description, name) if description is not None else None for name in services.FIELDS}
+    answer["updated_at"] = description.updated_at if description is not None else None
+    answer["public_page"] = (url_for("public.solution", public_id=queries.opaque_id(solution.id))
+                             if solution.public else None)
+    return answer
+
+
+@descriptions_blp.route("/solutions/<int:solution_id>/public-description")
+class PublicDescription(MethodView):
+    @access(OWNER, COMPLIANCE, AUDITOR)
+    @descriptions_blp.response(200, PublicDescriptionSchema)
+    def get(self, solution_id: int):
+        """What the solution's public page says in the region's own words (all null while none is written)."""
+        return _description_answer(get_solution(solution_id))
+
+    @access(OWNER, COMPLIANCE)
+    @descriptions_blp.arguments(PublicDescriptionWriteSchema)
+    @descriptions_blp.response(200, PublicDescriptionSchema)
+    def put(self, body, solution_id: int):
+        """Write the whole description (audited: the fields that changed). Published at once when the
+        solution is public. A personal identity number in any text is refused."""
+        solution = get_solution(solution_id, write=True)
+        services.save_description(solution, body, by=actor())
+        return _description_answer(solution)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
-from ai_register.incidents.forms import PERSONAL_NUMBER
+from ai_register.public.readability import PERSONAL_NUMBER
 from ai_register.public.services import FIELDS
 
 LONG = 2000

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A Swedish personal identity or coordination number (ÅÅMMDD-NNNN, with or without century): never on a
+# public page. The same pattern as the deviation form's warning (incidents/forms.py).
+PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:19|20)?\d{6}[-+ ]?\d{4}(?!\d)")
 WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?:;]+(?:\s|$)|\n\s*\n")
 LONG = 6

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ai_register.audit import services as audit
+from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.public.models import TEXT_FIELDS, PublicDescription
+from ai_register.public.readability import PERSONAL_NUMBER
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
 
@@ -24,6 +26,10 @@ def save_description(solution: Solution, data: Mapping[str, Any], *, by: User) -
     none); the change is recorded in the audit trail with its before and after."""
     description = description_for(solution.id)
     values = {name: ((data.get(name) or "").strip() or None) for name in FIELDS if name in data}
+    found = {name: ["A personal identity number must not be published."] for name, value in values.items()
+             if value and PERSONAL_NUMBER.search(value)}
+    if found:
+        raise InvalidInput("The public description cannot identify anyone.", errors=found)
     if description is None:
         description = PublicDescription(solution_id=solution.id, updated_by_id=by.id, **values)
         db.session.add(description)

@@ -153,4 +153,6 @@ def edit_description(solution_id: int):
     readability = {name: lix(getattr(form, name).data) for name in ("what_sv", "why_sv", "data_sv", "legal_basis_sv")}
     return render_template("public/edit_description.html", solution=solution, form=form, description=description,
                            readability=readability, can_edit=can_write(solution, actor()), lix_band=_lix_band,
+                           fallbacks={"what_sv": solution.intended_use, "why_sv": solution.need_statement,
+                                      "legal_basis_sv": solution.legal_basis},
                            public_id=queries.opaque_id(solution.id)), status

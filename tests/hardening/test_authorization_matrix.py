@@ -121,6 +121,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public/accessibility"): frozenset({P}),
     ("GET", "/solutions/<int:solution_id>/public-description"): frozenset({A, C, O}),
     ("POST", "/solutions/<int:solution_id>/public-description"): frozenset({A, C, O}),
+    ("GET", "/api/v1/solutions/<int:solution_id>/public-description"): frozenset({A, C, O}),
+    ("PUT", "/api/v1/solutions/<int:solution_id>/public-description"): frozenset({C, O}),
     ("GET", "/review"): frozenset({C}),
     ("GET", "/review/classifications/<int:classification_id>"): frozenset({C}),
     ("POST", "/review/classifications/<int:classification_id>"): frozenset({C}),

@@ -114,7 +114,7 @@ PAGES = [  # (who, url, web page?)
     ("compliance", "/audit", True), ("auditor", "/audit?solution=L%C3%B6sning+0001", True),
     ("compliance", "/incidents/new", True), ("owner", "/incidents/new", True),
     ("compliance", "/solutions/lookup?q=L%C3%B6s", True), ("owner", "/solutions/lookup?q=1&write=1", True),
-    (None, "/public", True),
+    (None, "/public", True), (None, "/public?q=L%C3%B6sning&phase=management&ai_act_category=high_risk", True),
     ("compliance", "/api/v1/solutions?per_page=20", False), ("owner", "/api/v1/solutions", False),
     ("compliance", "/api/v1/follow-up", False), ("owner", "/api/v1/follow-up", False),
     ("compliance", "/api/v1/follow-up?per_page=5&page=2", False),
@@ -128,6 +128,7 @@ PAGES = [  # (who, url, web page?)
     ("compliance", "/portfolio?sort=name&overdue=false", True),
     ("compliance", "/api/v1/portfolio?per_page=20", False),
     ("auditor", "/api/v1/portfolio?per_page=4&page=2&sort=-yearly_net_benefit&critical=false", False),
+    (None, "/api/v1/public/solutions?q=L%C3%B6sning&phase=management&per_page=20", False),
 ]
 
 

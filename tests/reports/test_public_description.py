@@ -46,6 +46,7 @@ def test_the_owner_writes_the_public_page_in_plain_words(app, users, story):
     html = text(page)
     assert "Offentlig beskrivning" in html and "Skriv för en invånare" in html
     assert 'href="/public/solutions/' in html  # the story's solution is public: a link to its page
+    assert "<textarea" in html and 'data-test="lix-' not in html  # nothing written yet, nothing measured
     response = owner.post(_url(story.solution_id), TEXTS)
     assert response.status_code == 302
     html = text(owner.get(_url(story.solution_id)))
@@ -110,3 +111,31 @@ def test_lix_measures_swedish_readability():
     assert lix(easy).band in ("very_easy", "easy") and lix(easy).sentences == 3
     assert lix(hard).band == "very_hard" and lix(hard).score > 60
     assert lix("För kort.") is None and lix(None) is None
+
+
+def test_the_description_through_the_api(client, auth, users, story):
+    url = f"/api/v1/solutions/{story.solution_id}/public-description"
+    empty = client.get(url, headers=auth(users["auditor"]))
+    assert empty.status_code == 200
+    assert empty.get_json() == {**{name: None for name in TEXTS}, "updated_at": None,
+                                "public_page": f"/public/solutions/{queries.opaque_id(story.solution_id)}"}
+    body = {name: value or None for name, value in TEXTS.items()}
+    written = client.put(url, json=body, headers=auth(users["owner"]))
+    assert written.status_code == 200, written.get_data(as_text=True)
+    answer = written.get_json()
+    assert answer["what_en"] == TEXTS["what_en"] and answer["why_sv"] is None and answer["updated_at"]
+    # PUT is the whole description: what is left out becomes empty; only changes are audited.
+    again = client.put(url, json={"what_sv": TEXTS["what_sv"]}, headers=auth(users["owner"])).get_json()
+    assert again["what_en"] is None and again["contact"] is None
+    created, changed = _events(story.solution_id)
+    assert set(changed.data["changes"]) == {"what_en", "why_en", "data_sv", "legal_basis_en", "contact"}
+
+    refused = client.put(url, json={"data_sv": "Patient 19121212-1212."}, headers=auth(users["owner"]))
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert set(refused.get_json()["errors"]) == {"data_sv"}
+    for bad in ({"what_sv": "x" * 2001}, {"summary": "okänt fält"}, {"contact": 5}):
+        assert client.put(url, json=bad, headers=auth(users["owner"])).status_code == 422, bad
+    denied = client.put(url, json=body, headers=auth(users["auditor"]))
+    assert denied.status_code == 403 and denied.get_json()["code"] == "role"
+    assert client.put(url, json=body, headers=auth(users["owner2"])).status_code in (403, 404)
+    assert len(_events(story.solution_id)) == 2
