@@ -24,38 +24,56 @@ class VisibleText(HTMLParser):
     placeholders, titles and labels of images and controls."""
 
     HIDDEN = {"script", "style", "template", "noscript"}
+    # Literal code and commands ("python3 tools/verify_bundle.py …"): visible, but not prose to translate.
+    LITERAL = {"code", "pre", "kbd", "samp"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.prose: list[str] = []  # the parts outside literal code
         self.links: list[str] = []
         self._hidden = 0
+        self._literal = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in self.HIDDEN:
             self._hidden += 1
+        if tag in self.LITERAL:
+            self._literal += 1
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         for name in ("placeholder", "title", "aria-label", "alt"):
             if attrs.get(name):
-                self.parts.append(attrs[name])
+                self._add(attrs[name])
         if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
-            self.parts.append(attrs["value"])
+            self._add(attrs["value"])
+
+    def _add(self, text: str) -> None:
+        self.parts.append(text)
+        if not self._literal:
+            self.prose.append(text)
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self._hidden:
             self._hidden -= 1
+        if tag in self.LITERAL and self._literal:
+            self._literal -= 1
 
     def handle_data(self, data):
         if not self._hidden and data.strip():
-            self.parts.append(data.strip())
+            self._add(data.strip())
 
 
 def visible(html: str) -> tuple[list[str], list[str]]:
+    parser = _parsed(html)
+    return parser.parts, parser.links
+
+
+def _parsed(html: str) -> VisibleText:
     parser = VisibleText()
     parser.feed(html)
-    return parser.parts, parser.links
+    return parser
 
 
 def raw_codes(text: str) -> list[str]:
@@ -69,10 +87,15 @@ class Page:
     url: str
     status: int
     parts: list[str]
+    prose: list[str] = field(default_factory=list)  # the visible text outside literal code
 
     @property
     def text(self) -> str:
         return "\n".join(self.parts)
+
+    @property
+    def prose_text(self) -> str:
+        return "\n".join(self.prose)
 
 
 @dataclass
@@ -110,8 +133,9 @@ def crawl(get: Callable, starts: list[str] = ("/",), per_pattern: int = 15, limi
         if "html" not in (response.mimetype or ""):
             continue
         html = response.get_data(as_text=True)
-        parts, links = visible(html)
-        result.pages[url] = Page(url, response.status_code, parts)
+        parsed = _parsed(html)
+        parts, links = parsed.parts, parsed.links
+        result.pages[url] = Page(url, response.status_code, parts, parsed.prose)
         for href in _links(url, links):
             if href in seen:
                 continue

@@ -5,7 +5,8 @@ app's Swedish. The demo region is crawled as each role and an anonymous visitor 
 and the traceability PDF of every demo solution is read with pdftotext. With the marked texts taken
 away, what is left must be numbers and punctuation, or words of the data: the records' own texts
 (names, purposes, notes typed by people), the rule set's Swedish texts (versioned data, not catalog
-entries) and a few words the number and date formats print ("kr"). A word left over is a text that
+entries) and a few words the number and date formats print ("kr"). Literal code and commands (<code>,
+<pre>) are not prose and are left out. A word left over is a text that
 reached the page past the catalog: English, or Swedish written into code.
 """
 
@@ -29,7 +30,7 @@ from ai_register.solutions.models import Solution
 from ai_register.users.services import find_user_by_email, issue_access_token
 from tests.web.conftest import WebClient
 
-from .crawl import crawl
+from .crawl import _parsed, crawl
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN, CLOSE = "⟦", "⟧"
@@ -152,7 +153,7 @@ def test_every_visible_word_comes_from_the_catalog_or_the_records(pseudo_app):
         for url, page in result.pages.items():
             if NOT_YET.search(url):
                 continue
-            words = unexplained(page.text, known)
+            words = unexplained(page.prose_text, known)
             if words:
                 problems[f"{role or 'anonymous'} {url}"] = words
     assert pages > 100
@@ -175,3 +176,9 @@ def test_the_check_finds_text_from_outside_the_catalog():
     assert unexplained("⟦Senast ändrad ⟦2026-12-06⟧⟧ AI Act Art 27", known) == ["AI", "Act", "Art"]
     assert unexplained("⟦Planerad sta [⟦se JSON-rapporten⟧] Withdrawn by id", known) == ["Withdrawn", "by", "id"]
     assert unexplained("hash 9cae7aec67 version v2", known) == ["hash", "version"]
+
+
+def test_literal_code_is_visible_but_not_prose():
+    parsed = _parsed("<p>⟦Kör⟧ <pre><code>python3 tools/verify_bundle.py --checkpoints</code></pre> Withdrawn</p>")
+    assert parsed.prose == ["⟦Kör⟧", "Withdrawn"]
+    assert "python3 tools/verify_bundle.py --checkpoints" in parsed.parts
