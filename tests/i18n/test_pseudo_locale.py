@@ -140,7 +140,7 @@ def pdf_text(pdf: bytes) -> str:
                               text=True).stdout
 
 
-@pytest.mark.slow  # about 30 s: the demo region, five crawls and twelve PDFs
+@pytest.mark.slow  # 30–60 s: the demo region, five crawls and four PDFs
 def test_every_visible_word_comes_from_the_catalog_or_the_records(pseudo_app):
     known = data_words()
     problems: dict[str, list[str]] = {}
@@ -160,7 +160,9 @@ def test_every_visible_word_comes_from_the_catalog_or_the_records(pseudo_app):
     token, _ = issue_access_token(find_user_by_email(DEMO_PEOPLE["auditor"]))
     db.session.commit()
     reports = pseudo_app.test_client()
-    for solution_id in db.session.scalars(select(Solution.id).order_by(Solution.id)).all():
+    # Four reports (the demo's first four: in pilot, management, needs analysis and rollout) keep the time
+    # modest; every section's words are in each (test_report_pdf reads all twelve for raw codes).
+    for solution_id in db.session.scalars(select(Solution.id).order_by(Solution.id)).all()[:4]:
         response = reports.get(f"/api/v1/solutions/{solution_id}/report?format=pdf&lang=sv",
                                headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
