@@ -123,6 +123,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(oversight_views.bp)
     app.register_blueprint(classification_views.bp)
     app.register_blueprint(review_views.bp)
+    from ai_register.suppliers import views as supplier_views
+
+    app.register_blueprint(supplier_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 
@@ -147,12 +150,13 @@ def _api_blueprints() -> list:
     from ai_register.reports import api as reports_api
     from ai_register.reviews import api as reviews_api
     from ai_register.solutions import api as solutions_api
+    from ai_register.suppliers import api as suppliers_api
 
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
             reports_api.blp, public_api.blp, public_api.descriptions_blp, onboarding_api.blp,
             portfolio_api.blp, obligations_api.blp, fria_api.blp, literacy_api.blp,
-            monitoring_api.blp]
+            monitoring_api.blp, suppliers_api.blp]
 
 
 def _register_cli(app: Flask) -> None:

@@ -163,6 +163,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # incident; a request for an explanation (Art 86) is answered within this many days (region target).
         "MONITORING_ASSESSMENT_DAYS": int(env.get("AI_REGISTER_MONITORING_ASSESSMENT_DAYS", 5)),
         "EXPLANATION_ANSWER_DAYS": int(env.get("AI_REGISTER_EXPLANATION_ANSWER_DAYS", 30)),
+        # Supplier register: certificates and agreements expiring within this many days flag their solutions.
+        "SUPPLIER_EXPIRY_WARNING_DAYS": int(env.get("AI_REGISTER_SUPPLIER_EXPIRY_WARNING_DAYS", 90)),
         "MAIL_SERVER": env.get("AI_REGISTER_MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("AI_REGISTER_MAIL_PORT", 25)),
         "MAIL_USE_TLS": _bool(env.get("AI_REGISTER_MAIL_USE_TLS"), False),

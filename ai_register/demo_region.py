@@ -43,6 +43,7 @@ from ai_register.solutions.schemas import (
     SolutionPatchSchema,
     SolutionWriteSchema,
 )
+from ai_register.suppliers import demo as supplier_demo
 from ai_register.users.models import User
 from ai_register.users.services import find_user_by_email
 
@@ -296,6 +297,7 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     r.evidence("owner", xray, "ce_certificate", "CE-certifikat klass IIb", issued=-400, expires=1100,
                reference="NB 2797-IIb-0421", issuer="BSI Group The Netherlands B.V.")
     r.classify("owner", xray, DEVICE_IIB)
+    supplier_demo.xray(r, xray)  # the supplier register proves the device's conformity at the pilot gate
     r.move("owner", xray, "pilot", "Pilot vid Röntgen Sunderbyn under sex månader.")
     r.rollout_plan("owner", xray, [
         {"name": "Röntgen Sunderbyn", "planned_start": days(-150), "actual_start": days(-150)},
@@ -357,6 +359,7 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
            perspective="society_citizens", title="Tidigare antibiotika vid sepsis",
            indicator="Andel patienter med antibiotika inom en timme", unit="%", baseline="54", target="85")
     r.classify("owner", sepsis, DEVICE_III, reviewer=None)
+    supplier_demo.sepsis(r, sepsis)  # its CE certificate expires soon
 
     # 4. The 1177 chatbot: limited risk (Art 50), owned by the second owner, in rollout.
     chat = ids["chat"] = r.register(
@@ -502,6 +505,7 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
                   accepted=-70)
     r.evidence("owner2", ambulance, "risk_assessment", "Risk- och sårbarhetsanalys larmcentralen", issued=-75)
     r.classify("owner2", ambulance, EMERGENCY_TRIAGE)
+    supplier_demo.ambulance(r, ambulance)
     r.move("owner2", ambulance, "pilot", "Pilot på larmcentralen dagtid under fyra månader.")
     r.literacy("compliance", None, "AI i vården: grundkurs för all personal (webbutbildning)", -120,
                kind="training", reached=4800, user_groups=["All personal"],

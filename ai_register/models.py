@@ -35,4 +35,10 @@ from ai_register.solutions.models import (  # noqa: F401
     TransitionRequest,
     solution_co_owners,
 )
+from ai_register.suppliers.models import (  # noqa: F401
+    SolutionSupplierProduct,
+    Supplier,
+    SupplierDocument,
+    SupplierProduct,
+)
 from ai_register.users.models import ApiToken, User  # noqa: F401

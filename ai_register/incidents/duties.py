@@ -106,6 +106,10 @@ RECIPIENT_LABELS: Mapping[Recipient, str] = {
     Recipient.PATIENT: N_("The patient affected"),
 }
 
+# Duties addressed to the supplier of the system or device (AI Act Art 26(5), HSLF-FS 2021:52 with MDR Art 87):
+# the register names the supplier's post-market / vigilance contact beside them.
+SUPPLIER_RECIPIENTS: frozenset[str] = frozenset({Recipient.PROVIDER, Recipient.MANUFACTURER})
+
 
 GROUND_LABELS: Mapping[str, str] = {
     "art3_49_a": N_("death or serious harm to health (Art 3(49)(a))"),

@@ -28,6 +28,7 @@ from ai_register.solutions.access import (
     writable_solutions_query,
 )
 from ai_register.solutions.models import Solution
+from ai_register.suppliers import services as supplier_services
 
 bp = Blueprint("followup_web", __name__, template_folder="templates")
 # The follow-up settings' defaults, applied once when the pages are registered.
@@ -165,7 +166,8 @@ def _detail(incident, *, status_form=None, duty_errors=None, duty_form=None, cod
         serious_under=[_(rules.serious_definition_label(code))
                        for code in rules.serious_under(incident.assessment)],
         suggested=services.suggested_decision(incident, solution), overdue=services.is_overdue(incident),
-        now=services.utcnow(), aware=services.as_utc, **_labels()), code
+        now=services.utcnow(), aware=services.as_utc, supplier_contact=supplier_services.vigilance_contact(solution.id),
+        supplier_recipients=rules.SUPPLIER_RECIPIENTS, **_labels()), code
 
 
 @bp.get("/incidents/<int:incident_id>")

@@ -26,10 +26,10 @@ ENTITY = "notification"
 
 # kind → message, formatted with the notification's params. English msgids, translated at display.
 MESSAGES = {
-    "incident_duty_due": lambda p: _("%(solution)s: incident #%(incident_id)s — %(duty)s, due %(due_on)s",
-                                     **p),
-    "incident_duty_overdue": lambda p: _("%(solution)s: incident #%(incident_id)s — %(duty)s is OVERDUE "
-                                         "(was due %(due_on)s)", **p),
+    "incident_duty_due": lambda p: _with_contact(
+        _("%(solution)s: incident #%(incident_id)s — %(duty)s, due %(due_on)s", **p), p),
+    "incident_duty_overdue": lambda p: _with_contact(
+        _("%(solution)s: incident #%(incident_id)s — %(duty)s is OVERDUE (was due %(due_on)s)", **p), p),
     "incident_serious_consider_pause": lambda p: _(
         "%(solution)s: serious incident #%(incident_id)s — as oversight owner, consider pausing the solution "
         "(record the decision in the register)", **p),
@@ -49,6 +49,10 @@ MESSAGES = {
     "obligation_due": lambda p: _("%(solution)s: obligation %(obligation)s is due %(due_on)s", **p),
     "obligation_overdue": lambda p: _("%(solution)s: obligation %(obligation)s is OVERDUE (was due %(due_on)s)",
                                       **p),
+    "supplier_document_expiring": lambda p: _(
+        "%(solution)s: %(document)s of the supplier %(supplier)s expires after %(due_on)s", **p),
+    "supplier_document_expired": lambda p: _(
+        "%(solution)s: %(document)s of the supplier %(supplier)s has EXPIRED (last valid day %(due_on)s)", **p),
     "classification_rereview": lambda p: _rereview_message(p),
     "monitoring_breach": lambda p: _(
         "%(solution)s: %(metric)s is outside its thresholds — the oversight owner decides by %(due_on)s whether "
@@ -67,6 +71,12 @@ FOLLOW_UP_EVENTS = {
     "review": lambda p: _("the periodic review of %(on)s is recorded", **p),
     "pilot_evaluated": lambda p: _("the pilot was evaluated on %(on)s", **p),
 }
+
+
+def _with_contact(text: str, params: dict) -> str:
+    """A duty to inform the provider or manufacturer names the supplier's contact (suppliers register)."""
+    return _("%(text)s — contact: %(contact)s", text=text, contact=params["contact"]) if params.get("contact") \
+        else text
 
 
 def _rereview_message(params: dict) -> str:

@@ -1,5 +1,6 @@
 """The traceability report's sections for the deployer-duty records (issue 21): obligation records,
-FRIA versions and AI-literacy measures. Kept apart from pdf.py so the report's layout work merges."""
+FRIA versions, AI-literacy measures and the supplier's records. Kept apart from pdf.py so the report's layout
+work merges."""
 
 from __future__ import annotations
 
@@ -55,4 +56,35 @@ def _literacy(b, number: str, report, events, names) -> Iterator[Flowable]:
                    for m in report["literacy"]), [13, 17, 40, 20, 10])
 
 
-WRITERS = {"obligation_records": _obligation_records, "fria": _fria, "literacy": _literacy}
+def _suppliers(b, number: str, report, events, names) -> Iterator[Flowable]:
+    """The supplier's records of the product version the solution uses (suppliers/report.py)."""
+    yield from b.h1(number, "s_suppliers")
+    data = report["suppliers"]
+    supplier, product = data["supplier"], data["product"]
+    vigilance = [c for c in supplier.get("contacts") or [] if c.get("role") == "vigilance"]
+    transfer = b.value("transfer_basis", supplier.get("transfer_basis"), "supplier")
+    yield b.pairs([
+        (b.t("supplier"), f"{supplier.get('name')} ({b.show(supplier.get('org_number'))})"),
+        (b.t("vigilance_contact"), "; ".join(", ".join(v for v in (c.get("name"), c.get("email"), c.get("phone")) if v)
+                                             for c in vigilance) or "—"),
+        (b.t("processing_countries"), b.show(supplier.get("processing_countries"))
+         + (f" · {b.t('transfer_basis')}: {transfer}" if supplier.get("outside_eu_eea") else "")),
+        (b.t("product_version"), f"{product.get('product')} {product.get('product_version')}"),
+        (b.t("device"), " ".join(v for v in (b.value("device_regulation", product.get("device_regulation"),
+                                                      "supplier_product") if product.get("device_regulation") else "",
+                                             product.get("device_class") or "") if v) or "—"),
+        (b.t("eu_database_number"), b.show(product.get("eu_database_number"))),
+        (b.t("art6_3_claimed"), b.show(bool(product.get("art6_3_exemption_claimed")))),
+    ])
+    yield b.table([b.t("kind"), b.t("title_col"), b.t("signed_or_issued"), b.t("valid_until"), b.t("notified_body"),
+                   b.t("doc_state")],
+                  ([b.value("kind", d.get("kind"), "supplier_document"),
+                    f"{b.show(d.get('title'))}" + (f" ({d['reference']})" if d.get("reference") else ""),
+                    b.show(d.get("issued_on")), b.show(d.get("valid_until")),
+                    (f"{d['notified_body_name']} ({b.show(d.get('notified_body_number'))})"
+                     if d.get("notified_body_name") else "—"),
+                    b.t(f"doc_{d['state']}") if d.get("state") else b.t("doc_valid")]
+                   for d in data["documents"]), [18, 28, 12, 12, 18, 12], small=True)
+
+
+WRITERS = {"obligation_records": _obligation_records, "fria": _fria, "literacy": _literacy, "suppliers": _suppliers}

@@ -263,3 +263,25 @@ def pick(pair: Mapping[str, str] | None, lang: str) -> str:
     if not pair:
         return ""
     return str(pair.get(lang) or pair.get("en") or "")
+
+
+# --- a21s: the supplier register in the traceability report ---
+TEXT.update({
+    "s_suppliers": N_("Supplier and product"),
+    "supplier": N_("Supplier"),
+    "vigilance_contact": N_("Vigilance contact (incidents)"),
+    "processing_countries": N_("Data processed in"),
+    "transfer_basis": N_("Legal basis of the transfer"),
+    "product_version": N_("Product version"),
+    "device": N_("Medical device"),
+    "eu_database_number": N_("EU database (AI Act Art 49)"),
+    "art6_3_claimed": N_("Art 6(3) exemption claimed"),
+    "signed_or_issued": N_("Signed or issued"),
+    "valid_until": N_("Valid until"),
+    "notified_body": N_("Notified body"),
+    "doc_state": N_("Status"),
+    "doc_valid": N_("Valid"),
+    "doc_expiring": N_("Expires soon"),
+    "doc_expired": N_("Expired"),
+    "doc_withdrawn": N_("Withdrawn"),
+})

@@ -390,7 +390,7 @@ class Blocks:
 
 SECTION_ORDER = ("identity", "lifecycle", "classifications", "obligations", "oversight", "goals", "evidence",
                  "trustworthy_assessment", "continuity", "incidents", "reviews",
-                 "obligation_records", "fria", "literacy", "audit")
+                 "obligation_records", "fria", "literacy", "suppliers", "audit")
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:

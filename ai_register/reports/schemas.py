@@ -176,6 +176,10 @@ class ReportSchema(ma.Schema):
         "description": "Each obligation's record: status, what meets it, who confirmed it and when, due date"})
     fria = ma.fields.List(Record(), metadata={"description": "FRIA versions (AI Act Art 27)"})
     literacy = ma.fields.List(Record(), metadata={"description": "The solution's AI-literacy measures (Art 4)"})
+    suppliers = Record(allow_none=True, metadata={
+        "description": "The supplier's product version the solution uses: supplier (contacts, where data are "
+                       "processed, transfer basis), product version, agreements and documents with their state on "
+                       "the report date; null when none is linked"})
     omitted_sections = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Sections of areas this build of the register does not hold"})
     chain = ma.fields.Nested(ChainSchema, required=True)

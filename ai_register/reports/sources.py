@@ -18,6 +18,7 @@ from ai_register.oversight import models as oversight_models
 from ai_register.portfolio import models as portfolio_models
 from ai_register.reviews import models as reviews_models
 from ai_register.solutions import models as solutions_models
+from ai_register.suppliers import models as supplier_models
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ SOURCES: tuple[Source, ...] = (
     Source("solution_obligation", obligations_models.SolutionObligation),
     Source("fria", fria_models.FriaAssessment),
     Source("literacy_measure", literacy_models.LiteracyMeasure),
+    Source("solution_supplier_product", supplier_models.SolutionSupplierProduct),
 )
 SOURCE_BY_TYPE = {source.entity_type: source for source in SOURCES}
 
@@ -72,6 +74,7 @@ SECTION_SOURCES: Mapping[str, tuple[str, ...]] = {
     "obligation_records": ("solution_obligation",),
     "fria": ("fria",),
     "literacy": ("literacy_measure",),
+    "suppliers": ("solution_supplier_product",),
 }
 
 

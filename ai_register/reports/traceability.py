@@ -34,6 +34,7 @@ from ai_register.reports.required_evidence import classification_fact, evidence_
 from ai_register.reports.sources import SECTION_SOURCES
 from ai_register.solutions import lifecycle
 from ai_register.solutions.models import Solution
+from ai_register.suppliers import report as supplier_report
 from ai_register.users.models import User
 
 REPORT_FORMAT_VERSION = 1
@@ -109,6 +110,8 @@ def build_sections(solution: Solution, *, generated_by: User,
         "obligation_records": lambda: [_with_people(normalise(r), context) for r in records.of("solution_obligation")],
         "fria": lambda: [_with_people(normalise(r), context) for r in records.of("fria")],
         "literacy": lambda: [_with_people(normalise(r), context) for r in records.of("literacy_measure")],
+        "suppliers": lambda: supplier_report.section(records.of("solution_supplier_product"), as_of=as_of,
+                                                     on=on),
     }
     omitted = []
     for name, build in sections.items():

@@ -10,6 +10,8 @@ run` (which notifies the recipients). Kinds:
   follow_up_decision                           the pilot was evaluated and no decision followed
   continuity_overdue, trustworthy_assessment_refresh   portfolio steering (portfolio/followup.py)
   obligation_due / obligation_overdue          an obligation record not closed (obligations/followup.py)
+  supplier_document_expiring / _expired        a certificate or agreement of the supplier a solution uses
+                                               (suppliers/followup.py)
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ KINDS = {
     "follow_up_decision": ("pilots", None),
     "continuity_overdue": ("continuity", None), "trustworthy_assessment_refresh": ("refresh", None),
     "obligation_due": ("obligations", False), "obligation_overdue": ("obligations", True),
+    "supplier_document_expiring": ("suppliers", False), "supplier_document_expired": ("suppliers", True),
 }
 
 
@@ -141,6 +144,7 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
         "continuity": lambda: portfolio_followup.continuity_part(today, scope, want),
         "refresh": lambda: portfolio_followup.refresh_part(scope, want),
         "obligations": lambda: python_part(_obligations(today, scope), want),
+        "suppliers": lambda: python_part(_suppliers(today, scope), want),
     }
     parts = [read() for name, read in sources.items() if source is None or name == source]
     items = sorted((item for part in parts for item in part.items), key=sort_key)
@@ -160,6 +164,12 @@ def _obligations(today: date, scope) -> list[AgendaItem]:
     from ai_register.obligations.followup import agenda_items as obligation_items  # builds on this module
 
     return obligation_items(today, scope)
+
+
+def _suppliers(today: date, scope) -> list[AgendaItem]:
+    from ai_register.suppliers.followup import agenda_items as supplier_items  # builds on this module
+
+    return supplier_items(today, scope)
 
 
 def _limit(query, scope: Select | None):
@@ -183,17 +193,22 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
                              IncidentDuty.id), scope)
 
     def build(rows) -> list[AgendaItem]:
+        from ai_register.suppliers import services as suppliers  # the supplier's contact (builds on solutions)
+
         items = []
         for duty, incident, solution in rows:
             overdue = as_utc(duty.overdue_after) < now
+            params = {"incident_id": incident.id, "duty_key": duty.key, "duty": _duty_label(duty),
+                      "recipient": duty.recipient, "citation": duty.citation,
+                      "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
+                      "solution": solution.name}
+            if duty.recipient in incident_rules.SUPPLIER_RECIPIENTS:
+                contact = suppliers.contact_text(suppliers.vigilance_contact(solution.id))
+                if contact:
+                    params["contact"] = contact
             items.append(AgendaItem(
                 "incident_duty_overdue" if overdue else "incident_duty_due", solution, "incident_duty", duty.id,
-                duty.due_on, overdue,
-                {"incident_id": incident.id, "duty_key": duty.key, "duty": _duty_label(duty),
-                 "recipient": duty.recipient, "citation": duty.citation,
-                 "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
-                 "solution": solution.name},
-                f"/incidents/{incident.id}", ("owners", "compliance")))
+                duty.due_on, overdue, params, f"/incidents/{incident.id}", ("owners", "compliance")))
         return items
 
     return sql_part(query, late, want, build)

@@ -83,9 +83,12 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
     # The valid classification, why there is none, and the Art 5 block of any earlier version.
     from ai_register.fria import services as fria  # the FRIA record replaces the uploaded FRIA (issue 21)
     from ai_register.literacy import services as literacy
+    from ai_register.suppliers import services as suppliers  # the supplier register's documents (issue 21)
 
-    facts = replace(facts, evidence=fria.gate_evidence(facts.evidence, solution.id),
-                    literacy_measures=literacy.measure_facts(solution.id))
+    facts = replace(facts, evidence=(*fria.gate_evidence(facts.evidence, solution.id),
+                                     *suppliers.evidence_facts(solution.id)),
+                    literacy_measures=literacy.measure_facts(solution.id),
+                    made_in_house=solution.sourcing == "in_house")
     found = classification.classification_gate_facts(solution)
     facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
     if solution.needs_rereview:

@@ -14,7 +14,9 @@ Unmet codes (stable, for API clients and tests):
   moves      move_same_phase, move_backwards, move_skips_phase, move_retired_terminal, move_paused
   pilot      need_statement_missing, goal_missing, goal_incomplete, benefit_estimate_missing,
              classification_not_valid, classification_needs_review, oversight_owner_missing,
-             dpia_missing, trustworthy_assessment_missing, trustworthy_assessment_incomplete
+             dpia_missing, trustworthy_assessment_missing, trustworthy_assessment_incomplete,
+             evidence_missing:declaration_of_conformity, evidence_missing:notified_body_certificate
+             (a medical device not made in-house)
   rollout    evidence_missing:pilot_evaluation, goal_missing, goal_measurement_missing,
              classification_not_valid, classification_needs_review, classification_role_missing,
              oversight_owner_missing, oversight_confirmation_missing, oversight_confirmation_expired,
@@ -493,6 +495,8 @@ class GateFacts:
     recovery_plan_tested_on: date | None = None
     # AI-literacy measures (Art 4), for the region-policy rollout rule (literacy.rules.MeasureFact).
     literacy_measures: tuple = ()
+    # Sourcing: a solution developed in-house is not a device "not made in-house" (pilot gate).
+    made_in_house: bool = False
 
     def __post_init__(self) -> None:
         for name in ("goals", "evidence", "rollout_units", "literacy_measures"):
@@ -775,6 +779,31 @@ def trustworthy_assessment(facts: GateFacts, on: date, settings: GateSettings) -
     return []
 
 
+# MDR class I (not sterile, no measuring function) and IVDR class A (not sterile) self-certify; every other
+# class involves a notified body (MDR Art 52, IVDR Art 48). An undecided class is treated as needing one.
+SELF_CERTIFIED_DEVICE_CLASSES = frozenset({"I", "A"})
+_DEVICE_BASIS = {"mdr": ("MDR Art 19", "MDR Art 56"), "ivdr": ("IVDR Art 17", "IVDR Art 51")}
+
+
+def device_conformity(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
+    """DOMAIN.md, pilot gate: "for a medical device not made in-house: the EU declaration of conformity, and
+    the notified body's certificate where the class needs one (a device without them may not be used in
+    care)". Either kind of record counts: the supplier register's documents of the linked product version
+    arrive here as evidence facts beside uploaded evidence."""
+    c = facts.classification
+    if c is None or c.device_regulation not in _DEVICE_BASIS or c.in_house_exemption or facts.made_in_house:
+        return []
+    declaration, certificate = _DEVICE_BASIS[c.device_regulation]
+    unmet = _missing_evidence("evidence_missing:declaration_of_conformity",
+                              (EvidenceType.DECLARATION_OF_CONFORMITY,), facts, on, declaration)
+    if c.device_class not in SELF_CERTIFIED_DEVICE_CLASSES:
+        klass = f"class {c.device_class}" if c.device_class else "class not decided"
+        unmet += _missing_evidence("evidence_missing:notified_body_certificate",
+                                   (EvidenceType.NOTIFIED_BODY_CERTIFICATE, EvidenceType.CE_CERTIFICATE), facts, on,
+                                   f"{certificate}, {klass}")
+    return unmet
+
+
 def pilot_evaluation(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
     """'Pilot evaluation (an evidence record of type pilot evaluation ...)'."""
     return _missing_evidence("evidence_missing:pilot_evaluation", (EvidenceType.PILOT_EVALUATION,), facts, on)
@@ -879,7 +908,7 @@ def checklist_complete(facts: GateFacts, on: date, settings: GateSettings) -> li
 GATES: Mapping[Phase, tuple[Check, ...]] = {
     Phase.NEEDS_ANALYSIS: (),
     Phase.PILOT: (need_statement, complete_goal, benefit_estimate, valid_classification,
-                  oversight_owner_named, dpia_if_personal_data, trustworthy_assessment),
+                  oversight_owner_named, dpia_if_personal_data, trustworthy_assessment, device_conformity),
     Phase.ROLLOUT: (pilot_evaluation, goal_measurements, valid_classification, oversight_confirmed,
                     role_known, high_risk_evidence, continuity_if_critical, literacy_policy),
     Phase.MANAGEMENT: (rollout_units_started, review_schedule),

@@ -37,6 +37,8 @@ CHECK_LABELS = {
     "review_schedule": _l("A review schedule is set"),
     "decommission_rationale": _l("The rationale for decommissioning"),
     "checklist_complete": _l("The decommissioning checklist is complete"),
+    "device_conformity": _l("A medical device not made in-house: EU declaration of conformity and, where its class "
+                            "needs one, the notified body's certificate"),
 }
 
 # Where a writer fixes a check: (endpoint, anchor or query) — shown only when the endpoint exists.
@@ -57,6 +59,7 @@ FIX_LINKS = {
     "checklist_complete": ("phases_web.checklist", {}),
     "trustworthy_assessment": ("portfolio_web.assessment", {}),
     "continuity_if_critical": ("solutions_web.edit", {"_anchor": "critical_for_patient_care"}),
+    "device_conformity": ("suppliers_web.solution_link", {}),
 }
 
 
@@ -152,6 +155,8 @@ class GateChecklist:
     to: Phase
     rows: list[CheckRow]
     on: date
+    # Not gate conditions: the supplier's certificates and agreements that expire soon or have expired.
+    notices: list = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -224,4 +229,6 @@ def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | No
     move = lifecycle.check_move(Phase(solution.phase), Status(solution.status), to)
     if move:
         rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
-    return GateChecklist(to, rows, on)
+    from ai_register.suppliers import services as suppliers  # builds on the solutions package
+
+    return GateChecklist(to, rows, on, suppliers.attention(on, solution_id=solution.id))

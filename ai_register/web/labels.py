@@ -802,6 +802,53 @@ _BY_RECORD.update({
 })
 NOTIFICATION_KINDS.update({"obligation_due": _l("obligation due"), "obligation_overdue": _l("obligation overdue")})
 
+# --- supplier register (issue 21): trail labels; the words live in suppliers/forms.py ---
+ENTITY_TYPES.update({"supplier": _l("Supplier"), "supplier_product": _l("Product version"),
+                     "supplier_document": _l("Supplier document"),
+                     "solution_supplier_product": _l("Supplier's product of the solution")})
+NOTIFICATION_KINDS.update({"supplier_document_expiring": _l("supplier document expiring"),
+                           "supplier_document_expired": _l("supplier document expired")})
+for _name, _label in {
+    "org_number": _l("Organisation number"), "country": _l("Country of the seat"), "website": _l("Website"),
+    "contacts": _l("Contacts"), "processing_countries": _l("Countries where the region's data are processed"),
+    "transfer_basis": _l("Legal basis of a transfer outside the EU/EEA"), "transfer_note": _l("About the transfer"),
+    "device_regulation": _l("Medical-device regulation"), "udi_di": _l("Basic UDI-DI / UDI-DI"),
+    "eu_database_number": _l("Registration number in the EU database (AI Act Art 49)"),
+    "art6_3_exemption_claimed": _l("The provider claims the system is not high-risk (Art 6(3))"),
+    "supplier_id": _l("Supplier"), "product_id": _l("Product version"), "valid_until": _l("Valid until (last day)"),
+    "regulation": _l("Regulation"), "notified_body_name": _l("Notified body"),
+    "notified_body_number": _l("Notified body number"), "link": _l("Link to the document"),
+    "withdrawn_on": _l("Withdrawn on"), "withdrawn_reason": _l("Why it was withdrawn"),
+}.items():
+    FIELDS.setdefault(_name, _label)
+
+
+def _supplier_words(table: str):
+    def label(code) -> str:
+        from ai_register.suppliers import forms
+
+        return _lookup(getattr(forms, table), code)
+
+    return label
+
+
+def _supplier_contacts(contacts) -> str:
+    from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
+
+    return "; ".join(", ".join(str(v) for v in (_lookup(CONTACT_ROLE_LABELS, c.get("role")), c.get("name"),
+                                                  c.get("email"), c.get("phone")) if v)
+                     for c in contacts or [] if isinstance(c, dict))
+
+
+_BY_RECORD.update({
+    ("supplier", "transfer_basis"): _supplier_words("TRANSFER_LABELS"),
+    ("supplier", "contacts"): _supplier_contacts,
+    ("supplier", "processing_countries"): lambda codes: ", ".join(codes or []),
+    ("supplier_document", "kind"): _supplier_words("DOCUMENT_LABELS"),
+    ("supplier_document", "regulation"): _supplier_words("REGULATION_LABELS"),
+    ("supplier_product", "device_regulation"): _supplier_words("REGULATION_LABELS"),
+})
+
 # The parameters of the register's own audit reasons (audit.reasons), in words.
 _REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower()}
 

@@ -266,6 +266,9 @@ def build(user) -> dict:
         from ai_register.obligations.services import overdue_for_start_page
 
         data["overdue_obligations"] = overdue_for_start_page(user, today)
+        from ai_register.suppliers.services import attention_for_start_page
+
+        data["supplier_attention"] = attention_for_start_page(user, today)
     if user.role == OWNER:
         data["tasks"] = owner_tasks(user, today)
         data["tasks_of"] = TASK_SOLUTIONS

@@ -1,0 +1,1 @@
+"""The supplier register: organisations, contacts, agreements (DPAs), product versions and their documents."""

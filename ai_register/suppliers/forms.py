@@ -1,0 +1,156 @@
+"""Forms of the supplier register: the supplier, a product version, a document, a solution's link."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ai_register.suppliers import rules
+from ai_register.web.forms import int_or_none, options
+
+CONTACT_ROWS = 4
+
+CONTACT_ROLE_LABELS = {"contract": _l("Contract and account"), "vigilance": _l("Post-market and vigilance (incidents)"),
+                       "data_protection": _l("Data protection"), "support": _l("Support"), "other": _l("Other")}
+TRANSFER_LABELS = {"adequacy_decision": _l("Adequacy decision (GDPR Art 45)"),
+                   "standard_contractual_clauses": _l("Standard contractual clauses (GDPR Art 46)"),
+                   "binding_corporate_rules": _l("Binding corporate rules (GDPR Art 47)"),
+                   "derogation": _l("Derogation for a specific situation (GDPR Art 49)"), "other": _l("Other")}
+DOCUMENT_LABELS = {"contract": _l("Contract"), "dpa": _l("Data processing agreement"),
+                   "instructions_for_use": _l("Instructions for use (AI Act Art 13)"),
+                   "declaration_of_conformity": _l("EU declaration of conformity"),
+                   "ce_certificate": _l("CE certificate from the notified body"),
+                   "art6_4_documentation": _l("Art 6(4) documentation (exemption under Art 6(3))")}
+REGULATION_LABELS = {"mdr": _l("MDR (EU) 2017/745"), "ivdr": _l("IVDR (EU) 2017/746")}
+
+
+def _text(form_field):
+    return (form_field.data or "").strip() or None
+
+
+class ContactForm(Form):
+    role = SelectField(_l("Role"), choices=options(CONTACT_ROLE_LABELS.items()), validators=[Optional()])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+
+
+class SupplierForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    org_number = StringField(_l("Organisation number"), validators=[Optional(), Length(max=40)],
+                             description=_l("Organisationsnummer, or the foreign company's registration number."))
+    country = StringField(_l("Country of the seat"), validators=[Optional(), Length(max=2)],
+                          description=_l("Two-letter code, e.g. SE."))
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
+    contacts = FieldList(FormField(ContactForm), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
+    processing_countries = StringField(
+        _l("Countries where the region's data are processed"), validators=[Optional(), Length(max=300)],
+        description=_l("Two-letter codes separated by commas, sub-processors included, e.g. SE, IE, US."))
+    transfer_basis = SelectField(_l("Legal basis of a transfer outside the EU/EEA"), validators=[Optional()],
+                                 choices=options([("", "—"), *TRANSFER_LABELS.items()]),
+                                 description=_l("Required when a country is outside the EU/EEA (GDPR chapter V)."))
+    transfer_note = TextAreaField(_l("About the transfer"), validators=[Optional(), Length(max=5000)],
+                                  description=_l("E.g. which adequacy decision, the SCC module, the transfer impact "
+                                                 "assessment."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Kept in the audit trail."))
+
+    def fill_contacts(self, contacts) -> None:
+        for row, contact in zip(self.contacts, contacts or [], strict=False):
+            for name in ("role", "name", "email", "phone"):
+                getattr(row.form, name).data = contact.get(name)
+
+    def payload(self) -> dict:
+        countries = [c.strip() for c in (self.processing_countries.data or "").replace(";", ",").split(",")]
+        data = {"name": (self.name.data or "").strip(), "org_number": _text(self.org_number),
+                "country": _text(self.country), "website": _text(self.website),
+                "contacts": [{"role": row.form.role.data or "other", "name": _text(row.form.name),
+                              "email": _text(row.form.email), "phone": _text(row.form.phone)}
+                             for row in self.contacts
+                             if any(_text(getattr(row.form, n)) for n in ("name", "email", "phone"))],
+                "processing_countries": [c for c in countries if c],
+                "transfer_basis": self.transfer_basis.data or None, "transfer_note": _text(self.transfer_note),
+                "note": _text(self.note)}
+        if _text(self.reason):
+            data["reason"] = _text(self.reason)
+        return data
+
+
+class ProductForm(FlaskForm):
+    product = StringField(_l("Product"), validators=[DataRequired(), Length(max=200)])
+    product_version = StringField(_l("Version"), validators=[DataRequired(), Length(max=100)])
+    device_regulation = SelectField(_l("Medical-device regulation"), validators=[Optional()],
+                                    choices=options([("", _l("Not a medical device")), *REGULATION_LABELS.items()]))
+    device_class = SelectField(_l("Device class the manufacturer declares"), validators=[Optional()],
+                               choices=options([("", "—"), *[(c, c.replace("_", " ")) for c in rules.DEVICE_CLASSES]]))
+    udi_di = StringField(_l("Basic UDI-DI / UDI-DI"), validators=[Optional(), Length(max=100)])
+    eu_database_number = StringField(_l("Registration number in the EU database (AI Act Art 49)"),
+                                     validators=[Optional(), Length(max=100)])
+    art6_3_exemption_claimed = BooleanField(_l("The provider claims the system is not high-risk (Art 6(3))"),
+                                            description=_l("Record the provider's Art 6(4) documentation as a "
+                                                           "document of this version."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+
+    def payload(self) -> dict:
+        return {"product": (self.product.data or "").strip(),
+                "product_version": (self.product_version.data or "").strip(),
+                "device_regulation": self.device_regulation.data or None,
+                "device_class": self.device_class.data or None,
+                "udi_di": _text(self.udi_di), "eu_database_number": _text(self.eu_database_number),
+                "art6_3_exemption_claimed": bool(self.art6_3_exemption_claimed.data), "note": _text(self.note)}
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=options(DOCUMENT_LABELS.items()), validators=[DataRequired()])
+    product_id = SelectField(_l("Product version"), coerce=int_or_none, validators=[Optional()],
+                             description=_l("Contracts and data processing agreements belong to the supplier; "
+                                            "the other documents to one product version."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    reference = StringField(_l("Number"), validators=[Optional(), Length(max=200)],
+                            description=_l("Contract, certificate or document number."))
+    issued_on = DateField(_l("Signed or issued"), validators=[Optional()])
+    valid_until = DateField(_l("Valid until (last day)"), validators=[Optional()])
+    regulation = SelectField(_l("Regulation"), validators=[Optional()],
+                             choices=options([("", "—"), *REGULATION_LABELS.items()]))
+    notified_body_name = StringField(_l("Notified body"), validators=[Optional(), Length(max=200)])
+    notified_body_number = StringField(_l("Notified body number"), validators=[Optional(), Length(max=8)],
+                                       description=_l("Four digits (NANDO), e.g. 2797."))
+    link = StringField(_l("Link to the document"), validators=[Optional(), Length(max=500)])
+    evidence_id = SelectField(_l("Uploaded as evidence"), coerce=int_or_none, validators=[Optional()],
+                              description=_l("The document uploaded as evidence of a solution that uses it."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+    withdrawn_on = DateField(_l("Withdrawn on"), validators=[Optional()],
+                             description=_l("A document is never deleted: from this day it no longer counts."))
+    withdrawn_reason = StringField(_l("Why it was withdrawn"), validators=[Optional(), Length(max=2000)])
+
+    is_new = True
+
+    def payload(self) -> dict:
+        new = self.is_new
+        def day(f):
+            return f.data.isoformat() if f.data else None
+
+        data = {"kind": self.kind.data, "title": (self.title.data or "").strip(), "reference": _text(self.reference),
+                "issued_on": day(self.issued_on), "valid_until": day(self.valid_until),
+                "regulation": self.regulation.data or None, "notified_body_name": _text(self.notified_body_name),
+                "notified_body_number": _text(self.notified_body_number), "link": _text(self.link),
+                "evidence_id": self.evidence_id.data, "note": _text(self.note)}
+        if new:
+            data["product_id"] = self.product_id.data
+        else:
+            data.update(withdrawn_on=day(self.withdrawn_on), withdrawn_reason=_text(self.withdrawn_reason))
+        return data
+
+
+class LinkForm(FlaskForm):
+    product_id = SelectField(_l("Product version"), coerce=int_or_none, validators=[Optional()])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
+
+    def payload(self) -> dict:
+        data = {"product_id": self.product_id.data}
+        if _text(self.reason):
+            data["reason"] = _text(self.reason)
+        return data

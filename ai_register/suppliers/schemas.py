@@ -1,0 +1,224 @@
+"""Shapes of the supplier register's API bodies and answers."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from babel import Locale
+from marshmallow import validate
+
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
+from ai_register.extensions import ID_RANGE
+from ai_register.suppliers import rules
+
+COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _country(value: str) -> bool:
+    if value.strip().upper() not in COUNTRY_CODES:
+        raise ma.ValidationError("Not an ISO 3166-1 alpha-2 country code (e.g. SE, IE, US).")
+    return True
+
+
+def _text(max_length: int, description: str | None = None, **kwargs) -> ma.fields.String:
+    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length),
+                            metadata={"description": description} if description else {}, **kwargs)
+
+
+URL = [validate.Length(max=500), validate.URL(schemes={"https", "http"})]
+
+
+class ContactSchema(StrictSchema):
+    role = ma.fields.String(required=True, validate=validate.OneOf(rules.CONTACT_ROLES), metadata={
+        "description": "contract, vigilance (the provider's post-market / vigilance contact for incidents), "
+                       "data_protection, support or other"})
+    name = _text(200)
+    email = ma.fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = _text(50)
+
+
+class SupplierWriteSchema(StrictSchema):
+    name = ma.fields.String(validate=validate.Length(min=1, max=200))
+    org_number = _text(40, "Organisation number (organisationsnummer, or the foreign registration number)")
+    country = ma.fields.String(allow_none=True, validate=_country, metadata={"description": "Seat, ISO alpha-2"})
+    website = ma.fields.String(allow_none=True, validate=URL)
+    contacts = ma.fields.List(ma.fields.Nested(ContactSchema), validate=validate.Length(max=20))
+    processing_countries = ma.fields.List(ma.fields.String(validate=_country), validate=validate.Length(max=50),
+                                          metadata={"description": "Where the region's data are processed "
+                                                                   "(ISO alpha-2), sub-processors included"})
+    transfer_basis = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.TRANSFER_BASES), metadata={
+        "description": "Legal basis of a transfer outside the EU/EEA (GDPR chapter V); required when a "
+                       "processing country is outside the EU/EEA"})
+    transfer_note = _text(5000, "E.g. which adequacy decision, the SCC module, a transfer impact assessment")
+    note = _text(10000)
+    reason = ma.fields.String(validate=validate.Length(max=2000), metadata={"description": "Kept in the audit trail"})
+
+
+class SupplierCreateSchema(SupplierWriteSchema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ProductWriteSchema(StrictSchema):
+    product = ma.fields.String(validate=validate.Length(min=1, max=200))
+    product_version = ma.fields.String(validate=validate.Length(min=1, max=100))
+    device_regulation = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_REGULATIONS))
+    device_class = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_CLASSES),
+                                    metadata={"description": "The class the manufacturer declares"})
+    udi_di = _text(100, "Basic UDI-DI / UDI-DI")
+    eu_database_number = _text(100, "AI Act Art 49: the provider's registration number in the EU database")
+    art6_3_exemption_claimed = ma.fields.Boolean(metadata={
+        "description": "The provider claims an Art 6(3) exemption (its Art 6(4) documentation is then a document)"})
+    note = _text(10000)
+    reason = ma.fields.String(validate=validate.Length(max=2000))
+
+
+class ProductCreateSchema(ProductWriteSchema):
+    product = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    product_version = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class DocumentWriteSchema(StrictSchema):
+    product_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
+        "description": "The product version (for its documents); none for a contract or a DPA"})
+    kind = ma.fields.String(validate=validate.OneOf(rules.DOCUMENT_KINDS))
+    title = ma.fields.String(validate=validate.Length(min=1, max=300))
+    reference = _text(200, "Contract, certificate or document number")
+    issued_on = ma.fields.Date(allow_none=True, metadata={"description": "Signed (agreement) or issued"})
+    valid_until = ma.fields.Date(allow_none=True, metadata={"description": "The last day it is valid"})
+    regulation = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_REGULATIONS))
+    notified_body_name = _text(200)
+    notified_body_number = ma.fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\d{4}$", error="The notified body's number has four digits (NANDO), e.g. 2797."))
+    link = ma.fields.String(allow_none=True, validate=URL)
+    evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
+                                    metadata={"description": "The document uploaded as evidence of a solution"})
+    note = _text(10000)
+    withdrawn_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "The day it stopped holding (kept, counts no more); needs withdrawn_reason"})
+    withdrawn_reason = _text(2000)
+    reason = ma.fields.String(validate=validate.Length(max=2000))
+
+
+class DocumentCreateSchema(DocumentWriteSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(rules.DOCUMENT_KINDS))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class LinkWriteSchema(StrictSchema):
+    product_id = ma.fields.Integer(required=True, allow_none=True, validate=ID_RANGE, metadata={
+        "description": "The supplier's product version the solution uses; null clears the link"})
+    reason = ma.fields.String(validate=validate.Length(max=2000))
+
+
+class SupplierListArgsSchema(PageArgsSchema):
+    q = ma.fields.String(validate=validate.Length(max=200), metadata={"description": "Name or org number"})
+
+
+class DocumentListArgsSchema(PageArgsSchema):
+    state = ma.fields.String(validate=validate.OneOf(("expiring", "expired", "attention")), metadata={
+        "description": "attention: expired or expiring within the warning window (AI_REGISTER_SUPPLIER_EXPIRY_"
+                       "WARNING_DAYS) and used by a solution"})
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class ContactOutSchema(ma.Schema):
+    role = ma.fields.String(required=True)
+    name = ma.fields.String(allow_none=True)
+    email = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    supplier_id = ma.fields.Integer(required=True)
+    product_id = ma.fields.Integer(allow_none=True)
+    kind = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    reference = ma.fields.String(allow_none=True)
+    issued_on = ma.fields.Date(allow_none=True)
+    valid_until = ma.fields.Date(allow_none=True)
+    regulation = ma.fields.String(allow_none=True)
+    notified_body_name = ma.fields.String(allow_none=True)
+    notified_body_number = ma.fields.String(allow_none=True)
+    link = ma.fields.String(allow_none=True)
+    evidence_id = ma.fields.Integer(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    withdrawn_on = ma.fields.Date(allow_none=True)
+    withdrawn_reason = ma.fields.String(allow_none=True)
+    expiry = ma.fields.String(allow_none=True, metadata={"description": "expired, expiring or null"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    version = ma.fields.Integer(required=True)
+
+
+class ProductSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    supplier_id = ma.fields.Integer(required=True)
+    product = ma.fields.String(required=True)
+    product_version = ma.fields.String(required=True)
+    device_regulation = ma.fields.String(allow_none=True)
+    device_class = ma.fields.String(allow_none=True)
+    udi_di = ma.fields.String(allow_none=True)
+    eu_database_number = ma.fields.String(allow_none=True)
+    art6_3_exemption_claimed = ma.fields.Boolean(required=True)
+    note = ma.fields.String(allow_none=True)
+    documents = ma.fields.List(ma.fields.Nested(DocumentSchema), required=True)
+    solution_ids = ma.fields.List(ma.fields.Integer(), required=True,
+                                  metadata={"description": "The solutions (that you may see) using this version"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    version = ma.fields.Integer(required=True)
+
+
+class SupplierSummarySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    org_number = ma.fields.String(allow_none=True)
+    country = ma.fields.String(allow_none=True)
+    processing_countries = ma.fields.List(ma.fields.String(), required=True)
+    transfer_basis = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer(required=True)
+
+
+class SupplierSchema(SupplierSummarySchema):
+    website = ma.fields.String(allow_none=True)
+    contacts = ma.fields.List(ma.fields.Nested(ContactOutSchema), required=True)
+    transfer_note = ma.fields.String(allow_none=True)
+    outside_eu_eea = ma.fields.List(ma.fields.String(), required=True)
+    note = ma.fields.String(allow_none=True)
+    agreements = ma.fields.List(ma.fields.Nested(DocumentSchema), required=True)
+    products = ma.fields.List(ma.fields.Nested(ProductSchema), required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class SupplierListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(SupplierSummarySchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+class AttentionSchema(ma.Schema):
+    document = ma.fields.Nested(DocumentSchema, required=True)
+    supplier_name = ma.fields.String(required=True)
+    solution_ids = ma.fields.List(ma.fields.Integer(), required=True)
+
+
+class AttentionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AttentionSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+class SolutionSupplierSchema(ma.Schema):
+    solution_id = ma.fields.Integer(required=True)
+    sourcing = ma.fields.String(required=True)
+    product = ma.fields.Nested(ProductSchema, allow_none=True)
+    supplier = ma.fields.Nested(SupplierSummarySchema, allow_none=True)
+    agreements = ma.fields.List(ma.fields.Nested(DocumentSchema), required=True)
+    vigilance_contact = ma.fields.Nested(ContactOutSchema, allow_none=True)
+    linked_at = UtcDateTime(allow_none=True)
+    version = ma.fields.Integer(allow_none=True, metadata={"description": "The link's version (its ETag)"})

@@ -1,0 +1,455 @@
+"""The supplier register: suppliers, their product versions and documents, and which solutions use them.
+
+Services take the acting user (`by`); they audit every change in the same transaction and never commit.
+What other areas read from here: the gate's evidence facts (declaration of conformity, CE certificate,
+instructions for use of the linked product version), the supplier's vigilance contact for incident duties,
+and the documents that expire soon or have expired, for every solution that uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from ai_register import preconditions
+from ai_register.audit import services as audit
+from ai_register.evidence.models import Evidence
+from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, RoleNotAllowed
+from ai_register.extensions import db
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER
+from ai_register.solutions.access import can_read, require_id
+from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.models import Solution, solution_co_owners
+from ai_register.suppliers import rules
+from ai_register.suppliers.models import SolutionSupplierProduct, Supplier, SupplierDocument, SupplierProduct
+from ai_register.users.models import User, utcnow
+
+SUPPLIER, PRODUCT, DOCUMENT, LINK = "supplier", "supplier_product", "supplier_document", "solution_supplier_product"
+NOT_AUDITED = frozenset({"updated_at", "version"})
+READERS = (OWNER, COMPLIANCE, AUDITOR)
+
+# What a product version's documents prove at the gates (lifecycle.EvidenceType).
+GATE_TYPES = {rules.DECLARATION: EvidenceType.DECLARATION_OF_CONFORMITY,
+              rules.CERTIFICATE: EvidenceType.CE_CERTIFICATE,
+              rules.INSTRUCTIONS: EvidenceType.INSTRUCTIONS_FOR_USE}
+
+
+def warning_days() -> int:
+    return int(current_app.config.get("SUPPLIER_EXPIRY_WARNING_DAYS", 90))
+
+
+# --------------------------------------------------------------------------- who may do what
+
+
+def require_reader(by: User) -> None:
+    if by.role not in READERS:
+        raise RoleNotAllowed("Your role may not read the supplier register.")
+
+
+def _owned_solution_ids(user: User) -> Select:
+    co_owned = select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id)
+    return select(Solution.id).where(or_(Solution.owner_id == user.id, Solution.id.in_(co_owned)))
+
+
+def can_change(supplier: Supplier, user: User) -> bool:
+    """Compliance; an owner who registered the supplier or owns a solution that uses one of its products."""
+    if user.role == COMPLIANCE:
+        return True
+    if user.role != OWNER:
+        return False
+    if supplier.created_by_id == user.id:
+        return True
+    used = (select(func.count()).select_from(SolutionSupplierProduct)
+            .join(SupplierProduct, SupplierProduct.id == SolutionSupplierProduct.product_id)
+            .where(SupplierProduct.supplier_id == supplier.id,
+                   SolutionSupplierProduct.solution_id.in_(_owned_solution_ids(user))))
+    return bool(db.session.scalar(used))
+
+
+def _require_change(supplier: Supplier, by: User) -> None:
+    if by.role not in (OWNER, COMPLIANCE):
+        raise RoleNotAllowed("Your role may not change the supplier register.")
+    if not can_change(supplier, by):
+        raise NotAllowed("Only compliance, the owner who registered the supplier, or an owner of a solution that "
+                         "uses its products may change it.", code="not_owner")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def suppliers_query(q: str | None = None) -> Select:
+    query = select(Supplier).order_by(func.lower(Supplier.name), Supplier.id)
+    if q and q.strip():
+        like = f"%{q.strip().lower()}%"
+        query = query.where(or_(func.lower(Supplier.name).like(like), func.lower(Supplier.org_number).like(like)))
+    return query
+
+
+def get_supplier(supplier_id: int, by: User) -> Supplier:
+    require_reader(by)
+    supplier = db.session.get(Supplier, require_id(supplier_id, "supplier"))
+    if supplier is None:
+        raise NotFound("No such supplier.")
+    return supplier
+
+
+def get_product(product_id: int, by: User) -> SupplierProduct:
+    require_reader(by)
+    product = db.session.get(SupplierProduct, require_id(product_id, "product version"))
+    if product is None:
+        raise NotFound("No such product version.")
+    return product
+
+
+def get_document(document_id: int, by: User) -> SupplierDocument:
+    require_reader(by)
+    document = db.session.get(SupplierDocument, require_id(document_id, "supplier document"))
+    if document is None:
+        raise NotFound("No such supplier document.")
+    return document
+
+
+def products_of(supplier_id: int) -> list[SupplierProduct]:
+    return list(db.session.scalars(select(SupplierProduct).where(SupplierProduct.supplier_id == supplier_id)
+                                   .order_by(func.lower(SupplierProduct.product), SupplierProduct.product_version,
+                                             SupplierProduct.id)))
+
+
+def documents_of(supplier_id: int, *, product_id: int | None = None, agreements_only: bool = False
+                 ) -> list[SupplierDocument]:
+    query = select(SupplierDocument).where(SupplierDocument.supplier_id == supplier_id)
+    if agreements_only:
+        query = query.where(SupplierDocument.product_id.is_(None))
+    elif product_id is not None:
+        query = query.where(SupplierDocument.product_id == product_id)
+    return list(db.session.scalars(query.order_by(SupplierDocument.kind, SupplierDocument.issued_on.desc(),
+                                                  SupplierDocument.id.desc())))
+
+
+def link_of(solution_id: int) -> SolutionSupplierProduct | None:
+    return db.session.get(SolutionSupplierProduct, solution_id)
+
+
+def product_of(solution_id: int) -> SupplierProduct | None:
+    link = link_of(solution_id)
+    return link.product if link is not None else None
+
+
+def solutions_using(supplier_id: int, *, product_id: int | None = None) -> list[Solution]:
+    query = (select(Solution).join(SolutionSupplierProduct, SolutionSupplierProduct.solution_id == Solution.id)
+             .join(SupplierProduct, SupplierProduct.id == SolutionSupplierProduct.product_id)
+             .where(SupplierProduct.supplier_id == supplier_id).order_by(func.lower(Solution.name), Solution.id))
+    if product_id is not None:
+        query = query.where(SupplierProduct.id == product_id)
+    return list(db.session.scalars(query))
+
+
+def visible_solutions_using(supplier_id: int, by: User, **kwargs) -> list[Solution]:
+    return [s for s in solutions_using(supplier_id, **kwargs) if can_read(s, by)]
+
+
+def in_force(document: SupplierDocument, on: date) -> bool:
+    """Signed or issued by `on` (or undated), not withdrawn by then, and `on` no later than its last day."""
+    if document.withdrawn_on is not None and document.withdrawn_on <= on:
+        return False
+    if document.issued_on is not None and document.issued_on > on:
+        return False
+    return document.valid_until is None or on <= document.valid_until
+
+
+def expiry_state(document: SupplierDocument, today: date) -> str | None:
+    if document.withdrawn_on is not None:
+        return None
+    return rules.expiry_state(document.valid_until, today, warning_days())
+
+
+def vigilance_contact(solution_id: int) -> dict | None:
+    """The provider's post-market / vigilance contact of the solution's supplier, with the supplier's name."""
+    product = product_of(solution_id)
+    if product is None:
+        return None
+    supplier = product.supplier
+    contacts = supplier.contacts or []
+    chosen = next((c for c in contacts if c.get("role") == rules.VIGILANCE), None)
+    return {"supplier": supplier.name, "supplier_id": supplier.id,
+            "product": f"{product.product} {product.product_version}",
+            "name": (chosen or {}).get("name"), "email": (chosen or {}).get("email"),
+            "phone": (chosen or {}).get("phone"), "vigilance": chosen is not None}
+
+
+def contact_text(contact: dict | None) -> str | None:
+    """One line: 'Supplier AB — Name, e-mail, phone' (the words around it are the caller's)."""
+    if not contact:
+        return None
+    parts = [p for p in (contact.get("name"), contact.get("email"), contact.get("phone")) if p]
+    return f"{contact['supplier']} — {', '.join(parts)}" if parts else contact["supplier"]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _clean_text(value):
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+def _contacts(values) -> list[dict]:
+    contacts = []
+    for contact in values or ():
+        cleaned = {k: _clean_text(contact.get(k)) for k in ("role", "name", "email", "phone")}
+        if any(cleaned[k] for k in ("name", "email", "phone")):
+            contacts.append(cleaned)
+    return contacts
+
+
+SUPPLIER_FIELDS = ("name", "org_number", "country", "website", "contacts", "processing_countries",
+                   "transfer_basis", "transfer_note", "note")
+
+
+def _apply_supplier(supplier: Supplier, data: dict) -> None:
+    values = {name: getattr(supplier, name) for name in SUPPLIER_FIELDS}
+    values.update({k: v for k, v in data.items() if k in SUPPLIER_FIELDS})
+    values["processing_countries"] = rules.normalise_countries(values.get("processing_countries"))
+    values["contacts"] = _contacts(values.get("contacts"))
+    values["country"] = (values.get("country") or "").strip().upper() or None
+    errors = rules.transfer_errors(values["processing_countries"], values.get("transfer_basis"))
+    if not (values.get("name") or "").strip():
+        errors["name"] = ["Give the supplier's name."]
+    if errors:
+        raise InvalidInput("The supplier cannot be saved.", errors=errors)
+    for name, value in values.items():
+        setattr(supplier, name, _clean_text(value))
+
+
+def create_supplier(data: dict, by: User) -> Supplier:
+    if by.role not in (OWNER, COMPLIANCE):
+        raise RoleNotAllowed("Your role may not register suppliers.")
+    org_number = _clean_text(data.get("org_number"))
+    if org_number and db.session.scalar(select(func.count()).select_from(Supplier)
+                                        .where(Supplier.org_number == org_number)):
+        raise InvalidInput("The supplier cannot be saved.", errors={
+            "org_number": ["A supplier with this organisation number is already registered."]})
+    supplier = Supplier(created_by_id=by.id, contacts=[], processing_countries=[])
+    _apply_supplier(supplier, data)
+    db.session.add(supplier)
+    audit.record_create(supplier, SUPPLIER, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return supplier
+
+
+def update_supplier(supplier: Supplier, data: dict, by: User, if_match: str | None) -> Supplier:
+    _require_change(supplier, by)
+    preconditions.require_if_match(supplier.version, if_match, "supplier")
+    org_number = _clean_text(data.get("org_number"))
+    if org_number and org_number != supplier.org_number and db.session.scalar(
+            select(func.count()).select_from(Supplier).where(Supplier.org_number == org_number)):
+        raise InvalidInput("The supplier cannot be saved.", errors={
+            "org_number": ["A supplier with this organisation number is already registered."]})
+    before = audit.snapshot(supplier, exclude=NOT_AUDITED)
+    _apply_supplier(supplier, data)
+    audit.record_update(supplier, SUPPLIER, before, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return supplier
+
+
+PRODUCT_FIELDS = ("product", "product_version", "device_regulation", "device_class", "udi_di",
+                  "eu_database_number", "art6_3_exemption_claimed", "note")
+
+
+def _apply_product(product: SupplierProduct, data: dict) -> None:
+    for name in PRODUCT_FIELDS:
+        if name in data:
+            setattr(product, name, _clean_text(data[name]))
+    errors = {}
+    if product.device_class and not product.device_regulation:
+        errors["device_regulation"] = ["Say whether the device falls under MDR or IVDR."]
+    if not product.product or not product.product_version:
+        errors["product"] = ["Give the product's name and version."]
+    duplicate = db.session.scalar(select(func.count()).select_from(SupplierProduct).where(
+        SupplierProduct.supplier_id == product.supplier_id, SupplierProduct.product == product.product,
+        SupplierProduct.product_version == product.product_version,
+        SupplierProduct.id != (product.id or 0)))
+    if duplicate:
+        errors["product_version"] = ["This version of the product is already registered."]
+    if errors:
+        raise InvalidInput("The product version cannot be saved.", errors=errors)
+
+
+def create_product(supplier: Supplier, data: dict, by: User) -> SupplierProduct:
+    _require_change(supplier, by)
+    product = SupplierProduct(supplier_id=supplier.id, created_by_id=by.id, art6_3_exemption_claimed=False)
+    with db.session.no_autoflush:
+        _apply_product(product, data)
+    db.session.add(product)
+    audit.record_create(product, PRODUCT, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return product
+
+
+def update_product(product: SupplierProduct, data: dict, by: User, if_match: str | None) -> SupplierProduct:
+    _require_change(product.supplier, by)
+    preconditions.require_if_match(product.version, if_match, "product version")
+    before = audit.snapshot(product, exclude=NOT_AUDITED)
+    with db.session.no_autoflush:
+        _apply_product(product, data)
+    audit.record_update(product, PRODUCT, before, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return product
+
+
+DOCUMENT_FIELDS = ("product_id", "kind", "title", "reference", "issued_on", "valid_until", "regulation",
+                   "notified_body_name", "notified_body_number", "link", "evidence_id", "note",
+                   "withdrawn_on", "withdrawn_reason")
+
+
+def _check_document(supplier: Supplier, values: dict, by: User) -> dict:
+    product_id = values.get("product_id")
+    errors: dict = {}
+    if product_id is not None:
+        product = db.session.get(SupplierProduct, product_id)
+        if product is None or product.supplier_id != supplier.id:
+            errors["product_id"] = ["No such product version of this supplier."]
+    errors.update({k: v for k, v in rules.document_errors(
+        values.get("kind"), product=product_id is not None, issued_on=values.get("issued_on"),
+        valid_until=values.get("valid_until"), notified_body_name=values.get("notified_body_name"),
+        notified_body_number=values.get("notified_body_number")).items() if k not in errors})
+    evidence_id = values.get("evidence_id")
+    if evidence_id is not None:
+        evidence = db.session.get(Evidence, evidence_id)
+        solution = db.session.get(Solution, evidence.solution_id) if evidence is not None else None
+        if solution is None or not can_read(solution, by):
+            errors["evidence_id"] = ["No such evidence that you may read."]
+    if values.get("withdrawn_on") and not (values.get("withdrawn_reason") or "").strip():
+        errors["withdrawn_reason"] = ["Say why the document no longer holds."]
+    return errors
+
+
+def create_document(supplier: Supplier, data: dict, by: User) -> SupplierDocument:
+    _require_change(supplier, by)
+    values = {name: _clean_text(data.get(name)) for name in DOCUMENT_FIELDS}
+    errors = _check_document(supplier, values, by)
+    if errors:
+        raise InvalidInput("The document cannot be saved.", errors=errors)
+    document = SupplierDocument(supplier_id=supplier.id, created_by_id=by.id, **values)
+    db.session.add(document)
+    audit.record_create(document, DOCUMENT, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return document
+
+
+def update_document(document: SupplierDocument, data: dict, by: User, if_match: str | None) -> SupplierDocument:
+    """Correct or renew a document, or withdraw it (it is kept, and stops counting from that day)."""
+    _require_change(document.supplier, by)
+    preconditions.require_if_match(document.version, if_match, "supplier document")
+    if "product_id" in data and data["product_id"] != document.product_id:
+        raise InvalidInput("The document cannot be saved.",
+                           errors={"product_id": ["A document stays with its product version; register a new one."]})
+    values = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
+    values.update({k: _clean_text(v) for k, v in data.items() if k in DOCUMENT_FIELDS})
+    errors = _check_document(document.supplier, values, by)
+    if errors:
+        raise InvalidInput("The document cannot be saved.", errors=errors)
+    before = audit.snapshot(document, exclude=NOT_AUDITED)
+    for name, value in values.items():
+        setattr(document, name, value)
+    audit.record_update(document, DOCUMENT, before, reason=data.get("reason"), exclude=NOT_AUDITED)
+    return document
+
+
+def link_solution(solution: Solution, product_id: int | None, by: User, if_match: str | None,
+                  reason: str | None = None) -> SolutionSupplierProduct:
+    """Which product version the solution uses; None clears it. The caller checked that `by` may change the
+    solution. An in-house solution uses no supplier's product."""
+    link = link_of(solution.id)
+    if link is not None:
+        preconditions.require_if_match(link.version, if_match, "supplier link")
+    if product_id is not None:
+        if solution.sourcing == "in_house":
+            raise InvalidInput("The link cannot be saved.", errors={"product_id": [
+                "The solution is developed in-house; change its sourcing to procured to link a supplier's product."]})
+        if db.session.get(SupplierProduct, product_id) is None:
+            raise InvalidInput("The link cannot be saved.", errors={"product_id": ["No such product version."]})
+    if link is None:
+        link = SolutionSupplierProduct(solution_id=solution.id, product_id=product_id, linked_by_id=by.id,
+                                       linked_at=utcnow())
+        db.session.add(link)
+        audit.record_create(link, LINK, solution_id=solution.id, reason=reason, exclude=NOT_AUDITED)
+        return link
+    before = audit.snapshot(link, exclude=NOT_AUDITED)
+    if link.product_id != product_id:
+        link.product_id, link.linked_by_id, link.linked_at = product_id, by.id, utcnow()
+    audit.record_update(link, LINK, before, solution_id=solution.id, reason=reason,
+                        exclude=NOT_AUDITED | {"linked_at", "linked_by_id"})
+    return link
+
+
+# --------------------------------------------------------------------------- what other areas read
+
+
+def solution_documents(solution_id: int) -> tuple[SupplierProduct | None, list[SupplierDocument]]:
+    """The linked product version with its documents and the supplier's agreements."""
+    product = product_of(solution_id)
+    if product is None:
+        return None, []
+    documents = documents_of(product.supplier_id, product_id=product.id) + \
+        documents_of(product.supplier_id, agreements_only=True)
+    return product, documents
+
+
+def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
+    """The linked product version's documents as gate evidence: the declaration of conformity, the CE
+    certificate of the notified body, the instructions for use. A withdrawn document counts until the day
+    it was withdrawn; `valid_until` is the last valid day, so the gate's expiry is the day after."""
+    _product, documents = solution_documents(solution_id)
+    facts = []
+    for document in documents:
+        kind = GATE_TYPES.get(document.kind)
+        if kind is None or document.issued_on is None:
+            continue
+        ends = [d for d in (document.valid_until + timedelta(days=1) if document.valid_until else None,
+                            document.withdrawn_on) if d is not None]
+        facts.append(EvidenceFact(kind, document.issued_on, min(ends) if ends else None))
+    return tuple(facts)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A supplier document that has expired or expires within the window, and a solution that uses it."""
+
+    document: SupplierDocument
+    solution: Solution
+    state: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == rules.EXPIRED
+
+
+def attention(today: date, *, scope: Select | None = None, solution_id: int | None = None,
+              limit: int | None = None) -> list[Attention]:
+    """Every (document, solution) pair where the solution uses the product version (or the supplier, for
+    an agreement) and the document expired or expires within the warning window; retired solutions and
+    withdrawn documents are left out. `scope`: a SELECT of solution ids."""
+    horizon = today + timedelta(days=warning_days())
+    used = (select(SupplierDocument, Solution)
+            .join(SupplierProduct, SupplierProduct.supplier_id == SupplierDocument.supplier_id)
+            .join(SolutionSupplierProduct, SolutionSupplierProduct.product_id == SupplierProduct.id)
+            .join(Solution, Solution.id == SolutionSupplierProduct.solution_id)
+            .where(SupplierDocument.valid_until.is_not(None), SupplierDocument.valid_until <= horizon,
+                   SupplierDocument.withdrawn_on.is_(None), Solution.phase != "retired",
+                   or_(SupplierDocument.product_id.is_(None), SupplierDocument.product_id == SupplierProduct.id))
+            .order_by(SupplierDocument.valid_until, SupplierDocument.id, Solution.id))
+    if scope is not None:
+        used = used.where(Solution.id.in_(scope))
+    if solution_id is not None:
+        used = used.where(Solution.id == solution_id)
+    if limit is not None:
+        used = used.limit(limit)
+    return [Attention(document, solution, rules.expiry_state(document.valid_until, today, warning_days()))
+            for document, solution in db.session.execute(used).all()]
+
+
+def attention_for_start_page(user: User, today: date) -> list[Attention]:
+    """An owner's own solutions; every solution for compliance."""
+    if user.role == COMPLIANCE:
+        return attention(today, limit=50)
+    if user.role == OWNER:
+        return attention(today, scope=_owned_solution_ids(user), limit=50)
+    return []

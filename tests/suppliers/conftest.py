@@ -1,0 +1,3 @@
+"""Fixtures of the supplier-register tests (shared with the other areas of a solution's records)."""
+
+from tests.area_fixtures import api, classify, make_solution, solution, web_login  # noqa: F401 - fixtures
