@@ -1,7 +1,7 @@
 """a21s suppliers
 
 Revision ID: a21s5b010001
-Revises: d7567cf7e112
+Revises: a20b0d5c0001
 Create Date: 2026-12-06 17:42:45.156573
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a21s5b010001'
-down_revision = 'd7567cf7e112'
+down_revision = 'a20b0d5c0001'
 branch_labels = None
 depends_on = None
 
