@@ -3,9 +3,7 @@ documents, the forms, and a solution's link to the product version it uses."""
 
 from __future__ import annotations
 
-from babel import Locale
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ai_register.evidence.models import Evidence
@@ -41,15 +39,13 @@ READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
 
 
-def country_name(code: str | None) -> str:
-    if not code:
-        return "—"
-    return Locale.parse(str(get_locale() or "sv")).territories.get(code, code)
+def countries(codes) -> str:
+    """ISO 3166 codes as stored (the records' own words; Babel's country names are not catalog texts)."""
+    return ", ".join(codes or [])
 
 
 def labels() -> dict:
-    return {"country_name": country_name,
-            "countries": lambda codes: ", ".join(country_name(c) for c in codes or []),
+    return {"countries": countries,
             "contact_role": lambda c: CONTACT_ROLE_LABELS.get(c, c),
             "transfer_label": lambda c: TRANSFER_LABELS.get(c, c) if c else "—",
             "document_label": lambda c: DOCUMENT_LABELS.get(c, c),

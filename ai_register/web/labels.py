@@ -819,6 +819,7 @@ for _name, _label in {
     "regulation": _l("Regulation"), "notified_body_name": _l("Notified body"),
     "notified_body_number": _l("Notified body number"), "link": _l("Link to the document"),
     "withdrawn_on": _l("Withdrawn on"), "withdrawn_reason": _l("Why it was withdrawn"),
+    "linked_by_id": _l("Linked by"), "linked_at": _l("Linked at"),
 }.items():
     FIELDS.setdefault(_name, _label)
 

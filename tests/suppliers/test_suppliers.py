@@ -414,7 +414,7 @@ def test_supplier_pages_in_swedish(app, api, web_login, users, solution):
                                                "contacts-0-email": "pms@rontgen.example"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
     show = owner.get(saved.headers["Location"]).get_data(as_text=True)
-    assert "Standardavtalsklausuler (GDPR art. 46)" in show and "USA" in show and "utanför EU/EES" in show
+    assert "Standardavtalsklausuler (GDPR art. 46)" in show and "SE, US" in show and "utanför EU/EES" in show
     supplier_id = int(saved.headers["Location"].rstrip("/").split("/")[-1])
     product = owner.post(f"/suppliers/{supplier_id}/products/new",
                          data={"product": "ChestScan", "product_version": "1.0", "device_regulation": "mdr",
