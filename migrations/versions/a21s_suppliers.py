@@ -1,7 +1,7 @@
 """a21s suppliers
 
 Revision ID: a21s5b010001
-Revises: a20b0d5c0001
+Revises: a20a0d0f0001
 Create Date: 2026-12-06 17:42:45.156573
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a21s5b010001'
-down_revision = 'a20b0d5c0001'
+down_revision = 'a20a0d0f0001'
 branch_labels = None
 depends_on = None
 
