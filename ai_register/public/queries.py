@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, true, tuple_
 
 from ai_register.apikit import page_of
@@ -37,7 +38,7 @@ NAME_FIELD = "oversight_name"
 CSV_COLUMNS = ("id", "name", "purpose", "care_units", "phase", "phase_sv", "phase_en", "status",
                "ai_act_category", "ai_act_category_sv", "ai_act_category_en", "oversight_role")
 
-NOT_CLASSIFIED = ("Ännu inte klassificerad", "Not yet classified")
+NOT_CLASSIFIED = _l("Not yet classified")
 GENERIC_ROLE = "Tillsynsansvarig / Human-oversight owner"
 EXPORT_BATCH = 1000
 
@@ -188,7 +189,7 @@ def public_entry(solution: Solution, oversight: Mapping[str, Any]) -> dict[str, 
         "status_label": _pair(_status_labels(), solution.status),
         "ai_act_category": category,
         "ai_act_category_label": (_pair(CATEGORIES, category) if category else None)
-        or dict(zip(("sv", "en"), NOT_CLASSIFIED, strict=True)),
+        or both(NOT_CLASSIFIED),
         "oversight_role": oversight.get("role"),
     }
     if show_names():

@@ -68,7 +68,8 @@ def _render(template: str, lang: str, status: int = 200, **context):
     with force_locale(lang):
         return render_template(template, lang=lang, other="en" if lang == "sv" else "sv",
                                show_names=queries.show_names(),
-                               organisation_name=queries.organisation()["name"], **context), status
+                               organisation_name=queries.organisation()["name"], generic_role=queries.GENERIC_ROLE,
+                               **context), status
 
 
 @bp.get("/public")
@@ -86,7 +87,7 @@ def register():
     phases = [(phase.value, translated(label, lang)) for phase, label in PHASE_LABELS.items()]
     categories = [(code, translated(label, lang)) for code, label in CATEGORIES.items() if code]
     categories.append((queries.NOT_CLASSIFIED_CODE,
-                       queries.NOT_CLASSIFIED[0] if lang == "sv" else queries.NOT_CLASSIFIED[1]))
+                       translated(queries.NOT_CLASSIFIED, lang)))
     units = queries.care_unit_options()
     if filters.get("care_unit") and filters["care_unit"] not in units:
         units.append(filters["care_unit"])

@@ -42,12 +42,9 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 ROLES = ("owner", "compliance", "auditor", "admin", None)
 # Words the formatters print that no catalog holds (the currency from Babel's CLDR data, the time zone),
 # and the language switch, which names each language in that language.
-FORMAT_WORDS = {"kr", "sek", "utc", "english", "svenska"}
+FORMAT_WORDS = {"kr", "sek", "utc", "english", "svenska", "json", "csv"}  # and the open-data formats' names
 # Hashes, ids and versions ("9cae7aec…", "v2", "2026.2"): a token with digits is no word.
 WITH_DIGITS = re.compile(r"\S*\d\S*")
-# The public register chooses its language by its own switch and keeps its words (sv, en) beside its
-# views; moving them into the catalog is the public pages' work (issue 20), not yet done.
-NOT_YET = re.compile(r"^/public\b")
 # Columns the register writes in English for the API (shown through catalog messages, never as stored);
 # their words are not the records' own data.
 NOT_DATA = {("audit_events", "reason"), ("incident_duties", "summary"), ("incident_duties", "condition"),
@@ -151,8 +148,8 @@ def test_every_visible_word_comes_from_the_catalog_or_the_records(pseudo_app):
         result = crawl(client.get, starts=["/", "/public"], per_pattern=3)
         pages += len(result.pages)
         for url, page in result.pages.items():
-            if NOT_YET.search(url):
-                continue
+            if "lang=en" in url:
+                continue  # a public page in English by its own language link: English is right there
             words = unexplained(page.prose_text, known)
             if words:
                 problems[f"{role or 'anonymous'} {url}"] = words
