@@ -4,6 +4,8 @@ shown on the public page and in its open data."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.public import queries
 from ai_register.public.readability import lix
+from tests.reports.conftest import register_solution
 from tests.reports.test_public import anonymous_get
 from tests.web.conftest import WebClient, compile_catalogs, text
 
@@ -27,6 +30,12 @@ TEXTS = {
 @pytest.fixture(scope="module", autouse=True)
 def _catalogs():
     compile_catalogs()
+
+
+@pytest.fixture
+def story(client, auth, users):
+    """A public solution registered through the API (no classification needed here)."""
+    return SimpleNamespace(solution_id=register_solution(client, auth, users["owner"]))
 
 
 def _url(solution_id: int) -> str:

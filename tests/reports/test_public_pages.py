@@ -238,21 +238,20 @@ def test_the_accessibility_statement_follows_digg_s_model(app, client):
         assert part in html, part
 
 
-@pytest.mark.parametrize("path", ["/public", "/public?q=prognos", "/public/solutions/{story}",
-                                  "/public/solutions/{story}?lang=en", "/public/accessibility",
-                                  "/public/solutions/0000"])
-def test_public_pages_have_the_structure_assistive_technology_needs(client, register, path):
-    url = path.format(story=queries.opaque_id(register["story"]))
-    html = anonymous_get(client, url).get_data(as_text=True)
-    page = Outline()
-    page.feed(html)
-    assert re.search(r'<html lang="(sv|en)"', html)
-    assert page.levels.count(1) == 1, page.levels  # one h1
-    assert all(b - a <= 1 for a, b in zip(page.levels, page.levels[1:], strict=False)), page.levels  # no skipped level
-    assert {"header", "nav", "main", "footer"} <= page.landmarks
-    assert page.links[0] == "#main"  # the skip link comes first
-    assert not page.unlabelled(), page.unlabelled()
-    assert 'href="/public/accessibility?lang=' in html  # the statement, from every public page's footer
+def test_public_pages_have_the_structure_assistive_technology_needs(client, register):
+    story = queries.opaque_id(register["story"])
+    for url in ("/public", "/public?q=prognos", f"/public/solutions/{story}", f"/public/solutions/{story}?lang=en",
+                "/public/accessibility", "/public/solutions/0000"):
+        html = anonymous_get(client, url).get_data(as_text=True)
+        page = Outline()
+        page.feed(html)
+        assert re.search(r'<html lang="(sv|en)"', html), url
+        assert page.levels.count(1) == 1, (url, page.levels)  # one h1
+        assert all(b - a <= 1 for a, b in zip(page.levels, page.levels[1:], strict=False)), (url, page.levels)
+        assert {"header", "nav", "main", "footer"} <= page.landmarks, url
+        assert page.links[0] == "#main", url  # the skip link comes first
+        assert not page.unlabelled(), (url, page.unlabelled())
+        assert 'href="/public/accessibility?lang=' in html, url  # the statement, from every public footer
 
 
 def _select(html: str, name: str) -> str:
