@@ -45,7 +45,29 @@ EMAIL = DEMO_PEOPLE
 # --------------------------------------------------------------------------- photographing
 
 
-def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
+def a_second_version(app) -> int:
+    """A new answer set for an approved classification, submitted: the review page then shows what changed
+    since the approved version (the demo's own submitted version is a first one)."""
+    from ai_register.demo_region import DEVICE_III
+    from ai_register.solutions.models import Solution
+    from ai_register.users import services as users
+    from ai_register.users.models import User
+
+    with app.app_context():
+        owner = db.session.scalar(db.select(User).where(User.email == EMAIL["owner"]))
+        token, _ = users.issue_access_token(owner)
+        sid = db.session.scalar(db.select(Solution.id).where(Solution.name == "Triagering av lungröntgen"))
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    stored = client.post(f"/api/v1/solutions/{sid}/classifications", json={"answers": DEVICE_III}, headers=headers)
+    if stored.status_code != 201:
+        raise SystemExit(f"a second classification version failed: {stored.get_json()}")
+    client.post(f"/api/v1/classifications/{stored.get_json()['id']}/submit", headers=headers)
+    return stored.get_json()["id"]
+
+
+def pages_for(api_app, second_version: int | None = None) -> dict[str, list[tuple[str, str]]]:
     """(name, path) per role, found from the seeded data."""
     with api_app.app_context():
         from ai_register.classification.models import Classification
@@ -77,6 +99,7 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         ("profile", "/profile"),
         ("deviation-new", f"/deviations/new?solution_id={xray}"),
         ("deviations-own", "/deviations"),
+        ("portfolio", "/portfolio"),
     ]
     owner = common + [
         ("register", "/solutions/new"),
@@ -89,7 +112,7 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         ("rollout-plan", f"/solutions/{xray}/rollout-plan"),
         ("decision", f"/solutions/{xray}/decision"),
         ("transition", f"/solutions/{derm}/transition?to=pilot"),
-        ("wizard", f"/solutions/{derm}/classify"),
+        ("wizard", f"/solutions/{derm}/classify?step=0"),
         ("checklist", f"/solutions/{meds}/checklist"),
         ("incidents", "/incidents"),
         ("public-description", f"/solutions/{xray}/public-description"),
@@ -102,6 +125,8 @@ def pages_for(api_app) -> dict[str, list[tuple[str, str]]]:
         compliance.append(("review-classification", f"/review/classifications/{submitted.id}"))
     if pending is not None:
         compliance.append(("review-transition", f"/review/transitions/{pending.id}"))
+    if second_version is not None:
+        compliance.append(("review-changes", f"/review/classifications/{second_version}"))
     auditor = common + [("audit", "/audit?verify=1"), ("audit-solution", f"/audit?solution_id={xray}")]
     return {
         "anonymous": [
@@ -196,6 +221,16 @@ def photograph(base_url: str, pages: dict, out: Path, lang: str, only: set[str] 
                     count += 1
                     if name == "wizard":
                         wizard_steps(page, out, width_name, role)
+                        # Back later: the wizard resumes where the answers stop, with the saved state.
+                        page.goto(path.split("?")[0])
+                        page.screenshot(path=str(out / f"{role}-wizard-resumed-{width_name}.png"), full_page=True)
+                    if name == "edit":
+                        # The co-owner search offering people as you type.
+                        page.evaluate("document.getElementById('co_owner_add').scrollIntoView({block: 'start'})")
+                        page.fill("#co_owner_add", "a")
+                        page.wait_for_selector("#co_owner_add-list [role=option]")
+                        page.screenshot(path=str(out / f"{role}-edit-co-owner-search-{width_name}.png"),
+                                        full_page=False)
                     if name == "register" and width_name == "desktop":
                         page.fill("#purpose", "Ett exempel med ett fel")
                         page.fill("#review_interval_months", "0")
@@ -246,7 +281,8 @@ def main() -> None:
         thread.start()
         try:
             only = set(args.only.split(",")) if args.only else None
-            count = photograph(f"http://127.0.0.1:{port}", pages_for(app), out, args.lang, only)
+            pages = pages_for(app, a_second_version(app))
+            count = photograph(f"http://127.0.0.1:{port}", pages, out, args.lang, only)
         finally:
             server.shutdown()
             thread.join(timeout=10)

@@ -14,46 +14,51 @@ from ai_register.web import charts, forms, labels, results
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
-# (endpoint, label, roles, endpoints that mark it current)
+# (endpoint, label, roles, marks). A page's own item is the one whose mark fits it best: a mark starting with
+# "/" is a path (a prefix at a "/" boundary; "$" at its end: that path only), and the longest fitting path
+# wins, so the item follows the page wherever its view lives; other marks are endpoints ("area." for a
+# blueprint), which only count when no path fits.
 NAVIGATION = (
-    ("main.index", _l("Overview"), {OWNER, COMPLIANCE, AUDITOR, ADMIN}, ("main.index",)),
-    (
-        "solutions_web.index",
-        _l("Solutions"),
-        {OWNER, COMPLIANCE, AUDITOR},
-        ("solutions_web.", "goals_web.", "evidence_web.", "oversight_web.", "phases_web.", "classify_web."),
-    ),
-    ("solutions_web.register", _l("Register a solution"), {OWNER}, ("solutions_web.register",)),
-    ("review_web.queue", _l("Review queue"), {COMPLIANCE}, ("review_web.",)),
-    ("portfolio_web.portfolio", _l("Portfolio"), {OWNER, COMPLIANCE, AUDITOR}, ("portfolio_web.",)),
-    (
-        "followup_web.index",
-        _l("Incidents"),
-        {OWNER, COMPLIANCE, AUDITOR},
-        ("followup_web.index", "followup_web.show", "followup_web.report"),
-    ),
-    ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("audit_web.",)),
-    ("onboarding.import_page", _l("Import"), {COMPLIANCE}, ("onboarding.import_page", "onboarding.import_upload")),
-    ("deviations_web.own", _l("My deviation reports"), {STAFF}, ("deviations_web.",)),
-    ("users_web.index", _l("Accounts"), {ADMIN}, ("users_web.index", "users_web.new", "users_web.show")),
-    ("onboarding.privacy_page", _l("Personal data"), {ADMIN}, ("onboarding.privacy_page",)),
+    ("main.index", _l("Overview"), {OWNER, COMPLIANCE, AUDITOR, ADMIN}, ("/$",)),
+    # A solution's own pages: its record, goals, evidence, oversight, phases, classification, obligations,
+    # FRIA, monitoring, report.
+    ("solutions_web.index", _l("Solutions"), {OWNER, COMPLIANCE, AUDITOR}, ("/solutions", "/fria", "/evidence")),
+    ("solutions_web.register", _l("Register a solution"), {OWNER}, ("/solutions/new$",)),
+    ("review_web.queue", _l("Review queue"), {COMPLIANCE}, ("/review",)),
+    ("portfolio_web.portfolio", _l("Portfolio"), {OWNER, COMPLIANCE, AUDITOR}, ("/portfolio", "/indicators")),
+    # Deviation reports become incidents: their list and triage belong here.
+    ("followup_web.index", _l("Incidents"), {OWNER, COMPLIANCE, AUDITOR}, ("/incidents", "/deviations")),
+    ("audit_web.trail", _l("Audit trail"), {COMPLIANCE, AUDITOR}, ("/audit",)),
+    ("onboarding.import_page", _l("Import"), {COMPLIANCE}, ("/imports",)),
+    ("deviations_web.own", _l("My deviation reports"), {STAFF}, ("/deviations",)),
+    ("users_web.index", _l("Accounts"), {ADMIN}, ("/users",)),
+    ("onboarding.privacy_page", _l("Personal data"), {ADMIN}, ("/privacy",)),
     # Everyone reaches their profile through their name in the header; the admin has little else.
-    ("account.profile", _l("Profile and API tokens"), {ADMIN}, ("account.",)),
+    ("account.profile", _l("Profile and API tokens"), {ADMIN}, ("/profile",)),
 )
+
+
+def mark_score(mark: str, path: str, endpoint: str) -> int:
+    """How well one mark fits the page: 0 not at all, else higher for a closer fit."""
+    if mark.startswith("/"):
+        exact = mark.endswith("$")
+        prefix = mark.rstrip("$")
+        fits = path == prefix if exact else path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        return len(prefix) + 2 if fits else 0
+    if endpoint == mark:
+        return 1
+    return 1 if mark.endswith(".") and endpoint.startswith(mark) else 0
 
 
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    endpoint = request.endpoint or ""
+    endpoint, path = request.endpoint or "", request.path
     items = []
     for target, label, roles, marks in NAVIGATION:
         if current_user.role not in roles or target not in current_app.view_functions:
             continue
-        # An exact match beats a blueprint match ("Register a solution" rather than "Solutions").
-        score = (
-            2 if endpoint in marks else int(any(m.endswith(".") and endpoint.startswith(m) for m in marks))
-        )
+        score = max((mark_score(mark, path, endpoint) for mark in marks), default=0)
         items.append({"url": url_for(target), "label": label, "score": score, "current": False})
     best = max(items, key=lambda item: item["score"], default=None)
     if best is not None and best["score"]:

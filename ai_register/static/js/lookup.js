@@ -57,7 +57,7 @@
     });
   });
 
-  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[data-lookup]"));
+  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[data-lookup]:not([data-lookup-radios])"));
   inputs.forEach(function (input) {
     var hidden = document.getElementById(input.getAttribute("data-lookup-target"));
     var list = document.getElementById(input.getAttribute("aria-controls"));
