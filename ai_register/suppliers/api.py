@@ -221,20 +221,18 @@ def solution_supplier_item(solution, by) -> dict:
 @blp.route("/solutions/<int:solution_id>/supplier")
 class SolutionSupplier(MethodView):
     @access(*READERS)
-    @blp.response(200, SolutionSupplierSchema)
+    @blp.response(200, SolutionSupplierSchema, headers=etag_header("supplier link"))
     def get(self, solution_id: int):
         """The supplier's product version the solution uses, with its documents and the supplier's agreements;
         `product` null for an in-house solution or one not yet linked."""
         solution = get_solution(solution_id)
         link = services.link_of(solution.id)
-        headers = {"ETag": etag(link.version)} if link is not None else {}
-        return solution_supplier_item(solution, actor()), 200, headers
+        return solution_supplier_item(solution, actor()), 200, {"ETag": etag(link.version if link else 0)}
 
     @access(*WRITERS)
     @blp.arguments(LinkWriteSchema)
-    @blp.doc(parameters=[{**if_match_parameter("supplier link"), "required": False, "description":
-                          "The link's ETag, once a link exists (428 without it then, 412 when stale)"}])
-    @blp.response(200, SolutionSupplierSchema)
+    @blp.doc(parameters=[if_match_parameter("supplier link (\"0\" before the first link)")])
+    @blp.response(200, SolutionSupplierSchema, headers=etag_header("supplier link"))
     def put(self, body, solution_id: int):
         """Link the solution to the product version it uses (null clears it); in-house solutions use none (422)."""
         by = actor()

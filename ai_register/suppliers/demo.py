@@ -55,7 +55,7 @@ def xray(region, sid: int) -> None:
              "issued_on": _day(-300), "valid_until": _day(1500)},
             {"kind": "contract", "title": "Avtal Nordic Imaging AI AB (avrop)", "reference": "RN 2025/118",
              "issued_on": _day(-300), "valid_until": _day(400)}])
-        services.link_solution(db.session.get(Solution, sid), version.id, by, None)
+        services.link_solution(db.session.get(Solution, sid), version.id, by, '"0"')
 
 
 def sepsis(region, sid: int) -> None:
@@ -73,7 +73,7 @@ def sepsis(region, sid: int) -> None:
              "notified_body_name": "Eurofins Electric & Electronics Finland Oy", "notified_body_number": "0537"}],
             [{"kind": "dpa", "title": "Personuppgiftsbiträdesavtal SepsisGuard", "issued_on": _day(-200),
               "valid_until": _day(900)}])
-        services.link_solution(db.session.get(Solution, sid), version.id, by, None)
+        services.link_solution(db.session.get(Solution, sid), version.id, by, '"0"')
 
 
 def ambulance(region, sid: int) -> None:
@@ -93,4 +93,4 @@ def ambulance(region, sid: int) -> None:
              "valid_until": _day(1300)},
             {"kind": "dpa", "title": "Personuppgiftsbiträdesavtal DispatchPriority", "issued_on": _day(-160),
              "valid_until": _day(1300)}])
-        services.link_solution(db.session.get(Solution, sid), version.id, by, None)
+        services.link_solution(db.session.get(Solution, sid), version.id, by, '"0"')

@@ -358,8 +358,8 @@ def link_solution(solution: Solution, product_id: int | None, by: User, if_match
     """Which product version the solution uses; None clears it. The caller checked that `by` may change the
     solution. An in-house solution uses no supplier's product."""
     link = link_of(solution.id)
-    if link is not None:
-        preconditions.require_if_match(link.version, if_match, "supplier link")
+    # Like every guarded write: the version read ("0" while the solution has no link yet).
+    preconditions.require_if_match(link.version if link is not None else 0, if_match, "supplier link")
     if product_id is not None:
         if solution.sourcing == "in_house":
             raise InvalidInput("The link cannot be saved.", errors={"product_id": [
@@ -403,8 +403,9 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
         kind = GATE_TYPES.get(document.kind)
         if kind is None or document.issued_on is None:
             continue
-        ends = [d for d in (document.valid_until + timedelta(days=1) if document.valid_until else None,
-                            document.withdrawn_on) if d is not None]
+        after = document.valid_until + timedelta(days=1) \
+            if document.valid_until is not None and document.valid_until < date.max else None
+        ends = [d for d in (after, document.withdrawn_on) if d is not None]
         facts.append(EvidenceFact(kind, document.issued_on, min(ends) if ends else None))
     return tuple(facts)
 

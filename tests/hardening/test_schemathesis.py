@@ -77,6 +77,21 @@ DOMAIN_RULES = {
     "PATCH /api/v1/indicators/{indicator_id}": "code is unique among indicators",
     "POST /api/v1/solutions/{solution_id}/goals/{goal_id}/measurements": "a date not in the future",
     "POST /api/v1/solutions/{solution_id}/incidents": "a time not in the future",
+    # Supplier register (a21s)
+    "POST /api/v1/suppliers": "a country outside the EU/EEA needs transfer_basis; org_number unique; country and "
+                              "website real (ISO code, http(s) address with a host name)",
+    "PATCH /api/v1/suppliers/{supplier_id}": "a country outside the EU/EEA needs transfer_basis; org_number unique; "
+                                             "country and website real",
+    "POST /api/v1/suppliers/{supplier_id}/products": "product and version once per supplier; a class needs its "
+                                                     "regulation",
+    "PATCH /api/v1/supplier-products/{product_id}": "product and version once per supplier; a class needs its "
+                                                    "regulation",
+    "POST /api/v1/suppliers/{supplier_id}/documents": "agreements belong to the supplier, other kinds to one of its "
+                                                      "product versions; a CE certificate names its notified body and "
+                                                      "last valid day; evidence the caller may read; a real link",
+    "PATCH /api/v1/supplier-documents/{document_id}": "as when recorded; the product version stays; a withdrawal "
+                                                      "needs its reason",
+    "PUT /api/v1/solutions/{solution_id}/supplier": "the product version exists and the solution is not in-house",
     "PATCH /api/v1/incidents/{incident_id}": "a time not in the future; duties by their key",
     "GET /api/v1/solutions/{solution_id}/report": "as_of not in the future, nor before the solution existed",
 }

@@ -195,7 +195,9 @@ def test_a_solution_links_to_a_product_version(api, solution, make_solution, use
     product = _product(api, supplier["id"])
     path = f"/api/v1/solutions/{solution.id}/supplier"
     assert api.get("owner", path).get_json()["product"] is None
-    linked = api.put("owner", path, json={"product_id": product["id"]})
+    assert api.get("owner", path).headers["ETag"] == '"0"'
+    assert api.put("owner", path, json={"product_id": product["id"]}).status_code == 428
+    linked = api.put("owner", path, json={"product_id": product["id"]}, headers={"If-Match": '"0"'})
     assert linked.status_code == 200, linked.get_json()
     body = linked.get_json()
     assert body["product"]["id"] == product["id"] and body["supplier"]["name"] == "Lunit Nordic AB"
@@ -208,7 +210,8 @@ def test_a_solution_links_to_a_product_version(api, solution, make_solution, use
     assert api.patch("owner", f"/api/v1/suppliers/{supplier['id']}", json={"note": "x"},
                      headers={"If-Match": '"1"'}).status_code == 200
     in_house = make_solution(name="Egen modell", sourcing="in_house")
-    refused = api.put("owner", f"/api/v1/solutions/{in_house.id}/supplier", json={"product_id": product["id"]})
+    refused = api.put("owner", f"/api/v1/solutions/{in_house.id}/supplier", json={"product_id": product["id"]},
+                      headers={"If-Match": '"0"'})
     assert refused.status_code == 422 and "product_id" in refused.get_json()["errors"]
     assert api.put("owner", path, json={"product_id": 99999}, headers={"If-Match": '"1"'}).status_code == 422
 
@@ -223,7 +226,8 @@ def test_the_pilot_gate_reads_the_supplier_register_or_uploaded_evidence(app, ap
     assert {"evidence_missing:declaration_of_conformity", "evidence_missing:notified_body_certificate"} <= codes
     supplier = _supplier(api)
     product = _product(api, supplier["id"])
-    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]})
+    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]},
+            headers={"If-Match": '"0"'})
     _document(api, supplier["id"], kind="declaration_of_conformity", title="EU-försäkran", product_id=product["id"],
               issued_on="2024-03-15")
     certificate = _document(api, supplier["id"], kind="ce_certificate", title="CE", product_id=product["id"],
@@ -263,8 +267,8 @@ def expiring(api, solution, make_solution):
     product = _product(api, supplier["id"])
     other = make_solution(name="Lungnodulfynd")
     for target in (solution, other):
-        assert api.put("compliance", f"/api/v1/solutions/{target.id}/supplier",
-                       json={"product_id": product["id"]}).status_code == 200
+        assert api.put("compliance", f"/api/v1/solutions/{target.id}/supplier", json={"product_id": product["id"]},
+                       headers={"If-Match": '"0"'}).status_code == 200
     certificate = _document(api, supplier["id"], kind="ce_certificate", title="CE-certifikat MDR",
                             product_id=product["id"], issued_on="2024-01-01",
                             valid_until=(today + timedelta(days=30)).isoformat(), notified_body_name="BSI",
@@ -319,7 +323,8 @@ def test_incident_duties_name_the_suppliers_contact(app, api, solution, classify
     classify(solution, MDR_DEVICE)
     supplier = _supplier(api)
     product = _product(api, supplier["id"])
-    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]})
+    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]},
+            headers={"If-Match": '"0"'})
     solution.phase = "pilot"
     db.session.commit()
     reported = api.post("owner", f"/api/v1/solutions/{solution.id}/incidents", json={
@@ -351,7 +356,8 @@ def test_the_report_and_bundle_hold_the_supplier_records(api, solution, tmp_path
 
     supplier = _supplier(api)
     product = _product(api, supplier["id"])
-    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]})
+    api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]},
+            headers={"If-Match": '"0"'})
     _document(api, supplier["id"], kind="dpa", title="PUB-avtal", issued_on="2025-01-01", valid_until="2027-12-31")
     _document(api, supplier["id"], kind="ce_certificate", title="CE-certifikat", product_id=product["id"],
               issued_on="2024-01-01", valid_until="2028-01-01", notified_body_name="BSI Group",
@@ -383,7 +389,8 @@ def test_report_as_of_replays_the_supplier_register(api):
     solution_id = created.get_json()["id"]
     supplier = _supplier(api)
     product = _product(api, supplier["id"])
-    api.put("owner", f"/api/v1/solutions/{solution_id}/supplier", json={"product_id": product["id"]})
+    api.put("owner", f"/api/v1/solutions/{solution_id}/supplier", json={"product_id": product["id"]},
+            headers={"If-Match": '"0"'})
     _document(api, supplier["id"], kind="declaration_of_conformity", title="DoC", product_id=product["id"],
               issued_on="2024-01-01")
     # As of the moment the solution was linked, before the declaration was recorded.
@@ -432,7 +439,7 @@ def test_supplier_pages_in_swedish(app, api, web_login, users, solution):
                             "issued_on": "2025-01-01", "valid_until": "2029-12-31", "notified_body_name": "TÜV SÜD",
                             "notified_body_number": "0123", "regulation": "mdr"})
     assert good.status_code == 302
-    link = owner.post(f"/solutions/{solution.id}/supplier", data={"product_id": str(product_id)})
+    link = owner.post(f"/solutions/{solution.id}/supplier", data={"product_id": str(product_id), "version": "0"})
     assert link.status_code == 302
     linked = owner.get(f"/solutions/{solution.id}/supplier").get_data(as_text=True)
     assert "Röntgen-AI AB · ChestScan 1.0" in linked and "CE-certifikat IIa" in linked
