@@ -234,9 +234,10 @@ def aggregates(rows) -> dict[str, list[dict[str, Any]]]:
     """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
     (the matching subquery), in three grouped statements."""
     measured, on_target = _goal_figures()
+    # A join, not `IN (rows)`: PostgreSQL ran the scored rows again per goal as an unhashed subplan.
     goals = (select(Goal.solution_id, Goal.perspective, Goal.indicator_id, measured.label("measured"),
                     on_target.label("on_target"))
-             .where(Goal.solution_id.in_(select(rows.c.id))).subquery())
+             .select_from(Goal).join(rows, rows.c.id == Goal.solution_id).subquery())
 
     def grouped(key, *joins):
         query = select(key.label("key"), func.count(func.distinct(goals.c.solution_id)), func.count(),
@@ -249,12 +250,17 @@ def aggregates(rows) -> dict[str, list[dict[str, Any]]]:
     per_perspective = grouped(goals.c.perspective)
     per_indicator = grouped(Indicator.code, (Indicator, Indicator.id == goals.c.indicator_id))
 
-    per_solution = (select(goals.c.solution_id, func.count().label("goals"), func.sum(goals.c.measured).label("m"),
-                           func.sum(goals.c.on_target).label("t")).group_by(goals.c.solution_id).subquery())
+    # Per solution over every goal, not through `rows` again: joined back to `rows` that plans as a hash
+    # join (through `rows` PostgreSQL chose a nested loop that re-ran the scored rows).
+    per_solution = (select(Goal.solution_id, func.count().label("goals"), func.sum(measured).label("m"),
+                           func.sum(on_target).label("t")).group_by(Goal.solution_id).subquery())
     if _postgres():
         units = func.json_array_elements_text(Solution.care_units).table_valued("value")
     else:
         units = func.json_each(Solution.care_units).table_valued("value")
+    # The scored rows computed once (a materialised CTE): joined to the care units' JSON elements as a
+    # subquery, PostgreSQL re-ran them in a nested loop (seconds at a few thousand solutions).
+    rows = select(*rows.c).cte("matching").prefix_with("MATERIALIZED")
     query = (select(units.c.value, func.count(func.distinct(rows.c.id)),
                     func.coalesce(func.sum(per_solution.c.goals), 0), func.coalesce(func.sum(per_solution.c.m), 0),
                     func.coalesce(func.sum(per_solution.c.t), 0),
