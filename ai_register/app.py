@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register.incidents import views as incident_views
     from ai_register.literacy import views as literacy_views
     from ai_register.main import views as main_views
+    from ai_register.monitoring import views as monitoring_views
     from ai_register.obligations import views as obligation_views
     from ai_register.onboarding import views as onboarding_views
     from ai_register.oversight import views as oversight_views
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from ai_register.suppliers import views as supplier_views
 
     app.register_blueprint(supplier_views.bp)
+    app.register_blueprint(monitoring_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 

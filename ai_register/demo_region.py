@@ -26,6 +26,8 @@ from ai_register.goals import services as goals
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.incidents import services as incidents
 from ai_register.incidents.schemas import IncidentCreateSchema
+from ai_register.monitoring import schemas as monitoring_schemas
+from ai_register.monitoring import services as monitoring_services
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.schemas import OversightPutSchema
 from ai_register.portfolio import assessments, trustworthy
@@ -246,6 +248,39 @@ class Region:
 
         with self.acting(who) as user:
             public_services.save_description(self.solution(sid), texts, by=user)
+
+    def monitoring(self, who: str, sid: int, metric: dict, values: list[tuple[int, str]]) -> list[int]:
+        """A monitoring metric (Art 26(5)) with values for periods ending `offset` days from today; returns the
+        ids of the assessments that breaches opened."""
+        opened = []
+        with self.acting(who) as user:
+            created = monitoring_services.define_metric(
+                self.solution(sid), _load(monitoring_schemas.MetricCreateSchema, metric), user)
+            for offset, value in values:
+                row = monitoring_services.report_value(self.solution(sid), created, _load(
+                    monitoring_schemas.ValueCreateSchema, {"period_end": days(offset), "value": value}), user)
+                if row.breach:
+                    db.session.flush()
+                    opened += [a.id for a in monitoring_services.assessments_for(sid) if a.value_id == row.id]
+        return opened
+
+    def deployer_records(self, who: str, sid: int, kind: str, payload: dict) -> None:
+        """Log retention (Art 26(6)), informing (Art 26(7), 26(11), Art 86) and explanation requests."""
+        with self.acting(who) as user:
+            solution = self.solution(sid)
+            if kind == "log_retention":
+                monitoring_services.record_retention(
+                    solution, _load(monitoring_schemas.RetentionCreateSchema, payload), user)
+            elif kind == "informing":
+                monitoring_services.record_informing(
+                    solution, _load(monitoring_schemas.InformingCreateSchema, payload), user)
+            else:
+                answer = payload.pop("answer", None)
+                row = monitoring_services.log_explanation_request(
+                    solution, _load(monitoring_schemas.ExplanationCreateSchema, payload), user)
+                if answer:
+                    monitoring_services.answer_explanation_request(
+                        solution, row, _load(monitoring_schemas.ExplanationAnswerSchema, answer), user)
 
     def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
         """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
@@ -534,6 +569,44 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
            internal_governance="Förvaltningsgruppen för larmcentralen beslutar; hälso- och sjukvårdsdirektören "
            "informeras inom ett dygn.",
            complaint_mechanisms="Patientnämnden och regionens synpunktshantering; IVO vid allvarlig vårdskada.")
+    # Monitoring in operation (Art 26(5)): one breach, which the oversight owner decided is an incident.
+    breaches = r.monitoring("owner2", ambulance, {
+        "name": "Sensitivitet för prio 1", "kind": "sensitivity", "unit": "%", "direction": "higher_is_better",
+        "lower_threshold": "90", "frequency": "weekly",
+        "description": "Andel samtal som i efterhand bedömdes som prio 1 och där förslaget var prio 1."},
+        [(-63, "93.1"), (-56, "92.4"), (-49, "94.0"), (-42, "91.8"), (-35, "92.9"), (-28, "87.6"),
+         (-21, "91.2"), (-14, "93.5"), (-7, "94.1")])
+    r.monitoring("owner2", ambulance, {
+        "name": "Andel förslag som sjuksköterskan ändrade", "kind": "changed_share", "unit": "%",
+        "direction": "lower_is_better", "upper_threshold": "20", "frequency": "weekly"},
+        [(-63, "14"), (-56, "12.5"), (-49, "13"), (-42, "15.5"), (-35, "16"), (-28, "18.5"), (-21, "15"),
+         (-14, "13.5"), (-7, "12")])
+    with r.acting("owner2") as oversight_owner:
+        monitoring_services.decide_assessment(monitoring_services.get_assessment(breaches[0], oversight_owner), {
+            "decision": "incident", "patient_harm": "no",
+            "what_happened": "Sensitiviteten för prio 1 föll till 87,6 % under en vecka med många samtal på "
+            "engelska; tre livshotande tillstånd fick först prio 2. Sjuksköterskan ändrade prioriteten i tid.",
+            "care_unit": "Larmcentralen Luleå"}, oversight_owner)
+    r.deployer_records("owner2", ambulance, "log_retention", {
+        "system": "Nordic Dispatch (leverantörens driftmiljö i Sverige)",
+        "location": "Regionens loggarkiv, index ambulans-prio; export varje natt från leverantören",
+        "retention_months": 24, "note": "Två år för att kunna följa upp avvikelser och tillsynsärenden."})
+    r.deployer_records("owner2", ambulance, "informing", {
+        "kind": "workers", "informed_on": days(-80), "audience": "Sjuksköterskor och larmoperatörer på "
+        "larmcentralen; skyddsombud", "how": "Arbetsplatsträffar och skriftlig information före piloten.",
+        "care_units": ["Larmcentralen Luleå"], "negotiated_on": days(-90),
+        "negotiation_parties": "Region Norrbotten, Vårdförbundet, Kommunal",
+        "negotiation_outcome": "agreed",
+        "negotiation_note": "Enighet om pilot dagtid och uppföljning efter fyra månader."})
+    r.deployer_records("owner2", ambulance, "informing", {
+        "kind": "affected_persons", "informed_on": days(-75), "audience": "Inringande och patienter",
+        "how": "Text på 1177.se och regionens webbplats om AI-stödd prioritering; frågan besvaras i samtalet "
+        "vid behov."})
+    r.deployer_records("owner2", ambulance, "explanation", {
+        "received_on": days(-20), "channel": "letter", "case_number": "RN 2026/1184",
+        "summary": "Anhörig frågar varför ambulansen till hennes far fick prio 2.",
+        "answer": {"answered_on": days(-9), "answer_summary": "Förklarade att AI-förslaget var prio 2, att "
+                   "sjuksköterskan bedömde samtalet och vilka uppgifter som vägde tyngst."}})
 
     # 11. Emergency visit forecast: minimal risk, no personal data, in management with a recent review.
     forecast = ids["forecast"] = r.register(

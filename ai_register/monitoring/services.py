@@ -322,6 +322,16 @@ def overdue_for_start_page(user: User, today: date, *, limit: int = 50) -> list[
     return [(a, s) for a, s in db.session.execute(query).all()]
 
 
+def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAssessment, Solution]]:
+    """The start page's card: those waiting for the user as oversight owner, then the overdue ones they see."""
+    seen, rows = set(), []
+    for assessment, solution in [*waiting_for(user), *overdue_for_start_page(user, today)]:
+        if assessment.id not in seen:
+            seen.add(assessment.id)
+            rows.append((assessment, solution))
+    return rows
+
+
 def waiting_for(user: User, *, limit: int = 20) -> list[tuple[MonitoringAssessment, Solution]]:
     """Open assessments the user decides as oversight owner (soonest due first)."""
     query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)

@@ -20,6 +20,8 @@ STATUS_LABELS = {
 RECORD_LABELS = {
     "oversight_assignment": _l("Human-oversight assignment"),
     "fria": _l("Fundamental-rights impact assessment (FRIA)"),
+    "informing_record": _l("Record of informing the people concerned"),
+    "log_retention": _l("Log retention (Art 26(6))"),
 }
 
 

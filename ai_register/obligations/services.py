@@ -179,9 +179,11 @@ def _stored(solution: Solution, row: SolutionObligation) -> SolutionObligation:
 def _record_models() -> dict:
     """Records of other areas that can meet an obligation, by the type named in the API."""
     from ai_register.fria.models import FriaAssessment
+    from ai_register.monitoring.models import InformingRecord, LogRetention
     from ai_register.oversight.models import OversightAssignment
 
-    return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment}
+    return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
+            "informing_record": InformingRecord, "log_retention": LogRetention}
 
 
 def record_types() -> list[str]:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
+from ai_register.monitoring.forms import INFORMING_LABELS
+from ai_register.monitoring.services import informing_for, retention_for
 from ai_register.obligations import rules, services
 from ai_register.obligations.forms import RECORD_LABELS, STATUS_LABELS, ObligationForm
 from ai_register.obligations.schemas import ObligationPatchSchema
@@ -44,6 +46,12 @@ def _met_by_choices(solution) -> list:
     for fria in versions_of(solution.id):
         if fria.status == "approved":
             pairs.append((f"fria:{fria.id}", _("FRIA version %(n)d (approved)", n=fria.version)))
+    for record in informing_for(solution.id):
+        pairs.append((f"informing_record:{record.id}", _("%(kind)s, %(day)s", kind=INFORMING_LABELS[record.kind],
+                                                         day=record.informed_on.isoformat())))
+    for retention in retention_for(solution.id)[:1]:
+        pairs.append((f"log_retention:{retention.id}", _("Log retention: %(n)d months in %(system)s",
+                                                         n=retention.retention_months, system=retention.system)))
     return options(pairs)
 
 

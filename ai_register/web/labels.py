@@ -801,6 +801,26 @@ _BY_RECORD.update({
     ("solution_obligation", "condition"): lambda c: _lookup(CONDITIONS, c),
 })
 NOTIFICATION_KINDS.update({"obligation_due": _l("obligation due"), "obligation_overdue": _l("obligation overdue")})
+# monitoring in operation and informing (issue 21)
+ENTITY_TYPES.update({"monitoring_metric": _l("Monitoring metric"), "monitoring_value": _l("Monitoring value"),
+                     "monitoring_assessment": _l("Breach assessment"), "log_retention": _l("Log retention"),
+                     "informing_record": _l("Informing record"), "explanation_request": _l("Explanation request")})
+NOTIFICATION_KINDS["monitoring_breach"] = _l("breach to assess")
+AUDIT_ACTIONS.setdefault("decide", _l("Decided"))
+AUDIT_ACTIONS.setdefault("answer", _l("Answered"))
+for _name, _label in {
+    "metric_id": _l("Metric"), "period_end": _l("Period ending"), "lower_threshold": _l("Lower threshold"),
+    "upper_threshold": _l("Upper threshold"), "breach": _l("Outside the thresholds"), "direction": _l("Direction"),
+    "frequency": _l("Reported"), "assignee_id": _l("Oversight owner"), "due_on": _l("Decide by"),
+    "decided_by_id": _l("Decided by"), "decided_at": _l("Decided"), "deviation_id": _l("Deviation"),
+    "retention_months": _l("Kept for (months)"), "legal_basis": _l("Legal basis for a shorter period"),
+    "informed_on": _l("When"), "audience": _l("Informed"), "how": _l("How"),
+    "negotiated_on": _l("Negotiated on (MBL)"), "negotiation_parties": _l("Parties"),
+    "negotiation_outcome": _l("Outcome"), "received_on": _l("Received on"), "channel": _l("Channel"),
+    "answered_on": _l("Answered on"), "answered_by_id": _l("Answered by"),
+    "answer_summary": _l("What was explained"),
+}.items():
+    FIELDS.setdefault(_name, _label)
 
 # --- supplier register (issue 21): trail labels; the words live in suppliers/forms.py ---
 ENTITY_TYPES.update({"supplier": _l("Supplier"), "supplier_product": _l("Product version"),

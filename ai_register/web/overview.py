@@ -269,6 +269,9 @@ def build(user) -> dict:
         from ai_register.suppliers.services import attention_for_start_page
 
         data["supplier_attention"] = attention_for_start_page(user, today)
+        from ai_register.monitoring.services import start_page_assessments
+
+        data["monitoring_assessments"] = start_page_assessments(user, today)
     if user.role == OWNER:
         data["tasks"] = owner_tasks(user, today)
         data["tasks_of"] = TASK_SOLUTIONS

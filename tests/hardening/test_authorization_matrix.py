@@ -305,6 +305,17 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/supplier-documents/<int:document_id>/edit"): frozenset({C, O}),
     ("GET", "/solutions/<int:solution_id>/supplier"): frozenset({A, C, O}),
     ("POST", "/solutions/<int:solution_id>/supplier"): frozenset({A, C, O}),
+    ("GET", "/solutions/<int:solution_id>/monitoring"): frozenset({A, C, O}),
+    ("POST", "/solutions/<int:solution_id>/monitoring/metrics"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/monitoring/values"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/log-retention"): frozenset({C, O}),
+    ("GET", "/monitoring/assessments/<int:assessment_id>"): frozenset({A, C, O}),
+    ("POST", "/monitoring/assessments/<int:assessment_id>"): frozenset({A, C, O}),
+    ("GET", "/solutions/<int:solution_id>/informing"): frozenset({A, C, O}),
+    ("POST", "/solutions/<int:solution_id>/informing"): frozenset({C, O}),
+    ("POST", "/solutions/<int:solution_id>/explanation-requests"): frozenset({C, O}),
+    ("GET", "/explanation-requests/<int:request_id>"): frozenset({A, C, O}),
+    ("POST", "/explanation-requests/<int:request_id>"): frozenset({A, C, O}),
 }
 
 SKIP_ENDPOINTS = {"static"}
