@@ -47,7 +47,12 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner):
     assert len(approved) >= 8
     assert all(t.decided_by_id != t.requested_by_id for t in approved)
     assert _count(TransitionRequest, TransitionRequest.status == "pending") == 1
-    assert _count(Incident) == 1
+    # The reported incident, and the one the ambulance's oversight owner decided from a monitoring breach.
+    assert _count(Incident) == 2
+    from ai_register.monitoring.models import MonitoringAssessment
+
+    decided = db.session.scalars(select(MonitoringAssessment)).all()
+    assert [(a.status, a.incident_id is not None) for a in decided] == [("incident", True)]
     assert _count(Review) == 2
 
     verify = runner.invoke(args=["audit", "verify"])

@@ -42,7 +42,7 @@ TEMPLATES: Mapping[str, str] = {
     "obligation_no_classification": N_("no decided classification"),
     # monitoring and informing (issue 21)
     "monitoring_breach": N_("%(metric)s: the value %(value)s is outside its thresholds"),
-    "obligation_met_by_record": N_("met by the register's record %(record)s"),
+    "obligation_met_by_record": N_("met by the register's record: %(record_type)s #%(record_id)s"),
 }
 
 

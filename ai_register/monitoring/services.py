@@ -424,7 +424,7 @@ def _meet_obligation(solution: Solution, obligation_id: str | None, record: Info
     row.status_set_by_id = row.confirmed_by_id = by.id
     row.status_set_at = row.confirmed_at = now
     audit.record_update(row, OBLIGATION, before, solution_id=solution.id, action="set_status",
-                        reason=coded("obligation_met_by_record", record=f"{INFORMING} {record.id}"),
+                        reason=coded("obligation_met_by_record", record_type=INFORMING, record_id=record.id),
                         exclude=OBLIGATION_NOT_AUDITED)
 
 

@@ -806,6 +806,32 @@ ENTITY_TYPES.update({"monitoring_metric": _l("Monitoring metric"), "monitoring_v
                      "monitoring_assessment": _l("Breach assessment"), "log_retention": _l("Log retention"),
                      "informing_record": _l("Informing record"), "explanation_request": _l("Explanation request")})
 NOTIFICATION_KINDS["monitoring_breach"] = _l("breach to assess")
+ENTITY_TYPES.setdefault("deviation", _l("Deviation report"))
+NOTIFICATION_KINDS.update({"deviation_reported": _l("deviation reported"), "deviation_triage": _l("deviation to triage")})
+DEVIATION_STATUSES = {"in_triage": _l("Awaiting triage"), "registered": _l("Registered"),
+                      "not_in_register": _l("Concerns no solution in the register")}
+
+
+def _monitoring_label(table: str):
+    def render(code) -> str:
+        # monitoring.forms imports web.forms, which imports this module: read its labels when rendering.
+        from ai_register.monitoring import forms as monitoring_forms
+
+        return _lookup(getattr(monitoring_forms, table), code)
+    return render
+
+
+_BY_RECORD.update({
+    ("deviation", "status"): lambda c: _lookup(DEVIATION_STATUSES, c),
+    ("monitoring_metric", "kind"): _monitoring_label("KIND_LABELS"),
+    ("monitoring_metric", "direction"): _monitoring_label("DIRECTION_LABELS"),
+    ("monitoring_metric", "frequency"): _monitoring_label("FREQUENCY_LABELS"),
+    ("monitoring_value", "breach"): _monitoring_label("BREACH_LABELS"),
+    ("monitoring_assessment", "status"): _monitoring_label("ASSESSMENT_LABELS"),
+    ("informing_record", "kind"): _monitoring_label("INFORMING_LABELS"),
+    ("informing_record", "negotiation_outcome"): _monitoring_label("MBL_LABELS"),
+    ("explanation_request", "channel"): _monitoring_label("CHANNEL_LABELS"),
+})
 AUDIT_ACTIONS.setdefault("decide", _l("Decided"))
 AUDIT_ACTIONS.setdefault("answer", _l("Answered"))
 for _name, _label in {
@@ -871,7 +897,8 @@ _BY_RECORD.update({
 })
 
 # The parameters of the register's own audit reasons (audit.reasons), in words.
-_REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower()}
+_REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower(),
+                  "record_type": lambda c: _record_type(c)}
 
 
 def reason_text(event) -> str | None:
