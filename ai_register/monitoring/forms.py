@@ -1,15 +1,16 @@
 """Forms of the monitoring and informing pages, and the labels of their codes. Labels are English message
-ids, translated by Babel. Numbers are typed the Swedish way too ("0,92")."""
+ids, translated by Babel. Numbers are read by the register's one decimal input (web.forms.DecimalField):
+"0,92" or "0.92"."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ai_register.monitoring import rules
-from ai_register.web.forms import LinesField, _int_or_none, options
+from ai_register.web.forms import DecimalField, LinesField, _int_or_none, options
 
 KIND_LABELS = {
     "sensitivity": _l("Sensitivity"), "positive_predictive_value": _l("Positive predictive value"),
@@ -34,18 +35,9 @@ CHANNEL_LABELS = {"letter": _l("Letter"), "email": _l("E-mail"), "digital_servic
 HARM_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Don't know")}
 
 
-class DecimalText(StringField):
-    """A number typed as text: "0,92", "0.92" or "1 234,5"."""
-
-    def pre_validate(self, form):
-        try:
-            rules.to_decimal(self.data)
-        except ValueError as exc:
-            raise ValidationError(_l("Not a valid number.")) from exc
-
-    def number(self) -> str | None:
-        value = rules.to_decimal(self.data)
-        return None if value is None else str(value)
+def _text(number) -> str | None:
+    """A read number as the API schema takes it."""
+    return None if number is None else str(number)
 
 
 class MetricForm(FlaskForm):
@@ -54,9 +46,9 @@ class MetricForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()), validators=[DataRequired()])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=50)], description=_l("E.g. %, per 100 cases."))
     direction = SelectField(_l("Direction"), choices=options(DIRECTION_LABELS.items()), validators=[DataRequired()])
-    lower_threshold = DecimalText(_l("Lower threshold"), validators=[Optional()],
+    lower_threshold = DecimalField(_l("Lower threshold"), validators=[Optional()],
                                   description=_l("A value below it is a breach."))
-    upper_threshold = DecimalText(_l("Upper threshold"), validators=[Optional()],
+    upper_threshold = DecimalField(_l("Upper threshold"), validators=[Optional()],
                                   description=_l("A value above it is a breach."))
     frequency = SelectField(_l("Reported"), choices=options(FREQUENCY_LABELS.items()), validators=[DataRequired()])
     description = TextAreaField(_l("How it is measured"), validators=[Optional(), Length(max=5000)])
@@ -64,7 +56,8 @@ class MetricForm(FlaskForm):
     def payload(self) -> dict:
         return {"name": (self.name.data or "").strip(), "kind": self.kind.data,
                 "unit": (self.unit.data or "").strip() or None, "direction": self.direction.data,
-                "lower_threshold": self.lower_threshold.number(), "upper_threshold": self.upper_threshold.number(),
+                "lower_threshold": _text(self.lower_threshold.data),
+                "upper_threshold": _text(self.upper_threshold.data),
                 "frequency": self.frequency.data, "description": (self.description.data or "").strip() or None}
 
 
@@ -72,13 +65,13 @@ class ValueForm(FlaskForm):
     metric_id = SelectField(_l("Metric"), coerce=_int_or_none, validators=[DataRequired()])
     period_end = DateField(_l("Period ending"), validators=[DataRequired()],
                            description=_l("The last day of the period the value covers; not in the future."))
-    value = DecimalText(_l("Value"), validators=[InputRequired()], description=_l("E.g. 0,92 or 92."))
+    value = DecimalField(_l("Value"), validators=[InputRequired()], description=_l("E.g. 0,92 or 92."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)],
                          description=_l("Source or context. Nothing that identifies a patient."))
 
     def payload(self) -> dict:
         return {"period_end": self.period_end.data.isoformat() if self.period_end.data else None,
-                "value": self.value.number(), "note": (self.note.data or "").strip() or None}
+                "value": _text(self.value.data), "note": (self.note.data or "").strip() or None}
 
 
 class RetentionForm(FlaskForm):

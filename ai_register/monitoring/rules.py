@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 KINDS = ("sensitivity", "positive_predictive_value", "alert_rate", "override_rate", "changed_share", "other")
 DIRECTIONS = ("higher_is_better", "lower_is_better", "within_range")
@@ -36,31 +36,6 @@ INFORMING_OBLIGATION = {AFFECTED_PERSONS: "ai_act_art26_11", EXPLANATION_PROCEDU
 MBL_OUTCOMES = ("agreed", "not_agreed", "information_only")
 CHANNELS = ("letter", "email", "digital_service", "phone", "in_person", "other")
 DEFAULT_EXPLANATION_DAYS = 30
-
-
-def to_decimal(value) -> Decimal | None:
-    """A number as stored; Swedish input ("0,92", "1 234,5") is read too. None for blank; ValueError when
-    it is no number."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("\u2212", "-")
-    if not text:
-        return None
-    if "," in text:
-        if "." in text:
-            raise ValueError("ambiguous decimal separator")
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
-    if not number.is_finite():
-        raise ValueError("not a finite number")
-    return number
 
 
 def breach(value: Decimal, lower: Decimal | None, upper: Decimal | None) -> str | None:

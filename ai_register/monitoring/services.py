@@ -7,6 +7,7 @@ commits."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import Select, or_, select
@@ -101,11 +102,12 @@ def get_metric(metric_id: int, *, write: bool = False) -> tuple[Solution, Monito
 
 
 def _decimal(data: dict, name: str, errors: dict):
-    try:
-        return rules.to_decimal(data.get(name))
-    except ValueError:
+    """A number as the schema read it (a Decimal; typed text is read by formats.parse_decimal on the page)."""
+    value = data.get(name)
+    if value is not None and not isinstance(value, Decimal):
         errors[name] = ["Not a valid number."]
         return None
+    return value
 
 
 def define_metric(solution: Solution, data: dict, by: User) -> MonitoringMetric:

@@ -807,7 +807,8 @@ ENTITY_TYPES.update({"monitoring_metric": _l("Monitoring metric"), "monitoring_v
                      "informing_record": _l("Informing record"), "explanation_request": _l("Explanation request")})
 NOTIFICATION_KINDS["monitoring_breach"] = _l("breach to assess")
 ENTITY_TYPES.setdefault("deviation", _l("Deviation report"))
-NOTIFICATION_KINDS.update({"deviation_reported": _l("deviation reported"), "deviation_triage": _l("deviation to triage")})
+NOTIFICATION_KINDS.update({"deviation_reported": _l("deviation reported"),
+                           "deviation_triage": _l("deviation to triage")})
 DEVIATION_STATUSES = {"in_triage": _l("Awaiting triage"), "registered": _l("Registered"),
                       "not_in_register": _l("Concerns no solution in the register")}
 

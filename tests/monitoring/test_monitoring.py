@@ -23,13 +23,7 @@ SENSITIVITY = {"name": "Sensitivitet för pneumothorax", "kind": "sensitivity", 
 # --------------------------------------------------------------------------- pure rules
 
 
-def test_breach_thresholds_and_swedish_numbers():
-    assert rules.to_decimal("0,92") == Decimal("0.92")
-    assert rules.to_decimal("1 234,5") == Decimal("1234.5")
-    assert rules.to_decimal("  ") is None
-    for bad in ("abc", "1,2.3", "NaN", "inf"):
-        with pytest.raises(ValueError):
-            rules.to_decimal(bad)
+def test_breach_thresholds():
     assert rules.breach(Decimal("89.9"), Decimal(90), None) == rules.BELOW
     assert rules.breach(Decimal(90), Decimal(90), None) is None  # the threshold itself is within
     assert rules.breach(Decimal("12.5"), None, Decimal(12)) == rules.ABOVE
