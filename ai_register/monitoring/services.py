@@ -207,7 +207,7 @@ def _open_assessment(solution: Solution, metric: MonitoringMetric, value: Monito
         due_on=rules.assessment_due(region_today(), assessment_days()), status=rules.OPEN, version=1)
     db.session.add(assessment)
     audit.record_create(assessment, ASSESSMENT, solution_id=solution.id,
-                        reason=coded("monitoring_breach", metric=metric.name, value=str(value.value)),
+                        reason=coded("monitoring_breach", metric=metric.name, value=_num(value.value)),
                         exclude=NOT_AUDITED)
     people = set(solution.owner_ids())
     if oversight is not None:

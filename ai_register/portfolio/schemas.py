@@ -122,7 +122,7 @@ class PortfolioViewRowSchema(ma.Schema):
     review_overdue = ma.fields.Boolean(required=True)
     needs_rereview = ma.fields.Boolean(required=True)
     open_obligations = ma.fields.List(ma.fields.String(), required=True,
-                                      metadata={"description": "Evidence the classification calls for, not valid"})
+                                      metadata={"description": "Obligation records listed now and not closed"})
     currency = ma.fields.String(allow_none=True)
     yearly_net_benefit = ma.fields.Float(allow_none=True, metadata={"description": "Expected benefit"})
     three_year_cost = ma.fields.Float(allow_none=True)

@@ -87,4 +87,75 @@ def _suppliers(b, number: str, report, events, names) -> Iterator[Flowable]:
                    for d in data["documents"]), [18, 28, 12, 12, 18, 12], small=True)
 
 
-WRITERS = {"obligation_records": _obligation_records, "fria": _fria, "literacy": _literacy, "suppliers": _suppliers}
+def _monitoring(b, number: str, report, events, names) -> Iterator[Flowable]:
+    """Monitoring in operation (Art 26(5), (6)) and informing the people concerned (Art 26(7), (11), Art 86)."""
+    held = report["monitoring"]
+    yield from b.h1(number, "s_monitoring")
+    metrics = {m.get("id"): m for m in held["metrics"]}
+
+    def name_of(metric_id) -> str:
+        return b.show((metrics.get(metric_id) or {}).get("name"))
+
+    def thresholds(row) -> str:
+        return f"{b.number(row.get('lower_threshold'))} – {b.number(row.get('upper_threshold'))}"
+
+    def person(value) -> str:
+        return b.show(value.get("name") if isinstance(value, dict) else value)
+
+    yield b.para(b.t("metrics"), "h2")
+    yield b.table([b.t("metric"), b.t("kind"), b.t("thresholds"), b.t("frequency"), b.t("values_reported")],
+                  ([b.show(m.get("name")) + ("" if m.get("active", True) else f" ({b.value('active', False)})"),
+                    b.value("kind", m.get("kind"), "monitoring_metric"), thresholds(m) + (
+                        f" {m['unit']}" if m.get("unit") else ""),
+                    b.value("frequency", m.get("frequency"), "monitoring_metric"),
+                    str(sum(1 for v in held["values"] if v.get("metric_id") == m.get("id")))]
+                   for m in held["metrics"]), [34, 18, 18, 15, 15], small=True) if held["metrics"] \
+        else b.para(b.t("none_recorded"), "small")
+    if held["values"]:
+        yield b.para(b.t("values_reported"), "h2")
+        yield b.table([b.t("metric"), b.t("period_end"), b.t("value"), b.t("thresholds"), b.t("reported_by")],
+                      ([name_of(v.get("metric_id")), b.show(v.get("period_end")),
+                        b.number(v.get("value")) + (f" · {b.value('breach', v['breach'], 'monitoring_value')}"
+                                                  if v.get("breach") else ""),
+                        thresholds(v), f"{person(v.get('reported_by'))} {b.show(v.get('reported_at'))}"]
+                       for v in held["values"]), [30, 14, 22, 14, 20], small=True)
+    if held["assessments"]:
+        yield b.para(b.t("breaches_assessed"), "h2")
+        values = {v.get("id"): v for v in held["values"]}
+        yield b.table([b.t("metric"), b.t("value"), b.t("due"), b.t("decision"), b.t("assessed_by")],
+                      ([name_of(a.get("metric_id")), b.number((values.get(a.get("value_id")) or {}).get("value")),
+                        b.show(a.get("due_on")),
+                        b.value("status", a.get("status"), "monitoring_assessment")
+                        + (f" · #{a['incident_id']}" if a.get("incident_id") else "")
+                        + (f" · {a['reason']}" if a.get("reason") else ""),
+                        f"{person(a.get('decided_by'))} {b.show(a.get('decided_at'))}" if a.get("decided_by")
+                        else person(a.get("assignee"))]
+                       for a in held["assessments"]), [22, 12, 12, 34, 20], small=True)
+    yield b.para(b.t("log_retention"), "h2")
+    yield b.table([b.t("log_system"), b.t("log_location"), b.t("retention_months"), b.t("legal_basis"),
+                   b.t("recorded")],
+                  ([b.show(r.get("system")), b.show(r.get("location")), b.show(r.get("retention_months")),
+                    b.show(r.get("legal_basis")), f"{person(r.get('recorded_by'))} {b.show(r.get('recorded_at'))}"]
+                   for r in held["log_retention"]), [20, 30, 10, 20, 20], small=True) if held["log_retention"] \
+        else b.para(b.t("none_recorded"), "small")
+    if held["informing"]:
+        yield b.para(b.t("informing"), "h2")
+        yield b.table([b.t("date"), b.t("kind"), b.t("informed"), b.t("mbl")],
+                      ([b.show(r.get("informed_on")), b.value("kind", r.get("kind"), "informing_record"),
+                        f"{b.show(r.get('audience'))}: {b.show(r.get('how'))}",
+                        (f"{b.show(r.get('negotiated_on'))} · "
+                         f"{b.value('negotiation_outcome', r.get('negotiation_outcome'), 'informing_record')} · "
+                         f"{b.show(r.get('negotiation_parties'))}") if r.get("negotiated_on") else "—"]
+                       for r in held["informing"]), [12, 22, 40, 26], small=True)
+    if held["explanation_requests"]:
+        yield b.para(b.t("explanation_requests"), "h2")
+        yield b.table([b.t("received"), b.t("kind"), b.t("summary"), b.t("due"), b.t("answered")],
+                      ([b.show(r.get("received_on")), b.value("channel", r.get("channel"), "explanation_request"),
+                        b.show(r.get("summary")), b.show(r.get("due_on")),
+                        f"{b.show(r.get('answered_on'))} · {person(r.get('answered_by'))}" if r.get("answered_on")
+                        else "—"]
+                       for r in held["explanation_requests"]), [12, 14, 42, 12, 20], small=True)
+
+
+WRITERS = {"obligation_records": _obligation_records, "fria": _fria, "literacy": _literacy, "suppliers": _suppliers,
+           "monitoring": _monitoring}

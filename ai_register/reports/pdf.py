@@ -390,7 +390,7 @@ class Blocks:
 
 SECTION_ORDER = ("identity", "lifecycle", "classifications", "obligations", "oversight", "goals", "evidence",
                  "trustworthy_assessment", "continuity", "incidents", "reviews",
-                 "obligation_records", "fria", "literacy", "suppliers", "audit")
+                 "obligation_records", "fria", "literacy", "suppliers", "monitoring", "audit")
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:
@@ -465,6 +465,13 @@ def report_footer(report: Mapping[str, Any], lang: str, title: str) -> Footer:
     )
 
 
+def _held(section: Any) -> bool:
+    """A deployer-duty section holds records: a non-empty list, or a mapping with a non-empty list."""
+    if isinstance(section, Mapping):
+        return any(section.values())
+    return bool(section)
+
+
 def render_solution_report(out: BinaryIO, report: Mapping[str, Any],
                            events: Callable[[], Iterable[Mapping[str, Any]]], actor_names: Mapping[int, str],
                            lang: str = "sv") -> int:
@@ -475,7 +482,7 @@ def render_solution_report(out: BinaryIO, report: Mapping[str, Any],
     width = A4[0] - 36 * mm
     always, omitted = ("identity", "lifecycle", "audit"), report["omitted_sections"]
     sections = [s for s in SECTION_ORDER if s in always or (s in report and s not in omitted)]
-    sections = [s for s in sections if s not in DEPLOYER_WRITERS or report.get(s)]  # issue 21: only when held
+    sections = [s for s in sections if s not in DEPLOYER_WRITERS or _held(report.get(s))]  # issue 21: when held
     numbers = {name: str(i) for i, name in enumerate(sections, start=1)}
 
     def story() -> Iterator[Flowable]:
@@ -1213,7 +1220,7 @@ def render_portfolio(out: BinaryIO, rows: Callable[[], Iterable[Mapping[str, Any
                           b.category(row.get("ai_act_category")) if row.get("ai_act_category") else "—",
                           b.show(row.get("device_class")), b.show(row.get("owner")),
                           b.show(row.get("oversight_owner")), review,
-                          ", ".join(_code_label(b, lifecycle.EVIDENCE_LABELS, lifecycle.EvidenceType, code)
+                          ", ".join(b.value("obligation_id", code, "solution_obligation")
                                     for code in row.get("open_obligations") or []) or "—"])
             if len(chunk) >= EVENT_CHUNK:
                 yield b.table(header, chunk, PORTFOLIO_WIDTHS)

@@ -7,16 +7,14 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from ai_register.classification import models as classification_models
-from ai_register.evidence import models as evidence_models
 from ai_register.extensions import db
+from ai_register.obligations import rules as obligation_rules
+from ai_register.obligations.models import SolutionObligation
 from ai_register.oversight import models as oversight_models
 from ai_register.reports.instants import region_zone
 from ai_register.reports.people import user_names
-from ai_register.reports.required_evidence import classification_fact, evidence_status
-from ai_register.solutions import lifecycle
 from ai_register.solutions import services as solution_services
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
@@ -103,35 +101,17 @@ def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any
 
 
 def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str]]:
-    """Per solution, the evidence its current classification calls for that is not valid today.
-
-    Reads the latest decided classification of each solution (only it, and only the columns the
-    lifecycle reads) and their evidence in two queries.
-    """
-    model = classification_models.Classification
-    evidence_model = evidence_models.Evidence
-    newest = (select(model.solution_id, func.max(model.version).label("version"))
-              .where(model.solution_id.in_(solution_ids), model.status.in_(("approved", "overridden")))
-              .group_by(model.solution_id).subquery())
-    latest: dict[int, Any] = {
-        row.solution_id: row._asdict() for row in db.session.execute(
-            select(model.solution_id, model.status, model.result, model.answers, model.override_category,
-                   model.override_device_class)
-            .join(newest, (model.solution_id == newest.c.solution_id) & (model.version == newest.c.version)))}
-    evidence: dict[int, list[dict[str, Any]]] = {}
-    rows = db.session.scalars(select(evidence_model).where(evidence_model.solution_id.in_(solution_ids)))
-    for row in rows:
-        if row.superseded_by_id is None:
-            evidence.setdefault(row.solution_id, []).append({"type": row.type, "issued_on": row.issued_on,
-                                                             "expires_on": row.expires_on, "id": row.id})
+    """Per solution, its obligation records (obligations area) listed by the decided classification and not
+    closed (neither met nor confirmed not applicable), soonest due first, by the rule set's obligation id:
+    the records, not a recomputation from the classification's snapshot (issue 21). One query."""
+    record = SolutionObligation
+    closed = or_(record.status == obligation_rules.MET,
+                 and_(record.status == obligation_rules.NOT_APPLICABLE, record.confirmed_by_id.is_not(None)))
+    rows = db.session.execute(
+        select(record.solution_id, record.obligation_id)
+        .where(record.solution_id.in_(solution_ids), record.current.is_(True), ~closed)
+        .order_by(record.solution_id, record.due_on.is_(None), record.due_on, record.obligation_id))
     open_items: dict[int, list[str]] = {}
-    for solution_id, classification in latest.items():
-        fact = classification_fact(classification)
-        if fact is None:
-            continue
-        needs = lifecycle.required_evidence(fact, today)
-        missing = [kind.value for kind, need in needs.items()
-                   if evidence_status(kind, need, evidence.get(solution_id, []), today)["status"] != "met"]
-        if missing:
-            open_items[solution_id] = missing
+    for row in rows:
+        open_items.setdefault(row.solution_id, []).append(row.obligation_id)
     return open_items

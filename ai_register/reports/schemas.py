@@ -180,6 +180,9 @@ class ReportSchema(ma.Schema):
         "description": "The supplier's product version the solution uses: supplier (contacts, where data are "
                        "processed, transfer basis), product version, agreements and documents with their state on "
                        "the report date; null when none is linked"})
+    monitoring = Record(metadata={
+        "description": "Monitoring in operation (Art 26(5), (6)) and informing (Art 26(7), (11), Art 86): metrics, "
+                       "values, breaches, assessments, log retention, informing records, explanation requests"})
     omitted_sections = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Sections of areas this build of the register does not hold"})
     chain = ma.fields.Nested(ChainSchema, required=True)
@@ -230,7 +233,8 @@ class PortfolioRowSchema(ma.Schema):
     next_review_on = ma.fields.String(allow_none=True, required=True)
     review_overdue = ma.fields.Boolean(required=True)
     open_obligations = ma.fields.List(ma.fields.String(), required=True, metadata={
-        "description": "Evidence the current classification calls for that is not valid today"})
+        "description": "The obligation records listed now and not closed (met, or confirmed not applicable), "
+                       "by obligation id, soonest due first"})
     care_units = ma.fields.List(ma.fields.String(), required=True)
     needs_rereview = ma.fields.Boolean(required=True)
 

@@ -13,6 +13,7 @@ from ai_register.fria import models as fria_models
 from ai_register.goals import models as goals_models
 from ai_register.incidents import models as incidents_models
 from ai_register.literacy import models as literacy_models
+from ai_register.monitoring import models as monitoring_models
 from ai_register.obligations import models as obligations_models
 from ai_register.oversight import models as oversight_models
 from ai_register.portfolio import models as portfolio_models
@@ -58,6 +59,13 @@ SOURCES: tuple[Source, ...] = (
     Source("fria", fria_models.FriaAssessment),
     Source("literacy_measure", literacy_models.LiteracyMeasure),
     Source("solution_supplier_product", supplier_models.SolutionSupplierProduct),
+    # monitoring in operation and informing (issue 21)
+    Source("monitoring_metric", monitoring_models.MonitoringMetric),
+    Source("monitoring_value", monitoring_models.MonitoringValue),
+    Source("monitoring_assessment", monitoring_models.MonitoringAssessment),
+    Source("log_retention", monitoring_models.LogRetention),
+    Source("informing_record", monitoring_models.InformingRecord),
+    Source("explanation_request", monitoring_models.ExplanationRequest),
 )
 SOURCE_BY_TYPE = {source.entity_type: source for source in SOURCES}
 
@@ -75,6 +83,7 @@ SECTION_SOURCES: Mapping[str, tuple[str, ...]] = {
     "fria": ("fria",),
     "literacy": ("literacy_measure",),
     "suppliers": ("solution_supplier_product",),
+    "monitoring": ("monitoring_metric", "log_retention", "informing_record", "explanation_request"),
 }
 
 

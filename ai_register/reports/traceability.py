@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app
+
 from ai_register.audit import services as audit
 from ai_register.audit.chain import format_timestamp
 from ai_register.classification import services as classification_services
@@ -27,7 +29,7 @@ from ai_register.reports.events import (
     verify_solution_events,
     verify_whole_chain,
 )
-from ai_register.reports.instants import normalise, parse_day, region_zone
+from ai_register.reports.instants import normalise, parse_day, parse_instant, region_zone
 from ai_register.reports.people import is_user_key, person_names, referenced_user_ids, user_names
 from ai_register.reports.records import RecordSet, id_value, live_records, replayed_records
 from ai_register.reports.required_evidence import classification_fact, evidence_status, valid_on
@@ -112,6 +114,7 @@ def build_sections(solution: Solution, *, generated_by: User,
         "literacy": lambda: [_with_people(normalise(r), context) for r in records.of("literacy_measure")],
         "suppliers": lambda: supplier_report.section(records.of("solution_supplier_product"), as_of=as_of,
                                                      on=on),
+        "monitoring": lambda: _monitoring(records, context),
     }
     omitted = []
     for name, build in sections.items():
@@ -157,6 +160,36 @@ def _with_people(record: dict[str, Any], context: ReportContext) -> dict[str, An
         if is_user_key(key):
             out[key.removesuffix("_id")] = context.person(value)
     return out
+
+
+def _monitoring(records: RecordSet, context: ReportContext) -> dict[str, Any]:
+    """Monitoring in operation (Art 26(5), (6)) and informing (Art 26(7), 26(11), Art 86), as held on the
+    report's date: metrics, values (with the thresholds they were judged by), breaches and their assessment,
+    log retention (newest first: the first is in force), informing records and explanation requests."""
+    def rows(kind: str) -> list[dict[str, Any]]:
+        return [_with_people(normalise(r), context) for r in records.of(kind)]
+
+    assessments = rows("monitoring_assessment")
+    context.names.update(user_names({a["assignee_id"] for a in assessments if a.get("assignee_id")}
+                                    - set(context.names)))
+    for assessment in assessments:
+        assessment["assignee"] = context.person(assessment.get("assignee_id"))
+        assessment["overdue"] = assessment.get("status") == "open" and str(assessment.get("due_on") or "9999") \
+            < context.on.isoformat()
+    requests = rows("explanation_request")
+    for request in requests:
+        request["overdue"] = not request.get("answered_on") and str(request.get("due_on") or "9999") \
+            < context.on.isoformat()
+    values = sorted(rows("monitoring_value"), key=lambda v: (v.get("metric_id") or 0, str(v.get("period_end"))))
+    return {
+        "metrics": rows("monitoring_metric"),
+        "values": values,
+        "breaches": [v for v in values if v.get("breach")],
+        "assessments": assessments,
+        "log_retention": sorted(rows("log_retention"), key=lambda r: str(r.get("recorded_at")), reverse=True),
+        "informing": rows("informing_record"),
+        "explanation_requests": requests,
+    }
 
 
 def _identity(record: dict[str, Any], context: ReportContext) -> dict[str, Any]:
@@ -311,11 +344,34 @@ def _obligations(current: dict[str, Any] | None, records: RecordSet,
     required = []
     fact = classification_fact(version)
     if fact is not None:
-        evidence = [e for e in records.of("evidence") if not e.get("superseded_by_id")]
+        evidence, fria_ids = _gate_evidence(records)
         for kind, need in lifecycle.required_evidence(fact, context.on).items():
-            required.append(evidence_status(kind, need, evidence, context.on))
+            status = evidence_status(kind, need, evidence, context.on)
+            if kind == lifecycle.EvidenceType.FRIA:
+                # The structured FRIA is what the gate counts (issue 21): name its approved version.
+                status["fria_ids"] = [fid for fid in fria_ids if status["status"] == "met"]
+                status["evidence_ids"] = [i for i in status["evidence_ids"] if i is not None]
+            required.append(status)
     return {"role": role, "public_authority": answers.get("public_authority"), "items": items,
             "required_evidence": required}
+
+
+def _gate_evidence(records: RecordSet) -> tuple[list[dict[str, Any]], list[int]]:
+    """The evidence as the gates see it: an uploaded FRIA document does not count unless the region
+    allows it (AI_REGISTER_FRIA_UPLOAD_COUNTS); the latest approved FRIA version counts from the day it
+    was approved (fria.services.gate_evidence, here over the records as held on the report's date)."""
+    evidence = [e for e in records.of("evidence") if not e.get("superseded_by_id")]
+    if not current_app.config.get("FRIA_UPLOAD_COUNTS", False):
+        evidence = [e for e in evidence if e.get("type") != lifecycle.EvidenceType.FRIA.value]
+    approved = sorted((f for f in records.of("fria") if f.get("status") == "approved" and f.get("reviewed_at")),
+                      key=lambda f: f.get("version") or 0)
+    if not approved:
+        return evidence, []
+    latest = approved[-1]
+    moment = parse_instant(latest["reviewed_at"])
+    day = moment.astimezone(region_zone()).date() if moment is not None else None
+    return [*evidence, {"type": lifecycle.EvidenceType.FRIA.value, "issued_on": day, "expires_on": None,
+                        "id": None}], [latest.get("id")]
 
 
 def _evidence(records: RecordSet, context: ReportContext) -> list[dict[str, Any]]:

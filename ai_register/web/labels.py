@@ -899,7 +899,7 @@ _BY_RECORD.update({
 
 # The parameters of the register's own audit reasons (audit.reasons), in words.
 _REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower(),
-                  "record_type": lambda c: _record_type(c)}
+                  "record_type": lambda c: _record_type(c), "value": lambda v: formats.number(v)}
 
 
 def reason_text(event) -> str | None:

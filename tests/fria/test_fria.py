@@ -206,6 +206,8 @@ def test_the_report_and_bundle_hold_the_records(api, solution, classify, tmp_pat
     assert [v["id"] for v in report["fria"]] == [fria["id"]] and report["fria"][0]["reviewed_by"]
     assert report["literacy"][0]["title"] == "Introduktion"
     assert any(r["obligation_id"] == "ai_act_art27" for r in report["obligation_records"])
+    required = {item["type"]: item for item in report["obligations"]["required_evidence"]}
+    assert required["fria"]["status"] == "met" and required["fria"]["fria_ids"] == [fria["id"]]
     pdf = api.get("auditor", f"/api/v1/solutions/{solution.id}/report?format=pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     path = tmp_path / "report.pdf"

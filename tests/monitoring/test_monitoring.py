@@ -194,3 +194,57 @@ def test_log_retention_at_least_six_months_unless_the_law_says_otherwise(api, in
     assert api.post("owner", path, json={**body, "retention_months": 12}).status_code == 201
     listed = api.get("auditor", path).get_json()
     assert [r["retention_months"] for r in listed["items"]] == [12, 4]
+
+
+def test_report_pdf_and_bundle_hold_monitoring_and_informing(api, users, tmp_path):
+    import io
+    import json
+    import subprocess
+    import zipfile
+
+    from ai_register.solutions.models import Solution
+
+    # Registered through the API, so the trail holds the solution and the report can be replayed.
+    created = api.post("owner", "/api/v1/solutions", json={"name": "Röntgentriage", "purpose": "Sorterar bilder."})
+    assert created.status_code == 201, created.get_json()
+    in_use = db.session.get(Solution, created.get_json()["id"])
+    in_use.phase = "management"
+    db.session.add(OversightAssignment(solution_id=in_use.id, user_id=users["owner2"].id,
+                                       authority_to_suspend=True, accepted_on=date(2026, 1, 10),
+                                       created_by_id=users["compliance"].id))
+    db.session.commit()
+    metric = _metric(api, in_use)
+    assert _value(api, metric, 93, period_end="2026-10-31").status_code == 201
+    before_breach = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    aid = _value(api, metric, "87.5").get_json()["assessment_id"]
+    one = f"/api/v1/monitoring/assessments/{aid}"
+    assert api.post("owner2", f"{one}/decision", json={"decision": "incident", "patient_harm": "no",
+                                                       "what_happened": "Sensitiviteten föll."},
+                    headers=api.if_match("owner2", one)).status_code == 200
+    assert api.post("owner", f"/api/v1/solutions/{in_use.id}/log-retention", json={
+        "system": "LungTriage", "location": "Loggarkivet", "retention_months": 12}).status_code == 201
+    assert api.post("owner", f"/api/v1/solutions/{in_use.id}/informing", json={
+        "kind": "workers", "informed_on": "2026-10-01", "audience": "Röntgensjuksköterskor", "how": "APT",
+        "negotiated_on": "2026-09-20", "negotiation_parties": "Regionen, Vårdförbundet",
+        "negotiation_outcome": "agreed"}).status_code == 201
+    report = api.get("auditor", f"/api/v1/solutions/{in_use.id}/report").get_json()
+    held = report["monitoring"]
+    assert [m["name"] for m in held["metrics"]] == [SENSITIVITY["name"]]
+    assert [v["breach"] for v in held["breaches"]] == ["below"] and len(held["values"]) == 2
+    assert held["assessments"][0]["status"] == "incident" and held["assessments"][0]["decided_by"]["name"]
+    assert held["log_retention"][0]["retention_months"] == 12
+    assert held["informing"][0]["negotiation_outcome"] == "agreed"
+    # As it was before the breach: replayed from the trail.
+    earlier = api.get("auditor", f"/api/v1/solutions/{in_use.id}/report?as_of={before_breach}").get_json()
+    assert len(earlier["monitoring"]["values"]) == 1 and earlier["monitoring"]["assessments"] == []
+    pdf = api.get("auditor", f"/api/v1/solutions/{in_use.id}/report?format=pdf")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Övervakning i drift och information till berörda" in text and "Mått och gränsvärden" in text
+    assert "Loggsparande (artikel 26(6))" in text and "Enighet" in text and "under det nedre" in text
+    assert "87,5" in text and "87.500000" not in text
+    bundle = api.get("auditor", f"/api/v1/solutions/{in_use.id}/bundle")
+    with zipfile.ZipFile(io.BytesIO(bundle.data)) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".json") and "report" in n)
+        assert json.loads(archive.read(name))["monitoring"]["assessments"][0]["incident_id"]

@@ -64,7 +64,8 @@ def test_monitoring_pages_from_metric_to_not_an_incident(app, web_login, users, 
     assert retention.status_code == 422 and "loggar sparas minst sex månader" in retention.get_data(as_text=True)
 
 
-def test_informing_meets_the_obligation_and_explanations_refuse_identifiers(app, web_login, users, make_solution):
+def test_informing_meets_the_obligation_and_explanations_refuse_identifiers(app, api, web_login, users,
+                                                                           make_solution):
     app.config["WTF_CSRF_ENABLED"] = False
     solution = make_solution(phase="management")
     db.session.add(SolutionObligation(solution_id=solution.id, obligation_id="ai_act_art26_11", status="open",
@@ -84,9 +85,14 @@ def test_informing_meets_the_obligation_and_explanations_refuse_identifiers(app,
                                   "informing-negotiation_outcome": "agreed"}).status_code == 302
     persons = {"informing-kind": "affected_persons", "informing-informed_on": "2026-10-02",
                "informing-audience": "Patienter", "informing-how": "Text på 1177"}
+    rows = {r["id"]: r for r in api.get("compliance", "/api/v1/reports/portfolio").get_json()["items"]}
+    assert rows[solution.id]["open_obligations"] == ["ai_act_art26_11"]
     assert owner.post(base, data=persons).status_code == 302
     obligation = db.session.scalar(db.select(SolutionObligation))
     assert obligation.status == "met" and obligation.record_type == "informing_record"
+    # The portfolio reads the obligation records: met by the record, no longer open.
+    rows = {r["id"]: r for r in api.get("compliance", "/api/v1/reports/portfolio").get_json()["items"]}
+    assert rows[solution.id]["open_obligations"] == []
     page = owner.get(base).get_data(as_text=True)
     assert "Enighet" in page and "Arbetstagare och deras företrädare" in page
 

@@ -38,8 +38,8 @@ def test_portfolio_json(client, auth, users, story):
     assert row["name"] == NEW_NAME and row["phase"] == "needs_analysis"
     assert row["ai_act_category"] == "high_risk"
     assert row["owner"] == "Olga Owner" and row["oversight_owner"] == "Åsa Öberg"
-    assert set(row["open_obligations"]) >= {"eu_database_registration"}
-    assert "fria" not in row["open_obligations"]  # recorded and valid
+    # The obligation records, not a recomputation: opened when the classification was approved.
+    assert {"ai_act_art26", "ai_act_art27", "ai_act_art49_3"} <= set(row["open_obligations"])
     assert rows[other]["oversight_owner"] is None and rows[other]["open_obligations"] == []
     assert body["chain_head"]["hash"]
 
@@ -67,7 +67,7 @@ def test_portfolio_csv(client, auth, users, story):
     assert [r["name"] for r in rows] == ["'=HYPERLINK(\"http://x\")", NEW_NAME]  # formulas are defused
     row = rows[1]
     assert row["ai_act_category"] == "high_risk" and row["oversight_owner"] == "Åsa Öberg"
-    assert "eu_database_registration" in row["open_obligations"] and row["review_overdue"] == "no"
+    assert "ai_act_art49_3" in row["open_obligations"] and row["review_overdue"] == "no"
 
 
 def test_portfolio_rows_are_read_after_the_request_session_has_ended(client, auth, users, story):

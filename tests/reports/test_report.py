@@ -98,7 +98,8 @@ def test_report_holds_the_whole_story(client, auth, users, story):
 
     obligations = report["obligations"]
     required = {item["type"]: item["status"] for item in obligations["required_evidence"]}
-    assert required["fria"] == "met"
+    # An uploaded FRIA alone does not count: the gate reads the approved structured FRIA (issue 21).
+    assert required["fria"] == "missing"
     assert required["eu_database_registration"] == "missing"
     assert all(item["status"] in ("applies", "upcoming") for item in obligations["items"])
 
