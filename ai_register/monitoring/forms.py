@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ai_register.monitoring import rules
-from ai_register.web.forms import DecimalField, LinesField, _int_or_none, options
+from ai_register.web.forms import DecimalField, LinesField, int_or_none, options
 
 KIND_LABELS = {
     "sensitivity": _l("Sensitivity"), "positive_predictive_value": _l("Positive predictive value"),
@@ -62,7 +62,7 @@ class MetricForm(FlaskForm):
 
 
 class ValueForm(FlaskForm):
-    metric_id = SelectField(_l("Metric"), coerce=_int_or_none, validators=[DataRequired()])
+    metric_id = SelectField(_l("Metric"), coerce=int_or_none, validators=[DataRequired()])
     period_end = DateField(_l("Period ending"), validators=[DataRequired()],
                            description=_l("The last day of the period the value covers; not in the future."))
     value = DecimalField(_l("Value"), validators=[InputRequired()], description=_l("E.g. 0,92 or 92."))
@@ -124,7 +124,7 @@ class InformingForm(FlaskForm):
     negotiation_outcome = SelectField(_l("Outcome"), validators=[Optional()],
                                       choices=options([("", "—"), *MBL_LABELS.items()]))
     negotiation_note = TextAreaField(_l("Minutes, in short"), validators=[Optional(), Length(max=10000)])
-    evidence_id = SelectField(_l("Minutes or material (evidence)"), coerce=_int_or_none, validators=[Optional()])
+    evidence_id = SelectField(_l("Minutes or material (evidence)"), coerce=int_or_none, validators=[Optional()])
     link = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
 
     def payload(self) -> dict:
