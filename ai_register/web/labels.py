@@ -846,6 +846,11 @@ for _name, _label in {
     "negotiation_outcome": _l("Outcome"), "received_on": _l("Received on"), "channel": _l("Channel"),
     "answered_on": _l("Answered on"), "answered_by_id": _l("Answered by"),
     "answer_summary": _l("What was explained"),
+    "value_id": _l("Reported value"), "opened_at": _l("Opened at"), "system": _l("System"),
+    "location": _l("Where the logs live"), "negotiation_note": _l("Minutes, in short"),
+    "case_number": _l("Case number"), "triaged_by_id": _l("Triaged by"), "triaged_at": _l("Triaged at"),
+    "triage_note": _l("Triage note"), "prompts_pause": _l("Prompts a decision to pause"),
+    "description": _l("Description"),
 }.items():
     FIELDS.setdefault(_name, _label)
 

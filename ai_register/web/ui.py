@@ -91,7 +91,7 @@ def template_helpers() -> dict:
         "status_label": labels.status_label,
         "decision_label": labels.decision_label,
         "evidence_label": labels.evidence_label,
-        "obligation_label": labels.obligation_label,
+        "obligation_label": lambda code: labels.cite(labels.obligation_label(code)),
         "category_label": labels.category_label,
         "category_tone": lambda c: labels.CATEGORY_TONE.get(c, "neutral"),
         "device_label": labels.device_label,
