@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import Stale
+from ai_register.extensions import db
+from ai_register.incidents.models import Deviation
 from ai_register.monitoring import rules, services
 from ai_register.monitoring.chart import metric_chart
 from ai_register.monitoring.forms import (
@@ -38,7 +40,7 @@ from ai_register.monitoring.schemas import (
     ValueCreateSchema,
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions.access import can_write, get_solution
+from ai_register.solutions.access import can_read, can_write, get_solution
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.web.forms import options, save_form
@@ -146,11 +148,11 @@ def new_retention(solution_id: int):
 
 
 def _assessment_page(assessment, form, status=200):
-    from ai_register.extensions import db
-
     user = actor()
     solution = db.session.get(Solution, assessment.solution_id)
+    deviation = db.session.get(Deviation, assessment.deviation_id) if assessment.deviation_id else None
     return render_template("monitoring/assessment.html", assessment=assessment, solution=solution, form=form,
+                           deviation=deviation, can_read_solution=can_read(solution, user),
                            can_decide=assessment.status == rules.OPEN and services.may_decide(assessment, user),
                            overdue=services.is_overdue(assessment, region_today()), **_labels()), status
 
@@ -176,7 +178,7 @@ def assessment(assessment_id: int):
     if saved:
         if found.status == rules.INCIDENT:
             flash(_("A deviation is reported; its reporting deadlines run from now."), "success")
-            return redirect(url_for("followup_web.show", incident_id=found.incident_id))
+            return redirect(url_for("monitoring_web.assessment", assessment_id=found.id))
         flash(_("Recorded: not an incident."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=found.solution_id))
     return _assessment_page(found, form, 422)
