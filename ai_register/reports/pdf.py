@@ -1230,5 +1230,6 @@ def render_portfolio(out: BinaryIO, rows: Callable[[], Iterable[Mapping[str, Any
         yield Spacer(1, 3 * mm)
         yield KeepTogether([b.para(f"{b.t('solutions_count')}: {count}", "muted")])
 
-    return build_pdf(out, story(), footer, pagesize=pagesize, title=text("portfolio_title", lang),
-                     author=generated_by)
+    with _locale(lang):
+        return build_pdf(out, story(), footer, pagesize=pagesize, title=text("portfolio_title", lang),
+                         author=generated_by)
