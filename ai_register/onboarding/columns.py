@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ai_register.goals.models import PERSPECTIVE_LABELS
+from ai_register.goals.models import PERSPECTIVE_LABELS, Perspective
 from ai_register.solutions.lifecycle import Phase
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
@@ -27,8 +27,15 @@ PHASE_NAMES = {
     "avveckling": Phase.DECOMMISSIONING, "decommissioning": Phase.DECOMMISSIONING,
     "avvecklad": Phase.RETIRED, "retired": Phase.RETIRED,
 }
-PERSPECTIVE_NAMES = {name.casefold(): perspective.value for perspective, names in PERSPECTIVE_LABELS.items()
-                     for name in names}
+# The words a spreadsheet may use for a perspective: the Swedish name (the region's strategy), the English
+# label, and the code, as PHASE_NAMES does for phases.
+_SWEDISH_PERSPECTIVES = {
+    Perspective.SOCIETY_CITIZENS: "Samhälle och medborgare", Perspective.OPERATIONS: "Verksamhet",
+    Perspective.STAFF_MANAGERS: "Medarbetare och chef", Perspective.KNOWLEDGE_RENEWAL: "Kunskap och förnyelse",
+    Perspective.ECONOMY: "Ekonomi",
+}
+PERSPECTIVE_NAMES = {name.casefold(): perspective.value for perspective, english in PERSPECTIVE_LABELS.items()
+                     for name in (_SWEDISH_PERSPECTIVES[perspective], english, perspective.value)}
 
 
 @dataclass(frozen=True)
