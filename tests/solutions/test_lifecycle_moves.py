@@ -142,12 +142,21 @@ def test_paused_allows_only_resume_and_terminate():
 
 
 def test_labels_are_complete_in_both_languages():
-    assert PHASE_LABELS[RO] == ("Breddinförande", "Rollout")
-    assert Phase.MANAGEMENT.label("sv") == "Förvaltning"
-    assert Status.PAUSED.label("sv") == "Pausad"
+    """Labels are catalog messages (English msgid); the Swedish comes from the catalog, with the
+    domain's words for the phases."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "ai_register/translations/sv/LC_MESSAGES/messages.po"
+    with po.open("rb") as source:
+        swedish = {message.id: message.string for message in read_po(source, locale="sv") if message.id}
+    assert PHASE_LABELS[RO] == "Rollout" and swedish[PHASE_LABELS[RO]] == "Breddinförande"
+    assert swedish[Phase.MANAGEMENT.label()] == "Förvaltning"
+    assert swedish[Status.PAUSED.label()] == "Pausad"
     assert DecisionKind.SCALE_UP.label() == "Scale up"
     for labels in (PHASE_LABELS, EVIDENCE_LABELS, DECOMMISSIONING_CHECKLIST):
-        assert all(label.sv and label.en for label in labels.values())
+        assert all(label.en and swedish.get(str(label)) for label in labels.values())
     assert set(EVIDENCE_LABELS) == set(EvidenceType)
     assert set(PHASE_LABELS) == set(Phase)
 
