@@ -17,6 +17,7 @@ __all__ = ["create_app"]
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
+        # lazy: keeps this pure module importable without Flask, SQLAlchemy and marshmallow
         from ai_register.app import create_app  # the factory pulls in Flask; only when asked for
 
         return create_app

@@ -6,16 +6,65 @@ import re
 import uuid
 
 from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from ai_register import acting
+from ai_register import acting, health, web
 from ai_register import config as config_module
+from ai_register import models as _every_model  # noqa: F401 - so metadata and Alembic see every table
+from ai_register.audit import api as audit_api
+from ai_register.audit.cli import audit_cli
+from ai_register.classification import api as classification_api
+from ai_register.classification import views as classification_views
+from ai_register.demo import demo_cli
+from ai_register.errors import handle_http_exception, register_error_handlers
+from ai_register.evidence import api as evidence_api
+from ai_register.evidence import views as evidence_views
 from ai_register.extensions import MAX_ID, api, babel, csrf, db, limiter, login_manager, migrate, storage_json
+from ai_register.fria import api as fria_api
+from ai_register.fria import views as fria_views
+from ai_register.goals import api as goals_api
+from ai_register.goals import views as goal_views
+from ai_register.incidents import api as incidents_api
+from ai_register.incidents import deviation_api, deviation_views
+from ai_register.incidents import views as incident_views
+from ai_register.literacy import api as literacy_api
+from ai_register.literacy import views as literacy_views
+from ai_register.main import views as main_views
+from ai_register.monitoring import api as monitoring_api
+from ai_register.monitoring import views as monitoring_views
+from ai_register.notifications import api as notifications_api
+from ai_register.notifications.cli import reminders_cli
+from ai_register.obligations import api as obligations_api
+from ai_register.obligations import views as obligation_views
+from ai_register.onboarding import api as onboarding_api
+from ai_register.onboarding import views as onboarding_views
+from ai_register.onboarding.cli import import_cli, privacy_cli
+from ai_register.oversight import api as oversight_api
+from ai_register.oversight import views as oversight_views
+from ai_register.portfolio import api as portfolio_api
+from ai_register.portfolio import views as portfolio_views
+from ai_register.portfolio.cli import portfolio_cli
+from ai_register.public import api as public_api
+from ai_register.public import views as public_views
+from ai_register.reports import api as reports_api
 from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds, unusable_json
+from ai_register.reviews import api as reviews_api
+from ai_register.reviews import views as review_views
+from ai_register.rules.cli import rules_cli
+from ai_register.security import enforce_access
+from ai_register.solutions import api as solutions_api
+from ai_register.suppliers import api as suppliers_api
+from ai_register.suppliers import views as supplier_views
+from ai_register.users import admin_views as users_admin_views
+from ai_register.users import api as users_api
+from ai_register.users import people_views
+from ai_register.users import views as users_views
+from ai_register.users.cli import users_cli
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -61,48 +110,17 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     api.init_app(app)
 
-    _import_models()
-    from flask_babel import get_locale
-
     app.jinja_env.globals["get_locale"] = get_locale
     _register_blueprints(app)
     _register_cli(app)
     _register_request_hooks(app)
-
-    from ai_register.errors import register_error_handlers
 
     register_error_handlers(app)
     app.register_error_handler(CSRFError, _csrf_error)
     return app
 
 
-def _import_models() -> None:
-    """Every model module, so that metadata (and Alembic autogenerate) sees all tables."""
-    import ai_register.models  # noqa: F401
-
-
 def _register_blueprints(app: Flask) -> None:
-    from ai_register import health, web
-    from ai_register.classification import views as classification_views
-    from ai_register.evidence import views as evidence_views
-    from ai_register.fria import views as fria_views
-    from ai_register.goals import views as goal_views
-    from ai_register.incidents import deviation_views
-    from ai_register.incidents import views as incident_views
-    from ai_register.literacy import views as literacy_views
-    from ai_register.main import views as main_views
-    from ai_register.monitoring import views as monitoring_views
-    from ai_register.obligations import views as obligation_views
-    from ai_register.onboarding import views as onboarding_views
-    from ai_register.oversight import views as oversight_views
-    from ai_register.portfolio import views as portfolio_views
-    from ai_register.public import views as public_views
-    from ai_register.reviews import views as review_views
-    from ai_register.users import admin_views as users_admin_views
-    from ai_register.users import api as users_api
-    from ai_register.users import people_views
-    from ai_register.users import views as users_views
-
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     api.register_blueprint(users_api.blp)
@@ -124,7 +142,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(oversight_views.bp)
     app.register_blueprint(classification_views.bp)
     app.register_blueprint(review_views.bp)
-    from ai_register.suppliers import views as supplier_views
 
     app.register_blueprint(supplier_views.bp)
     app.register_blueprint(monitoring_views.bp)
@@ -134,25 +151,6 @@ def _register_blueprints(app: Flask) -> None:
 
 def _api_blueprints() -> list:
     """The API blueprints of the domain areas, registered in one place."""
-    from ai_register.audit import api as audit_api
-    from ai_register.classification import api as classification_api
-    from ai_register.evidence import api as evidence_api
-    from ai_register.fria import api as fria_api
-    from ai_register.goals import api as goals_api
-    from ai_register.incidents import api as incidents_api
-    from ai_register.incidents import deviation_api
-    from ai_register.literacy import api as literacy_api
-    from ai_register.monitoring import api as monitoring_api
-    from ai_register.notifications import api as notifications_api
-    from ai_register.obligations import api as obligations_api
-    from ai_register.onboarding import api as onboarding_api
-    from ai_register.oversight import api as oversight_api
-    from ai_register.portfolio import api as portfolio_api
-    from ai_register.public import api as public_api
-    from ai_register.reports import api as reports_api
-    from ai_register.reviews import api as reviews_api
-    from ai_register.solutions import api as solutions_api
-    from ai_register.suppliers import api as suppliers_api
 
     return [audit_api.blp, solutions_api.blp, goals_api.blp, evidence_api.blp, oversight_api.blp,
             classification_api.blp, incidents_api.blp, deviation_api.blp, reviews_api.blp, notifications_api.blp,
@@ -162,14 +160,6 @@ def _api_blueprints() -> list:
 
 
 def _register_cli(app: Flask) -> None:
-    from ai_register.audit.cli import audit_cli
-    from ai_register.demo import demo_cli
-    from ai_register.notifications.cli import reminders_cli
-    from ai_register.onboarding.cli import import_cli, privacy_cli
-    from ai_register.portfolio.cli import portfolio_cli
-    from ai_register.rules.cli import rules_cli
-    from ai_register.users.cli import users_cli
-
     for group in (users_cli, audit_cli, demo_cli, reminders_cli, rules_cli, import_cli, privacy_cli,
                   portfolio_cli):
         app.cli.add_command(group)
@@ -187,15 +177,11 @@ CSRF_REFUSAL = "The form expired or was not sent from this site. Reload the page
 
 
 def _csrf_error(error: CSRFError):
-    from ai_register.errors import handle_http_exception
-
     current_app.logger.info("CSRF refusal: %s", error.description)
     return handle_http_exception(BadRequest(CSRF_REFUSAL))
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from ai_register.security import enforce_access
-
     @app.before_request
     def start_request():
         incoming = request.headers.get("X-Request-ID", "")
@@ -225,7 +211,6 @@ def _register_request_hooks(app: Flask) -> None:
             except SQLAlchemyError:
                 db.session.rollback()
                 app.logger.exception("commit failed")
-                from ai_register.errors import handle_http_exception
 
                 response = handle_http_exception(ServiceUnavailable("The change could not be saved; try again."))
         else:

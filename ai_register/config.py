@@ -6,6 +6,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from ai_register.portfolio.scoring import WeightsError, parse_weights
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-insecure-change-me-never-use-in-production"  # noqa: S105 - refused in production, see check_production
 
@@ -63,8 +65,6 @@ def _hops(value: str | None) -> int:
 
 
 def _portfolio_weights(text: str | None) -> dict[str, float]:
-    from ai_register.portfolio.scoring import WeightsError, parse_weights
-
     try:
         return parse_weights(text)
     except WeightsError as exc:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ai_register.demo_region import load_region
+from ai_register.demo_scale import load_scale_command
 from ai_register.extensions import db
 from ai_register.users import services as users
 
@@ -40,8 +41,6 @@ def load_command(if_empty: bool, scale: int | None = None) -> None:
         # for good: neither belongs in a production register.
         raise click.ClickException("refused: AI_REGISTER_ENV=production (demo data never goes into production)")
     if scale:
-        from ai_register.demo_scale import load_scale_command
-
         load_scale_command(scale)
         return
     if demo_loaded():

@@ -22,16 +22,22 @@ from ai_register.classification.models import Classification
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.schemas import EvidenceCreateSchema
 from ai_register.extensions import db
+from ai_register.fria import rules as fria_rules
+from ai_register.fria import services as fria_services
+from ai_register.fria.schemas import FriaWriteSchema
 from ai_register.goals import services as goals
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.incidents import services as incidents
 from ai_register.incidents.schemas import IncidentCreateSchema
+from ai_register.literacy import services as literacy_services
+from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
 from ai_register.monitoring import schemas as monitoring_schemas
 from ai_register.monitoring import services as monitoring_services
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.schemas import OversightPutSchema
 from ai_register.portfolio import assessments, trustworthy
 from ai_register.portfolio import indicators as indicator_catalogue
+from ai_register.public import services as public_services
 from ai_register.reviews import services as reviews
 from ai_register.reviews.schemas import ReviewCreateSchema
 from ai_register.solutions import plans, transitions
@@ -221,9 +227,6 @@ class Region:
 
     def fria(self, who: str, sid: int, approver: str = "compliance2", **points: Any) -> int:
         """A FRIA (AI Act Art 27) written by `who`, submitted and approved by `approver` (four eyes)."""
-        from ai_register.fria import rules as fria_rules
-        from ai_register.fria import services as fria_services
-        from ai_register.fria.schemas import FriaWriteSchema
 
         with self.acting(who):
             record = fria_services.create_version(self.solution(sid), _load(FriaWriteSchema, points))
@@ -234,8 +237,6 @@ class Region:
 
     def literacy(self, who: str, sid: int | None, title: str, held: int, **fields: Any) -> None:
         """An AI-literacy measure (Art 4) for one solution's staff, or region-wide (`sid` None)."""
-        from ai_register.literacy import services as literacy_services
-        from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
 
         body = {"kind": "training", "title": title, "held_on": days(held), **fields}
         with self.acting(who):
@@ -244,7 +245,6 @@ class Region:
 
     def public_description(self, who: str, sid: int, **texts: str) -> None:
         """The region's plain words for the public page, in Swedish and English."""
-        from ai_register.public import services as public_services
 
         with self.acting(who) as user:
             public_services.save_description(self.solution(sid), texts, by=user)

@@ -7,10 +7,12 @@ elsewhere) inside one transaction; the hash chain is computed here, in order, ex
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import click
 from sqlalchemy import Table, func, insert, select, text
 
 from ai_register.audit import services as audit
@@ -212,9 +214,6 @@ def _insert(table: Table, rows: list[dict]) -> None:
 
 def load_scale_command(count: int) -> None:
     """The CLI's `--scale N`: load, commit once, refresh statistics, say how long it took."""
-    import time
-
-    import click
 
     started = time.perf_counter()
     summary = load_scale(count, progress=lambda message: click.echo(f"  {message}"))

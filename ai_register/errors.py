@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from ai_register import exceptions
+from ai_register.extensions import db
 from ai_register.openapi import PROBLEM_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
@@ -206,7 +208,6 @@ def database_unreachable(error: DBAPIError) -> bool:
     database or the driver refused (too many parameters, a bug): only an outage is worth a retry.
     A lost connection is one; an OperationalError on a live connection is one only if the database
     does not answer a trivial statement now."""
-    from ai_register.extensions import db
 
     if getattr(error, "connection_invalidated", False) or error.statement is None:
         return True  # the connection broke, or none could be made
@@ -226,7 +227,6 @@ def handle_domain_error(error: exceptions.DomainError):
 def handle_database_unavailable(error: DBAPIError):
     """The database went away: 503 and nothing half-written (the transaction is rolled back). Any
     other database error is a 500 with its own log line."""
-    from ai_register.extensions import db
 
     db.session.rollback()
     if database_unreachable(error):
@@ -244,8 +244,6 @@ def outage_response():
     """503 with Retry-After. The page is rendered without the database: the signed-in user cannot be read
     (loading them again for the page header is what used to turn an outage into a bare 500), so the page
     shows nobody; the language comes from the session cookie or the browser, not from the database."""
-    from flask import g, make_response
-    from flask_login import AnonymousUserMixin
 
     if not wants_problem_json():
         g._login_user = AnonymousUserMixin()
@@ -257,7 +255,6 @@ def outage_response():
 
 def handle_stale_data(error: StaleDataError):
     """Another writer committed first (optimistic lock): nothing of ours is written; read again."""
-    from ai_register.extensions import db
 
     db.session.rollback()
     return handle_http_exception(Problem(
@@ -267,7 +264,6 @@ def handle_stale_data(error: StaleDataError):
 
 def handle_integrity_error(error: IntegrityError):
     """A uniqueness or reference rule of the database refused the write (usually a concurrent twin)."""
-    from ai_register.extensions import db
 
     db.session.rollback()
     log.warning("integrity error: %s", error.orig.__class__.__name__ if error.orig else error)
@@ -279,7 +275,6 @@ def handle_integrity_error(error: IntegrityError):
 def handle_data_error(error: DataError):
     """The database refused a value (out of range, malformed): the client's input, so 400, never 500.
     Schemas bound what they can; this is the net under them."""
-    from ai_register.extensions import db
 
     db.session.rollback()
     log.warning("database refused a value: %s", error.orig.__class__.__name__ if error.orig else error)
@@ -287,8 +282,6 @@ def handle_data_error(error: DataError):
 
 
 def handle_unexpected(error: Exception):
-    from ai_register.extensions import db
-
     db.session.rollback()
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError("An internal error occurred."))

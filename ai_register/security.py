@@ -18,6 +18,7 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 from ai_register import acting
 from ai_register.errors import Problem
 from ai_register.extensions import db
+from ai_register.users.models import ApiToken, User
 
 OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF = "owner", "compliance", "auditor", "admin", "staff"
 ALL_ROLES = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF})
@@ -84,8 +85,6 @@ def declared_access(endpoint: str | None, method: str) -> frozenset[str] | None:
 # --- tokens --------------------------------------------------------------------------------------
 
 def issue_token(user, *, kind: str, name: str | None = None, ttl: timedelta) -> tuple[str, object]:
-    from ai_register.users.models import ApiToken
-
     now = datetime.now(UTC).replace(microsecond=0)
     jti = uuid.uuid4().hex
     record = ApiToken(user_id=user.id, kind=kind, name=name, jti=jti, created_at=now, expires_at=now + ttl)
@@ -98,7 +97,6 @@ def issue_token(user, *, kind: str, name: str | None = None, ttl: timedelta) -> 
 
 def _authenticate_bearer():
     """The user behind a valid, unrevoked bearer token, read from the database now; else 401."""
-    from ai_register.users.models import ApiToken, User
 
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")

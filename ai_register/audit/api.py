@@ -21,6 +21,7 @@ from ai_register.audit.schemas import (
 from ai_register.audit.services import chain_head, verify_against_checkpoints
 from ai_register.errors import Problem
 from ai_register.extensions import db
+from ai_register.reports import signing
 from ai_register.security import AUDITOR, COMPLIANCE, access
 
 blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="Audit trail")
@@ -83,7 +84,6 @@ def verify():
 def verify_with_checkpoints(body):
     """As GET, and also against checkpoints you bring (your copies of the e-mailed ones); each must be signed
     by this register's key (422 otherwise). Changes nothing."""
-    from ai_register.reports import signing
 
     try:
         given = checkpoints.check_given(body["checkpoints"], signing.load_or_create_key().public_key())

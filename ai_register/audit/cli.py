@@ -13,6 +13,10 @@ from sqlalchemy import select
 
 from ai_register.audit import checkpoints
 from ai_register.audit.services import create_checkpoint, verify_against_checkpoints
+from ai_register.extensions import db
+from ai_register.notifications import mail
+from ai_register.reports import signing
+from ai_register.users.models import User
 
 audit_cli = AppGroup("audit", help="Audit trail: verify the hash chain, sign checkpoints.")
 
@@ -24,8 +28,6 @@ def verify_command(checkpoint_file: Path | None) -> None:
     """Recompute every link of the chain and hold it against the signed checkpoints; exit 1 when broken."""
     given = []
     if checkpoint_file is not None:
-        from ai_register.reports import signing
-
         try:
             given = checkpoints.check_given(checkpoints.parse(checkpoint_file.read_text(encoding="utf-8")),
                                             signing.load_or_create_key().public_key())
@@ -41,8 +43,6 @@ def checkpoint_command() -> None:
     """Sign the chain head, store it in AI_REGISTER_CHECKPOINT_DIR and e-mail it to the auditors (cron).
 
     Refuses (exit 1) to sign a chain that does not verify or contradicts an earlier checkpoint."""
-    from ai_register.notifications import mail
-    from ai_register.users.models import User
 
     report = verify_against_checkpoints()
     if not report["intact"]:
@@ -50,7 +50,6 @@ def checkpoint_command() -> None:
         raise click.ClickException("the chain is broken; no checkpoint was signed")
     checkpoint = create_checkpoint()
     click.echo(checkpoints.line(checkpoint))
-    from ai_register.extensions import db
 
     recipients = sorted({*db.session.scalars(select(User.email).where(User.role == "auditor", User.active.is_(True))),
                          *current_app.config["CHECKPOINT_MAIL_TO"]})

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema
+from ai_register.audit.chain import format_timestamp
 from ai_register.extensions import ID_RANGE
 
 
@@ -25,8 +26,6 @@ class AuditEventSchema(ma.Schema):
     hash = ma.fields.String(required=True)
 
     def _occurred_at(self, event) -> str:
-        from ai_register.audit.chain import format_timestamp
-
         value = event["occurred_at"] if isinstance(event, dict) else event.occurred_at
         return format_timestamp(value)
 

@@ -9,8 +9,10 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, String, Text, cast, func, inspect, select, text
 from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
@@ -22,6 +24,7 @@ from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, li
 from ai_register.audit.models import AuditEvent
 from ai_register.audit.reasons import Reason
 from ai_register.extensions import db
+from ai_register.reports import signing
 
 # Any constant will do; it only has to be the same for every writer of the chain.
 CHAIN_LOCK_KEY = 7_262_026
@@ -277,10 +280,6 @@ def _decode_one(event_id: int) -> Mapping | None:
 
 
 def checkpoint_dir():
-    from pathlib import Path
-
-    from flask import current_app
-
     return Path(current_app.config["CHECKPOINT_DIR"])
 
 
@@ -302,7 +301,6 @@ _STORED_CACHE: dict[str, tuple[tuple, list[dict]]] = {}
 
 def stored_checkpoints() -> list[dict]:
     """The register's own checkpoints from CHECKPOINT_DIR whose signature holds under its key."""
-    from ai_register.reports import signing
 
     directory = checkpoint_dir()
     public_pem = signing.public_key_pem()
@@ -322,7 +320,6 @@ def stored_checkpoints() -> list[dict]:
 
 def create_checkpoint(now: datetime | None = None) -> dict:
     """Sign the current chain head and store it (write-once). The caller mails it (see audit.cli)."""
-    from ai_register.reports import signing
 
     key = signing.load_or_create_key()
     checkpoint = checkpoints.sign(chain_head(), key, now=now or datetime.now(UTC),

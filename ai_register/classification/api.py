@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
@@ -120,7 +121,6 @@ def preview(body):
 @blp.response(200, QuestionnaireSchema)
 def questionnaire(args):
     """The questions with help texts, citations and branching, in Swedish or English."""
-    from flask_babel import get_locale
 
     lang = args.get("lang") or str(get_locale() or "sv")
     lang = lang if lang in ("sv", "en") else "sv"

@@ -15,6 +15,9 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ai_register.rules.loader import RuleSetError, get_active_ruleset
+from ai_register.web import labels
+
 FIELDS = {
     "category": _l("AI Act category"),
     "routes": _l("high-risk routes"),
@@ -42,8 +45,6 @@ def _route(code: str) -> str:
 
 
 def _value(field: str, value: Any) -> str:
-    from ai_register.web import labels
-
     if value is None:
         return _("not decided") if field in ("device_class", "category") else _("none")
     if isinstance(value, bool):
@@ -87,9 +88,6 @@ def question_names(question_ids: Iterable[str]) -> str:
         return _("none")
     texts: dict[str, str] = {}
     if has_app_context():
-        from ai_register.rules.loader import RuleSetError, get_active_ruleset
-        from ai_register.web import labels
-
         try:
             ruleset = get_active_ruleset(current_app.config.get("RISK_RULES_DIR"))
         except RuleSetError:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -120,8 +122,6 @@ CANDIDATE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 def candidate_ruleset(name: str) -> RuleSet:
     """A candidate rule set installed on the server under RISK_RULES_CANDIDATES_DIR/<name>, to preview
     its impact before it becomes active. Only installed directories: never a path or uploaded files."""
-    import re
-    from pathlib import Path
 
     if not re.fullmatch(CANDIDATE_NAME, name or "") or ".." in name:
         raise InvalidInput(f"{name!r} is not the name of an installed rule set.",
@@ -328,6 +328,7 @@ def _review(classification: Classification, outcome: str, justification: str | N
                         action=REVIEW_ACTIONS[outcome], reason=classification.review_justification)
     if outcome in DECIDED:
         _adopt_on_solution(solution, classification)
+        # cycle: obligations.services → classification.services → obligations.services
         from ai_register.obligations.services import sync_obligations  # builds on this module
 
         sync_obligations(solution)
@@ -736,6 +737,8 @@ def apply_impact(ruleset: RuleSet | None = None, *, by: User | None = None) -> d
 
 def _notify_owners_of_rereview(solution: Solution, change: dict, ruleset: dict) -> None:
     """Each active owner and co-owner hears what changed and which new questions to answer."""
+    # cycle: notifications.services → classification.rereview → web.labels → classification.services
+    #   → notifications.services
     from ai_register.notifications import services as notifications
 
     owners = notifications.active_users(solution.owner_ids())

@@ -7,6 +7,7 @@ from marshmallow import validate
 from ai_register.apikit import PageArgsSchema, StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle import EvidenceType
+from ai_register.solutions.services import region_today
 
 EVIDENCE_TYPES = [t.value for t in EvidenceType]
 
@@ -68,8 +69,6 @@ class EvidenceSchema(ma.Schema):
     created_at = ma.fields.DateTime(required=True)
 
     def _valid_today(self, evidence) -> bool:
-        from ai_register.solutions.services import region_today
-
         return evidence.valid_on(region_today())
 
 

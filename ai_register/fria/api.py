@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from ai_register import preconditions
@@ -126,7 +127,6 @@ def return_fria(body, fria_id: int):
 def fria_notification(fria_id: int):
     """The notification to the market surveillance authority (Art 27(3)), field by field as the data-driven
     template maps them (the AI Office's template, Art 27(5), may still change)."""
-    from flask_babel import get_locale
 
     record = services.get_fria(fria_id)
     return services.notification_export(record, "sv" if str(get_locale()) == "sv" else "en")

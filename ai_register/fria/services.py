@@ -15,13 +15,19 @@ from sqlalchemy import func, select
 from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.evidence.models import Evidence
+from ai_register.evidence.services import evidence_for
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, RoleNotAllowed
 from ai_register.extensions import db
 from ai_register.fria import rules
 from ai_register.fria.models import FriaAssessment
+from ai_register.obligations.services import _region_day
+from ai_register.oversight.models import OversightAssignment
+from ai_register.oversight.services import current_oversight
 from ai_register.security import COMPLIANCE, actor
 from ai_register.solutions.access import get_child
+from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
+from ai_register.solutions.services import owner_ids_since
 from ai_register.users.models import utcnow
 
 ENTITY = "fria"
@@ -52,14 +58,11 @@ def approved_fria(solution_id: int) -> FriaAssessment | None:
 
 
 def approved_on(record: FriaAssessment) -> date | None:
-    from ai_register.obligations.services import _region_day
-
     return _region_day(record.reviewed_at) if record.reviewed_at else None
 
 
 def outdated_reasons(record: FriaAssessment) -> list[str]:
     """Art 27(2): what changed since this version, so that it should be updated."""
-    from ai_register.oversight.services import current_oversight
 
     reasons = []
     current = current_oversight(record.solution_id)
@@ -92,8 +95,6 @@ def _check(solution: Solution, values: dict) -> dict:
 
 
 def _apply(record: FriaAssessment, values: dict) -> None:
-    from ai_register.oversight.services import current_oversight
-
     for name in (*rules.TEXT_FIELDS, "risks", *EVIDENCE_LINKS):
         if name in values:
             value = values[name]
@@ -169,7 +170,6 @@ def submit(record: FriaAssessment, reason: str | None = None) -> FriaAssessment:
 def review(record: FriaAssessment, outcome: str, note: str | None) -> FriaAssessment:
     """Approve or return a submitted version: compliance, not who wrote or submitted it and not an owner or
     co-owner of the solution since it was written (four eyes)."""
-    from ai_register.solutions.services import owner_ids_since
 
     user = actor()
     if user.role != COMPLIANCE:
@@ -198,7 +198,6 @@ def review(record: FriaAssessment, outcome: str, note: str | None) -> FriaAssess
 
 def gate_fact(solution_id: int):
     """The approved FRIA as the rollout gate's FRIA evidence (issued the day it was approved)."""
-    from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
 
     record = approved_fria(solution_id)
     if record is None or record.reviewed_at is None:
@@ -218,8 +217,6 @@ def notification_template() -> dict:
 
 def notification_export(record: FriaAssessment, lang: str = "en") -> dict:
     """The Art 27(3) notification of this version, as the data-driven template maps it."""
-    from ai_register.evidence.services import evidence_for
-    from ai_register.oversight.models import OversightAssignment
 
     solution = db.session.get(Solution, record.solution_id)
     evidence = {e.id: e for e in evidence_for(solution.id)}
@@ -245,7 +242,6 @@ def gate_evidence(evidence: tuple, solution_id: int) -> tuple:
     """The evidence the gates see, with the FRIA taken from the register's record: an approved FRIA
     version counts; an uploaded FRIA document alone does not (it can be attached to the version),
     unless the region allows uploads (AI_REGISTER_FRIA_UPLOAD_COUNTS) while it moves its FRIAs over."""
-    from ai_register.solutions.lifecycle import EvidenceType
 
     if not current_app.config.get("FRIA_UPLOAD_COUNTS", False):
         evidence = tuple(e for e in evidence if e.type != EvidenceType.FRIA)

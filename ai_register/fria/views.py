@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale, VersionRequired
@@ -22,8 +24,6 @@ STATUS_TONE = {rules.DRAFT: "neutral", rules.SUBMITTED: "info", rules.APPROVED: 
 
 
 def _labels() -> dict:
-    from flask_babel import lazy_gettext as _l
-
     names = {rules.DRAFT: _l("Draft"), rules.SUBMITTED: _l("Submitted"), rules.APPROVED: _l("Approved"),
              rules.RETURNED: _l("Returned")}
     levels = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
@@ -113,8 +113,6 @@ def edit(fria_id: int):
 @bp.get("/fria/<int:fria_id>")
 @access(*READERS)
 def show(fria_id: int):
-    from flask_babel import get_locale
-
     record = services.get_fria(fria_id)
     solution = get_solution(record.solution_id)
     missing = rules.missing_points({name: getattr(record, name) for name in

@@ -13,6 +13,7 @@ from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
+from ai_register.portfolio.indicators import require_active_indicator
 from ai_register.security import actor
 from ai_register.solutions.lifecycle import GoalFact
 from ai_register.solutions.models import Solution
@@ -80,8 +81,6 @@ def has_benefit_estimate(solution_id: int) -> bool:
 # --- writing ---------------------------------------------------------------------------------------
 
 def create_goal(solution: Solution, data: dict) -> Goal:
-    from ai_register.portfolio.indicators import require_active_indicator
-
     require_active_indicator(data["indicator_id"])
     goal = Goal(solution_id=solution.id, created_by_id=actor().id,
                 **{name: data[name] for name in GOAL_FIELDS if name in data})
@@ -92,8 +91,6 @@ def create_goal(solution: Solution, data: dict) -> Goal:
 
 def update_goal(goal: Goal, data: dict) -> Goal:
     if data.get("indicator_id") is not None and data["indicator_id"] != goal.indicator_id:
-        from ai_register.portfolio.indicators import require_active_indicator
-
         require_active_indicator(data["indicator_id"])
     before = audit.snapshot(goal, exclude=NOT_AUDITED)
     for name in GOAL_FIELDS:

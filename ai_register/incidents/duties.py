@@ -48,6 +48,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ai_register.rules.loader import IncidentDuty as IncidentDutyText
+from ai_register.rules.loader import get_active_ruleset
 
 
 def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
@@ -424,7 +425,6 @@ def device_vigilance_days(facts: IncidentFacts,
 
 def default_texts() -> Mapping[str, IncidentDutyText]:
     """The incident duties of the repository's rule set (the service passes the active one)."""
-    from ai_register.rules.loader import get_active_ruleset
 
     return get_active_ruleset().incident_duties
 

@@ -6,8 +6,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
-from ai_register.incidents.duties import PATIENT_HARMS
-from ai_register.incidents.models import DUTY_STATUSES, INCIDENT_STATUSES
+from ai_register.incidents.duties import PATIENT_HARMS, recipient_label
+from ai_register.incidents.models import DUTY_OPEN, DUTY_STATUSES, INCIDENT_STATUSES
+from ai_register.incidents.services import as_utc, is_overdue, suggested_decision
+from ai_register.users.models import utcnow
 
 _FLAGS = {
     "device_malfunction": "A malfunction of the medical device (or the AI system as a device)",
@@ -127,15 +129,9 @@ class DutySchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
     def _label(self, duty) -> str:
-        from ai_register.incidents.duties import recipient_label
-
         return recipient_label(duty.recipient)
 
     def _overdue(self, duty) -> bool:
-        from ai_register.incidents.models import DUTY_OPEN
-        from ai_register.incidents.services import as_utc
-        from ai_register.users.models import utcnow
-
         return duty.status == DUTY_OPEN and duty.applies and as_utc(duty.overdue_after) < utcnow()
 
 
@@ -193,26 +189,17 @@ class IncidentSchema(ma.Schema):
     closed_at = UtcDateTime(allow_none=True)
 
     def _duties(self, incident) -> list:
-        from ai_register.incidents.services import as_utc
-
         ordered = sorted(incident.duties, key=lambda d: (not d.applies, as_utc(d.overdue_after), d.key))
         return DutySchema(many=True).dump(ordered)
 
     def _overdue(self, incident) -> bool:
-        from ai_register.incidents.services import is_overdue
-
         return is_overdue(incident)
 
     def _next_due(self, incident) -> str | None:
-        from ai_register.incidents.models import DUTY_OPEN
-        from ai_register.incidents.services import as_utc
-
         open_ = [as_utc(d.due_at) for d in incident.duties if d.status == DUTY_OPEN and d.applies]
         return min(open_).isoformat() if open_ else None
 
     def _suggested(self, incident) -> str | None:
-        from ai_register.incidents.services import suggested_decision
-
         return suggested_decision(incident)
 
 

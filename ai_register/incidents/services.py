@@ -10,6 +10,7 @@ from sqlalchemy import Select, exists, select
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
+from ai_register.classification.services import active_ruleset
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents import duties as rules
@@ -26,7 +27,9 @@ from ai_register.incidents.models import (
     Incident,
     IncidentDuty,
 )
+from ai_register.notifications import services as notifications
 from ai_register.notifications.settings import setting
+from ai_register.reviews import sources
 from ai_register.security import actor
 from ai_register.solutions.access import get_child, get_solution, require_id, visible_solutions_query
 from ai_register.solutions.models import Decision, Solution
@@ -64,7 +67,6 @@ def duty_settings() -> rules.DutySettings:
 def incident_duty_texts():
     """The texts, citations and deadlines of the incident duties: the active rule set's (one source
     with the classification's obligations)."""
-    from ai_register.classification.services import active_ruleset
 
     return active_ruleset().incident_duties
 
@@ -255,8 +257,6 @@ def _recompute(incident: Incident, solution: Solution) -> None:
 def _prompt_pause(incident: Incident, solution: Solution) -> None:
     if suggested_decision(incident, solution) != "pause":
         return
-    from ai_register.notifications import services as notifications
-    from ai_register.reviews import sources
 
     recipients = notifications.active_users(sources.oversight_user_ids(solution) or solution.owner_ids())
     notifications.notify_many(

@@ -6,6 +6,7 @@ Views parse forms and render; the incident and notification services decide and 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
@@ -51,8 +52,6 @@ def _labels() -> dict:
 
 
 def _lang() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or "sv")
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ai_register.evidence import services as evidence_services
-from ai_register.exceptions import Stale
+from ai_register.exceptions import NotFound, Stale
 from ai_register.extensions import db
 from ai_register.incidents.models import Deviation
 from ai_register.monitoring import rules, services
@@ -118,8 +118,6 @@ def new_value(solution_id: int):
     def write(data):
         _solution, metric = services.get_metric(form.metric_id.data, write=True)
         if metric.solution_id != solution.id:
-            from ai_register.exceptions import NotFound
-
             raise NotFound("No such metric.")
         created["value"] = services.report_value(solution, metric, data, actor())
 

@@ -21,6 +21,8 @@ from ai_register.extensions import db
 from ai_register.notifications import mail
 from ai_register.notifications.models import Notification
 from ai_register.notifications.services import ENTITY, message, notify
+from ai_register.obligations.services import sync_all
+from ai_register.reviews import agenda
 from ai_register.users.models import User, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,6 @@ class RunReport:
 
 
 def create_notifications(report: RunReport, *, now: datetime | None = None) -> RunReport:
-    from ai_register.obligations.services import sync_all
-    from ai_register.reviews import agenda
-
     sync_all()  # obligation records of classifications decided before they existed
     for item in agenda.collect(now=now):
         report.items += 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from ai_register.apikit import PageArgsSchema, UtcDateTime
+from ai_register.notifications.services import message
 
 
 class NotificationArgsSchema(PageArgsSchema):
@@ -27,8 +28,6 @@ class NotificationSchema(ma.Schema):
     emailed_at = UtcDateTime(allow_none=True)
 
     def _message(self, notification) -> str:
-        from ai_register.notifications.services import message
-
         return message(notification)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
+from ai_register.classification.rereview import rereview_message
 from ai_register.exceptions import NotFound
 from ai_register.extensions import db
 from ai_register.incidents.duties import recipient_label
@@ -81,8 +82,6 @@ def _with_contact(text: str, params: dict) -> str:
 
 def _rereview_message(params: dict) -> str:
     # A rule-set change flagged the classification (classification/rereview.py renders its codes).
-    from ai_register.classification.rereview import rereview_message
-
     return rereview_message(params)
 
 

@@ -21,6 +21,7 @@ from ai_register.obligations.schemas import (
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
 from ai_register.solutions.access import get_solution
+from ai_register.solutions.services import region_today
 
 blp = Blueprint("obligations_api", __name__, url_prefix="/api/v1",
                 description="Obligations of a solution: status, what meets them, who confirmed, due dates")
@@ -48,8 +49,6 @@ def as_item(row, today) -> dict:
 
 
 def _today():
-    from ai_register.solutions.services import region_today
-
     return region_today()
 
 

@@ -16,6 +16,7 @@ REMINDER_DAYS = 30
 
 def agenda_items(today: date, scope) -> list:
     """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+    # cycle: reviews.agenda → obligations.followup → reviews.agenda
     from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
 
     horizon = today + timedelta(days=REMINDER_DAYS)

@@ -9,20 +9,26 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, not_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
+from ai_register.classification.services import active_ruleset
+from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db
+from ai_register.fria.models import FriaAssessment
+from ai_register.monitoring.models import InformingRecord, LogRetention
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
-from ai_register.security import COMPLIANCE, actor
+from ai_register.oversight.models import OversightAssignment
+from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import visible_solutions_query
-from ai_register.solutions.models import Solution
+from ai_register.solutions.models import Solution, solution_co_owners
+from ai_register.solutions.services import owner_ids_since, region_today
 from ai_register.users.models import utcnow
 
 ENTITY = "solution_obligation"
@@ -35,8 +41,6 @@ def due_days() -> int:
 
 
 def _region_day(moment: datetime | None) -> date:
-    from ai_register.solutions.services import region_today
-
     if moment is None:
         return region_today()
     zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Stockholm"))
@@ -178,9 +182,6 @@ def _stored(solution: Solution, row: SolutionObligation) -> SolutionObligation:
 
 def _record_models() -> dict:
     """Records of other areas that can meet an obligation, by the type named in the API."""
-    from ai_register.fria.models import FriaAssessment
-    from ai_register.monitoring.models import InformingRecord, LogRetention
-    from ai_register.oversight.models import OversightAssignment
 
     return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
             "informing_record": InformingRecord, "log_retention": LogRetention}
@@ -191,8 +192,6 @@ def record_types() -> list[str]:
 
 
 def _check_links(solution: Solution, data: dict) -> dict[str, list[str]]:
-    from ai_register.evidence.models import Evidence
-
     errors: dict[str, list[str]] = {}
     evidence_id = data.get("evidence_id")
     if evidence_id is not None:
@@ -258,7 +257,6 @@ def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: 
                            ) -> SolutionObligation:
     """Compliance confirms that the obligation does not apply: someone other than who said so, and not an
     owner of the solution (four eyes)."""
-    from ai_register.solutions.services import owner_ids_since
 
     user = actor()
     if user.role != COMPLIANCE:
@@ -286,7 +284,6 @@ def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: 
 def text_of(row: SolutionObligation, lang: str | None = None) -> str:
     """The obligation's text in the reader's language from the active rule set; the listing classification's
     stored text when the active rule set no longer has the id."""
-    from ai_register.classification.services import active_ruleset
 
     lang = lang or ("en" if str(get_locale()) == "en" else "sv")
     try:
@@ -322,16 +319,12 @@ def obligations_query(*, today: date, solution_ids=None, overdue: bool | None = 
     if status is not None:
         query = query.where(SolutionObligation.status == status)
     if overdue is not None:
-        from sqlalchemy import and_, not_
-
         clause = and_(*overdue_clause(today))
         query = query.where(clause if overdue else not_(clause))
     return query.order_by(SolutionObligation.due_on, SolutionObligation.id)
 
 
 def overdue_clause(today: date) -> tuple:
-    from sqlalchemy import and_, or_
-
     return (SolutionObligation.current.is_(True), SolutionObligation.due_on.is_not(None),
             SolutionObligation.due_on < today,
             or_(SolutionObligation.status.in_((rules.OPEN, rules.IN_PROGRESS)),
@@ -341,16 +334,12 @@ def overdue_clause(today: date) -> tuple:
 
 def overdue_for_start_page(user, today: date) -> list[tuple[SolutionObligation, Solution]]:
     """Overdue obligations on the start page: an owner's own solutions, every solution for compliance."""
-    from ai_register.security import OWNER
 
     query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
              .where(*overdue_clause(today), Solution.phase != "retired")
              .order_by(SolutionObligation.due_on, SolutionObligation.id).limit(50))
     if user.role == OWNER:
         mine = visible_solutions_query(user).with_only_columns(Solution.id)
-        from sqlalchemy import or_
-
-        from ai_register.solutions.models import solution_co_owners
 
         co_owned = select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id)
         query = query.where(SolutionObligation.solution_id.in_(mine),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
+from ai_register.fria.services import versions_of
 from ai_register.monitoring.forms import INFORMING_LABELS
 from ai_register.monitoring.services import informing_for, retention_for
 from ai_register.obligations import rules, services
@@ -41,7 +42,6 @@ def _met_by_choices(solution) -> list:
             OversightAssignment.solution_id == solution.id).order_by(OversightAssignment.id.desc())):
         pairs.append((f"oversight_assignment:{assignment.id}",
                       _("Human-oversight assignment from %(day)s", day=assignment.started_at.date().isoformat())))
-    from ai_register.fria.services import versions_of
 
     for fria in versions_of(solution.id):
         if fria.status == "approved":

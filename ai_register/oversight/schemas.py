@@ -5,7 +5,8 @@ from marshmallow import validate
 
 from ai_register.apikit import StrictSchema
 from ai_register.extensions import ID_RANGE
-from ai_register.oversight.rules import MONITORS
+from ai_register.oversight.rules import MONITORS, confirmation_overdue
+from ai_register.solutions.services import region_today
 
 
 def _text(max_length: int, **kwargs) -> ma.fields.String:
@@ -104,9 +105,6 @@ class OversightAssignmentSchema(ma.Schema):
     created_by_id = ma.fields.Integer(required=True)
 
     def _overdue(self, assignment) -> bool:
-        from ai_register.oversight.rules import confirmation_overdue
-        from ai_register.solutions.services import region_today
-
         return confirmation_overdue(assignment.accepted_on, assignment.confirmed_on, region_today())
 
 

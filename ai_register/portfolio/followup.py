@@ -33,6 +33,7 @@ def continuity_part(today: date, scope: Select | None, want):
     """Critical solutions in service with continuity gaps (the SQL of `continuity_if_critical`: a
     fallback routine and a recovery plan valid today, a recovery-plan test on or before today), by id;
     the gaps are named for the items read."""
+    # cycle: reviews.agenda → portfolio.followup → reviews.agenda
     from ai_register.reviews.agenda import AgendaItem, sql_part  # builds on the agenda
 
     query = (select(Solution).where(
@@ -70,6 +71,7 @@ def continuity_part(today: date, scope: Select | None, want):
 
 def refresh_part(scope: Select | None, want):
     """A periodic review after the latest assessment asks for a new one (assessments.REFRESH_DUE)."""
+    # cycle: reviews.agenda → portfolio.followup → reviews.agenda
     from ai_register.reviews.agenda import AgendaItem, sql_part  # builds on the agenda
 
     assessed = (select(TrustworthyAssessment.solution_id, func.max(TrustworthyAssessment.assessed_on).label("on"))

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 from reportlab.platypus import Flowable
 
+from ai_register.web.labels import field_label
+
 
 def _obligation_records(b, number: str, report, events, names) -> Iterator[Flowable]:
     yield from b.h1(number, "s_obligation_records")
@@ -42,8 +44,6 @@ def _fria(b, number: str, report, events, names) -> Iterator[Flowable]:
                      "oversight_measures", "materialisation_measures", "internal_governance",
                      "complaint_mechanisms", "dpia_complement"):
             if latest.get(name):
-                from ai_register.web.labels import field_label
-
                 yield b.para(f"{field_label(name)}: {latest[name]}", "small")
 
 

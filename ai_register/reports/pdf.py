@@ -21,11 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from flask import current_app, has_app_context
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -48,9 +49,14 @@ from reportlab.platypus import (
 )
 
 from ai_register import formats
+from ai_register.audit.chain import format_timestamp
+from ai_register.classification.services import active_ruleset
+from ai_register.incidents.duties import recipient_label
+from ai_register.portfolio import trustworthy
 from ai_register.reports.deployer_sections import WRITERS as DEPLOYER_WRITERS
 from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text, translated
 from ai_register.solutions import lifecycle
+from ai_register.web import labels, results
 
 
 def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
@@ -376,8 +382,6 @@ class Blocks:
         return str(render(value))
 
     def value(self, name: str, value: Any, entity_type: str | None = None, people=None) -> str:
-        from ai_register.web import labels
-
         shown = labels.value_text(name, value, entity_type, people)
         return "—" if shown == labels.EMPTY else shown
 
@@ -400,7 +404,6 @@ def _short_hash(value: str | None, length: int = 12) -> str:
 def _event_details(event: Mapping[str, Any], lang: str, names: Mapping[int, str] | None = None) -> str:
     """What changed, in words: changed fields by label with their values before and after (codes as
     labels), the other fields of the event, and the reason in the reader's language."""
-    from types import SimpleNamespace
 
     labels = _labels()
     data = event.get("data") or {}
@@ -435,8 +438,6 @@ def _short(value: str, limit: int = 80) -> str:
 
 
 def _see_json() -> str:
-    from flask_babel import gettext
-
     return gettext("continued in the JSON report")
 
 
@@ -503,7 +504,6 @@ def _locale(lang: str):
     if not has_app_context():
         yield
         return
-    from flask_babel import force_locale
 
     with force_locale(lang):
         yield
@@ -898,8 +898,6 @@ def _evidence(b: Blocks, number: str, report, events, names) -> Iterator[Flowabl
 
 
 def _trustworthy(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
-    from ai_register.portfolio import trustworthy
-
     yield from b.h1(number, "s_trustworthy_assessment")
     section = report["trustworthy_assessment"]
     latest = section.get("latest")
@@ -940,8 +938,6 @@ def _continuity(b: Blocks, number: str, report, events, names) -> Iterator[Flowa
 
 
 def _recipient(code: Any, lang: str) -> str:
-    from ai_register.incidents.duties import recipient_label
-
     try:
         return gettext(recipient_label(code))
     except (KeyError, ValueError):
@@ -954,14 +950,10 @@ REVIEW_OUTCOMES = {"satisfactory": N_("Satisfactory"), "actions_required": N_("A
 
 
 def _duty_status(code: Any) -> str:
-    from flask_babel import gettext
-
     return gettext(DUTY_STATUSES[code]) if code in DUTY_STATUSES else _words(code)
 
 
 def _review_outcome(code: Any) -> str:
-    from flask_babel import gettext
-
     return gettext(REVIEW_OUTCOMES[code]) if code in REVIEW_OUTCOMES else _words(code)
 
 
@@ -1059,8 +1051,6 @@ def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
 
 
 def _iso(value: Any) -> str:
-    from ai_register.audit.chain import format_timestamp
-
     return format_timestamp(value) if hasattr(value, "tzinfo") else str(value)
 
 
@@ -1070,8 +1060,6 @@ def _iso(value: Any) -> str:
 
 
 def _labels():
-    from ai_register.web import labels
-
     return labels
 
 
@@ -1100,14 +1088,10 @@ def _ai_act_role(code: Any) -> str:
 
 
 def _route(code: str) -> str:
-    from ai_register.web import results
-
     return results.route_label(code)
 
 
 def _transparency(code: str) -> str:
-    from ai_register.web import results
-
     return results.transparency_label(code)
 
 
@@ -1116,8 +1100,6 @@ def _device(regulation: Any, device_class: Any) -> str:
 
 
 def _invalid_reason(code: Any) -> str:
-    from flask_babel import gettext
-
     return {
         "none_approved": gettext("No classification has been approved yet."),
         "flagged_for_review": gettext("The classification is flagged for re-review after a rule-set change."),
@@ -1127,14 +1109,11 @@ def _invalid_reason(code: Any) -> str:
 
 
 def _ruleset():
-    from ai_register.classification.services import active_ruleset
-
     return active_ruleset()
 
 
 def _answer_rows(answers: Mapping[str, Any]) -> list[dict]:
     """Each answered question by its text, each answer by its option's label (never the ids)."""
-    from ai_register.web import results
 
     rows = results.question_rows(answers, _ruleset())
     shown = {row["id"] for row in rows}
@@ -1145,8 +1124,6 @@ def _answer_rows(answers: Mapping[str, Any]) -> list[dict]:
 
 
 def _rule_explainer() -> Callable[[Any], str]:
-    from ai_register.web import results
-
     explain = results.explainer(_ruleset())
     return lambda rule_id: explain(rule_id) or str(rule_id)
 

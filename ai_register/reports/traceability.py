@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app
 
+from ai_register.audit import checkpoints
 from ai_register.audit import services as audit
 from ai_register.audit.chain import format_timestamp
 from ai_register.classification import services as classification_services
@@ -145,7 +147,6 @@ def chain_section(solution_id: int, *, as_of: datetime | None = None, verify: st
 
 def checkpoint_section(head: Mapping[str, Any]) -> dict[str, Any]:
     """The latest signed checkpoint, and every stored checkpoint the chain now contradicts (issue #19)."""
-    from ai_register.audit import checkpoints
 
     stored = audit.stored_checkpoints()
     found = checkpoints.contradictions(stored, audit.hashes_at(c["position"] for c in stored), head["position"])
@@ -442,8 +443,6 @@ def _goals(records: RecordSet, context: ReportContext) -> dict[str, Any]:
 
 
 def _target_met(goal: Mapping[str, Any], latest: Mapping[str, Any] | None) -> bool | None:
-    from decimal import Decimal, InvalidOperation
-
     if latest is None or goal.get("target") is None:
         return None
     try:
@@ -454,8 +453,6 @@ def _target_met(goal: Mapping[str, Any], latest: Mapping[str, Any] | None) -> bo
 
 
 def _benefit_result(estimate: Mapping[str, Any]) -> dict[str, Any] | None:
-    from decimal import Decimal, InvalidOperation
-
     try:
         hourly = estimate.get("hourly_cost")
         result = calculate_benefit(

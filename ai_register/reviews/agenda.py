@@ -28,8 +28,13 @@ from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDu
 from ai_register.incidents.services import as_utc, suggested_decision
 from ai_register.notifications.services import active_users, compliance_user_ids
 from ai_register.notifications.settings import setting
+from ai_register.obligations.followup import agenda_items as obligation_items
+from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reviews import sources
 from ai_register.solutions.models import Solution
+from ai_register.solutions.services import region_today
+from ai_register.suppliers import services as suppliers
+from ai_register.suppliers.followup import agenda_items as supplier_items
 from ai_register.users.models import utcnow
 
 REVIEWED_PHASES = ("needs_analysis", "pilot", "rollout", "management")
@@ -119,8 +124,6 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
     of its items in that order and counts the rest in SQL, so a page costs the same in a large register
     as in a small one. `scope`, a SELECT of solution ids (never a list: see
     solutions.access.visible_solution_ids), limits it to those solutions."""
-    from ai_register.portfolio import followup as portfolio_followup  # builds on this module
-    from ai_register.solutions.services import region_today
 
     now = now or utcnow()
     today = today or region_today()
@@ -161,14 +164,10 @@ def collect(*, now: datetime | None = None, today: date | None = None,
 
 
 def _obligations(today: date, scope) -> list[AgendaItem]:
-    from ai_register.obligations.followup import agenda_items as obligation_items  # builds on this module
-
     return obligation_items(today, scope)
 
 
 def _suppliers(today: date, scope) -> list[AgendaItem]:
-    from ai_register.suppliers.followup import agenda_items as supplier_items  # builds on this module
-
     return supplier_items(today, scope)
 
 
@@ -193,8 +192,6 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
                              IncidentDuty.id), scope)
 
     def build(rows) -> list[AgendaItem]:
-        from ai_register.suppliers import services as suppliers  # the supplier's contact (builds on solutions)
-
         items = []
         for duty, incident, solution in rows:
             overdue = as_utc(duty.overdue_after) < now

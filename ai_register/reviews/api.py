@@ -20,7 +20,7 @@ from ai_register.reviews.schemas import (
     SchedulePageSchema,
 )
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
-from ai_register.solutions.access import no_lost_update
+from ai_register.solutions.access import get_solution, no_lost_update
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1",
                 description="Follow-up: periodic reviews, what is due, benefit realisation")
@@ -45,7 +45,6 @@ class SolutionReviews(MethodView):
     def post(self, body, solution_id: int):
         """Record a periodic review. It sets the solution's next review date (default: the review date
         plus the interval of its risk class) and asks the owners for a follow-up decision."""
-        from ai_register.solutions.access import get_solution
 
         with no_lost_update(get_solution(services.require_id(solution_id, "solution"))):
             return services.record_review(solution_id, body), 201

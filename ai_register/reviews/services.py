@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -11,11 +11,13 @@ from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
+from ai_register.notifications import services as notifications
 from ai_register.notifications.settings import setting
-from ai_register.reviews import schedule
+from ai_register.reviews import agenda, realisation, schedule, sources
+from ai_register.reviews.agenda import REVIEWED_PHASES
 from ai_register.reviews.models import Review
 from ai_register.security import actor
-from ai_register.solutions.access import get_solution, require_id
+from ai_register.solutions.access import get_solution, require_id, visible_solution_ids, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import record_solution_change, region_today, solution_record
 from ai_register.users.models import utcnow
@@ -91,8 +93,6 @@ def record_review(solution_id: int, data: dict) -> Review:
 
 
 def _prompt_follow_up(solution: Solution, review: Review) -> None:
-    from ai_register.notifications import services as notifications
-
     notifications.notify_many(
         notifications.active_users(solution.owner_ids()), "follow_up_decision", subject_type="review",
         subject_id=review.id, solution_id=solution.id, due_on=review.reviewed_on,
@@ -105,10 +105,6 @@ def _prompt_follow_up(solution: Solution, review: Review) -> None:
 def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Review schedules of the solutions I may read, in phases that are reviewed; by default the
     due and overdue ones, the most overdue first."""
-    from datetime import timedelta
-
-    from ai_register.reviews.agenda import REVIEWED_PHASES
-    from ai_register.solutions.access import visible_solutions_query
 
     today = region_today()
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
@@ -129,7 +125,6 @@ def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50
 
 def realisation_for(solution_id: int, *, as_of: date | None = None) -> dict:
     """Benefit realisation of the solution's goals, for the solution page's charts."""
-    from ai_register.reviews import realisation, sources
 
     solution = get_solution(require_id(solution_id, "solution"))
     goals = sources.goals_with_measurements(solution.id)
@@ -140,8 +135,6 @@ def agenda_for(*, overdue: bool | None = None, kind: str | None = None,
                solution_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
     """One page of the follow-up agenda of the solutions I may read (overdue first, then by due date),
     with how many items and overdue items there are in all."""
-    from ai_register.reviews import agenda
-    from ai_register.solutions.access import visible_solution_ids
 
     scope = visible_solution_ids(actor())
     if solution_id is not None:

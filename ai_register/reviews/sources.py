@@ -9,7 +9,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, case, select
 
+from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
+from ai_register.goals.services import goals_for
+from ai_register.oversight.models import OversightAssignment as assignment
+from ai_register.oversight.rules import CONFIRMATION_MONTHS, add_months
+from ai_register.oversight.services import current_oversight
 from ai_register.solutions.models import Decision, Solution
 from ai_register.users.models import User
 
@@ -18,7 +23,6 @@ FOLLOWED_PHASES = ("needs_analysis", "pilot", "rollout", "management", "decommis
 
 def oversight_user_ids(solution: Solution) -> list[int]:
     """The oversight owner and deputy who have accounts (active ones); empty when none has."""
-    from ai_register.oversight.services import current_oversight
 
     assignment = current_oversight(solution.id)
     if assignment is None:
@@ -32,7 +36,6 @@ def oversight_user_ids(solution: Solution) -> list[int]:
 def oversight_confirmations_query(scope: Select | None = None):
     """Current assignments of followed solutions that have been accepted, (assignment, solution) rows,
     and the SQL of their last acceptance or confirmation (the due date is 12 months after it)."""
-    from ai_register.oversight.models import OversightAssignment as assignment
 
     last = case((assignment.confirmed_on.is_(None), assignment.accepted_on),
                 (assignment.accepted_on.is_(None), assignment.confirmed_on),
@@ -48,7 +51,6 @@ def oversight_confirmations_query(scope: Select | None = None):
 
 def latest_confirmed_for(day: date) -> date:
     """The latest last confirmation whose re-confirmation is due on or before `day`."""
-    from ai_register.oversight.rules import CONFIRMATION_MONTHS, add_months
 
     latest = add_months(day, -CONFIRMATION_MONTHS)
     while add_months(latest + timedelta(days=1), CONFIRMATION_MONTHS) <= day:
@@ -59,7 +61,6 @@ def latest_confirmed_for(day: date) -> date:
 def expiring_evidence_query(until: date, scope: Select | None = None):
     """(evidence, solution) rows of current evidence expiring on or before `until`, by expiry date; and
     the expiry date's column."""
-    from ai_register.evidence.models import Evidence
 
     query = (select(Evidence, Solution).join(Solution, Solution.id == Evidence.solution_id)
              .where(Evidence.superseded_by_id.is_(None), Evidence.expires_on.is_not(None),
@@ -72,7 +73,6 @@ def expiring_evidence_query(until: date, scope: Select | None = None):
 
 def pilot_evaluations_query(scope: Select | None = None):
     """(evidence, solution) rows of pilots evaluated with no decision since, by evaluation date."""
-    from ai_register.evidence.models import Evidence
 
     query = (select(Evidence, Solution).join(Solution, Solution.id == Evidence.solution_id)
              .where(Evidence.type == "pilot_evaluation", Evidence.superseded_by_id.is_(None),
@@ -87,7 +87,6 @@ def pilot_evaluations_query(scope: Select | None = None):
 
 def goals_with_measurements(solution_id: int) -> list[dict]:
     """The solution's goals as plain values for `benefit.realisation`."""
-    from ai_register.goals.services import goals_for
 
     return [{
         "id": goal.id,

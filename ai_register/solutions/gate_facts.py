@@ -14,7 +14,14 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from ai_register.classification import services as classification
+from ai_register.evidence import services as evidence
 from ai_register.extensions import db
+from ai_register.fria import services as fria
+from ai_register.goals import services as goals
+from ai_register.literacy import services as literacy
+from ai_register.oversight import services as oversight
+from ai_register.portfolio import assessments
 from ai_register.solutions.lifecycle import (
     GateFacts,
     GateSettings,
@@ -22,6 +29,7 @@ from ai_register.solutions.lifecycle import (
     RolloutUnitFact,
 )
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
+from ai_register.suppliers import services as suppliers
 
 CLASSIFICATION_FACTS = ("classification", "classification_invalid_reason", "prohibited_block")
 
@@ -57,13 +65,6 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
 
     Evidence is passed with its dates; the gates themselves decide what is valid on `on`.
     """
-    # Imported here: those modules build on the solutions package, not the other way round.
-    from ai_register.classification import services as classification
-    from ai_register.evidence import services as evidence
-    from ai_register.goals import services as goals
-    from ai_register.oversight import services as oversight
-    from ai_register.portfolio import assessments
-
     facts = GateFacts(
         need_statement=solution.need_statement,
         goals=goals.goal_facts(solution.id),
@@ -80,15 +81,12 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
         critical_for_patient_care=solution.critical_for_patient_care,
         recovery_plan_tested_on=solution.recovery_plan_tested_on,
     )
-    # The valid classification, why there is none, and the Art 5 block of any earlier version.
-    from ai_register.fria import services as fria  # the FRIA record replaces the uploaded FRIA (issue 21)
-    from ai_register.literacy import services as literacy
-    from ai_register.suppliers import services as suppliers  # the supplier register's documents (issue 21)
-
+    # The FRIA record replaces an uploaded FRIA and the supplier register adds its documents (issue 21).
     facts = replace(facts, evidence=(*fria.gate_evidence(facts.evidence, solution.id),
                                      *suppliers.evidence_facts(solution.id)),
                     literacy_measures=literacy.measure_facts(solution.id),
                     made_in_house=solution.sourcing == "in_house")
+    # The valid classification, why there is none, and the Art 5 block of any earlier version.
     found = classification.classification_gate_facts(solution)
     facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
     if solution.needs_rereview:

@@ -38,6 +38,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from ai_register.literacy.rules import unreached_units
 from ai_register.rules import contract
 
 
@@ -857,8 +858,6 @@ def continuity_if_critical(facts: GateFacts, on: date, settings: GateSettings) -
 def literacy_policy(facts: GateFacts, on: date, settings: GateSettings) -> list[Unmet]:
     """Region policy (labelled so; AI Act Art 4 itself sets no gate): before a high-risk solution is rolled
     out, an AI-literacy measure held by the transition date reaches every care unit of the rollout plan."""
-    from ai_register.literacy.rules import unreached_units  # pure
-
     c = facts.classification
     if not settings.require_literacy_for_high_risk_rollout or c is None or c.category != "high_risk":
         return []

@@ -11,7 +11,7 @@ from ai_register.apikit import page_of
 from ai_register.extensions import db
 from ai_register.preconditions import etag, etag_header, if_match_parameter
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions.access import get_solution
+from ai_register.solutions.access import get_solution, visible_solution_ids
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules, services
 from ai_register.suppliers.schemas import (
@@ -165,7 +165,6 @@ def list_documents(args):
     solutions (that you may see) using them. Without `state`, both."""
     by = actor()
     services.require_reader(by)
-    from ai_register.solutions.access import visible_solution_ids
 
     grouped: dict[int, dict] = {}
     for row in services.attention(region_today(), scope=visible_solution_ids(by)):

@@ -11,6 +11,7 @@ from ai_register.suppliers import rules, services
 
 def agenda_items(today: date, scope) -> list:
     """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+    # cycle: reviews.agenda → suppliers.followup → reviews.agenda
     from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
 
     items = []

@@ -10,7 +10,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Stale, VersionRequired
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions.access import can_write, get_solution
+from ai_register.solutions.access import can_write, get_solution, visible_solution_ids
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules, services
 from ai_register.suppliers.forms import (
@@ -71,7 +71,6 @@ def index():
     by = actor()
     q = (request.args.get("q") or "").strip()
     suppliers = db.session.scalars(services.suppliers_query(q).limit(200)).all()
-    from ai_register.solutions.access import visible_solution_ids
 
     attention = services.attention(region_today(), scope=visible_solution_ids(by))
     return render_template("suppliers/index.html", suppliers=suppliers, q=q, attention=attention,

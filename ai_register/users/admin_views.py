@@ -38,6 +38,7 @@ from ai_register.users.forms import (
 )
 from ai_register.users.models import User
 from ai_register.web.forms import options
+from ai_register.web.ui import token_expired
 
 bp = Blueprint("users_web", __name__, template_folder="templates")
 PER_PAGE = 50
@@ -167,8 +168,6 @@ def _people(events) -> dict[int, User]:
 
 
 def _expired(token) -> bool:
-    from ai_register.web.ui import token_expired
-
     return token_expired(token)
 
 

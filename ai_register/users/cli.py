@@ -6,11 +6,13 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ai_register.exceptions import Conflict, DomainError
 from ai_register.extensions import db
 from ai_register.security import ALL_ROLES
 from ai_register.users import services
+from ai_register.users.models import User
 
 users_cli = AppGroup("users", help="User accounts and roles.")
 
@@ -89,9 +91,5 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 
 @users_cli.command("list")
 def list_command() -> None:
-    from sqlalchemy import select
-
-    from ai_register.users.models import User
-
     for user in db.session.scalars(select(User).order_by(User.id)):
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{'active' if user.active else 'deactivated'}")

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from ai_register.web.labels import role_label
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -25,8 +27,6 @@ class PasswordChangeForm(FlaskForm):
 
 
 def role_choices() -> list[tuple[str, str]]:
-    from ai_register.web.labels import role_label
-
     return [(role, role_label(role)) for role in ROLE_ORDER]
 
 

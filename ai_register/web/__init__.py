@@ -10,6 +10,7 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The web blueprints, registered by the app factory after `main`."""
+    # cycle: web.account → web → web.account
     from ai_register.web import account, audit, phases, reports, solutions, ui
 
     return [

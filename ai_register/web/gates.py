@@ -16,6 +16,7 @@ from ai_register.extensions import db
 from ai_register.solutions import lifecycle
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle import Phase, Status, Unmet
+from ai_register.suppliers import services as suppliers
 from ai_register.web import labels
 
 CHECK_LABELS = {
@@ -229,6 +230,5 @@ def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | No
     move = lifecycle.check_move(Phase(solution.phase), Status(solution.status), to)
     if move:
         rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
-    from ai_register.suppliers import services as suppliers  # builds on the solutions package
 
     return GateChecklist(to, rows, on, suppliers.attention(on, solution_id=solution.id))

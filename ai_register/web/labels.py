@@ -12,6 +12,12 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ai_register import formats
+from ai_register.audit import reasons
+from ai_register.classification.services import active_ruleset
+from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
+from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
+from ai_register.portfolio import trustworthy
+from ai_register.rules.citations import localise
 from ai_register.solutions import lifecycle
 
 
@@ -518,7 +524,6 @@ _CONTEXT_SOURCE = re.compile(r"classification \d+ \(version (?P<version>\d+), (?
 
 def context_source_label(source: str | None) -> str:
     """Where an incident's regulatory context came from, as incidents.context words it."""
-    from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
 
     if source == UNKNOWN_NO_CLASSIFICATION:
         return str(_l("no approved classification"))
@@ -594,20 +599,14 @@ def _yes_no(value: bool) -> str:
 
 
 def _incident_status(code):
-    from ai_register.incidents.forms import STATUS_LABELS
-
     return _lookup(STATUS_LABELS, code)
 
 
 def _harm(code):
-    from ai_register.incidents.forms import HARM_CHOICES
-
     return _lookup(dict(HARM_CHOICES), code)
 
 
 def _trustworthy_answers(answers) -> str:
-    from ai_register.portfolio import trustworthy
-
     parts = []
     for key in trustworthy.REQUIREMENT_KEYS:
         item = answers.get(key) if isinstance(answers, dict) else None
@@ -618,7 +617,7 @@ def _trustworthy_answers(answers) -> str:
 
 
 def _classification_answers(answers) -> str:
-    from ai_register.classification.services import active_ruleset
+    # cycle: web.results → web.labels → web.results
     from ai_register.web import results
 
     rows = results.question_rows(answers, active_ruleset())
@@ -754,12 +753,14 @@ CONDITIONS = {"significant_change": _l("when the design changes significantly")}
 
 
 def _obligation_status(code) -> str:
+    # cycle: obligations.forms → web.forms → web.labels → obligations.forms
     from ai_register.obligations.forms import STATUS_LABELS
 
     return _lookup(STATUS_LABELS, code)
 
 
 def _record_type(code) -> str:
+    # cycle: obligations.forms → web.forms → web.labels → obligations.forms
     from ai_register.obligations.forms import RECORD_LABELS
 
     return _lookup(RECORD_LABELS, code)
@@ -767,7 +768,6 @@ def _record_type(code) -> str:
 
 def obligation_label(obligation_id) -> str:
     """An obligation by its legal citation in the active rule set (its id is a code)."""
-    from ai_register.classification.services import active_ruleset
 
     for obligation in active_ruleset().obligations:
         if obligation.id == obligation_id:
@@ -776,12 +776,14 @@ def obligation_label(obligation_id) -> str:
 
 
 def _fria_status(code) -> str:
+    # cycle: fria.views → web.forms → web.labels → fria.views
     from ai_register.fria.views import _labels as fria_labels
 
     return str(fria_labels()["fria_status"](code))
 
 
 def _literacy_kind(code) -> str:
+    # cycle: literacy.forms → web.forms → web.labels → literacy.forms
     from ai_register.literacy.forms import KIND_LABELS
 
     return _lookup(KIND_LABELS, code)
@@ -816,6 +818,7 @@ DEVIATION_STATUSES = {"in_triage": _l("Awaiting triage"), "registered": _l("Regi
 def _monitoring_label(table: str):
     def render(code) -> str:
         # monitoring.forms imports web.forms, which imports this module: read its labels when rendering.
+        # cycle: monitoring.forms → web.forms → web.labels → monitoring.forms
         from ai_register.monitoring import forms as monitoring_forms
 
         return _lookup(getattr(monitoring_forms, table), code)
@@ -878,6 +881,7 @@ for _name, _label in {
 
 def _supplier_words(table: str):
     def label(code) -> str:
+        # cycle: suppliers.forms → web.forms → web.labels → suppliers.forms
         from ai_register.suppliers import forms
 
         return _lookup(getattr(forms, table), code)
@@ -886,6 +890,7 @@ def _supplier_words(table: str):
 
 
 def _supplier_contacts(contacts) -> str:
+    # cycle: suppliers.forms → web.forms → web.labels → suppliers.forms
     from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
 
     return "; ".join(", ".join(str(v) for v in (_lookup(CONTACT_ROLE_LABELS, c.get("role")), c.get("name"),
@@ -909,9 +914,6 @@ _REASON_PARAMS = {"kind": lambda c: _lookup(NOTIFICATION_KINDS, c), "status": la
 
 def reason_text(event) -> str | None:
     """An audit event's reason in the reader's language (see audit.reasons)."""
-    from flask_babel import gettext
-
-    from ai_register.audit import reasons
 
     def param(name, raw):
         render = _REASON_PARAMS.get(name)
@@ -923,8 +925,6 @@ def reason_text(event) -> str | None:
 def cite(text: str | None) -> str:
     """A legal citation stored as the contract's English text, in the reader's language (rules.citations);
     a citation the active rule set does not know is shown as stored."""
-    from ai_register.classification.services import active_ruleset
-    from ai_register.rules.citations import localise
 
     ruleset = active_ruleset()
     return localise(text, ruleset.citations, ruleset.acts, lang())

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.classification.models import DRAFT, REJECTED, Classification
 from ai_register.extensions import db
+from ai_register.monitoring.services import start_page_assessments
+from ai_register.obligations.services import overdue_for_start_page
 from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.rules import confirmation_due_on
 from ai_register.reviews import views as review
@@ -20,6 +23,7 @@ from ai_register.solutions import services
 from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
 from ai_register.solutions.lifecycle import PHASE_ORDER
 from ai_register.solutions.models import Solution
+from ai_register.suppliers.services import attention_for_start_page
 from ai_register.users.models import User
 from ai_register.web import charts, gates, labels
 
@@ -263,13 +267,10 @@ def build(user) -> dict:
     }
     if user.role in (OWNER, COMPLIANCE):
         data["confirmations"] = confirmations_due(user, today)
-        from ai_register.obligations.services import overdue_for_start_page
 
         data["overdue_obligations"] = overdue_for_start_page(user, today)
-        from ai_register.suppliers.services import attention_for_start_page
 
         data["supplier_attention"] = attention_for_start_page(user, today)
-        from ai_register.monitoring.services import start_page_assessments
 
         data["monitoring_assessments"] = start_page_assessments(user, today)
     if user.role == OWNER:
@@ -285,7 +286,5 @@ def build(user) -> dict:
             "requests": [(r, review.request_conflict(r, user)) for r in review.pending_requests(TOP)],
         }
     if user.role == AUDITOR:
-        from ai_register.audit import services as audit
-
         data["head"] = audit.chain_head()
     return data
