@@ -58,6 +58,8 @@ from ai_register.reviews import views as review_views
 from ai_register.rules.cli import rules_cli
 from ai_register.security import enforce_access
 from ai_register.solutions import api as solutions_api
+from ai_register.solutions import phase_views
+from ai_register.solutions import views as solution_views
 from ai_register.suppliers import api as suppliers_api
 from ai_register.suppliers import views as supplier_views
 from ai_register.users import admin_views as users_admin_views
@@ -142,7 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(oversight_views.bp)
     app.register_blueprint(classification_views.bp)
     app.register_blueprint(review_views.bp)
-
+    app.register_blueprint(solution_views.bp)
+    app.register_blueprint(phase_views.bp)
     app.register_blueprint(supplier_views.bp)
     app.register_blueprint(monitoring_views.bp)
     for blueprint in web.blueprints():

@@ -5,8 +5,8 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 
+from ai_register.main import overview
 from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access, actor
-from ai_register.web import overview
 
 bp = Blueprint("main", __name__)
 SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)

@@ -11,13 +11,11 @@ from __future__ import annotations
 def blueprints() -> list:
     """The web blueprints, registered by the app factory after `main`."""
     # cycle: web.account → web → web.account
-    from ai_register.web import account, audit, phases, reports, solutions, ui
+    from ai_register.web import account, audit, reports, ui
 
     return [
         ui.bp,
         account.bp,
-        solutions.bp,
-        phases.bp,
         audit.bp,
         reports.bp,
     ]

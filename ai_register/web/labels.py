@@ -14,8 +14,12 @@ from flask_babel import lazy_gettext as _l
 from ai_register import formats
 from ai_register.audit import reasons
 from ai_register.classification.services import active_ruleset
+from ai_register.fria.views import _labels as fria_labels
 from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
+from ai_register.literacy.forms import KIND_LABELS
+from ai_register.obligations.forms import RECORD_LABELS
+from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LABELS
 from ai_register.portfolio import trustworthy
 from ai_register.rules.citations import localise
 from ai_register.solutions import lifecycle
@@ -753,16 +757,10 @@ CONDITIONS = {"significant_change": _l("when the design changes significantly")}
 
 
 def _obligation_status(code) -> str:
-    # cycle: obligations.forms → web.forms → web.labels → obligations.forms
-    from ai_register.obligations.forms import STATUS_LABELS
-
-    return _lookup(STATUS_LABELS, code)
+    return _lookup(OBLIGATION_STATUS_LABELS, code)
 
 
 def _record_type(code) -> str:
-    # cycle: obligations.forms → web.forms → web.labels → obligations.forms
-    from ai_register.obligations.forms import RECORD_LABELS
-
     return _lookup(RECORD_LABELS, code)
 
 
@@ -776,16 +774,10 @@ def obligation_label(obligation_id) -> str:
 
 
 def _fria_status(code) -> str:
-    # cycle: fria.views → web.forms → web.labels → fria.views
-    from ai_register.fria.views import _labels as fria_labels
-
     return str(fria_labels()["fria_status"](code))
 
 
 def _literacy_kind(code) -> str:
-    # cycle: literacy.forms → web.forms → web.labels → literacy.forms
-    from ai_register.literacy.forms import KIND_LABELS
-
     return _lookup(KIND_LABELS, code)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.solutions import page as solution_page
 from ai_register.solutions import services
 from ai_register.solutions.access import (
     READ_ONLY_PHASES,
@@ -20,14 +21,15 @@ from ai_register.solutions.access import (
     require_if_match,
     writable_solutions_query,
 )
+from ai_register.solutions.forms import SolutionForm
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
 from ai_register.users import people
 from ai_register.users.models import User
-from ai_register.web import labels, solution_page
-from ai_register.web.forms import SolutionForm, options
+from ai_register.web import labels
+from ai_register.web.forms import options
 
-bp = Blueprint("solutions_web", __name__, url_prefix="/solutions")
+bp = Blueprint("solutions_web", __name__, url_prefix="/solutions", template_folder="templates")
 
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
@@ -107,7 +109,7 @@ def index():
     filters = {key: request.args.get(key, "") for key in LIST_FILTERS}
     active = {k: v for k, v in filters.items() if v and k != "sort"}
     return render_template(
-        "web/solutions/index.html",
+        "solutions/index.html",
         page=page,
         pages=pages,
         filters=filters,
@@ -215,7 +217,7 @@ def register():
             )
             return redirect(url_for("solutions_web.show", solution_id=solution.id))
     status = 422 if request.method == "POST" else 200
-    return _render_form("web/solutions/form.html", form, status, solution=None)
+    return _render_form("solutions/form.html", form, status, solution=None)
 
 
 @bp.route("/<int:solution_id>/edit", methods=["GET", "POST"])
@@ -227,7 +229,7 @@ def edit(solution_id: int):
     _prepare(form, compliance=compliance)
     if request.method == "GET":
         form.fill_from(solution)
-        return _render_form("web/solutions/form.html", form, 200, solution=solution, version=solution.version)
+        return _render_form("solutions/form.html", form, 200, solution=solution, version=solution.version)
     version = request.form.get("version", "")
     co_owners_before = {u.id for u in solution.co_owners}
     reason = (form.reason.data or "").strip()
@@ -246,7 +248,7 @@ def edit(solution_id: int):
                     "again to see their changes, then make yours."
                 )
             )
-            return _render_form("web/solutions/form.html", form, 412, solution=solution, version=version)
+            return _render_form("solutions/form.html", form, 412, solution=solution, version=version)
         except InvalidInput as problem:
             if not problem.errors:
                 raise
@@ -255,7 +257,7 @@ def edit(solution_id: int):
             flash(_("Your changes are saved."), "success")
             _compliance_co_owners_warning(solution, co_owners_before)
             return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return _render_form("web/solutions/form.html", form, 422, solution=solution, version=version)
+    return _render_form("solutions/form.html", form, 422, solution=solution, version=version)
 
 
 # --------------------------------------------------------------------------- the solution page
@@ -265,4 +267,4 @@ def edit(solution_id: int):
 @access(*READERS)
 def show(solution_id: int):
     solution = get_solution(solution_id)
-    return render_template("web/solutions/show.html", **solution_page.build(solution))
+    return render_template("solutions/show.html", **solution_page.build(solution))

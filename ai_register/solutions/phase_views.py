@@ -12,6 +12,7 @@ from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
 from ai_register.solutions.detail import solution_detail
+from ai_register.solutions.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm
 from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase, requires_approval
 from ai_register.solutions.schemas import (
     ChecklistWriteSchema,
@@ -21,9 +22,9 @@ from ai_register.solutions.schemas import (
 )
 from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels
-from ai_register.web.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm, options, show_errors
+from ai_register.web.forms import options, show_errors
 
-bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>")
+bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 
 WRITERS = (OWNER, COMPLIANCE)
 SPARE_ROWS = 3
@@ -108,7 +109,7 @@ def transition(solution_id: int):
                 return redirect(url_for("solutions_web.show", solution_id=solution.id))
     checklist = gates.checklist(solution, region_today(), to)
     return render_template(
-        "web/phases/transition.html",
+        "solutions/phases/transition.html",
         solution=solution,
         form=form,
         to=to,
@@ -147,7 +148,7 @@ def decision(solution_id: int):
                     "success",
                 )
                 return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return render_template("web/phases/decision.html", solution=solution, form=form), status
+    return render_template("solutions/phases/decision.html", solution=solution, form=form), status
 
 
 # --------------------------------------------------------------------------- rollout plan
@@ -173,7 +174,7 @@ def rollout_plan(solution_id: int):
         )
         for _spare in range(SPARE_ROWS):
             form.units.append_entry()
-        return render_template("web/phases/rollout_plan.html", solution=solution, form=form)
+        return render_template("solutions/phases/rollout_plan.html", solution=solution, form=form)
     form = RolloutPlanForm()
     if form.validate_on_submit():
         try:
@@ -189,7 +190,7 @@ def rollout_plan(solution_id: int):
         else:
             flash(_("The rollout plan is saved."), "success")
             return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return render_template("web/phases/rollout_plan.html", solution=solution, form=form), 422
+    return render_template("solutions/phases/rollout_plan.html", solution=solution, form=form), 422
 
 
 def _unit_errors(form: RolloutPlanForm, errors: dict) -> None:
@@ -247,6 +248,6 @@ def checklist(solution_id: int):
         else:
             flash(_("The decommissioning checklist is saved."), "success")
             return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return render_template("web/phases/checklist.html", solution=solution, form=form, current=current), (
+    return render_template("solutions/phases/checklist.html", solution=solution, form=form, current=current), (
         422 if request.method == "POST" else 200
     )
