@@ -135,15 +135,15 @@ class Region:
              **fields: Any) -> None:
         """A goal counting towards the common indicator `counts_towards` (its code), with measured values."""
         fields["indicator_id"] = self.indicators[counts_towards]
-        with self.acting(who):
-            goal = goals.create_goal(self.solution(sid), _load(GoalCreateSchema, fields))
+        with self.acting(who) as user:
+            goal = goals.create_goal(self.solution(sid), _load(GoalCreateSchema, fields), by=user)
             for offset, value in values:
                 goals.record_measurement(goal, _load(MeasurementCreateSchema,
-                                                     {"measured_on": days(offset), "value": value}))
+                                                     {"measured_on": days(offset), "value": value}), by=user)
 
     def benefit(self, who: str, sid: int, **fields: Any) -> None:
-        with self.acting(who):
-            goals.put_benefit(self.solution(sid), _load(BenefitPutSchema, fields))
+        with self.acting(who) as user:
+            goals.put_benefit(self.solution(sid), _load(BenefitPutSchema, fields), by=user)
 
     def oversight(self, who: str, sid: int, person: dict, accepted: int = -30, **extra: Any) -> None:
         body = {
@@ -156,16 +156,16 @@ class Region:
             "monitors": MONITORS_ALL,
             **extra,
         }
-        with self.acting(who):
-            oversight_services.assign_oversight(self.solution(sid), _load(OversightPutSchema, body))
+        with self.acting(who) as user:
+            oversight_services.assign_oversight(self.solution(sid), _load(OversightPutSchema, body), by=user)
 
     def evidence(self, who: str, sid: int, kind: str, title: str, issued: int = -20,
                  expires: int | None = 700, **extra: Any) -> None:
         body = {"type": kind, "title": title, "issued_on": days(issued), **extra}
         if expires is not None:
             body["expires_on"] = days(expires)
-        with self.acting(who):
-            evidence_services.create_evidence(self.solution(sid), _load(EvidenceCreateSchema, body))
+        with self.acting(who) as user:
+            evidence_services.create_evidence(self.solution(sid), _load(EvidenceCreateSchema, body), by=user)
 
     def classify(self, who: str, sid: int, answers: dict, *, submit: bool = True, reviewer: str | None = "compliance",
                  outcome: str = "approve", justification: str | None = None, **override: Any) -> int:

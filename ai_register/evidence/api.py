@@ -18,7 +18,7 @@ from ai_register.evidence.schemas import (
     EvidenceSchema,
     EvidenceUploadSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 
 blp = Blueprint("evidence_api", __name__, url_prefix="/api/v1",
@@ -80,7 +80,7 @@ class EvidenceList(MethodView):
         `supersedes` names an older record this one replaces; evidence is never deleted."""
         solution = get_solution(solution_id, write=True)
         body, upload = _creation_body()
-        return services.create_evidence(solution, body, upload)
+        return services.create_evidence(solution, body, upload, by=actor())
 
 
 @blp.route("/evidence/<int:evidence_id>", methods=["GET"])

@@ -18,11 +18,10 @@ from ai_register.evidence import files
 from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
 from ai_register.exceptions import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedType
 from ai_register.extensions import db
-from ai_register.security import actor
 from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 RECORD_FIELDS = ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note")
 
@@ -82,7 +81,7 @@ def _superseded_record(solution: Solution, evidence_id: int | None) -> Evidence 
     return old
 
 
-def create_evidence(solution: Solution, data: dict, upload: FileStorage | None = None) -> Evidence:
+def create_evidence(solution: Solution, data: dict, upload: FileStorage | None = None, *, by: User) -> Evidence:
     """Record evidence, optionally with a file, optionally superseding an older record."""
     old = _superseded_record(solution, data.get("supersedes"))
     stored = None
@@ -93,7 +92,7 @@ def create_evidence(solution: Solution, data: dict, upload: FileStorage | None =
         except files.UploadRejected as rejected:
             refusal = {413: TooLarge, 415: UnsupportedType}.get(rejected.status, InvalidInput)
             raise refusal(rejected.message, errors={"file": [rejected.message]}) from rejected
-    evidence = Evidence(solution_id=solution.id, created_by_id=actor().id,
+    evidence = Evidence(solution_id=solution.id, created_by_id=by.id,
                         **{name: data.get(name) for name in RECORD_FIELDS})
     if stored is not None:
         evidence.stored_name = stored.stored_name

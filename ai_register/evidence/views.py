@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.forms import EvidenceForm
 from ai_register.evidence.schemas import EvidenceCreateSchema
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
 from ai_register.web.forms import options, save_form
@@ -44,7 +44,7 @@ def evidence_new(solution_id: int):
         if save_form(
             form,
             EvidenceCreateSchema(),
-            lambda data: evidence_services.create_evidence(solution, data, upload),
+            lambda data: evidence_services.create_evidence(solution, data, upload, by=actor()),
         ):
             return _back(solution, _("The evidence “%(title)s” is recorded.", title=form.title.data))
     return render_template("evidence/new.html", solution=solution, form=form), (

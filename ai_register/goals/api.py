@@ -22,7 +22,7 @@ from ai_register.goals.schemas import (
     MeasurementListSchema,
     MeasurementSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 
 blp = Blueprint("goals_api", __name__, url_prefix="/api/v1/solutions",
@@ -46,7 +46,7 @@ class Goals(MethodView):
     @blp.response(201, GoalSchema, headers=GOAL_ETAG)
     def post(self, body, solution_id: int):
         """Record a goal in one of the five perspectives."""
-        goal = services.create_goal(get_solution(solution_id, write=True), body)
+        goal = services.create_goal(get_solution(solution_id, write=True), body, by=actor())
         return goal, 201, {"ETag": goal.etag}
 
 
@@ -89,7 +89,7 @@ class Measurements(MethodView):
     def post(self, body, solution_id: int, goal_id: int):
         """Record a measured value of the goal's indicator."""
         goal = services.get_goal(get_solution(solution_id, write=True), goal_id)
-        return services.record_measurement(goal, body)
+        return services.record_measurement(goal, body, by=actor())
 
 
 @blp.route("/<int:solution_id>/benefit")
@@ -123,5 +123,5 @@ class Benefit(MethodView):
             preconditions.require_if_match(current.version, if_match, "benefit estimate")
         elif if_match:
             raise Stale("No benefit estimate is recorded yet; leave out If-Match to record the first.")
-        estimate, created = services.put_benefit(solution, body)
+        estimate, created = services.put_benefit(solution, body, by=actor())
         return estimate, 201 if created else 200, {"ETag": estimate.etag}

@@ -14,11 +14,10 @@ from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio.indicators import require_active_indicator
-from ai_register.security import actor
 from ai_register.solutions.lifecycle import GoalFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 GOAL_FIELDS = ("perspective", "title", "indicator", "indicator_id", "unit", "baseline", "target",
                "higher_is_better")
@@ -80,9 +79,9 @@ def has_benefit_estimate(solution_id: int) -> bool:
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def create_goal(solution: Solution, data: dict) -> Goal:
+def create_goal(solution: Solution, data: dict, *, by: User) -> Goal:
     require_active_indicator(data["indicator_id"])
-    goal = Goal(solution_id=solution.id, created_by_id=actor().id,
+    goal = Goal(solution_id=solution.id, created_by_id=by.id,
                 **{name: data[name] for name in GOAL_FIELDS if name in data})
     db.session.add(goal)
     audit.record_create(goal, "goal", solution_id=solution.id, reason=data.get("reason"))
@@ -101,7 +100,7 @@ def update_goal(goal: Goal, data: dict) -> Goal:
     return goal
 
 
-def withdraw_goal(goal: Goal, reason: str) -> Goal:
+def withdraw_goal(goal: Goal, reason: str, *, by: User) -> Goal:
     """Withdraw a goal (a wrong or abandoned one): kept and audited, no longer counted by the gates."""
     reason = (reason or "").strip()
     if not reason:
@@ -109,30 +108,30 @@ def withdraw_goal(goal: Goal, reason: str) -> Goal:
     if goal.withdrawn_at is not None:
         raise Conflict("The goal is already withdrawn.")
     before = audit.snapshot(goal, exclude=NOT_AUDITED)
-    goal.withdrawn_at, goal.withdrawn_by_id, goal.withdrawal_reason = utcnow(), actor().id, reason[:2000]
+    goal.withdrawn_at, goal.withdrawn_by_id, goal.withdrawal_reason = utcnow(), by.id, reason[:2000]
     audit.record_update(goal, "goal", before, solution_id=goal.solution_id, reason=reason, action="withdraw",
                         exclude=NOT_AUDITED)
     return goal
 
 
-def record_measurement(goal: Goal, data: dict) -> Measurement:
+def record_measurement(goal: Goal, data: dict, *, by: User) -> Measurement:
     if goal.withdrawn_at is not None:
         raise InvalidInput("The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
     if data["measured_on"] > region_today():
         raise InvalidInput("A measured value cannot be dated in the future.",
                            errors={"measured_on": ["Must not be later than today."]})
     measurement = Measurement(goal_id=goal.id, measured_on=data["measured_on"], value=data["value"],
-                              note=data.get("note"), recorded_by_id=actor().id)
+                              note=data.get("note"), recorded_by_id=by.id)
     db.session.add(measurement)
     audit.record_create(measurement, "goal_measurement", solution_id=goal.solution_id)
     return measurement
 
 
-def put_benefit(solution: Solution, data: dict) -> tuple[BenefitEstimate, bool]:
+def put_benefit(solution: Solution, data: dict, *, by: User) -> tuple[BenefitEstimate, bool]:
     """Replace the benefit estimate (or record the first). Returns the estimate and whether it is new."""
     values = {name: data.get(name) for name in BENEFIT_FIELDS}
     estimate = benefit_for(solution.id)
-    user_id = actor().id
+    user_id = by.id
     if estimate is None:
         estimate = BenefitEstimate(solution_id=solution.id, created_by_id=user_id, updated_by_id=user_id,
                                    **values)

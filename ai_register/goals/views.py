@@ -12,7 +12,7 @@ from ai_register.goals.forms import BenefitForm, GoalForm, MeasurementForm, With
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.portfolio.indicators import indicators as indicator_catalogue
 from ai_register.preconditions import form_version_holds
-from ai_register.security import COMPLIANCE, OWNER, access
+from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
 from ai_register.web.forms import options, save_form
@@ -94,7 +94,7 @@ def goal_withdraw(solution_id: int, goal_id: int):
     form = WithdrawForm(prefix="w")
     if form.validate_on_submit():
         try:
-            goal_services.withdraw_goal(goal, form.reason.data)
+            goal_services.withdraw_goal(goal, form.reason.data, by=actor())
         except (InvalidInput, Conflict) as problem:
             form.reason.errors = [*form.reason.errors, _(problem.detail)]
         else:
@@ -121,7 +121,7 @@ def goals(solution_id: int):
 def goal_create(solution_id: int):
     solution = get_solution(solution_id, write=True)
     form = _goal_form()
-    if save_form(form, GoalCreateSchema(), lambda data: goal_services.create_goal(solution, data)):
+    if save_form(form, GoalCreateSchema(), lambda data: goal_services.create_goal(solution, data, by=actor())):
         flash(_("The goal “%(title)s” is saved.", title=form.title.data), "success")
         return redirect(url_for("goals_web.goals", solution_id=solution.id))
     return _goals_page(solution, form, _measurement_form(solution, formdata=None), 422)
@@ -134,7 +134,7 @@ def measurement_create(solution_id: int):
     form = _measurement_form(solution)
 
     def write(data):
-        goal_services.record_measurement(goal_services.get_goal(solution, form.goal_id.data), data)
+        goal_services.record_measurement(goal_services.get_goal(solution, form.goal_id.data), data, by=actor())
 
     if save_form(form, MeasurementCreateSchema(), write):
         flash(_("The measured value is saved."), "success")
@@ -155,7 +155,8 @@ def benefit(solution_id: int):
         status = 422
         try:
             with form_version_holds(current.version if current else None, form.version.data, "benefit estimate"):
-                saved = save_form(form, BenefitPutSchema(), lambda data: goal_services.put_benefit(solution, data))
+                saved = save_form(form, BenefitPutSchema(),
+                                  lambda data: goal_services.put_benefit(solution, data, by=actor()))
         except Stale:
             current = goal_services.benefit_for(solution.id)
             form.form_errors.append(_("Someone changed the benefit estimate meanwhile. Check the values below and "

@@ -265,7 +265,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
             solution.phase = phase.value
             solutions.record_solution_change(solution, before)
         for goal in new_goals:
-            goals.create_goal(solution, goal)
+            goals.create_goal(solution, goal, by=by)
         stored = classification.store_classification(solution, answers) if answers else None
     except DomainError as problem:
         raise _RowInvalid(_problem_errors(row, problem)) from problem

@@ -16,7 +16,7 @@ from ai_register.oversight.schemas import (
     OversightAssignmentSchema,
     OversightPutSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution, require_if_match
 
 blp = Blueprint("oversight_api", __name__, url_prefix="/api/v1/solutions",
@@ -51,7 +51,7 @@ class Oversight(MethodView):
         solution = get_solution(solution_id, write=True)
         require_if_match(solution, request.headers.get("If-Match"))
         first = services.current_oversight(solution.id) is None
-        assignment = services.assign_oversight(solution, body)
+        assignment = services.assign_oversight(solution, body, by=actor())
         return assignment, 201 if first else 200, {"ETag": solution.etag}
 
 
@@ -72,5 +72,5 @@ def oversight_history(args, solution_id: int):
 def confirm_oversight(body, solution_id: int):
     """Re-confirm the assignment: by the oversight owner themself when they have an account,
     otherwise recorded by compliance. Due at least every 12 months."""
-    solution, assignment = services.confirm_oversight(solution_id, body)
+    solution, assignment = services.confirm_oversight(solution_id, body, by=actor())
     return assignment, 200, {"ETag": solution.etag}

@@ -89,7 +89,7 @@ def _not_in_future(value: date | None, field: str) -> None:
                            errors={field: ["Must not be later than today."]})
 
 
-def _resolve_person(ref: dict, field: str, solution_id: int) -> tuple[int | None, int | None]:
+def _resolve_person(ref: dict, field: str, solution_id: int, by: User) -> tuple[int | None, int | None]:
     """(user_id, person_id) for a reference to an account or to a person without one."""
     if "user_id" in ref:
         user = db.session.get(User, ref["user_id"])
@@ -107,34 +107,34 @@ def _resolve_person(ref: dict, field: str, solution_id: int) -> tuple[int | None
         query = query.where(column.is_(None) if value is None else column == value)
     person = db.session.scalars(query.order_by(Person.id).limit(1)).first()
     if person is None:
-        person = Person(**details, created_by_id=actor().id)
+        person = Person(**details, created_by_id=by.id)
         db.session.add(person)
         audit.record_create(person, "person", solution_id=solution_id)
     return None, person.id
 
 
-def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
+def assign_oversight(solution: Solution, data: dict, *, by: User) -> OversightAssignment:
     """Name the oversight owner. A current assignment is ended and kept in the history. When the
     same person stays, their acceptance and last confirmation stand."""
     _not_in_future(data.get("accepted_on"), "accepted_on")
     _not_in_future(data.get("training_completed_on"), "training_completed_on")
     _bump_solution_version(solution)
-    user_id, person_id = _resolve_person(data["person"], "person", solution.id)
+    user_id, person_id = _resolve_person(data["person"], "person", solution.id, by)
     deputy_user_id = deputy_person_id = None
     if data.get("deputy"):
-        deputy_user_id, deputy_person_id = _resolve_person(data["deputy"], "deputy", solution.id)
+        deputy_user_id, deputy_person_id = _resolve_person(data["deputy"], "deputy", solution.id, by)
         if (deputy_user_id, deputy_person_id) == (user_id, person_id):
             raise InvalidInput("The deputy must be someone else than the owner.",
                                errors={"deputy": ["Must be someone else than the owner."]})
     assignment = OversightAssignment(
         solution_id=solution.id, user_id=user_id, person_id=person_id, deputy_user_id=deputy_user_id,
-        deputy_person_id=deputy_person_id, accepted_on=data.get("accepted_on"), created_by_id=actor().id,
+        deputy_person_id=deputy_person_id, accepted_on=data.get("accepted_on"), created_by_id=by.id,
         **{name: data.get(name) for name in ASSIGNMENT_FIELDS},
         **{name: bool(data["monitors"].get(name)) for name in MONITORS},
     )
     previous = current_oversight(solution.id)
     _check_acceptance(data, assignment, previous if previous is not None and previous.same_owner_as(assignment)
-                      else None)
+                      else None, by)
     if previous is not None:
         if previous.same_owner_as(assignment):
             if "accepted_on" not in data:
@@ -143,7 +143,7 @@ def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
             assignment.confirmed_by_id = previous.confirmed_by_id
         before = audit.snapshot(previous)
         previous.ended_at = utcnow()
-        previous.ended_by_id = actor().id
+        previous.ended_by_id = by.id
         # Flushed (in record_update) before the new row: at most one current assignment per solution.
         audit.record_update(previous, "oversight_assignment", before, solution_id=solution.id,
                             reason=data.get("reason"), action="end")
@@ -153,14 +153,14 @@ def assign_oversight(solution: Solution, data: dict) -> OversightAssignment:
     return assignment
 
 
-def _check_acceptance(data: dict, assignment: OversightAssignment, staying: OversightAssignment | None) -> None:
+def _check_acceptance(data: dict, assignment: OversightAssignment, staying: OversightAssignment | None,
+                      user: User) -> None:
     """Who may record the date the oversight owner accepted: the person themself when they have an
     account; for a person without one, whoever names them, but once recorded only compliance moves
     it. Otherwise naming someone would restart the 12-month re-confirmation without that person."""
     accepted_on = data.get("accepted_on")
     if accepted_on is None or (staying is not None and accepted_on == staying.accepted_on):
         return  # nothing recorded, or the date as it stands (a form sends it back unchanged)
-    user = actor()
     if assignment.user_id is not None and assignment.user_id != user.id:
         raise InvalidInput("A person with an account records their own acceptance: leave the date empty "
                            "and ask them to confirm the assignment.",
@@ -172,10 +172,10 @@ def _check_acceptance(data: dict, assignment: OversightAssignment, staying: Over
                       errors={"accepted_on": ["Stays as recorded while the same person stays."]})
 
 
-def confirm_oversight(solution_id: int, data: dict) -> tuple[Solution, OversightAssignment]:
+def confirm_oversight(solution_id: int, data: dict, *, by: User) -> tuple[Solution, OversightAssignment]:
     """Re-confirm the current assignment: by the person themself when they have an account,
     otherwise recorded by compliance. The person may confirm even without other access to the solution."""
-    user = actor()
+    user = by
     solution = db.session.get(Solution, solution_id)
     assignment = current_oversight(solution_id) if solution is not None else None
     if assignment is not None and assignment.user_id == user.id:

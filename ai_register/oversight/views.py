@@ -58,7 +58,7 @@ def oversight(solution_id: int):
         def write(data):
             require_if_match(solution, f'"{version}"' if version.isdigit() else None)
             with no_lost_update(solution):
-                oversight_services.assign_oversight(solution, data)
+                oversight_services.assign_oversight(solution, data, by=actor())
 
         try:
             if save_form(form, OversightPutSchema(), write):
@@ -84,7 +84,10 @@ def oversight_confirm(solution_id: int):
     """The person themself (or compliance, for someone without an account) re-confirms; the
     service decides who may."""
     form = ConfirmForm()
-    if save_form(form, ConfirmSchema(), lambda data: oversight_services.confirm_oversight(solution_id, data)):
+    def confirm(data):
+        oversight_services.confirm_oversight(solution_id, data, by=actor())
+
+    if save_form(form, ConfirmSchema(), confirm):
         flash(_("The oversight assignment is confirmed."), "success")
     else:
         for message in [*form.form_errors, *(m for f in form for m in f.errors)]:
