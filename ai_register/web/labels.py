@@ -23,6 +23,8 @@ from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LAB
 from ai_register.portfolio import trustworthy
 from ai_register.rules.citations import localise
 from ai_register.solutions import lifecycle
+from ai_register.suppliers import forms as supplier_forms
+from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
 
 
 def lang() -> str:
@@ -873,18 +875,12 @@ for _name, _label in {
 
 def _supplier_words(table: str):
     def label(code) -> str:
-        # cycle: suppliers.forms → web.forms → web.labels → suppliers.forms
-        from ai_register.suppliers import forms
-
-        return _lookup(getattr(forms, table), code)
+        return _lookup(getattr(supplier_forms, table), code)
 
     return label
 
 
 def _supplier_contacts(contacts) -> str:
-    # cycle: suppliers.forms → web.forms → web.labels → suppliers.forms
-    from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
-
     return "; ".join(", ".join(str(v) for v in (_lookup(CONTACT_ROLE_LABELS, c.get("role")), c.get("name"),
                                                   c.get("email"), c.get("phone")) if v)
                      for c in contacts or [] if isinstance(c, dict))
