@@ -18,6 +18,7 @@ from ai_register.fria.views import _labels as fria_labels
 from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
 from ai_register.literacy.forms import KIND_LABELS
+from ai_register.monitoring import forms as monitoring_forms
 from ai_register.obligations.forms import RECORD_LABELS
 from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LABELS
 from ai_register.portfolio import trustworthy
@@ -811,10 +812,6 @@ DEVIATION_STATUSES = {"in_triage": _l("Awaiting triage"), "registered": _l("Regi
 
 def _monitoring_label(table: str):
     def render(code) -> str:
-        # monitoring.forms imports web.forms, which imports this module: read its labels when rendering.
-        # cycle: monitoring.forms → web.forms → web.labels → monitoring.forms
-        from ai_register.monitoring import forms as monitoring_forms
-
         return _lookup(getattr(monitoring_forms, table), code)
     return render
 
