@@ -20,9 +20,10 @@ DEMO_USERS = [
     ("granskare2@region.example", "compliance", "Karin Berg", "demo-compliance2-2026"),
     ("revisor@region.example", "auditor", "Lars Holm", "demo-auditor-2026"),
     ("admin@region.example", "admin", "Sara Ek", "demo-admin-2026"),
+    ("personal@region.example", "staff", "Nora Pettersson", "demo-staff-2026"),
 ]
 # The demo people by the keys the portfolio uses (ai_register/demo_region.py).
-DEMO_PEOPLE = dict(zip(("owner", "owner2", "compliance", "compliance2", "auditor", "admin"),
+DEMO_PEOPLE = dict(zip(("owner", "owner2", "compliance", "compliance2", "auditor", "admin", "staff"),
                        (email for email, *_rest in DEMO_USERS), strict=True))
 
 

@@ -29,7 +29,9 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner):
     assert result.exit_code == 0, result.output
     assert "demo-owner-2026" in result.output
 
-    assert _count(User) == 6
+    assert _count(User) == 7  # two owners, two compliance officers, an auditor, an administrator, a staff member
+    assert {user.role for user in db.session.scalars(select(User))} == {"owner", "compliance", "auditor", "admin",
+                                                                        "staff"}
     phases = dict(db.session.execute(select(Solution.phase, func.count()).group_by(Solution.phase)).all())
     assert sum(phases.values()) == 12
     assert set(phases) == {"needs_analysis", "pilot", "rollout", "management", "decommissioning", "retired"}

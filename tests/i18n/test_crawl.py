@@ -12,7 +12,7 @@ from tests.webclient import WebClient, compile_catalogs
 
 from .crawl import crawl, raw_codes
 
-ROLES = ("owner", "compliance", "auditor", "admin", None)
+ROLES = ("owner", "compliance", "auditor", "admin", "staff", None)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,7 +46,7 @@ def test_no_page_shows_a_raw_code(demo, lang):
             problems[f"{role or 'anonymous'} {url}"] = codes
     # The crawl itself: each role reaches what it should (every demo solution, the public register).
     assert reached["owner"] > 60 and reached["compliance"] > 100 and reached["auditor"] > 40
-    assert reached[None] >= 2 and reached["admin"] >= 3
+    assert reached[None] >= 2 and reached["admin"] >= 3 and reached["staff"] >= 2
     assert not problems, "\n".join(f"{where}: {codes[:10]}" for where, codes in sorted(problems.items()))
 
 

@@ -39,7 +39,7 @@ MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 # in the catalog, so it is explained up to the cut.
 CUT_SHORT = re.compile(f"{OPEN}[^{CLOSE}\\[\n]*")
 WORD = re.compile(r"[^\W\d_]{2,}")
-ROLES = ("owner", "compliance", "auditor", "admin", None)
+ROLES = ("owner", "compliance", "auditor", "admin", "staff", None)
 # Words the formatters print that no catalog holds (the currency from Babel's CLDR data, the time zone),
 # and the language switch, which names each language in that language.
 FORMAT_WORDS = {"kr", "sek", "utc", "english", "svenska", "json", "csv"}  # and the open-data formats' names
