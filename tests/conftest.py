@@ -24,7 +24,6 @@ settings.register_profile("shared-cores", suppress_health_check=[HealthCheck.too
 settings.load_profile("shared-cores")
 
 
-
 @event.listens_for(Engine, "connect")
 def _sqlite_without_fsync(dbapi_connection, _record) -> None:
     """A test's SQLite file is thrown away after the test: its commits need not wait for the disk

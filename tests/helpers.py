@@ -3,6 +3,10 @@ with the model (so an area's tests do not depend on the solutions API)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from ai_register.audit.models import AuditEvent
@@ -87,3 +91,12 @@ def problem(response, status: int) -> dict:
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
     assert response.mimetype == "application/problem+json"
     return response.get_json()
+
+
+CATALOGS = Path(__file__).resolve().parent.parent / "ai_register" / "translations"
+
+
+def read_catalog(lang: str) -> Catalog:
+    """A language's .po catalog; a msgid without its msgstr (a bad merge) fails."""
+    with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return read_po(source, locale=lang, abort_invalid=True)

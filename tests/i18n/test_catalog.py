@@ -8,17 +8,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.pofile import read_po
+
+from tests.helpers import CATALOGS, read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGS = ROOT / "ai_register" / "translations"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "lazy_gettext": None}
 METHODS = [("ai_register/**/templates/**.html", "jinja2"), ("ai_register/**.py", "python")]
-
-
-def _catalog(lang: str):
-    with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return read_po(source, locale=lang, abort_invalid=True)  # a msgid without its msgstr (a bad merge) fails
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +35,7 @@ def test_the_extraction_finds_the_known_messages(marked):
 
 
 def test_every_marked_message_has_a_swedish_translation(marked):
-    sv = _catalog("sv")
+    sv = read_catalog("sv")
     missing = []
     for msgid, where in sorted(marked.items()):
         message = sv.get(msgid)
@@ -53,13 +48,13 @@ def test_every_marked_message_has_a_swedish_translation(marked):
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_translations_keep_the_placeholders(lang):
-    catalog = _catalog(lang)
+    catalog = read_catalog(lang)
     problems = [f"{message.id!r}: {errors}" for message, errors in catalog.check() if errors]
     assert not problems, "\n".join(problems[:20])
 
 
 def test_the_swedish_catalog_has_no_empty_or_fuzzy_entry():
-    sv = _catalog("sv")
+    sv = read_catalog("sv")
     bad = [m.id for m in sv if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
     assert not bad, bad[:20]
 

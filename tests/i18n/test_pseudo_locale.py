@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from ai_register.demo import DEMO_PEOPLE
 from ai_register.extensions import babel, db
 from ai_register.solutions.models import Solution
 from ai_register.users.services import find_user_by_email, issue_access_token
+from tests.helpers import read_catalog
 from tests.web.conftest import WebClient
 
 from .crawl import _parsed, crawl
@@ -53,8 +53,7 @@ NOT_DATA = {("audit_events", "reason"), ("incident_duties", "summary"), ("incide
 
 def pseudo_catalog(directory: Path) -> None:
     """The Swedish catalog with every translation wrapped in ⟦ ⟧ (placeholders kept), as sv's .mo."""
-    with open(ROOT / "ai_register/translations/sv/LC_MESSAGES/messages.po", "rb") as po:
-        catalog = read_po(po, locale="sv")
+    catalog = read_catalog("sv")
     for message in catalog:
         if not message.id:
             continue

@@ -20,6 +20,7 @@ from ai_register.solutions.lifecycle import (
     plan_decision,
     requires_approval,
 )
+from tests.helpers import read_catalog
 
 NA, PI, RO, MA, DE, RE = (Phase.NEEDS_ANALYSIS, Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT,
                           Phase.DECOMMISSIONING, Phase.RETIRED)
@@ -144,13 +145,7 @@ def test_paused_allows_only_resume_and_terminate():
 def test_labels_are_complete_in_both_languages():
     """Labels are catalog messages (English msgid); the Swedish comes from the catalog, with the
     domain's words for the phases."""
-    from pathlib import Path
-
-    from babel.messages.pofile import read_po
-
-    po = Path(__file__).resolve().parents[2] / "ai_register/translations/sv/LC_MESSAGES/messages.po"
-    with po.open("rb") as source:
-        swedish = {message.id: message.string for message in read_po(source, locale="sv") if message.id}
+    swedish = {message.id: message.string for message in read_catalog("sv") if message.id}
     assert PHASE_LABELS[RO] == "Rollout" and swedish[PHASE_LABELS[RO]] == "Breddinförande"
     assert swedish[Phase.MANAGEMENT.label()] == "Förvaltning"
     assert swedish[Status.PAUSED.label()] == "Pausad"
