@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -88,28 +89,27 @@ def suppliers_query(q: str | None = None) -> Select:
     return query
 
 
-def get_supplier(supplier_id: int, by: User) -> Supplier:
+T = TypeVar("T")
+
+
+def _get(model: type[T], record_id: int, what: str, by: User) -> T:
     require_reader(by)
-    supplier = db.session.get(Supplier, require_id(supplier_id, "supplier"))
-    if supplier is None:
-        raise NotFound("No such supplier.")
-    return supplier
+    record = db.session.get(model, require_id(record_id, what))
+    if record is None:
+        raise NotFound(f"No such {what}.")
+    return record
+
+
+def get_supplier(supplier_id: int, by: User) -> Supplier:
+    return _get(Supplier, supplier_id, "supplier", by)
 
 
 def get_product(product_id: int, by: User) -> SupplierProduct:
-    require_reader(by)
-    product = db.session.get(SupplierProduct, require_id(product_id, "product version"))
-    if product is None:
-        raise NotFound("No such product version.")
-    return product
+    return _get(SupplierProduct, product_id, "product version", by)
 
 
 def get_document(document_id: int, by: User) -> SupplierDocument:
-    require_reader(by)
-    document = db.session.get(SupplierDocument, require_id(document_id, "supplier document"))
-    if document is None:
-        raise NotFound("No such supplier document.")
-    return document
+    return _get(SupplierDocument, document_id, "supplier document", by)
 
 
 def products_of(supplier_id: int) -> list[SupplierProduct]:
