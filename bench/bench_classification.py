@@ -1,4 +1,4 @@
-"""Re-classifying every stored answer set (the rule-set impact run, `classification.services.impact`):
+"""Re-classifying every stored answer set (the rule-set impact run, `classification.impact.impact`):
 classifications per second, beside the pure rules engine over the same answers in memory."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from bench.common import BenchResult, Check, Figure, timed
 
 
 def run(app, db) -> BenchResult:
+    from ai_register.classification import impact as classification_impact
     from ai_register.classification import services as classification_services
     from ai_register.classification.models import Classification
     from ai_register.rules.evaluator import classify
@@ -24,7 +25,7 @@ def run(app, db) -> BenchResult:
                 classify(answer_set, ruleset)
 
         engine_only()  # warm the engine's memo caches, so both timed runs start alike
-        impact_seconds, report = timed(lambda: classification_services.impact(ruleset))
+        impact_seconds, report = timed(lambda: classification_impact.impact(ruleset))
         engine_seconds, _ = timed(engine_only)
         distinct = len({json.dumps(a, sort_keys=True) for a in answers})
         # Worst case: every stored set differs. Each version gets an answer set and result of its own
@@ -38,7 +39,7 @@ def run(app, db) -> BenchResult:
                                .values(result=bindparam("nonced")),
                                [{"cid": cid, "nonced": {**result, "bench_nonce": cid}}
                                 for cid, _answers, result in rows])
-        worst_seconds, worst = timed(lambda: classification_services.impact(ruleset))
+        worst_seconds, worst = timed(lambda: classification_impact.impact(ruleset))
         db.session.rollback()
     checked = report["checked"]
     engine_rate = len(answers) / engine_seconds

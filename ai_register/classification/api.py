@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.routing import BaseConverter
 
 from ai_register.apikit import PageArgsSchema, page_of
-from ai_register.classification import services
+from ai_register.classification import impact, services
 from ai_register.classification.models import Classification
 from ai_register.classification.schemas import (
     AnswersSchema,
@@ -173,6 +173,6 @@ def ruleset_impact(body):
             raise Problem(422, "Re-review flags are applied under the active rule set only; preview a "
                                "candidate without `apply`, make it active, then apply.",
                           errors={"candidate": ["Not with apply: true."]})
-        return services.apply_impact(by=actor())
+        return impact.apply_impact(by=actor())
     ruleset = services.candidate_ruleset(candidate) if candidate is not None else None
-    return {**services.impact(ruleset), "applied": False, "flagged": [], "run_id": None}
+    return {**impact.impact(ruleset), "applied": False, "flagged": [], "run_id": None}

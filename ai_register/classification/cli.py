@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ai_register.classification import services
+from ai_register.classification import impact, services
 from ai_register.extensions import db
 from ai_register.rules.loader import RuleSet
 
@@ -13,9 +13,9 @@ def run_impact(*, apply: bool, ruleset: RuleSet | None = None) -> dict:
     active = services.active_ruleset()
     candidate = ruleset is not None and ruleset.sha256 != active.sha256
     if not apply or candidate:
-        report = {**services.impact(ruleset), "applied": False, "flagged": [], "run_id": None}
+        report = {**impact.impact(ruleset), "applied": False, "flagged": [], "run_id": None}
         db.session.rollback()
     else:
-        report = services.apply_impact()
+        report = impact.apply_impact()
         db.session.commit()
     return {**report, "candidate": candidate, "active_ruleset": services.ruleset_ref(active)}

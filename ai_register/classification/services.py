@@ -1,4 +1,4 @@
-"""Storing classifications, their review (four eyes), validity for the gates, and rule-set impact.
+"""Storing classifications, their review (four eyes) and validity for the gates.
 
 The rules engine (`ai_register.rules`) is pure; this module is where its results meet the
 database: every stored result names the rule set that produced it, and that rule set is
@@ -7,17 +7,16 @@ snapshotted so the result can be reproduced after the files on disk change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ai_register.audit import services as audit
@@ -30,13 +29,12 @@ from ai_register.classification.models import (
     REJECTED,
     SUBMITTED,
     Classification,
-    RulesetImpactRun,
     RuleSetSnapshot,
 )
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotAllowed, NotFound, Unavailable
 from ai_register.extensions import db
 from ai_register.rules import contract
-from ai_register.rules.evaluator import classify, normalised_answers, validate_answers
+from ai_register.rules.evaluator import classify, validate_answers
 from ai_register.rules.loader import (
     RuleSet,
     RuleSetError,
@@ -44,13 +42,12 @@ from ai_register.rules.loader import (
     load_ruleset,
     load_ruleset_from_snapshot,
 )
-from ai_register.rules.questionnaire import relevant_questions
 from ai_register.security import actor
-from ai_register.solutions.access import READ_ONLY_PHASES, get_child
+from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since, region_today
-from ai_register.users.models import User, utcnow
+from ai_register.users.models import utcnow
 
 ENTITY = "classification"
 
@@ -407,17 +404,11 @@ def decisive_result(result: Mapping[str, Any]) -> dict:
     }
 
 
-def rerun(classification: Classification, ruleset: RuleSet) -> dict:
-    return classify(classification.answers, ruleset)
-
-
 # (classification id, rule-set hash, answers, stored result) → result_changes. A decided version's answers
 # and result never change, and the rule set is named by its hash, so re-running the engine on every read of
 # a solution is wasted work; the key still holds the answers and result, so an edited draft is never stale.
 _CHANGES_CACHE: dict[tuple, tuple[dict, dict] | None] = {}
 _CHANGES_CACHE_SIZE = 20_000
-IMPACT_BATCH = 2000
-ID_BATCH = 1000
 
 
 def result_changes(classification: Classification, ruleset: RuleSet) -> tuple[dict, dict] | None:
@@ -610,154 +601,6 @@ def current_classification_summary(solution: Solution) -> dict | None:
         "public_authority": public_authority(solution, validity.classification),
         "obligations": obligations_checklist(solution, latest=validity.classification),
     }
-
-
-# --------------------------------------------------------------------------- rule-set impact
-
-
-def impact(ruleset: RuleSet | None = None) -> dict:
-    """Re-run every stored classification under `ruleset` (default: the active one) and list the
-    results that change. `flag` names the solutions whose latest decided classification changes."""
-    ruleset = ruleset or active_ruleset()
-    decided_ids = set(db.session.scalars(
-        select(func.max(Classification.id)).where(Classification.status.in_(DECIDED))
-        .group_by(Classification.solution_id)
-    ))
-    # max(id) per solution equals the highest version: versions are numbered in insert order.
-    checked = 0
-    changed: list[dict] = []
-    # Plain rows in batches, the JSON as stored text: the engine (with validation) runs once per
-    # distinct answer set and stored result, however many versions share them (a register holds many
-    # alike); a digest keys the memo so its memory stays small when every set differs.
-    table = Classification.__table__
-    query = (select(table.c.id, table.c.solution_id, table.c.version, table.c.status, table.c.ruleset_version,
-                    table.c.ruleset_sha256, cast(table.c.answers, Text), cast(table.c.result, Text))
-             .order_by(table.c.solution_id, table.c.version).execution_options(yield_per=IMPACT_BATCH))
-    decided_for: dict[bytes, tuple[dict, dict] | None] = {}
-    for rows in db.session.execute(query).partitions():
-        for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
-            checked += 1
-            key = hashlib.blake2b(answers.encode() + b"\0" + result.encode(), digest_size=16).digest()
-            if key in decided_for:
-                change = decided_for[key]
-            else:
-                change = decided_for[key] = answers_change(json.loads(answers), json.loads(result), ruleset)
-            if change is None:
-                continue
-            old, new = change
-            changed.append({
-                "solution_id": sid,
-                "classification_id": cid,
-                "version": version,
-                "status": status,
-                "counts_for_gates": cid in decided_ids,
-                "ruleset": {"version": ruleset_version, "sha256": sha256},
-                "old": old,
-                "new": new,
-                "what_changed": what_changed(old, new),
-            })
-    # The new questions need the version's own rule set: read for the changed versions only, in batches.
-    for start in range(0, len(changed), ID_BATCH):
-        batch = changed[start:start + ID_BATCH]
-        versions = {c.id: c for c in db.session.scalars(select(Classification).where(
-            Classification.id.in_([item["classification_id"] for item in batch])))}
-        for item in batch:
-            item["new_questions"] = new_questions(versions[item["classification_id"]], ruleset)
-    # Retired solutions are read-only: their classification is history, not something to re-review.
-    # The ids go to the database in bounded batches (a rule change may touch most of the register).
-    candidates = sorted({c["solution_id"] for c in changed if c["counts_for_gates"]})
-    flag, already = [], set()
-    for start in range(0, len(candidates), ID_BATCH):
-        chunk = candidates[start:start + ID_BATCH]
-        flag += db.session.scalars(select(Solution.id).where(
-            Solution.id.in_(chunk), Solution.phase.not_in(READ_ONLY_PHASES)).order_by(Solution.id))
-        already |= set(db.session.scalars(select(Solution.id).where(
-            Solution.id.in_(chunk), Solution.needs_rereview.is_(True))))
-    already &= set(flag)
-    return {
-        "ruleset": ruleset_ref(ruleset),
-        "checked": checked,
-        "changed": changed,
-        "flag": flag,
-        "already_flagged": sorted(already),
-    }
-
-
-def what_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
-    """The decisive fields that differ, in the order of `decisive_result`: {field, old, new}."""
-    return [{"field": field, "old": old.get(field), "new": new.get(field)}
-            for field in dict.fromkeys((*old, *new)) if old.get(field) != new.get(field)]
-
-
-def new_questions(classification: Classification, ruleset: RuleSet) -> list[str]:
-    """The questions `ruleset` asks of these answers that the classification's own rule set did not
-    have and that are unanswered, in questionnaire order: what the owner must answer now."""
-    try:
-        old = ruleset_of(classification)
-    except RuleSetError:
-        known: set[str] = set()
-    else:
-        known = set(old.question_index)
-    answers = {k: v for k, v in classification.answers.items() if k in ruleset.question_index}
-    if validate_answers(answers, ruleset):
-        return [q.id for q in ruleset.asked_questions if q.id not in known]
-    answered = set(normalised_answers(answers, ruleset))
-    return [question_id for question_id in relevant_questions(answers, ruleset)
-            if question_id not in known and question_id not in answered]
-
-
-def apply_impact(ruleset: RuleSet | None = None, *, by: User | None = None) -> dict:
-    """Flag every solution whose valid classification the rule set changes, and tell its owners what
-    changed and which new questions to answer. Idempotent: solutions already flagged stay as they
-    are, and a run is recorded only when it flags something. `by`: who applied it (None from the CLI)."""
-    report = impact(ruleset)
-    newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
-    changes = {c["solution_id"]: c for c in report["changed"] if c["counts_for_gates"]}
-    changed_ids = {solution_id: change["classification_id"] for solution_id, change in changes.items()}
-    ruleset = report["ruleset"]
-    for solution in _solutions(newly):
-        before = audit.snapshot(solution)
-        solution.needs_rereview = True
-        audit.record_update(solution, "solution", before, solution_id=solution.id, action="flag_rereview",
-                            reason=coded("ruleset_changes_result", ruleset=ruleset["version"],
-                                         sha=ruleset["sha256"][:12], classification=changed_ids[solution.id]))
-        _notify_owners_of_rereview(solution, changes[solution.id], ruleset)
-    run = None
-    if newly:
-        now = utcnow()
-        run = RulesetImpactRun(
-            run_at=now, ruleset_sha256=ruleset["sha256"], ruleset_version=ruleset["version"],
-            changed_classification_ids=[c["classification_id"] for c in report["changed"]],
-            flagged_solution_ids=newly, applied_by_id=by.id if by else None, applied_at=now,
-        )
-        db.session.add(run)
-        audit.record_create(run, "ruleset_impact_run", reason=coded("ruleset_flags_applied"))
-    return {**report, "applied": True, "flagged": newly, "run_id": run.id if run else None}
-
-
-def _notify_owners_of_rereview(solution: Solution, change: dict, ruleset: dict) -> None:
-    """Each active owner and co-owner hears what changed and which new questions to answer."""
-    # cycle: notifications.services → classification.rereview → web.labels → classification.services
-    #   → notifications.services
-    from ai_register.notifications import services as notifications
-
-    owners = notifications.active_users(solution.owner_ids())
-    notifications.notify_many(
-        owners, "classification_rereview", subject_type="classification",
-        subject_id=f"{change['classification_id']}@{ruleset['sha256'][:16]}", solution_id=solution.id,
-        params={"solution": solution.name, "ruleset": ruleset["version"],
-                "changes": change["what_changed"], "questions": change["new_questions"]},
-        link=f"/solutions/{solution.id}/classify",
-    )
-
-
-def _solutions(ids: Iterable[int]) -> list[Solution]:
-    ids = sorted(ids)
-    found: list[Solution] = []
-    for start in range(0, len(ids), ID_BATCH):
-        found += db.session.scalars(select(Solution).where(Solution.id.in_(ids[start:start + ID_BATCH]))
-                                    .order_by(Solution.id))
-    return found
 
 
 # --------------------------------------------------------------------------- lookups

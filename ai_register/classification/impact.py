@@ -1,0 +1,172 @@
+"""Rule-set impact: re-run every stored classification under a rule set, list the results that change,
+and (applied) flag the solutions whose valid classification changes for re-review and tell their owners.
+
+`flask rules impact` and `POST /api/v1/rulesets/impact` run it; `services` holds what it compares by
+(`answers_change`, the decisive parts of a result) so a solution's validity and this run agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Text, cast, func, select
+
+from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
+from ai_register.classification.models import DECIDED, Classification, RulesetImpactRun
+from ai_register.classification.services import active_ruleset, answers_change, ruleset_of, ruleset_ref
+from ai_register.extensions import db
+from ai_register.notifications import services as notifications
+from ai_register.rules.evaluator import normalised_answers, validate_answers
+from ai_register.rules.loader import RuleSet, RuleSetError
+from ai_register.rules.questionnaire import relevant_questions
+from ai_register.solutions.access import READ_ONLY_PHASES
+from ai_register.solutions.models import Solution
+from ai_register.users.models import User, utcnow
+
+IMPACT_BATCH = 2000
+ID_BATCH = 1000
+
+
+def impact(ruleset: RuleSet | None = None) -> dict:
+    """Re-run every stored classification under `ruleset` (default: the active one) and list the
+    results that change. `flag` names the solutions whose latest decided classification changes."""
+    ruleset = ruleset or active_ruleset()
+    decided_ids = set(db.session.scalars(
+        select(func.max(Classification.id)).where(Classification.status.in_(DECIDED))
+        .group_by(Classification.solution_id)
+    ))
+    # max(id) per solution equals the highest version: versions are numbered in insert order.
+    checked = 0
+    changed: list[dict] = []
+    # Plain rows in batches, the JSON as stored text: the engine (with validation) runs once per
+    # distinct answer set and stored result, however many versions share them (a register holds many
+    # alike); a digest keys the memo so its memory stays small when every set differs.
+    table = Classification.__table__
+    query = (select(table.c.id, table.c.solution_id, table.c.version, table.c.status, table.c.ruleset_version,
+                    table.c.ruleset_sha256, cast(table.c.answers, Text), cast(table.c.result, Text))
+             .order_by(table.c.solution_id, table.c.version).execution_options(yield_per=IMPACT_BATCH))
+    decided_for: dict[bytes, tuple[dict, dict] | None] = {}
+    for rows in db.session.execute(query).partitions():
+        for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
+            checked += 1
+            key = hashlib.blake2b(answers.encode() + b"\0" + result.encode(), digest_size=16).digest()
+            if key in decided_for:
+                change = decided_for[key]
+            else:
+                change = decided_for[key] = answers_change(json.loads(answers), json.loads(result), ruleset)
+            if change is None:
+                continue
+            old, new = change
+            changed.append({
+                "solution_id": sid,
+                "classification_id": cid,
+                "version": version,
+                "status": status,
+                "counts_for_gates": cid in decided_ids,
+                "ruleset": {"version": ruleset_version, "sha256": sha256},
+                "old": old,
+                "new": new,
+                "what_changed": what_changed(old, new),
+            })
+    # The new questions need the version's own rule set: read for the changed versions only, in batches.
+    for start in range(0, len(changed), ID_BATCH):
+        batch = changed[start:start + ID_BATCH]
+        versions = {c.id: c for c in db.session.scalars(select(Classification).where(
+            Classification.id.in_([item["classification_id"] for item in batch])))}
+        for item in batch:
+            item["new_questions"] = new_questions(versions[item["classification_id"]], ruleset)
+    # Retired solutions are read-only: their classification is history, not something to re-review.
+    # The ids go to the database in bounded batches (a rule change may touch most of the register).
+    candidates = sorted({c["solution_id"] for c in changed if c["counts_for_gates"]})
+    flag, already = [], set()
+    for start in range(0, len(candidates), ID_BATCH):
+        chunk = candidates[start:start + ID_BATCH]
+        flag += db.session.scalars(select(Solution.id).where(
+            Solution.id.in_(chunk), Solution.phase.not_in(READ_ONLY_PHASES)).order_by(Solution.id))
+        already |= set(db.session.scalars(select(Solution.id).where(
+            Solution.id.in_(chunk), Solution.needs_rereview.is_(True))))
+    already &= set(flag)
+    return {
+        "ruleset": ruleset_ref(ruleset),
+        "checked": checked,
+        "changed": changed,
+        "flag": flag,
+        "already_flagged": sorted(already),
+    }
+
+
+def what_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:
+    """The decisive fields that differ, in the order of `decisive_result`: {field, old, new}."""
+    return [{"field": field, "old": old.get(field), "new": new.get(field)}
+            for field in dict.fromkeys((*old, *new)) if old.get(field) != new.get(field)]
+
+
+def new_questions(classification: Classification, ruleset: RuleSet) -> list[str]:
+    """The questions `ruleset` asks of these answers that the classification's own rule set did not
+    have and that are unanswered, in questionnaire order: what the owner must answer now."""
+    try:
+        old = ruleset_of(classification)
+    except RuleSetError:
+        known: set[str] = set()
+    else:
+        known = set(old.question_index)
+    answers = {k: v for k, v in classification.answers.items() if k in ruleset.question_index}
+    if validate_answers(answers, ruleset):
+        return [q.id for q in ruleset.asked_questions if q.id not in known]
+    answered = set(normalised_answers(answers, ruleset))
+    return [question_id for question_id in relevant_questions(answers, ruleset)
+            if question_id not in known and question_id not in answered]
+
+
+def apply_impact(ruleset: RuleSet | None = None, *, by: User | None = None) -> dict:
+    """Flag every solution whose valid classification the rule set changes, and tell its owners what
+    changed and which new questions to answer. Idempotent: solutions already flagged stay as they
+    are, and a run is recorded only when it flags something. `by`: who applied it (None from the CLI)."""
+    report = impact(ruleset)
+    newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
+    changes = {c["solution_id"]: c for c in report["changed"] if c["counts_for_gates"]}
+    changed_ids = {solution_id: change["classification_id"] for solution_id, change in changes.items()}
+    ruleset = report["ruleset"]
+    for solution in _solutions(newly):
+        before = audit.snapshot(solution)
+        solution.needs_rereview = True
+        audit.record_update(solution, "solution", before, solution_id=solution.id, action="flag_rereview",
+                            reason=coded("ruleset_changes_result", ruleset=ruleset["version"],
+                                         sha=ruleset["sha256"][:12], classification=changed_ids[solution.id]))
+        _notify_owners_of_rereview(solution, changes[solution.id], ruleset)
+    run = None
+    if newly:
+        now = utcnow()
+        run = RulesetImpactRun(
+            run_at=now, ruleset_sha256=ruleset["sha256"], ruleset_version=ruleset["version"],
+            changed_classification_ids=[c["classification_id"] for c in report["changed"]],
+            flagged_solution_ids=newly, applied_by_id=by.id if by else None, applied_at=now,
+        )
+        db.session.add(run)
+        audit.record_create(run, "ruleset_impact_run", reason=coded("ruleset_flags_applied"))
+    return {**report, "applied": True, "flagged": newly, "run_id": run.id if run else None}
+
+
+def _notify_owners_of_rereview(solution: Solution, change: dict, ruleset: dict) -> None:
+    """Each active owner and co-owner hears what changed and which new questions to answer."""
+    owners = notifications.active_users(solution.owner_ids())
+    notifications.notify_many(
+        owners, "classification_rereview", subject_type="classification",
+        subject_id=f"{change['classification_id']}@{ruleset['sha256'][:16]}", solution_id=solution.id,
+        params={"solution": solution.name, "ruleset": ruleset["version"],
+                "changes": change["what_changed"], "questions": change["new_questions"]},
+        link=f"/solutions/{solution.id}/classify",
+    )
+
+
+def _solutions(ids: Iterable[int]) -> list[Solution]:
+    ids = sorted(ids)
+    found: list[Solution] = []
+    for start in range(0, len(ids), ID_BATCH):
+        found += db.session.scalars(select(Solution).where(Solution.id.in_(ids[start:start + ID_BATCH]))
+                                    .order_by(Solution.id))
+    return found
