@@ -17,6 +17,7 @@ from ai_register import acting, health, web
 from ai_register import config as config_module
 from ai_register import models as _every_model  # noqa: F401 - so metadata and Alembic see every table
 from ai_register.audit import api as audit_api
+from ai_register.audit import views as audit_views
 from ai_register.audit.cli import audit_cli
 from ai_register.classification import api as classification_api
 from ai_register.classification import views as classification_views
@@ -52,6 +53,7 @@ from ai_register.portfolio.cli import portfolio_cli
 from ai_register.public import api as public_api
 from ai_register.public import views as public_views
 from ai_register.reports import api as reports_api
+from ai_register.reports import views as reports_views
 from ai_register.request_limits import MAX_JSON_DEPTH, json_nesting_exceeds, unusable_json
 from ai_register.reviews import api as reviews_api
 from ai_register.reviews import views as review_views
@@ -62,9 +64,9 @@ from ai_register.solutions import phase_views
 from ai_register.solutions import views as solution_views
 from ai_register.suppliers import api as suppliers_api
 from ai_register.suppliers import views as supplier_views
+from ai_register.users import account_views, people_views
 from ai_register.users import admin_views as users_admin_views
 from ai_register.users import api as users_api
-from ai_register.users import people_views
 from ai_register.users import views as users_views
 from ai_register.users.cli import users_cli
 
@@ -148,6 +150,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(phase_views.bp)
     app.register_blueprint(supplier_views.bp)
     app.register_blueprint(monitoring_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(reports_views.bp)
     for blueprint in web.blueprints():
         app.register_blueprint(blueprint)
 

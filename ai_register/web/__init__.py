@@ -1,21 +1,16 @@
-"""The web UI: server-rendered pages for AI owners, compliance officers and auditors.
+"""The web UI's shell: layout, navigation, labels, form helpers, the gate checklist component, charts.
 
-Views parse forms and render templates; every decision and every write is a service call of the
-area that owns it (solutions, classification, audit). The pages of goals, evidence and oversight live in
-their areas (`goals/views.py`, …); this package keeps the shell: layout, navigation, labels, form helpers.
+Every page lives in the area it shows (`solutions/views.py`, `audit/views.py`, `users/account_views.py`,
+…); views parse forms and render templates, and every decision and every write is a service call of
+the area that owns it.
 """
 
 from __future__ import annotations
 
 
 def blueprints() -> list:
-    """The web blueprints, registered by the app factory after `main`."""
-    # cycle: web.account → web → web.account
-    from ai_register.web import account, audit, reports, ui
+    """The shell's blueprint (the UI's own routes), registered by the app factory after the areas'."""
+    # cycle: web.ui → web → web.ui
+    from ai_register.web import ui
 
-    return [
-        ui.bp,
-        account.bp,
-        audit.bp,
-        reports.bp,
-    ]
+    return [ui.bp]

@@ -1,4 +1,5 @@
-"""Flask-WTF forms of the web UI. Labels and help texts are message ids (English) translated by Babel."""
+"""The web shell's form helpers: fields every area's forms use (`DecimalField`, `LinesField`), choices, and
+showing refusals beside their fields (`show_errors`, `error_items`, `save_form`)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,18 @@ import re
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import (
     FieldList,
-    IntegerField,
     SelectChoice,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, StopValidation
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from ai_register import formats
 from ai_register.exceptions import InvalidInput
-
-
-class TokenForm(FlaskForm):
-    name = StringField(
-        _l("Token name"),
-        validators=[DataRequired(), Length(max=100)],
-        description=_l("Say what uses it, for example “nightly export to the portfolio report”."),
-    )
-    expires_in_days = IntegerField(
-        _l("Valid for (days)"),
-        default=90,
-        validators=[DataRequired(), NumberRange(min=1, max=365)],
-        description=_l("Between 1 and 365 days. You can revoke it at any time."),
-    )
-
 
 # --------------------------------------------------------------------------- solutions
 

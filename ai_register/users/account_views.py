@@ -9,8 +9,7 @@ from flask_login import login_user
 from ai_register.exceptions import InvalidInput
 from ai_register.security import SIGNED_IN, access, actor
 from ai_register.users import services as users
-from ai_register.users.forms import PasswordChangeForm
-from ai_register.web.forms import TokenForm
+from ai_register.users.forms import PasswordChangeForm, TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/profile")
 
@@ -20,7 +19,7 @@ def _page(form: TokenForm, *, new_token: str | None = None, status: int = 200,
     user = actor()
     response = make_response(
         render_template(
-            "web/account/profile.html",
+            "users/profile.html",
             user=user,
             form=form,
             tokens=users.named_tokens(user),

@@ -21,7 +21,7 @@ from ai_register.solutions.models import Solution
 from ai_register.users.models import User
 from ai_register.web import labels
 
-bp = Blueprint("audit_web", __name__, url_prefix="/audit")
+bp = Blueprint("audit_web", __name__, url_prefix="/audit", template_folder="templates")
 
 PER_PAGE = 50
 
@@ -118,7 +118,7 @@ def trail():
         if on_page else {}
     people = {user_id: user.display_name for user_id, user in users.items()}
     return render_template(
-        "web/audit/trail.html",
+        "audit/trail.html",
         event_rows=lambda event: event_rows(event, people),
         events=events,
         filters=active,
