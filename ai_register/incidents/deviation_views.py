@@ -15,8 +15,10 @@ from ai_register.incidents.models import (
     DEVIATION_NOT_IN_REGISTER,
     DEVIATION_REGISTERED,
 )
+from ai_register.monitoring.services import waiting_for
 from ai_register.security import COMPLIANCE, SIGNED_IN, STAFF, access, actor
 from ai_register.solutions.models import Solution
+from ai_register.solutions.services import region_today
 
 bp = Blueprint("deviations_web", __name__, template_folder="templates")
 
@@ -84,9 +86,12 @@ def report():
 @bp.get("/deviations")
 @access(*REPORTERS)
 def own():
-    return render_template("incidents/deviations_own.html", items=deviations.own_deviations(actor()),
-                           deviation_status=deviation_status, names=_names(deviations.own_deviations(actor())),
-                           harm_text=_harm_text)
+    user = actor()
+    items = deviations.own_deviations(user)
+    # A member of staff named oversight owner finds a breach to assess here (their start page).
+    return render_template("incidents/deviations_own.html", items=items, deviation_status=deviation_status,
+                           names=_names(items), harm_text=_harm_text, monitoring_assessments=waiting_for(user),
+                           today=region_today())
 
 
 @bp.get("/deviations/solutions")

@@ -271,8 +271,8 @@ def build(user) -> dict:
         data["overdue_obligations"] = overdue_for_start_page(user, today)
 
         data["supplier_attention"] = attention_for_start_page(user, today)
-
-        data["monitoring_assessments"] = start_page_assessments(user, today)
+    # Whoever is named oversight owner decides a breach's assessment, whatever their role.
+    data["monitoring_assessments"] = start_page_assessments(user, today)
     if user.role == OWNER:
         data["tasks"] = owner_tasks(user, today)
         data["tasks_of"] = TASK_SOLUTIONS

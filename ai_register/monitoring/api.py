@@ -36,7 +36,7 @@ from ai_register.monitoring.schemas import (
     ValueCreateSchema,
     ValueListSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.solutions.services import region_today
 
@@ -46,6 +46,9 @@ blp = Blueprint("monitoring_api", __name__, url_prefix="/api/v1",
 
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
+# A breach's assessment is the named oversight owner's task whatever their account's role (a clinician may
+# sign in as staff); the service shows it only to them, their deputy and the solution's readers.
+ASSESSORS = (OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF)
 
 
 def _listed(items) -> dict:
@@ -137,7 +140,7 @@ def solution_assessments(args, solution_id: int):
 
 
 @blp.route("/monitoring/assessments", methods=["GET"])
-@access(*READERS)
+@access(*ASSESSORS)
 @blp.arguments(BreachAssessmentArgsSchema, location="query", unknown=ma.RAISE)
 @blp.response(200, BreachAssessmentPageSchema)
 def all_assessments(args):
@@ -150,7 +153,7 @@ def all_assessments(args):
 
 
 @blp.route("/monitoring/assessments/<int:assessment_id>", methods=["GET"])
-@access(*READERS)
+@access(*ASSESSORS)
 @blp.response(200, BreachAssessmentSchema, headers=preconditions.etag_header("assessment"))
 def get_assessment(assessment_id: int):
     """One assessment with its ETag."""
@@ -159,14 +162,16 @@ def get_assessment(assessment_id: int):
 
 
 @blp.route("/monitoring/assessments/<int:assessment_id>/decision", methods=["POST"])
-@access(*WRITERS)
+@access(*ASSESSORS)
 @blp.arguments(BreachDecisionSchema)
 @blp.doc(parameters=[preconditions.if_match_parameter("assessment")])
 @blp.response(200, BreachAssessmentSchema, headers=preconditions.etag_header("assessment"))
 @blp.alt_response(409, "CONFLICT", description="Already decided, or the solution is no longer in use")
 def decide(body, assessment_id: int):
     """The oversight owner's decision (If-Match): `incident` reports a deviation now (its legal clocks start
-    at this decision), `not_incident` records the reason. Compliance may record the oversight owner's decision."""
+    at this decision), `not_incident` records the reason. The oversight owner or deputy decides whatever
+    their account's role; compliance may record the oversight owner's decision; others: 403
+    `not_oversight_owner` (or 404 when they may not see the assessment)."""
     user = actor()
     assessment = services.get_assessment(assessment_id, user)
     services.require_if_match(assessment, request.headers.get("If-Match"), "assessment")

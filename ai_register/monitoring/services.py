@@ -232,18 +232,21 @@ def _oversight_user_ids(solution_id: int) -> set[int]:
 
 
 def may_decide(assessment: MonitoringAssessment, user: User) -> bool:
-    """The oversight owner (or deputy) with an account, or compliance recording the decision."""
+    """The oversight owner (or deputy) with an account, whatever its role, or compliance recording the
+    decision."""
     return user.role == COMPLIANCE or user.id in _oversight_user_ids(assessment.solution_id) \
         or user.id == assessment.assignee_id
 
 
 def get_assessment(assessment_id: int, by: User) -> MonitoringAssessment:
-    """An assessment its solution's readers see, and so does the oversight owner it waits for."""
+    """An assessment its solution's readers see, and so does the oversight owner (or deputy) it waits for,
+    whatever their account's role: a clinician named oversight owner may sign in as staff. Anyone else:
+    no such assessment."""
     assessment = db.session.get(MonitoringAssessment, require_id(assessment_id, "assessment"))
     if assessment is None:
         raise NotFound("No such assessment.")
     solution = db.session.get(Solution, assessment.solution_id)
-    if by.role not in (OWNER, COMPLIANCE, "auditor") or not (can_read(solution, by) or may_decide(assessment, by)):
+    if not (can_read(solution, by) or may_decide(assessment, by)):
         raise NotFound("No such assessment.")
     return assessment
 

@@ -39,7 +39,7 @@ from ai_register.monitoring.schemas import (
     RetentionCreateSchema,
     ValueCreateSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF, access, actor
 from ai_register.solutions.access import can_read, can_write, get_solution
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
@@ -48,6 +48,8 @@ from ai_register.web.forms import options, save_form
 bp = Blueprint("monitoring_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
+# The named oversight owner decides whatever their account's role (services.get_assessment decides who sees it).
+ASSESSORS = (OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF)
 
 
 def _labels() -> dict:
@@ -156,7 +158,7 @@ def _assessment_page(assessment, form, status=200):
 
 
 @bp.route("/monitoring/assessments/<int:assessment_id>", methods=["GET", "POST"])
-@access(*READERS)
+@access(*ASSESSORS)
 def assessment(assessment_id: int):
     user = actor()
     found = services.get_assessment(assessment_id, user)
@@ -178,6 +180,8 @@ def assessment(assessment_id: int):
             flash(_("A deviation is reported; its reporting deadlines run from now."), "success")
             return redirect(url_for("monitoring_web.assessment", assessment_id=found.id))
         flash(_("Recorded: not an incident."), "success")
+        if not can_read(db.session.get(Solution, found.solution_id), user):
+            return redirect(url_for("monitoring_web.assessment", assessment_id=found.id))
         return redirect(url_for("monitoring_web.index", solution_id=found.solution_id))
     return _assessment_page(found, form, 422)
 

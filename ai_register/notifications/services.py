@@ -58,6 +58,15 @@ MESSAGES = {
     "monitoring_breach": lambda p: _(
         "%(solution)s: %(metric)s is outside its thresholds — the oversight owner decides by %(due_on)s whether "
         "it is an incident", **p),
+    "monitoring_assessment_overdue": lambda p: _(
+        "%(solution)s: the assessment of %(metric)s outside its thresholds is OVERDUE (was due %(due_on)s) — the "
+        "oversight owner decides whether it is an incident", **p),
+    "explanation_request_due": lambda p: _(
+        "%(solution)s: a request for an explanation (Art 86) received %(received_on)s is to be answered by "
+        "%(due_on)s", **p),
+    "explanation_request_overdue": lambda p: _(
+        "%(solution)s: a request for an explanation (Art 86) received %(received_on)s is OVERDUE (was to be "
+        "answered by %(due_on)s)", **p),
     "deviation_reported": lambda p: _(
         "%(solution)s: a deviation was reported (incident #%(incident_id)s) — assess it", **p),
     "deviation_triage": lambda p: _(

@@ -12,6 +12,8 @@ run` (which notifies the recipients). Kinds:
   obligation_due / obligation_overdue          an obligation record not closed (obligations/followup.py)
   supplier_document_expiring / _expired        a certificate or agreement of the supplier a solution uses
                                                (suppliers/followup.py)
+  monitoring_assessment_overdue                a breach's assessment not decided in time (monitoring/followup.py)
+  explanation_request_due / _overdue           a request for an explanation (Art 86) to answer (same module)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
 from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDuty
 from ai_register.incidents.services import as_utc, suggested_decision
+from ai_register.monitoring.followup import agenda_items as monitoring_items
 from ai_register.notifications.services import active_users, compliance_user_ids
 from ai_register.notifications.settings import setting
 from ai_register.obligations.followup import agenda_items as obligation_items
@@ -113,6 +116,8 @@ KINDS = {
     "continuity_overdue": ("continuity", None), "trustworthy_assessment_refresh": ("refresh", None),
     "obligation_due": ("obligations", False), "obligation_overdue": ("obligations", True),
     "supplier_document_expiring": ("suppliers", False), "supplier_document_expired": ("suppliers", True),
+    "monitoring_assessment_overdue": ("monitoring", True),
+    "explanation_request_due": ("monitoring", False), "explanation_request_overdue": ("monitoring", True),
 }
 
 
@@ -148,10 +153,11 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
         "refresh": lambda: portfolio_followup.refresh_part(scope, want),
         "obligations": lambda: python_part(_obligations(today, scope), want),
         "suppliers": lambda: python_part(_suppliers(today, scope), want),
+        "monitoring": lambda: python_part(monitoring_items(today, scope), want),
     }
     parts = [read() for name, read in sources.items() if source is None or name == source]
     items = sorted((item for part in parts for item in part.items), key=sort_key)
-    if kind is not None:  # a source with two kinds decided in Python (obligations)
+    if kind is not None:  # a source with several kinds decided in Python (obligations, monitoring)
         items = [item for item in items if item.kind == kind]
     end = None if limit is None else offset + limit
     return items[offset:end], sum(p.total for p in parts), sum(p.overdue for p in parts)

@@ -803,6 +803,9 @@ ENTITY_TYPES.update({"monitoring_metric": _l("Monitoring metric"), "monitoring_v
                      "monitoring_assessment": _l("Breach assessment"), "log_retention": _l("Log retention"),
                      "informing_record": _l("Informing record"), "explanation_request": _l("Explanation request")})
 NOTIFICATION_KINDS["monitoring_breach"] = _l("breach to assess")
+NOTIFICATION_KINDS.update({"monitoring_assessment_overdue": _l("breach assessment overdue"),
+                           "explanation_request_due": _l("request for an explanation due"),
+                           "explanation_request_overdue": _l("request for an explanation overdue")})
 ENTITY_TYPES.setdefault("deviation", _l("Deviation report"))
 NOTIFICATION_KINDS.update({"deviation_reported": _l("deviation reported"),
                            "deviation_triage": _l("deviation to triage")})

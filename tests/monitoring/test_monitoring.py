@@ -12,6 +12,7 @@ import pytest
 from ai_register.extensions import db
 from ai_register.incidents.models import Deviation, Incident
 from ai_register.monitoring import rules
+from ai_register.monitoring.models import MonitoringAssessment
 from ai_register.notifications.models import Notification
 from ai_register.oversight.models import OversightAssignment
 from ai_register.solutions.services import region_today
@@ -160,8 +161,6 @@ def test_not_an_incident_needs_the_reason_and_overdue_assessments_are_listed(api
     metric = _metric(api, in_use, direction="lower_is_better", name="Larmfrekvens", kind="alert_rate",
                      lower_threshold=None, upper_threshold="12")
     aid = _value(api, metric, 15).get_json()["assessment_id"]
-    from ai_register.monitoring.models import MonitoringAssessment
-
     row = db.session.get(MonitoringAssessment, aid)
     row.due_on = date(2026, 1, 1)
     db.session.commit()
@@ -179,6 +178,38 @@ def test_not_an_incident_needs_the_reason_and_overdue_assessments_are_listed(api
     assert done.status_code == 200 and done.get_json()["deviation_id"] is None
     assert api.get("compliance", "/api/v1/monitoring/assessments?overdue=true").get_json()["total"] == 0
     assert db.session.scalar(db.select(db.func.count(Deviation.id))) == 0
+
+
+def test_an_oversight_owner_with_the_staff_role_opens_and_decides_their_assessment(api, make_solution, make_user,
+                                                                                   users):
+    """A clinician named oversight owner may sign in as staff: they open and decide the breach's assessment;
+    another member of staff sees nothing of it."""
+    clinician = make_user("staff", "kliniker@region.example", name="Klara Kliniker")
+    other = make_user("staff", "annan@region.example")
+    solution = make_solution(phase="pilot")
+    # Named while the account had the owner role; single sign-on later mapped it to staff.
+    db.session.add(OversightAssignment(solution_id=solution.id, user_id=clinician.id, authority_to_suspend=True,
+                                       accepted_on=date(2026, 1, 10), created_by_id=users["compliance"].id))
+    db.session.commit()
+    metric = _metric(api, solution)
+    aid = _value(api, metric, "80").get_json()["assessment_id"]
+    assert db.session.get(MonitoringAssessment, aid).assignee_id == clinician.id
+    one = f"/api/v1/monitoring/assessments/{aid}"
+    mine = api.get(clinician, one)
+    assert mine.status_code == 200 and mine.get_json()["assignee"] == "Klara Kliniker"
+    assert [a["id"] for a in api.get(clinician, "/api/v1/monitoring/assessments").get_json()["items"]] == [aid]
+    assert api.get(other, one).status_code == 404
+    assert api.get(other, "/api/v1/monitoring/assessments").get_json()["total"] == 0
+    body = {"decision": "incident", "what_happened": "Sensitiviteten föll till 80 %.", "patient_harm": "no"}
+    assert api.post(other, f"{one}/decision", json=body, headers={"If-Match": '"1"'}).status_code == 404
+    # Staff still read no solution: the list of the solution's assessments stays closed to them.
+    closed = api.get(clinician, f"/api/v1/solutions/{solution.id}/monitoring/assessments")
+    assert closed.status_code == 403 and closed.get_json()["code"] == "role"
+    decided = api.post(clinician, f"{one}/decision", json=body, headers=api.if_match(clinician, one))
+    assert decided.status_code == 200, decided.get_json()
+    assert decided.get_json()["status"] == "incident" and decided.get_json()["decided_by"] == "Klara Kliniker"
+    deviation = db.session.get(Deviation, decided.get_json()["deviation_id"])
+    assert deviation.reported_by_id == clinician.id and deviation.incident_id
 
 
 def test_log_retention_at_least_six_months_unless_the_law_says_otherwise(api, in_use):

@@ -110,3 +110,41 @@ def test_informing_meets_the_obligation_and_explanations_refuse_identifiers(app,
     assert answer.status_code == 302
     db.session.refresh(row)
     assert row.answered_by_id == users["owner"].id and row.answered_on == date(2026, 11, 10)
+
+
+def test_an_oversight_owner_with_the_staff_role_decides_on_the_page(app, web_login, users, make_user,
+                                                                     make_solution):
+    app.config["WTF_CSRF_ENABLED"] = False
+    clinician = make_user("staff", "kliniker@region.example", name="Klara Kliniker")
+    other = make_user("staff", "annan@region.example")
+    solution = make_solution(phase="management")
+    db.session.add(OversightAssignment(solution_id=solution.id, user_id=clinician.id, authority_to_suspend=True,
+                                       accepted_on=date(2026, 1, 10), created_by_id=users["compliance"].id))
+    db.session.commit()
+    owner = web_login(app.test_client(), users["owner"])
+    base = f"/solutions/{solution.id}/monitoring"
+    assert owner.post(f"{base}/metrics", data={
+        "metric-name": "Larmfrekvens", "metric-kind": "alert_rate", "metric-direction": "lower_is_better",
+        "metric-upper_threshold": "12", "metric-frequency": "weekly"}).status_code == 302
+    metric_id = db.session.scalar(db.select(db.text("id")).select_from(db.text("monitoring_metrics")))
+    assert owner.post(f"{base}/values", data={"value-metric_id": str(metric_id), "value-period_end": "2026-11-29",
+                                              "value-value": "15,5"}).status_code == 302
+    assessment = db.session.scalar(db.select(MonitoringAssessment))
+    page = f"/monitoring/assessments/{assessment.id}"
+
+    staff = web_login(app.test_client(), clinician)
+    start = staff.get("/", follow_redirects=True).get_data(as_text=True)  # staff start on their own reports
+    assert 'data-test="monitoring-assessments"' in start and "Larmfrekvens" in start and page in start
+    shown = staff.get(page)
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "Spara beslutet" in text and "Klara Kliniker" in text
+    assert f'href="{base}"' not in text  # no way into the solution's pages, which staff do not read
+    assert web_login(app.test_client(), other).get(page).status_code == 404
+    assert staff.get(base).status_code == 403
+    done = staff.post(page, data={"decision": "not_incident", "reason": "Influensasäsong: fler larm väntade.",
+                                  "version": str(assessment.version)})
+    assert done.status_code == 302 and done.headers["Location"].endswith(page)
+    after = staff.get(page).get_data(as_text=True)
+    assert "Ingen avvikelse" in after and "Influensasäsong" in after and "Spara beslutet" not in after
+    db.session.refresh(assessment)
+    assert assessment.status == "not_incident" and assessment.decided_by_id == clinician.id

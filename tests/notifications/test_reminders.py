@@ -219,3 +219,60 @@ def test_no_email_flag(runner, smtp, solution, report):
     report(solution, patient_harm="death")
     assert run(runner, "--no-email")["emailed"] == 0
     assert smtp.messages == []
+
+
+def test_overdue_breach_assessments_and_explanation_requests_remind_once_in_swedish(runner, smtp, api,
+                                                                                    make_solution, users):
+    """A breach's assessment not decided in time, and a request for an explanation (Art 86) near or past its
+    due day, are reminded once per due day, and the e-mail speaks Swedish."""
+    from ai_register.oversight.models import OversightAssignment
+
+    with freeze_time("2026-05-04 08:00:00") as clock:
+        solution = make_solution(phase="management")
+        db.session.add(OversightAssignment(solution_id=solution.id, user_id=users["owner2"].id,
+                                           created_by_id=users["owner"].id, authority_to_suspend=True,
+                                           accepted_on=date(2026, 1, 10)))
+        db.session.commit()
+        metric = api.post("owner", f"/api/v1/solutions/{solution.id}/monitoring/metrics", json={
+            "name": "Larmfrekvens", "kind": "alert_rate", "direction": "lower_is_better", "upper_threshold": "12",
+            "frequency": "weekly"}).get_json()
+        breach = api.post("owner", f"/api/v1/monitoring/metrics/{metric['id']}/values",
+                          json={"period_end": "2026-05-03", "value": "15"}).get_json()
+        assert breach["assessment_id"]  # due in five days (AI_REGISTER_MONITORING_ASSESSMENT_DAYS)
+        asked = api.post("owner", f"/api/v1/solutions/{solution.id}/explanation-requests", json={
+            "received_on": "2026-05-04", "channel": "letter", "summary": "Varför prioriterades jag lägre?"})
+        assert asked.status_code == 201 and asked.get_json()["due_on"] == "2026-06-03"
+        first = run(runner)["created_by_kind"]
+        assert not {"monitoring_assessment_overdue", "explanation_request_due",
+                    "explanation_request_overdue"} & set(first)
+
+        clock.move_to("2026-05-10 08:00:00")
+        late = run(runner)
+        # The oversight owner it waits for, the AI owner and both compliance officers.
+        assert late["created_by_kind"] == {"monitoring_assessment_overdue": 4}
+        assert run(runner)["created"] == 0
+        to, message = next(m for m in smtp.messages if m[0] == [users["owner2"].email]
+                           and "bedömningen av Larmfrekvens" in m[1]["Subject"])
+        assert "FÖRSENAD" in message["Subject"]
+        assert f"/monitoring/assessments/{breach['assessment_id']}" in message.get_content()
+
+        clock.move_to("2026-05-28 08:00:00")  # within a week of the due day: the owners are reminded
+        assert run(runner)["created_by_kind"] == {"explanation_request_due": 1}
+        clock.move_to("2026-06-04 08:00:00")
+        overdue = run(runner)
+        assert overdue["created_by_kind"] == {"explanation_request_overdue": 3}
+        assert run(runner)["created"] == 0
+        subjects = [m["Subject"] for to, m in smtp.messages if to == [users["owner"].email]]
+        assert any("begäran om förklaring (artikel 86) som kom in 2026-05-04 är FÖRSENAD" in s for s in subjects)
+
+        # Answered: nothing more; decided: the overdue assessment leaves the agenda.
+        one = f"/api/v1/explanation-requests/{asked.get_json()['id']}"
+        assert api.patch("owner", one, json={"answered_on": "2026-06-04", "answer_summary": "Förklarat per brev."},
+                         headers=api.if_match("owner", one)).status_code == 200
+        assessment = f"/api/v1/monitoring/assessments/{breach['assessment_id']}"
+        assert api.post("owner2", f"{assessment}/decision", json={"decision": "not_incident",
+                                                                   "reason": "Influensasäsong."},
+                        headers=api.if_match("owner2", assessment)).status_code == 200
+        agenda = api.get("compliance", "/api/v1/follow-up").get_json()
+        assert not [i for i in agenda["items"] if i["kind"].startswith(("monitoring_", "explanation_"))]
+    assert verify_stored_chain().intact

@@ -201,7 +201,9 @@ def test_records_are_written_for_classifications_decided_before_and_reminded(run
         result = runner.invoke(args=["reminders", "run"])
         assert result.exit_code == 0, result.output
         report = json.loads(result.output.strip().splitlines()[-1])
+        again = json.loads(runner.invoke(args=["reminders", "run"]).output.strip().splitlines()[-1])
     assert report["created_by_kind"].get("obligation_overdue")
+    assert again["created"] == 0  # once per due day, however often the run comes
     rows = db.session.scalars(select(SolutionObligation).where(SolutionObligation.solution_id == solution.id)).all()
     assert rows and all(row.opened_on == date(2026, 12, 6) for row in rows)
     kinds = {n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == users["owner"].id))}

@@ -1,0 +1,66 @@
+"""Monitoring and informing on the follow-up agenda and in reminders: a breach's assessment the oversight
+owner has not decided by its due day, and a request for an explanation (Art 86) that is due within a week or
+not answered in time. Like every reminder, each is sent once per due day (notifications' key)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ai_register.extensions import db
+from ai_register.monitoring import rules
+from ai_register.monitoring.models import ExplanationRequest, MonitoringAssessment
+from ai_register.solutions.models import Solution
+
+# A request for an explanation reminds its solution's owners this many days before its due day.
+EXPLANATION_REMINDER_DAYS = 7
+
+
+def agenda_items(today: date, scope) -> list:
+    """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+    return [*_assessments(today, scope), *_explanations(today, scope)]
+
+
+def _assessments(today: date, scope) -> list:
+    # cycle: reviews.agenda → monitoring.followup → reviews.agenda
+    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+
+    query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
+             .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today,
+                    Solution.phase != "retired")
+             .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
+    items = []
+    for assessment, solution in db.session.execute(query).all():
+        # The oversight owner it waits for (and the current one with the deputy), the owners and compliance.
+        audience = (*((assessment.assignee_id,) if assessment.assignee_id else ()), "oversight", "owners",
+                    "compliance")
+        items.append(AgendaItem(
+            "monitoring_assessment_overdue", solution, "monitoring_assessment", assessment.id, assessment.due_on,
+            True, {"solution": solution.name, "metric": assessment.metric.name},
+            f"/monitoring/assessments/{assessment.id}", audience))
+    return items
+
+
+def _explanations(today: date, scope) -> list:
+    # cycle: reviews.agenda → monitoring.followup → reviews.agenda
+    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+
+    horizon = today + timedelta(days=EXPLANATION_REMINDER_DAYS)
+    query = (select(ExplanationRequest, Solution).join(Solution, Solution.id == ExplanationRequest.solution_id)
+             .where(ExplanationRequest.answered_on.is_(None), ExplanationRequest.due_on <= horizon,
+                    Solution.phase != "retired")
+             .order_by(ExplanationRequest.due_on, ExplanationRequest.id))
+    if scope is not None:
+        query = query.where(Solution.id.in_(scope))
+    items = []
+    for row, solution in db.session.execute(query).all():
+        overdue = rules.explanation_overdue(row.answered_on, row.due_on, today)
+        items.append(AgendaItem(
+            "explanation_request_overdue" if overdue else "explanation_request_due", solution,
+            "explanation_request", row.id, row.due_on, overdue,
+            {"solution": solution.name, "received_on": row.received_on.isoformat()},
+            f"/explanation-requests/{row.id}", ("owners", "compliance") if overdue else ("owners",)))
+    return items
