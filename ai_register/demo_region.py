@@ -42,7 +42,8 @@ from ai_register.reviews import services as reviews
 from ai_register.reviews.schemas import ReviewCreateSchema
 from ai_register.solutions import plans, transitions
 from ai_register.solutions import services as solutions
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import (
     ChecklistWriteSchema,

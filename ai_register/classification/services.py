@@ -44,7 +44,7 @@ from ai_register.rules.loader import (
 )
 from ai_register.security import actor
 from ai_register.solutions.access import get_child
-from ai_register.solutions.lifecycle import ClassificationFact, InvalidClassification
+from ai_register.solutions.lifecycle.facts import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since, region_today
 from ai_register.users.models import utcnow

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ai_register.evidence.validity import is_valid_on
 from ai_register.extensions import db
-from ai_register.solutions.lifecycle import EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.users.models import utcnow
 
 # Internal storage details; the audit trail keeps the file's name, size and SHA-256 instead.

@@ -6,7 +6,7 @@ from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, StrictSchema
 from ai_register.extensions import ID_RANGE
-from ai_register.solutions.lifecycle import EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.solutions.services import region_today
 
 EVIDENCE_TYPES = [t.value for t in EvidenceType]

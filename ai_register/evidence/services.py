@@ -19,7 +19,7 @@ from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
 from ai_register.exceptions import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedType
 from ai_register.extensions import db
 from ai_register.solutions.access import get_child
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 
 
 class Dated(Protocol):

@@ -25,7 +25,7 @@ from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.services import current_oversight
 from ai_register.security import COMPLIANCE, actor
 from ai_register.solutions.access import get_child
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import owner_ids_since
 from ai_register.users.models import utcnow

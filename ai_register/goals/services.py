@@ -14,7 +14,7 @@ from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio.indicators import require_active_indicator
-from ai_register.solutions.lifecycle import GoalFact
+from ai_register.solutions.lifecycle.facts import GoalFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.users.models import User, utcnow

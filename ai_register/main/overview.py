@@ -21,7 +21,7 @@ from ai_register.reviews import views as review
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
 from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
-from ai_register.solutions.lifecycle import PHASE_ORDER
+from ai_register.solutions.lifecycle.phases import PHASE_ORDER
 from ai_register.solutions.models import Solution
 from ai_register.suppliers.services import attention_for_start_page
 from ai_register.users.models import User

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ai_register.goals.models import PERSPECTIVE_LABELS, Perspective
-from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.lifecycle.phases import Phase
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 YES = {"yes", "ja", "true", "sant", "1", "y", "j", "x"}

@@ -35,7 +35,7 @@ from ai_register.onboarding.columns import (
 from ai_register.onboarding.spreadsheet import ReadLimits, Sheet, SheetError, read_sheet
 from ai_register.portfolio.models import Indicator
 from ai_register.solutions import services as solutions
-from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionWriteSchema
 from ai_register.users.models import User

@@ -22,7 +22,7 @@ from ai_register.oversight.rules import MONITORS
 from ai_register.oversight.schemas import OversightAssignmentSchema
 from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
-from ai_register.solutions.lifecycle import OversightFact
+from ai_register.solutions.lifecycle.facts import OversightFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import (
     region_today,

@@ -19,7 +19,7 @@ from ai_register.extensions import db
 from ai_register.portfolio import trustworthy
 from ai_register.portfolio.models import TrustworthyAssessment
 from ai_register.reviews.models import Review
-from ai_register.solutions.lifecycle import AssessmentFact
+from ai_register.solutions.lifecycle.facts import AssessmentFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.users.models import User

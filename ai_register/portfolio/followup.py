@@ -16,7 +16,8 @@ from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.portfolio.models import TrustworthyAssessment
 from ai_register.reviews.models import Review
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType, GateFacts, GateSettings, continuity_if_critical
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
+from ai_register.solutions.lifecycle.gates import continuity_if_critical
 from ai_register.solutions.models import Solution
 
 IN_SERVICE = ("rollout", "management")

@@ -27,13 +27,8 @@ from ai_register.portfolio import assessments, ranking, scoring
 from ai_register.portfolio.models import Indicator
 from ai_register.reports.export import portfolio_csv_row
 from ai_register.reports.portfolio_report import portfolio_query, portfolio_rows
-from ai_register.solutions.lifecycle import (
-    EvidenceFact,
-    EvidenceType,
-    GateFacts,
-    GateSettings,
-    continuity_if_critical,
-)
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
+from ai_register.solutions.lifecycle.gates import continuity_if_critical
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.users.models import User

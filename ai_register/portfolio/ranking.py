@@ -34,7 +34,8 @@ from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import scoring
 from ai_register.portfolio.models import Indicator, TrustworthyAssessment
 from ai_register.reviews.models import Review
-from ai_register.solutions.lifecycle import PHASE_ORDER, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceType
+from ai_register.solutions.lifecycle.phases import PHASE_ORDER
 from ai_register.solutions.models import Solution
 
 FALLBACK, RECOVERY = EvidenceType.FALLBACK_ROUTINE.value, EvidenceType.RECOVERY_PLAN.value

@@ -16,7 +16,7 @@ from ai_register.public.schemas import PublicDescriptionSchema, PublicDescriptio
 from ai_register.reports.export import iter_csv
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.web.labels import CATEGORIES
 
 blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",

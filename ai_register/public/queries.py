@@ -27,7 +27,7 @@ from ai_register.public import texts
 from ai_register.public.models import PublicDescription
 from ai_register.reports.export import csv_safe
 from ai_register.reports.portfolio_report import current_oversight_owners
-from ai_register.solutions import lifecycle
+from ai_register.solutions.lifecycle.phases import PHASE_LABELS, STATUS_LABELS
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.solutions.services import json_list_contains
 from ai_register.web.labels import CATEGORIES
@@ -198,11 +198,11 @@ def public_entry(solution: Solution, oversight: Mapping[str, Any]) -> dict[str, 
 
 
 def _phase_labels() -> dict[str, Any]:
-    return {phase.value: label for phase, label in lifecycle.PHASE_LABELS.items()}
+    return {phase.value: label for phase, label in PHASE_LABELS.items()}
 
 
 def _status_labels() -> dict[str, Any]:
-    return {status.value: label for status, label in lifecycle.STATUS_LABELS.items()}
+    return {status.value: label for status, label in STATUS_LABELS.items()}
 
 
 def _oversight(solutions: list[Solution]) -> dict[int, dict[str, Any]]:

@@ -21,7 +21,7 @@ from ai_register.public.readability import lix
 from ai_register.reports.labels import translated
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import can_write, get_solution
-from ai_register.solutions.lifecycle import PHASE_LABELS, Phase
+from ai_register.solutions.lifecycle.phases import PHASE_LABELS, Phase
 from ai_register.web.labels import CATEGORIES
 
 bp = Blueprint("public", __name__, template_folder="templates")

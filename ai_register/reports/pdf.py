@@ -55,7 +55,7 @@ from ai_register.incidents.duties import recipient_label
 from ai_register.portfolio import trustworthy
 from ai_register.reports.deployer_sections import WRITERS as DEPLOYER_WRITERS
 from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, pick, text, translated
-from ai_register.solutions import lifecycle
+from ai_register.solutions.lifecycle.phases import PHASE_LABELS, STATUS_LABELS, Phase, Status
 from ai_register.web import labels, results
 
 
@@ -1192,8 +1192,8 @@ def render_portfolio(out: BinaryIO, rows: Callable[[], Iterable[Mapping[str, Any
             if row.get("review_overdue"):
                 review += f" ({b.t('overdue')})"
             chunk.append([row.get("name"),
-                          _code_label(b, lifecycle.PHASE_LABELS, lifecycle.Phase, row.get("phase")),
-                          _code_label(b, lifecycle.STATUS_LABELS, lifecycle.Status, row.get("status")),
+                          _code_label(b, PHASE_LABELS, Phase, row.get("phase")),
+                          _code_label(b, STATUS_LABELS, Status, row.get("status")),
                           b.category(row.get("ai_act_category")) if row.get("ai_act_category") else "—",
                           b.show(row.get("device_class")), b.show(row.get("owner")),
                           b.show(row.get("oversight_owner")), review,

@@ -11,14 +11,15 @@ from typing import Any
 from ai_register.evidence.validity import is_valid_on
 from ai_register.formats import both
 from ai_register.reports.instants import parse_day
-from ai_register.solutions import lifecycle
+from ai_register.solutions.lifecycle.evidence_table import EvidenceNeed
+from ai_register.solutions.lifecycle.facts import EVIDENCE_LABELS, ClassificationFact, EvidenceType
 
 
-def classification_fact(version: Mapping[str, Any]) -> lifecycle.ClassificationFact | None:
+def classification_fact(version: Mapping[str, Any]) -> ClassificationFact | None:
     """The lifecycle's view of a stored classification record (the officer's values for an override)."""
     overridden = version.get("status") == "overridden"
     try:
-        return lifecycle.ClassificationFact.from_result(
+        return ClassificationFact.from_result(
             version.get("result") or {}, version.get("answers") or {},
             override_category=version.get("override_category") if overridden else None,
             override_device_class=version.get("override_device_class") if overridden else None)
@@ -26,7 +27,7 @@ def classification_fact(version: Mapping[str, Any]) -> lifecycle.ClassificationF
         return None
 
 
-def evidence_status(kind: lifecycle.EvidenceType, need: lifecycle.EvidenceNeed, evidence: list[dict],
+def evidence_status(kind: EvidenceType, need: EvidenceNeed, evidence: list[dict],
                      on: date) -> dict[str, Any]:
     accepted = {t.value for t in need.accepted}
     matching = [e for e in evidence if e.get("type") in accepted]
@@ -39,7 +40,7 @@ def evidence_status(kind: lifecycle.EvidenceType, need: lifecycle.EvidenceNeed, 
         status = "expired"
     else:
         status = "not_yet_issued"
-    label = lifecycle.EVIDENCE_LABELS[kind]
+    label = EVIDENCE_LABELS[kind]
     return {"type": kind.value, "label": both(label), "accepted_types": sorted(accepted),
             "basis": need.basis, "status": status, "evidence_ids": [e.get("id") for e in valid]}
 

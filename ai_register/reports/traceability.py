@@ -36,7 +36,10 @@ from ai_register.reports.people import is_user_key, person_names, referenced_use
 from ai_register.reports.records import RecordSet, id_value, live_records, replayed_records
 from ai_register.reports.required_evidence import classification_fact, evidence_status, valid_on
 from ai_register.reports.sources import SECTION_SOURCES
-from ai_register.solutions import lifecycle
+from ai_register.solutions.lifecycle.decisions import DECISION_LABELS, DecisionKind
+from ai_register.solutions.lifecycle.evidence_table import required_evidence
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST, EVIDENCE_LABELS, EvidenceType
+from ai_register.solutions.lifecycle.phases import PHASE_LABELS, STATUS_LABELS, Phase, Status
 from ai_register.solutions.models import Solution
 from ai_register.suppliers import report as supplier_report
 from ai_register.users.models import User
@@ -196,8 +199,8 @@ def _monitoring(records: RecordSet, context: ReportContext) -> dict[str, Any]:
 def _identity(record: dict[str, Any], context: ReportContext) -> dict[str, Any]:
     identity = _with_people(normalise(record), context)
     identity["co_owners"] = [context.person(i) for i in record.get("co_owner_ids") or []]
-    identity["phase_label"] = _label(lifecycle.PHASE_LABELS, lifecycle.Phase, record.get("phase"))
-    identity["status_label"] = _label(lifecycle.STATUS_LABELS, lifecycle.Status, record.get("status"))
+    identity["phase_label"] = _label(PHASE_LABELS, Phase, record.get("phase"))
+    identity["status_label"] = _label(STATUS_LABELS, Status, record.get("status"))
     return identity
 
 
@@ -216,13 +219,12 @@ def _lifecycle(records: RecordSet, context: ReportContext) -> dict[str, Any]:
     decisions = sorted((_with_people(normalise(r), context) for r in records.of("decision")),
                        key=lambda r: (str(r.get("decided_on")), r.get("id") or 0))
     for decision in decisions:
-        decision["kind_label"] = _label(lifecycle.DECISION_LABELS, lifecycle.DecisionKind,
-                                        decision.get("kind"))
+        decision["kind_label"] = _label(DECISION_LABELS, DecisionKind, decision.get("kind"))
     units = [normalise(u) for u in records.rollout_plan]
     checklist = {r.get("key"): _with_people(normalise(r), context)
                  for r in records.of("decommissioning_item")}
     items = []
-    for key, label in lifecycle.DECOMMISSIONING_CHECKLIST.items():
+    for key, label in DECOMMISSIONING_CHECKLIST.items():
         item = checklist.get(key) or {"key": key, "done": False}
         items.append({**item, "label": both(label)})
     return {
@@ -258,8 +260,8 @@ def phase_history(solution_id: int, until: datetime | None) -> list[dict[str, An
             periods.append({
                 "phase": new.get("phase"), "status": new.get("status"), "from": at, "until": None,
                 "action": event["action"], "reason": event["reason"], "actor_id": event["actor_id"],
-                "label": _label(lifecycle.PHASE_LABELS, lifecycle.Phase, new.get("phase")),
-                "status_label": _label(lifecycle.STATUS_LABELS, lifecycle.Status, new.get("status")),
+                "label": _label(PHASE_LABELS, Phase, new.get("phase")),
+                "status_label": _label(STATUS_LABELS, Status, new.get("status")),
             })
             state = new
     return periods
@@ -346,9 +348,9 @@ def _obligations(current: dict[str, Any] | None, records: RecordSet,
     fact = classification_fact(version)
     if fact is not None:
         evidence, fria_ids = _gate_evidence(records)
-        for kind, need in lifecycle.required_evidence(fact, context.on).items():
+        for kind, need in required_evidence(fact, context.on).items():
             status = evidence_status(kind, need, evidence, context.on)
-            if kind == lifecycle.EvidenceType.FRIA:
+            if kind == EvidenceType.FRIA:
                 # The structured FRIA is what the gate counts (issue 21): name its approved version.
                 status["fria_ids"] = [fid for fid in fria_ids if status["status"] == "met"]
                 status["evidence_ids"] = [i for i in status["evidence_ids"] if i is not None]
@@ -363,7 +365,7 @@ def _gate_evidence(records: RecordSet) -> tuple[list[dict[str, Any]], list[int]]
     was approved (fria.services.gate_evidence, here over the records as held on the report's date)."""
     evidence = [e for e in records.of("evidence") if not e.get("superseded_by_id")]
     if not current_app.config.get("FRIA_UPLOAD_COUNTS", False):
-        evidence = [e for e in evidence if e.get("type") != lifecycle.EvidenceType.FRIA.value]
+        evidence = [e for e in evidence if e.get("type") != EvidenceType.FRIA.value]
     approved = sorted((f for f in records.of("fria") if f.get("status") == "approved" and f.get("reviewed_at")),
                       key=lambda f: f.get("version") or 0)
     if not approved:
@@ -371,7 +373,7 @@ def _gate_evidence(records: RecordSet) -> tuple[list[dict[str, Any]], list[int]]
     latest = approved[-1]
     moment = parse_instant(latest["reviewed_at"])
     day = moment.astimezone(region_zone()).date() if moment is not None else None
-    return [*evidence, {"type": lifecycle.EvidenceType.FRIA.value, "issued_on": day, "expires_on": None,
+    return [*evidence, {"type": EvidenceType.FRIA.value, "issued_on": day, "expires_on": None,
                         "id": None}], [latest.get("id")]
 
 
@@ -384,7 +386,7 @@ def _evidence(records: RecordSet, context: ReportContext) -> list[dict[str, Any]
         item["valid_on_report_date"] = valid_on(record, context.on)
         item["expired"] = expires is not None and expires < context.on
         item["days_to_expiry"] = (expires - context.on).days if expires is not None else None
-        label = _label(lifecycle.EVIDENCE_LABELS, lifecycle.EvidenceType, record.get("type"))
+        label = _label(EVIDENCE_LABELS, EvidenceType, record.get("type"))
         item["type_label"] = label
         items.append(item)
     return items

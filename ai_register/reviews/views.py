@@ -18,7 +18,7 @@ from ai_register.reviews.forms import ClassificationReviewForm, TransitionReview
 from ai_register.security import COMPLIANCE, access, actor
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
-from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import TransitionRequest
 from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels, results

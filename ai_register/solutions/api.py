@@ -14,7 +14,7 @@ from ai_register.apikit import PageArgsSchema, page_of
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import detail, plans, services, transitions
 from ai_register.solutions.access import get_child, get_solution, no_lost_update, require_if_match
-from ai_register.solutions.lifecycle import Phase
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.schemas import (
     ChecklistSchema,

@@ -15,7 +15,8 @@ from ai_register.classification import services as classification
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight
 from ai_register.solutions.access import EAGER_OWNERS
-from ai_register.solutions.lifecycle import Phase, Status, allowed_decisions, allowed_targets
+from ai_register.solutions.lifecycle.decisions import allowed_decisions
+from ai_register.solutions.lifecycle.phases import Phase, Status, allowed_targets
 from ai_register.solutions.models import Solution, TransitionRequest
 
 # `current_classification` may carry `ai_act_role`, `public_authority` (from the approved answers) and

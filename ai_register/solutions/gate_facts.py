@@ -22,12 +22,7 @@ from ai_register.goals import services as goals
 from ai_register.literacy import services as literacy
 from ai_register.oversight import services as oversight
 from ai_register.portfolio import assessments
-from ai_register.solutions.lifecycle import (
-    GateFacts,
-    GateSettings,
-    InvalidClassification,
-    RolloutUnitFact,
-)
+from ai_register.solutions.lifecycle.facts import GateFacts, GateSettings, InvalidClassification, RolloutUnitFact
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
 from ai_register.suppliers import services as suppliers
 

@@ -19,7 +19,7 @@ from ai_register.security import actor
 from ai_register.solutions import plans, services
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write
 from ai_register.solutions.detail import solution_detail
-from ai_register.solutions.lifecycle import PHASE_ORDER, Phase
+from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.users.models import User
 from ai_register.web import charts, gates, results

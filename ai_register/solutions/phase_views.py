@@ -13,7 +13,8 @@ from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
 from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase, requires_approval
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.phases import Phase, requires_approval
 from ai_register.solutions.schemas import (
     ChecklistWriteSchema,
     DecisionCreateSchema,

@@ -15,7 +15,8 @@ from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.formats import both
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, Phase
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
 from ai_register.solutions.services import region_today, touch
 from ai_register.users.models import User, utcnow

@@ -7,7 +7,9 @@ from marshmallow import validate, validates_schema
 
 from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
 from ai_register.extensions import ID_RANGE
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST, DecisionKind, Phase, Status
+from ai_register.solutions.lifecycle.decisions import DecisionKind
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.phases import Phase, Status
 from ai_register.solutions.models import KINDS, SOURCINGS, TRANSITION_STATUSES
 
 PHASES = [p.value for p in Phase]

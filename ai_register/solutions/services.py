@@ -16,7 +16,7 @@ from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import visible_solutions_query
-from ai_register.solutions.lifecycle import PHASE_ORDER, Phase, Status
+from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.users.models import User, utcnow
 

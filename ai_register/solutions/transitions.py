@@ -17,17 +17,10 @@ from ai_register.exceptions import Conflict, FourEyes, GateNotMet, InvalidInput
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
-from ai_register.solutions.lifecycle import (
-    DecisionKind,
-    DecisionNotAllowed,
-    Phase,
-    Status,
-    Unmet,
-    evaluate_transition,
-    plan_decision,
-    requires_approval,
-    status_after_move,
-)
+from ai_register.solutions.lifecycle.decisions import DecisionKind, DecisionNotAllowed, plan_decision
+from ai_register.solutions.lifecycle.gates import evaluate_transition
+from ai_register.solutions.lifecycle.phases import Phase, Status, requires_approval, status_after_move
+from ai_register.solutions.lifecycle.unmet import Unmet
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.services import (
     cooling_off_owner_ids,

@@ -22,7 +22,7 @@ from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, RoleNotAl
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions.access import can_read, require_id
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution, solution_co_owners
 from ai_register.suppliers import rules
 from ai_register.suppliers.models import SolutionSupplierProduct, Supplier, SupplierDocument, SupplierProduct

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from ai_register.solutions import lifecycle
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
-from ai_register.solutions.lifecycle import Phase, Status, Unmet
+from ai_register.solutions.lifecycle.gates import GATES, PROHIBITED_BLOCK_EXEMPT, prohibited_block
+from ai_register.solutions.lifecycle.phases import Phase, Status, check_move
+from ai_register.solutions.lifecycle.unmet import Unmet
 from ai_register.suppliers import services as suppliers
 from ai_register.web import labels
 
@@ -200,15 +201,15 @@ def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | No
     facts = build_gate_facts(solution, on=on)
     settings = gate_settings()
     rows = []
-    if to not in lifecycle.PROHIBITED_BLOCK_EXEMPT:
+    if to not in PROHIBITED_BLOCK_EXEMPT:
         rows.append(
             CheckRow(
                 "prohibited_block",
                 str(CHECK_LABELS["prohibited_block"]),
-                [unmet_text(u) for u in lifecycle.prohibited_block(facts, to)],
+                [unmet_text(u) for u in prohibited_block(facts, to)],
             )
         )
-    for check in lifecycle.GATES[to]:
+    for check in GATES[to]:
         name = check.__name__
         rows.append(
             CheckRow(
@@ -227,7 +228,7 @@ def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | No
             if row.key in ("valid_classification", "role_known") and not row.met:
                 row.fix = ("classify_web.result", {"classification_id": waiting.id})
                 row.pending_version = waiting.version
-    move = lifecycle.check_move(Phase(solution.phase), Status(solution.status), to)
+    move = check_move(Phase(solution.phase), Status(solution.status), to)
     if move:
         rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
 

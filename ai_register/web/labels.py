@@ -23,7 +23,9 @@ from ai_register.obligations.forms import RECORD_LABELS
 from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LABELS
 from ai_register.portfolio import trustworthy
 from ai_register.rules.citations import localise
-from ai_register.solutions import lifecycle
+from ai_register.solutions.lifecycle.decisions import DecisionKind
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST, EvidenceType
+from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
 from ai_register.suppliers import forms as supplier_forms
 from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
 
@@ -459,7 +461,7 @@ def role_label(role: str | None) -> str:
 
 def phase_label(phase: str | None) -> str:
     try:
-        return gettext(lifecycle.Phase(phase).label())
+        return gettext(Phase(phase).label())
     except ValueError:
         return phase or ""
 
@@ -471,27 +473,27 @@ def phase_name(phase: str | None) -> str:
 
 def status_label(status: str | None) -> str:
     try:
-        return gettext(lifecycle.Status(status).label())
+        return gettext(Status(status).label())
     except ValueError:
         return status or ""
 
 
 def decision_label(kind: str | None) -> str:
     try:
-        return gettext(lifecycle.DecisionKind(kind).label())
+        return gettext(DecisionKind(kind).label())
     except ValueError:
         return kind or ""
 
 
 def evidence_label(kind: str | None) -> str:
     try:
-        return gettext(lifecycle.EvidenceType(kind).label())
+        return gettext(EvidenceType(kind).label())
     except ValueError:
         return kind or ""
 
 
 def checklist_label(key: str) -> str:
-    label = lifecycle.DECOMMISSIONING_CHECKLIST.get(key)
+    label = DECOMMISSIONING_CHECKLIST.get(key)
     return gettext(label) if label else key
 
 
@@ -585,11 +587,11 @@ def entity_label(entity_type: str | None) -> str:
 
 
 def phase_choices() -> list[tuple[str, str]]:
-    return [(phase.value, gettext(phase.label())) for phase in lifecycle.PHASE_ORDER]
+    return [(phase.value, gettext(phase.label())) for phase in PHASE_ORDER]
 
 
 def evidence_choices() -> list[tuple[str, str]]:
-    return [(kind.value, gettext(kind.label())) for kind in lifecycle.EvidenceType]
+    return [(kind.value, gettext(kind.label())) for kind in EvidenceType]
 
 
 def category_choices() -> list[tuple[str, str]]:

@@ -24,6 +24,14 @@ PURE_MODULES = (
     "ai_register.rules.loader",
     "ai_register.rules.questionnaire",
     "ai_register.solutions.lifecycle",
+    "ai_register.solutions.lifecycle.labels",
+    "ai_register.solutions.lifecycle.unmet",
+    "ai_register.solutions.lifecycle.phases",
+    "ai_register.solutions.lifecycle.decisions",
+    "ai_register.solutions.lifecycle.facts",
+    "ai_register.solutions.lifecycle.evidence_table",
+    "ai_register.solutions.lifecycle.gates",
+    "ai_register.literacy.rules",
     "ai_register.audit.chain",
     "ai_register.incidents.duties",
 )
@@ -79,11 +87,14 @@ def test_pure_core_works_without_web_or_database():
     """Not only importable: the rule set loads and evaluates, the lifecycle answers, a chain verifies and
     incident duties are assessed, all without Flask or the database."""
     result = _run("""
-        from datetime import datetime, timezone
+        from datetime import date, datetime, timezone
 
         from ai_register.audit.chain import GENESIS_HASH, link_hash, verify_chain
         from ai_register.rules.loader import load_ruleset
-        from ai_register.solutions import lifecycle
+        from ai_register.solutions.lifecycle.decisions import DecisionKind, plan_decision
+        from ai_register.solutions.lifecycle.facts import GateFacts
+        from ai_register.solutions.lifecycle.gates import evaluate_transition
+        from ai_register.solutions.lifecycle.phases import Phase, Status, allowed_targets
 
         ruleset = load_ruleset()
         assert ruleset.rules
@@ -98,7 +109,10 @@ def test_pure_core_works_without_web_or_database():
         tampered = {**event, "data": {"name": "Other"}}
         assert not verify_chain([tampered]).intact
 
-        assert lifecycle.allowed_targets(lifecycle.Phase.NEEDS_ANALYSIS, lifecycle.Status.ACTIVE)
+        assert allowed_targets(Phase.NEEDS_ANALYSIS, Status.ACTIVE)
+        unmet = evaluate_transition(Phase.NEEDS_ANALYSIS, Status.ACTIVE, Phase.PILOT, GateFacts(), date(2026, 1, 1))
+        assert "need_statement_missing" in {u.code for u in unmet}
+        assert plan_decision(DecisionKind.PAUSE, Phase.PILOT, Status.ACTIVE).new_status is Status.PAUSED
 
         from ai_register.incidents import duties
 

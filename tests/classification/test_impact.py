@@ -16,7 +16,7 @@ from ai_register.config import PROJECT_ROOT
 from ai_register.extensions import db
 from ai_register.rules.evaluator import classify
 from ai_register.rules.loader import load_ruleset_from_snapshot
-from ai_register.solutions.lifecycle import InvalidClassification
+from ai_register.solutions.lifecycle.facts import InvalidClassification
 from ai_register.solutions.models import Solution
 from tests.answers import EMPLOYMENT, MINIMAL
 

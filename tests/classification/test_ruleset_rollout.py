@@ -16,7 +16,7 @@ from ai_register.classification import services
 from ai_register.config import PROJECT_ROOT
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
-from ai_register.solutions.lifecycle import InvalidClassification
+from ai_register.solutions.lifecycle.facts import InvalidClassification
 from ai_register.solutions.models import Solution
 from tests.answers import EMPLOYMENT, MINIMAL
 from tests.rules.test_rules_contract_1_1 import FIXTURE_2026_1

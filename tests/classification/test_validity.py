@@ -9,13 +9,9 @@ from sqlalchemy import func, select
 from ai_register.classification import services
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from ai_register.solutions.lifecycle import (
-    ClassificationFact,
-    GateFacts,
-    InvalidClassification,
-    Phase,
-    check_gate,
-)
+from ai_register.solutions.lifecycle.facts import ClassificationFact, GateFacts, InvalidClassification
+from ai_register.solutions.lifecycle.gates import check_gate
+from ai_register.solutions.lifecycle.phases import Phase
 from tests.answers import EMPLOYMENT, HIGH_RISK, MINIMAL, PROHIBITED, UNDECIDED
 
 

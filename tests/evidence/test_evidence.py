@@ -14,7 +14,7 @@ import pytest
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.files import sanitise_filename
 from ai_register.evidence.validity import is_valid_on
-from ai_register.solutions.lifecycle import EvidenceFact, EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.services import region_today
 from tests.helpers import events, problem
 

@@ -8,7 +8,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.fria import rules
 from ai_register.solutions.gate_facts import build_gate_facts
-from ai_register.solutions.lifecycle import EvidenceType
+from ai_register.solutions.lifecycle.facts import EvidenceType
 from tests.answers import HIGH_RISK
 
 COMPLETE = {

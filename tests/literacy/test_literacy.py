@@ -6,7 +6,8 @@ from datetime import date
 
 from ai_register.literacy.rules import MeasureFact, unreached_units
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
-from ai_register.solutions.lifecycle import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact, check_gate
+from ai_register.solutions.lifecycle.facts import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact
+from ai_register.solutions.lifecycle.gates import check_gate
 from tests.answers import HIGH_RISK, MINIMAL
 
 UNITS = ("Röntgen Sunderbyn", "Röntgen Gällivare")
@@ -38,7 +39,7 @@ def test_the_policy_rule_is_labelled_and_only_for_high_risk():
 
 
 def check_gate_codes(facts, on, settings):
-    from ai_register.solutions.lifecycle import Phase
+    from ai_register.solutions.lifecycle.phases import Phase
 
     return check_gate(Phase.ROLLOUT, facts, on, settings)
 

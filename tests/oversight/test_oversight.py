@@ -13,7 +13,8 @@ from ai_register.extensions import db
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.models import OversightAssignment, Person
 from ai_register.oversight.rules import add_months, confirmation_due_on
-from ai_register.solutions.lifecycle import GateFacts, oversight_confirmed
+from ai_register.solutions.lifecycle.facts import GateFacts
+from ai_register.solutions.lifecycle.gates import oversight_confirmed
 from ai_register.solutions.services import region_today
 from tests.helpers import events, problem
 

@@ -11,7 +11,7 @@ from ai_register.extensions import db
 from ai_register.portfolio.indicators import ensure_default_indicators, indicators
 from ai_register.portfolio.trustworthy import REQUIREMENT_KEYS
 from ai_register.solutions import gate_facts
-from ai_register.solutions.lifecycle import (
+from ai_register.solutions.lifecycle.facts import (
     ClassificationFact,
     EvidenceFact,
     EvidenceType,

@@ -8,17 +8,9 @@ from decimal import Decimal
 import pytest
 
 from ai_register.portfolio import scoring, trustworthy
-from ai_register.solutions.lifecycle import (
-    AssessmentFact,
-    EvidenceFact,
-    EvidenceType,
-    GateFacts,
-    GateSettings,
-    Phase,
-    check_gate,
-    continuity_if_critical,
-    trustworthy_assessment,
-)
+from ai_register.solutions.lifecycle.facts import AssessmentFact, EvidenceFact, EvidenceType, GateFacts, GateSettings
+from ai_register.solutions.lifecycle.gates import check_gate, continuity_if_critical, trustworthy_assessment
+from ai_register.solutions.lifecycle.phases import Phase
 
 ON = date(2027, 3, 1)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.solutions import gate_facts
-from ai_register.solutions.lifecycle import (
+from ai_register.solutions.lifecycle.facts import (
     AssessmentFact,
     ClassificationFact,
     EvidenceFact,

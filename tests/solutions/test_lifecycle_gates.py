@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ai_register.solutions.lifecycle import (
+from ai_register.solutions.lifecycle.evidence_table import required_evidence
+from ai_register.solutions.lifecycle.facts import (
     DECOMMISSIONING_CHECKLIST,
     AssessmentFact,
     ClassificationFact,
@@ -19,14 +20,11 @@ from ai_register.solutions.lifecycle import (
     GoalFact,
     InvalidClassification,
     OversightFact,
-    Phase,
     RolloutUnitFact,
-    Status,
-    Unmet,
-    check_gate,
-    evaluate_transition,
-    required_evidence,
 )
+from ai_register.solutions.lifecycle.gates import check_gate, evaluate_transition
+from ai_register.solutions.lifecycle.phases import Phase, Status
+from ai_register.solutions.lifecycle.unmet import Unmet
 
 ON = date(2027, 3, 1)
 E = EvidenceType

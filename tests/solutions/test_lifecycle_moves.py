@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from ai_register.solutions.lifecycle import (
-    DECOMMISSIONING_CHECKLIST,
-    EVIDENCE_LABELS,
-    PHASE_LABELS,
+from ai_register.solutions.lifecycle.decisions import (
     DecisionEffect,
     DecisionKind,
     DecisionNotAllowed,
-    EvidenceType,
+    allowed_decisions,
+    plan_decision,
+)
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST, EVIDENCE_LABELS, EvidenceType
+from ai_register.solutions.lifecycle.phases import (
+    PHASE_LABELS,
     Phase,
     Status,
-    allowed_decisions,
     allowed_targets,
     check_move,
-    plan_decision,
     requires_approval,
 )
 from tests.helpers import read_catalog

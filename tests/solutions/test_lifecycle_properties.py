@@ -11,14 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_register.solutions.lifecycle import (
-    BEFORE_DECOMMISSIONING,
+from ai_register.solutions.lifecycle.decisions import DecisionKind, DecisionNotAllowed, allowed_decisions, plan_decision
+from ai_register.solutions.lifecycle.evidence_table import required_evidence
+from ai_register.solutions.lifecycle.facts import (
     DECOMMISSIONING_CHECKLIST,
-    PHASE_ORDER,
     AssessmentFact,
     ClassificationFact,
-    DecisionKind,
-    DecisionNotAllowed,
     EvidenceFact,
     EvidenceType,
     GateFacts,
@@ -26,15 +24,16 @@ from ai_register.solutions.lifecycle import (
     GoalFact,
     InvalidClassification,
     OversightFact,
-    Phase,
     RolloutUnitFact,
+)
+from ai_register.solutions.lifecycle.gates import check_gate
+from ai_register.solutions.lifecycle.phases import (
+    BEFORE_DECOMMISSIONING,
+    PHASE_ORDER,
+    Phase,
     Status,
-    allowed_decisions,
     allowed_targets,
-    check_gate,
     check_move,
-    plan_decision,
-    required_evidence,
     requires_approval,
     status_after_move,
 )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
 
 from .conftest import BASE, events
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ai_register.extensions import db
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
 from ai_register.solutions.models import TransitionRequest
 
 from .conftest import BASE, events, unmet_codes

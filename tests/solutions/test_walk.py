@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from ai_register.extensions import db
 from ai_register.portfolio.indicators import ensure_default_indicators, indicators
 from ai_register.portfolio.trustworthy import REQUIREMENT_KEYS
-from ai_register.solutions.lifecycle import DECOMMISSIONING_CHECKLIST
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
 from tests.answers import PUBLIC_BENEFITS
 
 from .conftest import BASE, events, unmet_codes

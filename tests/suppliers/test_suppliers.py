@@ -10,16 +10,15 @@ import pytest
 
 from ai_register.extensions import db
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
-from ai_register.solutions.lifecycle import (
+from ai_register.solutions.lifecycle.facts import (
     ClassificationFact,
     EvidenceFact,
     EvidenceType,
     GateFacts,
     GateSettings,
-    Phase,
-    check_gate,
-    device_conformity,
 )
+from ai_register.solutions.lifecycle.gates import check_gate, device_conformity
+from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.suppliers import rules
 from tests.answers import MDR_DEVICE
 
