@@ -8,34 +8,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-from ai_register.goals.models import PERSPECTIVE_LABELS, Perspective
-from ai_register.solutions.lifecycle.phases import Phase
+from flask_babel import force_locale, gettext
+
+from ai_register.formats import LANGUAGES
+from ai_register.goals.models import PERSPECTIVE_LABELS
+from ai_register.solutions.lifecycle.phases import PHASE_LABELS, Phase
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 YES = {"yes", "ja", "true", "sant", "1", "y", "j", "x"}
 NO = {"no", "nej", "false", "falskt", "0", "n"}
 EMPTY_LIST = {"-", "none", "inga", "ingen", "[]"}
 
-PHASE_NAMES = {
-    "behovsanalys": Phase.NEEDS_ANALYSIS, "needs analysis": Phase.NEEDS_ANALYSIS, "prövning": Phase.NEEDS_ANALYSIS,
-    "pilot": Phase.PILOT, "breddinförande": Phase.ROLLOUT, "rollout": Phase.ROLLOUT,
-    "förvaltning": Phase.MANAGEMENT, "management": Phase.MANAGEMENT,
-    "avveckling": Phase.DECOMMISSIONING, "decommissioning": Phase.DECOMMISSIONING,
-    "avvecklad": Phase.RETIRED, "retired": Phase.RETIRED,
-}
-# The words a spreadsheet may use for a perspective: the Swedish name (the region's strategy), the English
-# label, and the code, as PHASE_NAMES does for phases.
-_SWEDISH_PERSPECTIVES = {
-    Perspective.SOCIETY_CITIZENS: "Samhälle och medborgare", Perspective.OPERATIONS: "Verksamhet",
-    Perspective.STAFF_MANAGERS: "Medarbetare och chef", Perspective.KNOWLEDGE_RENEWAL: "Kunskap och förnyelse",
-    Perspective.ECONOMY: "Ekonomi",
-}
-PERSPECTIVE_NAMES = {name.casefold(): perspective.value for perspective, english in PERSPECTIVE_LABELS.items()
-                     for name in (_SWEDISH_PERSPECTIVES[perspective], english, perspective.value)}
+# A phase or perspective cell may hold the catalog label in Swedish or English ("Förvaltning",
+# "Management") or the code; the names come from the catalog, so they never drift from what pages show.
+# Older spreadsheets say "prövning" for the needs analysis.
+PHASE_ALIASES = {"prövning": Phase.NEEDS_ANALYSIS}
+
+
+def accepted_names(labels: Mapping[StrEnum, str]) -> dict[str, str]:
+    """Every name a cell may use for a code (casefolded) → the code: its label in each language, and the
+    code itself. Outside the application only the English labels and codes are known."""
+    names = {code.value: code.value for code in labels}
+    for lang in LANGUAGES:  # force_locale: an import from the CLI has no request to take a locale from
+        with force_locale(lang):
+            names.update((gettext(label).casefold(), code.value) for code, label in labels.items())
+    return names
 
 
 @dataclass(frozen=True)
@@ -153,10 +156,10 @@ def parse_cell(kind: str, text: str) -> Any:
     if kind == "bool":
         return True if lowered in YES else False if lowered in NO else text
     if kind == "phase":
-        phase = PHASE_NAMES.get(lowered)
-        return phase.value if phase else lowered
+        names = {**accepted_names(PHASE_LABELS), **{alias: phase.value for alias, phase in PHASE_ALIASES.items()}}
+        return names.get(lowered, lowered)
     if kind == "perspective":
-        return PERSPECTIVE_NAMES.get(lowered, lowered)
+        return accepted_names(PERSPECTIVE_LABELS).get(lowered, lowered)
     if kind == "number":
         return text.replace(",", ".").replace(" ", "").replace("\u00a0", "")
     return text

@@ -257,3 +257,21 @@ def test_web_pages_refuse_other_roles(client, users):
     for role in ("owner", "auditor", "admin"):
         _sign_in(client, users[role])
         assert client.get("/imports/solutions").status_code == 403
+
+
+def test_phase_and_perspective_cells_take_the_catalog_labels_in_both_languages_and_the_codes(app):
+    """The names a cell may use come from the catalog (what pages show), not from a table of their own."""
+    from ai_register.goals.models import PERSPECTIVE_LABELS
+    from ai_register.onboarding.columns import parse_cell
+    from ai_register.solutions.lifecycle.phases import PHASE_LABELS
+    from tests.helpers import read_catalog
+
+    swedish = read_catalog("sv")
+    for kind, labels in (("perspective", PERSPECTIVE_LABELS), ("phase", PHASE_LABELS)):
+        for code, label in labels.items():
+            for name in (swedish[str(label)].string, str(label), code.value):
+                assert parse_cell(kind, name) == code.value, (kind, name)
+                assert parse_cell(kind, name.upper()) == code.value, (kind, name)
+    assert parse_cell("perspective", "Samhälle och medborgare") == "society_citizens"
+    assert parse_cell("phase", "Prövning") == "needs_analysis"
+    assert parse_cell("perspective", "Miljö") == "miljö"  # passed on for the goal schema to refuse
