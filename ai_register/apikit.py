@@ -1,5 +1,5 @@
-"""The API's plumbing, defined once: the strict base schema, the UTC datetime field, page arguments and
-the one paging helper. Areas import these; none defines its own."""
+"""The API's plumbing, defined once: the strict base schema, the UTC datetime field, the field of a
+computed member (`Shown`), page arguments and the one paging helper. Areas import these; none defines its own."""
 
 from __future__ import annotations
 
@@ -28,6 +28,22 @@ class UtcDateTime(ma.fields.DateTime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Shown(ma.fields.Raw):
+    """A member the answer shows beside the record's own columns (valid today, overdue, a message): the
+    area's service computes it and sets it on the record before it is serialised, so the schema only
+    reads. A record the service was not asked to show is an error, not a silently missing member."""
+
+    def __init__(self, **kwargs):
+        super().__init__(dump_only=True, **kwargs)
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        value = self.get_value(obj, attr, accessor=accessor)
+        if value is ma.missing:
+            raise AttributeError(f"{type(obj).__name__}.{self.attribute or attr} is computed by its "
+                                 f"service's shown(); call it before serialising")
+        return self._serialize(value, attr, obj, **kwargs)
 
 
 class PageArgsSchema(ma.Schema):

@@ -20,6 +20,10 @@ DRAFT, SUBMITTED, APPROVED, REJECTED, OVERRIDDEN = "draft", "submitted", "approv
 STATUSES = (DRAFT, SUBMITTED, APPROVED, REJECTED, OVERRIDDEN)
 # The review outcomes that make a classification count (DOMAIN.md, "valid classification").
 DECIDED = (APPROVED, OVERRIDDEN)
+# What an officer may set in an override: a decided category (never `needs_review`) and a class
+# from the contract's lists.
+OVERRIDE_CATEGORIES = tuple(contract.STRICTNESS)
+DEVICE_CLASSES = tuple(c for classes in contract.DEVICE_CLASSES.values() for c in classes)
 
 
 class RuleSetSnapshot(db.Model):

@@ -6,8 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ai_register.apikit import StrictSchema, UtcDateTime
-from ai_register.classification.models import STATUSES
-from ai_register.classification.services import DEVICE_CLASSES, OVERRIDE_CATEGORIES
+from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, STATUSES
 from ai_register.rules.contract import CATEGORIES
 from ai_register.solutions.schemas import UserRefSchema
 

@@ -24,8 +24,10 @@ from ai_register.audit.reasons import coded
 from ai_register.classification.models import (
     APPROVED,
     DECIDED,
+    DEVICE_CLASSES,
     DRAFT,
     OVERRIDDEN,
+    OVERRIDE_CATEGORIES,
     REJECTED,
     SUBMITTED,
     Classification,
@@ -33,7 +35,6 @@ from ai_register.classification.models import (
 )
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotAllowed, NotFound, Unavailable
 from ai_register.extensions import db
-from ai_register.rules import contract
 from ai_register.rules.evaluator import classify, validate_answers
 from ai_register.rules.loader import (
     RuleSet,
@@ -51,10 +52,6 @@ from ai_register.users.models import utcnow
 
 ENTITY = "classification"
 
-# What an officer may set in an override: a decided category (never `needs_review`) and a class
-# from the contract's lists.
-OVERRIDE_CATEGORIES = tuple(contract.STRICTNESS)
-DEVICE_CLASSES = tuple(c for classes in contract.DEVICE_CLASSES.values() for c in classes)
 REVIEW_ACTIONS = {APPROVED: "approve", REJECTED: "reject", OVERRIDDEN: "override"}
 
 

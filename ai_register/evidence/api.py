@@ -69,7 +69,7 @@ class EvidenceList(MethodView):
         """The solution's evidence records (`?current=true`: only those not superseded)."""
         solution = get_solution(solution_id)
         query = services.evidence_query(solution.id, type=args.get("type"), current=args["current"])
-        return page_of(query, args)
+        return services.shown_page(page_of(query, args))
 
     @access(OWNER, COMPLIANCE)
     @blp.doc(requestBody=CREATE_BODY)
@@ -80,7 +80,7 @@ class EvidenceList(MethodView):
         `supersedes` names an older record this one replaces; evidence is never deleted."""
         solution = get_solution(solution_id, write=True)
         body, upload = _creation_body()
-        return services.create_evidence(solution, body, upload, by=actor())
+        return services.shown(services.create_evidence(solution, body, upload, by=actor()))
 
 
 @blp.route("/evidence/<int:evidence_id>", methods=["GET"])
@@ -88,7 +88,7 @@ class EvidenceList(MethodView):
 @blp.response(200, EvidenceSchema)
 def get_evidence(evidence_id: int):
     """One evidence record's metadata."""
-    return services.get_evidence(evidence_id)
+    return services.shown(services.get_evidence(evidence_id))
 
 
 @blp.route("/evidence/<int:evidence_id>/file", methods=["GET"])

@@ -4,10 +4,9 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema
+from ai_register.apikit import PageArgsSchema, Shown, StrictSchema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.facts import EvidenceType
-from ai_register.solutions.services import region_today
 
 EVIDENCE_TYPES = [t.value for t in EvidenceType]
 
@@ -62,14 +61,11 @@ class EvidenceSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
     file = ma.fields.Nested(EvidenceFileSchema, attribute="file_info", allow_none=True,
                             metadata={"description": "null when no file is attached"})
-    valid_today = ma.fields.Method("_valid_today", required=True)
+    valid_today = Shown(required=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
     superseded_at = ma.fields.DateTime(allow_none=True)
     created_by_id = ma.fields.Integer(required=True)
     created_at = ma.fields.DateTime(required=True)
-
-    def _valid_today(self, evidence) -> bool:
-        return evidence.valid_on(region_today())
 
 
 class EvidenceListArgsSchema(PageArgsSchema):

@@ -6,6 +6,7 @@ only: a superseded record no longer counts, whatever its dates).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -21,6 +22,7 @@ from ai_register.extensions import db
 from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
+from ai_register.solutions.services import region_today
 from ai_register.users.models import User, utcnow
 
 RECORD_FIELDS = ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note")
@@ -54,6 +56,20 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
 def get_evidence(evidence_id: int) -> Evidence:
     """An evidence record the caller may read (the ownership rule of its solution), else 404."""
     return get_child(Evidence, evidence_id)
+
+
+def shown(evidence: Evidence, today: date | None = None) -> Evidence:
+    """The record as the API shows it: with `valid_today` (on the region's calendar day)."""
+    evidence.valid_today = evidence.valid_on(today or region_today())
+    return evidence
+
+
+def shown_page(page: dict) -> dict:
+    """A page of records (`apikit.page_of`), each as the API shows it."""
+    today = region_today()
+    for evidence in page["items"]:
+        shown(evidence, today)
+    return page
 
 
 def file_path(evidence: Evidence) -> Path:

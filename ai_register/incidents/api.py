@@ -36,7 +36,7 @@ class SolutionIncidents(MethodView):
     def get(self, args, solution_id: int):
         """The solution's incidents, newest awareness first; `overdue=true` for those past a deadline."""
         get_solution(services.require_id(solution_id, "solution"))
-        return services.list_incidents(solution_id=solution_id, **args)
+        return services.shown_page(services.list_incidents(solution_id=solution_id, **args))
 
     @access(*WRITERS)
     @blp.arguments(IncidentCreateSchema)
@@ -44,7 +44,7 @@ class SolutionIncidents(MethodView):
     def post(self, body, solution_id: int):
         """Report an incident. Only `what_happened` is required; awareness defaults to now. The answer
         says whether it is serious (AI Act Art 3(49)) and lists the reporting duties with deadlines."""
-        incident = services.report_incident(solution_id, body)
+        incident = services.shown(services.report_incident(solution_id, body))
         return incident, 201, {"Location": url_for("incidents_api.IncidentResource", incident_id=incident.id),
                                "ETag": incident.etag}
 
@@ -56,7 +56,7 @@ class Incidents(MethodView):
     @blp.response(200, IncidentPageSchema)
     def get(self, args):
         """Incidents of every solution I may read (owners: their own); `overdue=true` for the overdue list."""
-        return services.list_incidents(**args)
+        return services.shown_page(services.list_incidents(**args))
 
 
 @blp.route("/incidents/<int:incident_id>")
@@ -66,7 +66,7 @@ class IncidentResource(MethodView):
     def get(self, incident_id: int):
         """One incident with its assessment and duties; its `ETag` guards changes."""
         incident = services.get_incident(incident_id)
-        return incident, 200, {"ETag": incident.etag}
+        return services.shown(incident), 200, {"ETag": incident.etag}
 
     @access(*WRITERS)
     @blp.arguments(IncidentPatchSchema)
@@ -81,4 +81,4 @@ class IncidentResource(MethodView):
         incident = services.get_incident(incident_id, write=True)
         preconditions.require_if_match(incident.version, request.headers.get("If-Match"), "incident")
         incident = services.update_incident(incident_id, body)
-        return incident, 200, {"ETag": incident.etag}
+        return services.shown(incident), 200, {"ETag": incident.etag}

@@ -5,11 +5,9 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
-from ai_register.incidents.duties import PATIENT_HARMS, recipient_label
-from ai_register.incidents.models import DUTY_OPEN, DUTY_STATUSES, INCIDENT_STATUSES
-from ai_register.incidents.services import as_utc, is_overdue, suggested_decision
-from ai_register.users.models import utcnow
+from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, UtcDateTime
+from ai_register.incidents.duties import PATIENT_HARMS
+from ai_register.incidents.models import DUTY_STATUSES, INCIDENT_STATUSES
 
 _FLAGS = {
     "device_malfunction": "A malfunction of the medical device (or the AI system as a device)",
@@ -105,7 +103,7 @@ class IncidentListArgsSchema(PageArgsSchema):
 class DutySchema(ma.Schema):
     key = ma.fields.String(required=True)
     recipient = ma.fields.String(required=True)
-    recipient_label = ma.fields.Method("_label", required=True)
+    recipient_label = Shown(required=True)
     citation = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     deadline_kind = ma.fields.String(required=True,
@@ -117,7 +115,7 @@ class DutySchema(ma.Schema):
                                      metadata={"description": "End of the last day (for 'immediately': "
                                                               "the moment of awareness)"})
     overdue_after = UtcDateTime(required=True)
-    overdue = ma.fields.Method("_overdue", required=True)
+    overdue = Shown(required=True)
     condition = ma.fields.String(allow_none=True,
                                  metadata={"description": "When it applies only if an unknown fact holds"})
     fallback = ma.fields.String(allow_none=True)
@@ -127,12 +125,6 @@ class DutySchema(ma.Schema):
     done_by_id = ma.fields.Integer(allow_none=True)
     reference = ma.fields.String(allow_none=True)
     note = ma.fields.String(allow_none=True)
-
-    def _label(self, duty) -> str:
-        return recipient_label(duty.recipient)
-
-    def _overdue(self, duty) -> bool:
-        return duty.status == DUTY_OPEN and duty.applies and as_utc(duty.overdue_after) < utcnow()
 
 
 class AssessmentSchema(ma.Schema):
@@ -175,10 +167,10 @@ class IncidentSchema(ma.Schema):
     assessment = ma.fields.Nested(AssessmentSchema, required=True)
     regulatory_context = ma.fields.Nested(RegulatoryContextSchema, required=True)
     duties = ma.fields.Method("_duties", required=True)
-    overdue = ma.fields.Method("_overdue", required=True)
-    next_due_at = ma.fields.Method("_next_due", allow_none=True)
-    suggested_decision = ma.fields.Method(
-        "_suggested", allow_none=True,
+    overdue = Shown(required=True)
+    next_due_at = Shown(allow_none=True)
+    suggested_decision = Shown(
+        allow_none=True,
         metadata={"description": "'pause' while a serious incident awaits a decision; record it via POST "
                                  "/solutions/{id}/decisions"})
     assessment_notes = ma.fields.String(allow_none=True)
@@ -189,18 +181,7 @@ class IncidentSchema(ma.Schema):
     closed_at = UtcDateTime(allow_none=True)
 
     def _duties(self, incident) -> list:
-        ordered = sorted(incident.duties, key=lambda d: (not d.applies, as_utc(d.overdue_after), d.key))
-        return DutySchema(many=True).dump(ordered)
-
-    def _overdue(self, incident) -> bool:
-        return is_overdue(incident)
-
-    def _next_due(self, incident) -> str | None:
-        open_ = [as_utc(d.due_at) for d in incident.duties if d.status == DUTY_OPEN and d.applies]
-        return min(open_).isoformat() if open_ else None
-
-    def _suggested(self, incident) -> str | None:
-        return suggested_decision(incident)
+        return DutySchema(many=True).dump(incident.duties_in_order)
 
 
 class IncidentPageSchema(ma.Schema):

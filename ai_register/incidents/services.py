@@ -160,6 +160,31 @@ def is_overdue(incident: Incident, now: datetime | None = None) -> bool:
     return any(d.status == DUTY_OPEN and d.applies and as_utc(d.overdue_after) < now for d in incident.duties)
 
 
+def shown(incident: Incident, now: datetime | None = None) -> Incident:
+    """The incident as the API shows it: its duties in order (applicable first, then by deadline), each
+    with its recipient's label and whether it is overdue; whether the incident is overdue, its next
+    deadline and the decision it suggests."""
+    now = now or utcnow()
+    for duty in incident.duties:
+        duty.recipient_label = rules.recipient_label(duty.recipient)
+        duty.overdue = duty.status == DUTY_OPEN and duty.applies and as_utc(duty.overdue_after) < now
+    incident.duties_in_order = sorted(incident.duties,
+                                      key=lambda d: (not d.applies, as_utc(d.overdue_after), d.key))
+    incident.overdue = is_overdue(incident, now)
+    open_ = [as_utc(d.due_at) for d in incident.duties if d.status == DUTY_OPEN and d.applies]
+    incident.next_due_at = min(open_).isoformat() if open_ else None
+    incident.suggested_decision = suggested_decision(incident)
+    return incident
+
+
+def shown_page(page: dict) -> dict:
+    """A page of incidents (`apikit.page_of`), each as the API shows it."""
+    now = utcnow()
+    for incident in page["items"]:
+        shown(incident, now)
+    return page
+
+
 # --------------------------------------------------------------------------- reporting
 
 

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ai_register.apikit import PageArgsSchema, UtcDateTime
-from ai_register.notifications.services import message
+from ai_register.apikit import PageArgsSchema, Shown, UtcDateTime
 
 
 class NotificationArgsSchema(PageArgsSchema):
@@ -16,7 +15,7 @@ class NotificationArgsSchema(PageArgsSchema):
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     kind = ma.fields.String(required=True)
-    message = ma.fields.Method("_message", required=True)
+    message = Shown(required=True)
     solution_id = ma.fields.Integer(allow_none=True)
     subject_type = ma.fields.String(required=True)
     subject_id = ma.fields.String(required=True)
@@ -26,9 +25,6 @@ class NotificationSchema(ma.Schema):
     created_at = UtcDateTime(required=True)
     read_at = UtcDateTime(allow_none=True)
     emailed_at = UtcDateTime(allow_none=True)
-
-    def _message(self, notification) -> str:
-        return message(notification)
 
 
 class NotificationPageSchema(ma.Schema):

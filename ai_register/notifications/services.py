@@ -124,6 +124,19 @@ def message(notification: Notification) -> str:
         return f"{notification.kind} {notification.subject_type} {notification.subject_id}"
 
 
+def shown(notification: Notification) -> Notification:
+    """The notification as the API shows it: with its `message` in the reader's language."""
+    notification.message = message(notification)
+    return notification
+
+
+def shown_page(page: dict) -> dict:
+    """A page of notifications (`apikit.page_of`), each as the API shows it."""
+    for notification in page["items"]:
+        shown(notification)
+    return page
+
+
 def notify(user_id: int, kind: str, *, subject_type: str, subject_id, due_on: date | None = None,
            solution_id: int | None = None, params: dict | None = None, link: str | None = None,
            ) -> tuple[Notification, bool]:

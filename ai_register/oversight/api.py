@@ -38,7 +38,7 @@ class Oversight(MethodView):
         if assignment is None:
             raise Problem(404, "No oversight owner is assigned to this solution.",
                           headers={"ETag": solution.etag})
-        return assignment, 200, {"ETag": solution.etag}
+        return services.shown(assignment), 200, {"ETag": solution.etag}
 
     @access(OWNER, COMPLIANCE)
     @blp.arguments(OversightPutSchema)
@@ -52,7 +52,7 @@ class Oversight(MethodView):
         require_if_match(solution, request.headers.get("If-Match"))
         first = services.current_oversight(solution.id) is None
         assignment = services.assign_oversight(solution, body, by=actor())
-        return assignment, 201 if first else 200, {"ETag": solution.etag}
+        return services.shown(assignment), 201 if first else 200, {"ETag": solution.etag}
 
 
 @blp.route("/<int:solution_id>/oversight/history", methods=["GET"])
@@ -62,7 +62,7 @@ class Oversight(MethodView):
 def oversight_history(args, solution_id: int):
     """Every oversight assignment of the solution, newest first."""
     solution = get_solution(solution_id)
-    return page_of(services.history_query(solution.id), args)
+    return services.shown_page(page_of(services.history_query(solution.id), args))
 
 
 @blp.route("/<int:solution_id>/oversight/confirm", methods=["POST"])
@@ -73,4 +73,4 @@ def confirm_oversight(body, solution_id: int):
     """Re-confirm the assignment: by the oversight owner themself when they have an account,
     otherwise recorded by compliance. Due at least every 12 months."""
     solution, assignment = services.confirm_oversight(solution_id, body, by=actor())
-    return assignment, 200, {"ETag": solution.etag}
+    return services.shown(assignment), 200, {"ETag": solution.etag}

@@ -3,10 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import Shown, StrictSchema
 from ai_register.extensions import ID_RANGE
-from ai_register.oversight.rules import MONITORS, confirmation_overdue
-from ai_register.solutions.services import region_today
+from ai_register.oversight.rules import MONITORS
 
 
 def _text(max_length: int, **kwargs) -> ma.fields.String:
@@ -96,16 +95,13 @@ class OversightAssignmentSchema(ma.Schema):
     confirmed_by_id = ma.fields.Integer(allow_none=True)
     confirmation_due_on = ma.fields.Date(allow_none=True, metadata={
         "description": "Last confirmation (acceptance counts) + 12 months; null until accepted"})
-    confirmation_overdue = ma.fields.Method("_overdue", required=True)
+    confirmation_overdue = Shown(required=True)
     counts_as_oversight_owner = ma.fields.Boolean(required=True)
     current = ma.fields.Boolean(required=True)
     started_at = ma.fields.DateTime(required=True)
     ended_at = ma.fields.DateTime(allow_none=True)
     ended_by_id = ma.fields.Integer(allow_none=True)
     created_by_id = ma.fields.Integer(required=True)
-
-    def _overdue(self, assignment) -> bool:
-        return confirmation_overdue(assignment.accepted_on, assignment.confirmed_on, region_today())
 
 
 class OversightAssignmentListSchema(ma.Schema):

@@ -18,7 +18,7 @@ from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, ReadOnly
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment, Person
-from ai_register.oversight.rules import MONITORS
+from ai_register.oversight.rules import MONITORS, confirmation_overdue
 from ai_register.oversight.schemas import OversightAssignmentSchema
 from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
@@ -66,7 +66,22 @@ def oversight_summary(solution: Solution) -> dict | None:
         assignment = current_oversight(solution.id, *(joinedload(person) for person in _PEOPLE))
     else:
         assignment = solution.current_oversight
-    return None if assignment is None else OversightAssignmentSchema().dump(assignment)
+    return None if assignment is None else OversightAssignmentSchema().dump(shown(assignment))
+
+
+def shown(assignment: OversightAssignment, today: date | None = None) -> OversightAssignment:
+    """The assignment as the API shows it: with `confirmation_overdue` (on the region's calendar day)."""
+    assignment.confirmation_overdue = confirmation_overdue(assignment.accepted_on, assignment.confirmed_on,
+                                                           today or region_today())
+    return assignment
+
+
+def shown_page(page: dict) -> dict:
+    """A page of assignments (`apikit.page_of`), each as the API shows it."""
+    today = region_today()
+    for assignment in page["items"]:
+        shown(assignment, today)
+    return page
 
 
 def history_query(solution_id: int) -> Select:

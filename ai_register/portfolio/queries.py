@@ -35,7 +35,6 @@ from ai_register.users.models import User
 
 BATCH = 500
 CONTINUITY_TYPES = (EvidenceType.FALLBACK_ROUTINE.value, EvidenceType.RECOVERY_PLAN.value)
-SORTS = ("score", "name", "phase", "yearly_net_benefit", "three_year_cost", "risk")
 CSV_COLUMNS = ("id", "name", "phase", "status", "ai_act_category", "device_class", "owner", "care_units",
                "yearly_net_benefit", "three_year_cost", "currency", "goals", "goals_on_target",
                "realised_share", "critical_for_patient_care", "max_tolerable_outage_hours",

@@ -8,7 +8,7 @@ from marshmallow import validate, validates_schema
 
 from ai_register.apikit import StrictSchema, UtcDateTime
 from ai_register.goals.models import Perspective
-from ai_register.portfolio import queries, trustworthy
+from ai_register.portfolio import trustworthy
 from ai_register.solutions.schemas import (
     DECISION_KINDS,
     ID_RANGE,
@@ -81,7 +81,9 @@ class IndicatorListSchema(ma.Schema):
 
 # --------------------------------------------------------------------------- portfolio
 
-SORTS = [s for name in queries.SORTS for s in (name, f"-{name}")]
+# The orders `ranking.order_by` knows, each ascending or descending ("-").
+SORTS = [s for name in ("score", "name", "phase", "yearly_net_benefit", "three_year_cost", "risk")
+         for s in (name, f"-{name}")]
 
 
 class PortfolioViewArgsSchema(SolutionListArgsSchema):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ai_register.classification import services as classification_services
-from ai_register.classification.models import SUBMITTED, Classification
+from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, SUBMITTED, Classification
 from ai_register.exceptions import FourEyes, GateNotMet, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.reviews.context import review_context
@@ -114,10 +114,10 @@ def classification(classification_id: int):
     solution = get_solution(item.solution_id, write=writing)
     form = ClassificationReviewForm()
     form.category.choices = options([("", _("Keep the engine's"))] + [
-        (c, labels.category_label(c)) for c in classification_services.OVERRIDE_CATEGORIES
+        (c, labels.category_label(c)) for c in OVERRIDE_CATEGORIES
     ])
     form.device_class.choices = options([("", _("Keep the engine's"))] + [
-        (c, c) for c in classification_services.DEVICE_CLASSES
+        (c, c) for c in DEVICE_CLASSES
     ])
     status = 200
     if request.method == "POST":
