@@ -83,7 +83,7 @@ def _load(db, events: int) -> tuple[int, int]:
 def _render_report(solution_id: int, auditor_id: int) -> int:
     from ai_register.extensions import db
     from ai_register.reports.events import iter_solution_events
-    from ai_register.reports.pdf import render_solution_report
+    from ai_register.reports.pdf.traceability import render_solution_report
     from ai_register.reports.people import solution_actor_names
     from ai_register.reports.traceability import build_report
     from ai_register.solutions.models import Solution

@@ -20,7 +20,9 @@ from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
 from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
 from ai_register.reports.instants import as_of_instant, region_zone
-from ai_register.reports.pdf import FontMissing, render_portfolio, render_solution_report
+from ai_register.reports.pdf.document import FontMissing
+from ai_register.reports.pdf.portfolio import render_portfolio
+from ai_register.reports.pdf.traceability import render_solution_report
 from ai_register.reports.people import solution_actor_names
 from ai_register.reports.portfolio_report import PORTFOLIO_COLUMNS, iter_portfolio
 from ai_register.reports.schemas import (

@@ -1,5 +1,5 @@
 """The traceability report's sections for the deployer-duty records (issue 21): obligation records,
-FRIA versions, AI-literacy measures and the supplier's records. Kept apart from pdf.py so the report's layout
+FRIA versions, AI-literacy measures and the supplier's records. Kept apart from pdf/sections.py so the report's layout
 work merges."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.reports.bundle import EvidenceFile, build_bundle
 from ai_register.reports.events import iter_solution_events, last_solution_seq
-from ai_register.reports.pdf import render_solution_report
+from ai_register.reports.pdf.traceability import render_solution_report
 from ai_register.reports.people import solution_actor_names
 from ai_register.reports.traceability import build_report
 from ai_register.solutions.models import Solution

@@ -1,5 +1,5 @@
 """The data of a solution's traceability report, gathered here and rendered elsewhere (`export.py` for
-JSON, `pdf.py` for PDF, `bundle.py` for the signed ZIP): its record sections (identity, lifecycle,
+JSON, `pdf/traceability.py` for PDF, `bundle.py` for the signed ZIP): its record sections (identity, lifecycle,
 classifications, obligations, oversight, goals, evidence, incidents, …) and its chain section.
 
 The records come from `records.py` (present or replayed `as_of`), so a past report and a present one

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 
 from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
-from ai_register.reports.pdf import render_solution_report
+from ai_register.reports.pdf.traceability import render_solution_report
 from ai_register.reports.people import solution_actor_names
 from ai_register.reports.traceability import build_report
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor

@@ -1,6 +1,6 @@
 """The facts the lifecycle gates need, read from every module that holds a solution's records.
 
-The pure module `lifecycle.py` decides; this module only collects plain values. Records of other
+The pure lifecycle (`lifecycle/gates.py`) decides; this module only collects plain values. Records of other
 modules (goals, evidence, oversight, classification) are read through their public read functions,
 imported lazily so that the solutions package does not depend on them at import time. What is not
 recorded is missing: a gate never opens on data it did not see.
@@ -56,7 +56,7 @@ def _personal_data(solution: Solution) -> bool | None:
 
 
 def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
-    """Everything the gates of `lifecycle.py` look at, for `solution` on the transition date `on`.
+    """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`.
 
     Evidence is passed with its dates; the gates themselves decide what is valid on `on`.
     """

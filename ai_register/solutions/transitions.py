@@ -1,6 +1,6 @@
 """Phase changes and follow-up decisions: requests, four-eyes approval, and their effect.
 
-The pure module `lifecycle.py` says whether a move or decision is allowed and what it does; this
+The pure lifecycle (`lifecycle/`) says whether a move or decision is allowed and what it does; this
 module reads the facts, refuses with every unmet condition (409), and writes the change and its
 audit events in the request's one transaction.
 """

@@ -70,7 +70,7 @@ def test_the_pdf_story_is_consumed_lazily():
     """Bounded memory: platypus pulls flowables as it lays them out; only a few wait at any time."""
     from reportlab.platypus import Spacer
 
-    from ai_register.reports.pdf import Footer, build_pdf
+    from ai_register.reports.pdf.document import Footer, build_pdf
 
     produced = {"n": 0, "most_waiting": 0}
     laid_out = []

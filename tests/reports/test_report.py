@@ -269,9 +269,9 @@ def test_report_shows_a_tampered_event(client, auth, users, story, is_postgres):
 
 
 def test_missing_fonts_fail_clearly(app, client, auth, users, story, monkeypatch, tmp_path):
-    from ai_register.reports import pdf
+    from ai_register.reports.pdf import document
 
-    monkeypatch.setattr(pdf, "_fonts_registered", False)
+    monkeypatch.setattr(document, "_fonts_registered", False)
     app.config["REPORT_FONT_DIR"] = str(tmp_path / "no-fonts-here")
     response = client.get(report_url(story, format="pdf"), headers=auth(users["auditor"]))
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
