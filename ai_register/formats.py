@@ -121,6 +121,19 @@ def moment(value, locale=None) -> str:
     return _babel_datetime(value, DATETIME_PATTERN, locale=_locale(locale))
 
 
+def country(code, locale=None) -> str:
+    """An ISO 3166-1 alpha-2 code as the country's name in the reader's language (Babel's CLDR territory
+    names, not catalog texts: "Sverige", "USA"); an unknown code as it is."""
+    if not code:
+        return NONE
+    return _locale(locale).territories.get(str(code).upper(), str(code))
+
+
+def countries(codes, locale=None) -> str:
+    """Several countries, in the order given: "Sverige, USA"."""
+    return ", ".join(country(code, locale) for code in codes or [])
+
+
 # --------------------------------------------------------------------------- catalog messages
 
 LANGUAGES = ("sv", "en")

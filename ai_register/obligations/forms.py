@@ -22,6 +22,8 @@ RECORD_LABELS = {
     "fria": _l("Fundamental-rights impact assessment (FRIA)"),
     "informing_record": _l("Record of informing the people concerned"),
     "log_retention": _l("Log retention (Art 26(6))"),
+    "supplier_document": _l("Supplier document"),
+    "supplier_product": _l("EU-database registration of the product version"),
 }
 
 
@@ -29,7 +31,8 @@ class ObligationForm(FlaskForm):
     status = SelectField(_l("Status"), choices=options(STATUS_LABELS.items()), validators=[DataRequired()])
     met_by = SelectField(
         _l("Met by"), validators=[Optional()],
-        description=_l("The evidence or the register's record that shows the obligation is met. Required for “Met”."))
+        description=_l("The evidence or the register's record that shows the obligation is met. Required for “Met”. "
+                       "The supplier register's documents are offered where they fit the obligation."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
     not_applicable_reason = TextAreaField(
         _l("Why it does not apply"), validators=[Optional(), Length(max=10000)],

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ai_register.suppliers import rules as supplier_rules
+
 OPEN, IN_PROGRESS, MET, NOT_APPLICABLE = "open", "in_progress", "met", "not_applicable"
 STATUSES = (OPEN, IN_PROGRESS, MET, NOT_APPLICABLE)
 
@@ -43,3 +45,35 @@ def status_errors(status: str, *, evidence: bool, record: bool, reason: str | No
     elif status == NOT_APPLICABLE and not (reason or "").strip():
         errors["not_applicable_reason"] = ["Say why the obligation does not apply; compliance confirms it."]
     return errors
+
+
+# The supplier register's records that can meet an obligation: the provider's document (of the product version
+# the solution uses) that the obligation asks for or asks the region to check. `EU_DATABASE_REGISTRATION` is
+# the product version's registration number in the EU database (AI Act Art 49). Obligations not listed here are
+# met by evidence or the region's own records.
+EU_DATABASE_REGISTRATION = "eu_database_registration"
+_DOC, _CE = supplier_rules.DECLARATION, supplier_rules.CERTIFICATE
+_IFU, _ART6_4 = supplier_rules.INSTRUCTIONS, supplier_rules.ART6_4
+SUPPLIER_FITS: dict[str, frozenset[str]] = {
+    # The deployer's checks (region policy and Art 49(2)).
+    "ai_act_art6_4_request_assessment": frozenset({_ART6_4}),
+    "ai_act_art49_2_check_registration": frozenset({EU_DATABASE_REGISTRATION}),
+    # The provider's own documents, where the classification lists the provider's obligations.
+    "ai_act_art6_4": frozenset({_ART6_4}),
+    "ai_act_art13": frozenset({_IFU}),
+    "ai_act_art47": frozenset({_DOC}),
+    "ai_act_art48": frozenset({_DOC, _CE}),
+    "ai_act_art49_1": frozenset({EU_DATABASE_REGISTRATION}),
+    "ai_act_art49_2": frozenset({EU_DATABASE_REGISTRATION}),
+    "mdr_art52_notified_body": frozenset({_CE}),
+    "mdr_art52_7_self_declaration": frozenset({_DOC}),
+    "mdr_art20_ce_marking": frozenset({_DOC, _CE}),
+    "ivdr_art48_notified_body": frozenset({_CE}),
+    "ivdr_art48_self_declaration": frozenset({_DOC}),
+    "ivdr_art18_ce_marking": frozenset({_DOC, _CE}),
+}
+
+
+def supplier_record_fits(obligation_id: str, kind: str) -> bool:
+    """Whether a supplier document of `kind` (or the EU-database registration) can meet the obligation."""
+    return kind in SUPPLIER_FITS.get(obligation_id, frozenset())

@@ -18,8 +18,12 @@ class ObligationPatchSchema(StrictSchema):
                        "compliance confirms it)"})
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "Evidence of this solution that meets the obligation"})
-    record_type = _text(40, metadata={"description": "A record of the register that meets it, e.g. "
-                                                     "oversight_assignment, fria"})
+    record_type = _text(40, metadata={"description": "A record of the register that meets it: "
+                                                     "oversight_assignment, fria, informing_record, log_retention, "
+                                                     "supplier_document (a document of the product version the "
+                                                     "solution uses, in force, where its kind fits the obligation) or "
+                                                     "supplier_product (that product version's EU-database "
+                                                     "registration)"})
     record_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE)
     note = _text(10000)
     not_applicable_reason = _text(10000)

@@ -29,6 +29,8 @@ from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import visible_solutions_query
 from ai_register.solutions.models import Solution, solution_co_owners
 from ai_register.solutions.services import owner_ids_since, region_today
+from ai_register.suppliers import services as suppliers
+from ai_register.suppliers.models import SupplierDocument, SupplierProduct
 from ai_register.users.models import utcnow
 
 ENTITY = "solution_obligation"
@@ -184,14 +186,58 @@ def _record_models() -> dict:
     """Records of other areas that can meet an obligation, by the type named in the API."""
 
     return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
-            "informing_record": InformingRecord, "log_retention": LogRetention}
+            "informing_record": InformingRecord, "log_retention": LogRetention,
+            SUPPLIER_DOCUMENT: SupplierDocument, SUPPLIER_PRODUCT: SupplierProduct}
+
+
+# The supplier register's records (shared by the solutions using the product version, so not the solution's own).
+SUPPLIER_DOCUMENT, SUPPLIER_PRODUCT = "supplier_document", "supplier_product"
+
+
+def supplier_records_for(solution: Solution, obligation_id: str, on: date
+                         ) -> list[tuple[str, SupplierDocument | SupplierProduct]]:
+    """The supplier register's records that can meet this obligation of the solution now: documents of the
+    product version it uses (or its supplier's agreements) that fit the obligation, are in force on `on` and
+    not withdrawn; and the product version itself for its EU-database registration."""
+    product, documents = suppliers.solution_documents(solution.id)
+    if product is None:
+        return []
+    found: list[tuple[str, SupplierDocument | SupplierProduct]] = [
+        (SUPPLIER_DOCUMENT, d) for d in documents
+        if rules.supplier_record_fits(obligation_id, d.kind) and suppliers.in_force(d, on)]
+    if product.eu_database_number and rules.supplier_record_fits(obligation_id, rules.EU_DATABASE_REGISTRATION):
+        found.append((SUPPLIER_PRODUCT, product))
+    return found
+
+
+def _supplier_record_errors(solution: Solution, obligation_id: str, record_type: str, record) -> list[str]:
+    """Why the supplier register's record cannot meet this obligation of this solution (none: it can)."""
+    product, documents = suppliers.solution_documents(solution.id)
+    if product is None:
+        return ["The solution uses no product version of the supplier register; link it on the solution's "
+                "supplier page first."]
+    if record_type == SUPPLIER_PRODUCT:
+        if record is None or record.id != product.id:
+            return ["No such product version: name the one the solution uses."]
+        if not record.eu_database_number:
+            return ["The product version has no EU-database registration number recorded."]
+        kind = rules.EU_DATABASE_REGISTRATION
+    else:
+        if record is None or record.id not in {d.id for d in documents}:
+            return ["No such document of the product version the solution uses (or of its supplier)."]
+        if not suppliers.in_force(record, region_today()):
+            return ["The document is withdrawn, not yet issued or no longer valid."]
+        kind = record.kind
+    if not rules.supplier_record_fits(obligation_id, kind):
+        return ["This supplier record does not meet this obligation."]
+    return []
 
 
 def record_types() -> list[str]:
     return sorted(_record_models())
 
 
-def _check_links(solution: Solution, data: dict) -> dict[str, list[str]]:
+def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     evidence_id = data.get("evidence_id")
     if evidence_id is not None:
@@ -205,6 +251,10 @@ def _check_links(solution: Solution, data: dict) -> dict[str, list[str]]:
         model = _record_models().get(record_type)
         if model is None:
             errors["record_type"] = [f"Must be one of: {', '.join(record_types())}."]
+        elif record_type in (SUPPLIER_DOCUMENT, SUPPLIER_PRODUCT):
+            refused = _supplier_record_errors(solution, obligation_id, record_type, db.session.get(model, record_id))
+            if refused:
+                errors["record_id"] = refused
         else:
             record = db.session.get(model, record_id)
             if record is None or getattr(record, "solution_id", None) != solution.id:
@@ -231,7 +281,7 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -
         merged["not_applicable_reason"] = None
     errors = rules.status_errors(status, evidence=merged["evidence_id"] is not None,
                                  record=merged["record_id"] is not None, reason=merged["not_applicable_reason"])
-    errors.update(_check_links(solution, merged))
+    errors.update(_check_links(solution, merged, row.obligation_id))
     if errors:
         raise InvalidInput("The obligation's status cannot be saved.", errors=errors)
     row = _stored(solution, row)

@@ -21,6 +21,9 @@ from ai_register.oversight.models import OversightAssignment
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.services import region_today
+from ai_register.suppliers import services as suppliers
+from ai_register.suppliers.forms import DOCUMENT_LABELS
+from ai_register.suppliers.models import SupplierDocument, SupplierProduct
 from ai_register.web.forms import options, show_errors
 
 bp = Blueprint("obligations_web", __name__, template_folder="templates")
@@ -31,11 +34,35 @@ WRITERS = (OWNER, COMPLIANCE)
 
 def _context() -> dict:
     return {"status_label": lambda s: STATUS_LABELS.get(s, s), "text_of": services.text_of,
-            "record_label": lambda t: RECORD_LABELS.get(t, t), "is_closed": rules.is_closed}
+            "record_label": lambda t: RECORD_LABELS.get(t, t), "is_closed": rules.is_closed,
+            "supplier_met_by": _supplier_met_by}
 
 
-def _met_by_choices(solution) -> list:
+def _supplier_text(record_type: str, record) -> str:
+    if record_type == services.SUPPLIER_PRODUCT:
+        return _("EU-database registration %(number)s of %(product)s %(version)s", number=record.eu_database_number,
+                 product=record.product, version=record.product_version)
+    return _("%(kind)s: %(title)s (%(supplier)s)", kind=DOCUMENT_LABELS.get(record.kind, record.kind),
+             title=record.title, supplier=record.supplier.name)
+
+
+def _supplier_met_by(row) -> dict | None:
+    """A supplier record meeting the obligation, as the list shows it: its words, and whether a document has
+    stopped being in force since (withdrawn or expired)."""
+    model = {services.SUPPLIER_DOCUMENT: SupplierDocument, services.SUPPLIER_PRODUCT: SupplierProduct}.get(
+        row.record_type or "")
+    record = db.session.get(model, row.record_id) if model is not None and row.record_id else None
+    if record is None:
+        return None
+    lapsed = isinstance(record, SupplierDocument) and not suppliers.in_force(record, region_today())
+    return {"text": _supplier_text(row.record_type, record), "lapsed": lapsed}
+
+
+def _met_by_choices(solution, row) -> list:
     pairs = [("", _("Nothing yet"))]
+    # The supplier register's documents that fit this obligation first: the provider's own proof.
+    for record_type, record in services.supplier_records_for(solution, row.obligation_id, region_today()):
+        pairs.append((f"{record_type}:{record.id}", _supplier_text(record_type, record)))
     for evidence in evidence_services.evidence_for(solution.id):
         pairs.append((f"evidence:{evidence.id}", _("Evidence: %(title)s", title=evidence.title)))
     for assignment in db.session.scalars(select(OversightAssignment).where(
@@ -86,11 +113,11 @@ def edit(solution_id: int, obligation_id: str):
     if request.method == "GET":
         form = ObligationForm(formdata=None, status=row.status, note=row.note,
                               not_applicable_reason=row.not_applicable_reason)
-        form.met_by.choices = _met_by_choices(solution)
+        form.met_by.choices = _met_by_choices(solution, row)
         form.met_by.data = _met_by_value(row)
         return _edit_page(solution, row, form)
     form = ObligationForm()
-    form.met_by.choices = _met_by_choices(solution)
+    form.met_by.choices = _met_by_choices(solution, row)
     if not form.validate_on_submit():
         return _edit_page(solution, row, form, 422)
     try:

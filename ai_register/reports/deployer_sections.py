@@ -8,13 +8,32 @@ from collections.abc import Iterator
 
 from reportlab.platypus import Flowable
 
+from ai_register import formats
 from ai_register.web.labels import field_label
+
+
+def _supplier_record(report, record_type, record_id) -> str | None:
+    """A supplier document or product version meeting an obligation, by its title or registration, from the
+    report's own supplier section (None: not the solution's supplier records)."""
+    held = report.get("suppliers") or {}
+    if record_type == "supplier_document":
+        found = next((d for d in held.get("documents") or [] if d.get("id") == record_id), None)
+        return found and f"{found.get('title')}" + (f" ({found['reference']})" if found.get("reference") else "")
+    product = held.get("product") or {}
+    if record_type == "supplier_product" and product.get("id") == record_id:
+        return f"{product.get('product')} {product.get('product_version')}: {product.get('eu_database_number')}"
+    return None
 
 
 def _obligation_records(b, number: str, report, events, names) -> Iterator[Flowable]:
     yield from b.h1(number, "s_obligation_records")
     rows = report["obligation_records"]
     entity = "solution_obligation"
+
+    def record(r) -> str:
+        kind = b.value("record_type", r.get("record_type"), entity)
+        named = _supplier_record(report, r.get("record_type"), r.get("record_id"))
+        return f"{kind}: {named}" if named else f"{kind} #{r['record_id']}"
     yield b.table([b.t("citation"), b.t("obligation_status"), b.t("due"), b.t("met_by"), b.t("confirmed_by"),
                    b.t("listed_now")],
                   ([b.show(r.get("citation") or b.value("obligation_id", r.get("obligation_id"), entity)),
@@ -22,12 +41,11 @@ def _obligation_records(b, number: str, report, events, names) -> Iterator[Flowa
                     + (f" · {r['not_applicable_reason']}" if r.get("not_applicable_reason") else ""),
                     b.show(r.get("due_on")),
                     f"#{r['evidence_id']}" if r.get("evidence_id") else
-                    (f"{b.value('record_type', r.get('record_type'), 'solution_obligation')} #{r['record_id']}"
-                     if r.get("record_type") else "—"),
+                    record(r) if r.get("record_type") else "—",
                     (f"{b.show(r.get('confirmed_by'))} {b.show(r.get('confirmed_at'))}" if r.get("confirmed_by")
                      else "—"),
                     b.show(r.get("current"))]
-                   for r in rows), [26, 20, 11, 15, 18, 10], small=True)
+                   for r in rows), [24, 17, 11, 22, 16, 10], small=True)
 
 
 def _fria(b, number: str, report, events, names) -> Iterator[Flowable]:
@@ -67,7 +85,7 @@ def _suppliers(b, number: str, report, events, names) -> Iterator[Flowable]:
         (b.t("supplier"), f"{supplier.get('name')} ({b.show(supplier.get('org_number'))})"),
         (b.t("vigilance_contact"), "; ".join(", ".join(v for v in (c.get("name"), c.get("email"), c.get("phone")) if v)
                                              for c in vigilance) or "—"),
-        (b.t("processing_countries"), b.show(supplier.get("processing_countries"))
+        (b.t("processing_countries"), (formats.countries(supplier.get("processing_countries"), b.lang) or "—")
          + (f" · {b.t('transfer_basis')}: {transfer}" if supplier.get("outside_eu_eea") else "")),
         (b.t("product_version"), f"{product.get('product')} {product.get('product_version')}"),
         (b.t("device"), " ".join(v for v in (b.value("device_regulation", product.get("device_regulation"),

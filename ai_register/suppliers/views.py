@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ai_register import formats
 from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Stale, VersionRequired
 from ai_register.extensions import db
@@ -40,8 +41,8 @@ WRITERS = (OWNER, COMPLIANCE)
 
 
 def countries(codes) -> str:
-    """ISO 3166 codes as stored (the records' own words; Babel's country names are not catalog texts)."""
-    return ", ".join(codes or [])
+    """Countries by their names in the reader's language (CLDR territory names through Babel)."""
+    return formats.countries(codes)
 
 
 def labels() -> dict:

@@ -891,7 +891,8 @@ def _supplier_contacts(contacts) -> str:
 _BY_RECORD.update({
     ("supplier", "transfer_basis"): _supplier_words("TRANSFER_LABELS"),
     ("supplier", "contacts"): _supplier_contacts,
-    ("supplier", "processing_countries"): lambda codes: ", ".join(codes or []),
+    ("supplier", "processing_countries"): lambda codes: formats.countries(codes),
+    ("supplier", "country"): lambda code: formats.country(code),
     ("supplier_document", "kind"): _supplier_words("DOCUMENT_LABELS"),
     ("supplier_document", "regulation"): _supplier_words("REGULATION_LABELS"),
     ("supplier_product", "device_regulation"): _supplier_words("REGULATION_LABELS"),

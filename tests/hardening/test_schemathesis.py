@@ -70,7 +70,8 @@ DOMAIN_RULES = {
     "POST /api/v1/literacy-measures": "material_link must be an http(s) address with a host name",
     "POST /api/v1/solutions/{solution_id}/literacy-measures": "material_link must be an http(s) address with a "
                                                                "host name",
-    "POST /api/v1/solutions/{solution_id}/informing": "link must be an http(s) address with a host name",
+    "POST /api/v1/solutions/{solution_id}/informing": "link must be an http(s) address with a host name; a date "
+                                                      "not in the future; workers come with the MBL negotiation",
     "POST /api/v1/solutions": "external_id is unique among solutions",
     "PATCH /api/v1/solutions/{solution_id}": "external_id is unique among solutions; a date not in the future",
     "POST /api/v1/indicators": "code is unique among indicators",
@@ -92,6 +93,18 @@ DOMAIN_RULES = {
     "PATCH /api/v1/supplier-documents/{document_id}": "as when recorded; the product version stays; a withdrawal "
                                                       "needs its reason",
     "PUT /api/v1/solutions/{solution_id}/supplier": "the product version exists and the solution is not in-house",
+    # Obligations, monitoring and informing (issue 21)
+    "PATCH /api/v1/solutions/{solution_id}/obligations/{obligation_id}": "met names this solution's evidence or "
+        "a record (a supplier document of its product version that fits the obligation); not applicable gives why",
+    "POST /api/v1/solutions/{solution_id}/monitoring/metrics": "the threshold(s) the direction needs, the lower "
+                                                               "below the upper",
+    "PATCH /api/v1/monitoring/metrics/{metric_id}": "the threshold(s) the direction needs, the lower below the upper",
+    "POST /api/v1/monitoring/metrics/{metric_id}/values": "a period not in the future; no personal identity number",
+    "POST /api/v1/monitoring/assessments/{assessment_id}/decision": "an incident says what happened and the harm; "
+                                                                    "not an incident says why; no identity numbers",
+    "POST /api/v1/solutions/{solution_id}/log-retention": "at least six months unless legal_basis names the law",
+    "POST /api/v1/solutions/{solution_id}/explanation-requests": "a date not in the future; no identity numbers",
+    "PATCH /api/v1/explanation-requests/{request_id}": "answered not in the future nor before it was received",
     "PATCH /api/v1/incidents/{incident_id}": "a time not in the future; duties by their key",
     "GET /api/v1/solutions/{solution_id}/report": "as_of not in the future, nor before the solution existed",
 }

@@ -5,7 +5,8 @@ app's Swedish. The demo region is crawled as each role and an anonymous visitor 
 and the traceability PDF of every demo solution is read with pdftotext. With the marked texts taken
 away, what is left must be numbers and punctuation, or words of the data: the records' own texts
 (names, purposes, notes typed by people), the rule set's Swedish texts (versioned data, not catalog
-entries) and a few words the number and date formats print ("kr"). Literal code and commands (<code>,
+entries), a few words the number and date formats print ("kr"), and the Swedish names (Babel's CLDR
+territory names) of the countries the records hold as ISO codes. Literal code and commands (<code>,
 <pre>) are not prose and are left out. A word left over is a text that
 reached the page past the catalog: English, or Swedish written into code.
 """
@@ -20,12 +21,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel import Locale
 from babel.messages.mofile import write_mo
 from sqlalchemy import select
 
 from ai_register.demo import DEMO_PEOPLE
 from ai_register.extensions import babel, db
 from ai_register.solutions.models import Solution
+from ai_register.suppliers.models import Supplier
 from ai_register.users.services import find_user_by_email, issue_access_token
 from tests.helpers import read_catalog
 from tests.web.conftest import WebClient
@@ -105,7 +108,18 @@ def data_words() -> set[str]:
     for path in (ROOT / "risk_rules").glob("*.yaml"):
         for text in _swedish(yaml.safe_load(path.read_text(encoding="utf-8"))):
             words.update(w.lower() for w in WORD.findall(text))
-    return words
+    return words | territory_words()
+
+
+def territory_words() -> set[str]:
+    """The one allowance for text from outside the catalog: the names of the countries the records hold
+    (a supplier's seat and where it processes data), as Babel's CLDR data name them in Swedish
+    (formats.country). Only those names: no other CLDR text, and no other country's."""
+    codes = set()
+    for country, processing in db.session.execute(select(Supplier.country, Supplier.processing_countries)):
+        codes.update(c for c in [country, *(processing or [])] if c)
+    names = Locale.parse("sv").territories
+    return {w.lower() for code in codes for w in WORD.findall(names.get(code, ""))}
 
 
 def _swedish(value, key: str = "") -> Iterator[str]:

@@ -249,3 +249,77 @@ def test_obligation_pages_in_swedish_keep_the_form_on_error(app, web_login, user
     auditor = web_login(app.test_client(), users["auditor"])
     assert auditor.get(f"/solutions/{solution.id}/obligations").status_code == 200
     assert auditor.get(edit).status_code == 403
+
+
+def test_a_supplier_document_of_the_linked_product_version_meets_an_obligation_it_fits(app, api, solution, classify,
+                                                                                    web_login, users, tmp_path):
+    """The provider's Art 6(4) documentation meets the region's duty to ask for it, and the product version's
+    EU-database registration the duty to check it (Art 49(2)): chosen in the API and on the page, shown in
+    the list and the report; a document that does not fit, of another product, or withdrawn is refused."""
+    import subprocess
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    classify(solution, MINIMAL)  # Art 6(3) exemption claimed → Art 6(4) and Art 49(2) checks
+    supplier = api.post("compliance", "/api/v1/suppliers", json={"name": "Nordic Dispatch AB"}).get_json()
+    version = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/products", json={
+        "product": "DispatchPriority", "product_version": "5.1", "eu_database_number": "EU-AI-000981",
+        "art6_3_exemption_claimed": True}).get_json()
+    other = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/products", json={
+        "product": "DispatchPriority", "product_version": "4.0"}).get_json()
+
+    def document(product_id, kind, title):
+        created = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/documents", json={
+            "kind": kind, "title": title, "product_id": product_id, "issued_on": "2026-03-01"})
+        assert created.status_code == 201, created.get_json()
+        return created.get_json()
+
+    assessment = document(version["id"], "art6_4_documentation", "Bedömning enligt art. 6.4 DispatchPriority 5.1")
+    ifu = document(version["id"], "instructions_for_use", "Bruksanvisning DispatchPriority 5.1")
+    older = document(other["id"], "art6_4_documentation", "Bedömning enligt art. 6.4 version 4.0")
+    path = BASE.format(solution.id) + "/ai_act_art6_4_request_assessment"
+
+    def meet(record_type, record_id, at=path):
+        return api.patch("owner", at, headers=api.if_match("owner", at),
+                         json={"status": "met", "record_type": record_type, "record_id": record_id})
+
+    unlinked = meet("supplier_document", assessment["id"])
+    assert unlinked.status_code == 422 and "link" in unlinked.get_json()["errors"]["record_id"][0]
+    assert api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": version["id"]},
+                   headers={"If-Match": '"0"'}).status_code == 200
+    assert "does not meet" in meet("supplier_document", ifu["id"]).get_json()["errors"]["record_id"][0]
+    assert meet("supplier_document", older["id"]).status_code == 422  # another version's document
+    met = meet("supplier_document", assessment["id"])
+    assert met.status_code == 200, met.get_json()
+    assert (met.get_json()["record_type"], met.get_json()["record_id"]) == ("supplier_document", assessment["id"])
+    registration = BASE.format(solution.id) + "/ai_act_art49_2_check_registration"
+    assert meet("supplier_product", other["id"], registration).status_code == 422
+    assert meet("supplier_product", version["id"], registration).status_code == 200
+
+    # The page offers only what fits, in Swedish, and the list names the document.
+    client = web_login(app.test_client(), users["owner"])
+    form = client.get(f"/solutions/{solution.id}/obligations/ai_act_art6_4_request_assessment").get_data(as_text=True)
+    assert f'value="supplier_document:{assessment["id"]}"' in form and "Bedömning enligt art. 6.4" in form
+    assert f'supplier_document:{ifu["id"]}' not in form and f'supplier_document:{older["id"]}' not in form
+    saved = client.post(f"/solutions/{solution.id}/obligations/ai_act_art49_2_check_registration",
+                        data={"status": "met", "met_by": f"supplier_product:{version['id']}",
+                              "note": "Kontrollerad i EU-databasen", "version": "2"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    listing = client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
+    assert "Bedömning enligt art. 6.4 DispatchPriority 5.1 (Nordic Dispatch AB)" in listing
+    assert "EU-databasregistrering EU-AI-000981 av DispatchPriority 5.1" in listing
+    # Withdrawn later: still the record that met it, flagged as no longer valid.
+    doc = f"/api/v1/supplier-documents/{assessment['id']}"
+    assert api.patch("compliance", doc, json={"withdrawn_on": date.today().isoformat(),
+                                              "withdrawn_reason": "Ersatt av ny bedömning."},
+                     headers=api.if_match("compliance", doc)).status_code == 200
+    assert "gäller inte längre" in client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
+
+    report = api.get("auditor", f"/api/v1/solutions/{solution.id}/report").get_json()
+    held = {r["obligation_id"]: r for r in report["obligation_records"]}
+    assert held["ai_act_art6_4_request_assessment"]["record_type"] == "supplier_document"
+    pdf = api.get("auditor", f"/api/v1/solutions/{solution.id}/report?format=pdf&lang=sv")
+    (tmp_path / "report.pdf").write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = " ".join(text.split())  # table cells wrap
+    assert "Bedömning enligt art. 6.4 DispatchPriority 5.1" in text and "DispatchPriority 5.1: EU-AI-000981" in text

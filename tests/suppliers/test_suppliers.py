@@ -21,6 +21,7 @@ from ai_register.solutions.lifecycle.gates import check_gate, device_conformity
 from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.suppliers import rules
 from tests.answers import MDR_DEVICE
+from tests.webclient import WebClient
 
 ON = date(2026, 12, 6)
 
@@ -420,7 +421,8 @@ def test_supplier_pages_in_swedish(app, api, web_login, users, solution):
                                                "contacts-0-email": "pms@rontgen.example"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
     show = owner.get(saved.headers["Location"]).get_data(as_text=True)
-    assert "Standardavtalsklausuler (GDPR art. 46)" in show and "SE, US" in show and "utanför EU/EES" in show
+    # Countries by their names in the reader's language (Babel's CLDR territory names), not ISO codes.
+    assert "Standardavtalsklausuler (GDPR art. 46)" in show and "Sverige, USA" in show and "utanför EU/EES" in show
     supplier_id = int(saved.headers["Location"].rstrip("/").split("/")[-1])
     product = owner.post(f"/suppliers/{supplier_id}/products/new",
                          data={"product": "ChestScan", "product_version": "1.0", "device_regulation": "mdr",
@@ -447,3 +449,9 @@ def test_supplier_pages_in_swedish(app, api, web_login, users, solution):
     auditor = web_login(app.test_client(), users["auditor"])
     assert auditor.get(f"/suppliers/{supplier_id}").status_code == 200
     assert auditor.get(f"/suppliers/{supplier_id}/edit").status_code == 403
+    # In English the same countries read in English (last: the shared app context keeps the locale).
+    english = WebClient(app, users["owner"])
+    english.language("en")
+    assert "Sweden, United States" in english.get(f"/suppliers/{supplier_id}").get_data(as_text=True)
+    assert "Sweden, United States" in english.get("/suppliers").get_data(as_text=True)
+
