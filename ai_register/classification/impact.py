@@ -7,17 +7,24 @@ and (applied) flag the solutions whose valid classification changes for re-revie
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import Text, cast, func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification, RulesetImpactRun
-from ai_register.classification.services import active_ruleset, answers_change, ruleset_of, ruleset_ref
+from ai_register.classification.services import (
+    DECISIVE_FIELDS,
+    active_ruleset,
+    decide,
+    decisive_values,
+    ruleset_of,
+    ruleset_ref,
+)
 from ai_register.extensions import db
 from ai_register.notifications import services as notifications
 from ai_register.rules.evaluator import normalised_answers, validate_answers
@@ -29,6 +36,7 @@ from ai_register.users.models import User, utcnow
 
 IMPACT_BATCH = 2000
 ID_BATCH = 1000
+IMPACT_MEMO = 10_000  # distinct answer sets (and stored results) remembered by one run
 
 
 def impact(ruleset: RuleSet | None = None) -> dict:
@@ -42,25 +50,36 @@ def impact(ruleset: RuleSet | None = None) -> dict:
     # max(id) per solution equals the highest version: versions are numbered in insert order.
     checked = 0
     changed: list[dict] = []
-    # Plain rows in batches, the JSON as stored text: the engine (with validation) runs once per
-    # distinct answer set and stored result, however many versions share them (a register holds many
-    # alike); a digest keys the memo so its memory stays small when every set differs.
+    # Plain rows in batches (no ORM objects), the JSON as stored text, in the table's order (the changed
+    # ones are sorted afterwards: sorting every row in the database costs more than sorting the few).
     table = Classification.__table__
     query = (select(table.c.id, table.c.solution_id, table.c.version, table.c.status, table.c.ruleset_version,
                     table.c.ruleset_sha256, cast(table.c.answers, Text), cast(table.c.result, Text))
-             .order_by(table.c.solution_id, table.c.version).execution_options(yield_per=IMPACT_BATCH))
-    decided_for: dict[bytes, tuple[dict, dict] | None] = {}
+             .execution_options(yield_per=IMPACT_BATCH))
+    # How the rule set decides each distinct answer set (validated and classified once, however many
+    # versions share it), and what each distinct stored result decided, keyed by the stored JSON text
+    # (equal text, equal JSON); compared as tuples. Bounded: emptied when full, which costs only
+    # re-running the engine when every set differs.
+    decided: dict[str, tuple | str] = {}
+    stored: dict[str, tuple] = {}
     for rows in db.session.execute(query).partitions():
         for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
             checked += 1
-            key = hashlib.blake2b(answers.encode() + b"\0" + result.encode(), digest_size=16).digest()
-            if key in decided_for:
-                change = decided_for[key]
-            else:
-                change = decided_for[key] = answers_change(json.loads(answers), json.loads(result), ruleset)
-            if change is None:
+            new = decided.get(answers)
+            if new is None:
+                if len(decided) >= IMPACT_MEMO:
+                    decided.clear()
+                new = decided[answers] = decide(_loads(answers), ruleset)
+            old = stored.get(result)
+            if old is None:
+                if len(stored) >= IMPACT_MEMO:
+                    stored.clear()
+                old = stored[result] = decisive_values(_loads(result))
+            if old == new:
                 continue
-            old, new = change
+            old_result = dict(zip(DECISIVE_FIELDS, old, strict=True))
+            new_result = {"invalid_answers": new} if new.__class__ is str \
+                else dict(zip(DECISIVE_FIELDS, new, strict=True))
             changed.append({
                 "solution_id": sid,
                 "classification_id": cid,
@@ -68,10 +87,11 @@ def impact(ruleset: RuleSet | None = None) -> dict:
                 "status": status,
                 "counts_for_gates": cid in decided_ids,
                 "ruleset": {"version": ruleset_version, "sha256": sha256},
-                "old": old,
-                "new": new,
-                "what_changed": what_changed(old, new),
+                "old": old_result,
+                "new": new_result,
+                "what_changed": what_changed(old_result, new_result),
             })
+    changed.sort(key=lambda item: (item["solution_id"], item["version"]))
     # The new questions need the version's own rule set: read for the changed versions only, in batches.
     for start in range(0, len(changed), ID_BATCH):
         batch = changed[start:start + ID_BATCH]
@@ -97,6 +117,15 @@ def impact(ruleset: RuleSet | None = None) -> dict:
         "flag": flag,
         "already_flagged": sorted(already),
     }
+
+
+def _loads(text: str) -> Any:
+    """The stored JSON text as Python values: orjson (two fifths of `json.loads`' time on these texts, the
+    same values), `json.loads` for what orjson refuses and the standard library accepts (NaN, huge ints)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def what_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict]:

@@ -35,7 +35,7 @@ from ai_register.classification.models import (
 )
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotAllowed, NotFound, Unavailable
 from ai_register.extensions import db
-from ai_register.rules.evaluator import classify, validate_answers
+from ai_register.rules.evaluator import classify_validated, decision, validate_answers
 from ai_register.rules.loader import (
     RuleSet,
     RuleSetError,
@@ -204,7 +204,7 @@ def preview(answers: Mapping[str, Any]) -> dict:
     """The contract's result object under the active rule set; nothing is stored."""
     ruleset = active_ruleset()
     check_answers(answers, ruleset)
-    return classify(answers, ruleset)
+    return classify_validated(answers, ruleset)
 
 
 # --------------------------------------------------------------------------- storing
@@ -214,7 +214,7 @@ def store_classification(solution: Solution, answers: Mapping[str, Any]) -> Clas
     """A new version with the engine's result under the active rule set, as a draft."""
     ruleset = active_ruleset()
     check_answers(answers, ruleset)
-    result = classify(answers, ruleset)
+    result = classify_validated(answers, ruleset)
     snapshot = snapshot_ruleset(ruleset)
     _lock_solution(solution)
     latest = db.session.scalar(
@@ -379,6 +379,10 @@ def _require_justification(justification: str | None, action: str) -> None:
 # --------------------------------------------------------------------------- validity (gates)
 
 
+DECISIVE_FIELDS = ("category", "routes", "art6_3_exemption", "transparency", "gpai", "regulation",
+                   "device_class", "notified_body", "needs_review")
+
+
 def decisive_result(result: Mapping[str, Any]) -> dict:
     """The parts of a result that decide duties and gates; texts and citations may be edited freely.
 
@@ -386,19 +390,25 @@ def decisive_result(result: Mapping[str, Any]) -> dict:
     Art 6(3) exemption, the Art 50 duties, GPAI, the device regulation, class and notified body,
     and whether anything needs review.
     """
+    return dict(zip(DECISIVE_FIELDS, decisive_values(result), strict=True))
+
+
+def decisive_values(result: Mapping[str, Any]) -> tuple:
+    """`decisive_result`'s values in `DECISIVE_FIELDS` order: two results decide alike exactly when
+    these tuples are equal (the impact run compares them without building the dictionaries)."""
     ai_act = result.get("ai_act") or {}
     device = result.get("medical_device") or {}
-    return {
-        "category": ai_act.get("category"),
-        "routes": sorted(ai_act.get("routes") or ()),
-        "art6_3_exemption": bool(ai_act.get("art6_3_exemption")),
-        "transparency": sorted(ai_act.get("transparency") or ()),
-        "gpai": ai_act.get("gpai"),
-        "regulation": device.get("regulation"),
-        "device_class": device.get("class"),
-        "notified_body": bool(device.get("notified_body")),
-        "needs_review": bool(result.get("needs_review")),
-    }
+    return (
+        ai_act.get("category"),
+        sorted(ai_act.get("routes") or ()),
+        bool(ai_act.get("art6_3_exemption")),
+        sorted(ai_act.get("transparency") or ()),
+        ai_act.get("gpai"),
+        device.get("regulation"),
+        device.get("class"),
+        bool(device.get("notified_body")),
+        bool(result.get("needs_review")),
+    )
 
 
 # (classification id, rule-set hash, answers, stored result) → result_changes. A decided version's answers
@@ -429,12 +439,20 @@ def _result_changes(classification: Classification, ruleset: RuleSet) -> tuple[d
 def answers_change(answers: Mapping[str, Any], result: Mapping[str, Any],
                    ruleset: RuleSet) -> tuple[dict, dict] | None:
     """result_changes for an answer set and its stored result, apart from their record."""
-    old = decisive_result(result)
+    old, new = decisive_values(result), decide(answers, ruleset)
+    if new.__class__ is str:
+        return dict(zip(DECISIVE_FIELDS, old, strict=True)), {"invalid_answers": new}
+    return (dict(zip(DECISIVE_FIELDS, old, strict=True)), dict(zip(DECISIVE_FIELDS, new, strict=True))) \
+        if old != new else None
+
+
+def decide(answers: Mapping[str, Any], ruleset: RuleSet) -> tuple | str:
+    """How `ruleset` decides these answers: the decisive values of its result (`decisive_values`), or,
+    when it does not accept them, what is wrong with them (a text). Validates once."""
     problems = validate_answers(answers, ruleset)
     if problems:
-        return old, {"invalid_answers": "; ".join(p.message for p in problems)}
-    new = decisive_result(classify(answers, ruleset))
-    return (old, new) if old != new else None
+        return "; ".join(p.message for p in problems)
+    return decisive_values(decision(answers, ruleset))
 
 
 _UNREAD: Any = object()  # "not read yet": callers that hold the latest decided version pass it on

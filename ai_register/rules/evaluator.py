@@ -690,18 +690,41 @@ def classify(answers: Mapping[str, Any], ruleset: RuleSet, *, lang: str = "en") 
     errors = validate_answers(answers, ruleset)
     if errors:
         raise InvalidAnswers(errors)
+    return classify_validated(answers, ruleset, lang=lang)
+
+
+def classify_validated(answers: Mapping[str, Any], ruleset: RuleSet, *, lang: str = "en") -> dict[str, Any]:
+    """`classify` for answers that `validate_answers` found no problem with (the caller checked them
+    against this rule set): the same result, without validating a second time."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     answers = normalised_answers(answers, ruleset)
     device = assess_device(answers, ruleset)
     act = assess_ai_act(answers, device, ruleset)
     missing = sorted(act.missing | device.missing, key=ruleset.question_order.__getitem__)
     return {
-        "ai_act": act.as_result(),
-        "medical_device": device.as_result(),
-        "needs_review": act.category == NEEDS_REVIEW or device.needs_review,
+        **_decision(act, device),
         "missing": missing,
         "obligations": obligations_for(act, device, answers, ruleset, lang),
         "fired_rules": [{"id": rule.id, "citation": rule.citation} for rule in (*act.fired, *device.fired)],
         "ruleset": {"version": ruleset.version, "sha256": ruleset.sha256},
+    }
+
+
+def decision(answers: Mapping[str, Any], ruleset: RuleSet) -> dict[str, Any]:
+    """The first part of `classify_validated`'s result: `ai_act`, `medical_device` and `needs_review`,
+    equal to the same keys of the whole result, without the missing questions, obligations and fired
+    rules (the rule-set impact run compares only what decides). For validated answers."""
+    answers = normalised_answers(answers, ruleset)
+    device = assess_device(answers, ruleset)
+    return _decision(assess_ai_act(answers, device, ruleset), device)
+
+
+def _decision(act: AiActAssessment, device: DeviceAssessment) -> dict[str, Any]:
+    return {
+        "ai_act": act.as_result(),
+        "medical_device": device.as_result(),
+        "needs_review": act.category == NEEDS_REVIEW or device.needs_review,
     }
 
 

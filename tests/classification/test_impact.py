@@ -182,3 +182,43 @@ def test_cli_rules_impact_reports_and_applies(app, runner, changed_register):
     assert db.session.get(Solution, affected.id).needs_rereview is True
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "flag_rereview"))
     assert event.channel == "cli"
+
+
+def test_impact_decides_each_version_as_if_compared_on_its_own(app, users, changed_register, make_solution,
+                                                                classify_as, rule_dirs):
+    """The run remembers how it decided an answer set and what a stored result said, by their stored text:
+    versions that share answers but not results, or results but not answers, and answers the rule set no
+    longer accepts, are each reported as comparing that version alone would report them."""
+    from ai_register.classification import impact
+
+    app.config["RISK_RULES_DIR"] = str(rule_dirs[0])
+    shared = [make_solution(name=f"Shared {n}") for n in range(4)]
+    records = [classify_as(solution, users["owner"], answers)
+               for solution, answers in zip(shared, (EMPLOYMENT, EMPLOYMENT, MINIMAL, MINIMAL), strict=True)]
+    records.append(classify_as(shared[0], users["owner"], MINIMAL))  # a second version of the same solution
+    app.config["RISK_RULES_DIR"] = str(rule_dirs[1])
+    table = Classification.__table__
+    # A stored result that says needs_review, beside a version with the same answers and the engine's result;
+    # and a version whose answers the rule set refuses (an unknown question).
+    tampered = {**records[2]["result"], "needs_review": True}
+    db.session.execute(table.update().where(table.c.id == records[2]["id"]).values(result=tampered))
+    db.session.execute(table.update().where(table.c.id == records[1]["id"])
+                       .values(answers={**EMPLOYMENT, "no_such_question": "yes"}))
+    db.session.commit()
+
+    ruleset = services.active_ruleset()
+    report = impact.impact(ruleset)
+    expected = []
+    for version in db.session.scalars(select(Classification).order_by(Classification.solution_id,
+                                                                       Classification.version)):
+        change = services.answers_change(version.answers, version.result, ruleset)
+        if change is not None:
+            expected.append((version.id, change[0], change[1], impact.what_changed(*change)))
+    got = [(c["classification_id"], c["old"], c["new"], c["what_changed"]) for c in report["changed"]]
+    assert got == expected
+    assert report["checked"] == 8
+    by_id = {c["classification_id"]: c for c in report["changed"]}
+    assert by_id[records[2]["id"]]["what_changed"] == [{"field": "needs_review", "old": True, "new": False}]
+    assert records[3]["id"] not in by_id  # same answers, the engine's own result: unchanged
+    assert "no_such_question" in by_id[records[1]["id"]]["new"]["invalid_answers"]
+    assert by_id[records[0]["id"]]["new"]["routes"] == []  # employment, no longer Annex III 4

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ai_register.rules.contract import CATEGORIES, DEVICE_CLASSES, REGULATIONS, ROUTES, STRICTNESS
-from ai_register.rules.evaluator import classify
+from ai_register.rules.evaluator import classify, classify_validated, decision
 from ai_register.rules.loader import Question, load_ruleset
 from ai_register.rules.questionnaire import relevant_questions
 
@@ -431,3 +431,12 @@ def test_art25_and_art111_never_change_the_category(answers):
         for legacy in ("yes", "no", "unsure")
     }
     assert len(categories) == 1
+
+
+@PROPERTY_SETTINGS
+@given(answer_sets())
+def test_decision_is_the_head_of_the_whole_result(answers):
+    """`decision` (what the impact run compares) equals the same keys of `classify`'s whole result."""
+    whole = classify(answers, RULESET)
+    assert decision(answers, RULESET) == {key: whole[key] for key in ("ai_act", "medical_device", "needs_review")}
+    assert classify_validated(answers, RULESET) == whole
