@@ -22,7 +22,7 @@ from ai_register.classification import services as classification_services
 from ai_register.classification.models import APPROVED, DRAFT, Classification
 from ai_register.extensions import db, storage_json
 from ai_register.rules.evaluator import classify
-from ai_register.rules.loader import RuleSet
+from ai_register.rules.ruleset import RuleSet
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER
 from ai_register.solutions.models import Solution
 from ai_register.users import services as users

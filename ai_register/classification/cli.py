@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ai_register.classification import impact, services
 from ai_register.extensions import db
-from ai_register.rules.loader import RuleSet
+from ai_register.rules.ruleset import RuleSet
 
 
 def run_impact(*, apply: bool, ruleset: RuleSet | None = None) -> dict:

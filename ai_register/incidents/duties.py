@@ -47,8 +47,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ai_register.rules.loader import IncidentDuty as IncidentDutyText
 from ai_register.rules.loader import get_active_ruleset
+from ai_register.rules.ruleset import IncidentDuty as IncidentDutyText
 
 
 def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ai_register.rules.contract import DEVICE_REGULATIONS, UNSURE
 
 if TYPE_CHECKING:
-    from ai_register.rules.loader import Question
+    from ai_register.rules.ruleset import Question
 
 Verdict = bool | None  # None: undecided, an open trigger answer could make it either
 

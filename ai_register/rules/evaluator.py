@@ -35,7 +35,7 @@ from ai_register.rules.contract import (
     UNSURE,
     contract_at_least,
 )
-from ai_register.rules.loader import DeviceTable, Obligation, Question, Rule, RuleSet
+from ai_register.rules.ruleset import DeviceTable, Obligation, Question, Rule, RuleSet
 
 LANGUAGES = ("en", "sv")
 

@@ -9,7 +9,7 @@ from typing import Any
 from ai_register.rules.conditions import Context
 from ai_register.rules.contract import UNSURE
 from ai_register.rules.evaluator import LANGUAGES, normalised_answers, value_error
-from ai_register.rules.loader import Question, RuleSet, Text
+from ai_register.rules.ruleset import Question, RuleSet, Text
 
 
 def questionnaire_for(ruleset: RuleSet, lang: str | None = None) -> dict[str, Any]:

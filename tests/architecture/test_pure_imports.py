@@ -18,11 +18,15 @@ BLOCKED = ("flask", "flask_babel", "flask_login", "flask_migrate", "flask_smores
            "flask_wtf", "flask_limiter", "werkzeug", "sqlalchemy", "marshmallow", "wtforms")
 
 PURE_MODULES = (
+    "ai_register.rules.builder",
+    "ai_register.rules.citations",
     "ai_register.rules.conditions",
     "ai_register.rules.contract",
     "ai_register.rules.evaluator",
     "ai_register.rules.loader",
     "ai_register.rules.questionnaire",
+    "ai_register.rules.ruleset",
+    "ai_register.rules.shapes",
     "ai_register.solutions.lifecycle",
     "ai_register.solutions.lifecycle.labels",
     "ai_register.solutions.lifecycle.unmet",

@@ -304,7 +304,7 @@ def test_an_obligation_needs_a_known_fact_and_role(rules_dir):
 def test_the_contract_version_must_match(rules_dir):
     edit(rules_dir / "ruleset.yaml", 'contract_version: "1.1"', "contract_version: 2")
     error = load_error(rules_dir)
-    assert error.file == "ruleset.yaml" and "'contract_version' must be one of 1, 1.1" in str(error)
+    assert error.file == "ruleset.yaml" and "contract_version must be one of 1, 1.1 (quoted" in str(error)
 
 
 def test_a_superseded_question_must_name_a_list_question_with_its_values(rules_dir):
@@ -328,3 +328,49 @@ def test_new_rules_can_be_added_in_a_new_file(rules_dir):
     edit(rules_dir / "ruleset.yaml", "  - obligations.yaml\n", "  - obligations.yaml\n  - local.yaml\n")
     ruleset = load_ruleset(rules_dir)
     assert ruleset.obligations[-1].id == "region_ai_register_entry"
+
+
+# ---- the declared shapes: every fault names its file, entry and place ----
+
+
+def test_a_fault_deep_in_an_entry_names_its_place(rules_dir):
+    edit(rules_dir / "ai_act.yaml", 'citation: {act: ai_act, article: "5(1)(c)"}',
+         "citation: {act: ai_act, article: 5}")
+    error = load_error(rules_dir)
+    assert (error.file, error.rule_id, error.what) == ("ai_act.yaml", "art5-1-c-social-scoring", "rule")
+    assert str(error) == (
+        "ai_act.yaml: rule 'art5-1-c-social-scoring': citation.article must be a non-empty string, got 5"
+    )
+    assert error.path.startswith("prohibitions[") and error.path.endswith("].citation.article")
+
+
+def test_a_fault_in_an_answer_value_names_the_question_and_the_value(rules_dir):
+    edit(rules_dir / "questionnaire.yaml", '{value: unsure, label: {sv: "Osäker", en: "Unsure"}}',
+         '{value: unsure, label: {sv: "Osäker"}}')
+    error = load_error(rules_dir)
+    assert error.file == "questionnaire.yaml" and error.what == "question"
+    assert f"question '{error.rule_id}': values[2].label: missing key 'en'" in str(error)
+
+
+def test_an_entry_without_a_usable_id_is_named_by_its_place(rules_dir):
+    edit(rules_dir / "ai_act.yaml", "  - id: art5-1-c-social-scoring\n", "  - id: art 5 1 c\n")
+    error = load_error(rules_dir)
+    assert error.rule_id is None and error.path.endswith(".id")
+    assert "ai_act.yaml: prohibitions[" in str(error)
+    assert "].id must be a plain identifier (letters, digits, _ . -), got 'art 5 1 c'" in str(error)
+
+
+def test_a_device_table_fault_names_the_regulation_and_the_class(rules_dir):
+    edit(rules_dir / "mdr.yaml", "{class: Im, notified_body: true}", '{class: Im, notified_body: "yes"}')
+    error = load_error(rules_dir)
+    assert (error.file, error.what, error.rule_id) == ("mdr.yaml", "device table", "mdr")
+    assert "mdr.yaml: device table 'mdr': classes[1].notified_body must be true or false, got 'yes'" in str(error)
+
+
+def test_an_entry_rule_of_its_own_is_stated_with_the_entry(rules_dir):
+    # An obligation is dated by a rule section or by its own two dates, not both.
+    edit(rules_dir / "obligations.yaml", 'when: {fact: "transparency:art50_4"}',
+         'when: {fact: "transparency:art50_4"}\n    dates_from: transparency')
+    error = load_error(rules_dir)
+    assert (error.rule_id, error.what) == ("ai_act_art50_4", "obligation")
+    assert "give either dates_from or applies_from with applies_from_original, not both" in str(error)

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from ai_register.rules.contract import CATEGORIES, DEVICE_CLASSES, REGULATIONS, ROUTES, STRICTNESS
 from ai_register.rules.evaluator import classify, classify_validated, decision
-from ai_register.rules.loader import Question, load_ruleset
+from ai_register.rules.loader import load_ruleset
 from ai_register.rules.questionnaire import relevant_questions
+from ai_register.rules.ruleset import Question
 
 RULESET = load_ruleset()
 # The questions the questionnaire asks (contract 1.1: `ivdr_rule` is only an accepted alias of
