@@ -9,13 +9,15 @@ from decimal import Decimal
 
 
 def metric_chart(points: Sequence[tuple[date, Decimal, str | None]], *, lower: Decimal | None = None,
-                 upper: Decimal | None = None, width: int = 760, height: int = 220) -> dict | None:
-    """`points`: (period end, value, breach or None), in any order. None when there is nothing to draw."""
+                 upper: Decimal | None = None, stated: Decimal | None = None, width: int = 760,
+                 height: int = 220) -> dict | None:
+    """`points`: (period end, value, breach or None), in any order; `stated`: the provider's stated value
+    (instructions for use), drawn as a line of its own. None when there is nothing to draw."""
     points = sorted(((day, float(value), breach) for day, value, breach in points), key=lambda p: p[0])
     if not points:
         return None
     left, right, top, bottom = 56, 16, 14, 28
-    thresholds = [float(t) for t in (lower, upper) if t is not None]
+    thresholds = [float(t) for t in (lower, upper, stated) if t is not None]
     values = [v for _d, v, _b in points] + thresholds
     low, high = min(values), max(values)
     pad = (high - low) * 0.15 or abs(high) * 0.1 or 1
@@ -41,6 +43,7 @@ def metric_chart(points: Sequence[tuple[date, Decimal, str | None]], *, lower: D
         "lower_y": y_of(float(lower)) if lower is not None else None,
         "upper_y": y_of(float(upper)) if upper is not None else None,
         "lower": lower, "upper": upper,
+        "stated_y": y_of(float(stated)) if stated is not None else None, "stated": stated,
         "high": high - pad, "low": low + pad, "high_y": y_of(high - pad), "low_y": y_of(low + pad),
         "first_day": points[0][0], "last_day": points[-1][0],
         "breaches": sum(1 for d in dots if d["breach"]),

@@ -52,13 +52,21 @@ class MetricForm(FlaskForm):
                                   description=_l("A value above it is a breach."))
     frequency = SelectField(_l("Reported"), choices=options(FREQUENCY_LABELS.items()), validators=[DataRequired()])
     description = TextAreaField(_l("How it is measured"), validators=[Optional(), Length(max=5000)])
+    stated_value = DecimalField(_l("The provider's stated value"), validators=[Optional()],
+                                description=_l("What the instructions for use state for the same measure "
+                                               "(AI Act Art 13(3)(b)(ii)); shown beside the thresholds."))
+    stated_document_id = SelectField(_l("Stated in"), coerce=int_or_none, validators=[Optional()])
+    stated_reference = StringField(_l("Where in the instructions"), validators=[Optional(), Length(max=200)],
+                                   description=_l("E.g. section 7.2, table 3."))
 
     def payload(self) -> dict:
         return {"name": (self.name.data or "").strip(), "kind": self.kind.data,
                 "unit": (self.unit.data or "").strip() or None, "direction": self.direction.data,
                 "lower_threshold": _text(self.lower_threshold.data),
                 "upper_threshold": _text(self.upper_threshold.data),
-                "frequency": self.frequency.data, "description": (self.description.data or "").strip() or None}
+                "frequency": self.frequency.data, "description": (self.description.data or "").strip() or None,
+                "stated_value": _text(self.stated_value.data), "stated_document_id": self.stated_document_id.data,
+                "stated_reference": (self.stated_reference.data or "").strip() or None}
 
 
 class ValueForm(FlaskForm):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
 from ai_register.monitoring.rules import OPEN
+from ai_register.suppliers.models import SupplierDocument
 from ai_register.users.models import User, utcnow
 
 MetricNumber = Numeric(20, 6)
@@ -32,6 +33,12 @@ class MonitoringMetric(db.Model):
     lower_threshold: Mapped[Decimal | None] = mapped_column(MetricNumber)
     upper_threshold: Mapped[Decimal | None] = mapped_column(MetricNumber)
     frequency: Mapped[str] = mapped_column(String(16), nullable=False)
+    # What the provider states for the same measure in its instructions for use (AI Act Art 13(3)(b)(ii):
+    # the level of accuracy and its metrics), beside the region's thresholds: the IFU of the product version
+    # the solution uses, and where in it.
+    stated_value: Mapped[Decimal | None] = mapped_column(MetricNumber)
+    stated_document_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_documents.id"))
+    stated_reference: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -40,6 +47,7 @@ class MonitoringMetric(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    stated_document: Mapped[SupplierDocument | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -49,6 +49,12 @@ class MetricCreateSchema(StrictSchema):
     upper_threshold = _number("A value above it is a breach", allow_none=True)
     frequency = ma.fields.String(required=True, validate=validate.OneOf(rules.FREQUENCIES),
                                  metadata={"description": "How often a value is reported"})
+    stated_value = _number("The provider's stated value of the same measure in its instructions for use "
+                           "(AI Act Art 13(3)(b)(ii)), shown beside the thresholds; with stated_document_id",
+                           allow_none=True)
+    stated_document_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
+        "description": "The instructions for use (a supplier document) of the product version the solution uses"})
+    stated_reference = _text(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
     reason = REASON
 
 
@@ -61,6 +67,12 @@ class MetricPatchSchema(StrictSchema):
     lower_threshold = _number("A value below it is a breach (new values only)", allow_none=True)
     upper_threshold = _number("A value above it is a breach (new values only)", allow_none=True)
     frequency = ma.fields.String(validate=validate.OneOf(rules.FREQUENCIES))
+    stated_value = _number("The provider's stated value of the same measure in its instructions for use "
+                           "(AI Act Art 13(3)(b)(ii)), shown beside the thresholds; with stated_document_id",
+                           allow_none=True)
+    stated_document_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
+        "description": "The instructions for use (a supplier document) of the product version the solution uses"})
+    stated_reference = _text(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
     active = ma.fields.Boolean(metadata={"description": "false retires the metric (its values are kept)"})
     reason = REASON
 
@@ -76,6 +88,11 @@ class MetricSchema(ma.Schema):
     lower_threshold = ma.fields.String(allow_none=True, metadata={"description": "A decimal number"})
     upper_threshold = ma.fields.String(allow_none=True, metadata={"description": "A decimal number"})
     frequency = ma.fields.String(required=True)
+    stated_value = ma.fields.String(allow_none=True, metadata={
+        "description": "A decimal number: the provider's stated value in the instructions for use"})
+    stated_document_id = ma.fields.Integer(allow_none=True)
+    stated_document = ma.fields.String(allow_none=True, metadata={"description": "The document's title"})
+    stated_reference = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean(required=True)
     created_by = ma.fields.String(allow_none=True)
     created_at = _time(required=True)

@@ -40,6 +40,8 @@ from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import can_read, get_solution, require_id, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
+from ai_register.suppliers import rules as supplier_rules
+from ai_register.suppliers import services as suppliers
 from ai_register.users.models import User, utcnow
 
 METRIC, VALUE, ASSESSMENT = "monitoring_metric", "monitoring_value", "monitoring_assessment"
@@ -110,6 +112,27 @@ def _decimal(data: dict, name: str, errors: dict):
     return value
 
 
+def instructions_for_use(solution: Solution) -> list:
+    """The instructions for use of the product version the solution uses (not withdrawn): where a metric's
+    stated value comes from."""
+    _product, documents = suppliers.solution_documents(solution.id)
+    return [d for d in documents if d.kind == supplier_rules.INSTRUCTIONS and d.withdrawn_on is None]
+
+
+def _stated_errors(solution: Solution, value, document_id: int | None) -> dict[str, list[str]]:
+    """The provider's stated value comes with the instructions for use that state it (of the product version
+    the solution uses), and the other way round."""
+    errors: dict[str, list[str]] = {}
+    if document_id is not None and document_id not in {d.id for d in instructions_for_use(solution)}:
+        errors["stated_document_id"] = ["Name the instructions for use of the product version the solution uses "
+                                        "(link the product version on the solution's supplier page)."]
+    elif value is not None and document_id is None:
+        errors["stated_document_id"] = ["Name the instructions for use that state the value."]
+    elif document_id is not None and value is None:
+        errors["stated_value"] = ["Give the value the instructions for use state."]
+    return errors
+
+
 def define_metric(solution: Solution, data: dict, by: User) -> MonitoringMetric:
     """A metric with its thresholds, for a solution before or in use (not once it is being decommissioned)."""
     if solution.phase not in rules.METRIC_PHASES:
@@ -117,13 +140,17 @@ def define_metric(solution: Solution, data: dict, by: User) -> MonitoringMetric:
     errors: dict[str, list[str]] = {}
     _require_text(errors, data, "name")
     lower, upper = _decimal(data, "lower_threshold", errors), _decimal(data, "upper_threshold", errors)
+    stated = _decimal(data, "stated_value", errors)
     if not errors:
         errors.update(rules.threshold_errors(data["direction"], lower, upper))
+        errors.update(_stated_errors(solution, stated, data.get("stated_document_id")))
     _refuse("metric", errors)
     metric = MonitoringMetric(
         solution_id=solution.id, name=data["name"].strip(), kind=data["kind"],
         description=_text(data.get("description")), unit=_text(data.get("unit")), direction=data["direction"],
         lower_threshold=lower, upper_threshold=upper,
+        stated_value=stated, stated_document_id=data.get("stated_document_id"),
+        stated_reference=_text(data.get("stated_reference")),
         frequency=data["frequency"], active=True, created_by_id=by.id)
     db.session.add(metric)
     audit.record_create(metric, METRIC, solution_id=solution.id, reason=data.get("reason"), exclude=NOT_AUDITED)
@@ -131,7 +158,8 @@ def define_metric(solution: Solution, data: dict, by: User) -> MonitoringMetric:
 
 
 METRIC_FIELDS = ("name", "kind", "description", "unit", "direction", "lower_threshold", "upper_threshold",
-                 "frequency", "active")
+                 "frequency", "stated_value", "stated_document_id", "stated_reference", "active")
+DECIMALS = ("lower_threshold", "upper_threshold", "stated_value")
 
 
 def update_metric(solution: Solution, metric: MonitoringMetric, data: dict, by: User) -> MonitoringMetric:
@@ -144,10 +172,12 @@ def update_metric(solution: Solution, metric: MonitoringMetric, data: dict, by: 
     merged = {name: getattr(metric, name) for name in METRIC_FIELDS}
     for name in METRIC_FIELDS:
         if name in data:
-            merged[name] = _decimal(data, name, errors) if name.endswith("_threshold") else data[name]
+            merged[name] = _decimal(data, name, errors) if name in DECIMALS else data[name]
     if not errors:
         errors.update(rules.threshold_errors(merged["direction"], merged["lower_threshold"],
                                              merged["upper_threshold"]))
+        if {"stated_value", "stated_document_id"} & set(data):
+            errors.update(_stated_errors(solution, merged["stated_value"], merged["stated_document_id"]))
     _refuse("metric", errors)
     before = audit.snapshot(metric, exclude=NOT_AUDITED)
     for name, value in merged.items():
@@ -545,7 +575,10 @@ def _name(user: User | None) -> str | None:
 def metric_dict(m: MonitoringMetric) -> dict:
     return {"id": m.id, "solution_id": m.solution_id, "name": m.name, "kind": m.kind, "description": m.description,
             "unit": m.unit, "direction": m.direction, "lower_threshold": _num(m.lower_threshold),
-            "upper_threshold": _num(m.upper_threshold), "frequency": m.frequency, "active": m.active,
+            "upper_threshold": _num(m.upper_threshold), "frequency": m.frequency,
+            "stated_value": _num(m.stated_value), "stated_document_id": m.stated_document_id,
+            "stated_document": m.stated_document.title if m.stated_document is not None else None,
+            "stated_reference": m.stated_reference, "active": m.active,
             "created_by": _name(m.created_by), "created_at": _when(m.created_at), "version": m.version or 0}
 
 

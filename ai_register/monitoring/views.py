@@ -69,6 +69,14 @@ def _value_form(solution, **kwargs) -> ValueForm:
     return form
 
 
+def _metric_form(solution, **kwargs) -> MetricForm:
+    form = MetricForm(prefix="metric", **kwargs)
+    form.stated_document_id.choices = options(
+        [("", _("No instructions for use linked") if not services.instructions_for_use(solution) else _("None"))]
+        + [(d.id, d.title) for d in services.instructions_for_use(solution)])
+    return form
+
+
 def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_form=None, status=200):
     today = region_today()
     metrics = services.metrics_for(solution.id)
@@ -77,7 +85,7 @@ def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_f
         values = services.values_of(metric.id)
         cards.append({"metric": metric, "rows": values, "chart": metric_chart(
             [(v.period_end, v.value, v.breach) for v in values], lower=metric.lower_threshold,
-            upper=metric.upper_threshold),
+            upper=metric.upper_threshold, stated=metric.stated_value),
             "next_due": rules.next_report_due(values[-1].period_end if values else None, metric.frequency,
                                               metric.created_at.date()) if metric.active else None})
     retention = services.retention_for(solution.id)
@@ -87,7 +95,7 @@ def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_f
         assessments=services.assessments_for(solution.id), is_overdue=lambda a: services.is_overdue(a, today),
         retention=retention, can_edit=editable, in_use=solution.phase in rules.IN_USE,
         can_define=editable and solution.phase in rules.METRIC_PHASES,
-        metric_form=metric_form or MetricForm(prefix="metric", formdata=None),
+        metric_form=metric_form or _metric_form(solution, formdata=None),
         value_form=value_form or _value_form(solution, formdata=None),
         retention_form=retention_form or RetentionForm(prefix="retention", formdata=None),
         min_months=rules.MIN_RETENTION_MONTHS, **_labels()), status
@@ -103,7 +111,7 @@ def index(solution_id: int):
 @access(*WRITERS)
 def new_metric(solution_id: int):
     solution = get_solution(solution_id, write=True)
-    form = MetricForm(prefix="metric")
+    form = _metric_form(solution)
     if save_form(form, MetricCreateSchema(), lambda data: services.define_metric(solution, data, actor())):
         flash(_("The metric is saved."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=solution.id))

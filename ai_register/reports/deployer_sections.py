@@ -124,7 +124,9 @@ def _monitoring(b, number: str, report, events, names) -> Iterator[Flowable]:
     yield b.table([b.t("metric"), b.t("kind"), b.t("thresholds"), b.t("frequency"), b.t("values_reported")],
                   ([b.show(m.get("name")) + ("" if m.get("active", True) else f" ({b.value('active', False)})"),
                     b.value("kind", m.get("kind"), "monitoring_metric"), thresholds(m) + (
-                        f" {m['unit']}" if m.get("unit") else ""),
+                        f" {m['unit']}" if m.get("unit") else "") + (
+                        f" · {b.t('stated_by_provider')} {b.number(m.get('stated_value'))}"
+                        if m.get("stated_value") is not None else ""),
                     b.value("frequency", m.get("frequency"), "monitoring_metric"),
                     str(sum(1 for v in held["values"] if v.get("metric_id") == m.get("id")))]
                    for m in held["metrics"]), [34, 18, 18, 15, 15], small=True) if held["metrics"] \

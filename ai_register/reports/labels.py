@@ -195,6 +195,7 @@ TEXT: dict[str, str] = {
     "metrics": N_("Metrics and thresholds"),
     "metric": N_("Metric"),
     "thresholds": N_("Thresholds"),
+    "stated_by_provider": N_("the provider states"),
     "frequency": N_("Reported"),
     "values_reported": N_("Reported values"),
     "period_end": N_("Period ending"),

@@ -850,6 +850,8 @@ for _name, _label in {
     "case_number": _l("Case number"), "triaged_by_id": _l("Triaged by"), "triaged_at": _l("Triaged at"),
     "triage_note": _l("Triage note"), "prompts_pause": _l("Prompts a decision to pause"),
     "description": _l("Description"),
+    "stated_value": _l("The provider's stated value"), "stated_document_id": _l("Stated in"),
+    "stated_reference": _l("Where in the instructions"),
 }.items():
     FIELDS.setdefault(_name, _label)
 

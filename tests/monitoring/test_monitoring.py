@@ -279,3 +279,57 @@ def test_report_pdf_and_bundle_hold_monitoring_and_informing(api, users, tmp_pat
     with zipfile.ZipFile(io.BytesIO(bundle.data)) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".json") and "report" in n)
         assert json.loads(archive.read(name))["monitoring"]["assessments"][0]["incident_id"]
+
+
+def test_a_metric_carries_the_providers_stated_value_from_the_instructions_for_use(app, api, in_use, web_login, users,
+                                                                                   tmp_path):
+    """The provider's stated performance (Art 13(3)(b)(ii)), from the IFU of the product version the solution
+    uses, beside the region's threshold: API, page and chart, report."""
+    import subprocess
+
+    supplier = api.post("compliance", "/api/v1/suppliers", json={"name": "Nordic Imaging AI AB"}).get_json()
+    product = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/products",
+                       json={"product": "LungTriage", "product_version": "3.2"}).get_json()
+    older = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/products",
+                     json={"product": "LungTriage", "product_version": "3.1"}).get_json()
+
+    def document(product_id, kind, title):
+        return api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/documents", json={
+            "kind": kind, "title": title, "product_id": product_id, "issued_on": "2026-01-15"}).get_json()
+
+    ifu = document(product["id"], "instructions_for_use", "Bruksanvisning LungTriage 3.2")
+    doc = document(product["id"], "declaration_of_conformity", "EU-försäkran LungTriage 3.2")
+    old_ifu = document(older["id"], "instructions_for_use", "Bruksanvisning LungTriage 3.1")
+    path = f"/api/v1/solutions/{in_use.id}/monitoring/metrics"
+    stated = {**SENSITIVITY, "stated_value": "95", "stated_reference": "avsnitt 7.2, tabell 3"}
+    unlinked = api.post("owner", path, json={**stated, "stated_document_id": ifu["id"]})
+    assert unlinked.status_code == 422 and "stated_document_id" in unlinked.get_json()["errors"]
+    assert api.put("owner", f"/api/v1/solutions/{in_use.id}/supplier", json={"product_id": product["id"]},
+                   headers={"If-Match": '"0"'}).status_code == 200
+    for wrong in ({}, {"stated_document_id": doc["id"]}, {"stated_document_id": old_ifu["id"]}):
+        refused = api.post("owner", path, json={**stated, **wrong})
+        assert refused.status_code == 422 and "stated_document_id" in refused.get_json()["errors"], wrong
+    no_value = api.post("owner", path, json={**SENSITIVITY, "stated_document_id": ifu["id"]})
+    assert no_value.status_code == 422 and "stated_value" in no_value.get_json()["errors"]
+    created = api.post("owner", path, json={**stated, "stated_document_id": ifu["id"]})
+    assert created.status_code == 201, created.get_json()
+    metric = created.get_json()
+    assert (metric["stated_value"], metric["stated_document"]) == ("95", "Bruksanvisning LungTriage 3.2")
+    one = f"/api/v1/monitoring/metrics/{metric['id']}"
+    changed = api.patch("owner", one, json={"stated_value": "94.5"}, headers=api.if_match("owner", one))
+    assert changed.status_code == 200 and changed.get_json()["stated_value"] == "94.5"
+    assert _value(api, metric, "92.1").status_code == 201
+
+    page = web_login(app.test_client(), users["owner"]).get(f"/solutions/{in_use.id}/monitoring")
+    text = page.get_data(as_text=True)
+    assert "Leverantören anger 94,5 % i Bruksanvisning LungTriage 3.2 (avsnitt 7.2, tabell 3)" in text
+    assert 'data-test="stated-line"' in text and "leverantörens angivna värde 94,5" in text
+    report = api.get("auditor", f"/api/v1/solutions/{in_use.id}/report")
+    assert report.status_code == 200, report.get_json()
+    held = report.get_json()["monitoring"]["metrics"][0]
+    assert held["stated_document_id"] == ifu["id"] and float(held["stated_value"]) == 94.5
+    pdf = api.get("auditor", f"/api/v1/solutions/{in_use.id}/report?format=pdf&lang=sv")
+    (tmp_path / "r.pdf").write_bytes(pdf.data)
+    printed = " ".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                                      check=True).stdout.split())
+    assert "leverantören anger 94,5" in printed
