@@ -19,7 +19,7 @@ from ai_register.reports import signing
 from ai_register.security import AUDITOR, COMPLIANCE, access
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
-from ai_register.web import labels
+from ai_register.web import record_labels
 
 bp = Blueprint("audit_web", __name__, url_prefix="/audit", template_folder="templates")
 
@@ -49,16 +49,16 @@ def event_rows(event: AuditEvent, people: dict[int, str]) -> list[dict]:
     rows = []
     for name, change in (data.get("changes") or {}).items():
         if isinstance(change, dict) and set(change) <= {"before", "after"}:
-            rows.append({"label": labels.field_label(name),
-                         "before": labels.value_text(name, change.get("before"), event.entity_type, people),
-                         "after": labels.value_text(name, change.get("after"), event.entity_type, people)})
+            rows.append({"label": record_labels.field_label(name),
+                         "before": record_labels.value_text(name, change.get("before"), event.entity_type, people),
+                         "after": record_labels.value_text(name, change.get("after"), event.entity_type, people)})
     for name, value in (data.get("record") or {}).items():
-        rows.append({"label": labels.field_label(name),
-                     "value": labels.value_text(name, value, event.entity_type, people)})
+        rows.append({"label": record_labels.field_label(name),
+                     "value": record_labels.value_text(name, value, event.entity_type, people)})
     for name, value in data.items():
         if name not in ("changes", "record", "reason_code", "reason_params"):
-            rows.append({"label": labels.field_label(name),
-                         "value": labels.value_text(name, value, event.entity_type, people)})
+            rows.append({"label": record_labels.field_label(name),
+                         "value": record_labels.value_text(name, value, event.entity_type, people)})
     return rows
 
 
@@ -125,8 +125,8 @@ def trail():
         solution_text=solution_text,
         users=users,
         solutions=solutions,
-        actions=sorted(set(labels.AUDIT_ACTIONS) | ({filters["action"]} if filters["action"] else set())),
-        entity_types=sorted(set(labels.ENTITY_TYPES)
+        actions=sorted(set(record_labels.AUDIT_ACTIONS) | ({filters["action"]} if filters["action"] else set())),
+        entity_types=sorted(set(record_labels.ENTITY_TYPES)
                             | ({filters["entity_type"]} if filters["entity_type"] else set())),
         head=audit.chain_head(),
         verification=_verification() if request.args.get("verify") else None,

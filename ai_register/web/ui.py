@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ai_register import formats
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF
-from ai_register.web import charts, forms, labels, results
+from ai_register.web import charts, forms, labels, record_labels, results
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -103,14 +103,14 @@ def template_helpers() -> dict:
         "ai_act_role_label": labels.ai_act_role_label,
         "overdue_label": labels.overdue_label,
         "context_source_label": labels.context_source_label,
-        "action_label": labels.action_label,
-        "entity_label": labels.entity_label,
-        "reason_text": labels.reason_text,
-        "field_label": labels.field_label,
+        "action_label": record_labels.action_label,
+        "entity_label": record_labels.entity_label,
+        "reason_text": record_labels.reason_text,
+        "field_label": record_labels.field_label,
         "catalog_text": labels.catalog_text,
         "joined_text": labels.joined_text,
-        "value_text": labels.value_text,
-        "channel_label": labels.channel_label,
+        "value_text": record_labels.value_text,
+        "channel_label": record_labels.channel_label,
         "checklist_label": labels.checklist_label,
         "route_label": results.route_label,
         "transparency_label": results.transparency_label,
@@ -149,7 +149,7 @@ def money_filter(value, currency: str | None = "SEK") -> str:
 
 @bp.app_template_filter("field_label")
 def field_label_filter(value) -> str:
-    return labels.field_label(value)
+    return record_labels.field_label(value)
 
 
 @bp.app_template_filter("cite")

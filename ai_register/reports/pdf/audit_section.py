@@ -18,7 +18,7 @@ from ai_register.audit.chain import format_timestamp
 from ai_register.reports.labels import text
 from ai_register.reports.pdf.blocks import Blocks, Plain, paragraph
 from ai_register.reports.pdf.document import EVENT_CHUNK, FONT
-from ai_register.web import labels
+from ai_register.web import record_labels
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:
@@ -41,16 +41,17 @@ def _event_details(event: Mapping[str, Any], lang: str, names: Mapping[int, str]
             changes = {k: v for k, v in changes.items() if k not in QUIET_FIELDS}
             for name, change in list(changes.items())[:6]:
                 if isinstance(change, Mapping):
-                    before = _short(labels.value_text(name, change.get("before"), entity, people))
-                    after = _short(labels.value_text(name, change.get("after"), entity, people))
-                    parts.append(f"{labels.field_label(name)}: {before} → {after}")
+                    before = _short(record_labels.value_text(name, change.get("before"), entity, people))
+                    after = _short(record_labels.value_text(name, change.get("after"), entity, people))
+                    parts.append(f"{record_labels.field_label(name)}: {before} → {after}")
             if len(changes) > 6:
                 parts.append(f"+{len(changes) - 6}")
         for name, value in data.items():
             if name not in ("record", "changes", "reason_code", "reason_params"):
-                parts.append(f"{labels.field_label(name)}: {_short(labels.value_text(name, value, entity, people))}")
+                shown = _short(record_labels.value_text(name, value, entity, people))
+                parts.append(f"{record_labels.field_label(name)}: {shown}")
     if event.get("reason"):
-        reason = labels.reason_text(SimpleNamespace(data=data, reason=event["reason"]))
+        reason = record_labels.reason_text(SimpleNamespace(data=data, reason=event["reason"]))
         parts.append(f"({_compact(reason, 400)})")
     return "; ".join(parts)
 
@@ -118,12 +119,12 @@ def _audit(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
         return paragraph(content, style, b.lang)
 
     for event in events():
-        entity = f"{labels.entity_label(event['entity_type'])} {event['entity_id']}"
+        entity = f"{record_labels.entity_label(event['entity_type'])} {event['entity_id']}"
         chunk.append([
             Plain(event["solution_seq"]), Plain(event["position"]),
             cell(_iso(event["occurred_at"])[:16].replace("T", " "), 2),
             cell(names.get(event["actor_id"], event["actor_id"]), 3),
-            cell(labels.action_label(event["action"]), 4), cell(entity, 5),
+            cell(record_labels.action_label(event["action"]), 4), cell(entity, 5),
             paragraph(_event_details(event, b.lang, names), style, b.lang, 400), Plain(_short_hash(event["hash"], 10)),
         ])
         if len(chunk) >= EVENT_CHUNK:

@@ -32,7 +32,7 @@ from ai_register.reports.pdf.document import (
     ZEBRA,
     Heading,
 )
-from ai_register.web import labels
+from ai_register.web import labels, record_labels
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -166,8 +166,8 @@ class Blocks:
         return str(render(value))
 
     def value(self, name: str, value: Any, entity_type: str | None = None, people=None) -> str:
-        shown = labels.value_text(name, value, entity_type, people)
-        return "—" if shown == labels.EMPTY else shown
+        shown = record_labels.value_text(name, value, entity_type, people)
+        return "—" if shown == record_labels.EMPTY else shown
 
     def label(self, pair: Any, code: Any) -> str:
         return pick(pair, self.lang) if pair else self.show(code)

@@ -13,11 +13,11 @@ from ai_register.classification.services import active_ruleset
 from ai_register.incidents.duties import recipient_label
 from ai_register.reports.labels import N_
 from ai_register.reports.pdf.blocks import Blocks
-from ai_register.web import labels, results
+from ai_register.web import labels, record_labels, results
 
 
 def action(code: Any) -> str:
-    return labels.action_label(code) if code else "—"
+    return record_labels.action_label(code) if code else "—"
 
 
 def phase(code: Any) -> str:
