@@ -1,9 +1,8 @@
 """The facts the lifecycle gates need, read from every module that holds a solution's records.
 
 The pure lifecycle (`lifecycle/gates.py`) decides; this module only collects plain values. Records of other
-modules (goals, evidence, oversight, classification) are read through their public read functions,
-imported lazily so that the solutions package does not depend on them at import time. What is not
-recorded is missing: a gate never opens on data it did not see.
+modules (goals, evidence, oversight, classification, …) are read through their public read functions,
+imported by name at the top. What is not recorded is missing: a gate never opens on data it did not see.
 """
 
 from __future__ import annotations
