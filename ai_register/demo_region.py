@@ -76,7 +76,9 @@ CHATBOT = {**MINIMAL, "interacts_with_persons": "yes", "generates_synthetic_cont
 GENERATIVE = {**MINIMAL, "generates_synthetic_content": "yes"}
 SCHEDULING = {**MINIMAL, "annex_iii_areas": ["employment_workers_management"], "profiling": "yes",
               "art6_3_condition": "none"}
-EMERGENCY_TRIAGE = {**MINIMAL, "annex_iii_areas": ["emergency_call_triage"], "profiling": "yes",
+# Ambulance dispatch priority: Annex III 5(d) and, as software that informs a decision on care (MDR rule 11a), a
+# class IIb device: the demo's one complete high-risk deployment.
+EMERGENCY_TRIAGE = {**DEVICE_IIB, "annex_iii_areas": ["emergency_call_triage"], "profiling": "yes",
                     "art6_3_condition": "none"}
 
 MONITORS_ALL = {
@@ -512,7 +514,10 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     r.classify("owner2", summary, GENERATIVE)
     r.move("owner2", summary, "pilot", "Pilot på en hälsocentral i tre månader.", approver=None)
 
-    # 10. Ambulance dispatch priority: Annex III 5(d), high risk, in pilot; the oversight owner has an account.
+    # 10. Ambulance dispatch priority: the one complete high-risk deployment. Annex III 5(d) and an MDR class IIb
+    # device, in pilot: the supplier's CE certificate and declaration of conformity, an approved FRIA, literacy
+    # measures, monitoring against the provider's stated sensitivity with one breach the oversight owner (who
+    # has an account) decided is an incident, log retention and the informing duties.
     ambulance = ids["ambulance"] = r.register(
         "owner2", name="Prioritering av ambulanslarm",
         purpose="Föreslår prioritet för inkommande ambulansärenden utifrån samtalets uppgifter; "
@@ -574,7 +579,8 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
     breaches = r.monitoring("owner2", ambulance, {
         "name": "Sensitivitet för prio 1", "kind": "sensitivity", "unit": "%", "direction": "higher_is_better",
         "lower_threshold": "90", "frequency": "weekly",
-        "description": "Andel samtal som i efterhand bedömdes som prio 1 och där förslaget var prio 1."},
+        "description": "Andel samtal som i efterhand bedömdes som prio 1 och där förslaget var prio 1.",
+        **supplier_demo.stated_sensitivity(ambulance)},
         [(-63, "93.1"), (-56, "92.4"), (-49, "94.0"), (-42, "91.8"), (-35, "92.9"), (-28, "87.6"),
          (-21, "91.2"), (-14, "93.5"), (-7, "94.1")])
     r.monitoring("owner2", ambulance, {

@@ -56,6 +56,7 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner):
     decided = db.session.scalars(select(MonitoringAssessment)).all()
     assert [(a.status, a.incident_id is not None) for a in decided] == [("incident", True)]
     assert _count(Review) == 2
+    _one_complete_high_risk_deployment(decided[0].solution_id)
 
     verify = runner.invoke(args=["audit", "verify"])
     report = json.loads(verify.output)
@@ -63,6 +64,36 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner):
     assert report["events"] == _count(AuditEvent) > 150
     # Every record of every solution is in the trail, under its solution.
     assert _count(AuditEvent, AuditEvent.solution_id.is_not(None)) > 150
+
+
+def _one_complete_high_risk_deployment(solution_id: int) -> None:
+    """Issue 21: ONE solution shows the whole high-risk deployment: FRIA approved, AI-literacy measures, a
+    supplier with a CE certificate in force, monitoring (against the provider's stated value) with one breach
+    that opened a deviation, and the informing duties."""
+    from ai_register.fria.models import FriaAssessment
+    from ai_register.incidents.models import Deviation
+    from ai_register.literacy.models import LiteracyMeasure
+    from ai_register.monitoring.models import InformingRecord, LogRetention, MonitoringMetric
+    from ai_register.solutions.services import region_today
+    from ai_register.suppliers import services as suppliers
+
+    solution = db.session.get(Solution, solution_id)
+    assert solution.name == "Prioritering av ambulanslarm" and solution.phase == "pilot"
+    assert solution.current_ai_act_category == "high_risk"
+    assert _count(FriaAssessment, FriaAssessment.solution_id == solution_id, FriaAssessment.status == "approved") == 1
+    assert _count(LiteracyMeasure, LiteracyMeasure.solution_id == solution_id) >= 1
+    product, documents = suppliers.solution_documents(solution_id)
+    assert product.device_class == "IIb"
+    certificates = [d for d in documents if d.kind == "ce_certificate" and suppliers.in_force(d, region_today())]
+    assert [c.notified_body_number for c in certificates] == ["2862"]
+    assert {d.kind for d in documents} >= {"declaration_of_conformity", "instructions_for_use", "dpa"}
+    metric = db.session.scalars(select(MonitoringMetric).where(MonitoringMetric.solution_id == solution_id,
+                                                               MonitoringMetric.stated_value.is_not(None))).one()
+    assert metric.stated_document.kind == "instructions_for_use" and metric.lower_threshold < metric.stated_value
+    deviation = db.session.scalars(select(Deviation).where(Deviation.solution_id == solution_id)).one()
+    assert db.session.get(Incident, deviation.incident_id).solution_id == solution_id
+    assert _count(LogRetention, LogRetention.solution_id == solution_id) == 1
+    assert _count(InformingRecord, InformingRecord.solution_id == solution_id) == 2
 
 
 def test_demo_load_if_empty_is_idempotent(runner):

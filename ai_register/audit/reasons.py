@@ -43,6 +43,8 @@ TEMPLATES: Mapping[str, str] = {
     # monitoring and informing (issue 21)
     "monitoring_breach": N_("%(metric)s: the value %(value)s is outside its thresholds"),
     "obligation_met_by_record": N_("met by the register's record: %(record_type)s #%(record_id)s"),
+    # supplier register (issue 21)
+    "supplier_register_names": N_("supplier, product and version as the supplier register names them"),
 }
 
 

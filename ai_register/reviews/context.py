@@ -1,5 +1,6 @@
 """What a compliance officer reads beside the answers when reviewing a classification version: the
-solution (purpose, intended use, supplier and product), its current evidence, the previous approved
+solution (purpose, intended use, supplier and product: the supplier register's product version with its
+certificate when linked, the solution's own words otherwise), its current evidence, the previous approved
 version and what changed between the two (answers, and the result: category, routes, device class,
 duties and obligations), and the rules that fired, each with its legal citation.
 
@@ -18,7 +19,11 @@ from ai_register.classification.models import DECIDED, Classification
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.models import Evidence
 from ai_register.rules.loader import RuleSet, RuleSetError
+from ai_register.solutions.lifecycle.gates import SELF_CERTIFIED_DEVICE_CLASSES
 from ai_register.solutions.models import Solution
+from ai_register.suppliers import rules as supplier_rules
+from ai_register.suppliers import services as suppliers
+from ai_register.suppliers.models import SupplierDocument
 from ai_register.web import labels, results
 
 
@@ -68,9 +73,44 @@ class FiredRule:
 
 
 @dataclass
+class SupplierFacts:
+    """Supplier and product as the reviewer reads them: from the supplier register when the solution is linked
+    to a product version (with its device class and the notified body's certificate), else the solution's
+    own free text."""
+
+    from_register: bool
+    supplier: str | None
+    product: str | None
+    version: str | None
+    supplier_id: int | None = None
+    device: str | None = None
+    certificate: SupplierDocument | None = None
+    certificate_state: str | None = None  # None (in force), expiring, expired
+    needs_certificate: bool = False
+
+
+def supplier_facts(solution: Solution, today: date) -> SupplierFacts:
+    product, documents = suppliers.solution_documents(solution.id)
+    if product is None:
+        return SupplierFacts(False, solution.supplier, solution.product, solution.product_version)
+    certificates = sorted((d for d in documents if d.kind == supplier_rules.CERTIFICATE and d.withdrawn_on is None),
+                          key=lambda d: (d.valid_until or date.max, d.id), reverse=True)
+    certificate = certificates[0] if certificates else None
+    device = labels.device_label(product.device_regulation, product.device_class) \
+        if product.device_regulation else None
+    return SupplierFacts(
+        True, product.supplier.name, product.product, product.product_version, supplier_id=product.supplier_id,
+        device=device, certificate=certificate,
+        certificate_state=suppliers.expiry_state(certificate, today) if certificate is not None else None,
+        needs_certificate=bool(product.device_regulation)
+        and product.device_class not in SELF_CERTIFIED_DEVICE_CLASSES)
+
+
+@dataclass
 class ReviewContext:
     previous: Classification | None
     answers: list[dict]
+    supplier: SupplierFacts | None = None
     result_rows: list[ResultRow] = field(default_factory=list)
     evidence: list[EvidenceRow] = field(default_factory=list)
     fired: list[FiredRule] = field(default_factory=list)
@@ -174,6 +214,7 @@ def review_context(item: Classification, solution: Solution, today: date) -> Rev
     return ReviewContext(
         previous=previous,
         answers=answers,
+        supplier=supplier_facts(solution, today),
         result_rows=result_rows(previous, item, prev_rules, rules),
         evidence=evidence,
         fired=[FiredRule(i, t, c, previous is not None and i not in fired_before) for i, t, c in fired_now],

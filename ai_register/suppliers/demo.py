@@ -1,6 +1,7 @@
 """The demo region's supplier register: the X-ray triage supplier with its DPA and a product version with
 its declaration of conformity, CE certificate (notified body, expiry) and instructions for use; the sepsis
-alert's supplier whose CE certificate expires soon; the ambulance dispatch supplier with a contract and a
+alert's supplier whose CE certificate expires soon; the ambulance dispatch supplier (a class IIb device: CE
+certificate, declaration of conformity, instructions for use stating its sensitivity) with a contract and a
 DPA with processing outside the EU/EEA under standard contractual clauses. Called by demo_region."""
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def sepsis(region, sid: int) -> None:
 
 
 def ambulance(region, sid: int) -> None:
-    """An Annex III system (not a device): contract, DPA with a transfer under SCCs, instructions for use."""
+    """Annex III 5(d) and an MDR class IIb device: before the pilot, the supplier register proves the declaration
+    of conformity and the notified body's CE certificate; instructions for use that state the sensitivity;
+    contract and DPA with a transfer under SCCs."""
     with region.acting("owner2") as by:
         version = _register(by, {
             "name": "Nordic Dispatch AB", "org_number": "556812-0077", "country": "SE",
@@ -86,11 +89,26 @@ def ambulance(region, sid: int) -> None:
             "processing_countries": ["SE", "US"], "transfer_basis": "standard_contractual_clauses",
             "transfer_note": "Supportloggar hos underbiträde i USA; SCC modul 3 och konsekvensbedömning av "
                              "överföringen 2026-03."}, {
-            "product": "DispatchPriority", "product_version": "5.1", "eu_database_number": "EU-AI-HR-000981"}, [
-            {"kind": "instructions_for_use", "title": "Instructions for use DispatchPriority 5.1",
-             "issued_on": _day(-150)}], [
+            "product": "DispatchPriority", "product_version": "5.1", "device_regulation": "mdr",
+            "device_class": "IIb", "udi_di": "07350987650015", "eu_database_number": "EU-AI-HR-000981"}, [
+            {"kind": "declaration_of_conformity", "title": "EU-försäkran om överensstämmelse DispatchPriority 5.1",
+             "reference": "DoC-DP-5.1", "regulation": "mdr", "issued_on": _day(-160)},
+            {"kind": "ce_certificate", "title": "CE-certifikat MDR klass IIb DispatchPriority",
+             "reference": "2862-MDR-IIb-0107", "regulation": "mdr", "issued_on": _day(-170),
+             "valid_until": _day(1650), "notified_body_name": "Intertek Medical Notified Body AB",
+             "notified_body_number": "2862"},
+            {"kind": "instructions_for_use", "title": "Bruksanvisning DispatchPriority 5.1",
+             "reference": "IFU-DP-5.1-sv", "issued_on": _day(-150),
+             "note": "Avsnitt 7.2 anger sensitivitet 95 % för prio 1 (valideringsstudie, svenska samtal)."}], [
             {"kind": "contract", "title": "Avtal larmcentralens beslutsstöd", "issued_on": _day(-160),
              "valid_until": _day(1300)},
             {"kind": "dpa", "title": "Personuppgiftsbiträdesavtal DispatchPriority", "issued_on": _day(-160),
              "valid_until": _day(1300)}])
         services.link_solution(db.session.get(Solution, sid), version.id, by, '"0"')
+
+
+def stated_sensitivity(sid: int) -> dict:
+    """What the ambulance's IFU states for prio-1 sensitivity: the metric carries it beside the threshold."""
+    _product, documents = services.solution_documents(sid)
+    ifu = next(d for d in documents if d.kind == "instructions_for_use")
+    return {"stated_value": "95", "stated_document_id": ifu.id, "stated_reference": "avsnitt 7.2"}

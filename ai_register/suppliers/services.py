@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, or_, select
 
 from ai_register import preconditions
 from ai_register.audit import services as audit
+from ai_register.audit.reasons import coded
 from ai_register.evidence.models import Evidence
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, RoleNotAllowed
 from ai_register.extensions import db
@@ -24,6 +25,7 @@ from ai_register.security import AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions.access import can_read, require_id
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution, solution_co_owners
+from ai_register.solutions.services import record_solution_change, solution_record
 from ai_register.suppliers import rules
 from ai_register.suppliers.models import SolutionSupplierProduct, Supplier, SupplierDocument, SupplierProduct
 from ai_register.users.models import User, utcnow
@@ -249,6 +251,8 @@ def update_supplier(supplier: Supplier, data: dict, by: User, if_match: str | No
     before = audit.snapshot(supplier, exclude=NOT_AUDITED)
     _apply_supplier(supplier, data)
     audit.record_update(supplier, SUPPLIER, before, reason=data.get("reason"), exclude=NOT_AUDITED)
+    if supplier.name != before.get("name"):
+        _sync_users_of([p.id for p in products_of(supplier.id)])
     return supplier
 
 
@@ -292,6 +296,8 @@ def update_product(product: SupplierProduct, data: dict, by: User, if_match: str
     with db.session.no_autoflush:
         _apply_product(product, data)
     audit.record_update(product, PRODUCT, before, reason=data.get("reason"), exclude=NOT_AUDITED)
+    if (product.product, product.product_version) != (before.get("product"), before.get("product_version")):
+        _sync_users_of([product.id])
     return product
 
 
@@ -353,6 +359,27 @@ def update_document(document: SupplierDocument, data: dict, by: User, if_match: 
     return document
 
 
+def sync_free_text(solution: Solution, product: SupplierProduct) -> None:
+    """The solution's own supplier, product and version fields say what the register says once it is linked,
+    so lists, exports (the EU-database export's manufacturer) and the API read the same names; an audited
+    change of the solution when they differed."""
+    wanted = {"supplier": product.supplier.name, "product": product.product,
+              "product_version": product.product_version}
+    if all(getattr(solution, name) == value for name, value in wanted.items()):
+        return
+    before = solution_record(solution)
+    for name, value in wanted.items():
+        setattr(solution, name, value)
+    record_solution_change(solution, before, reason=coded("supplier_register_names"))
+
+
+def _sync_users_of(product_ids: list[int]) -> None:
+    for solution in db.session.scalars(
+            select(Solution).join(SolutionSupplierProduct, SolutionSupplierProduct.solution_id == Solution.id)
+            .where(SolutionSupplierProduct.product_id.in_(product_ids), Solution.phase != "retired")):
+        sync_free_text(solution, db.session.get(SolutionSupplierProduct, solution.id).product)
+
+
 def link_solution(solution: Solution, product_id: int | None, by: User, if_match: str | None,
                   reason: str | None = None) -> SolutionSupplierProduct:
     """Which product version the solution uses; None clears it. The caller checked that `by` may change the
@@ -371,12 +398,14 @@ def link_solution(solution: Solution, product_id: int | None, by: User, if_match
                                        linked_at=utcnow())
         db.session.add(link)
         audit.record_create(link, LINK, solution_id=solution.id, reason=reason, exclude=NOT_AUDITED)
-        return link
-    before = audit.snapshot(link, exclude=NOT_AUDITED)
-    if link.product_id != product_id:
-        link.product_id, link.linked_by_id, link.linked_at = product_id, by.id, utcnow()
-    audit.record_update(link, LINK, before, solution_id=solution.id, reason=reason,
-                        exclude=NOT_AUDITED | {"linked_at", "linked_by_id"})
+    else:
+        before = audit.snapshot(link, exclude=NOT_AUDITED)
+        if link.product_id != product_id:
+            link.product_id, link.linked_by_id, link.linked_at = product_id, by.id, utcnow()
+        audit.record_update(link, LINK, before, solution_id=solution.id, reason=reason,
+                            exclude=NOT_AUDITED | {"linked_at", "linked_by_id"})
+    if product_id is not None:
+        sync_free_text(solution, db.session.get(SupplierProduct, product_id))
     return link
 
 

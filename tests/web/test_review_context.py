@@ -14,8 +14,9 @@ from .conftest import text
 
 
 def _api(client, auth):
-    def call(method: str, path: str, user, json=None, **kwargs):
-        return client.open(f"/api/v1{path}", method=method.upper(), json=json, headers=auth(user), **kwargs)
+    def call(method: str, path: str, user, json=None, *, headers=None, **kwargs):
+        return client.open(f"/api/v1{path}", method=method.upper(), json=json,
+                           headers={**auth(user), **(headers or {})}, **kwargs)
 
     return call
 
@@ -97,3 +98,52 @@ def test_four_eyes_says_why_from_the_refusal_not_its_words(web, users, client, a
     assert refused.status_code == 403
     assert refused.get_json()["code"] == "four_eyes" and refused.get_json()["because"] == "owner"
     assert "Du äger lösningen." in text(web("compliance").get(f"/review/classifications/{record['id']}"))
+
+
+def test_the_review_shows_the_supplier_register_when_the_solution_is_linked(web, users, client, auth):
+    """Linked to a product version: the register's supplier, product, version and device class with the notified
+    body's certificate and its state; the solution's free text follows the register's names (audited)."""
+    from ai_register.audit.models import AuditEvent
+    from ai_register.extensions import db
+
+    api = _api(client, auth)
+    solution = solution_factory(users, name="Lungröntgen", purpose="Prioriterar lungröntgenbilder.")(
+        supplier="Nordic Imaging", product="Lungtriage", product_version="3")
+    compliance = users["compliance"]
+    supplier = api("post", "/suppliers", compliance, {"name": "Nordic Imaging AI AB"}).get_json()
+    product = api("post", f"/suppliers/{supplier['id']}/products", compliance, {
+        "product": "LungTriage", "product_version": "3.2", "device_regulation": "mdr",
+        "device_class": "IIb"}).get_json()
+    record = _store(api, solution, users["owner"], MINIMAL)
+    review = f"/review/classifications/{record['id']}"
+    page = text(web("compliance").get(review))
+    assert "Nordic Imaging" in page and "inte kopplad till leverantörsregistret" in page
+    assert 'data-test="review-certificate"' not in page
+
+    linked = api("put", f"/solutions/{solution.id}/supplier", users["owner"], {"product_id": product["id"]},
+                 headers={"If-Match": '"0"'})
+    assert linked.status_code == 200, linked.get_json()
+    page = text(web("compliance").get(review))
+    facts = page.split('data-test="review-solution"')[1].split("</section>")[0]
+    assert "Nordic Imaging AI AB" in facts and "(Leverantörsregistret)" in facts
+    assert "LungTriage version 3.2 · Medicinteknisk produkt (MDR), klass IIb" in facts
+    assert "Saknas" in facts and "anmält organ" in facts  # class IIb needs the certificate; none yet
+    api("post", f"/suppliers/{supplier['id']}/documents", compliance, {
+        "kind": "ce_certificate", "product_id": product["id"], "title": "CE-certifikat", "issued_on": "2025-01-01",
+        "valid_until": (date.today() + timedelta(days=30)).isoformat(), "notified_body_name": "BSI Group",
+        "notified_body_number": "2797", "regulation": "mdr"})
+    facts = text(web("compliance").get(review)).split('data-test="review-certificate"')[1].split("</dd>")[0]
+    assert "BSI Group (2797)" in facts and "Går snart ut" in facts
+    # The solution's own fields now say what the register says, as an audited change of the solution.
+    shown = api("get", f"/solutions/{solution.id}", users["owner"]).get_json()
+    assert (shown["supplier"], shown["product"], shown["product_version"]) == (
+        "Nordic Imaging AI AB", "LungTriage", "3.2")
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity_type == "solution",
+                                                           AuditEvent.entity_id == str(solution.id))
+                               .order_by(AuditEvent.position.desc())).first()
+    assert event.data["reason_code"] == "supplier_register_names"
+    # A renamed product version follows to every solution that uses it.
+    etag = api("get", f"/supplier-products/{product['id']}", compliance).headers["ETag"]
+    assert api("patch", f"/supplier-products/{product['id']}", compliance, {"product_version": "3.2.1"},
+               headers={"If-Match": etag}).status_code == 200
+    assert api("get", f"/solutions/{solution.id}", users["owner"]).get_json()["product_version"] == "3.2.1"
