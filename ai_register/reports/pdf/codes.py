@@ -111,8 +111,9 @@ def words(code: Any) -> str:
     return "—" if code in (None, "") else str(code).replace("_", " ")
 
 
-def code_label(b: Blocks, labels: Mapping, kind: Callable, code: Any) -> str:
+def code_label(b: Blocks, table: Mapping, kind: Callable, code: Any) -> str:
+    """A stored code by the lifecycle's catalog label (`table[kind(code)]`); a code it does not know as shown."""
     try:
-        return gettext(labels[kind(code)])
+        return gettext(table[kind(code)])
     except (ValueError, KeyError):
         return b.show(code)
