@@ -4,7 +4,6 @@ EU database export, the portfolio report, and the public key that signs bundles.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import IO
 
@@ -16,6 +15,7 @@ from ai_register.audit.chain import format_timestamp
 from ai_register.audit.services import chain_head
 from ai_register.errors import Problem
 from ai_register.reports import eu_database
+from ai_register.reports.download import file_response
 from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
 from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
@@ -46,7 +46,6 @@ PDF, CSV, JSON = "application/pdf", "text/csv", "application/json"
 ZIP, PEM = "application/zip", "application/x-pem-file"
 MIME = {"json": JSON, "pdf": PDF, "csv": CSV}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
-CHUNK = 64 * 1024
 
 
 def _wanted(args: dict, offered: tuple[str, ...]) -> str:
@@ -59,23 +58,6 @@ def _wanted(args: dict, offered: tuple[str, ...]) -> str:
 
 def _lang(args: dict) -> str:
     return args.get("lang") or request.accept_languages.best_match(["sv", "en"]) or "sv"
-
-
-def _file_response(handle: IO[bytes], mimetype: str, filename: str) -> Response:
-    size = handle.seek(0, 2)
-    handle.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while piece := handle.read(CHUNK):
-                yield piece
-        finally:
-            handle.close()
-
-    response = Response(chunks(), mimetype=mimetype, direct_passthrough=True)
-    response.headers["Content-Length"] = str(size)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _spool() -> IO[bytes]:
@@ -135,7 +117,7 @@ def solution_report(args, solution_id: int):
             handle.close()
             raise _pdf_error(exc) from exc
         suffix = f"-as-of-{as_of.date().isoformat()}" if as_of else ""
-        return _file_response(handle, PDF, f"traceability-report-solution-{solution.id}{suffix}.pdf")
+        return file_response(handle, PDF, f"traceability-report-solution-{solution.id}{suffix}.pdf")
     return Response(stream_with_context(iter_report_json(report, events())), mimetype=JSON)
 
 
@@ -156,7 +138,7 @@ def evidence_bundle(args, solution_id: int):
         bundle, filename = solution_bundle(get_solution(solution_id), actor(), _lang(args))
     except FontMissing as exc:
         raise _pdf_error(exc) from exc
-    return _file_response(bundle, ZIP, filename)
+    return file_response(bundle, ZIP, filename)
 
 
 @blp.get("/audit/public-key")
@@ -215,7 +197,7 @@ def portfolio_report(args):
         except FontMissing as exc:
             handle.close()
             raise _pdf_error(exc) from exc
-        return _file_response(handle, PDF, f"portfolio-{generated_at[:10]}.pdf")
+        return file_response(handle, PDF, f"portfolio-{generated_at[:10]}.pdf")
     items = list(iter_portfolio(user, filters))
     return {"generated_at": generated_at,
             "generated_by": {"id": user.id, "name": user.display_name, "role": user.role},

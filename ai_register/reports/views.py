@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
+from ai_register.reports.download import file_response
 from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
 from ai_register.reports.pdf.traceability import render_solution_report
@@ -18,8 +19,6 @@ from ai_register.solutions.access import get_solution
 from ai_register.web import labels
 
 bp = Blueprint("reports_web", __name__)
-
-CHUNK = 64 * 1024
 
 
 @bp.get("/solutions/<int:solution_id>/report.pdf")
@@ -36,7 +35,7 @@ def report(solution_id: int):
         solution_actor_names(solution.id),
         labels.lang(),
     )
-    return _download(handle, "application/pdf", f"traceability-report-solution-{solution.id}.pdf")
+    return file_response(handle, "application/pdf", f"traceability-report-solution-{solution.id}.pdf")
 
 
 @bp.get("/solutions/<int:solution_id>/bundle.zip")
@@ -45,22 +44,4 @@ def bundle(solution_id: int):
     """The signed evidence bundle, as GET /api/v1/solutions/{id}/bundle gives it (the report in the
     reader's language); checked offline with tools/verify_bundle.py."""
     handle, filename = solution_bundle(get_solution(solution_id), actor(), labels.lang())
-    return _download(handle, "application/zip", filename)
-
-
-def _download(handle, mimetype: str, filename: str) -> Response:
-    size = handle.seek(0, 2)
-    handle.seek(0)
-
-    def chunks():
-        try:
-            while piece := handle.read(CHUNK):
-                yield piece
-        finally:
-            handle.close()
-
-    response = Response(chunks(), mimetype=mimetype, direct_passthrough=True)
-    response.headers["Content-Length"] = str(size)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # register content never goes to shared caches
-    return response
+    return file_response(handle, "application/zip", filename)
