@@ -67,3 +67,19 @@ def page_of(source: Select | Sequence, args: Mapping[str, Any]) -> dict[str, Any
     else:
         total, items = len(source), list(source[offset:offset + limit])
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def page_schema(items: type[ma.Schema], name: str, *, paged: bool = True, description: str | None = None
+                ) -> type[ma.Schema]:
+    """The schema of a list answer: `items` of `items` (described by `description`), `total` and, for a paged
+    list (`page_of`), `page` and `per_page`. `name` is the class name, which the spec shows
+    (`SolutionPageSchema` → `SolutionPage`)."""
+    fields: dict[str, ma.fields.Field] = {
+        "items": ma.fields.List(ma.fields.Nested(items), required=True,
+                                **({"metadata": {"description": description}} if description else {})),
+        "total": ma.fields.Integer(required=True),
+    }
+    if paged:
+        fields["page"] = ma.fields.Integer(required=True)
+        fields["per_page"] = ma.fields.Integer(required=True)
+    return ma.Schema.from_dict(fields, name=name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, UtcDateTime
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema
 from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, STATUSES
 from ai_register.rules.contract import CATEGORIES
 from ai_register.solutions.schemas import UserRefSchema
@@ -129,11 +129,7 @@ class ClassificationSchema(ma.Schema):
         metadata={"description": "What counts: the officer's values for an override"})
 
 
-class ClassificationPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ClassificationSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+ClassificationPageSchema = page_schema(ClassificationSchema, "ClassificationPageSchema")
 
 
 class QuestionnaireSchema(ma.Schema):
@@ -158,11 +154,7 @@ class RulesetDetailSchema(RulesetSchema):
     files = ma.fields.Raw(required=True, metadata={"description": "The rule set's files as stored"})
 
 
-class RulesetPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(RulesetSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+RulesetPageSchema = page_schema(RulesetSchema, "RulesetPageSchema")
 
 
 class DecisiveResultSchema(ma.Schema):

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, Shown, StrictSchema
+from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.facts import EvidenceType
 
@@ -74,8 +74,4 @@ class EvidenceListArgsSchema(PageArgsSchema):
                                 metadata={"description": "Only records not superseded by a newer one"})
 
 
-class EvidenceListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(EvidenceSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+EvidenceListSchema = page_schema(EvidenceSchema, "EvidenceListSchema")

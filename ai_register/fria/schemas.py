@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.fria import rules
 
@@ -86,9 +86,7 @@ class FriaSchema(ma.Schema):
     lock_version = ma.fields.Integer(required=True)
 
 
-class FriaListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(FriaSchema), required=True)
-    total = ma.fields.Integer(required=True)
+FriaListSchema = page_schema(FriaSchema, "FriaListSchema", paged=False)
 
 
 class NotificationFieldSchema(ma.Schema):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 
@@ -98,11 +98,7 @@ class GoalSchema(ma.Schema):
     updated_at = ma.fields.DateTime(required=True)
 
 
-class GoalListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(GoalSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+GoalListSchema = page_schema(GoalSchema, "GoalListSchema")
 
 
 # --- measurements ----------------------------------------------------------------------------------
@@ -124,11 +120,7 @@ class MeasurementSchema(ma.Schema):
     recorded_at = ma.fields.DateTime(required=True)
 
 
-class MeasurementListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(MeasurementSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+MeasurementListSchema = page_schema(MeasurementSchema, "MeasurementListSchema")
 
 
 # --- benefit ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, UtcDateTime
+from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, UtcDateTime, page_schema
 from ai_register.incidents.duties import PATIENT_HARMS
 from ai_register.incidents.models import DUTY_STATUSES, INCIDENT_STATUSES
 
@@ -184,8 +184,4 @@ class IncidentSchema(ma.Schema):
         return DutySchema(many=True).dump(incident.duties_in_order)
 
 
-class IncidentPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(IncidentSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+IncidentPageSchema = page_schema(IncidentSchema, "IncidentPageSchema")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.literacy.rules import KINDS
 
@@ -45,6 +45,4 @@ class LiteracyMeasureSchema(ma.Schema):
     created_at = ma.fields.DateTime(required=True)
 
 
-class LiteracyMeasureListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(LiteracyMeasureSchema), required=True)
-    total = ma.fields.Integer(required=True)
+LiteracyMeasureListSchema = page_schema(LiteracyMeasureSchema, "LiteracyMeasureListSchema", paged=False)

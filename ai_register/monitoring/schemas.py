@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema
+from ai_register.apikit import PageArgsSchema, StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.schemas import indicator_value
 from ai_register.monitoring import rules
@@ -99,9 +99,7 @@ class MetricSchema(ma.Schema):
     version = ma.fields.Integer(required=True)
 
 
-class MetricListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(MetricSchema), required=True)
-    total = ma.fields.Integer(required=True)
+MetricListSchema = page_schema(MetricSchema, "MetricListSchema", paged=False)
 
 
 class ValueCreateSchema(StrictSchema):
@@ -124,9 +122,7 @@ class ValueSchema(ma.Schema):
     reported_at = _time(required=True)
 
 
-class ValueListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ValueSchema), required=True)
-    total = ma.fields.Integer(required=True)
+ValueListSchema = page_schema(ValueSchema, "ValueListSchema", paged=False)
 
 
 class ValueCreatedSchema(ValueSchema):
@@ -175,11 +171,7 @@ class BreachAssessmentSchema(ma.Schema):
     version = ma.fields.Integer(required=True)
 
 
-class BreachAssessmentPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(BreachAssessmentSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+BreachAssessmentPageSchema = page_schema(BreachAssessmentSchema, "BreachAssessmentPageSchema")
 
 
 # --------------------------------------------------------------------------- log retention
@@ -207,10 +199,8 @@ class RetentionSchema(ma.Schema):
     recorded_at = _time(required=True)
 
 
-class RetentionListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(RetentionSchema), required=True,
-                           metadata={"description": "Newest first; the first is in force"})
-    total = ma.fields.Integer(required=True)
+RetentionListSchema = page_schema(RetentionSchema, "RetentionListSchema", paged=False,
+                                  description="Newest first; the first is in force")
 
 
 # --------------------------------------------------------------------------- informing
@@ -254,9 +244,7 @@ class InformingSchema(ma.Schema):
     recorded_at = _time(required=True)
 
 
-class InformingListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(InformingSchema), required=True)
-    total = ma.fields.Integer(required=True)
+InformingListSchema = page_schema(InformingSchema, "InformingListSchema", paged=False)
 
 
 # --------------------------------------------------------------------------- explanation requests
@@ -298,8 +286,4 @@ class ExplanationSchema(ma.Schema):
     version = ma.fields.Integer(required=True)
 
 
-class ExplanationPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ExplanationSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+ExplanationPageSchema = page_schema(ExplanationSchema, "ExplanationPageSchema")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.obligations import rules
 
@@ -75,8 +75,4 @@ class ObligationSchema(ma.Schema):
     version = ma.fields.Integer(required=True)
 
 
-class ObligationPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ObligationSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+ObligationPageSchema = page_schema(ObligationSchema, "ObligationPageSchema")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import Shown, StrictSchema
+from ai_register.apikit import Shown, StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.oversight.rules import MONITORS
 
@@ -104,8 +104,4 @@ class OversightAssignmentSchema(ma.Schema):
     created_by_id = ma.fields.Integer(required=True)
 
 
-class OversightAssignmentListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(OversightAssignmentSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+OversightAssignmentListSchema = page_schema(OversightAssignmentSchema, "OversightAssignmentListSchema")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
-from ai_register.apikit import StrictSchema, UtcDateTime
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema
 from ai_register.goals.models import Perspective
 from ai_register.portfolio import trustworthy
 from ai_register.solutions.schemas import (
@@ -72,11 +72,7 @@ class IndicatorSchema(ma.Schema):
     updated_at = UtcDateTime(required=True)
 
 
-class IndicatorListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(IndicatorSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+IndicatorListSchema = page_schema(IndicatorSchema, "IndicatorListSchema")
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -266,8 +262,4 @@ class TrustworthyAssessmentStateSchema(ma.Schema):
     open_actions = ma.fields.List(ma.fields.Nested(TrustworthyOpenActionSchema), required=True)
 
 
-class TrustworthyAssessmentListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(TrustworthyAssessmentSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+TrustworthyAssessmentListSchema = page_schema(TrustworthyAssessmentSchema, "TrustworthyAssessmentListSchema")

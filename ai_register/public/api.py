@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, UtcDateTime
+from ai_register.apikit import PageArgsSchema, UtcDateTime, page_schema
 from ai_register.exceptions import NotFound
 from ai_register.public import queries, services
 from ai_register.public.schemas import PublicDescriptionSchema, PublicDescriptionWriteSchema
@@ -112,11 +112,7 @@ class PublicDetailSchema(PublicSolutionSchema):
     updated_at = UtcDateTime(required=True, metadata={"description": "When the public information last changed"})
 
 
-class PublicPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(PublicSolutionSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+PublicPageSchema = page_schema(PublicSolutionSchema, "PublicPageSchema")
 
 
 @blp.get("/solutions")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.reviews.models import OUTCOMES
 
@@ -62,11 +62,7 @@ class ScheduleArgsSchema(PageArgsSchema):
                              metadata={"description": "Default: due and overdue"})
 
 
-class SchedulePageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ReviewScheduleSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+SchedulePageSchema = page_schema(ReviewScheduleSchema, "SchedulePageSchema")
 
 
 class AgendaArgsSchema(StrictSchema, PageArgsSchema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.decisions import DecisionKind
 from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
@@ -198,11 +198,7 @@ class SolutionListArgsSchema(PageArgsSchema):
     sort = ma.fields.String(load_default="name", validate=validate.OneOf(SORTS))
 
 
-class SolutionPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SolutionSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+SolutionPageSchema = page_schema(SolutionSchema, "SolutionPageSchema")
 
 
 # --------------------------------------------------------------------------- transitions
@@ -222,11 +218,7 @@ class TransitionRejectSchema(StrictSchema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class TransitionPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(TransitionRequestSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+TransitionPageSchema = page_schema(TransitionRequestSchema, "TransitionPageSchema")
 
 
 # --------------------------------------------------------------------------- decisions
@@ -262,11 +254,7 @@ class DecisionSchema(ma.Schema):
     created_at = UtcDateTime(required=True)
 
 
-class DecisionPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(DecisionSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+DecisionPageSchema = page_schema(DecisionSchema, "DecisionPageSchema")
 
 
 # --------------------------------------------------------------------------- rollout plan

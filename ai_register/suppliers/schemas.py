@@ -6,7 +6,7 @@ import marshmallow as ma
 from babel import Locale
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.suppliers import rules
 
@@ -193,11 +193,7 @@ class SupplierSchema(SupplierSummarySchema):
     updated_at = UtcDateTime(required=True)
 
 
-class SupplierListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SupplierSummarySchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+SupplierListSchema = page_schema(SupplierSummarySchema, "SupplierListSchema")
 
 
 class AttentionSchema(ma.Schema):
@@ -206,11 +202,7 @@ class AttentionSchema(ma.Schema):
     solution_ids = ma.fields.List(ma.fields.Integer(), required=True)
 
 
-class AttentionListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(AttentionSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+AttentionListSchema = page_schema(AttentionSchema, "AttentionListSchema")
 
 
 class SolutionSupplierSchema(ma.Schema):

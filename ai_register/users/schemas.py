@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema
+from ai_register.apikit import StrictSchema, page_schema
 from ai_register.config import NAMED_TOKEN_CEILING_DAYS
 from ai_register.security import ALL_ROLES
 
@@ -65,8 +65,4 @@ class UserPatchSchema(StrictSchema):
     reason = ma.fields.String(validate=validate.Length(max=2000))
 
 
-class UserListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(UserSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
+UserListSchema = page_schema(UserSchema, "UserListSchema")

@@ -34,6 +34,7 @@ def _definitions(name: str) -> list[str]:
     ("PageArgsSchema", "ai_register/apikit.py"),
     ("page_of", "ai_register/apikit.py"),
     ("page_window", "ai_register/apikit.py"),
+    ("page_schema", "ai_register/apikit.py"),
     ("get_child", "ai_register/solutions/access.py"),
 ])
 def test_defined_once(name, home):
@@ -67,4 +68,18 @@ def test_page_offsets_are_computed_in_one_place():
     """Every page's offset comes from apikit.page_window."""
     copies = [f"{path}:{text.count(chr(10), 0, match.start()) + 1}" for path, _, text in MODULES
               if path != "ai_register/apikit.py" for match in PAGE_ARITHMETIC.finditer(text)]
+    assert not copies
+
+
+def _field_names(node: ast.ClassDef) -> set[str]:
+    return {target.id for statement in node.body if isinstance(statement, ast.Assign)
+            for target in statement.targets if isinstance(target, ast.Name)}
+
+
+def test_a_plain_list_answer_is_declared_with_page_schema():
+    """A list answer of nothing but `items` and `total` (and `page`, `per_page`) is `apikit.page_schema(...)`,
+    not a hand-written copy; a list answer with members of its own (a summary, a cursor) stays a class."""
+    copies = [f"{path}:{node.lineno} {node.name}" for path, tree, _ in MODULES for node in ast.walk(tree)
+              if isinstance(node, ast.ClassDef)
+              and _field_names(node) in ({"items", "total"}, {"items", "total", "page", "per_page"})]
     assert not copies
