@@ -64,7 +64,7 @@ from ai_register.solutions import phase_views
 from ai_register.solutions import views as solution_views
 from ai_register.suppliers import api as suppliers_api
 from ai_register.suppliers import views as supplier_views
-from ai_register.users import account_views, people_views
+from ai_register.users import account_views, auth_cache, people_views
 from ai_register.users import admin_views as users_admin_views
 from ai_register.users import api as users_api
 from ai_register.users import views as users_views
@@ -109,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
                      compare_type=True, render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    auth_cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
     csrf.init_app(app)

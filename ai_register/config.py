@@ -104,6 +104,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "JWT_NAMED_MAX_DAYS": _named_token_days(env.get("AI_REGISTER_NAMED_TOKEN_MAX_DAYS")),
         "RATELIMIT_STORAGE_URI": env.get("AI_REGISTER_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("AI_REGISTER_RATELIMIT_ENABLED"), True),
+        # Per-worker cache of token and account state, kept current by PostgreSQL notifications
+        # (users/auth_cache.py); off: every request reads them from the database.
+        "AUTH_CACHE": _bool(env.get("AI_REGISTER_AUTH_CACHE"), True),
         "LOGIN_RATE_LIMIT": env.get("AI_REGISTER_LOGIN_RATE_LIMIT", "10 per minute"),
         # Failed sign-ins counted in the database (users.throttle): lock thresholds and progressive delay.
         "SIGN_IN_ACCOUNT_FAILURES": int(env.get("AI_REGISTER_SIGN_IN_ACCOUNT_FAILURES", 5)),

@@ -12,13 +12,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
 from ai_register import acting
 from ai_register.errors import Problem
 from ai_register.extensions import db
-from ai_register.users.models import ApiToken, User
+from ai_register.users import auth_cache
+from ai_register.users.models import ApiToken
 
 OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF = "owner", "compliance", "auditor", "admin", "staff"
 ALL_ROLES = frozenset({OWNER, COMPLIANCE, AUDITOR, ADMIN, STAFF})
@@ -96,7 +96,7 @@ def issue_token(user, *, kind: str, name: str | None = None, ttl: timedelta) -> 
 
 
 def _authenticate_bearer():
-    """The user behind a valid, unrevoked bearer token, read from the database now; else 401."""
+    """The user behind a valid, unrevoked bearer token of an active account; else 401."""
 
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
@@ -112,21 +112,19 @@ def _authenticate_bearer():
         raise Unauthorized("The token has expired.") from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized("The token is not valid.") from exc
-    # The token record and its user in one statement: this runs on every API request.
-    found = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.jti == str(claims["jti"]))
-    ).first()
-    if found is None or found.ApiToken.revoked or str(found.ApiToken.user_id) != str(claims["sub"]):
+    # The token record and its user: from this worker's cache (users/auth_cache.py, kept current by the
+    # database's notifications) or in one statement. This runs on every API request.
+    found = auth_cache.token_and_user(str(claims["jti"]))
+    if found is None or found[0].revoked or str(found[0].user_id) != str(claims["sub"]):
         raise Unauthorized("The token has been revoked or is unknown.")
-    record, user = found
+    token, user = found
     # The record decides the expiry, not only the claim: a token re-signed with a later `exp` (by whoever
     # got the secret) ends when it was issued to end.
-    expires_at = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
+    expires_at = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=UTC)
     if expires_at <= datetime.now(UTC):
         raise Unauthorized("The token has expired.")
     if not user.active:
         raise Unauthorized("The account is deactivated.")
-    g.token_record = record
     return user
 
 

@@ -152,7 +152,8 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
 
 
 ABLATIONS = {
-    "token": "without the token's database check (each worker trusts its first token)",
+    "cache": "without the token cache (token and account read from the database on every request)",
+    "token": "without any token check (each worker trusts its first token; no JWT decoding)",
     "modules": "without the other modules' parts (classification, oversight, pending transition)",
     "token,modules": "without both: the solution and its owners, no token check",
 }

@@ -2,8 +2,11 @@
 measure under gunicorn what each part costs (`gunicorn bench.read_ablation:app`).
 
 BENCH_READ_WITHOUT names what to take out (comma-separated):
-  token    the bearer token's database check: each worker checks its first token once and then
-           trusts every request (a revoked token would keep working: never do this in the product)
+  cache    the per-worker token and account cache (users/auth_cache.py): every request reads the
+           token record and its account (one statement), as before the cache (AUTH_CACHE off)
+  token    the bearer token's check altogether: each worker checks its first token once and then
+           trusts every request without decoding it (a revoked token would keep working: never do
+           this in the product)
   modules  what the other modules add to the detail: current classification (with validity and
            obligations), oversight owner, pending transition; the read is the solution and its owners
 
@@ -23,7 +26,7 @@ from ai_register.solutions import detail
 from ai_register.solutions.access import EAGER_OWNERS
 from ai_register.solutions.models import Solution
 
-PARTS = ("token", "modules")
+PARTS = ("cache", "token", "modules")
 
 
 def _trust_first_token() -> None:
@@ -51,6 +54,8 @@ def build(without: set[str]):
     unknown = without - set(PARTS)
     if unknown:
         raise ValueError(f"unknown part(s) {sorted(unknown)}; choose from {PARTS}")
+    if "cache" in without:
+        os.environ["AI_REGISTER_AUTH_CACHE"] = "false"  # config.py reads it in create_app
     application = create_app()
     if "token" in without:
         _trust_first_token()

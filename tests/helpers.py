@@ -3,15 +3,18 @@ with the model (so an area's tests do not depend on the solutions API)."""
 
 from __future__ import annotations
 
+import time
+import uuid
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
+from ai_register.users.auth_cache import CHANNEL
 
 
 class Api:
@@ -100,3 +103,22 @@ def read_catalog(lang: str) -> Catalog:
     """A language's .po catalog; a msgid without its msgstr (a bad merge) fails."""
     with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
         return read_po(source, locale=lang, abort_invalid=True)
+
+
+def until(condition, what: str, timeout: float = 10.0) -> float:
+    """Poll `condition` until it holds (failing after `timeout` s); the seconds it took."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < timeout, f"timed out waiting for {what}"
+        time.sleep(0.002)
+    return time.monotonic() - start
+
+
+def settle_auth_cache(cache) -> None:
+    """On PostgreSQL: wait until this process's token and account cache is listening and has processed
+    every notification sent so far (they arrive in order), so that a test's next reads are kept."""
+    marker = f"settle:{uuid.uuid4().hex}"
+    until(cache.listening, "the auth cache's listener to connect")
+    with db.engine.begin() as connection:
+        connection.execute(text("SELECT pg_notify(:channel, :marker)"), {"channel": CHANNEL, "marker": marker})
+    until(lambda: cache.last_notification == marker, "the auth cache's listener to catch up")

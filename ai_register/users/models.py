@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ai_register.extensions import db, login_manager
+from ai_register.extensions import db
 
 
 def utcnow() -> datetime:
@@ -79,20 +79,6 @@ class ApiToken(db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Read on every request, so a role change or deactivation takes effect at once; a session issued
-    under an earlier session version has ended. (A cookie from before session versions carries the bare
-    id and counts as version 0.)"""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not (version or "0").isdigit() or len(user_id) > 10 or len(version) > 10:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or int(version or 0) != (user.session_version or 0):
-        return None
-    return user
 
 
 class SignInThrottle(db.Model):
