@@ -4,7 +4,7 @@ Every write to users or api_tokens sends NOTIFY ai_register_auth in its transact
 cache of token and account state (ai_register/users/auth_cache.py) drops what changed when it commits.
 
 Revision ID: b22cac4e0001
-Revises: a21s5b010001
+Revises: b21c0de50001
 Create Date: 2026-12-06 21:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b22cac4e0001'
-down_revision = 'a21s5b010001'
+down_revision = 'b21c0de50001'
 branch_labels = None
 depends_on = None
 
