@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
-from ai_register import exceptions
+from ai_register import apikit, exceptions
 from ai_register.extensions import db
 from ai_register.openapi import PROBLEM_CONTENT_TYPE
 
@@ -103,7 +103,7 @@ def problem_body(error: HTTPException) -> dict:
             for location_errors in errors.values():
                 flat.update(location_errors if isinstance(location_errors, dict) else {"_": location_errors})
             errors = flat
-        body["errors"] = errors
+        body["errors"] = apikit.english(errors)  # a schema's messages in marshmallow's English, as always
         if status == 422 and isinstance(errors, dict):
             body["detail"] = "Invalid input: " + ", ".join(sorted(str(k) for k in errors))
     body.update(getattr(error, "extensions", None) or {})

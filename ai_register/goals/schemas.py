@@ -5,7 +5,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema
+from ai_register.apikit import N_, Message, StrictSchema, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 
@@ -16,7 +16,7 @@ def _within(low: int, high: int):
     # A plain function, not validate.Range: apispec would print Decimal bounds as strings.
     def check(value) -> None:
         if not low <= value <= high:
-            raise ma.ValidationError(f"Must be between {low} and {high}.")
+            raise ma.ValidationError(Message(N_("Must be between {low} and {high}."), low=low, high=high))
     return check
 
 

@@ -16,6 +16,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext
 from sqlalchemy import func, or_, select
 
+from ai_register.apikit import english
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification import services as classification
@@ -226,7 +227,7 @@ def _goal(row: _Row, errors: list[CellError]) -> dict[str, Any] | None:
     try:
         goal = GoalCreateSchema().load(given)
     except ma.ValidationError as exc:
-        errors.extend(row.error(f, m) for f, m in _flatten(exc.messages)
+        errors.extend(row.error(f, m) for f, m in _flatten(english(exc.messages))
                       if not (unknown_indicator and f == "indicator_id"))
         return None
     return None if unknown_indicator else goal
@@ -245,7 +246,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
     try:
         data = SolutionWriteSchema().load(row.solution_fields())
     except ma.ValidationError as exc:
-        errors.extend(row.error(f, m) for f, m in _flatten(exc.messages))
+        errors.extend(row.error(f, m) for f, m in _flatten(english(exc.messages)))
     data.update(_owners(row, by, errors))
     phase = _phase(row, errors)
     new_goals = [goal for goal_row in goal_rows if (goal := _goal(goal_row, errors)) is not None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
-from ai_register.apikit import StrictSchema, UtcDateTime, page_schema
+from ai_register.apikit import N_, Message, StrictSchema, UtcDateTime, page_schema
 from ai_register.goals.models import Perspective
 from ai_register.portfolio import trustworthy
 from ai_register.solutions.schemas import (
@@ -44,7 +44,7 @@ class IndicatorWriteSchema(StrictSchema):
     def _not_blank(self, data, **kwargs):
         for name in ("name_sv", "name_en", "definition"):
             if name in data and not data[name].strip():
-                raise ma.ValidationError("Must not be blank.", name)
+                raise ma.ValidationError(Message(N_("Must not be blank.")), name)
 
 
 class IndicatorPatchSchema(IndicatorWriteSchema):
@@ -187,7 +187,7 @@ class MeetingDecisionItemSchema(StrictSchema):
     @validates_schema
     def _rationale_not_blank(self, data, **kwargs):
         if "rationale" in data and not data["rationale"].strip():
-            raise ma.ValidationError("Give the rationale.", "rationale")
+            raise ma.ValidationError(Message(N_("Give the rationale.")), "rationale")
 
 
 class MeetingDecisionsSchema(StrictSchema):
@@ -200,7 +200,7 @@ class MeetingDecisionsSchema(StrictSchema):
     @validates_schema
     def _reference_not_blank(self, data, **kwargs):
         if "meeting_reference" in data and not data["meeting_reference"].strip():
-            raise ma.ValidationError("Give the meeting reference.", "meeting_reference")
+            raise ma.ValidationError(Message(N_("Give the meeting reference.")), "meeting_reference")
 
 
 class MeetingDecisionsResultSchema(ma.Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate, validates_schema
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
+from ai_register.apikit import N_, Message, PageArgsSchema, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.decisions import DecisionKind
 from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
@@ -235,7 +235,7 @@ class DecisionCreateSchema(StrictSchema):
     @validates_schema
     def _rationale_not_blank(self, data, **kwargs):
         if "rationale" in data and not data["rationale"].strip():
-            raise ma.ValidationError("Give the rationale.", "rationale")
+            raise ma.ValidationError(Message(N_("Give the rationale.")), "rationale")
 
 
 class DecisionSchema(ma.Schema):
@@ -279,9 +279,10 @@ class RolloutPlanWriteSchema(StrictSchema):
             unit["name"] = unit["name"].strip()
             key = unit["name"].casefold()
             if not key:
-                raise ma.ValidationError({index: {"name": ["Name the care unit."]}}, "units")
+                raise ma.ValidationError({index: {"name": [Message(N_("Name the care unit."))]}}, "units")
             if key in seen:
-                raise ma.ValidationError({index: {"name": [f"{unit['name']!r} is listed twice."]}}, "units")
+                twice = Message(N_("{name!r} is listed twice."), name=unit["name"])
+                raise ma.ValidationError({index: {"name": [twice]}}, "units")
             seen.add(key)
 
 
@@ -318,7 +319,7 @@ class ChecklistWriteSchema(StrictSchema):
     def _unique_keys(self, data, **kwargs):
         keys = [item["key"] for item in data.get("items", [])]
         if len(keys) != len(set(keys)):
-            raise ma.ValidationError("Each checklist item may be listed once.", "items")
+            raise ma.ValidationError(Message(N_("Each checklist item may be listed once.")), "items")
 
 
 class ChecklistItemSchema(ma.Schema):

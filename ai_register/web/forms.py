@@ -3,10 +3,7 @@ showing refusals beside their fields (`show_errors`, `error_items`, `save_form`)
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from wtforms import (
     FieldList,
@@ -18,6 +15,7 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from ai_register import formats
+from ai_register.apikit import Message
 from ai_register.exceptions import InvalidInput
 
 # --------------------------------------------------------------------------- solutions
@@ -98,33 +96,12 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-# Marshmallow's own messages, and the English ones our schemas raise, in the reader's language.
-_SCHEMA_PATTERNS = (
-    (re.compile(r"Missing data for required field\.|Field may not be null\."), lambda: _l("Required.")),
-    (re.compile(r"Not a valid date\."), lambda: _l("Not a valid date.")),
-    (re.compile(r"Not a valid (?:integer|number|decimal)\."), lambda: _l("Not a valid number.")),
-    (re.compile(r"Length must be between 1 and (?P<high>\d+)\."),
-     lambda high: _l("Required, at most %(high)s characters.", high=high)),
-    (re.compile(r"Length must be between (?P<low>\d+) and (?P<high>\d+)\."),
-     lambda low, high: _l("Between %(low)s and %(high)s characters.", low=low, high=high)),
-    (re.compile(r"Longer than maximum length (?P<high>\d+)\."),
-     lambda high: _l("At most %(high)s characters.", high=high)),
-    (re.compile(r"Must be one of: .*"), lambda: _l("Not one of the allowed choices.")),
-    (re.compile(r"Unknown field\."), lambda: _l("Unknown field.")),
-    (re.compile(r"'(?P<name>.*)' is listed twice\."), lambda name: _l("%(name)s is listed twice.", name=name)),
-)
-# Messages the API schemas raise in English, marked here so the catalog holds their translation.
-SCHEMA_TEXTS = (_l("Name the care unit."), _l("Give the rationale."), _l("Give the meeting reference."))
-
-
 def schema_message(message) -> str:
-    """A message of an API schema or a service as the reader should see it on a page."""
-    text = str(message)
-    for pattern, translated in _SCHEMA_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return str(translated(**match.groupdict()))
-    return gettext(text)  # the catalog's translation when it has one, else the message as it is
+    """A refusal's message as the reader should see it on a page: a schema's `Message` in the reader's
+    language (the catalog's text); a service's English message translated when the catalog holds it."""
+    if isinstance(message, Message):
+        return str(message)
+    return gettext(str(message))
 
 
 def _flat_messages(messages) -> list[str]:
