@@ -1,4 +1,5 @@
-"""The goal, measured-value and benefit-estimate forms of the web pages (the API's schemas check them again)."""
+"""The goal, measured-value and benefit-estimate forms of the web pages. A form parses what was typed; its
+`values()` go to the goals service as they are (dates, decimals), which owns the domain's checks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ai_register.web import labels
-from ai_register.web.forms import DecimalField, int_or_none, options, payload_of
+from ai_register.web.forms import DecimalField, int_or_none, options, values_of
 
 
 class GoalForm(FlaskForm):
@@ -58,16 +59,10 @@ class GoalForm(FlaskForm):
     )
     version = HiddenField()  # the goal's version when the edit form was read (no lost update)
 
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("perspective", "title", "indicator_id", "indicator", "unit", "baseline", "target", "reason"),
-            decimals=("baseline", "target"),
-        )
-        data["indicator_id"] = self.indicator_id.data
+    def values(self) -> dict:
+        data = values_of(self, ("perspective", "title", "indicator_id", "indicator", "unit", "baseline", "target",
+                                "reason"))
         data["higher_is_better"] = self.higher_is_better.data == "yes"
-        if not data.get("reason"):
-            data.pop("reason")
         return data
 
 
@@ -90,8 +85,8 @@ class MeasurementForm(FlaskForm):
         description=_l("Source of the figure, or anything that explains it."),
     )
 
-    def payload(self) -> dict:
-        return payload_of(self, ("measured_on", "value", "note"), dates=("measured_on",), decimals=("value",))
+    def values(self) -> dict:
+        return values_of(self, ("measured_on", "value", "note"))
 
 
 class BenefitForm(FlaskForm):
@@ -129,12 +124,6 @@ class BenefitForm(FlaskForm):
         _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
     )
 
-    def payload(self) -> dict:
-        names = ("one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year", "hourly_cost")
-        data = payload_of(self, (*names, "assumptions", "reason"), decimals=names)
-        for name in ("yearly_savings", "hours_freed_per_year"):
-            if data[name] is None:
-                data[name] = "0"
-        if not data.get("reason"):
-            data.pop("reason")
-        return data
+    def values(self) -> dict:
+        return values_of(self, ("one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year",
+                                "hourly_cost", "assumptions", "reason"))

@@ -6,13 +6,15 @@ Public read functions for the lifecycle gates: `goals_for`, `goal_facts`, `benef
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
-from ai_register.goals.models import BenefitEstimate, Goal, Measurement
+from ai_register.goals.models import N_, BenefitEstimate, Goal, Measurement
 from ai_register.portfolio.indicators import require_active_indicator
 from ai_register.solutions.lifecycle.facts import GoalFact
 from ai_register.solutions.models import Solution
@@ -23,6 +25,11 @@ GOAL_FIELDS = ("perspective", "title", "indicator", "indicator_id", "unit", "bas
                "higher_is_better")
 BENEFIT_FIELDS = ("currency", "one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year",
                   "hourly_cost", "assumptions")
+# The largest figure the register keeps (its Numeric columns): indicator values either way, amounts from 0.
+LIMIT = 10**12
+VALUE_OUTSIDE = N_("Must be between −1,000,000,000,000 and 1,000,000,000,000.")
+AMOUNT_OUTSIDE = N_("Must be between 0 and 1,000,000,000,000.")
+AMOUNTS = ("one_off_cost", "yearly_cost", "yearly_savings", "hours_freed_per_year", "hourly_cost")
 # The version moves with every change (it is the ETag); the trail records what changed, not that.
 NOT_AUDITED = frozenset({"version"})
 BENEFIT_NOT_AUDITED = frozenset({"updated_at", "updated_by_id", "version"})
@@ -79,7 +86,29 @@ def has_benefit_estimate(solution_id: int) -> bool:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+def _figures(data: dict, names, *, low: int, places: int, outside: str) -> dict:
+    """`data` with its figures rounded to what the register keeps (`places` decimals); a figure outside
+    `low`..LIMIT is refused by its field."""
+    checked, errors = dict(data), {}
+    for name in names:
+        value = checked.get(name)
+        if value is None:
+            continue
+        if not low <= value <= LIMIT:
+            errors[name] = [outside]
+        else:
+            checked[name] = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    if errors:
+        raise InvalidInput("Invalid input: " + ", ".join(sorted(errors)), errors=errors)
+    return checked
+
+
+def _goal_figures(data: dict) -> dict:
+    return _figures(data, ("baseline", "target"), low=-LIMIT, places=6, outside=VALUE_OUTSIDE)
+
+
 def create_goal(solution: Solution, data: dict, *, by: User) -> Goal:
+    data = _goal_figures(data)
     require_active_indicator(data["indicator_id"])
     goal = Goal(solution_id=solution.id, created_by_id=by.id,
                 **{name: data[name] for name in GOAL_FIELDS if name in data})
@@ -89,6 +118,7 @@ def create_goal(solution: Solution, data: dict, *, by: User) -> Goal:
 
 
 def update_goal(goal: Goal, data: dict) -> Goal:
+    data = _goal_figures(data)
     if data.get("indicator_id") is not None and data["indicator_id"] != goal.indicator_id:
         require_active_indicator(data["indicator_id"])
     before = audit.snapshot(goal, exclude=NOT_AUDITED)
@@ -119,7 +149,8 @@ def record_measurement(goal: Goal, data: dict, *, by: User) -> Measurement:
         raise InvalidInput("The goal is withdrawn.", errors={"goal_id": ["The goal is withdrawn."]})
     if data["measured_on"] > region_today():
         raise InvalidInput("A measured value cannot be dated in the future.",
-                           errors={"measured_on": ["Must not be later than today."]})
+                           errors={"measured_on": [N_("Must not be later than today.")]})
+    data = _figures(data, ("value",), low=-LIMIT, places=6, outside=VALUE_OUTSIDE)
     measurement = Measurement(goal_id=goal.id, measured_on=data["measured_on"], value=data["value"],
                               note=data.get("note"), recorded_by_id=by.id)
     db.session.add(measurement)
@@ -129,7 +160,11 @@ def record_measurement(goal: Goal, data: dict, *, by: User) -> Measurement:
 
 def put_benefit(solution: Solution, data: dict, *, by: User) -> tuple[BenefitEstimate, bool]:
     """Replace the benefit estimate (or record the first). Returns the estimate and whether it is new."""
+    data = _figures(data, AMOUNTS, low=0, places=2, outside=AMOUNT_OUTSIDE)
     values = {name: data.get(name) for name in BENEFIT_FIELDS}
+    values["currency"] = values["currency"] or "SEK"  # the register's only currency
+    for name in ("yearly_savings", "hours_freed_per_year"):
+        values[name] = Decimal(0) if values[name] is None else values[name]
     estimate = benefit_for(solution.id)
     user_id = by.id
     if estimate is None:

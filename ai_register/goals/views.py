@@ -9,13 +9,12 @@ from flask_babel import gettext as _
 from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.goals import services as goal_services
 from ai_register.goals.forms import BenefitForm, GoalForm, MeasurementForm, WithdrawForm
-from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.portfolio.indicators import indicators as indicator_catalogue
 from ai_register.preconditions import form_version_holds
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
-from ai_register.web.forms import options, save_form
+from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("goals_web", __name__, template_folder="templates")
 
@@ -71,7 +70,7 @@ def goal_edit(solution_id: int, goal_id: int):
         form = _goal_form()
         try:
             with form_version_holds(goal.version, form.version.data, "goal"):
-                saved = save_form(form, GoalCreateSchema(), lambda data: goal_services.update_goal(goal, data))
+                saved = submit_form(form, lambda data: goal_services.update_goal(goal, data))
         except Stale:
             goal = goal_services.get_goal(solution, goal_id)
             form.form_errors.append(_("Someone changed the goal meanwhile. Check the values below and save again."))
@@ -121,7 +120,7 @@ def goals(solution_id: int):
 def goal_create(solution_id: int):
     solution = get_solution(solution_id, write=True)
     form = _goal_form()
-    if save_form(form, GoalCreateSchema(), lambda data: goal_services.create_goal(solution, data, by=actor())):
+    if submit_form(form, lambda data: goal_services.create_goal(solution, data, by=actor())):
         flash(_("The goal “%(title)s” is saved.", title=form.title.data), "success")
         return redirect(url_for("goals_web.goals", solution_id=solution.id))
     return _goals_page(solution, form, _measurement_form(solution, formdata=None), 422)
@@ -136,7 +135,7 @@ def measurement_create(solution_id: int):
     def write(data):
         goal_services.record_measurement(goal_services.get_goal(solution, form.goal_id.data), data, by=actor())
 
-    if save_form(form, MeasurementCreateSchema(), write):
+    if submit_form(form, write):
         flash(_("The measured value is saved."), "success")
         return redirect(url_for("goals_web.goals", solution_id=solution.id))
     return _goals_page(solution, _goal_form(formdata=None), form, 422)
@@ -155,8 +154,7 @@ def benefit(solution_id: int):
         status = 422
         try:
             with form_version_holds(current.version if current else None, form.version.data, "benefit estimate"):
-                saved = save_form(form, BenefitPutSchema(),
-                                  lambda data: goal_services.put_benefit(solution, data, by=actor()))
+                saved = submit_form(form, lambda data: goal_services.put_benefit(solution, data, by=actor()))
         except Stale:
             current = goal_services.benefit_for(solution.id)
             form.form_errors.append(_("Someone changed the benefit estimate meanwhile. Check the values below and "

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ai_register.web.forms import int_or_none, options, payload_of, text_or_none
+from ai_register.web.forms import int_or_none, options, payload_of, text_or_none, values_of
 
 PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A person without an account"))]
 
@@ -153,6 +153,5 @@ class ConfirmForm(FlaskForm):
     )
     reason = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
-    def payload(self) -> dict:
-        data = payload_of(self, ("confirmed_on", "reason"), dates=("confirmed_on",))
-        return {k: v for k, v in data.items() if v}
+    def values(self) -> dict:
+        return values_of(self, ("confirmed_on", "reason"))

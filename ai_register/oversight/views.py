@@ -11,12 +11,12 @@ from ai_register.exceptions import Stale
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.forms import ConfirmForm, OversightForm
-from ai_register.oversight.schemas import ConfirmSchema, OversightPutSchema
+from ai_register.oversight.schemas import OversightPutSchema
 from ai_register.security import COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_read, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
-from ai_register.web.forms import options, save_form
+from ai_register.web.forms import options, save_form, submit_form
 
 bp = Blueprint("oversight_web", __name__, template_folder="templates")
 
@@ -87,7 +87,7 @@ def oversight_confirm(solution_id: int):
     def confirm(data):
         oversight_services.confirm_oversight(solution_id, data, by=actor())
 
-    if save_form(form, ConfirmSchema(), confirm):
+    if submit_form(form, confirm):
         flash(_("The oversight assignment is confirmed."), "success")
     else:
         for message in [*form.form_errors, *(m for f in form for m in f.errors)]:

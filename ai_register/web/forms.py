@@ -206,10 +206,31 @@ def payload_of(form, names, *, dates=(), decimals=()) -> dict:
     return data
 
 
+def values_of(form, names) -> dict:
+    """The form's parsed values as a service takes them: dates, decimals and numbers as the fields read them,
+    blank text as None."""
+    return {name: text_or_none(getattr(form, name).data) for name in names}
+
+
+def submit_form(form, write) -> bool:
+    """A submitted, valid form's parsed values (`form.values()`) handed to `write`, the area's service, which
+    owns the domain's checks. Its refusal with field errors (`InvalidInput`) is shown beside the fields and
+    answers False; a refusal without them travels on to the one error handler."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        write(form.values())
+    except InvalidInput as problem:
+        if not problem.errors:
+            raise
+        show_errors(form, problem.errors)
+        return False
+    return True
+
+
 def save_form(form, schema, write) -> bool:
-    """A submitted, valid form's data, parsed by the area's `schema`, handed to `write`. A refusal with field
-    errors (from the schema or the service) is shown beside its fields and answers False; a refusal without
-    them travels on to the one error handler."""
+    """As `submit_form`, for the forms whose data an API `schema` still parses (`form.payload()`, the API's
+    body) before `write`: the schema's refusals are shown beside the fields too."""
     if not form.validate_on_submit():
         return False
     try:

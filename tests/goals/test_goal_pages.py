@@ -100,3 +100,27 @@ def test_a_stale_benefit_form_never_overwrites_and_keeps_what_was_typed(web):
     current = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert officer.post(path, {**figures, "yearly_savings": "999999", "version": current}).status_code == 302
     assert goal_services.benefit_for(solution.id).yearly_savings == 999999
+
+
+def test_the_forms_values_go_to_the_service_which_refuses_beside_the_field(web):
+    """No round trip through the API's schema: the service rounds and bounds the figures, and its refusal
+    is shown beside the field in Swedish with what was typed kept."""
+    owner, solution, goal, _ = _solution_with_incomplete_goal(web)
+    refused = owner.post(f"/solutions/{solution.id}/benefit", {
+        "one_off_cost": "2 000 000 000 000", "yearly_cost": "1200,50", "version": ""})
+    page = text(refused)
+    assert refused.status_code == 422
+    assert "Måste vara mellan 0 och 1 000 000 000 000." in page and 'value="2 000 000 000 000"' in page
+    assert goal_services.benefit_for(solution.id) is None
+    saved = owner.post(f"/solutions/{solution.id}/benefit", {
+        "one_off_cost": "120000,505", "yearly_cost": "1200,50", "version": ""})
+    assert saved.status_code == 302, text(saved)
+    estimate = goal_services.benefit_for(solution.id)
+    assert (estimate.currency, str(estimate.one_off_cost), estimate.yearly_savings) == ("SEK", "120000.50", 0)
+    measured = owner.post(f"/solutions/{solution.id}/measurements", {
+        "m-goal_id": str(goal.id), "m-measured_on": "2026-01-15", "m-value": "12,3456789"})
+    assert measured.status_code == 302, text(measured)
+    assert str(goal.measurements[0].value) == "12.345679"
+    future = owner.post(f"/solutions/{solution.id}/measurements", {
+        "m-goal_id": str(goal.id), "m-measured_on": "2999-01-01", "m-value": "3"})
+    assert future.status_code == 422 and "Får inte vara senare än i dag." in text(future)
