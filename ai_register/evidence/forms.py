@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ai_register.web.forms import int_or_none, payload_of
+from ai_register.web.forms import int_or_none, values_of
 
 
 class EvidenceForm(FlaskForm):
@@ -46,14 +46,6 @@ class EvidenceForm(FlaskForm):
         _l("Reason"), validators=[Optional(), Length(max=2000)], description=_l("Kept in the audit trail.")
     )
 
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note", "reason"),
-            dates=("issued_on", "expires_on"),
-        )
-        if self.supersedes.data:
-            data["supersedes"] = self.supersedes.data
-        if not data.get("reason"):
-            data.pop("reason")
-        return data
+    def values(self) -> dict:
+        return values_of(self, ("type", "title", "reference", "issued_on", "expires_on", "issuer", "note",
+                                "supersedes", "reason"))

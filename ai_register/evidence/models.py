@@ -12,6 +12,15 @@ from ai_register.extensions import db
 from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.users.models import utcnow
 
+
+def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)
+    return message
+
+
+# The API's wording (it names the field); a page shows the catalog's.
+EXPIRES_BEFORE_ISSUE = N_("Must not be before issued_on.")
+
+
 # Internal storage details; the audit trail keeps the file's name, size and SHA-256 instead.
 STORAGE_COLUMNS = frozenset({"stored_name"})
 

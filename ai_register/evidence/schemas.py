@@ -28,12 +28,6 @@ class EvidenceCreateSchema(StrictSchema):
     reason = ma.fields.String(validate=validate.Length(max=2000),
                               metadata={"description": "Why (kept in the audit trail)"})
 
-    @ma.validates_schema
-    def _expiry_after_issue(self, data, **kwargs):
-        issued, expires = data.get("issued_on"), data.get("expires_on")
-        if issued and expires and expires < issued:
-            raise ma.ValidationError("Must not be before issued_on.", "expires_on")
-
 
 class EvidenceUploadSchema(EvidenceCreateSchema):
     """The multipart/form-data variant: the same fields plus the file (documentation only)."""

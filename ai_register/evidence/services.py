@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from ai_register.audit import services as audit
 from ai_register.evidence import files
-from ai_register.evidence.models import STORAGE_COLUMNS, Evidence
+from ai_register.evidence.models import EXPIRES_BEFORE_ISSUE, STORAGE_COLUMNS, Evidence
 from ai_register.exceptions import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedType
 from ai_register.extensions import db
 from ai_register.solutions.access import get_child
@@ -99,6 +99,9 @@ def _superseded_record(solution: Solution, evidence_id: int | None) -> Evidence 
 
 def create_evidence(solution: Solution, data: dict, upload: FileStorage | None = None, *, by: User) -> Evidence:
     """Record evidence, optionally with a file, optionally superseding an older record."""
+    issued, expires = data.get("issued_on"), data.get("expires_on")
+    if issued and expires and expires < issued:
+        raise InvalidInput("Invalid input: expires_on", errors={"expires_on": [EXPIRES_BEFORE_ISSUE]})
     old = _superseded_record(solution, data.get("supersedes"))
     stored = None
     if upload is not None:

@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.forms import EvidenceForm
-from ai_register.evidence.schemas import EvidenceCreateSchema
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.web import labels
-from ai_register.web.forms import options, save_form
+from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("evidence_web", __name__, template_folder="templates")
 
@@ -41,11 +40,7 @@ def evidence_new(solution_id: int):
     if request.method == "POST":
         upload = request.files.get(form.file.name)
         upload = upload if upload is not None and upload.filename else None
-        if save_form(
-            form,
-            EvidenceCreateSchema(),
-            lambda data: evidence_services.create_evidence(solution, data, upload, by=actor()),
-        ):
+        if submit_form(form, lambda data: evidence_services.create_evidence(solution, data, upload, by=actor())):
             return _back(solution, _("The evidence “%(title)s” is recorded.", title=form.title.data))
     return render_template("evidence/new.html", solution=solution, form=form), (
         422 if request.method == "POST" else 200

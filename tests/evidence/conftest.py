@@ -1,4 +1,4 @@
-"""Fixtures of the evidence tests: everything under test goes through the real HTTP API."""
+"""Fixtures of the evidence tests: the real HTTP API, and the evidence page through the web client."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from tests.area_fixtures import make_solution, solution  # noqa: F401 - fixtures
 from tests.helpers import Api
+from tests.webclient import web  # noqa: F401 - fixture (the evidence page)
 
 
 @pytest.fixture

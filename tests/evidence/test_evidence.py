@@ -83,7 +83,8 @@ def test_validation_errors_name_the_fields(api, solution):
     body = problem(api.post("owner", url(solution.id), json={"type": "horoscope"}), 422)
     assert {"type", "title", "issued_on"} <= set(body["errors"]) and "issued_on" in body["detail"]
     body = problem(api.post("owner", url(solution.id), json={**DPIA, "expires_on": "2025-12-31"}), 422)
-    assert "expires_on" in body["errors"]
+    assert body["errors"] == {"expires_on": ["Must not be before issued_on."]}  # the evidence service's rule
+    assert (body["code"], body["detail"]) == ("invalid_input", "Invalid input: expires_on")
     body = problem(api.post("owner", url(solution.id), json={**DPIA, "secret": 1}), 422)
     assert "secret" in body["errors"]
     body = problem(upload(api, solution.id, PDF, "dpia.pdf", issued_on="not a date"), 422)
