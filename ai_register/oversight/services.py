@@ -22,7 +22,7 @@ from ai_register.oversight.rules import MONITORS, confirmation_overdue
 from ai_register.oversight.schemas import OversightAssignmentSchema
 from ai_register.security import COMPLIANCE, OWNER, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
-from ai_register.solutions.lifecycle.facts import OversightFact
+from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, OversightFact
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import (
     region_today,
@@ -51,6 +51,16 @@ def oversight_fact(solution_id: int) -> OversightFact | None:
     if assignment is None or not assignment.counts_as_oversight_owner:
         return None
     return OversightFact(accepted_on=assignment.accepted_on, last_confirmed_on=assignment.confirmed_on)
+
+
+def training_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
+    """The oversight owner's training as the register records it with the assignment (Art 26(2)): where the
+    high-risk table asks for "the oversight owner's training recorded", the current owner's completed
+    training counts from that day, as an uploaded training record does."""
+    assignment = current_oversight(solution_id)
+    if assignment is None or not assignment.counts_as_oversight_owner or assignment.training_completed_on is None:
+        return ()
+    return (EvidenceFact(EvidenceType.OVERSIGHT_TRAINING, assignment.training_completed_on),)
 
 
 # On a detail read the current assignment and its people come with the solution's own statement.

@@ -75,9 +75,11 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
         critical_for_patient_care=solution.critical_for_patient_care,
         recovery_plan_tested_on=solution.recovery_plan_tested_on,
     )
-    # The FRIA record replaces an uploaded FRIA and the supplier register adds its documents (issue 21).
+    # The FRIA record replaces an uploaded FRIA, the supplier register adds its documents and the oversight
+    # assignment its owner's recorded training (issue 21).
     facts = replace(facts, evidence=(*fria.gate_evidence(facts.evidence, solution.id),
-                                     *suppliers.evidence_facts(solution.id)),
+                                     *suppliers.evidence_facts(solution.id),
+                                     *oversight.training_facts(solution.id)),
                     literacy_measures=literacy.measure_facts(solution.id),
                     made_in_house=solution.sourcing == "in_house")
     # The valid classification, why there is none, and the Art 5 block of any earlier version.

@@ -236,6 +236,22 @@ def test_due_date_agrees_with_the_rollout_gate(api, solution):
     assert oversight_confirmed(GateFacts(oversight_owner=fact), due + timedelta(days=1), None) != []
 
 
+def test_the_recorded_training_meets_the_rollout_gates_art_26_2_row(api, solution):
+    """DOMAIN.md's high-risk table asks for "the oversight owner's training recorded (Art 26(2))": the
+    assignment's completed training counts from that day, as an uploaded training record would."""
+    from ai_register.solutions.gate_facts import build_gate_facts
+    from ai_register.solutions.lifecycle.facts import EvidenceType
+
+    assign(api, solution.id, body(NURSE, training_completed_on=None))
+    facts = build_gate_facts(solution, on=region_today())
+    assert EvidenceType.OVERSIGHT_TRAINING not in {e.type for e in facts.evidence}
+    assign(api, solution.id, body(NURSE))  # training completed 2026-01-20
+    trained = [e for e in build_gate_facts(solution, on=region_today()).evidence
+               if e.type == EvidenceType.OVERSIGHT_TRAINING]
+    assert [(e.issued_on, e.valid_on(date(2026, 1, 19)), e.valid_on(date(2026, 1, 20))) for e in trained] == [
+        (date(2026, 1, 20), False, True)]
+
+
 # --- re-confirmation ----------------------------------------------------------------------------------
 
 def test_person_with_an_account_confirms_themself(api, solution, users):
