@@ -35,7 +35,7 @@ class NotFound(DomainError):
 
 
 class NotAllowed(DomainError):
-    """The caller may not do this; `code` says why (`role`, `four_eyes`, `not_yours`, …)."""
+    """The caller may not do this; `code` says why (`role`, `four_eyes`, `not_owner`, …)."""
 
     code = "not_allowed"
 

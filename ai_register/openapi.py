@@ -33,6 +33,7 @@ class ProblemSchema(ma.Schema):
         "Machine-readable reason, stable across releases (read it instead of `detail`): "
         "`role` (the caller's role may not do this), `four_eyes` (someone else must decide), "
         "`not_owner` (only an owner of the solution may change it), "
+        "`not_oversight_owner` (only the solution's human-oversight owner may decide it), "
         "`not_allowed` (another rule refuses the caller), `not_found`, `invalid_input` (see `errors`), "
         "`conflict`, `read_only` (the record can no longer change), `gate_not_met` (see `unmet`), "
         "`stale` (changed meanwhile; see `current_version`), `version_required` (send If-Match), "

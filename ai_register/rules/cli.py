@@ -108,7 +108,7 @@ def impact_command(rules_dir: str | None, apply_flags: bool) -> None:
     Roll-out of a rule-set change: `impact --rules DIR` previews the candidate before it becomes
     active; once it is active (AI_REGISTER_RISK_RULES), `impact --apply` flags the changed
     classifications for re-review and tells their owners. Needs the database."""
-    # lazy: `rules classify` must keep working without Flask and a database
+    # lazy: `rules classify` and `rules check` need no database; classification.cli pulls in SQLAlchemy and the models
     from ai_register.classification.cli import run_impact
 
     candidate = None

@@ -36,6 +36,10 @@ PURE_MODULES = (
     "ai_register.solutions.lifecycle.evidence_table",
     "ai_register.solutions.lifecycle.gates",
     "ai_register.literacy.rules",
+    "ai_register.fria.rules",
+    "ai_register.obligations.rules",
+    "ai_register.monitoring.rules",
+    "ai_register.suppliers.rules",
     "ai_register.audit.chain",
     "ai_register.incidents.duties",
 )

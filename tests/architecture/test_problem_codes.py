@@ -1,0 +1,36 @@
+"""Every `code` a problem can carry is declared in the spec (the Problem schema's `code` member), so a
+client learns each reason from the spec, not from reading the code: the refusals' own codes
+(`ai_register/exceptions.py`), a code given where one is raised (`code="…"`), and the codes of problems
+no refusal names (`errors.STATUS_CODES`)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+from ai_register import exceptions
+from ai_register.errors import STATUS_CODES
+from ai_register.openapi import ProblemSchema
+
+PACKAGE = Path(__file__).resolve().parents[2] / "ai_register"
+
+
+def _raised_codes() -> set[str]:
+    codes = {kind.code for _, kind in inspect.getmembers(exceptions, inspect.isclass)
+             if issubclass(kind, exceptions.DomainError) and kind is not exceptions.DomainError}
+    codes |= set(STATUS_CODES.values())
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                codes |= {keyword.value.value for keyword in node.keywords
+                          if keyword.arg == "code" and isinstance(keyword.value, ast.Constant)
+                          and isinstance(keyword.value.value, str)}
+    return codes
+
+
+def test_every_problem_code_is_declared_in_the_spec():
+    declared = set(re.findall(r"`([a-z_]+)`", ProblemSchema().fields["code"].metadata["description"]))
+    missing = sorted(_raised_codes() - declared)
+    assert not missing, f"codes raised but not listed in ProblemSchema.code's description: {missing}"
