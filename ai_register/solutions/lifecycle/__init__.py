@@ -34,6 +34,7 @@ Unmet codes (stable, for API clients and tests):
              evidence_missing:<evidence type> (high-risk table),
              evidence_missing:fallback_routine, evidence_missing:recovery_plan, recovery_plan_test_missing
              (critical for patient care)
+             policy_literacy_missing (region policy, high-risk: AI literacy reaching every rollout unit)
   management rollout_plan_missing, rollout_unit_not_started, review_schedule_missing
   decommissioning  decommission_rationale_missing
   retired    checklist_item_open:<checklist key>
