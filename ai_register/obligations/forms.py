@@ -40,7 +40,9 @@ class ObligationForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)],
                          description=_l("Kept in the audit trail."))
 
-    def payload(self) -> dict:
+    def values(self) -> dict:
+        """What the obligations service takes: the status, what meets it (the choice's evidence or record),
+        the texts (blank as None). The choices come from the solution's own records."""
         kind, _, ident = (self.met_by.data or "").partition(":")
         data = {"status": self.status.data, "evidence_id": None, "record_type": None, "record_id": None,
                 "note": (self.note.data or "").strip() or None,

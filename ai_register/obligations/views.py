@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ai_register.evidence import services as evidence_services
@@ -16,7 +15,6 @@ from ai_register.monitoring.forms import INFORMING_LABELS
 from ai_register.monitoring.services import informing_for, retention_for
 from ai_register.obligations import rules, services
 from ai_register.obligations.forms import RECORD_LABELS, STATUS_LABELS, ObligationForm
-from ai_register.obligations.schemas import ObligationPatchSchema
 from ai_register.oversight.models import OversightAssignment
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
@@ -122,11 +120,7 @@ def edit(solution_id: int, obligation_id: str):
         return _edit_page(solution, row, form, 422)
     try:
         services.require_if_match(row, f'"{request.form.get("version", "")}"')
-        data = ObligationPatchSchema().load(form.payload())
-        services.update_obligation(solution, row, data)
-    except ValidationError as error:
-        show_errors(form, error.messages)
-        return _edit_page(solution, row, form, 422)
+        services.update_obligation(solution, row, form.values())
     except Stale:
         form.form_errors.append(_("Someone else changed the obligation meanwhile; check it and save again."))
         return _edit_page(solution, services.get_obligation(solution, obligation_id), form, 412)
