@@ -1,6 +1,6 @@
 """Issue 21 in a real browser, in Swedish: the AI owner reports a monitoring value typed with a decimal comma
-that breaches its threshold; the oversight owner finds the task on the start page, decides "incident", and
-the deviation appears with its reporting duties."""
+that breaches its threshold; the oversight owner, whose account single sign-on made staff, finds the task on
+their start page, decides "incident", and the deviation appears with its reporting duties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PASSWORD, PEOPLE, sign_in
 from tests.helpers import solution_factory
 
 pytestmark = pytest.mark.slow
@@ -26,6 +26,8 @@ def monitored(app, accounts):
     db.session.add(OversightAssignment(solution_id=solution.id, user_id=accounts["owner2"].id,
                                        authority_to_suspend=True, accepted_on=date(2026, 1, 10),
                                        created_by_id=accounts["compliance"].id))
+    # Named while an owner; single sign-on later mapped the account to staff: it still decides the assessment.
+    accounts["owner2"].role = "staff"
     db.session.commit()
     return solution
 
@@ -57,7 +59,12 @@ def test_a_breach_becomes_a_deviation_by_the_oversight_owners_decision(new_page,
     expect(page.locator("[data-test=assessments]")).to_contain_text("Väntar på den som har tillsynen")
     page.screenshot(path=str(tmp_path / "monitoring.png"), full_page=True)
 
-    oversight = sign_in(new_page(), "owner2")
+    oversight = new_page()
+    oversight.goto("/login")
+    oversight.fill("#email", PEOPLE["owner2"][0])
+    oversight.fill("#password", PASSWORD)
+    oversight.click("form:has(#email) [type=submit]")
+    oversight.wait_for_url("**/deviations")  # staff start on their own deviation reports
     card = oversight.locator("[data-test=monitoring-assessments]")
     expect(card).to_contain_text("Ambulansprioritering: Sensitivitet för prio 1")
     card.locator("a").first.click()
@@ -72,6 +79,7 @@ def test_a_breach_becomes_a_deviation_by_the_oversight_owners_decision(new_page,
     expect(oversight.locator("body")).to_contain_text("En avvikelse är rapporterad")
     expect(oversight.locator("body")).to_contain_text("Sensitiviteten föll till 0,874 i november")
     oversight.screenshot(path=str(tmp_path / "incident.png"), full_page=True)
+    expect(oversight.locator("a[href*='/solutions/']")).to_have_count(0)  # staff read no solution pages
 
     page.goto(f"/solutions/{sid}/monitoring")
     expect(page.locator("[data-test=assessments]")).to_contain_text("Avvikelse")
