@@ -20,6 +20,16 @@ def test_no_string_imports():
     assert not found
 
 
+def test_no_dynamic_imports_by_name():
+    """Nor the other ways to import a module named by a string: `__import__(...)` and werkzeug's
+    `import_string`."""
+    found = [f"{path}:{node.lineno}" for path, text in MODULES.items() for node in ast.walk(ast.parse(text))
+             if (isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1]
+                 in {"__import__", "import_string"})
+             or (isinstance(node, ast.ImportFrom) and any(a.name == "import_string" for a in node.names))]
+    assert not found
+
+
 def test_no_registries_filled_at_import_time():
     """A module-level call that registers something (`register_…(…)`) is a link a reader cannot follow;
     the app factory registers blueprints, handlers and commands inside create_app."""

@@ -35,9 +35,16 @@ def _http_imports(path: Path) -> list[str]:
                 found.append(f"line {node.lineno}: flask {sorted(names & FLASK_REQUEST_BOUND)}")
             elif node.module == "ai_register.errors" and "Problem" in names:
                 found.append(f"line {node.lineno}: ai_register.errors.Problem")
+            elif node.module == "werkzeug" and "exceptions" in names:
+                found.append(f"line {node.lineno}: werkzeug.exceptions")
+            elif node.module == "ai_register" and "errors" in names:
+                found.append(f"line {node.lineno}: ai_register.errors")
         elif isinstance(node, ast.Import):
             found.extend(f"line {node.lineno}: {alias.name}" for alias in node.names
-                         if alias.name.startswith("werkzeug.exceptions"))
+                         if alias.name.startswith("werkzeug.exceptions") or alias.name == "ai_register.errors")
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flask"
+              and node.attr in FLASK_REQUEST_BOUND):
+            found.append(f"line {node.lineno}: flask.{node.attr}")
     return found
 
 
@@ -57,5 +64,6 @@ def test_the_check_sees_an_http_import(tmp_path):
     assert not _in_web_layer(module)
     sample = tmp_path / "sample.py"
     sample.write_text("from werkzeug.exceptions import NotFound\nfrom flask import g, current_app\n"
-                      "from ai_register.errors import Problem\n")
-    assert len(_http_imports(sample)) == 3
+                      "from ai_register.errors import Problem\nfrom werkzeug import exceptions\n"
+                      "from ai_register import errors\nimport flask\nflask.request.args\nflask.current_app\n")
+    assert len(_http_imports(sample)) == 6
