@@ -154,3 +154,31 @@ def test_overview_per_role(web):
         "<svg" in owner_page and 'data-test="awaiting"' in owner_page and "Chest X-ray triage" in owner_page
     )
     assert "Chest X-ray triage" not in text(web("owner2").get("/"))
+
+
+def test_owner_start_page_checks_the_gate_of_the_first_few_solutions_only(web, users):
+    """The tasks of the owner's first solutions by name come from a few statements; the gate checklist
+    (every module's records) runs for the first five that may move on, and the page says so."""
+    from ai_register.main.overview import GATE_CHECKS
+    from ai_register.solutions.models import TransitionRequest
+    from tests.helpers import solution_factory
+
+    make_solution = solution_factory(users, name="Tool", purpose="Helps the staff")
+    made = [make_solution(name=f"Tool {n:02d}") for n in range(GATE_CHECKS + 3)]
+    waiting = made[1]  # a pending phase change: its own task, no gate check
+    db.session.add(TransitionRequest(solution_id=waiting.id, from_phase="idea", to_phase="pilot",
+                                     approval_required=True, requested_by_id=users["owner"].id, status="pending"))
+    made[-1].next_review_on = made[-1].created_at.date().replace(year=2000)  # overdue: a task beyond the gates
+    db.session.commit()
+    owner = web("owner")
+    owner.language("en")
+    body = text(owner.get("/"))
+    awaiting = body.split('data-test="awaiting"', 1)[1].split("</section>", 1)[0]
+    gated = [s.name for s in made if s.id != waiting.id][:GATE_CHECKS]
+    for solution in made:
+        shown = awaiting.count(f">{solution.name}</a>")
+        assert shown == (1 if solution.name in gated or solution.id == waiting.id else 0) \
+            + (1 if solution is made[-1] else 0), solution.name
+    assert "Phase change awaiting approval" in awaiting
+    assert "Periodic review overdue" in awaiting
+    assert 'data-test="gates-unchecked"' in awaiting and f"for the first {GATE_CHECKS} of them" in awaiting
