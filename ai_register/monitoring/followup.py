@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
-from ai_register.extensions import db
 from ai_register.monitoring import rules
 from ai_register.monitoring.models import ExplanationRequest, MonitoringAssessment
 from ai_register.solutions.models import Solution
@@ -17,14 +16,11 @@ from ai_register.solutions.models import Solution
 EXPLANATION_REMINDER_DAYS = 7
 
 
-def agenda_items(today: date, scope) -> list:
-    """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
-    return [*_assessments(today, scope), *_explanations(today, scope)]
-
-
-def _assessments(today: date, scope) -> list:
+def assessments_part(today: date, scope, want):
+    """Breaches' assessments not decided by their due day, as the agenda's part (`reviews.agenda.Part`): only
+    `want.limit` read, in the agenda's order, counted in SQL. `scope`: a SELECT of solution ids (None: all)."""
     # cycle: reviews.agenda → monitoring.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today,
@@ -32,21 +28,26 @@ def _assessments(today: date, scope) -> list:
              .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    items = []
-    for assessment, solution in db.session.execute(query).all():
-        # The oversight owner it waits for (and the current one with the deputy), the owners and compliance.
-        audience = (*((assessment.assignee_id,) if assessment.assignee_id else ()), "oversight", "owners",
-                    "compliance")
-        items.append(AgendaItem(
-            "monitoring_assessment_overdue", solution, "monitoring_assessment", assessment.id, assessment.due_on,
-            True, {"solution": solution.name, "metric": assessment.metric.name},
-            f"/monitoring/assessments/{assessment.id}", audience))
-    return items
+
+    def build(rows) -> list:
+        items = []
+        for assessment, solution in rows:
+            # The oversight owner it waits for (and the current one with the deputy), the owners and compliance.
+            audience = (*((assessment.assignee_id,) if assessment.assignee_id else ()), "oversight", "owners",
+                        "compliance")
+            items.append(AgendaItem(
+                "monitoring_assessment_overdue", solution, "monitoring_assessment", assessment.id,
+                assessment.due_on, True, {"solution": solution.name, "metric": assessment.metric.name},
+                f"/monitoring/assessments/{assessment.id}", audience))
+        return items
+
+    return sql_part(query, true(), want, build)  # every one is overdue (due before today)
 
 
-def _explanations(today: date, scope) -> list:
+def explanations_part(today: date, scope, want):
+    """Requests for an explanation due within a week or not answered in time, as the agenda's part."""
     # cycle: reviews.agenda → monitoring.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     horizon = today + timedelta(days=EXPLANATION_REMINDER_DAYS)
     query = (select(ExplanationRequest, Solution).join(Solution, Solution.id == ExplanationRequest.solution_id)
@@ -55,12 +56,17 @@ def _explanations(today: date, scope) -> list:
              .order_by(ExplanationRequest.due_on, ExplanationRequest.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    items = []
-    for row, solution in db.session.execute(query).all():
-        overdue = rules.explanation_overdue(row.answered_on, row.due_on, today)
-        items.append(AgendaItem(
-            "explanation_request_overdue" if overdue else "explanation_request_due", solution,
-            "explanation_request", row.id, row.due_on, overdue,
-            {"solution": solution.name, "received_on": row.received_on.isoformat()},
-            f"/explanation-requests/{row.id}", ("owners", "compliance") if overdue else ("owners",)))
-    return items
+
+    def build(rows) -> list:
+        items = []
+        for row, solution in rows:
+            overdue = rules.explanation_overdue(row.answered_on, row.due_on, today)
+            items.append(AgendaItem(
+                "explanation_request_overdue" if overdue else "explanation_request_due", solution,
+                "explanation_request", row.id, row.due_on, overdue,
+                {"solution": solution.name, "received_on": row.received_on.isoformat()},
+                f"/explanation-requests/{row.id}", ("owners", "compliance") if overdue else ("owners",)))
+        return items
+
+    # Unanswered (the query's condition) and due before today: `rules.explanation_overdue` in SQL.
+    return sql_part(query, ExplanationRequest.due_on < today, want, build)

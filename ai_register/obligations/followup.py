@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from ai_register.extensions import db
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
 from ai_register.solutions.models import Solution
@@ -14,10 +13,11 @@ from ai_register.solutions.models import Solution
 REMINDER_DAYS = 30
 
 
-def agenda_items(today: date, scope) -> list:
-    """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+def agenda_part(today: date, scope, want):
+    """The agenda's part of obligation records (`reviews.agenda.Part`): only `want.limit` of them read, in
+    the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
     # cycle: reviews.agenda → obligations.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     horizon = today + timedelta(days=REMINDER_DAYS)
     query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
@@ -29,15 +29,20 @@ def agenda_items(today: date, scope) -> list:
              .order_by(SolutionObligation.due_on, SolutionObligation.id))
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
-    items = []
-    for row, solution in db.session.execute(query).all():
-        overdue = row.due_on < today
-        awaiting = row.status == rules.NOT_APPLICABLE
-        audience = ("compliance",) if awaiting else (("owners", "compliance") if overdue else ("owners",))
-        items.append(AgendaItem(
-            "obligation_overdue" if overdue else "obligation_due", solution, "solution_obligation", row.id,
-            row.due_on, overdue,
-            {"solution": solution.name, "obligation": row.citation or row.obligation_id,
-             "obligation_id": row.obligation_id},
-            f"/solutions/{solution.id}/obligations", audience))
-    return items
+
+    def build(rows) -> list:
+        items = []
+        for row, solution in rows:
+            overdue = row.due_on < today
+            awaiting = row.status == rules.NOT_APPLICABLE
+            audience = ("compliance",) if awaiting else (("owners", "compliance") if overdue else ("owners",))
+            items.append(AgendaItem(
+                "obligation_overdue" if overdue else "obligation_due", solution, "solution_obligation", row.id,
+                row.due_on, overdue,
+                {"solution": solution.name, "obligation": row.citation or row.obligation_id,
+                 "obligation_id": row.obligation_id},
+                f"/solutions/{solution.id}/obligations", audience))
+        return items
+
+    # Overdue first, then by due day and record: the due day decides both, as the agenda sorts them.
+    return sql_part(query, SolutionObligation.due_on < today, want, build)

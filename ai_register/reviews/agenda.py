@@ -27,17 +27,17 @@ from sqlalchemy import Select, case, false, func, not_, select
 from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
 from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDuty
-from ai_register.incidents.services import as_utc, suggested_decision
-from ai_register.monitoring.followup import agenda_items as monitoring_items
+from ai_register.incidents.services import as_utc
+from ai_register.monitoring import followup as monitoring_followup
 from ai_register.notifications.services import active_users, compliance_user_ids
 from ai_register.notifications.settings import setting
-from ai_register.obligations.followup import agenda_items as obligation_items
+from ai_register.obligations import followup as obligations_followup
 from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reviews import sources
-from ai_register.solutions.models import Solution
+from ai_register.solutions.models import Decision, Solution
 from ai_register.solutions.services import region_today
+from ai_register.suppliers import followup as suppliers_followup
 from ai_register.suppliers import services as suppliers
-from ai_register.suppliers.followup import agenda_items as supplier_items
 from ai_register.users.models import utcnow
 
 REVIEWED_PHASES = ("needs_analysis", "pilot", "rollout", "management")
@@ -94,13 +94,6 @@ def sql_part(query: Select, is_overdue, want: Want, build: Callable[[list], list
     return Part(build(rows), total, int(late))
 
 
-def python_part(items: list[AgendaItem], want: Want) -> Part:
-    """A source that decides its items in Python (few: open incidents, obligations)."""
-    if want.overdue is not None:
-        items = [item for item in items if item.overdue == want.overdue]
-    return Part(items, len(items), sum(1 for item in items if item.overdue))
-
-
 def sort_key(item: AgendaItem):
     return (not item.overdue, item.due_on or date.max, item.kind, item.subject_id)
 
@@ -116,8 +109,8 @@ KINDS = {
     "continuity_overdue": ("continuity", None), "trustworthy_assessment_refresh": ("refresh", None),
     "obligation_due": ("obligations", False), "obligation_overdue": ("obligations", True),
     "supplier_document_expiring": ("suppliers", False), "supplier_document_expired": ("suppliers", True),
-    "monitoring_assessment_overdue": ("monitoring", True),
-    "explanation_request_due": ("monitoring", False), "explanation_request_overdue": ("monitoring", True),
+    "monitoring_assessment_overdue": ("assessments", True),
+    "explanation_request_due": ("explanations", False), "explanation_request_overdue": ("explanations", True),
 }
 
 
@@ -144,20 +137,21 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
     want = Want(overdue, None if limit is None else offset + limit)
     sources = {
         "duties": lambda: _incident_duties(now, scope, want),
-        "serious": lambda: python_part(_serious_incidents(scope), want),
+        "serious": lambda: _serious_incidents(scope, want),
         "reviews": lambda: _reviews(today, scope, want),
         "oversight": lambda: _oversight(today, scope, want),
         "evidence": lambda: _evidence(today, scope, want),
         "pilots": lambda: _pilot_ends(scope, want),
         "continuity": lambda: portfolio_followup.continuity_part(today, scope, want),
         "refresh": lambda: portfolio_followup.refresh_part(scope, want),
-        "obligations": lambda: python_part(_obligations(today, scope), want),
-        "suppliers": lambda: python_part(_suppliers(today, scope), want),
-        "monitoring": lambda: python_part(monitoring_items(today, scope), want),
+        "obligations": lambda: obligations_followup.agenda_part(today, scope, want),
+        "suppliers": lambda: suppliers_followup.agenda_part(today, scope, want),
+        "assessments": lambda: monitoring_followup.assessments_part(today, scope, want),
+        "explanations": lambda: monitoring_followup.explanations_part(today, scope, want),
     }
     parts = [read() for name, read in sources.items() if source is None or name == source]
     items = sorted((item for part in parts for item in part.items), key=sort_key)
-    if kind is not None:  # a source with several kinds decided in Python (obligations, monitoring)
+    if kind is not None:  # a source's kinds differ only in being overdue, which `want` already chose
         items = [item for item in items if item.kind == kind]
     end = None if limit is None else offset + limit
     return items[offset:end], sum(p.total for p in parts), sum(p.overdue for p in parts)
@@ -167,14 +161,6 @@ def collect(*, now: datetime | None = None, today: date | None = None,
             scope: Select | None = None) -> list[AgendaItem]:
     """Everything due, overdue or waiting for a decision (the reminders run reads it all)."""
     return page(now=now, today=today, scope=scope)[0]
-
-
-def _obligations(today: date, scope) -> list[AgendaItem]:
-    return obligation_items(today, scope)
-
-
-def _suppliers(today: date, scope) -> list[AgendaItem]:
-    return supplier_items(today, scope)
 
 
 def _limit(query, scope: Select | None):
@@ -221,19 +207,25 @@ def _duty_label(duty: IncidentDuty) -> str:
     return f"{incident_rules.recipient_label(duty.recipient)} ({duty.citation})"
 
 
-def _serious_incidents(scope) -> list[AgendaItem]:
+def _serious_incidents(scope, want: Want) -> Part:
+    """Open serious incidents whose assessment prompts a pause, on an active solution not being
+    decommissioned, with no pause decided since the report: `incidents.services.suggested_decision` in SQL."""
+    paused_since = select(Decision.id).where(Decision.solution_id == Incident.solution_id,
+                                             Decision.kind == "pause",
+                                             Decision.created_at >= Incident.reported_at).exists()
     query = _limit(select(Incident, Solution).join(Solution, Solution.id == Incident.solution_id)
-                   .where(Incident.status != CLOSED, Solution.status == "active")
+                   .where(Incident.status != CLOSED, Solution.status == "active",
+                          Solution.phase.not_in(("decommissioning", "retired")),
+                          Incident.assessment["prompts_pause"].as_boolean().is_(True), not_(paused_since))
                    .order_by(Incident.id), scope)
-    items = []
-    for incident, solution in db.session.execute(query).all():
-        if not (incident.assessment or {}).get("prompts_pause"):
-            continue
-        if suggested_decision(incident, solution) == "pause":
-            params = {"incident_id": incident.id, "solution": solution.name, "suggested_decision": "pause"}
-            items.append(AgendaItem("incident_serious_consider_pause", solution, "incident", incident.id,
-                                    None, False, params, f"/incidents/{incident.id}", ("oversight",)))
-    return items
+
+    def build(rows) -> list[AgendaItem]:
+        return [AgendaItem("incident_serious_consider_pause", solution, "incident", incident.id, None, False,
+                           {"incident_id": incident.id, "solution": solution.name, "suggested_decision": "pause"},
+                           f"/incidents/{incident.id}", ("oversight",))
+                for incident, solution in rows]
+
+    return sql_part(query, false(), want, build)  # never overdue: a decision to consider, not a deadline
 
 
 def _reviews(today: date, scope, want: Want) -> Part:

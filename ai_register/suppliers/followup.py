@@ -7,21 +7,29 @@ from __future__ import annotations
 from datetime import date
 
 from ai_register.suppliers import rules, services
+from ai_register.suppliers.models import SupplierDocument
 
 
-def agenda_items(today: date, scope) -> list:
-    """`scope`: a SELECT of the solution ids to look at (None: all), see reviews.agenda.collect."""
+def agenda_part(today: date, scope, want):
+    """The agenda's part of supplier documents (`reviews.agenda.Part`): only `want.limit` of them read, in
+    the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
     # cycle: reviews.agenda → suppliers.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem  # this module builds on the agenda
+    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
-    items = []
-    for row in services.attention(today, scope=scope):
-        expired = row.state == rules.EXPIRED
-        document = row.document
-        items.append(AgendaItem(
-            "supplier_document_expired" if expired else "supplier_document_expiring", row.solution,
-            "supplier_document", document.id, document.valid_until, expired,
-            {"solution": row.solution.name, "document": document.title, "document_kind": document.kind,
-             "supplier": document.supplier.name},
-            f"/suppliers/{document.supplier_id}", ("owners", "compliance") if expired else ("owners",)))
-    return items
+    query = services.attention_query(today, scope=scope)
+
+    def build(rows) -> list:
+        items = []
+        for row in services.attention_rows(rows, today):
+            expired = row.state == rules.EXPIRED
+            document = row.document
+            items.append(AgendaItem(
+                "supplier_document_expired" if expired else "supplier_document_expiring", row.solution,
+                "supplier_document", document.id, document.valid_until, expired,
+                {"solution": row.solution.name, "document": document.title, "document_kind": document.kind,
+                 "supplier": document.supplier.name},
+                f"/suppliers/{document.supplier_id}", ("owners", "compliance") if expired else ("owners",)))
+        return items
+
+    # Expired (the last valid day has passed) first, then by that day: as the agenda sorts them.
+    return sql_part(query, SupplierDocument.valid_until < today, want, build)

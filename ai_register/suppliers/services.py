@@ -457,6 +457,14 @@ def attention(today: date, *, scope: Select | None = None, solution_id: int | No
     """Every (document, solution) pair where the solution uses the product version (or the supplier, for
     an agreement) and the document expired or expires within the warning window; retired solutions and
     withdrawn documents are left out. `scope`: a SELECT of solution ids."""
+    used = attention_query(today, scope=scope, solution_id=solution_id)
+    if limit is not None:
+        used = used.limit(limit)
+    return attention_rows(db.session.execute(used).all(), today)
+
+
+def attention_query(today: date, *, scope: Select | None = None, solution_id: int | None = None) -> Select:
+    """`attention`'s (document, solution) rows as a query, by the document's last valid day."""
     horizon = today + timedelta(days=warning_days())
     used = (select(SupplierDocument, Solution)
             .join(SupplierProduct, SupplierProduct.supplier_id == SupplierDocument.supplier_id)
@@ -470,10 +478,13 @@ def attention(today: date, *, scope: Select | None = None, solution_id: int | No
         used = used.where(Solution.id.in_(scope))
     if solution_id is not None:
         used = used.where(Solution.id == solution_id)
-    if limit is not None:
-        used = used.limit(limit)
+    return used
+
+
+def attention_rows(rows, today: date) -> list[Attention]:
+    """`attention_query`'s rows with their expiry state."""
     return [Attention(document, solution, rules.expiry_state(document.valid_until, today, warning_days()))
-            for document, solution in db.session.execute(used).all()]
+            for document, solution in rows]
 
 
 def attention_for_start_page(user: User, today: date) -> list[Attention]:

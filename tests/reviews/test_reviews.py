@@ -275,3 +275,33 @@ def test_follow_up_agenda_pages_are_the_whole_agenda_in_order(api, make_solution
             body = api.get("owner", f"/api/v1/follow-up?{query}&per_page=3&page=2").get_json()
             assert body["total"] == len(wanted), query
             assert [(i["kind"], i["subject_id"]) for i in body["items"]] == wanted[3:6], query
+
+
+def test_serious_incidents_on_the_agenda_are_the_ones_suggesting_a_pause(api, make_solution, report, users):
+    """The agenda finds serious incidents awaiting a pause decision in SQL, a page at a time: exactly the
+    open incidents for which `suggested_decision` says "pause"."""
+    from ai_register.incidents.models import Incident
+    from ai_register.incidents.services import suggested_decision
+    from ai_register.reviews import agenda
+    from ai_register.solutions.models import Decision
+
+    with freeze_time("2026-05-04 08:00:00"):
+        solutions = [make_solution(name=f"Serious {n}", phase="management") for n in range(6)]
+        for solution in solutions:
+            assert report(solution, patient_harm="death").status_code == 201
+        assert report(solutions[0]).status_code == 201  # not serious: no pause prompted
+        solutions[1].status = "paused"
+        solutions[2].phase = "decommissioning"
+        db.session.add(Decision(solution_id=solutions[3].id, kind="pause", rationale="Paused at once",
+                                decided_on=date(2026, 5, 4), decided_by_id=users["compliance"].id,
+                                phase="management", status_before="active", status_after="paused"))
+        closed = db.session.scalars(select(Incident).where(Incident.solution_id == solutions[4].id)).one()
+        closed.status = "closed"
+        db.session.commit()
+        expected = [i.id for i in db.session.scalars(select(Incident).order_by(Incident.id))
+                    if suggested_decision(i) == "pause"]
+        assert len(expected) == 2  # solutions 0 and 5
+        found = [item.subject_id for item in agenda.collect() if item.kind == "incident_serious_consider_pause"]
+        assert found == expected
+        first = api.get("compliance", "/api/v1/follow-up?kind=incident_serious_consider_pause&per_page=1").get_json()
+        assert first["total"] == 2 and [i["subject_id"] for i in first["items"]] == expected[:1]
