@@ -50,7 +50,7 @@ def gunicorn(module: str, env: dict, workers: int, started: list | None = None):
     if started is not None:
         started.append(process.pid)
     try:
-        deadline = time.monotonic() + 300  # a shared, busy machine (the bench runs under nice) starts slowly
+        deadline = time.monotonic() + 900  # a shared, busy machine (the bench runs under nice) starts slowly
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
