@@ -22,7 +22,7 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_solution_seq", "solution_id", "solution_seq", unique=True),
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
         Index("ix_audit_events_actor_occurred", "actor_id", "occurred_at"),
-        # The trail's filters, newest first and paged by position (web/audit.py, the events API).
+        # The trail's filters, newest first and paged by position (audit/views.py, the events API).
         Index("ix_audit_events_solution_position", "solution_id", "position"),
         Index("ix_audit_events_actor_position", "actor_id", "position"),
         Index("ix_audit_events_action_position", "action", "position"),

@@ -1,4 +1,5 @@
-"""The rule set as the engine reads it: frozen values built by rules/loader.py from the rule files.
+"""The rule set as the engine reads it: frozen values that rules/builder.py builds from the rule files
+rules/loader.py has read and checked.
 
 Pure: no Flask, no database, no marshmallow.
 """

@@ -15,7 +15,7 @@ required key, a field with one an optional key (absent: the default; present: ch
 
 What concerns one entry alone (a question's values and its `omitted_means`, an obligation's dates) is
 stated in the shape's `__post_init__`, raising `Invalid`. What relates entries to each other (known
-sections, questions, acts and ids, the device tables) is the builder's (rules/loader.py).
+sections, questions, acts and ids, the device tables) is the builder's (rules/builder.py).
 
 `check(data, Shape)` returns the shape's value or raises `ShapeError` with the path of the fault in the
 document (`("high_risk_routes", 3, "citation", "article")`). Pure: no Flask, no marshmallow.
