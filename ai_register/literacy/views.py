@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from ai_register.evidence import services as evidence_services
 from ai_register.literacy import services
 from ai_register.literacy.forms import KIND_LABELS, LiteracyForm
-from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
-from ai_register.web.forms import options, save_form
+from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("literacy_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
@@ -35,7 +34,7 @@ def _page(solution, form, status=200):
 
 
 def _save(solution, form):
-    return save_form(form, LiteracyMeasureCreateSchema(), lambda data: services.record_measure(solution, data))
+    return submit_form(form, lambda data: services.record_measure(solution, data))
 
 
 @bp.route("/solutions/<int:solution_id>/literacy", methods=["GET", "POST"])

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from ai_register.extensions import db
+from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.rules import MeasureFact, unreached_units
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle.facts import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact
@@ -105,3 +109,23 @@ def test_literacy_pages_in_swedish(app, web_login, users, solution):
     region = owner.get("/literacy")
     assert region.status_code == 200 and "Spara åtgärden" not in region.get_data(as_text=True)
     assert owner.post("/literacy", data={"kind": "training", "title": "Y", "held_on": "2026-11-01"}).status_code == 403
+
+
+def test_the_literacy_form_parses_the_shapes_and_hands_its_values_to_the_service(app, web_login, users, solution):
+    """The form checks the link and the lists as the API's schema does; what it parsed goes to the service."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    owner = web_login(app.test_client(), users["owner"])
+    url = f"/solutions/{solution.id}/literacy"
+    base = {"kind": "instructions", "title": "Lathund", "held_on": "2026-11-02"}
+    refused = owner.post(url, data={**base, "material_link": "ftp://intra.region.se/lathund.pdf",
+                                    "care_units": "Akuten\n" + "x" * 201})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Ange en webbadress som börjar med https:// eller http://." in page
+    assert "Högst 100 namn, ett per rad, vart och ett högst 200 tecken." in page and "Lathund" in page
+    saved = owner.post(url, data={**base, "material_link": "https://intra.region.se/lathund.pdf",
+                                  "user_groups": "Sjuksköterskor\n\nSjuksköterskor", "description": "  "})
+    assert saved.status_code == 302
+    measure = db.session.scalars(select(LiteracyMeasure).where(LiteracyMeasure.title == "Lathund")).one()
+    assert (measure.material_link, measure.user_groups, measure.description, str(measure.held_on)) == (
+        "https://intra.region.se/lathund.pdf", ["Sjuksköterskor"], None, "2026-11-02")
