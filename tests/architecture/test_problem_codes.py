@@ -5,7 +5,6 @@ no refusal names (`errors.STATUS_CODES`)."""
 
 from __future__ import annotations
 
-import ast
 import inspect
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from ai_register.errors import STATUS_CODES
 from ai_register.openapi import ProblemSchema
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ai_register"
+CODE_ARGUMENT = re.compile(r"\bcode=\"([a-z_]+)\"")  # a code given where a refusal is raised
 
 
 def _raised_codes() -> set[str]:
@@ -22,11 +22,7 @@ def _raised_codes() -> set[str]:
              if issubclass(kind, exceptions.DomainError) and kind is not exceptions.DomainError}
     codes |= set(STATUS_CODES.values())
     for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                codes |= {keyword.value.value for keyword in node.keywords
-                          if keyword.arg == "code" and isinstance(keyword.value, ast.Constant)
-                          and isinstance(keyword.value.value, str)}
+        codes |= set(CODE_ARGUMENT.findall(path.read_text(encoding="utf-8")))
     return codes
 
 
