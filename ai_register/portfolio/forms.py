@@ -15,14 +15,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ai_register.portfolio import trustworthy
-from ai_register.web.forms import options, payload_of
+from ai_register.web.forms import options, values_of
 
 
 class IndicatorForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+    code = StringField(_l("Code"), validators=[
+                           DataRequired(), Length(max=40),
+                           Regexp(r"^[a-z][a-z0-9_]{1,39}$",
+                                  message=_l("Lower-case letters, digits and _, 2–40 characters."))],
                        description=_l("A stable key for reports and the API, e.g. quality."))
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
@@ -44,14 +47,11 @@ class IndicatorForm(FlaskForm):
         self.higher_is_better.data = "yes" if indicator.higher_is_better else "no"
         self.active.data = indicator.active
 
-    def payload(self) -> dict:
-        data = payload_of(self, ("code", "name_sv", "name_en", "definition", "unit", "reason"))
-        for name in ("code", "name_sv", "name_en", "definition"):
-            data[name] = data[name] or ""
+    def values(self) -> dict:
+        """What the indicator service takes (the form has checked the code's shape and the lengths)."""
+        data = values_of(self, ("code", "name_sv", "name_en", "definition", "unit", "reason"))
         data["higher_is_better"] = self.higher_is_better.data == "yes"
         data["active"] = bool(self.active.data)
-        if not data.get("reason"):
-            data.pop("reason")
         return data
 
 

@@ -20,8 +20,6 @@ from ai_register.portfolio.forms import (
     fill_assessment,
 )
 from ai_register.portfolio.schemas import (
-    IndicatorPatchSchema,
-    IndicatorWriteSchema,
     MeetingDecisionsSchema,
     PortfolioViewArgsSchema,
     TrustworthyAssessmentCreateSchema,
@@ -34,7 +32,7 @@ from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import DECISION_KINDS
 from ai_register.solutions.services import region_today
 from ai_register.web import labels
-from ai_register.web.forms import save_form, schema_message
+from ai_register.web.forms import save_form, schema_message, submit_form
 
 bp = Blueprint("portfolio_web", __name__, template_folder="templates")
 
@@ -219,7 +217,7 @@ def indicator_list():
 @access(*EDITORS)
 def indicator_new():
     form = IndicatorForm()
-    if request.method == "POST" and save_form(form, IndicatorWriteSchema(), indicators.create_indicator):
+    if request.method == "POST" and submit_form(form, indicators.create_indicator):
         flash(_("The indicator is saved."), "success")
         return redirect(url_for("portfolio_web.indicator_list"))
     return render_template("portfolio/indicator_form.html", form=form, indicator=None), (
@@ -236,7 +234,7 @@ def indicator_edit(indicator_id: int):
         return render_template("portfolio/indicator_form.html", form=form, indicator=indicator)
     try:
         with form_version_holds(indicator.version, form.version.data, "indicator"):
-            saved = save_form(form, IndicatorPatchSchema(), lambda data: indicators.update_indicator(indicator, data))
+            saved = submit_form(form, lambda data: indicators.update_indicator(indicator, data))
     except Stale:
         indicator = indicators.get_indicator(indicator_id)
         form.form_errors.append(_("Someone changed the indicator meanwhile. Check the values below and save again."))
