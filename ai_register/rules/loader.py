@@ -21,13 +21,13 @@ import yaml
 from ai_register.rules.builder import build
 from ai_register.rules.ruleset import RuleSet, RuleSetError
 from ai_register.rules.shapes import (
-    _IDENTIFIER,
-    ENTRY_NOUNS,
     INDEX_FILE,
+    SECTIONS,
     IndexShape,
     RuleFileShape,
     ShapeError,
     check,
+    entry_at,
     path_text,
 )
 
@@ -181,38 +181,13 @@ def _build(index: IndexShape, texts: Mapping[str, str]) -> RuleSet:
     return build(index, files, ruleset_digest(texts), texts)
 
 
-SECTIONS = tuple(RuleFileShape.__dataclass_fields__)
-DEVICE_RULE_LISTS = ("rules", "fallback", "driven_device")
-
-
 def _checked(file: str, document: Any, shape: type) -> Any:
     """The document read as `shape`; a fault is reported in its file, its entry and the place in that."""
     try:
         return check(document, shape)
     except ShapeError as error:
-        size, what, entry_id = _entry_at(document, error.path) if shape is RuleFileShape else (0, "rule", None)
+        size, what, entry_id = entry_at(document, error.path) if shape is RuleFileShape else (0, "rule", None)
         raise RuleSetError(
             error.text(size if entry_id else 0), file=file, rule_id=entry_id, what=what, path=path_text(error.path)
         ) from None
 
-
-def _entry_at(document: Mapping, path: tuple[str | int, ...]) -> tuple[int, str, str | None]:
-    """The entry of a rule file a fault lies in: (length of its path, what it is called, its id if it has a
-    usable one). Entries are those of a section's list, a device table, and the rules in a device table."""
-    if len(path) >= 2 and path[0] == "devices":
-        if len(path) >= 4 and path[2] in DEVICE_RULE_LISTS and isinstance(path[3], int):
-            size = 4
-        elif len(path) >= 3 and path[2] in ("in_house", "strictest"):
-            size = 3
-        else:
-            return 2, "device table", str(path[1])
-        what = "rule"
-    elif len(path) >= 2 and isinstance(path[1], int):
-        size, what = 2, ENTRY_NOUNS.get(str(path[0]), "rule")
-    else:
-        return 0, "rule", None
-    entry: Any = document
-    for part in path[:size]:
-        entry = entry[part]
-    entry_id = entry.get("id") if isinstance(entry, Mapping) else None
-    return size, what, entry_id if isinstance(entry_id, str) and _IDENTIFIER.fullmatch(entry_id) else None

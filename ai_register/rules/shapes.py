@@ -49,7 +49,7 @@ from ai_register.rules.ruleset import AI_ACT_SECTIONS, DEADLINE_KINDS
 
 INDEX_FILE = "ruleset.yaml"
 
-Path = tuple[str | int, ...]
+Path = tuple[str | int, ...]  # keys and list positions from a document's root
 
 
 class ShapeError(ValueError):
@@ -600,6 +600,31 @@ class RuleFileShape(Shape):
     incident_duties: _sections(IncidentDutyShape) = ()
 
 
+SECTIONS = tuple(spec.name for spec in fields(RuleFileShape))
 # What an entry of each section is called in a message ("question 'profiling'", "rule 'art5-1-c'").
 ENTRY_NOUNS = {"sections": "section", "questions": "question", "obligations": "obligation",
                "incident_duties": "incident duty"}
+DEVICE_RULE_LISTS = ("rules", "fallback", "driven_device")
+
+
+def entry_at(document: Mapping, path: Path) -> tuple[int, str, str | None]:
+    """The entry of a rule file that `path` leads into: (length of the entry's own path, what a message calls
+    it, its id when it has a usable one). Entries are the items of a section, a device table, and the rules
+    of a device table; a fault outside them (or in an entry without a usable id) is named by its full path."""
+    if len(path) >= 2 and path[0] == "devices":
+        if len(path) >= 4 and path[2] in DEVICE_RULE_LISTS and isinstance(path[3], int):
+            size = 4
+        elif len(path) >= 3 and path[2] in ("in_house", "strictest"):
+            size = 3
+        else:
+            return 2, "device table", str(path[1])
+        what = "rule"
+    elif len(path) >= 2 and isinstance(path[1], int):
+        size, what = 2, ENTRY_NOUNS.get(str(path[0]), "rule")
+    else:
+        return 0, "rule", None
+    entry: Any = document
+    for part in path[:size]:
+        entry = entry[part]
+    entry_id = entry.get("id") if isinstance(entry, Mapping) else None
+    return size, what, _identifier(entry_id)
