@@ -1,6 +1,6 @@
 """The API's plumbing, defined once: the strict base schema, the UTC datetime field, the field of a
-computed member (`Shown`), page arguments and the one paging helper, and marshmallow's messages marked for
-the catalog. Areas import these; none defines its own."""
+computed member (`Shown`), a bounded text field, page arguments, the one paging helper, the schema of a
+list answer, and marshmallow's messages marked for the catalog. Areas import these; none defines its own."""
 
 from __future__ import annotations
 
@@ -234,3 +234,13 @@ def page_schema(items: type[ma.Schema], name: str, *, paged: bool = True, descri
         fields["page"] = ma.fields.Integer(required=True)
         fields["per_page"] = ma.fields.Integer(required=True)
     return ma.Schema.from_dict(fields, name=name)
+
+
+def text_field(max_length: int, description: str | None = None, *, required: bool = False,
+               **kwargs: Any) -> ma.fields.String:
+    """A text member of at most `max_length` characters: optional (null allowed), or `required` and not empty."""
+    if description:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), "description": description}
+    if required:
+        return ma.fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)

@@ -3,43 +3,40 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema
+from ai_register.apikit import StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.fria import rules
 
-
-def _text(description: str, max_length: int = 20000) -> ma.fields.String:
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length),
-                            metadata={"description": description})
+ANSWER = 20000  # the longest answer to one of Art 27(1)'s points
 
 
 class FriaRiskSchema(StrictSchema):
     group = ma.fields.String(required=True, validate=validate.Length(min=1, max=300),
                              metadata={"description": "Persons or group at risk (Art 27(1)(c))"})
-    right = ma.fields.String(allow_none=True, validate=validate.Length(max=300),
-                             metadata={"description": "The fundamental right concerned, e.g. non-discrimination"})
-    description = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    right = text_field(300, "The fundamental right concerned, e.g. non-discrimination")
+    description = text_field(5000, required=True)
     likelihood = ma.fields.String(required=True, validate=validate.OneOf(rules.LEVELS))
     severity = ma.fields.String(required=True, validate=validate.OneOf(rules.LEVELS))
-    mitigation = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
+    mitigation = text_field(5000)
 
 
 class FriaWriteSchema(StrictSchema):
-    processes = _text("Art 27(1)(a): the deployer's processes in which the system is used")
-    period_and_frequency = _text("Art 27(1)(b): period of time and frequency of use")
-    affected_persons = _text("Art 27(1)(c): categories of natural persons and groups likely affected")
+    processes = text_field(ANSWER, "Art 27(1)(a): the deployer's processes in which the system is used")
+    period_and_frequency = text_field(ANSWER, "Art 27(1)(b): period of time and frequency of use")
+    affected_persons = text_field(ANSWER, "Art 27(1)(c): categories of natural persons and groups likely affected")
     risks = ma.fields.List(ma.fields.Nested(FriaRiskSchema), validate=validate.Length(max=50),
                            metadata={"description": "Art 27(1)(d): specific risks of harm"})
-    provider_information = _text("Art 27(1)(d): how the provider's Art 13 information was taken into account")
+    provider_information = text_field(ANSWER,
+                                      "Art 27(1)(d): how the provider's Art 13 information was taken into account")
     instructions_evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                                  metadata={"description": "The instructions for use (evidence)"})
-    oversight_measures = _text("Art 27(1)(e): human oversight measures per the instructions for use")
-    materialisation_measures = _text("Art 27(1)(f): measures if the risks materialise")
-    internal_governance = _text("Art 27(1)(f): internal governance arrangements")
-    complaint_mechanisms = _text("Art 27(1)(f): complaint mechanisms")
+    oversight_measures = text_field(ANSWER, "Art 27(1)(e): human oversight measures per the instructions for use")
+    materialisation_measures = text_field(ANSWER, "Art 27(1)(f): measures if the risks materialise")
+    internal_governance = text_field(ANSWER, "Art 27(1)(f): internal governance arrangements")
+    complaint_mechanisms = text_field(ANSWER, "Art 27(1)(f): complaint mechanisms")
     dpia_evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                          metadata={"description": "Art 27(4): the DPIA it complements (evidence)"})
-    dpia_complement = _text("Art 27(4): how the FRIA complements the DPIA")
+    dpia_complement = text_field(ANSWER, "Art 27(4): how the FRIA complements the DPIA")
     attachment_evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                                metadata={"description": "An uploaded document attached"})
     reason = ma.fields.String(validate=validate.Length(max=2000), metadata={"description": "Kept in the audit trail"})
@@ -48,12 +45,11 @@ class FriaWriteSchema(StrictSchema):
 class FriaPatchSchema(FriaWriteSchema):
     notified_on = ma.fields.DateTime(allow_none=True, metadata={
         "description": "Art 27(3): when the market surveillance authority was notified (approved versions)"})
-    notification_reference = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    notification_reference = text_field(200)
 
 
 class FriaActionSchema(StrictSchema):
-    note = ma.fields.String(allow_none=True, validate=validate.Length(max=5000),
-                            metadata={"description": "Review note; required to return"})
+    note = text_field(5000, "Review note; required to return")
 
 
 class FriaSchema(ma.Schema):

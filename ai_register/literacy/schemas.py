@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema
+from ai_register.apikit import StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.literacy.rules import KINDS
 
@@ -17,7 +17,7 @@ class LiteracyMeasureCreateSchema(StrictSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS),
                             metadata={"description": "training, instructions, supervised_start or other"})
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
-    description = ma.fields.String(allow_none=True, validate=validate.Length(max=10000))
+    description = text_field(10000)
     user_groups = _names("For whom: user groups, e.g. Röntgenläkare")
     care_units = _names("Care units reached; a region-wide measure without units reaches every unit")
     held_on = ma.fields.Date(required=True, metadata={"description": "When (the first session, or the date issued)"})

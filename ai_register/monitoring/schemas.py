@@ -5,16 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, page_schema
+from ai_register.apikit import PageArgsSchema, StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.schemas import indicator_value
 from ai_register.monitoring import rules
-
-
-def _text(max_length: int, *, required: bool = False, **kwargs) -> ma.fields.String:
-    if required:
-        return ma.fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
 
 
 def _number(description: str, **kwargs) -> ma.fields.Decimal:
@@ -31,18 +25,18 @@ def _time(**kwargs):
     return ma.fields.String(metadata={"format": "date-time"}, **kwargs)
 
 
-REASON = _text(2000, metadata={"description": "Why (kept in the audit trail)"})
+REASON = text_field(2000, metadata={"description": "Why (kept in the audit trail)"})
 
 
 # --------------------------------------------------------------------------- metrics and values
 
 
 class MetricCreateSchema(StrictSchema):
-    name = _text(200, required=True, metadata={"description": "E.g. Sensitivitet för pneumothorax"})
+    name = text_field(200, required=True, metadata={"description": "E.g. Sensitivitet för pneumothorax"})
     kind = ma.fields.String(required=True, validate=validate.OneOf(rules.KINDS),
                             metadata={"description": ", ".join(rules.KINDS)})
-    description = _text(5000)
-    unit = _text(50, metadata={"description": "E.g. %, per 100 cases"})
+    description = text_field(5000)
+    unit = text_field(50, metadata={"description": "E.g. %, per 100 cases"})
     direction = ma.fields.String(required=True, validate=validate.OneOf(rules.DIRECTIONS), metadata={
         "description": "higher_is_better (a lower threshold), lower_is_better (an upper one), within_range (both)"})
     lower_threshold = _number("A value below it is a breach", allow_none=True)
@@ -54,15 +48,15 @@ class MetricCreateSchema(StrictSchema):
                            allow_none=True)
     stated_document_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
         "description": "The instructions for use (a supplier document) of the product version the solution uses"})
-    stated_reference = _text(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
+    stated_reference = text_field(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
     reason = REASON
 
 
 class MetricPatchSchema(StrictSchema):
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
     kind = ma.fields.String(validate=validate.OneOf(rules.KINDS))
-    description = _text(5000)
-    unit = _text(50)
+    description = text_field(5000)
+    unit = text_field(50)
     direction = ma.fields.String(validate=validate.OneOf(rules.DIRECTIONS))
     lower_threshold = _number("A value below it is a breach (new values only)", allow_none=True)
     upper_threshold = _number("A value above it is a breach (new values only)", allow_none=True)
@@ -72,7 +66,7 @@ class MetricPatchSchema(StrictSchema):
                            allow_none=True)
     stated_document_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
         "description": "The instructions for use (a supplier document) of the product version the solution uses"})
-    stated_reference = _text(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
+    stated_reference = text_field(200, metadata={"description": "Where in the instructions for use, e.g. 7.2, table 3"})
     active = ma.fields.Boolean(metadata={"description": "false retires the metric (its values are kept)"})
     reason = REASON
 
@@ -105,7 +99,7 @@ MetricListSchema = page_schema(MetricSchema, "MetricListSchema", paged=False)
 class ValueCreateSchema(StrictSchema):
     period_end = ma.fields.Date(required=True, metadata={"description": "The last day of the period the value covers"})
     value = _number("The measured value", required=True)
-    note = _text(5000, metadata={"description": "Source or context; nothing that identifies a patient"})
+    note = text_field(5000, metadata={"description": "Source or context; nothing that identifies a patient"})
 
 
 class ValueSchema(ma.Schema):
@@ -142,12 +136,12 @@ class BreachAssessmentArgsSchema(PageArgsSchema, StrictSchema):
 class BreachDecisionSchema(StrictSchema):
     decision = ma.fields.String(required=True, validate=validate.OneOf((rules.INCIDENT, rules.NOT_INCIDENT)),
                                 metadata={"description": "incident (a deviation is reported now) or not_incident"})
-    reason = _text(10000, metadata={"description": "Required for not_incident: why the breach is not an incident"})
-    what_happened = _text(10000, metadata={"description": "For incident: the deviation's description"})
+    reason = text_field(10000, metadata={"description": "Required for not_incident: why the breach is not an incident"})
+    what_happened = text_field(10000, metadata={"description": "For incident: the deviation's description"})
     patient_harm = ma.fields.String(allow_none=True, validate=validate.OneOf(("yes", "no", "unknown")),
                                     metadata={"description": "For incident: did a patient come to harm?"})
-    care_unit = _text(200)
-    case_number = _text(64, metadata={"description": "The case number in the region's deviation system"})
+    care_unit = text_field(200)
+    case_number = text_field(64, metadata={"description": "The case number in the region's deviation system"})
 
 
 class BreachAssessmentSchema(ma.Schema):
@@ -178,12 +172,12 @@ BreachAssessmentPageSchema = page_schema(BreachAssessmentSchema, "BreachAssessme
 
 
 class RetentionCreateSchema(StrictSchema):
-    system = _text(200, required=True, metadata={"description": "The system that keeps the logs"})
-    location = _text(300, required=True, metadata={"description": "Where they live (environment, archive)"})
+    system = text_field(200, required=True, metadata={"description": "The system that keeps the logs"})
+    location = text_field(300, required=True, metadata={"description": "Where they live (environment, archive)"})
     retention_months = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=1200), metadata={
         "description": "At least 6 (Art 26(6)) unless legal_basis names the law that provides otherwise"})
-    legal_basis = _text(5000, metadata={"description": "The Union or national law allowing a shorter period"})
-    note = _text(5000)
+    legal_basis = text_field(5000, metadata={"description": "The Union or national law allowing a shorter period"})
+    note = text_field(5000)
     reason = REASON
 
 
@@ -210,15 +204,15 @@ class InformingCreateSchema(StrictSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(rules.INFORMING_KINDS), metadata={
         "description": "workers (Art 26(7)), affected_persons (Art 26(11)), explanation_procedure (Art 86)"})
     informed_on = ma.fields.Date(required=True)
-    audience = _text(2000, required=True, metadata={"description": "Who was informed"})
-    how = _text(10000, required=True, metadata={"description": "How (meeting, letter, notice, 1177, …)"})
+    audience = text_field(2000, required=True, metadata={"description": "Who was informed"})
+    how = text_field(10000, required=True, metadata={"description": "How (meeting, letter, notice, 1177, …)"})
     care_units = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
                                 validate=validate.Length(max=100))
     negotiated_on = ma.fields.Date(allow_none=True, metadata={"description": "Workers: the MBL negotiation's date"})
-    negotiation_parties = _text(2000, metadata={"description": "Workers: the parties of the negotiation"})
+    negotiation_parties = text_field(2000, metadata={"description": "Workers: the parties of the negotiation"})
     negotiation_outcome = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.MBL_OUTCOMES),
                                            metadata={"description": ", ".join(rules.MBL_OUTCOMES)})
-    negotiation_note = _text(10000)
+    negotiation_note = text_field(10000)
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "The minutes or the material, as evidence"})
     link = ma.fields.String(allow_none=True, validate=[validate.Length(max=500),
@@ -254,14 +248,14 @@ class ExplanationCreateSchema(StrictSchema):
     received_on = ma.fields.Date(required=True)
     channel = ma.fields.String(required=True, validate=validate.OneOf(rules.CHANNELS),
                                metadata={"description": ", ".join(rules.CHANNELS)})
-    summary = _text(5000, required=True, metadata={
+    summary = text_field(5000, required=True, metadata={
         "description": "What is asked; no names or personal identity numbers (refused)"})
-    case_number = _text(64, metadata={"description": "The region's own case or diary number"})
+    case_number = text_field(64, metadata={"description": "The region's own case or diary number"})
 
 
 class ExplanationAnswerSchema(StrictSchema):
     answered_on = ma.fields.Date(required=True)
-    answer_summary = _text(10000, required=True, metadata={"description": "What was explained, and how"})
+    answer_summary = text_field(10000, required=True, metadata={"description": "What was explained, and how"})
 
 
 class ExplanationArgsSchema(PageArgsSchema, StrictSchema):

@@ -3,13 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema
+from ai_register.apikit import StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.obligations import rules
-
-
-def _text(max_length: int, **kwargs) -> ma.fields.String:
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
 
 
 class ObligationPatchSchema(StrictSchema):
@@ -18,20 +14,20 @@ class ObligationPatchSchema(StrictSchema):
                        "compliance confirms it)"})
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "Evidence of this solution that meets the obligation"})
-    record_type = _text(40, metadata={"description": "A record of the register that meets it: "
+    record_type = text_field(40, metadata={"description": "A record of the register that meets it: "
                                                      "oversight_assignment, fria, informing_record, log_retention, "
                                                      "supplier_document (a document of the product version the "
                                                      "solution uses, in force, where its kind fits the obligation) or "
                                                      "supplier_product (that product version's EU-database "
                                                      "registration)"})
     record_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE)
-    note = _text(10000)
-    not_applicable_reason = _text(10000)
-    reason = _text(2000, metadata={"description": "Why (kept in the audit trail)"})
+    note = text_field(10000)
+    not_applicable_reason = text_field(10000)
+    reason = text_field(2000, metadata={"description": "Why (kept in the audit trail)"})
 
 
 class ObligationConfirmSchema(StrictSchema):
-    reason = _text(2000, metadata={"description": "Kept in the audit trail"})
+    reason = text_field(2000, metadata={"description": "Kept in the audit trail"})
 
 
 class ObligationArgsSchema(StrictSchema):

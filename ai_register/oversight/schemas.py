@@ -3,13 +3,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import Shown, StrictSchema, page_schema
+from ai_register.apikit import Shown, StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.oversight.rules import MONITORS
-
-
-def _text(max_length: int, **kwargs) -> ma.fields.String:
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
 
 
 class PersonRefSchema(StrictSchema):
@@ -17,9 +13,9 @@ class PersonRefSchema(StrictSchema):
 
     user_id = ma.fields.Integer(validate=ID_RANGE)
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
-    title = _text(200)
-    unit = _text(200)
-    contact = _text(200, metadata={"description": "E-mail or phone"})
+    title = text_field(200)
+    unit = text_field(200)
+    contact = text_field(200, metadata={"description": "E-mail or phone"})
 
     @ma.validates_schema
     def _account_or_record(self, data, **kwargs):
@@ -52,8 +48,8 @@ class MonitorsSchema(StrictSchema):
 class OversightPutSchema(StrictSchema):
     person = ma.fields.Nested(PersonRefSchema, required=True, metadata={"description": "The oversight owner"})
     deputy = ma.fields.Nested(PersonRefSchema, allow_none=True)
-    competence = _text(5000)
-    training = _text(5000)
+    competence = text_field(5000)
+    training = text_field(5000)
     training_completed_on = ma.fields.Date(allow_none=True, metadata={"description": "Not in the future"})
     authority_to_suspend = ma.fields.Boolean(
         required=True, metadata={"description": "Has the authority to suspend use; must be true to count"})

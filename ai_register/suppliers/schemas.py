@@ -6,7 +6,7 @@ import marshmallow as ma
 from babel import Locale
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.suppliers import rules
 
@@ -19,11 +19,6 @@ def _country(value: str) -> bool:
     return True
 
 
-def _text(max_length: int, description: str | None = None, **kwargs) -> ma.fields.String:
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length),
-                            metadata={"description": description} if description else {}, **kwargs)
-
-
 URL = [validate.Length(max=500), validate.URL(schemes={"https", "http"})]
 
 
@@ -31,14 +26,14 @@ class ContactSchema(StrictSchema):
     role = ma.fields.String(required=True, validate=validate.OneOf(rules.CONTACT_ROLES), metadata={
         "description": "contract, vigilance (the provider's post-market / vigilance contact for incidents), "
                        "data_protection, support or other"})
-    name = _text(200)
+    name = text_field(200)
     email = ma.fields.Email(allow_none=True, validate=validate.Length(max=254))
-    phone = _text(50)
+    phone = text_field(50)
 
 
 class SupplierWriteSchema(StrictSchema):
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
-    org_number = _text(40, "Organisation number (organisationsnummer, or the foreign registration number)")
+    org_number = text_field(40, "Organisation number (organisationsnummer, or the foreign registration number)")
     country = ma.fields.String(allow_none=True, validate=_country, metadata={"description": "Seat, ISO alpha-2"})
     website = ma.fields.String(allow_none=True, validate=URL)
     contacts = ma.fields.List(ma.fields.Nested(ContactSchema), validate=validate.Length(max=20))
@@ -48,8 +43,8 @@ class SupplierWriteSchema(StrictSchema):
     transfer_basis = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.TRANSFER_BASES), metadata={
         "description": "Legal basis of a transfer outside the EU/EEA (GDPR chapter V); required when a "
                        "processing country is outside the EU/EEA"})
-    transfer_note = _text(5000, "E.g. which adequacy decision, the SCC module, a transfer impact assessment")
-    note = _text(10000)
+    transfer_note = text_field(5000, "E.g. which adequacy decision, the SCC module, a transfer impact assessment")
+    note = text_field(10000)
     reason = ma.fields.String(validate=validate.Length(max=2000), metadata={"description": "Kept in the audit trail"})
 
 
@@ -63,11 +58,11 @@ class ProductWriteSchema(StrictSchema):
     device_regulation = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_REGULATIONS))
     device_class = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_CLASSES),
                                     metadata={"description": "The class the manufacturer declares"})
-    udi_di = _text(100, "Basic UDI-DI / UDI-DI")
-    eu_database_number = _text(100, "AI Act Art 49: the provider's registration number in the EU database")
+    udi_di = text_field(100, "Basic UDI-DI / UDI-DI")
+    eu_database_number = text_field(100, "AI Act Art 49: the provider's registration number in the EU database")
     art6_3_exemption_claimed = ma.fields.Boolean(metadata={
         "description": "The provider claims an Art 6(3) exemption (its Art 6(4) documentation is then a document)"})
-    note = _text(10000)
+    note = text_field(10000)
     reason = ma.fields.String(validate=validate.Length(max=2000))
 
 
@@ -81,20 +76,20 @@ class DocumentWriteSchema(StrictSchema):
         "description": "The product version (for its documents); none for a contract or a DPA"})
     kind = ma.fields.String(validate=validate.OneOf(rules.DOCUMENT_KINDS))
     title = ma.fields.String(validate=validate.Length(min=1, max=300))
-    reference = _text(200, "Contract, certificate or document number")
+    reference = text_field(200, "Contract, certificate or document number")
     issued_on = ma.fields.Date(allow_none=True, metadata={"description": "Signed (agreement) or issued"})
     valid_until = ma.fields.Date(allow_none=True, metadata={"description": "The last day it is valid"})
     regulation = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_REGULATIONS))
-    notified_body_name = _text(200)
+    notified_body_name = text_field(200)
     notified_body_number = ma.fields.String(allow_none=True, validate=validate.Regexp(
         r"^\d{4}$", error="The notified body's number has four digits (NANDO), e.g. 2797."))
     link = ma.fields.String(allow_none=True, validate=URL)
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "The document uploaded as evidence of a solution"})
-    note = _text(10000)
+    note = text_field(10000)
     withdrawn_on = ma.fields.Date(allow_none=True, metadata={
         "description": "The day it stopped holding (kept, counts no more); needs withdrawn_reason"})
-    withdrawn_reason = _text(2000)
+    withdrawn_reason = text_field(2000)
     reason = ma.fields.String(validate=validate.Length(max=2000))
 
 

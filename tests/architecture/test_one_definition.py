@@ -35,6 +35,7 @@ def _definitions(name: str) -> list[str]:
     ("page_of", "ai_register/apikit.py"),
     ("page_window", "ai_register/apikit.py"),
     ("page_schema", "ai_register/apikit.py"),
+    ("text_field", "ai_register/apikit.py"),
     ("get_child", "ai_register/solutions/access.py"),
 ])
 def test_defined_once(name, home):
