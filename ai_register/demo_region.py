@@ -172,18 +172,18 @@ class Region:
 
     def classify(self, who: str, sid: int, answers: dict, *, submit: bool = True, reviewer: str | None = "compliance",
                  outcome: str = "approve", justification: str | None = None, **override: Any) -> int:
-        with self.acting(who):
-            record = classification.store_classification(self.solution(sid), answers)
+        with self.acting(who) as user:
+            record = classification.store_classification(self.solution(sid), answers, by=user)
             if submit:
-                classification.submit_classification(record)
+                classification.submit_classification(record, by=user)
         if submit and reviewer:
-            with self.acting(reviewer):
+            with self.acting(reviewer) as user:
                 if outcome == "approve":
-                    classification.approve_classification(record, justification)
+                    classification.approve_classification(record, justification, by=user)
                 elif outcome == "reject":
-                    classification.reject_classification(record, justification)
+                    classification.reject_classification(record, justification, by=user)
                 else:
-                    classification.override_classification(record, justification, **override)
+                    classification.override_classification(record, justification, by=user, **override)
         return record.id
 
     def move(self, who: str, sid: int, to: str, reason: str, approver: str | None = "compliance2") -> None:
@@ -208,12 +208,12 @@ class Region:
             plans.update_checklist(self.solution(sid), _load(ChecklistWriteSchema, {"items": items})["items"], user)
 
     def incident(self, who: str, sid: int, **fields: Any) -> None:
-        with self.acting(who):
-            incidents.report_incident(sid, _load(IncidentCreateSchema, fields))
+        with self.acting(who) as user:
+            incidents.report_incident(sid, _load(IncidentCreateSchema, fields), by=user)
 
     def review(self, who: str, sid: int, **fields: Any) -> None:
-        with self.acting(who):
-            reviews.record_review(sid, _load(ReviewCreateSchema, fields))
+        with self.acting(who) as user:
+            reviews.record_review(sid, _load(ReviewCreateSchema, fields), by=user)
 
     def assess(self, who: str, sid: int, assessed: int = -30, open_action: str | None = None) -> None:
         """The trustworthy-AI self-assessment (HLEG's seven requirements) the pilot gate asks for."""
@@ -231,20 +231,20 @@ class Region:
     def fria(self, who: str, sid: int, approver: str = "compliance2", **points: Any) -> int:
         """A FRIA (AI Act Art 27) written by `who`, submitted and approved by `approver` (four eyes)."""
 
-        with self.acting(who):
-            record = fria_services.create_version(self.solution(sid), _load(FriaWriteSchema, points))
-            fria_services.submit(record)
-        with self.acting(approver):
-            fria_services.review(record, fria_rules.APPROVED, "Alla punkter i art. 27.1 är besvarade.")
+        with self.acting(who) as user:
+            record = fria_services.create_version(self.solution(sid), _load(FriaWriteSchema, points), by=user)
+            fria_services.submit(record, by=user)
+        with self.acting(approver) as user:
+            fria_services.review(record, fria_rules.APPROVED, "Alla punkter i art. 27.1 är besvarade.", by=user)
         return record.id
 
     def literacy(self, who: str, sid: int | None, title: str, held: int, **fields: Any) -> None:
         """An AI-literacy measure (Art 4) for one solution's staff, or region-wide (`sid` None)."""
 
         body = {"kind": "training", "title": title, "held_on": days(held), **fields}
-        with self.acting(who):
+        with self.acting(who) as user:
             literacy_services.record_measure(self.solution(sid) if sid else None,
-                                             _load(LiteracyMeasureCreateSchema, body))
+                                             _load(LiteracyMeasureCreateSchema, body), by=user)
 
     def public_description(self, who: str, sid: int, **texts: str) -> None:
         """The region's plain words for the public page, in Swedish and English."""

@@ -43,7 +43,7 @@ class SolutionClassifications(MethodView):
     @blp.response(200, ClassificationPageSchema)
     def get(self, args, solution_id: int):
         """Every classification version of the solution, newest first."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return page_of(select(Classification).where(Classification.solution_id == solution.id)
                        .order_by(Classification.version.desc()), args)
 
@@ -52,8 +52,8 @@ class SolutionClassifications(MethodView):
     @blp.response(201, ClassificationSchema)
     def post(self, body, solution_id: int):
         """Store an answer set with the engine's result as a new draft version. Nothing is overwritten."""
-        solution = get_solution(solution_id, write=True)
-        return services.store_classification(solution, body["answers"])
+        solution = get_solution(solution_id, actor(), write=True)
+        return services.store_classification(solution, body["answers"], by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>", methods=["GET"])
@@ -61,7 +61,7 @@ class SolutionClassifications(MethodView):
 @blp.response(200, ClassificationSchema)
 def get_classification(classification_id: int):
     """One classification version with its answers, result, rule set and review."""
-    return services.get_classification(classification_id)
+    return services.get_classification(classification_id, actor())
 
 
 @blp.route("/classifications/<int:classification_id>/submit", methods=["POST"])
@@ -69,8 +69,8 @@ def get_classification(classification_id: int):
 @blp.response(200, ClassificationSchema)
 def submit(classification_id: int):
     """Send a draft for review (an owner or co-owner of the solution)."""
-    classification = services.get_classification(classification_id, write=True)
-    return services.submit_classification(classification)
+    classification = services.get_classification(classification_id, actor(), write=True)
+    return services.submit_classification(classification, by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>/approve", methods=["POST"])
@@ -79,8 +79,8 @@ def submit(classification_id: int):
 @blp.response(200, ClassificationSchema)
 def approve(body, classification_id: int):
     """Approve a submitted classification (four eyes)."""
-    classification = services.get_classification(classification_id, write=True)
-    return services.approve_classification(classification, body.get("justification"))
+    classification = services.get_classification(classification_id, actor(), write=True)
+    return services.approve_classification(classification, body.get("justification"), by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>/reject", methods=["POST"])
@@ -89,8 +89,8 @@ def approve(body, classification_id: int):
 @blp.response(200, ClassificationSchema)
 def reject(body, classification_id: int):
     """Reject a submitted classification with a justification (four eyes)."""
-    classification = services.get_classification(classification_id, write=True)
-    return services.reject_classification(classification, body.get("justification"))
+    classification = services.get_classification(classification_id, actor(), write=True)
+    return services.reject_classification(classification, body.get("justification"), by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>/override", methods=["POST"])
@@ -100,8 +100,8 @@ def reject(body, classification_id: int):
 def override(body, classification_id: int):
     """Decide a different category and/or device class, with a justification (four eyes).
     The engine's result is kept beside the officer's."""
-    classification = services.get_classification(classification_id, write=True)
-    return services.override_classification(classification, body["justification"],
+    classification = services.get_classification(classification_id, actor(), write=True)
+    return services.override_classification(classification, body["justification"], by=actor(),
                                              category=body.get("category"),
                                              device_class=body.get("device_class"))
 

@@ -43,12 +43,11 @@ from ai_register.rules.loader import (
     load_ruleset,
     load_ruleset_from_snapshot,
 )
-from ai_register.security import actor
 from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle.facts import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since, region_today
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY = "classification"
 
@@ -210,7 +209,7 @@ def preview(answers: Mapping[str, Any]) -> dict:
 # --------------------------------------------------------------------------- storing
 
 
-def store_classification(solution: Solution, answers: Mapping[str, Any]) -> Classification:
+def store_classification(solution: Solution, answers: Mapping[str, Any], *, by: User) -> Classification:
     """A new version with the engine's result under the active rule set, as a draft."""
     ruleset = active_ruleset()
     check_answers(answers, ruleset)
@@ -222,7 +221,7 @@ def store_classification(solution: Solution, answers: Mapping[str, Any]) -> Clas
     )
     classification = Classification(
         solution_id=solution.id, version=(latest or 0) + 1, answers=dict(answers), result=result,
-        ruleset_sha256=snapshot.sha256, ruleset_version=ruleset.version, answered_by_id=actor().id,
+        ruleset_sha256=snapshot.sha256, ruleset_version=ruleset.version, answered_by_id=by.id,
         created_at=utcnow(), status=DRAFT,
     )
     db.session.add(classification)
@@ -259,34 +258,35 @@ def may_submit(solution: Solution, user) -> bool:
     return user.id in solution.owner_ids()
 
 
-def submit_classification(classification: Classification) -> Classification:
+def submit_classification(classification: Classification, *, by: User) -> Classification:
     """Send a draft for review: an owner or co-owner of the solution does."""
-    if not may_submit(db.session.get(Solution, classification.solution_id), actor()):
+    if not may_submit(db.session.get(Solution, classification.solution_id), by):
         raise NotAllowed("Only an owner or co-owner of the solution submits its classification for review.")
     _require_status(classification, DRAFT, "submitted")
     _require_latest(classification)
     before = audit.snapshot(classification)
     classification.status = SUBMITTED
-    classification.submitted_by_id = actor().id
+    classification.submitted_by_id = by.id
     classification.submitted_at = utcnow()
     audit.record_update(classification, ENTITY, before, solution_id=classification.solution_id,
                         action="submit")
     return classification
 
 
-def approve_classification(classification: Classification,
-                           justification: str | None = None) -> Classification:
+def approve_classification(classification: Classification, justification: str | None = None, *,
+                           by: User) -> Classification:
     """Approve the engine's result as it stands (four eyes)."""
-    return _review(classification, APPROVED, justification)
+    return _review(classification, APPROVED, justification, by=by)
 
 
-def reject_classification(classification: Classification, justification: str | None) -> Classification:
+def reject_classification(classification: Classification, justification: str | None, *,
+                          by: User) -> Classification:
     """Send it back: the owner answers again as a new version. A justification is required."""
     _require_justification(justification, "reject")
-    return _review(classification, REJECTED, justification)
+    return _review(classification, REJECTED, justification, by=by)
 
 
-def override_classification(classification: Classification, justification: str | None, *,
+def override_classification(classification: Classification, justification: str | None, *, by: User,
                             category: str | None = None, device_class: str | None = None) -> Classification:
     """Decide differently from the engine: the officer's category and/or device class stand beside
     the engine's result and count for the gates. A justification is required."""
@@ -301,15 +301,16 @@ def override_classification(classification: Classification, justification: str |
         errors["device_class"] = [f"Must be one of: {', '.join(DEVICE_CLASSES)}."]
     if errors:
         raise InvalidInput("The override is incomplete.", errors=errors)
-    return _review(classification, OVERRIDDEN, justification, category=category, device_class=device_class)
+    return _review(classification, OVERRIDDEN, justification, by=by, category=category,
+                   device_class=device_class)
 
 
-def _review(classification: Classification, outcome: str, justification: str | None, *,
+def _review(classification: Classification, outcome: str, justification: str | None, *, by: User,
             category: str | None = None, device_class: str | None = None) -> Classification:
     _require_status(classification, SUBMITTED, outcome)
     _require_latest(classification)
     solution = db.session.get(Solution, classification.solution_id)
-    reviewer = actor()
+    reviewer = by
     require_four_eyes(classification, solution, reviewer)
     before = audit.snapshot(classification)
     classification.status = outcome
@@ -621,7 +622,7 @@ def current_classification_summary(solution: Solution) -> dict | None:
 # --------------------------------------------------------------------------- lookups
 
 
-def get_classification(classification_id: int, *, write: bool = False) -> Classification:
-    """The classification if the caller may see its solution (404 otherwise; 403/409 for writes)."""
-    return get_child(Classification, classification_id, for_write=write)
+def get_classification(classification_id: int, user: User, *, write: bool = False) -> Classification:
+    """The classification if `user` may see its solution (404 otherwise; 403/409 for writes)."""
+    return get_child(Classification, classification_id, user, for_write=write)
 

@@ -283,7 +283,7 @@ def _requested_step(value) -> int | None:
 def start(solution_id: int):
     """Resume the working copy at its first unanswered step (or at `?step=`), else start from the
     latest version's answers at the first step."""
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     draft = drafts.open_draft(solution)
     if draft is not None:
         wizard = Wizard(draft.answers, solution)
@@ -301,7 +301,7 @@ def start(solution_id: int):
 @bp.post("/classify")
 @access(*WRITERS)
 def step(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     draft = drafts.open_draft(solution)
     # The working copy is the base, so a co-owner's answers to other steps meanwhile are kept; the
     # page's own copy only serves the first step of a new working copy.
@@ -342,10 +342,10 @@ def _store(solution, wizard: Wizard, *, submit: bool):
     if submit and not classification.may_submit(solution, actor()):
         raise NotAllowed("Only an owner or co-owner of the solution submits its classification for review.")
     try:
-        stored = classification.store_classification(solution, wizard.answers)
+        stored = classification.store_classification(solution, wizard.answers, by=actor())
         drafts.close_draft(solution, stored)
         if submit:
-            classification.submit_classification(stored)
+            classification.submit_classification(stored, by=actor())
     except InvalidInput as problem:
         if not problem.errors:
             raise
@@ -363,8 +363,8 @@ def _store(solution, wizard: Wizard, *, submit: bool):
 @bp.get("/classifications/<int:classification_id>")
 @access(OWNER, COMPLIANCE)
 def result(solution_id: int, classification_id: int):
-    solution = get_solution(solution_id)
-    stored = classification.get_classification(classification_id)
+    solution = get_solution(solution_id, actor())
+    stored = classification.get_classification(classification_id, actor())
     if stored.solution_id != solution.id:
         raise NotFound("No such classification for this solution.")
     ruleset = classification.ruleset_of(stored)
@@ -385,10 +385,10 @@ def result(solution_id: int, classification_id: int):
 @bp.post("/classifications/<int:classification_id>/submit")
 @access(OWNER, COMPLIANCE)
 def submit(solution_id: int, classification_id: int):
-    stored = classification.get_classification(classification_id, write=True)
+    stored = classification.get_classification(classification_id, actor(), write=True)
     if stored.solution_id != solution_id:
         raise NotFound("No such classification for this solution.")
-    classification.submit_classification(stored)
+    classification.submit_classification(stored, by=actor())
     flash(
         _("Classification version %(n)d is submitted for review by compliance.", n=stored.version), "success"
     )

@@ -67,7 +67,7 @@ class EvidenceList(MethodView):
     @blp.response(200, EvidenceListSchema)
     def get(self, args, solution_id: int):
         """The solution's evidence records (`?current=true`: only those not superseded)."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         query = services.evidence_query(solution.id, type=args.get("type"), current=args["current"])
         return services.shown_page(page_of(query, args))
 
@@ -78,7 +78,7 @@ class EvidenceList(MethodView):
         """Record evidence, as JSON or with a file (multipart/form-data).
 
         `supersedes` names an older record this one replaces; evidence is never deleted."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         body, upload = _creation_body()
         return services.shown(services.create_evidence(solution, body, upload, by=actor()))
 
@@ -88,7 +88,7 @@ class EvidenceList(MethodView):
 @blp.response(200, EvidenceSchema)
 def get_evidence(evidence_id: int):
     """One evidence record's metadata."""
-    return services.shown(services.get_evidence(evidence_id))
+    return services.shown(services.get_evidence(evidence_id, actor()))
 
 
 @blp.route("/evidence/<int:evidence_id>/file", methods=["GET"])
@@ -98,7 +98,7 @@ def get_evidence(evidence_id: int):
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_evidence_file(evidence_id: int):
     """Download the evidence file, byte for byte as uploaded."""
-    evidence = services.get_evidence(evidence_id)
+    evidence = services.get_evidence(evidence_id, actor())
     response = send_file(services.file_path(evidence), mimetype=evidence.file_content_type,
                          as_attachment=True, download_name=evidence.file_name, max_age=0,
                          conditional=False, etag=False)

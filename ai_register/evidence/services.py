@@ -53,9 +53,9 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
                  for e in evidence_for(solution_id))
 
 
-def get_evidence(evidence_id: int) -> Evidence:
-    """An evidence record the caller may read (the ownership rule of its solution), else 404."""
-    return get_child(Evidence, evidence_id)
+def get_evidence(evidence_id: int, user: User) -> Evidence:
+    """An evidence record `user` may read (the ownership rule of its solution), else 404."""
+    return get_child(Evidence, evidence_id, user)
 
 
 def shown(evidence: Evidence, today: date | None = None) -> Evidence:

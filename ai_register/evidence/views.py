@@ -27,7 +27,7 @@ def _back(solution, message: str):
 @bp.route("/solutions/<int:solution_id>/evidence/new", methods=["GET", "POST"])
 @access(*WRITERS)
 def evidence_new(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = EvidenceForm()
     types = labels.evidence_choices()
     form.type.choices = options(types)
@@ -50,7 +50,7 @@ def evidence_new(solution_id: int):
 @bp.get("/evidence/<int:evidence_id>/file")
 @access(*READERS)
 def evidence_file(evidence_id: int):
-    record = evidence_services.get_evidence(evidence_id)
+    record = evidence_services.get_evidence(evidence_id, actor())
     response = send_file(
         evidence_services.file_path(record),
         mimetype=record.file_content_type,

@@ -18,7 +18,7 @@ from ai_register.fria.schemas import (
     FriaSchema,
     FriaWriteSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 
 blp = Blueprint("fria_api", __name__, url_prefix="/api/v1",
@@ -43,7 +43,7 @@ class SolutionFria(MethodView):
     @blp.response(200, FriaListSchema)
     def get(self, solution_id: int):
         """Every FRIA version of the solution, newest first; the latest approved one counts at the gate."""
-        items = [as_item(r) for r in services.versions_of(get_solution(solution_id).id)]
+        items = [as_item(r) for r in services.versions_of(get_solution(solution_id, actor()).id)]
         return {"items": items, "total": len(items)}
 
     @access(*WRITERS)
@@ -52,7 +52,7 @@ class SolutionFria(MethodView):
     @blp.alt_response(409, "CONFLICT", description="A version is already open")
     def post(self, body, solution_id: int):
         """Start a new version (the first, or an update under Art 27(2), starting from the latest's content)."""
-        record = services.create_version(get_solution(solution_id, write=True), body)
+        record = services.create_version(get_solution(solution_id, actor(), write=True), body, by=actor())
         db.session.flush()
         return as_item(record), 201, {"ETag": record.etag}
 
@@ -63,7 +63,7 @@ class Fria(MethodView):
     @blp.response(200, FriaSchema, headers=ETAG_HEADER)
     def get(self, fria_id: int):
         """One FRIA version with its ETag."""
-        record = services.get_fria(fria_id)
+        record = services.get_fria(fria_id, actor())
         return as_item(record), 200, {"ETag": record.etag}
 
     @access(*WRITERS)
@@ -73,7 +73,7 @@ class Fria(MethodView):
     @blp.alt_response(409, "CONFLICT", description="Not editable in its status")
     def patch(self, body, fria_id: int):
         """Edit a draft or returned version (If-Match); on an approved one, record the Art 27(3) notification."""
-        record = services.get_fria(fria_id, write=True)
+        record = services.get_fria(fria_id, actor(), write=True)
         services.require_if_match(record, request.headers.get("If-Match"))
         services.update_version(record, body)
         db.session.flush()
@@ -81,7 +81,7 @@ class Fria(MethodView):
 
 
 def _action(fria_id: int, do):
-    record = services.get_fria(fria_id, write=True)
+    record = services.get_fria(fria_id, actor(), write=True)
     services.require_if_match(record, request.headers.get("If-Match"))
     do(record)
     db.session.flush()
@@ -96,7 +96,7 @@ def _action(fria_id: int, do):
 @blp.alt_response(409, "CONFLICT", description="Not a draft or returned version")
 def submit_fria(body, fria_id: int):
     """Send for review; 422 names every point of Art 27(1) still missing."""
-    return _action(fria_id, lambda r: services.submit(r, body.get("note")))
+    return _action(fria_id, lambda r: services.submit(r, body.get("note"), by=actor()))
 
 
 @blp.route("/fria/<int:fria_id>/approve", methods=["POST"])
@@ -107,7 +107,7 @@ def submit_fria(body, fria_id: int):
 @blp.alt_response(409, "CONFLICT", description="Not submitted")
 def approve_fria(body, fria_id: int):
     """Approve (compliance; four eyes: not who wrote or submitted it, not an owner)."""
-    return _action(fria_id, lambda r: services.review(r, rules.APPROVED, body.get("note")))
+    return _action(fria_id, lambda r: services.review(r, rules.APPROVED, body.get("note"), by=actor()))
 
 
 @blp.route("/fria/<int:fria_id>/return", methods=["POST"])
@@ -118,7 +118,7 @@ def approve_fria(body, fria_id: int):
 @blp.alt_response(409, "CONFLICT", description="Not submitted")
 def return_fria(body, fria_id: int):
     """Return for changes with a note (compliance, four eyes)."""
-    return _action(fria_id, lambda r: services.review(r, rules.RETURNED, body.get("note")))
+    return _action(fria_id, lambda r: services.review(r, rules.RETURNED, body.get("note"), by=actor()))
 
 
 @blp.route("/fria/<int:fria_id>/notification", methods=["GET"])
@@ -128,5 +128,5 @@ def fria_notification(fria_id: int):
     """The notification to the market surveillance authority (Art 27(3)), field by field as the data-driven
     template maps them (the AI Office's template, Art 27(5), may still change)."""
 
-    record = services.get_fria(fria_id)
+    record = services.get_fria(fria_id, actor())
     return services.notification_export(record, "sv" if str(get_locale()) == "sv" else "en")

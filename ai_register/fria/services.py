@@ -23,12 +23,12 @@ from ai_register.fria.models import FriaAssessment
 from ai_register.obligations.services import _region_day
 from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.services import current_oversight
-from ai_register.security import COMPLIANCE, actor
+from ai_register.security import COMPLIANCE
 from ai_register.solutions.access import get_child
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import owner_ids_since
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY = "fria"
 NOT_AUDITED = frozenset({"updated_at", "lock_version"})
@@ -45,9 +45,9 @@ def versions_of(solution_id: int) -> list[FriaAssessment]:
                                    .order_by(FriaAssessment.version.desc())))
 
 
-def get_fria(fria_id: int, *, write: bool = False) -> FriaAssessment:
-    """The version if the caller may see its solution (404 otherwise); for `write`, may change it."""
-    return get_child(FriaAssessment, fria_id, for_write=write, what="FRIA")
+def get_fria(fria_id: int, user: User, *, write: bool = False) -> FriaAssessment:
+    """The version if `user` may see its solution (404 otherwise); for `write`, may change it."""
+    return get_child(FriaAssessment, fria_id, user, for_write=write, what="FRIA")
 
 
 def approved_fria(solution_id: int) -> FriaAssessment | None:
@@ -103,7 +103,7 @@ def _apply(record: FriaAssessment, values: dict) -> None:
     record.oversight_assignment_id = current.id if current is not None else None
 
 
-def create_version(solution: Solution, data: dict) -> FriaAssessment:
+def create_version(solution: Solution, data: dict, *, by: User) -> FriaAssessment:
     """A new version: the first, or an update of the latest (Art 27(2)), starting from its content."""
     versions = versions_of(solution.id)
     if any(v.status in rules.OPEN_STATUSES for v in versions):
@@ -117,7 +117,7 @@ def create_version(solution: Solution, data: dict) -> FriaAssessment:
     number = (db.session.scalar(select(func.max(FriaAssessment.version))
                                 .where(FriaAssessment.solution_id == solution.id)) or 0) + 1
     record = FriaAssessment(solution_id=solution.id, version=number, status=rules.DRAFT, risks=[],
-                            created_by_id=actor().id)
+                            created_by_id=by.id)
     _apply(record, values)
     db.session.add(record)
     audit.record_create(record, ENTITY, solution_id=solution.id, reason=data.get("reason"), exclude=NOT_AUDITED)
@@ -153,7 +153,7 @@ def update_version(record: FriaAssessment, data: dict) -> FriaAssessment:
     return record
 
 
-def submit(record: FriaAssessment, reason: str | None = None) -> FriaAssessment:
+def submit(record: FriaAssessment, reason: str | None = None, *, by: User) -> FriaAssessment:
     if record.status not in rules.EDITABLE_STATUSES:
         raise Conflict("Only a draft or a returned FRIA can be submitted.")
     missing = rules.missing_points({name: getattr(record, name) for name in
@@ -161,17 +161,17 @@ def submit(record: FriaAssessment, reason: str | None = None) -> FriaAssessment:
     if missing:
         raise InvalidInput("The FRIA is not complete: every point of Art 27(1) is needed.", errors=missing)
     before = audit.snapshot(record, exclude=NOT_AUDITED)
-    record.status, record.submitted_by_id, record.submitted_at = rules.SUBMITTED, actor().id, utcnow()
+    record.status, record.submitted_by_id, record.submitted_at = rules.SUBMITTED, by.id, utcnow()
     audit.record_update(record, ENTITY, before, solution_id=record.solution_id, action="submit", reason=reason,
                         exclude=NOT_AUDITED)
     return record
 
 
-def review(record: FriaAssessment, outcome: str, note: str | None) -> FriaAssessment:
+def review(record: FriaAssessment, outcome: str, note: str | None, *, by: User) -> FriaAssessment:
     """Approve or return a submitted version: compliance, not who wrote or submitted it and not an owner or
     co-owner of the solution since it was written (four eyes)."""
 
-    user = actor()
+    user = by
     if user.role != COMPLIANCE:
         raise RoleNotAllowed("Your role may not do this.")
     if record.status != rules.SUBMITTED:

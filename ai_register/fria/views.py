@@ -49,7 +49,7 @@ def _form(solution, record=None, **kwargs) -> FriaForm:
 @bp.get("/solutions/<int:solution_id>/fria")
 @access(*READERS)
 def index(solution_id: int):
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     versions = services.versions_of(solution.id)
     return render_template("fria/index.html", solution=solution, versions=versions,
                            approved=services.approved_fria(solution.id),
@@ -69,7 +69,7 @@ def _save(form, write):
 @bp.route("/solutions/<int:solution_id>/fria/new", methods=["GET", "POST"])
 @access(*WRITERS)
 def new(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     if request.method == "GET":
         latest = (services.versions_of(solution.id) or [None])[0]
         form = _form(solution, formdata=None, obj=latest)
@@ -77,7 +77,7 @@ def new(solution_id: int):
         return _edit_page(solution, form)
     form = _form(solution)
     created = []
-    if _save(form, lambda data: created.append(services.create_version(solution, data))):
+    if _save(form, lambda data: created.append(services.create_version(solution, data, by=actor()))):
         flash(_("FRIA version %(n)d is saved as a draft.", n=created[0].version), "success")
         return redirect(url_for("fria_web.show", fria_id=created[0].id))
     return _edit_page(solution, form, status=422)
@@ -92,8 +92,8 @@ def _fill_risks(form, record) -> None:
 @bp.route("/fria/<int:fria_id>/edit", methods=["GET", "POST"])
 @access(*WRITERS)
 def edit(fria_id: int):
-    record = services.get_fria(fria_id, write=True)
-    solution = get_solution(record.solution_id, write=True)
+    record = services.get_fria(fria_id, actor(), write=True)
+    solution = get_solution(record.solution_id, actor(), write=True)
     if request.method == "GET":
         form = _form(solution, formdata=None, obj=record)
         _fill_risks(form, record)
@@ -113,8 +113,8 @@ def edit(fria_id: int):
 @bp.get("/fria/<int:fria_id>")
 @access(*READERS)
 def show(fria_id: int):
-    record = services.get_fria(fria_id)
-    solution = get_solution(record.solution_id)
+    record = services.get_fria(fria_id, actor())
+    solution = get_solution(record.solution_id, actor())
     missing = rules.missing_points({name: getattr(record, name) for name in
                                     (*rules.TEXT_FIELDS, "risks", "dpia_evidence_id")})
     lang = "sv" if str(get_locale()) == "sv" else "en"
@@ -129,9 +129,9 @@ def show(fria_id: int):
 @bp.post("/fria/<int:fria_id>/submit")
 @access(*WRITERS)
 def submit(fria_id: int):
-    record = services.get_fria(fria_id, write=True)
+    record = services.get_fria(fria_id, actor(), write=True)
     try:
-        services.submit(record)
+        services.submit(record, by=actor())
     except InvalidInput:
         flash(_("The FRIA is not complete: every point of Art 27(1) is needed. See what is missing below."), "error")
         return redirect(url_for("fria_web.show", fria_id=record.id))
@@ -142,11 +142,11 @@ def submit(fria_id: int):
 @bp.post("/fria/<int:fria_id>/review")
 @access(COMPLIANCE)
 def review(fria_id: int):
-    record = services.get_fria(fria_id, write=True)
+    record = services.get_fria(fria_id, actor(), write=True)
     outcome = rules.APPROVED if request.form.get("outcome") == "approve" else rules.RETURNED
     note = (request.form.get("note") or "").strip() or None
     try:
-        services.review(record, outcome, note)
+        services.review(record, outcome, note, by=actor())
     except InvalidInput:
         flash(_("Say what needs to change before returning the FRIA."), "error")
         return redirect(url_for("fria_web.show", fria_id=record.id))

@@ -38,7 +38,7 @@ class Goals(MethodView):
     @blp.response(200, GoalListSchema)
     def get(self, args, solution_id: int):
         """The solution's goals with their latest measured value."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return page_of(services.goals_query(solution.id), args)
 
     @access(OWNER, COMPLIANCE)
@@ -46,7 +46,7 @@ class Goals(MethodView):
     @blp.response(201, GoalSchema, headers=GOAL_ETAG)
     def post(self, body, solution_id: int):
         """Record a goal in one of the five perspectives."""
-        goal = services.create_goal(get_solution(solution_id, write=True), body, by=actor())
+        goal = services.create_goal(get_solution(solution_id, actor(), write=True), body, by=actor())
         return goal, 201, {"ETag": goal.etag}
 
 
@@ -56,7 +56,7 @@ class GoalResource(MethodView):
     @blp.response(200, GoalSchema, headers=GOAL_ETAG)
     def get(self, solution_id: int, goal_id: int):
         """One goal with its latest measured value; its `ETag` guards changes."""
-        goal = services.get_goal(get_solution(solution_id), goal_id)
+        goal = services.get_goal(get_solution(solution_id, actor()), goal_id)
         return goal, 200, {"ETag": goal.etag}
 
     @access(OWNER, COMPLIANCE)
@@ -67,7 +67,7 @@ class GoalResource(MethodView):
     @blp.doc(parameters=[preconditions.if_match_parameter("goal")])
     def patch(self, body, solution_id: int, goal_id: int):
         """Change a goal (e.g. fill in the indicator, baseline or target); If-Match with its ETag."""
-        goal = services.get_goal(get_solution(solution_id, write=True), goal_id)
+        goal = services.get_goal(get_solution(solution_id, actor(), write=True), goal_id)
         preconditions.require_if_match(goal.version, request.headers.get("If-Match"), "goal")
         goal = services.update_goal(goal, body)
         return goal, 200, {"ETag": goal.etag}
@@ -80,7 +80,7 @@ class Measurements(MethodView):
     @blp.response(200, MeasurementListSchema)
     def get(self, args, solution_id: int, goal_id: int):
         """Measured values of a goal, oldest first."""
-        goal = services.get_goal(get_solution(solution_id), goal_id)
+        goal = services.get_goal(get_solution(solution_id, actor()), goal_id)
         return page_of(services.measurements_query(goal), args)
 
     @access(OWNER, COMPLIANCE)
@@ -88,7 +88,7 @@ class Measurements(MethodView):
     @blp.response(201, MeasurementSchema)
     def post(self, body, solution_id: int, goal_id: int):
         """Record a measured value of the goal's indicator."""
-        goal = services.get_goal(get_solution(solution_id, write=True), goal_id)
+        goal = services.get_goal(get_solution(solution_id, actor(), write=True), goal_id)
         return services.record_measurement(goal, body, by=actor())
 
 
@@ -98,7 +98,7 @@ class Benefit(MethodView):
     @blp.response(200, BenefitSchema, headers=BENEFIT_ETAG)
     def get(self, solution_id: int):
         """The benefit estimate with yearly net benefit and payback time; its `ETag` guards a replacement."""
-        estimate = services.benefit_for(get_solution(solution_id).id)
+        estimate = services.benefit_for(get_solution(solution_id, actor()).id)
         if estimate is None:
             raise NotFound("No benefit estimate is recorded for this solution.")
         return estimate, 200, {"ETag": estimate.etag}
@@ -116,7 +116,7 @@ class Benefit(MethodView):
     def put(self, body, solution_id: int):
         """Record the first benefit estimate, or replace it (If-Match); earlier versions stay in the audit
         trail."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         current = services.benefit_for(solution.id)
         if_match = request.headers.get("If-Match")
         if current is not None:

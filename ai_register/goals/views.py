@@ -57,7 +57,7 @@ def _measurement_form(solution, **kwargs) -> MeasurementForm:
 @access(*WRITERS)
 def goal_edit(solution_id: int, goal_id: int):
     """Correct a goal (audited); a withdrawn goal is kept as it was."""
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     goal = goal_services.get_goal(solution, goal_id)
     if goal.withdrawn_at is not None:
         flash(_("The goal is withdrawn and stays as it was."), "error")
@@ -88,7 +88,7 @@ def goal_edit(solution_id: int, goal_id: int):
 @bp.post("/solutions/<int:solution_id>/goals/<int:goal_id>/withdraw")
 @access(*WRITERS)
 def goal_withdraw(solution_id: int, goal_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     goal = goal_services.get_goal(solution, goal_id)
     form = WithdrawForm(prefix="w")
     if form.validate_on_submit():
@@ -109,7 +109,7 @@ def goal_withdraw(solution_id: int, goal_id: int):
 @bp.get("/solutions/<int:solution_id>/goals")
 @access(*WRITERS)
 def goals(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     return _goals_page(
         solution, _goal_form(formdata=None), _measurement_form(solution, formdata=None)
     )
@@ -118,7 +118,7 @@ def goals(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/goals")
 @access(*WRITERS)
 def goal_create(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = _goal_form()
     if submit_form(form, lambda data: goal_services.create_goal(solution, data, by=actor())):
         flash(_("The goal “%(title)s” is saved.", title=form.title.data), "success")
@@ -129,7 +129,7 @@ def goal_create(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/measurements")
 @access(*WRITERS)
 def measurement_create(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = _measurement_form(solution)
 
     def write(data):
@@ -144,7 +144,7 @@ def measurement_create(solution_id: int):
 @bp.route("/solutions/<int:solution_id>/benefit", methods=["GET", "POST"])
 @access(*WRITERS)
 def benefit(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     current = goal_services.benefit_for(solution.id)
     form = BenefitForm(obj=current if request.method == "GET" else None)
     status = 200

@@ -16,7 +16,7 @@ from ai_register.incidents.schemas import (
     IncidentPatchSchema,
     IncidentSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 
 blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1",
@@ -35,8 +35,8 @@ class SolutionIncidents(MethodView):
     @blp.response(200, IncidentPageSchema)
     def get(self, args, solution_id: int):
         """The solution's incidents, newest awareness first; `overdue=true` for those past a deadline."""
-        get_solution(services.require_id(solution_id, "solution"))
-        return services.shown_page(services.list_incidents(solution_id=solution_id, **args))
+        get_solution(services.require_id(solution_id, "solution"), actor())
+        return services.shown_page(services.list_incidents(actor(), solution_id=solution_id, **args))
 
     @access(*WRITERS)
     @blp.arguments(IncidentCreateSchema)
@@ -44,7 +44,7 @@ class SolutionIncidents(MethodView):
     def post(self, body, solution_id: int):
         """Report an incident. Only `what_happened` is required; awareness defaults to now. The answer
         says whether it is serious (AI Act Art 3(49)) and lists the reporting duties with deadlines."""
-        incident = services.shown(services.report_incident(solution_id, body))
+        incident = services.shown(services.report_incident(solution_id, body, by=actor()))
         return incident, 201, {"Location": url_for("incidents_api.IncidentResource", incident_id=incident.id),
                                "ETag": incident.etag}
 
@@ -56,7 +56,7 @@ class Incidents(MethodView):
     @blp.response(200, IncidentPageSchema)
     def get(self, args):
         """Incidents of every solution I may read (owners: their own); `overdue=true` for the overdue list."""
-        return services.shown_page(services.list_incidents(**args))
+        return services.shown_page(services.list_incidents(actor(), **args))
 
 
 @blp.route("/incidents/<int:incident_id>")
@@ -65,7 +65,7 @@ class IncidentResource(MethodView):
     @blp.response(200, IncidentSchema, headers=ETAG_HEADER)
     def get(self, incident_id: int):
         """One incident with its assessment and duties; its `ETag` guards changes."""
-        incident = services.get_incident(incident_id)
+        incident = services.get_incident(incident_id, actor())
         return services.shown(incident), 200, {"ETag": incident.etag}
 
     @access(*WRITERS)
@@ -78,7 +78,7 @@ class IncidentResource(MethodView):
     def patch(self, body, incident_id: int):
         """Assess and manage (If-Match): correct facts (duties are recomputed), record reports made (duty
         status, reference) and move the status reported → assessed → reported_to_authority → closed."""
-        incident = services.get_incident(incident_id, write=True)
+        incident = services.get_incident(incident_id, actor(), write=True)
         preconditions.require_if_match(incident.version, request.headers.get("If-Match"), "incident")
-        incident = services.update_incident(incident_id, body)
+        incident = services.update_incident(incident_id, body, by=actor())
         return services.shown(incident), 200, {"ETag": incident.etag}

@@ -30,10 +30,9 @@ from ai_register.incidents.models import (
 from ai_register.notifications import services as notifications
 from ai_register.notifications.settings import setting
 from ai_register.reviews import sources
-from ai_register.security import actor
 from ai_register.solutions.access import get_child, get_solution, require_id, visible_solutions_query
 from ai_register.solutions.models import Decision, Solution
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY, DUTY_ENTITY = "incident", "incident_duty"
 # Changes with every write and says nothing by itself.
@@ -103,9 +102,9 @@ def facts_of(incident: Incident) -> rules.IncidentFacts:
 # --------------------------------------------------------------------------- reading
 
 
-def get_incident(incident_id: int, *, write: bool = False) -> Incident:
-    """The incident if the caller may see its solution (404 otherwise); for `write`, 403 for auditors."""
-    return get_child(Incident, incident_id, for_write=write)
+def get_incident(incident_id: int, user: User, *, write: bool = False) -> Incident:
+    """The incident if `user` may see its solution (404 otherwise); for `write`, 403 for auditors."""
+    return get_child(Incident, incident_id, user, for_write=write)
 
 
 def overdue_clause(now: datetime):
@@ -114,9 +113,9 @@ def overdue_clause(now: datetime):
                           IncidentDuty.applies.is_(True), IncidentDuty.overdue_after < now)
 
 
-def incidents_query(*, solution_id: int | None = None, overdue: bool | None = None, status: str | None = None,
-                    serious: bool | None = None, now: datetime | None = None) -> Select:
-    user = actor()
+def incidents_query(user: User, *, solution_id: int | None = None, overdue: bool | None = None,
+                    status: str | None = None, serious: bool | None = None, now: datetime | None = None) -> Select:
+    """The incidents of the solutions `user` may see."""
     visible = visible_solutions_query(user).with_only_columns(Solution.id)
     query = select(Incident).where(Incident.solution_id.in_(visible))
     if solution_id is not None:
@@ -131,8 +130,8 @@ def incidents_query(*, solution_id: int | None = None, overdue: bool | None = No
     return query
 
 
-def list_incidents(*, page: int = 1, per_page: int = 50, **filters) -> dict:
-    query = incidents_query(**filters).order_by(Incident.became_aware_at.desc(), Incident.id.desc())
+def list_incidents(user: User, *, page: int = 1, per_page: int = 50, **filters) -> dict:
+    query = incidents_query(user, **filters).order_by(Incident.became_aware_at.desc(), Incident.id.desc())
     return page_of(query, {"page": page, "per_page": per_page})
 
 
@@ -188,9 +187,9 @@ def shown_page(page: dict) -> dict:
 # --------------------------------------------------------------------------- reporting
 
 
-def report_incident(solution_id: int, data: dict) -> Incident:
-    solution = get_solution(require_id(solution_id, "solution"), write=True)
-    return create_incident(solution, data, reporter=actor(), reported_at=utcnow())
+def report_incident(solution_id: int, data: dict, *, by: User) -> Incident:
+    solution = get_solution(require_id(solution_id, "solution"), by, write=True)
+    return create_incident(solution, data, reporter=by, reported_at=utcnow())
 
 
 def create_incident(solution: Solution, data: dict, *, reporter, reported_at: datetime) -> Incident:
@@ -294,8 +293,8 @@ def _prompt_pause(incident: Incident, solution: Solution) -> None:
 # --------------------------------------------------------------------------- managing
 
 
-def update_incident(incident_id: int, data: dict) -> Incident:
-    incident = get_incident(incident_id, write=True)
+def update_incident(incident_id: int, data: dict, *, by: User) -> Incident:
+    incident = get_incident(incident_id, by, write=True)
     solution = db.session.get(Solution, incident.solution_id)
     if incident.status == CLOSED:
         raise Conflict("The incident is closed; its record can no longer change.")
@@ -324,7 +323,7 @@ def update_incident(incident_id: int, data: dict) -> Incident:
     if facts_changed or data.get("recompute") or data.get("status") == ASSESSED:
         _recompute(incident, solution)
     for change in data.get("duties") or ():
-        _update_duty(incident, change)
+        _update_duty(incident, change, by)
     if "status" in data and data["status"] != incident.status:
         _move(incident, data["status"])
     incident.updated_at = utcnow()
@@ -344,7 +343,7 @@ def update_incident(incident_id: int, data: dict) -> Incident:
     return incident
 
 
-def _update_duty(incident: Incident, change: dict) -> None:
+def _update_duty(incident: Incident, change: dict, by: User) -> None:
     row = next((duty for duty in incident.duties if duty.key == change["key"]), None)
     if row is None:
         raise InvalidInput("Invalid input: duties", errors={"duties": [f"No duty {change['key']!r} on this "
@@ -353,14 +352,14 @@ def _update_duty(incident: Incident, change: dict) -> None:
     if status == DUTY_DONE:
         if row.status != DUTY_DONE:
             row.done_at = as_utc(change.get("done_at")) or utcnow()
-            row.done_by_id = actor().id
+            row.done_by_id = by.id
         elif change.get("done_at"):
             row.done_at = as_utc(change["done_at"])
     elif status == DUTY_NOT_APPLICABLE:
         if not (change.get("note") or row.note):
             raise InvalidInput("Invalid input: duties",
                                errors={"duties": [f"Say why {row.key!r} does not apply (note)."]})
-        row.done_at, row.done_by_id = utcnow(), actor().id
+        row.done_at, row.done_by_id = utcnow(), by.id
     else:
         row.done_at, row.done_by_id = None, None
     if row.done_at is not None and row.done_at.timestamp() > utcnow().timestamp() + 300:

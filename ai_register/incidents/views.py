@@ -114,7 +114,7 @@ def report():
         solution_id = _chosen_solution(form)
         if valid and solution_id is not None:
             try:
-                incident = services.report_incident(solution_id, form.payload())
+                incident = services.report_incident(solution_id, form.payload(), by=actor())
             except (InvalidInput, Conflict) as problem:
                 _show_problem(form, problem)
             else:
@@ -137,7 +137,7 @@ def index():
     state = request.args.get("status") if request.args.get("status") in INCIDENT_STATUSES else None
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    result = services.list_incidents(overdue=overdue, status=state, page=page, per_page=PER_PAGE)
+    result = services.list_incidents(actor(), overdue=overdue, status=state, page=page, per_page=PER_PAGE)
     names = dict(db.session.execute(select(Solution.id, Solution.name).where(
         Solution.id.in_({i.solution_id for i in result["items"]}))).all()) if result["items"] else {}
     pages = max(1, -(-result["total"] // PER_PAGE))
@@ -172,26 +172,26 @@ def _detail(incident, *, status_form=None, duty_errors=None, duty_form=None, cod
 @bp.get("/incidents/<int:incident_id>")
 @access(*READERS)
 def show(incident_id: int):
-    return _detail(services.get_incident(incident_id))
+    return _detail(services.get_incident(incident_id, actor()))
 
 
 @bp.post("/incidents/<int:incident_id>/duties")
 @access(*WRITERS)
 def update_duty(incident_id: int):
-    incident = services.get_incident(incident_id, write=True)
+    incident = services.get_incident(incident_id, actor(), write=True)
     form = DutyForm()
     if not form.validate_on_submit():
         return _detail(incident, duty_errors={form.key.data: [m for f in form for m in f.errors]}, code=422)
     try:
         with form_version_holds(incident.version, form.version.data, "incident"):
-            services.update_incident(incident_id, form.payload())
+            services.update_incident(incident_id, form.payload(), by=actor())
     except Stale:
         db.session.rollback()
-        return _detail(services.get_incident(incident_id), duty_errors={form.key.data: [_changed_meanwhile()]},
-                       duty_form=form, code=412)
+        return _detail(services.get_incident(incident_id, actor()),
+                       duty_errors={form.key.data: [_changed_meanwhile()]}, duty_form=form, code=412)
     except (InvalidInput, Conflict) as problem:
         db.session.rollback()
-        incident = services.get_incident(incident_id)
+        incident = services.get_incident(incident_id, actor())
         errors = getattr(problem, "errors", None) or {}
         messages = [m for v in errors.values() for m in (v if isinstance(v, list) else [v])]
         return _detail(incident, duty_errors={form.key.data: messages or [problem.detail]},
@@ -203,21 +203,21 @@ def update_duty(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/status")
 @access(*WRITERS)
 def update_status(incident_id: int):
-    incident = services.get_incident(incident_id, write=True)
+    incident = services.get_incident(incident_id, actor(), write=True)
     form = StatusForm()
     form.status.choices = [(s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status]]
     if not form.validate_on_submit():
         return _detail(incident, status_form=form, code=422)
     try:
         with form_version_holds(incident.version, form.version.data, "incident"):
-            services.update_incident(incident_id, form.payload())
+            services.update_incident(incident_id, form.payload(), by=actor())
     except Stale:
         db.session.rollback()
         form.form_errors.append(_changed_meanwhile())
-        return _detail(services.get_incident(incident_id), status_form=form, code=412)
+        return _detail(services.get_incident(incident_id, actor()), status_form=form, code=412)
     except (InvalidInput, Conflict) as problem:
         db.session.rollback()
-        incident = services.get_incident(incident_id)
+        incident = services.get_incident(incident_id, actor())
         form.status.errors = [problem.detail]
         if problem.extensions.get("open_duties"):
             keys = ", ".join(problem.extensions["open_duties"])
@@ -230,8 +230,8 @@ def update_status(incident_id: int):
 @bp.get("/solutions/<int:solution_id>/incidents")
 @access(*READERS)
 def for_solution(solution_id: int):
-    solution = get_solution(solution_id)
-    result = services.list_incidents(solution_id=solution.id, page=1, per_page=200)
+    solution = get_solution(solution_id, actor())
+    result = services.list_incidents(actor(), solution_id=solution.id, page=1, per_page=200)
     return render_template("incidents/index.html", result=result, names={solution.id: solution.name},
                            overdue=None, status=None, statuses=INCIDENT_STATUSES, pages=1, solution=solution,
                            is_overdue=services.is_overdue, **_labels())
@@ -246,7 +246,7 @@ def notifications_page():
     unread = {"true": True}.get(request.args.get("unread", ""))
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    result = notifications.own_notifications(unread=unread, page=page, per_page=PER_PAGE)
+    result = notifications.own_notifications(actor(), unread=unread, page=page, per_page=PER_PAGE)
     return render_template("incidents/notifications.html", result=result, unread=unread,
                            unread_count=notifications.unread_count(actor().id),
                            pages=max(1, -(-result["total"] // PER_PAGE)), **_labels())
@@ -255,7 +255,7 @@ def notifications_page():
 @bp.post("/notifications/<int:notification_id>/read")
 @access(*SIGNED_IN)
 def read_notification(notification_id: int):
-    notification = notifications.mark_read(notification_id)
+    notification = notifications.mark_read(notification_id, by=actor())
     target = request.form.get("next")
     if target == "link" and notification.link and notification.link.startswith("/"):
         return redirect(notification.link)
@@ -265,6 +265,7 @@ def read_notification(notification_id: int):
 @bp.post("/notifications/read-all")
 @access(*SIGNED_IN)
 def read_all_notifications():
-    for item in notifications.own_notifications(unread=True, per_page=200)["items"]:
-        notifications.mark_read(item.id)
+    user = actor()
+    for item in notifications.own_notifications(user, unread=True, per_page=200)["items"]:
+        notifications.mark_read(item.id, by=user)
     return redirect(url_for("followup_web.notifications_page"))

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from ai_register.literacy import services
 from ai_register.literacy.schemas import LiteracyMeasureCreateSchema, LiteracyMeasureListSchema, LiteracyMeasureSchema
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 
 blp = Blueprint("literacy_api", __name__, url_prefix="/api/v1",
@@ -20,7 +20,7 @@ class SolutionLiteracy(MethodView):
     @blp.response(200, LiteracyMeasureListSchema)
     def get(self, solution_id: int):
         """The solution's measures and the region-wide ones (`solution_id` null), newest first."""
-        items = services.measures_for(get_solution(solution_id).id)
+        items = services.measures_for(get_solution(solution_id, actor()).id)
         return {"items": items, "total": len(items)}
 
     @access(OWNER, COMPLIANCE)
@@ -28,7 +28,7 @@ class SolutionLiteracy(MethodView):
     @blp.response(201, LiteracyMeasureSchema)
     def post(self, body, solution_id: int):
         """Record a measure for the staff of this solution: what, for whom, which care units, when, how many."""
-        return services.record_measure(get_solution(solution_id, write=True), body), 201
+        return services.record_measure(get_solution(solution_id, actor(), write=True), body, by=actor()), 201
 
 
 @blp.route("/literacy-measures")
@@ -45,4 +45,4 @@ class RegionLiteracy(MethodView):
     @blp.response(201, LiteracyMeasureSchema)
     def post(self, body):
         """Record a region-wide measure (compliance)."""
-        return services.record_measure(None, body), 201
+        return services.record_measure(None, body, by=actor()), 201

@@ -10,7 +10,8 @@ from ai_register.exceptions import InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.rules import MeasureFact
-from ai_register.security import COMPLIANCE, actor
+from ai_register.security import COMPLIANCE
+from ai_register.users.models import User
 
 ENTITY = "literacy_measure"
 
@@ -19,9 +20,9 @@ def _clean(values) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values or () if v and v.strip()))
 
 
-def record_measure(solution, data: dict) -> LiteracyMeasure:
+def record_measure(solution, data: dict, *, by: User) -> LiteracyMeasure:
     """A measure for one solution's staff (owners, compliance), or region-wide (`solution` None; compliance)."""
-    if solution is None and actor().role != COMPLIANCE:
+    if solution is None and by.role != COMPLIANCE:
         raise NotAllowed("Only compliance records region-wide measures.")
     evidence_id = data.get("material_evidence_id")
     if evidence_id is not None:
@@ -33,7 +34,7 @@ def record_measure(solution, data: dict) -> LiteracyMeasure:
         solution_id=solution.id if solution is not None else None, kind=data["kind"], title=data["title"].strip(),
         description=(data.get("description") or "").strip() or None, user_groups=_clean(data.get("user_groups")),
         care_units=_clean(data.get("care_units")), held_on=data["held_on"], reached=data.get("reached"),
-        material_evidence_id=evidence_id, material_link=data.get("material_link"), created_by_id=actor().id)
+        material_evidence_id=evidence_id, material_link=data.get("material_link"), created_by_id=by.id)
     db.session.add(measure)
     audit.record_create(measure, ENTITY, solution_id=measure.solution_id, reason=data.get("reason"))
     return measure

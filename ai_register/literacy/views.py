@@ -34,13 +34,13 @@ def _page(solution, form, status=200):
 
 
 def _save(solution, form):
-    return submit_form(form, lambda data: services.record_measure(solution, data))
+    return submit_form(form, lambda data: services.record_measure(solution, data, by=actor()))
 
 
 @bp.route("/solutions/<int:solution_id>/literacy", methods=["GET", "POST"])
 @access(*READERS)
 def solution_measures(solution_id: int):
-    solution = get_solution(solution_id, write=request.method == "POST")
+    solution = get_solution(solution_id, actor(), write=request.method == "POST")
     if request.method == "GET":
         return _page(solution, _form(solution, formdata=None))
     form = _form(solution)

@@ -64,7 +64,7 @@ class SolutionMetrics(MethodView):
     @blp.response(200, MetricListSchema)
     def get(self, solution_id: int):
         """The solution's monitoring metrics with their thresholds (active ones first)."""
-        return _listed([services.metric_dict(m) for m in services.metrics_for(get_solution(solution_id).id)])
+        return _listed([services.metric_dict(m) for m in services.metrics_for(get_solution(solution_id, actor()).id)])
 
     @access(*WRITERS)
     @blp.arguments(MetricCreateSchema)
@@ -73,7 +73,7 @@ class SolutionMetrics(MethodView):
     def post(self, body, solution_id: int):
         """Define a metric: name, kind, unit, direction, the threshold(s) that make a value a breach, and how
         often a value is reported."""
-        metric = services.define_metric(get_solution(solution_id, write=True), body, actor())
+        metric = services.define_metric(get_solution(solution_id, actor(), write=True), body, actor())
         db.session.flush()
         return services.metric_dict(metric), 201, {"ETag": metric.etag}
 
@@ -84,7 +84,7 @@ class Metric(MethodView):
     @blp.response(200, MetricSchema, headers=preconditions.etag_header("metric"))
     def get(self, metric_id: int):
         """One metric with its ETag."""
-        _solution, metric = services.get_metric(metric_id)
+        _solution, metric = services.get_metric(metric_id, actor())
         return services.metric_dict(metric), 200, {"ETag": metric.etag}
 
     @access(*WRITERS)
@@ -94,7 +94,7 @@ class Metric(MethodView):
     @blp.alt_response(409, "CONFLICT", description="The solution is no longer in a phase where metrics change")
     def patch(self, body, metric_id: int):
         """Change the metric (If-Match); new thresholds judge new values only; `active: false` retires it."""
-        solution, metric = services.get_metric(metric_id, write=True)
+        solution, metric = services.get_metric(metric_id, actor(), write=True)
         services.require_if_match(metric, request.headers.get("If-Match"), "metric")
         metric = services.update_metric(solution, metric, body, actor())
         db.session.flush()
@@ -107,7 +107,7 @@ class MetricValues(MethodView):
     @blp.response(200, ValueListSchema)
     def get(self, metric_id: int):
         """The reported values, oldest first, with who reported them and whether they breached."""
-        _solution, metric = services.get_metric(metric_id)
+        _solution, metric = services.get_metric(metric_id, actor())
         return _listed([services.value_dict(v) for v in services.values_of(metric.id)])
 
     @access(*WRITERS)
@@ -117,7 +117,7 @@ class MetricValues(MethodView):
     def post(self, body, metric_id: int):
         """Report a value for a period. Outside the thresholds it opens an assessment for the oversight owner
         (notified with the owners), who decides whether it is an incident."""
-        solution, metric = services.get_metric(metric_id, write=True)
+        solution, metric = services.get_metric(metric_id, actor(), write=True)
         value = services.report_value(solution, metric, body, actor())
         db.session.flush()
         assessment = db.session.scalar(
@@ -135,7 +135,7 @@ class MetricValues(MethodView):
 def solution_assessments(args, solution_id: int):
     """The assessments breaches opened on this solution, newest first."""
     today = region_today()
-    found = page_of(services.assessments_for(get_solution(solution_id).id), args)
+    found = page_of(services.assessments_for(get_solution(solution_id, actor()).id), args)
     return {**found, "items": [services.assessment_dict(a, today) for a in found["items"]]}
 
 
@@ -189,7 +189,8 @@ class Retention(MethodView):
     @blp.response(200, RetentionListSchema)
     def get(self, solution_id: int):
         """Where the solution's logs live and how long they are kept; newest first (the first is in force)."""
-        return _listed([services.retention_dict(r) for r in services.retention_for(get_solution(solution_id).id)])
+        solution = get_solution(solution_id, actor())
+        return _listed([services.retention_dict(r) for r in services.retention_for(solution.id)])
 
     @access(*WRITERS)
     @blp.arguments(RetentionCreateSchema)
@@ -197,7 +198,7 @@ class Retention(MethodView):
     def post(self, body, solution_id: int):
         """Record the log retention (Art 26(6)): at least six months, unless `legal_basis` names the Union or
         national law that provides otherwise. Supersedes the earlier record (kept as history)."""
-        row = services.record_retention(get_solution(solution_id, write=True), body, actor())
+        row = services.record_retention(get_solution(solution_id, actor(), write=True), body, actor())
         return services.retention_dict(row), 201
 
 
@@ -211,7 +212,8 @@ class Informing(MethodView):
     def get(self, solution_id: int):
         """How and when workers (Art 26(7)), persons subject to decisions (Art 26(11)) were informed, and how a
         person asks for an explanation (Art 86)."""
-        return _listed([services.informing_dict(r) for r in services.informing_for(get_solution(solution_id).id)])
+        solution = get_solution(solution_id, actor())
+        return _listed([services.informing_dict(r) for r in services.informing_for(solution.id)])
 
     @access(*WRITERS)
     @blp.arguments(InformingCreateSchema)
@@ -219,7 +221,7 @@ class Informing(MethodView):
     def post(self, body, solution_id: int):
         """Record an informing; workers come with the MBL negotiation (date, parties, outcome). The record
         meets the matching obligation (Art 26(11), Art 86) where the classification lists it."""
-        row = services.record_informing(get_solution(solution_id, write=True), body, actor())
+        row = services.record_informing(get_solution(solution_id, actor(), write=True), body, actor())
         return services.informing_dict(row), 201
 
 
@@ -234,7 +236,7 @@ class SolutionExplanations(MethodView):
     def get(self, args, solution_id: int):
         """Requests for an explanation of an individual decision (Art 86), newest first."""
         today = region_today()
-        found = page_of(services.explanation_requests_for(get_solution(solution_id).id), args)
+        found = page_of(services.explanation_requests_for(get_solution(solution_id, actor()).id), args)
         return {**found, "items": [services.explanation_dict(r, today) for r in found["items"]]}
 
     @access(*WRITERS)
@@ -242,7 +244,7 @@ class SolutionExplanations(MethodView):
     @blp.response(201, ExplanationSchema, headers=preconditions.etag_header("request"))
     def post(self, body, solution_id: int):
         """Log a request received: date, channel, what is asked (no patient identifiers: refused)."""
-        row = services.log_explanation_request(get_solution(solution_id, write=True), body, actor())
+        row = services.log_explanation_request(get_solution(solution_id, actor(), write=True), body, actor())
         db.session.flush()
         return services.explanation_dict(row, region_today()), 201, {"ETag": row.etag}
 
@@ -264,7 +266,7 @@ class Explanation(MethodView):
     @blp.response(200, ExplanationSchema, headers=preconditions.etag_header("request"))
     def get(self, request_id: int):
         """One request with its ETag."""
-        _solution, row = services.get_explanation_request(request_id)
+        _solution, row = services.get_explanation_request(request_id, actor())
         return services.explanation_dict(row, region_today()), 200, {"ETag": row.etag}
 
     @access(*WRITERS)
@@ -274,7 +276,7 @@ class Explanation(MethodView):
     @blp.alt_response(409, "CONFLICT", description="Already answered")
     def patch(self, body, request_id: int):
         """Record the answer (If-Match): when, and what was explained; who answered is the one recording it."""
-        solution, row = services.get_explanation_request(request_id, write=True)
+        solution, row = services.get_explanation_request(request_id, actor(), write=True)
         services.require_if_match(row, request.headers.get("If-Match"), "request")
         row = services.answer_explanation_request(solution, row, body, actor())
         db.session.flush()

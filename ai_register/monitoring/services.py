@@ -92,12 +92,12 @@ def metrics_for(solution_id: int) -> list[MonitoringMetric]:
                                    .order_by(MonitoringMetric.active.desc(), MonitoringMetric.id)))
 
 
-def get_metric(metric_id: int, *, write: bool = False) -> tuple[Solution, MonitoringMetric]:
+def get_metric(metric_id: int, user: User, *, write: bool = False) -> tuple[Solution, MonitoringMetric]:
     metric = db.session.get(MonitoringMetric, require_id(metric_id, "metric"))
     if metric is None:
         raise NotFound("No such metric.")
     try:
-        solution = get_solution(metric.solution_id, write=write)
+        solution = get_solution(metric.solution_id, user, write=write)
     except NotFound as exc:
         raise NotFound("No such metric.") from exc
     return solution, metric
@@ -480,12 +480,13 @@ def explanation_query(by: User, *, today: date, overdue: bool | None = None) -> 
     return query.order_by(ExplanationRequest.due_on, ExplanationRequest.id)
 
 
-def get_explanation_request(request_id: int, *, write: bool = False) -> tuple[Solution, ExplanationRequest]:
+def get_explanation_request(request_id: int, user: User, *, write: bool = False
+                            ) -> tuple[Solution, ExplanationRequest]:
     found = db.session.get(ExplanationRequest, require_id(request_id, "request"))
     if found is None:
         raise NotFound("No such request.")
     try:
-        solution = get_solution(found.solution_id, write=write)
+        solution = get_solution(found.solution_id, user, write=write)
     except NotFound as exc:
         raise NotFound("No such request.") from exc
     return solution, found

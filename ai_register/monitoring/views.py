@@ -104,13 +104,13 @@ def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_f
 @bp.get("/solutions/<int:solution_id>/monitoring")
 @access(*READERS)
 def index(solution_id: int):
-    return _monitoring_page(get_solution(solution_id))
+    return _monitoring_page(get_solution(solution_id, actor()))
 
 
 @bp.post("/solutions/<int:solution_id>/monitoring/metrics")
 @access(*WRITERS)
 def new_metric(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = _metric_form(solution)
     if save_form(form, MetricCreateSchema(), lambda data: services.define_metric(solution, data, actor())):
         flash(_("The metric is saved."), "success")
@@ -121,12 +121,12 @@ def new_metric(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/monitoring/values")
 @access(*WRITERS)
 def new_value(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = _value_form(solution)
     created = {}
 
     def write(data):
-        _solution, metric = services.get_metric(form.metric_id.data, write=True)
+        _solution, metric = services.get_metric(form.metric_id.data, actor(), write=True)
         if metric.solution_id != solution.id:
             raise NotFound("No such metric.")
         created["value"] = services.report_value(solution, metric, data, actor())
@@ -144,7 +144,7 @@ def new_value(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/log-retention")
 @access(*WRITERS)
 def new_retention(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = RetentionForm(prefix="retention")
     if save_form(form, RetentionCreateSchema(), lambda data: services.record_retention(solution, data, actor())):
         flash(_("The log retention is saved."), "success")
@@ -218,13 +218,13 @@ def _informing_page(solution, *, informing_form=None, explanation_form=None, sta
 @bp.get("/solutions/<int:solution_id>/informing")
 @access(*READERS)
 def informing(solution_id: int):
-    return _informing_page(get_solution(solution_id))
+    return _informing_page(get_solution(solution_id, actor()))
 
 
 @bp.post("/solutions/<int:solution_id>/informing")
 @access(*WRITERS)
 def new_informing(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = _informing_form(solution)
     if save_form(form, InformingCreateSchema(), lambda data: services.record_informing(solution, data, actor())):
         flash(_("The informing is recorded."), "success")
@@ -235,7 +235,7 @@ def new_informing(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/explanation-requests")
 @access(*WRITERS)
 def new_explanation(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = ExplanationForm(prefix="request")
     if save_form(form, ExplanationCreateSchema(),
                  lambda data: services.log_explanation_request(solution, data, actor())):
@@ -247,7 +247,7 @@ def new_explanation(solution_id: int):
 @bp.route("/explanation-requests/<int:request_id>", methods=["GET", "POST"])
 @access(*READERS)
 def explanation(request_id: int):
-    solution, found = services.get_explanation_request(request_id, write=request.method == "POST")
+    solution, found = services.get_explanation_request(request_id, actor(), write=request.method == "POST")
     editable = can_write(solution, actor()) and found.answered_on is None and solution.phase != "retired"
 
     def page(form, status=200):

@@ -28,7 +28,7 @@ class Notifications(MethodView):
     @blp.response(200, NotificationPageSchema)
     def get(self, args):
         """My notifications, newest first."""
-        page = services.shown_page(services.own_notifications(**args))
+        page = services.shown_page(services.own_notifications(actor(), **args))
         return {**page, "unread": services.unread_count(actor().id)}
 
 
@@ -37,4 +37,4 @@ class Notifications(MethodView):
 @blp.response(200, NotificationSchema)
 def mark_read(notification_id: int):
     """Mark one of my notifications read (another user's answers 404)."""
-    return services.shown(services.mark_read(notification_id))
+    return services.shown(services.mark_read(notification_id, by=actor()))

@@ -19,7 +19,7 @@ from ai_register.incidents.duties import recipient_label
 from ai_register.notifications.models import Notification
 from ai_register.rules.citations import localise
 from ai_register.rules.loader import get_active_ruleset
-from ai_register.security import COMPLIANCE, actor
+from ai_register.security import COMPLIANCE
 from ai_register.solutions.access import require_id
 from ai_register.users.models import User, utcnow
 
@@ -192,8 +192,8 @@ def compliance_user_ids() -> list[int]:
 # --------------------------------------------------------------------------- the reader's side
 
 
-def own_notifications(*, unread: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
-    user = actor()
+def own_notifications(user: User, *, unread: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """`user`'s own notifications, newest first."""
     query = select(Notification).where(Notification.user_id == user.id)
     if unread is True:
         query = query.where(Notification.read_at.is_(None))
@@ -208,16 +208,16 @@ def unread_count(user_id: int) -> int:
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
-def get_own(notification_id: int) -> Notification:
-    """The caller's own notification; anyone else's answers 404."""
+def get_own(notification_id: int, user: User) -> Notification:
+    """`user`'s own notification; anyone else's answers 404."""
     notification = db.session.get(Notification, require_id(notification_id, "notification"))
-    if notification is None or notification.user_id != actor().id:
+    if notification is None or notification.user_id != user.id:
         raise NotFound("No such notification.")
     return notification
 
 
-def mark_read(notification_id: int) -> Notification:
-    notification = get_own(notification_id)
+def mark_read(notification_id: int, *, by: User) -> Notification:
+    notification = get_own(notification_id, by)
     if notification.read_at is None:
         before = audit.snapshot(notification, exclude=frozenset({"params"}))
         notification.read_at = utcnow()

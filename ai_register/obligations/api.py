@@ -19,7 +19,7 @@ from ai_register.obligations.schemas import (
     ObligationPatchSchema,
     ObligationSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.solutions.services import region_today
 
@@ -59,7 +59,7 @@ def _today():
 def solution_obligations(args, solution_id: int):
     """The obligations of the solution's decided classification, each with its status and due date, and
     earlier ones no longer listed (`current` false). Soonest due first."""
-    found = page_of(services.obligations_for(get_solution(solution_id)), args)
+    found = page_of(services.obligations_for(get_solution(solution_id, actor())), args)
     today = _today()
     return {**found, "items": [as_item(r, today) for r in found["items"]]}
 
@@ -70,7 +70,7 @@ class Obligation(MethodView):
     @blp.response(200, ObligationSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int, obligation_id: str):
         """One obligation with its ETag."""
-        row = services.get_obligation(get_solution(solution_id), obligation_id)
+        row = services.get_obligation(get_solution(solution_id, actor()), obligation_id)
         return as_item(row, _today()), 200, {"ETag": row.etag}
 
     @access(OWNER, COMPLIANCE)
@@ -81,10 +81,10 @@ class Obligation(MethodView):
     def patch(self, body, solution_id: int, obligation_id: str):
         """Set the status (If-Match): `met` names the evidence or record that meets it and records who
         confirmed it and when; `not_applicable` gives the reason, which compliance confirms."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         row = services.get_obligation(solution, obligation_id)
         services.require_if_match(row, request.headers.get("If-Match"))
-        row = services.update_obligation(solution, row, body)
+        row = services.update_obligation(solution, row, body, by=actor())
         db.session.flush()
         return as_item(row, _today()), 200, {"ETag": row.etag}
 
@@ -97,10 +97,10 @@ class Obligation(MethodView):
 @blp.alt_response(409, "CONFLICT", description="Not marked not applicable, or already confirmed")
 def confirm_obligation(body, solution_id: int, obligation_id: str):
     """Confirm that the obligation does not apply (compliance, four eyes: not who said so, not an owner)."""
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     row = services.get_obligation(solution, obligation_id)
     services.require_if_match(row, request.headers.get("If-Match"))
-    row = services.confirm_not_applicable(solution, row, body.get("reason"))
+    row = services.confirm_not_applicable(solution, row, body.get("reason"), by=actor())
     db.session.flush()
     return as_item(row, _today()), 200, {"ETag": row.etag}
 
@@ -112,6 +112,6 @@ def confirm_obligation(body, solution_id: int, obligation_id: str):
 def all_obligations(args):
     """Obligation records of every solution I may read; `overdue=true` for those past due and not closed."""
     today = _today()
-    query = services.obligations_query(today=today, overdue=args.get("overdue"), status=args.get("status"))
+    query = services.obligations_query(actor(), today=today, overdue=args.get("overdue"), status=args.get("status"))
     found = page_of(query, args)
     return {**found, "items": [as_item(r, today) for r in found["items"]]}

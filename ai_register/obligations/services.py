@@ -25,13 +25,13 @@ from ai_register.monitoring.models import InformingRecord, LogRetention
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
 from ai_register.oversight.models import OversightAssignment
-from ai_register.security import COMPLIANCE, OWNER, actor
+from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import visible_solutions_query
 from ai_register.solutions.models import Solution, solution_co_owners
 from ai_register.solutions.services import owner_ids_since, region_today
 from ai_register.suppliers import services as suppliers
 from ai_register.suppliers.models import SupplierDocument, SupplierProduct
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY = "solution_obligation"
 NOT_AUDITED = frozenset({"updated_at", "version"})
@@ -265,10 +265,10 @@ def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str
 EDITABLE = ("status", "evidence_id", "record_type", "record_id", "note", "not_applicable_reason")
 
 
-def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -> SolutionObligation:
+def update_obligation(solution: Solution, row: SolutionObligation, data: dict, *, by: User) -> SolutionObligation:
     """Set the status and what meets it. Met records who confirmed it and when; not applicable waits for
     compliance to confirm the reason (four eyes). A change of status clears an earlier confirmation."""
-    user = actor()
+    user = by
     if not row.current and row.id is not None:
         raise Conflict("The obligation is no longer listed by the solution's classification; its record is "
                        "kept as it was.")
@@ -303,12 +303,12 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict) -
     return row
 
 
-def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: str | None = None
-                           ) -> SolutionObligation:
+def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: str | None = None, *,
+                           by: User) -> SolutionObligation:
     """Compliance confirms that the obligation does not apply: someone other than who said so, and not an
     owner of the solution (four eyes)."""
 
-    user = actor()
+    user = by
     if user.role != COMPLIANCE:
         raise RoleNotAllowed("Your role may not do this.")
     if row.id is None or row.status != rules.NOT_APPLICABLE:
@@ -356,10 +356,9 @@ def is_overdue(row: SolutionObligation, today: date) -> bool:
                             today=today)
 
 
-def obligations_query(*, today: date, solution_ids=None, overdue: bool | None = None,
+def obligations_query(user: User, *, today: date, solution_ids=None, overdue: bool | None = None,
                       status: str | None = None) -> Select:
-    """Stored obligation records of the solutions the reader may see."""
-    user = actor()
+    """Stored obligation records of the solutions `user` may see."""
     visible = visible_solutions_query(user).with_only_columns(Solution.id)
     query = (select(SolutionObligation)
              .join(Solution, Solution.id == SolutionObligation.solution_id)

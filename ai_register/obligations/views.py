@@ -83,7 +83,7 @@ def _met_by_choices(solution, row) -> list:
 @bp.get("/solutions/<int:solution_id>/obligations")
 @access(*READERS)
 def index(solution_id: int):
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     rows = services.obligations_for(solution)
     return render_template("obligations/index.html", solution=solution, rows=rows, today=region_today(),
                            can_edit=can_write(solution, actor()) and solution.phase != "retired",
@@ -106,7 +106,7 @@ def _met_by_value(row) -> str:
 @bp.route("/solutions/<int:solution_id>/obligations/<string:obligation_id>", methods=["GET", "POST"])
 @access(*WRITERS)
 def edit(solution_id: int, obligation_id: str):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     row = services.get_obligation(solution, obligation_id)
     if request.method == "GET":
         form = ObligationForm(formdata=None, status=row.status, note=row.note,
@@ -120,7 +120,7 @@ def edit(solution_id: int, obligation_id: str):
         return _edit_page(solution, row, form, 422)
     try:
         services.require_if_match(row, f'"{request.form.get("version", "")}"')
-        services.update_obligation(solution, row, form.values())
+        services.update_obligation(solution, row, form.values(), by=actor())
     except Stale:
         form.form_errors.append(_("Someone else changed the obligation meanwhile; check it and save again."))
         return _edit_page(solution, services.get_obligation(solution, obligation_id), form, 412)
@@ -137,8 +137,9 @@ def edit(solution_id: int, obligation_id: str):
 @bp.post("/solutions/<int:solution_id>/obligations/<string:obligation_id>/confirm")
 @access(COMPLIANCE)
 def confirm(solution_id: int, obligation_id: str):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     row = services.get_obligation(solution, obligation_id)
-    services.confirm_not_applicable(solution, row, (request.form.get("reason") or "").strip() or None)
+    services.confirm_not_applicable(solution, row, (request.form.get("reason") or "").strip() or None,
+                                    by=actor())
     flash(_("You confirmed that the obligation does not apply."), "success")
     return redirect(url_for("obligations_web.index", solution_id=solution.id))

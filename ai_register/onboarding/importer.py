@@ -267,7 +267,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
             solutions.record_solution_change(solution, before)
         for goal in new_goals:
             goals.create_goal(solution, goal, by=by)
-        stored = classification.store_classification(solution, answers) if answers else None
+        stored = classification.store_classification(solution, answers, by=by) if answers else None
     except DomainError as problem:
         raise _RowInvalid(_problem_errors(row, problem)) from problem
     return solution.id, stored.result["ai_act"]["category"] if stored else None

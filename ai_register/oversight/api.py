@@ -33,7 +33,7 @@ class Oversight(MethodView):
     @blp.response(200, OversightAssignmentSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """The current oversight owner, with the solution's ETag."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         assignment = services.current_oversight(solution.id)
         if assignment is None:
             raise Problem(404, "No oversight owner is assigned to this solution.",
@@ -48,7 +48,7 @@ class Oversight(MethodView):
                       description="The first owner was named")
     def put(self, body, solution_id: int):
         """Name the oversight owner (If-Match). The current assignment is ended and kept in the history."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         require_if_match(solution, request.headers.get("If-Match"))
         first = services.current_oversight(solution.id) is None
         assignment = services.assign_oversight(solution, body, by=actor())
@@ -61,7 +61,7 @@ class Oversight(MethodView):
 @blp.response(200, OversightAssignmentListSchema)
 def oversight_history(args, solution_id: int):
     """Every oversight assignment of the solution, newest first."""
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     return services.shown_page(page_of(services.history_query(solution.id), args))
 
 

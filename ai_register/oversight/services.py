@@ -20,7 +20,7 @@ from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment, Person
 from ai_register.oversight.rules import MONITORS, confirmation_overdue
 from ai_register.oversight.schemas import OversightAssignmentSchema
-from ai_register.security import COMPLIANCE, OWNER, actor
+from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import READ_ONLY_PHASES, get_solution, no_lost_update
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, OversightFact
 from ai_register.solutions.models import Solution
@@ -210,7 +210,7 @@ def confirm_oversight(solution_id: int, data: dict, *, by: User) -> tuple[Soluti
         if solution.phase in READ_ONLY_PHASES:
             raise ReadOnly("The solution is retired and read-only.")
     else:
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, user, write=True)
         if assignment is None:
             raise NotFound("No oversight owner is assigned to this solution.")
         if assignment.user_id is not None:
@@ -236,14 +236,14 @@ def confirm_oversight(solution_id: int, data: dict, *, by: User) -> tuple[Soluti
     return solution, assignment
 
 
-def end_on_retirement(solution: Solution) -> None:
+def end_on_retirement(solution: Solution, *, by: User) -> None:
     """A retired solution is no longer in use: its oversight owner is released (kept in the history)."""
     assignment = current_oversight(solution.id)
     if assignment is None:
         return
     before = audit.snapshot(assignment)
     assignment.ended_at = utcnow()
-    assignment.ended_by_id = actor().id
+    assignment.ended_by_id = by.id
     audit.record_update(assignment, "oversight_assignment", before, solution_id=solution.id,
                         reason=coded("solution_retired"), action="end")
 

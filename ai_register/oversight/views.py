@@ -42,7 +42,7 @@ def _people() -> list[User]:
 @bp.route("/solutions/<int:solution_id>/oversight", methods=["GET", "POST"])
 @access(*WRITERS)
 def oversight(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     current = oversight_services.current_oversight(solution.id)
     form = OversightForm()
     choices = options([("", _("Choose…"))] + [(u.id, f"{u.display_name} ({u.email})") for u in _people()])

@@ -137,7 +137,7 @@ class TrustworthyAssessment(MethodView):
     @blp.response(200, TrustworthyAssessmentStateSchema)
     def get(self, solution_id: int):
         """The latest trustworthy-AI self-assessment (seven HLEG requirements) and whether a refresh is due."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return assessments.assessment_view(assessments.latest_assessment(solution.id), solution.id)
 
     @access(*WRITERS)
@@ -145,7 +145,7 @@ class TrustworthyAssessment(MethodView):
     @blp.response(201, TrustworthyAssessmentSchema)
     def post(self, body, solution_id: int):
         """Record a new version of the self-assessment: per requirement an answer, evidence and open actions."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         return assessments.record_assessment(solution, body, actor()), 201
 
 
@@ -156,5 +156,5 @@ class TrustworthyAssessmentHistory(MethodView):
     @blp.response(200, TrustworthyAssessmentListSchema)
     def get(self, args, solution_id: int):
         """Every version of the self-assessment, newest first."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return page_of(assessments.assessments_query(solution.id), args)

@@ -26,7 +26,7 @@ def record_meeting_decisions(data: dict[str, Any], by: User) -> list[Decision]:
             raise InvalidInput("Invalid input: decisions", errors={"decisions": {str(index): {
                                "solution_id": ["One decision per solution in a meeting."]}}})
         seen.add(item["solution_id"])
-    solutions = [get_solution(item["solution_id"], write=True) for item in items]
+    solutions = [get_solution(item["solution_id"], by, write=True) for item in items]
     stale = [{"solution_id": s.id, "current_version": s.version} for s, item in zip(solutions, items, strict=True)
              if item.get("version") is not None and item["version"] != s.version]
     if stale:

@@ -262,7 +262,7 @@ def _assessment_page(solution, form, status: int = 200):
 @bp.get("/solutions/<int:solution_id>/trustworthy-assessment")
 @access(*READERS)
 def assessment(solution_id: int):
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     form = TrustworthyAssessmentForm(formdata=None)
     fill_assessment(form, assessments.latest_assessment(solution.id))
     return _assessment_page(solution, form)
@@ -271,7 +271,7 @@ def assessment(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/trustworthy-assessment")
 @access(*WRITERS)
 def assessment_save(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = TrustworthyAssessmentForm()
     if save_form(form, TrustworthyAssessmentCreateSchema(),
             lambda data: assessments.record_assessment(solution, data, actor())):

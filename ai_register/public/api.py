@@ -173,7 +173,7 @@ class PublicDescription(MethodView):
     @descriptions_blp.response(200, PublicDescriptionSchema)
     def get(self, solution_id: int):
         """What the solution's public page says in the region's own words (all null while none is written)."""
-        return _description_answer(get_solution(solution_id))
+        return _description_answer(get_solution(solution_id, actor()))
 
     @access(OWNER, COMPLIANCE)
     @descriptions_blp.arguments(PublicDescriptionWriteSchema)
@@ -181,6 +181,6 @@ class PublicDescription(MethodView):
     def put(self, body, solution_id: int):
         """Write the whole description (audited: the fields that changed). Published at once when the
         solution is public. A personal identity number in any text is refused."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         services.save_description(solution, body, by=actor())
         return _description_answer(solution)

@@ -138,7 +138,7 @@ def _lix_band(band: str) -> str:
 def edit_description(solution_id: int):
     """The region's plain words for the solution's public page, in Swedish and English (owners and
     compliance write; auditors read)."""
-    solution = get_solution(solution_id, write=request.method == "POST")
+    solution = get_solution(solution_id, actor(), write=request.method == "POST")
     description = services.description_for(solution.id)
     status = 200
     if request.method == "GET":

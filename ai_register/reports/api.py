@@ -97,7 +97,7 @@ def _pdf_error(exc: FontMissing) -> Problem:
                                            "`?format=pdf`", "content": {PDF: BINARY}}})
 def solution_report(args, solution_id: int):
     """The traceability report of a solution: its whole story, the audit events and the chain check."""
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     as_of = _as_of(args.get("as_of"))
     max_seq = last_solution_seq(solution.id)
     report = build_report(solution, generated_by=actor(), as_of=as_of, verify=args["verify"],
@@ -135,7 +135,7 @@ def solution_report(args, solution_id: int):
 def evidence_bundle(args, solution_id: int):
     """A signed evidence bundle; check it offline with `tools/verify_bundle.py BUNDLE.zip`."""
     try:
-        bundle, filename = solution_bundle(get_solution(solution_id), actor(), _lang(args))
+        bundle, filename = solution_bundle(get_solution(solution_id, actor()), actor(), _lang(args))
     except FontMissing as exc:
         raise _pdf_error(exc) from exc
     return file_response(bundle, ZIP, filename)
@@ -161,7 +161,7 @@ def signing_public_key():
 @blp.response(200, EuDatabaseSchema)
 def eu_database_export(args, solution_id: int):
     """AI Act Annex VIII (Sections A, B, C) or EUDAMED data of a solution, with the missing fields."""
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     report = build_sections(solution, generated_by=actor())
     return eu_database.export(report, current_app.config)
 

@@ -24,7 +24,7 @@ bp = Blueprint("reports_web", __name__)
 @bp.get("/solutions/<int:solution_id>/report.pdf")
 @access(OWNER, COMPLIANCE, AUDITOR)
 def report(solution_id: int):
-    solution = get_solution(solution_id)
+    solution = get_solution(solution_id, actor())
     max_seq = last_solution_seq(solution.id)
     data = build_report(solution, generated_by=actor(), max_seq=max_seq)
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed after streaming
@@ -43,5 +43,5 @@ def report(solution_id: int):
 def bundle(solution_id: int):
     """The signed evidence bundle, as GET /api/v1/solutions/{id}/bundle gives it (the report in the
     reader's language); checked offline with tools/verify_bundle.py."""
-    handle, filename = solution_bundle(get_solution(solution_id), actor(), labels.lang())
+    handle, filename = solution_bundle(get_solution(solution_id, actor()), actor(), labels.lang())
     return file_response(handle, "application/zip", filename)

@@ -19,7 +19,7 @@ from ai_register.reviews.schemas import (
     ScheduleArgsSchema,
     SchedulePageSchema,
 )
-from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access
+from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution, no_lost_update
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1",
@@ -36,7 +36,7 @@ class SolutionReviews(MethodView):
     @blp.response(200, ReviewPageSchema)
     def get(self, args, solution_id: int):
         """The solution's reviews, newest first, and its review schedule (interval, next date, state)."""
-        return services.list_reviews(solution_id, **args)
+        return services.list_reviews(solution_id, actor(), **args)
 
     @access(*WRITERS)
     @blp.arguments(ReviewCreateSchema)
@@ -46,8 +46,8 @@ class SolutionReviews(MethodView):
         """Record a periodic review. It sets the solution's next review date (default: the review date
         plus the interval of its risk class) and asks the owners for a follow-up decision."""
 
-        with no_lost_update(get_solution(services.require_id(solution_id, "solution"))):
-            return services.record_review(solution_id, body), 201
+        with no_lost_update(get_solution(services.require_id(solution_id, "solution"), actor())):
+            return services.record_review(solution_id, body, by=actor()), 201
 
 
 @blp.route("/reviews/schedule")
@@ -57,7 +57,7 @@ class ReviewSchedule(MethodView):
     @blp.response(200, SchedulePageSchema)
     def get(self, args):
         """Review schedules of the solutions I may read; by default the due and overdue ones."""
-        return services.schedule_list(**args)
+        return services.schedule_list(actor(), **args)
 
 
 @blp.route("/follow-up")
@@ -68,7 +68,7 @@ class FollowUpAgenda(MethodView):
     def get(self, args):
         """What is due or overdue on the solutions I may read: incident duties, serious incidents awaiting
         a decision, reviews, oversight re-confirmations, expiring evidence, pilots awaiting a decision."""
-        return services.agenda_for(**args)
+        return services.agenda_for(actor(), **args)
 
 
 @blp.route("/solutions/<int:solution_id>/benefit-realisation")
@@ -78,4 +78,4 @@ class BenefitRealisation(MethodView):
     @blp.response(200, RealisationSchema)
     def get(self, args, solution_id: int):
         """Measured values against goals: progress % and trend per goal, per perspective and overall."""
-        return services.realisation_for(solution_id, **args)
+        return services.realisation_for(solution_id, actor(), **args)

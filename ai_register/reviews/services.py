@@ -16,11 +16,10 @@ from ai_register.notifications.settings import setting
 from ai_register.reviews import agenda, realisation, schedule, sources
 from ai_register.reviews.agenda import REVIEWED_PHASES
 from ai_register.reviews.models import Review
-from ai_register.security import actor
 from ai_register.solutions.access import get_solution, require_id, visible_solution_ids, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import record_solution_change, region_today, solution_record
-from ai_register.users.models import utcnow
+from ai_register.users.models import User, utcnow
 
 ENTITY = "review"
 
@@ -53,17 +52,17 @@ def review_status(solution: Solution, today: date | None = None) -> dict:
     }
 
 
-def list_reviews(solution_id: int, *, page: int = 1, per_page: int = 50) -> dict:
-    solution = get_solution(require_id(solution_id, "solution"))
+def list_reviews(solution_id: int, user: User, *, page: int = 1, per_page: int = 50) -> dict:
+    solution = get_solution(require_id(solution_id, "solution"), user)
     query = select(Review).where(Review.solution_id == solution.id).order_by(Review.reviewed_on.desc(),
                                                                               Review.id.desc())
     return {**page_of(query, {"page": page, "per_page": per_page}), "schedule": review_status(solution)}
 
 
-def record_review(solution_id: int, data: dict) -> Review:
+def record_review(solution_id: int, data: dict, *, by: User) -> Review:
     """A review; it sets the solution's next review date (audited on the solution) and prompts the
     owners for a follow-up decision."""
-    solution = get_solution(require_id(solution_id, "solution"), write=True)
+    solution = get_solution(require_id(solution_id, "solution"), by, write=True)
     today = region_today()
     reviewed_on = data.get("reviewed_on") or today
     errors = {}
@@ -80,7 +79,7 @@ def record_review(solution_id: int, data: dict) -> Review:
         raise InvalidInput("Invalid input: " + ", ".join(sorted(errors)), errors=errors)
     review = Review(solution_id=solution.id, reviewed_on=reviewed_on, checked=list(dict.fromkeys(checked)),
                     outcome=data["outcome"], notes=(data.get("notes") or "").strip() or None,
-                    interval_months=months, next_review_on=next_on, reviewed_by_id=actor().id,
+                    interval_months=months, next_review_on=next_on, reviewed_by_id=by.id,
                     created_at=utcnow())
     db.session.add(review)
     audit.record_create(review, ENTITY, solution_id=solution.id, reason=data.get("reason"))
@@ -102,13 +101,13 @@ def _prompt_follow_up(solution: Solution, review: Review) -> None:
     )
 
 
-def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50) -> dict:
-    """Review schedules of the solutions I may read, in phases that are reviewed; by default the
+def schedule_list(user: User, *, state: str | None = None, page: int = 1, per_page: int = 50) -> dict:
+    """Review schedules of the solutions `user` may read, in phases that are reviewed; by default the
     due and overdue ones, the most overdue first."""
 
     today = region_today()
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
-    query = visible_solutions_query(actor()).where(Solution.phase.in_(REVIEWED_PHASES))
+    query = visible_solutions_query(user).where(Solution.phase.in_(REVIEWED_PHASES))
     column = Solution.next_review_on
     query = query.where({
         None: column <= horizon,
@@ -123,20 +122,20 @@ def schedule_list(*, state: str | None = None, page: int = 1, per_page: int = 50
     return found
 
 
-def realisation_for(solution_id: int, *, as_of: date | None = None) -> dict:
+def realisation_for(solution_id: int, user: User, *, as_of: date | None = None) -> dict:
     """Benefit realisation of the solution's goals, for the solution page's charts."""
 
-    solution = get_solution(require_id(solution_id, "solution"))
+    solution = get_solution(require_id(solution_id, "solution"), user)
     goals = sources.goals_with_measurements(solution.id)
     return {"solution_id": solution.id, **realisation.realisation(goals, as_of=as_of)}
 
 
-def agenda_for(*, overdue: bool | None = None, kind: str | None = None,
+def agenda_for(user: User, *, overdue: bool | None = None, kind: str | None = None,
                solution_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
-    """One page of the follow-up agenda of the solutions I may read (overdue first, then by due date),
+    """One page of the follow-up agenda of the solutions `user` may read (overdue first, then by due date),
     with how many items and overdue items there are in all."""
 
-    scope = visible_solution_ids(actor())
+    scope = visible_solution_ids(user)
     if solution_id is not None:
         scope = (select(Solution.id) if scope is None else scope).where(Solution.id == solution_id)
     offset, limit = page_window(page, per_page)

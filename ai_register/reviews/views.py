@@ -71,7 +71,7 @@ def _four_eyes_text(because: str | None, owns_now: bool, *, requested: bool = Fa
 def classification_conflict(item: Classification, user) -> str | None:
     """Why four eyes keep `user` from reviewing it, or None. The service's own check decides; this
     only says which of its reasons it is, in the reader's language."""
-    solution = get_solution(item.solution_id)
+    solution = get_solution(item.solution_id, actor())
     try:
         classification_services.require_four_eyes(item, solution, user)
     except FourEyes as refusal:
@@ -96,7 +96,7 @@ def queue():
     return render_template(
         "reviews/queue.html",
         classifications=[
-            (c, get_solution(c.solution_id), classification_conflict(c, user))
+            (c, get_solution(c.solution_id, actor()), classification_conflict(c, user))
             for c in submitted_classifications()
         ],
         requests=[(r, request_conflict(r, user)) for r in pending_requests()],
@@ -110,8 +110,9 @@ def queue():
 @access(COMPLIANCE)
 def classification(classification_id: int):
     writing = request.method == "POST"  # a retired solution is read-only (409), as in the API
-    item = classification_services.get_classification(classification_id, write=writing)
-    solution = get_solution(item.solution_id, write=writing)
+    user = actor()
+    item = classification_services.get_classification(classification_id, user, write=writing)
+    solution = get_solution(item.solution_id, user, write=writing)
     form = ClassificationReviewForm()
     form.category.choices = options([("", _("Keep the engine's"))] + [
         (c, labels.category_label(c)) for c in OVERRIDE_CATEGORIES
@@ -126,13 +127,14 @@ def classification(classification_id: int):
             justification = (form.justification.data or "").strip() or None
             try:
                 if form.outcome.data == "approve":
-                    classification_services.approve_classification(item, justification)
+                    classification_services.approve_classification(item, justification, by=user)
                 elif form.outcome.data == "reject":
-                    classification_services.reject_classification(item, justification)
+                    classification_services.reject_classification(item, justification, by=user)
                 else:
                     classification_services.override_classification(
                         item,
                         justification,
+                        by=user,
                         category=form.category.data or None,
                         device_class=form.device_class.data or None,
                     )
@@ -181,7 +183,7 @@ def transition(request_id: int):
     item = db.session.get(TransitionRequest, request_id)
     if item is None:
         raise NotFound("No such request.")
-    solution = get_solution(item.solution_id, write=request.method == "POST")
+    solution = get_solution(item.solution_id, actor(), write=request.method == "POST")
     form = TransitionReviewForm()
     status = 200
     if request.method == "POST":

@@ -20,8 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from ai_register import preconditions
 from ai_register.exceptions import NotAllowed, NotFound, ReadOnly, RoleNotAllowed, Stale
 from ai_register.extensions import MAX_ID, db
-from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, actor
+from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions.models import Solution, solution_co_owners
+from ai_register.users.models import User
 
 T = TypeVar("T")
 
@@ -43,11 +44,10 @@ def can_write(solution: Solution, user) -> bool:
     return user.role == OWNER and user.id in solution.owner_ids()
 
 
-def get_solution(solution_id: int, *, write: bool = False, allow_retired: bool = False,
+def get_solution(solution_id: int, user: User, *, write: bool = False, allow_retired: bool = False,
                  options: tuple = EAGER_OWNERS) -> Solution:
-    """The solution, if the caller may see it (404 otherwise) and, for `write`, change it (403/409).
+    """The solution, if `user` may see it (404 otherwise) and, for `write`, change it (403/409).
     `options` are loaded with it (by default the owners, which the access check needs)."""
-    user = actor()
     solution = db.session.get(Solution, solution_id, options=options)
     if solution is None or user.role == ADMIN or not can_read(solution, user):
         raise NotFound("No such solution.")
@@ -69,16 +69,17 @@ def require_id(value: int, what: str = "record") -> int:
     return value
 
 
-def get_child(model: type[T], child_id: int, *, for_write: bool = False, what: str | None = None) -> T:
+def get_child(model: type[T], child_id: int, user: User, *, for_write: bool = False,
+              what: str | None = None) -> T:
     """A record that belongs to a solution (a classification, evidence, an incident, a transition request),
-    if the caller may see that solution, and for `for_write` change it (403/409, as `get_solution`).
+    if `user` may see that solution, and for `for_write` change it (403/409, as `get_solution`).
     A hidden solution answers as a missing record, so neither's existence leaks."""
     what = what or _SPOKEN_NAME.sub(" ", model.__name__).lower()
     child = db.session.get(model, require_id(child_id, what))
     if child is None:
         raise NotFound(f"No such {what}.")
     try:
-        get_solution(child.solution_id, write=for_write)
+        get_solution(child.solution_id, user, write=for_write)
     except NotFound as exc:
         raise NotFound(f"No such {what}.") from exc
     return child

@@ -89,7 +89,7 @@ class SolutionResource(MethodView):
     @blp.response(200, SolutionDetailSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """One solution with phase, status, owners, current classification and oversight owner."""
-        solution = get_solution(solution_id, options=detail.detail_load_options())
+        solution = get_solution(solution_id, actor(), options=detail.detail_load_options())
         return _with_etag(detail.solution_detail(solution), solution)
 
     @access(*WRITERS)
@@ -100,7 +100,7 @@ class SolutionResource(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def patch(self, body, solution_id: int):
         """Change fields of a solution (If-Match). Audited with the changed fields before and after."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         _guarded(solution)
         reason = body.pop("reason", None)
         with no_lost_update(solution):
@@ -118,7 +118,7 @@ class SolutionTransitions(MethodView):
     @blp.response(200, TransitionPageSchema)
     def get(self, args, solution_id: int):
         """Phase changes of the solution: pending requests, their outcome, and moves that took effect."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         query = (select(TransitionRequest).where(TransitionRequest.solution_id == solution.id)
                  .order_by(TransitionRequest.requested_at, TransitionRequest.id))
         return page_of(query, args)
@@ -135,7 +135,7 @@ class SolutionTransitions(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def post(self, body, solution_id: int):
         """Move the solution to another phase, or request the move (If-Match); the gate is checked."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         _guarded(solution)
         with no_lost_update(solution):
             transition, applied = transitions.request_transition(solution, Phase(body["to"]), actor(),
@@ -151,7 +151,7 @@ class SolutionTransitions(MethodView):
 
 
 def _transition(transition_id: int, *, write: bool = False) -> TransitionRequest:
-    return get_child(TransitionRequest, transition_id, for_write=write)
+    return get_child(TransitionRequest, transition_id, actor(), for_write=write)
 
 
 @blp.route("/transitions/<int:transition_id>")
@@ -207,7 +207,7 @@ class SolutionDecisions(MethodView):
     @blp.response(200, DecisionPageSchema)
     def get(self, args, solution_id: int):
         """Follow-up decisions of the solution, oldest first."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         query = (select(Decision).where(Decision.solution_id == solution.id)
                  .order_by(Decision.decided_on, Decision.id))
         return page_of(query, args)
@@ -221,7 +221,7 @@ class SolutionDecisions(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def post(self, body, solution_id: int):
         """Record a follow-up decision (scale up, adjust, pause, resume, terminate) and its effect at once."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         _guarded(solution)
         with no_lost_update(solution):
             decision = transitions.record_decision(solution, body, actor())
@@ -237,7 +237,7 @@ class RolloutPlan(MethodView):
     @blp.response(200, RolloutPlanSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """The care units of the rollout, with planned and actual start dates."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return _with_etag(plans.rollout_plan(solution), solution)
 
     @access(*WRITERS)
@@ -247,7 +247,7 @@ class RolloutPlan(MethodView):
     @blp.doc(parameters=[OPTIONAL_IF_MATCH])
     def put(self, body, solution_id: int):
         """Replace the rollout plan (audited before and after)."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         _guarded(solution, required=False)
         with no_lost_update(solution):
             plans.replace_rollout_plan(solution, body["units"], actor(), reason=body.get("reason"))
@@ -263,7 +263,7 @@ class DecommissioningChecklist(MethodView):
     @blp.response(200, ChecklistSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """The decommissioning checklist: each item, whether done, by whom and when."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         return _with_etag(plans.decommissioning_checklist(solution), solution)
 
     @access(*WRITERS)
@@ -274,7 +274,7 @@ class DecommissioningChecklist(MethodView):
     @blp.doc(parameters=[OPTIONAL_IF_MATCH])
     def put(self, body, solution_id: int):
         """Tick or untick checklist items (only while decommissioning); items not listed stay as they are."""
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         _guarded(solution, required=False)
         with no_lost_update(solution):
             plans.update_checklist(solution, body["items"], actor(), reason=body.get("reason"))

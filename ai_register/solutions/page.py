@@ -15,7 +15,6 @@ from ai_register.incidents import services as incidents
 from ai_register.incidents.models import Incident
 from ai_register.oversight import services as oversight
 from ai_register.oversight.rules import MONITORS
-from ai_register.security import actor
 from ai_register.solutions import plans, services
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write
 from ai_register.solutions.detail import solution_detail
@@ -113,13 +112,13 @@ def people(ids) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def recent_incidents(solution: Solution, limit: int = 5) -> list[Incident]:
-    query = incidents.incidents_query(solution_id=solution.id)
+def recent_incidents(solution: Solution, user: User, limit: int = 5) -> list[Incident]:
+    query = incidents.incidents_query(user, solution_id=solution.id)
     return list(db.session.scalars(query.order_by(Incident.occurred_at.desc()).limit(limit)))
 
 
-def build(solution: Solution) -> dict:
-    user = actor()
+def build(solution: Solution, user: User) -> dict:
+    """The page's data for `user` (the reader)."""
     today = services.region_today()
     detail = solution_detail(solution)
     transitions = transitions_of(solution)
@@ -153,7 +152,7 @@ def build(solution: Solution) -> dict:
             if phase in (Phase.DECOMMISSIONING, Phase.RETIRED)
             else None
         ),
-        "incidents": recent_incidents(solution),
+        "incidents": recent_incidents(solution, user),
         "events": events,
         "people": people(e.actor_id for e in events),
     }

@@ -69,7 +69,7 @@ def _show_refusal(form, problem: DomainError) -> int:
 @bp.route("/transition", methods=["GET", "POST"])
 @access(*WRITERS)
 def transition(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = TransitionForm()
     wanted = request.values.get("to") or (gates.next_phase(solution) or Phase.DECOMMISSIONING).value
     try:
@@ -126,7 +126,7 @@ def transition(solution_id: int):
 @bp.route("/decision", methods=["GET", "POST"])
 @access(*WRITERS)
 def decision(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     allowed = solution_detail(solution)["allowed_decisions"]
     form = DecisionForm()
     form.kind.choices = options((kind, labels.decision_label(kind)) for kind in allowed)
@@ -158,7 +158,7 @@ def decision(solution_id: int):
 @bp.route("/rollout-plan", methods=["GET", "POST"])
 @access(*WRITERS)
 def rollout_plan(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     if request.method == "GET":
         plan = plans.rollout_plan(solution)
         form = RolloutPlanForm(
@@ -223,7 +223,7 @@ def _unit_errors(form: RolloutPlanForm, errors: dict) -> None:
 @bp.route("/checklist", methods=["GET", "POST"])
 @access(*WRITERS)
 def checklist(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     form = ChecklistForm()
     current = plans.decommissioning_checklist(solution)
     if request.method == "POST" and form.validate_on_submit():

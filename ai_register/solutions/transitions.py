@@ -103,7 +103,7 @@ def _move(solution: Solution, to: Phase, by: User, *, reason: str | None, reques
                            data={"from": before["phase"], "to": to.value,
                                  "transition_request_id": request.id})
     if to is Phase.RETIRED:
-        oversight.end_on_retirement(solution)
+        oversight.end_on_retirement(solution, by=by)
 
 
 def request_transition(solution: Solution, to: Phase, by: User,

@@ -223,7 +223,7 @@ def register():
 @bp.route("/<int:solution_id>/edit", methods=["GET", "POST"])
 @access(*WRITERS)
 def edit(solution_id: int):
-    solution = get_solution(solution_id, write=True)
+    solution = get_solution(solution_id, actor(), write=True)
     compliance = actor().role == COMPLIANCE
     form = SolutionForm()
     _prepare(form, compliance=compliance)
@@ -266,5 +266,5 @@ def edit(solution_id: int):
 @bp.get("/<int:solution_id>")
 @access(*READERS)
 def show(solution_id: int):
-    solution = get_solution(solution_id)
-    return render_template("solutions/show.html", **solution_page.build(solution))
+    solution = get_solution(solution_id, actor())
+    return render_template("solutions/show.html", **solution_page.build(solution, actor()))

@@ -224,7 +224,7 @@ class SolutionSupplier(MethodView):
     def get(self, solution_id: int):
         """The supplier's product version the solution uses, with its documents and the supplier's agreements;
         `product` null for an in-house solution or one not yet linked."""
-        solution = get_solution(solution_id)
+        solution = get_solution(solution_id, actor())
         link = services.link_of(solution.id)
         return solution_supplier_item(solution, actor()), 200, {"ETag": etag(link.version if link else 0)}
 
@@ -235,7 +235,7 @@ class SolutionSupplier(MethodView):
     def put(self, body, solution_id: int):
         """Link the solution to the product version it uses (null clears it); in-house solutions use none (422)."""
         by = actor()
-        solution = get_solution(solution_id, write=True)
+        solution = get_solution(solution_id, actor(), write=True)
         link = services.link_solution(solution, body["product_id"], by, request.headers.get("If-Match"),
                                       body.get("reason"))
         db.session.flush()

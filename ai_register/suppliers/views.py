@@ -249,7 +249,7 @@ def document_edit(document_id: int):
 @access(*READERS)
 def solution_link(solution_id: int):
     by = actor()
-    solution = get_solution(solution_id, write=request.method == "POST")
+    solution = get_solution(solution_id, actor(), write=request.method == "POST")
     link = services.link_of(solution.id)
     products = [(p, p.supplier) for s in db.session.scalars(services.suppliers_query()).all()
                 for p in services.products_of(s.id)]

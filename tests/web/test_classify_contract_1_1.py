@@ -98,7 +98,7 @@ def test_an_old_single_ivdr_rule_is_carried_into_the_multi_select(web, users):
     answers = {**MINIMAL_ANSWERS, "medical_purpose": "yes", "data_action": "beyond_storage",
                "in_vitro_diagnostic": "yes", "ivdr_rule": "rule3", "in_house_exemption": "no"}
     with acting_as(users["owner"]):
-        services.store_classification(db.session.get(Solution, solution.id), answers)
+        services.store_classification(db.session.get(Solution, solution.id), answers, by=users["owner"])
     db.session.commit()
     page = text(owner.get(f"/solutions/{solution.id}/classify"))
     carried = hidden_answers(page)
