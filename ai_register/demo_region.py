@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ai_register.acting import acting_as
 from ai_register.classification import services as classification
 from ai_register.classification.models import Classification
+from ai_register.classification.review import approve_classification, override_classification, reject_classification
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.schemas import EvidenceCreateSchema
 from ai_register.extensions import db
@@ -179,11 +180,11 @@ class Region:
         if submit and reviewer:
             with self.acting(reviewer) as user:
                 if outcome == "approve":
-                    classification.approve_classification(record, justification, by=user)
+                    approve_classification(record, justification, by=user)
                 elif outcome == "reject":
-                    classification.reject_classification(record, justification, by=user)
+                    reject_classification(record, justification, by=user)
                 else:
-                    classification.override_classification(record, justification, by=user, **override)
+                    override_classification(record, justification, by=user, **override)
         return record.id
 
     def move(self, who: str, sid: int, to: str, reason: str, approver: str | None = "compliance2") -> None:

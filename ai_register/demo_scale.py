@@ -18,8 +18,8 @@ from sqlalchemy import Table, func, insert, select, text
 from ai_register.audit import services as audit
 from ai_register.audit.chain import link_hash
 from ai_register.audit.models import AuditEvent
-from ai_register.classification import services as classification_services
 from ai_register.classification.models import APPROVED, DRAFT, Classification
+from ai_register.classification.rulesets import active_ruleset, snapshot_ruleset
 from ai_register.extensions import db, storage_json
 from ai_register.rules.evaluator import classify
 from ai_register.rules.ruleset import RuleSet
@@ -43,8 +43,8 @@ def load_scale(count: int, *, seed: int = 2026, progress: Callable[[str], None] 
     """Add `count` solutions with their classifications and audit events; the caller commits."""
     rng = random.Random(seed)
     owners, reviewer = _scale_users()
-    ruleset = classification_services.active_ruleset()
-    snapshot = classification_services.snapshot_ruleset(ruleset)
+    ruleset = active_ruleset()
+    snapshot = snapshot_ruleset(ruleset)
     db.session.flush()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if postgres:

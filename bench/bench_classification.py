@@ -30,12 +30,12 @@ BATCH = 5000
 
 def run(app, db) -> BenchResult:
     from ai_register.classification import impact as classification_impact
-    from ai_register.classification import services as classification_services
     from ai_register.classification.models import Classification
+    from ai_register.classification.rulesets import active_ruleset
 
     table = Classification.__table__
     with app.app_context():
-        ruleset = classification_services.active_ruleset()
+        ruleset = active_ruleset()
         answers = list(db.session.scalars(select(table.c.answers).order_by(table.c.id)))
         register = _measure(lambda: classification_impact.impact(ruleset), answers, ruleset)
 

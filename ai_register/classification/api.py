@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.routing import BaseConverter
 
 from ai_register.apikit import PageArgsSchema, page_of
-from ai_register.classification import impact, services
+from ai_register.classification import impact, review, rulesets, services
 from ai_register.classification.models import Classification
 from ai_register.classification.schemas import (
     AnswersSchema,
@@ -80,7 +80,7 @@ def submit(classification_id: int):
 def approve(body, classification_id: int):
     """Approve a submitted classification (four eyes)."""
     classification = services.get_classification(classification_id, actor(), write=True)
-    return services.approve_classification(classification, body.get("justification"), by=actor())
+    return review.approve_classification(classification, body.get("justification"), by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>/reject", methods=["POST"])
@@ -90,7 +90,7 @@ def approve(body, classification_id: int):
 def reject(body, classification_id: int):
     """Reject a submitted classification with a justification (four eyes)."""
     classification = services.get_classification(classification_id, actor(), write=True)
-    return services.reject_classification(classification, body.get("justification"), by=actor())
+    return review.reject_classification(classification, body.get("justification"), by=actor())
 
 
 @blp.route("/classifications/<int:classification_id>/override", methods=["POST"])
@@ -101,9 +101,9 @@ def override(body, classification_id: int):
     """Decide a different category and/or device class, with a justification (four eyes).
     The engine's result is kept beside the officer's."""
     classification = services.get_classification(classification_id, actor(), write=True)
-    return services.override_classification(classification, body["justification"], by=actor(),
-                                             category=body.get("category"),
-                                             device_class=body.get("device_class"))
+    return review.override_classification(classification, body["justification"], by=actor(),
+                                           category=body.get("category"),
+                                           device_class=body.get("device_class"))
 
 
 @blp.route("/classifications/preview", methods=["POST"])
@@ -124,8 +124,8 @@ def questionnaire(args):
 
     lang = args.get("lang") or str(get_locale() or "sv")
     lang = lang if lang in ("sv", "en") else "sv"
-    ruleset = services.active_ruleset()
-    return {"lang": lang, "ruleset": services.ruleset_ref(ruleset),
+    ruleset = rulesets.active_ruleset()
+    return {"lang": lang, "ruleset": rulesets.ruleset_ref(ruleset),
             "questionnaire": questionnaire_for(ruleset, lang)}
 
 
@@ -135,7 +135,7 @@ def questionnaire(args):
 @blp.response(200, RulesetPageSchema)
 def list_rulesets(args):
     """The active rule set and every snapshotted one (those that produced stored results)."""
-    return page_of(services.list_rulesets(), args)
+    return page_of(rulesets.list_rulesets(), args)
 
 
 class RulesetRef(BaseConverter):
@@ -153,7 +153,7 @@ blp.record_once(lambda state: state.app.url_map.converters.setdefault("ruleset_r
 @blp.response(200, RulesetDetailSchema)
 def get_ruleset(ref: str):
     """One rule set by version label or SHA-256, with its files."""
-    return services.find_ruleset(ref)
+    return rulesets.find_ruleset(ref)
 
 
 @blp.route("/rulesets/impact", methods=["POST"])
@@ -174,5 +174,5 @@ def ruleset_impact(body):
                                "candidate without `apply`, make it active, then apply.",
                           errors={"candidate": ["Not with apply: true."]})
         return impact.apply_impact(by=actor())
-    ruleset = services.candidate_ruleset(candidate) if candidate is not None else None
+    ruleset = rulesets.candidate_ruleset(candidate) if candidate is not None else None
     return {**impact.impact(ruleset), "applied": False, "flagged": [], "run_id": None}

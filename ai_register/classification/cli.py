@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ai_register.classification import impact, services
+from ai_register.classification import impact
+from ai_register.classification.rulesets import active_ruleset, ruleset_ref
 from ai_register.extensions import db
 from ai_register.rules.ruleset import RuleSet
 
@@ -10,7 +11,7 @@ from ai_register.rules.ruleset import RuleSet
 def run_impact(*, apply: bool, ruleset: RuleSet | None = None) -> dict:
     """The impact report of `ruleset` (default: the active one); with `apply`, flag the solutions,
     notify their owners and commit. A candidate rule set is only previewed."""
-    active = services.active_ruleset()
+    active = active_ruleset()
     candidate = ruleset is not None and ruleset.sha256 != active.sha256
     if not apply or candidate:
         report = {**impact.impact(ruleset), "applied": False, "flagged": [], "run_id": None}
@@ -18,4 +19,4 @@ def run_impact(*, apply: bool, ruleset: RuleSet | None = None) -> dict:
     else:
         report = impact.apply_impact()
         db.session.commit()
-    return {**report, "candidate": candidate, "active_ruleset": services.ruleset_ref(active)}
+    return {**report, "candidate": candidate, "active_ruleset": ruleset_ref(active)}

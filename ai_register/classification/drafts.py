@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ai_register.audit import services as audit
 from ai_register.classification.models import AnswerDraft, Classification
-from ai_register.classification.services import active_ruleset, check_answers
+from ai_register.classification.rulesets import active_ruleset
+from ai_register.classification.services import check_answers
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow

@@ -17,14 +17,8 @@ from sqlalchemy import Text, cast, func, select
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification, RulesetImpactRun
-from ai_register.classification.services import (
-    DECISIVE_FIELDS,
-    active_ruleset,
-    decide,
-    decisive_values,
-    ruleset_of,
-    ruleset_ref,
-)
+from ai_register.classification.rulesets import active_ruleset, ruleset_of, ruleset_ref
+from ai_register.classification.validity import DECISIVE_FIELDS, decide, decisive_values
 from ai_register.extensions import db
 from ai_register.notifications import services as notifications
 from ai_register.rules.evaluator import normalised_answers, validate_answers

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 
 from ai_register.classification import drafts
 from ai_register.classification import services as classification
+from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound
 from ai_register.rules import questionnaire_for, relevant_questions
 from ai_register.rules.contract import UNSURE
@@ -35,7 +36,7 @@ class Wizard:
     """The questionnaire and the answers so far, with the branching of the rules module."""
 
     def __init__(self, answers: dict[str, Any], solution=None):
-        self.ruleset = classification.active_ruleset()
+        self.ruleset = active_ruleset()
         self.questionnaire = questionnaire_for(self.ruleset, labels.lang())
         self.sections = self.questionnaire["sections"]
         self.questions = {q["id"]: q for s in self.sections for q in s["questions"]}
@@ -367,7 +368,7 @@ def result(solution_id: int, classification_id: int):
     stored = classification.get_classification(classification_id, actor())
     if stored.solution_id != solution.id:
         raise NotFound("No such classification for this solution.")
-    ruleset = classification.ruleset_of(stored)
+    ruleset = ruleset_of(stored)
     return render_template(
         "classification/result.html",
         solution=solution,

@@ -8,7 +8,7 @@ route with their conditions: never silently none.
 
 from __future__ import annotations
 
-from ai_register.classification.services import latest_decided
+from ai_register.classification.validity import latest_decided
 from ai_register.incidents.duties import DEVICE_REGULATIONS, ROLES, RegulatoryContext
 from ai_register.solutions.models import Solution
 

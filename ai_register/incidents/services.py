@@ -10,7 +10,7 @@ from sqlalchemy import Select, exists, select
 from ai_register.apikit import page_of
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.classification.services import active_ruleset
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents import duties as rules

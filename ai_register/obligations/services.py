@@ -16,7 +16,7 @@ from ai_register import preconditions
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
-from ai_register.classification.services import active_ruleset
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db

@@ -7,7 +7,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from ai_register.classification import services as classification
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.errors import Problem
 from ai_register.extensions import db
 from ai_register.onboarding import importer, privacy, spreadsheet
@@ -47,7 +47,7 @@ def template_file(args: dict) -> tuple[bytes, str, str]:
     lang = args["lang"]
     if args["format"] == "csv":
         return spreadsheet.template_csv(lang), "text/csv; charset=utf-8", f"ai-register-import-{lang}.csv"
-    questions = tuple(question.id for question in classification.active_ruleset().questions)
+    questions = tuple(question.id for question in active_ruleset().questions)
     return spreadsheet.template_xlsx(lang, questions), XLSX, f"ai-register-import-{lang}.xlsx"
 
 

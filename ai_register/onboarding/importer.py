@@ -20,6 +20,7 @@ from ai_register.apikit import english
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification import services as classification
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.exceptions import DomainError, InvalidInput
 from ai_register.extensions import db
 from ai_register.goals import services as goals
@@ -253,7 +254,7 @@ def _import_row(row: _Row, goal_rows: list[_Row], by: User) -> tuple[int, str | 
     answers = row.answers()
     if answers:
         try:
-            classification.check_answers(answers, classification.active_ruleset())
+            classification.check_answers(answers, active_ruleset())
         except DomainError as problem:
             errors.extend(_problem_errors(row, problem))
     if errors:
@@ -307,7 +308,7 @@ def _group(rows: list[_Row], existing: set[str]) -> tuple[list[tuple[_Row, list[
 
 def import_sheet(sheet: Sheet, *, filename: str, by: User, dry_run: bool) -> ImportReport:
     """Import every row of the sheet, or (dry run, or any bad cell) nothing; the report tells per row."""
-    ruleset = classification.active_ruleset()
+    ruleset = active_ruleset()
     multiple = {question.id: question.multiple for question in ruleset.questions}
     positions, file_errors = _columns(sheet, frozenset(multiple))
     report = ImportReport(filename, dry_run, [], file_errors)

@@ -20,7 +20,8 @@ from flask import current_app
 from ai_register.audit import checkpoints
 from ai_register.audit import services as audit
 from ai_register.audit.chain import format_timestamp
-from ai_register.classification import services as classification_services
+from ai_register.classification.rulesets import active_ruleset
+from ai_register.classification.validity import classification_validity
 from ai_register.formats import both
 from ai_register.goals import models as goals_models
 from ai_register.goals.benefit import calculate_benefit
@@ -295,7 +296,7 @@ def _current_classification(records: RecordSet, versions: list[dict[str, Any]], 
     reason = "flagged_for_review" if records.solution.get("needs_rereview") else None
     if reason is None and live:
         # Only the present can be re-run under the current rule set; a past state keeps its flag.
-        found = classification_services.classification_validity(solution)
+        found = classification_validity(solution)
         reason = found.reason.value if found.reason is not None else None
     answers = latest.get("answers") or {}
     return {
@@ -317,7 +318,7 @@ def report_ruleset(current: dict[str, Any] | None = None) -> dict[str, Any] | No
     if current and current.get("ruleset", {}).get("sha256"):
         return {**current["ruleset"], "source": "current_classification"}
     try:
-        ruleset = classification_services.active_ruleset()
+        ruleset = active_ruleset()
     except (OSError, ValueError):  # an unreadable rule set only loses the footer's hash
         return None
     return {"version": ruleset.version, "sha256": ruleset.sha256, "source": "active_ruleset"}

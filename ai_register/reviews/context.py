@@ -4,7 +4,7 @@ certificate when linked, the solution's own words otherwise), its current eviden
 version and what changed between the two (answers, and the result: category, routes, device class,
 duties and obligations), and the rules that fired, each with its legal citation.
 
-Reads only; the four-eyes decision itself is `classification.services`'. Texts are in the reader's
+Reads only; the four-eyes decision itself is `classification.review`'s. Texts are in the reader's
 language (web.labels, web.results); citations through rules/citations.py (the `cite` label)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import DECIDED, Classification
+from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.models import Evidence
 from ai_register.rules.loader import RuleSet, RuleSetError
@@ -141,7 +142,7 @@ def previous_approved(item: Classification, versions: list[Classification]) -> C
 
 def _ruleset(item: Classification, fallback: RuleSet) -> RuleSet:
     try:
-        return classification_services.ruleset_of(item)
+        return ruleset_of(item)
     except RuleSetError:
         return fallback
 
@@ -200,7 +201,7 @@ def _fired(item: Classification | None, ruleset: RuleSet | None) -> list[tuple[s
 def review_context(item: Classification, solution: Solution, today: date) -> ReviewContext:
     versions = classification_services.classifications_of(solution)
     previous = previous_approved(item, versions)
-    active = classification_services.active_ruleset()
+    active = active_ruleset()
     rules = _ruleset(item, active)
     prev_rules = _ruleset(previous, active) if previous is not None else None
     answers = results.answers_diff(previous.answers if previous else None, item.answers, rules)

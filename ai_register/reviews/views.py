@@ -11,6 +11,13 @@ from werkzeug.exceptions import NotFound
 
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, SUBMITTED, Classification
+from ai_register.classification.review import (
+    approve_classification,
+    override_classification,
+    reject_classification,
+    require_four_eyes,
+)
+from ai_register.classification.rulesets import ruleset_of
 from ai_register.exceptions import FourEyes, GateNotMet, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.reviews.context import review_context
@@ -73,7 +80,7 @@ def classification_conflict(item: Classification, user) -> str | None:
     only says which of its reasons it is, in the reader's language."""
     solution = get_solution(item.solution_id, actor())
     try:
-        classification_services.require_four_eyes(item, solution, user)
+        require_four_eyes(item, solution, user)
     except FourEyes as refusal:
         return _four_eyes_text(refusal.extensions.get("because"), user.id in solution.owner_ids())
     return None
@@ -127,11 +134,11 @@ def classification(classification_id: int):
             justification = (form.justification.data or "").strip() or None
             try:
                 if form.outcome.data == "approve":
-                    classification_services.approve_classification(item, justification, by=user)
+                    approve_classification(item, justification, by=user)
                 elif form.outcome.data == "reject":
-                    classification_services.reject_classification(item, justification, by=user)
+                    reject_classification(item, justification, by=user)
                 else:
-                    classification_services.override_classification(
+                    override_classification(
                         item,
                         justification,
                         by=user,
@@ -160,7 +167,7 @@ def classification(classification_id: int):
                     "success",
                 )
                 return redirect(url_for("review_web.queue"))
-    ruleset = classification_services.ruleset_of(item)
+    ruleset = ruleset_of(item)
     return render_template(
         "reviews/classification.html",
         item=item,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import joinedload
 
-from ai_register.classification import services as classification
+from ai_register.classification.validity import current_classification_summary
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight
 from ai_register.solutions.access import EAGER_OWNERS
@@ -33,7 +33,7 @@ def detail_load_options() -> tuple:
 
 def solution_detail(solution: Solution) -> dict[str, Any]:
     """The solution with its links to other areas' records."""
-    classification_summary = classification.current_classification_summary(solution)
+    classification_summary = current_classification_summary(solution)
     current = classification_summary or {}
     phase, status = Phase(solution.phase), Status(solution.status)
     return {

@@ -13,7 +13,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from ai_register.classification import services as classification
+from ai_register.classification.validity import classification_gate_facts
 from ai_register.evidence import services as evidence
 from ai_register.extensions import db
 from ai_register.fria import services as fria
@@ -83,7 +83,7 @@ def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
                     literacy_measures=literacy.measure_facts(solution.id),
                     made_in_house=solution.sourcing == "in_house")
     # The valid classification, why there is none, and the Art 5 block of any earlier version.
-    found = classification.classification_gate_facts(solution)
+    found = classification_gate_facts(solution)
     facts = replace(facts, **{key: found[key] for key in CLASSIFICATION_FACTS})
     if solution.needs_rereview:
         # A rule-set change flagged it: nothing counts until it is classified and reviewed again.

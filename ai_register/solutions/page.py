@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from ai_register.audit.models import AuditEvent
 from ai_register.classification import services as classification
+from ai_register.classification.rulesets import active_ruleset
+from ai_register.classification.validity import obligations_checklist
 from ai_register.evidence import services as evidence
 from ai_register.extensions import db
 from ai_register.goals import services as goals
@@ -137,7 +139,7 @@ def build(solution: Solution, user: User) -> dict:
         "classification": detail.get("current_classification"),
         "classifications": classification.classifications_of(solution),
         "obligations": results.obligations_in_language(
-            classification.obligations_checklist(solution, today), classification.active_ruleset()
+            obligations_checklist(solution, today), active_ruleset()
         ),
         "oversight": oversight.current_oversight(solution.id),
         "monitors": MONITORS,

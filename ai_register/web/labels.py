@@ -12,7 +12,7 @@ import re
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from ai_register.classification.services import active_ruleset
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.incidents.context import UNKNOWN_NO_CLASSIFICATION, UNKNOWN_NO_MODULE
 from ai_register.rules.citations import localise
 from ai_register.solutions.lifecycle.decisions import DecisionKind

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ai_register import formats
 from ai_register.audit import reasons
-from ai_register.classification.services import active_ruleset
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.fria.views import _labels as fria_labels
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
 from ai_register.literacy.forms import KIND_LABELS

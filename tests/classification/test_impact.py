@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from ai_register.audit.models import AuditEvent
-from ai_register.classification import services
 from ai_register.classification.models import Classification, RulesetImpactRun
+from ai_register.classification.rulesets import active_ruleset
+from ai_register.classification.validity import answers_change, classification_validity, valid_classification
 from ai_register.config import PROJECT_ROOT
 from ai_register.extensions import db
 from ai_register.rules.evaluator import classify
@@ -76,7 +77,7 @@ def test_impact_lists_the_changed_results_without_flagging(api, users, changed_r
     db.session.expire_all()
     assert db.session.get(Solution, affected.id).needs_rereview is False
     # The changed result already stops counting, before anyone applies the flags.
-    validity = services.classification_validity(db.session.get(Solution, affected.id))
+    validity = classification_validity(db.session.get(Solution, affected.id))
     assert validity.reason is InvalidClassification.RESULT_CHANGED
 
 
@@ -93,8 +94,8 @@ def test_apply_flags_the_solution_once(api, users, changed_register):
     assert solution.needs_rereview is True
     assert db.session.get(Solution, changed_register["drafted"].id).needs_rereview is False
     assert db.session.get(Solution, changed_register["unaffected"].id).needs_rereview is False
-    assert services.valid_classification(solution) is None
-    assert services.classification_validity(solution).reason is InvalidClassification.FLAGGED_FOR_REVIEW
+    assert valid_classification(solution) is None
+    assert classification_validity(solution).reason is InvalidClassification.FLAGGED_FOR_REVIEW
 
     flags = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "flag_rereview")).all()
     assert [(e.entity_type, e.solution_id) for e in flags] == [("solution", affected.id)]
@@ -160,7 +161,7 @@ def test_a_new_approval_under_the_new_rules_clears_the_flag(api, users, changed_
     db.session.expire_all()
     solution = db.session.get(Solution, affected.id)
     assert solution.needs_rereview is False
-    assert services.valid_classification(solution).id == record["id"]
+    assert valid_classification(solution).id == record["id"]
     assert api("post", "/rulesets/impact", users["compliance"], {"apply": False}).get_json()["flag"] == []
 
 
@@ -206,12 +207,12 @@ def test_impact_decides_each_version_as_if_compared_on_its_own(app, users, chang
                        .values(answers={**EMPLOYMENT, "no_such_question": "yes"}))
     db.session.commit()
 
-    ruleset = services.active_ruleset()
+    ruleset = active_ruleset()
     report = impact.impact(ruleset)
     expected = []
     for version in db.session.scalars(select(Classification).order_by(Classification.solution_id,
                                                                        Classification.version)):
-        change = services.answers_change(version.answers, version.result, ruleset)
+        change = answers_change(version.answers, version.result, ruleset)
         if change is not None:
             expected.append((version.id, change[0], change[1], impact.what_changed(*change)))
     got = [(c["classification_id"], c["old"], c["new"], c["what_changed"]) for c in report["changed"]]

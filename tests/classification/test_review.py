@@ -145,7 +145,7 @@ def test_stepping_down_as_co_owner_does_not_open_the_review(client, auth, api, u
 
 
 def test_the_submitter_may_not_review(app, api, users, solution, classify_as):
-    from ai_register.classification import services
+    from ai_register.classification.validity import latest_decided
     from ai_register.security import COMPLIANCE
 
     record = classify_as(solution, users["owner"], MINIMAL)
@@ -161,7 +161,7 @@ def test_the_submitter_may_not_review(app, api, users, solution, classify_as):
     response = api("post", f"/classifications/{record['id']}/approve", users["owner"], {})
     assert response.status_code == 403
     assert "submitted" in response.get_json()["detail"]
-    assert services.latest_decided(solution.id) is None
+    assert latest_decided(solution.id) is None
 
 
 # --- justification and override -------------------------------------------------------------------

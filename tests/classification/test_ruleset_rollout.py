@@ -12,7 +12,7 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from ai_register.classification import services
+from ai_register.classification.validity import classification_validity, valid_classification
 from ai_register.config import PROJECT_ROOT
 from ai_register.extensions import db
 from ai_register.notifications.models import Notification
@@ -100,7 +100,7 @@ def test_the_2026_2_rollout_flags_the_device_solutions_and_tells_their_owners(
     # 2. The upgrade: 2026.2 becomes active. The changed results stop counting at once.
     app.config["RISK_RULES_DIR"] = str(PROJECT_ROOT / "risk_rules")
     dose_solution = db.session.get(Solution, rollout["Dose advice"][0].id)
-    assert services.classification_validity(dose_solution).reason is InvalidClassification.RESULT_CHANGED
+    assert classification_validity(dose_solution).reason is InvalidClassification.RESULT_CHANGED
 
     # 3. Apply: exactly the device solutions that must answer the drives-device question are flagged.
     applied = cli(runner, "--apply")
@@ -111,10 +111,10 @@ def test_the_2026_2_rollout_flags_the_device_solutions_and_tells_their_owners(
     flagged = {s.id for s in db.session.scalars(select(Solution).where(Solution.needs_rereview.is_(True)))}
     assert flagged == device_ids
     for solution_id in device_ids:
-        validity = services.classification_validity(db.session.get(Solution, solution_id))
+        validity = classification_validity(db.session.get(Solution, solution_id))
         assert validity.reason is InvalidClassification.FLAGGED_FOR_REVIEW and validity.valid is None
     for name in ("Sedation loop", "Shift planner", "Call transcription", "Switchboard bot", "Interaction tables"):
-        assert services.valid_classification(db.session.get(Solution, rollout[name][0].id)) is not None, name
+        assert valid_classification(db.session.get(Solution, rollout[name][0].id)) is not None, name
 
     # 4. The owners hear what changed and which new questions to answer, in Swedish and English.
     notes = db.session.scalars(select(Notification).where(Notification.kind == "classification_rereview")).all()
@@ -144,7 +144,7 @@ def test_the_2026_2_rollout_flags_the_device_solutions_and_tells_their_owners(
     assert record["ruleset"]["version"] == "2026.2" and record["result"]["medical_device"]["class"] == "IIb"
     db.session.expire_all()
     solution = db.session.get(Solution, dose_solution.id)
-    assert solution.needs_rereview is False and services.valid_classification(solution).id == record["id"]
+    assert solution.needs_rereview is False and valid_classification(solution).id == record["id"]
     again = json.loads(cli(runner, "--apply").output)
     assert again["flagged"] == [] and dose_solution.id not in again["flag"]
 

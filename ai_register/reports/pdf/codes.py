@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from ai_register.classification.services import active_ruleset
+from ai_register.classification.rulesets import active_ruleset
 from ai_register.incidents.duties import recipient_label
 from ai_register.reports.labels import N_
 from ai_register.reports.pdf.blocks import Blocks
