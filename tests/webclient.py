@@ -84,6 +84,16 @@ def web(app, users):
     return make
 
 
+def register_solution(client, **changes):
+    """Register a solution through /solutions/new (SOLUTION_FORM) as `client`'s user; returns it, the
+    test's only solution."""
+    from ai_register.extensions import db
+    from ai_register.solutions.models import Solution
+
+    assert client.post("/solutions/new", {**SOLUTION_FORM, **changes}).status_code == 302
+    return db.session.scalars(db.select(Solution)).one()
+
+
 def seed_indicators() -> dict[str, int]:
     """The region's five common indicators (every new goal names one); {code: id}."""
     from ai_register.extensions import db

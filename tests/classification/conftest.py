@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import solution_factory
+from tests.webclient import web  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from ai_register.solutions.lifecycle.facts import (
     GoalFact,
     OversightFact,
 )
+from tests.webclient import web  # noqa: F401 - fixture
 
 BASE = "/api/v1/solutions"
 

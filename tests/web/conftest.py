@@ -1,5 +1,6 @@
-"""Fixtures of the web tests (helpers in tests/webclient.py): pages of the shell and of the areas that still
-keep theirs in ai_register/web, the journeys through several of them."""
+"""Fixtures of the web tests (helpers in tests/webclient.py): the shell's pages (navigation, number inputs,
+readable pages, form messages), the page access matrix and the journeys through several areas. An area's
+own pages are tested in that area's folder."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ import pytest
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
+from tests.webclient import SOLUTION_FORM as GOOD
 
 from .conftest import MINIMAL_ANSWERS, answer_wizard, text
-from .test_solutions import GOOD
 
 OK, FORBIDDEN, MISSING = 200, 403, 404
 

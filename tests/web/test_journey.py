@@ -10,14 +10,10 @@ from datetime import date, timedelta
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution, TransitionRequest
+from tests.webclient import SOLUTION_FORM as GOOD
+from tests.webclient import register_solution as _register
 
 from .conftest import MINIMAL_ANSWERS, answer_wizard, text
-from .test_solutions import GOOD
-
-
-def _register(owner) -> Solution:
-    assert owner.post("/solutions/new", GOOD).status_code == 302
-    return db.session.scalars(db.select(Solution)).one()
 
 
 def indicator_id(code: str) -> int:

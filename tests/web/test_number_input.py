@@ -10,10 +10,10 @@ from decimal import Decimal
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.solutions.models import Solution
+from tests.webclient import SOLUTION_FORM as GOOD
 
 from .conftest import text
 from .test_journey import indicator_id
-from .test_solutions import GOOD
 
 NBSP = "\u00a0"
 BENEFIT = {"one_off_cost": "120000,50", "yearly_cost": "12 000", "yearly_savings": "300,000.25",

@@ -10,10 +10,10 @@ from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.incidents.models import Incident
 from ai_register.solutions.models import Solution
+from tests.webclient import SOLUTION_FORM as GOOD
 
 from .conftest import MINIMAL_ANSWERS, answer_wizard, text
 from .test_journey import fill_records
-from .test_solutions import GOOD
 
 
 def _register(owner, **changes) -> Solution:

@@ -7,9 +7,7 @@ import pytest
 
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
-from tests.webclient import SOLUTION_FORM
-
-from .conftest import text
+from tests.webclient import SOLUTION_FORM, text
 
 GOOD = SOLUTION_FORM
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from ai_register.audit.models import AuditEvent
 from ai_register.classification.models import AnswerDraft, Classification
 from ai_register.extensions import db
-
-from .conftest import MINIMAL_ANSWERS, answer_wizard, hidden, text
-from .test_journey import _register
+from tests.answers import NOT_LISTED as MINIMAL_ANSWERS
+from tests.webclient import answer_wizard, hidden, text
+from tests.webclient import register_solution as _register
 
 
 def _step(client, url: str, page: str, answers: dict, **extra):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
-
-from .conftest import text
-from .test_solutions import GOOD
+from tests.webclient import SOLUTION_FORM as GOOD
+from tests.webclient import text
 
 
 def test_the_lookup_offers_active_accounts_that_can_own_to_those_who_edit(web, users, make_user):

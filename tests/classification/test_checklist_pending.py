@@ -6,9 +6,9 @@ from __future__ import annotations
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
-
-from .conftest import MINIMAL_ANSWERS, answer_wizard, text
-from .test_solutions import GOOD
+from tests.answers import NOT_LISTED as MINIMAL_ANSWERS
+from tests.webclient import SOLUTION_FORM as GOOD
+from tests.webclient import answer_wizard, text
 
 
 def test_the_checklist_names_the_version_waiting_for_review(web):

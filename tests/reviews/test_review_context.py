@@ -9,8 +9,7 @@ from datetime import date, timedelta
 
 from tests.answers import HIGH_RISK, MINIMAL
 from tests.helpers import solution_factory
-
-from .conftest import text
+from tests.webclient import text
 
 
 def _api(client, auth):

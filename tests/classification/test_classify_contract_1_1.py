@@ -11,9 +11,9 @@ from datetime import date
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
-
-from .conftest import MINIMAL_ANSWERS, answer_wizard, text
-from .test_journey import _register
+from tests.answers import NOT_LISTED as MINIMAL_ANSWERS
+from tests.webclient import answer_wizard, text
+from tests.webclient import register_solution as _register
 
 
 def hidden_answers(page: str) -> dict:
