@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,21 @@ def gunicorn(module: str, env: dict, workers: int, started: list | None = None):
             process.wait(timeout=30)
 
 
+def prime(port: int, paths: list[str], headers: dict, workers: int, rounds: int = 3) -> None:
+    """Every worker serves a few requests before the timed run: a worker's first read loads the rule set
+    (about a second of CPU, several on a busy machine), which a short warm-up did not always cover (the
+    quick run once measured 0 req/s). `workers` requests at once keep every sync worker busy, so each
+    round reaches each worker."""
+    def get(path: str) -> None:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+        with urllib.request.urlopen(request, timeout=300) as response:
+            response.read()
+
+    with ThreadPoolExecutor(workers) as pool:
+        for round_ in range(rounds):
+            list(pool.map(get, [paths[(round_ * workers + i) % len(paths)] for i in range(workers)]))
+
+
 def load(port: int, paths: list[str], headers: dict, *, concurrency: int, warmup: float, duration: float) -> dict:
     job = {"host": "127.0.0.1", "port": port, "paths": paths, "headers": headers, "concurrency": concurrency,
            "warmup": warmup, "duration": duration}
@@ -111,14 +127,17 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
     options = {"concurrency": concurrency, "warmup": warmup, "duration": duration}
     bearer = {"Authorization": f"Bearer {token}"}
     with gunicorn("bench.baseline_app:app", env, workers) as port:
+        prime(port, [f"/solutions/{i}" for i in ids], {}, workers)
         baseline = load(port, [f"/solutions/{i}" for i in ids], {}, **options)
     detail_paths = [f"/api/v1/solutions/{i}" for i in ids]
     with gunicorn("wsgi:app", env, workers) as port:
+        prime(port, detail_paths, bearer, workers)
         detail = load(port, detail_paths, bearer, **options)
         listing = load(port, list_paths(rng), bearer, **options)
     ablation = {}
     for without in ABLATIONS:
         with gunicorn("bench.read_ablation:app", {**env, "BENCH_READ_WITHOUT": without}, workers) as port:
+            prime(port, detail_paths, bearer, workers)
             ablation[without] = load(port, detail_paths, bearer, **options)
     raw = {"baseline": baseline, "detail": detail, "list": listing, "ablation": ablation, "workers": workers,
            **options}

@@ -69,6 +69,11 @@ _PEOPLE = (OversightAssignment.user, OversightAssignment.person, OversightAssign
 DETAIL_LOAD = tuple(joinedload(Solution.current_oversight).joinedload(person) for person in _PEOPLE)
 
 
+# Built once: a marshmallow schema costs more to construct (its fields are copied) than to dump one
+# assignment, and this runs on every read of a solution.
+_SUMMARY = OversightAssignmentSchema()
+
+
 def oversight_summary(solution: Solution) -> dict | None:
     """The current assignment as the API shows it, for the solution's detail view."""
     if "current_oversight" in inspect(solution).unloaded:
@@ -76,7 +81,7 @@ def oversight_summary(solution: Solution) -> dict | None:
         assignment = current_oversight(solution.id, *(joinedload(person) for person in _PEOPLE))
     else:
         assignment = solution.current_oversight
-    return None if assignment is None else OversightAssignmentSchema().dump(shown(assignment))
+    return None if assignment is None else _SUMMARY.dump(shown(assignment))
 
 
 def shown(assignment: OversightAssignment, today: date | None = None) -> OversightAssignment:
