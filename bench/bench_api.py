@@ -7,7 +7,8 @@ Three runs, each by a separate load-client process (bench/load_client.py) on loo
 Targets (issue 9): detail throughput ≥ 0.5 × baseline; list p95 < 5 × detail p95.
 
 Then the same single read with parts taken out (bench/read_ablation.py), to show what each part of
-the read costs: without the token's database check, without the other modules' parts, without both.
+the read costs: with the token and account cache off, without any token check, without the other
+modules' parts, without both.
 """
 
 from __future__ import annotations
