@@ -67,16 +67,18 @@ NOTIFY_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION ai_register_auth_changed() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        PERFORM pg_notify('{CHANNEL}', '*');
+        PERFORM pg_notify('{CHANNEL}', TG_TABLE_SCHEMA || '|*');
     ELSIF TG_TABLE_NAME = 'users' THEN
-        PERFORM pg_notify('{CHANNEL}', 'u:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+        PERFORM pg_notify('{CHANNEL}', TG_TABLE_SCHEMA || '|u:'
+                          || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
         IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN
-            PERFORM pg_notify('{CHANNEL}', 'u:' || OLD.id);
+            PERFORM pg_notify('{CHANNEL}', TG_TABLE_SCHEMA || '|u:' || OLD.id);
         END IF;
     ELSE
-        PERFORM pg_notify('{CHANNEL}', 't:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.jti ELSE NEW.jti END);
+        PERFORM pg_notify('{CHANNEL}', TG_TABLE_SCHEMA || '|t:'
+                          || CASE WHEN TG_OP = 'DELETE' THEN OLD.jti ELSE NEW.jti END);
         IF TG_OP = 'UPDATE' AND OLD.jti <> NEW.jti THEN
-            PERFORM pg_notify('{CHANNEL}', 't:' || OLD.jti);
+            PERFORM pg_notify('{CHANNEL}', TG_TABLE_SCHEMA || '|t:' || OLD.jti);
         END IF;
     END IF;
     RETURN NULL;
@@ -133,6 +135,7 @@ class AuthCache:
         self._stop = threading.Event()
         self.connection = None  # the listener's connection (tests terminate it to show the bypass)
         self.last_notification: str | None = None  # (tests wait for a notification of their own)
+        self._schema: str | None = None
 
     # --- the request's side ---
 
@@ -162,7 +165,14 @@ class AuthCache:
                 self._tokens[jti] = token
 
     def invalidate(self, payload: str = "*") -> None:
-        """Drop what a notification names (`u:<id>`, `t:<jti>`); anything else drops everything."""
+        """Drop what a notification names (`<schema>|u:<id>`, `<schema>|t:<jti>`); a notification about
+        another schema's tables (another register in the same database) is not ours; anything else
+        drops everything."""
+        schema, separator, rest = payload.partition("|")
+        if separator and self._schema is not None:
+            if schema != self._schema:
+                return
+            payload = rest
         kind, _, key = payload.partition(":")
         with self._lock:
             self._generation += 1
@@ -196,6 +206,12 @@ class AuthCache:
             try:
                 connection = self._connect()
                 connection.execute(f"LISTEN {CHANNEL}")
+                # The schema that holds the accounts table, as this application's statements find it
+                # (search_path): notifications name it. None (no table yet): every notification counts.
+                self._schema = connection.execute(
+                    "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.oid = to_regclass('users')").fetchone()
+                self._schema = self._schema[0] if self._schema else None
                 self.connection = connection
                 # Whatever changed while nobody listened is unknown: start empty.
                 with self._lock:

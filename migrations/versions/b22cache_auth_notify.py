@@ -22,16 +22,18 @@ FUNCTION = """
 CREATE OR REPLACE FUNCTION ai_register_auth_changed() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        PERFORM pg_notify('ai_register_auth', '*');
+        PERFORM pg_notify('ai_register_auth', TG_TABLE_SCHEMA || '|*');
     ELSIF TG_TABLE_NAME = 'users' THEN
-        PERFORM pg_notify('ai_register_auth', 'u:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+        PERFORM pg_notify('ai_register_auth', TG_TABLE_SCHEMA || '|u:'
+                          || CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
         IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN
-            PERFORM pg_notify('ai_register_auth', 'u:' || OLD.id);
+            PERFORM pg_notify('ai_register_auth', TG_TABLE_SCHEMA || '|u:' || OLD.id);
         END IF;
     ELSE
-        PERFORM pg_notify('ai_register_auth', 't:' || CASE WHEN TG_OP = 'DELETE' THEN OLD.jti ELSE NEW.jti END);
+        PERFORM pg_notify('ai_register_auth', TG_TABLE_SCHEMA || '|t:'
+                          || CASE WHEN TG_OP = 'DELETE' THEN OLD.jti ELSE NEW.jti END);
         IF TG_OP = 'UPDATE' AND OLD.jti <> NEW.jti THEN
-            PERFORM pg_notify('ai_register_auth', 't:' || OLD.jti);
+            PERFORM pg_notify('ai_register_auth', TG_TABLE_SCHEMA || '|t:' || OLD.jti);
         END IF;
     END IF;
     RETURN NULL;

@@ -153,3 +153,19 @@ def test_a_web_session_reads_its_account_through_the_cache(app, cache, users, we
     assert officer.get("/").status_code == 200  # from the cache
     elsewhere(app, "UPDATE users SET active = false WHERE id = :u", u=user_id)
     until(lambda: officer.get("/").status_code == 302, "the deactivation to end the session", timeout=1.0)
+
+
+def test_a_notification_about_another_schemas_tables_is_not_ours(app, client, cache, make_user, auth):
+    """Two registers in one database (or the tests' workers, one schema each) do not empty each other's
+    caches; a notification about this schema's tables does."""
+    headers = auth(make_user("compliance"))
+    settle_auth_cache(cache)
+    assert client.get(TOKENS, headers=headers).status_code == 200
+    assert cache.size() != (0, 0)
+    own = db.session.execute(text("SELECT current_schema()")).scalar()
+    for payload, emptied in ((f"{own}_elsewhere|*", False), (f"{own}|*", True)):
+        with db.engine.begin() as connection:
+            connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                               {"channel": auth_cache.CHANNEL, "payload": payload})
+        until(lambda payload=payload: cache.last_notification == payload, "the notification")
+        assert (cache.size() == (0, 0)) is emptied, payload
