@@ -70,7 +70,8 @@ def _literacy(b, number: str, report, events, names) -> Iterator[Flowable]:
     yield b.table([b.t("date"), b.t("kind"), b.t("title_col"), b.t("care_units"), b.t("reached")],
                   ([b.show(m.get("held_on")), b.value("kind", m.get("kind"), "literacy_measure"),
                     b.show(m.get("title")),
-                    ", ".join(m.get("care_units") or []) or "—", b.show(m.get("reached"))]
+                    ", ".join(m.get("care_units") or []) or (b.t("region_wide_measure") if m.get("solution_id") is None
+                                                             else "—"), b.show(m.get("reached"))]
                    for m in report["literacy"]), [13, 17, 40, 20, 10])
 
 

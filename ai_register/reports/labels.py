@@ -190,6 +190,7 @@ TEXT: dict[str, str] = {
     "risks_count": N_("Risks"),
     "care_units": N_("Care units"),
     "reached": N_("Reached"),
+    "region_wide_measure": N_("Region-wide (all units)"),
     # monitoring in operation and informing (issue 21)
     "s_monitoring": N_("Monitoring in operation and informing (Art 26(5)–(7), (11), Art 86)"),
     "metrics": N_("Metrics and thresholds"),

@@ -175,7 +175,8 @@ class ReportSchema(ma.Schema):
     obligation_records = ma.fields.List(Record(), metadata={
         "description": "Each obligation's record: status, what meets it, who confirmed it and when, due date"})
     fria = ma.fields.List(Record(), metadata={"description": "FRIA versions (AI Act Art 27)"})
-    literacy = ma.fields.List(Record(), metadata={"description": "The solution's AI-literacy measures (Art 4)"})
+    literacy = ma.fields.List(Record(), metadata={
+        "description": "The solution's AI-literacy measures (Art 4), then the region-wide ones (solution_id null)"})
     suppliers = Record(allow_none=True, metadata={
         "description": "The supplier's product version the solution uses: supplier (contacts, where data are "
                        "processed, transfer basis), product version, agreements and documents with their state on "

@@ -25,6 +25,7 @@ from ai_register.classification.validity import classification_validity
 from ai_register.formats import both
 from ai_register.goals import models as goals_models
 from ai_register.goals.benefit import calculate_benefit
+from ai_register.literacy import report as literacy_report
 from ai_register.reports.events import (
     chain_head_at,
     count_solution_events,
@@ -86,8 +87,10 @@ def build_sections(solution: Solution, *, generated_by: User,
         records = live_records(solution)
         on = now.astimezone(region_zone()).date()
     context = ReportContext(solution.id, as_of, on, {})
+    region_measures = literacy_report.region_wide(as_of) if "literacy_measure" in records.available else []
     context.names = user_names(referenced_user_ids(records.solution) | referenced_user_ids(records.records)
-                               | referenced_user_ids(records.histories) | {generated_by.id})
+                               | referenced_user_ids(records.histories) | referenced_user_ids(region_measures)
+                               | {generated_by.id})
     classifications = _classifications(records, context)
     current = _current_classification(records, classifications, live=as_of is None, solution=solution)
     report: dict[str, Any] = {
@@ -117,7 +120,9 @@ def build_sections(solution: Solution, *, generated_by: User,
         "continuity": lambda: _continuity(records, context),
         "obligation_records": lambda: [_with_people(normalise(r), context) for r in records.of("solution_obligation")],
         "fria": lambda: [_with_people(normalise(r), context) for r in records.of("fria")],
-        "literacy": lambda: [_with_people(normalise(r), context) for r in records.of("literacy_measure")],
+        # The solution's own measures, then the region-wide ones (solution_id null) that reach its staff too.
+        "literacy": lambda: [_with_people(normalise(r), context)
+                             for r in [*records.of("literacy_measure"), *region_measures]],
         "suppliers": lambda: supplier_report.section(records.of("solution_supplier_product"), as_of=as_of,
                                                      on=on),
         "monitoring": lambda: _monitoring(records, context),

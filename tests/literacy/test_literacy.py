@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import select
 
+from ai_register.audit.models import AuditEvent
+from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.rules import MeasureFact, unreached_units
@@ -48,7 +50,7 @@ def check_gate_codes(facts, on, settings):
     return check_gate(Phase.ROLLOUT, facts, on, settings)
 
 
-def test_measures_per_solution_and_region_wide(app, api, solution, make_solution, make_user):
+def test_measures_per_solution_and_region_wide(app, api, solution, make_solution, make_user, users):
     body = {"kind": "training", "title": "Introduktion till LungTriage", "user_groups": ["Röntgenläkare"],
             "care_units": ["Röntgen Sunderbyn", " Röntgen Sunderbyn "], "held_on": "2026-11-20", "reached": 14}
     created = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures", json=body)
@@ -58,8 +60,6 @@ def test_measures_per_solution_and_region_wide(app, api, solution, make_solution
                    json={**body, "kind": "poster", "material_link": "javascript:alert(1)"})
     assert bad.status_code == 422 and {"kind", "material_link"} <= set(bad.get_json()["errors"])
     other = make_solution(name="Annat")
-    from ai_register.evidence.models import Evidence
-    from ai_register.extensions import db
     foreign = Evidence(solution_id=other.id, type="other", title="Annan lösnings material", issued_on=date(2026, 1, 1),
                        created_by_id=solution.owner_id)
     db.session.add(foreign)
@@ -75,6 +75,26 @@ def test_measures_per_solution_and_region_wide(app, api, solution, make_solution
     listed = api.get("auditor", f"/api/v1/solutions/{solution.id}/literacy-measures").get_json()
     assert listed["total"] == 2 and {i["solution_id"] for i in listed["items"]} == {solution.id, None}
     assert api.get("auditor", "/api/v1/literacy-measures").get_json()["total"] == 1
+    # The traceability report lists the region-wide measure beside the solution's own (it reaches its staff
+    # too), now and as it stood before it was recorded (replayed from its own events).
+    report = api.get("auditor", f"/api/v1/solutions/{solution.id}/report")
+    assert report.status_code == 200, report.get_json()
+    held = report.get_json()["literacy"]
+    assert [(m["title"], m["solution_id"]) for m in held] == [("Introduktion till LungTriage", solution.id), (
+        "Regionens AI-introduktion för all personal", None)]
+    assert held[1]["created_by"]["name"] == users["compliance"].display_name
+    traced = api.post("owner", "/api/v1/solutions", json={"name": "Spårad", "purpose": "Registrerad via API."})
+    assert traced.status_code == 201, traced.get_json()
+    mark = db.session.scalar(db.select(db.func.max(AuditEvent.occurred_at)))
+    assert api.post("compliance", "/api/v1/literacy-measures", json={
+        "kind": "training", "title": "Fördjupning om automationsbias", "held_on": "2026-11-01"}).status_code == 201
+    path = f"/api/v1/solutions/{traced.get_json()['id']}/report"
+    assert [m["title"] for m in api.get("auditor", path).get_json()["literacy"]] == [
+        "Regionens AI-introduktion för all personal", "Fördjupning om automationsbias"]
+    as_of = (mark.replace(tzinfo=mark.tzinfo or UTC) + timedelta(microseconds=1)).isoformat().replace("+00:00", "Z")
+    earlier = api.get("auditor", path, query_string={"as_of": as_of})
+    assert earlier.status_code == 200, earlier.get_json()
+    assert [m["title"] for m in earlier.get_json()["literacy"]] == ["Regionens AI-introduktion för all personal"]
     stranger = make_user("owner", email="annan@region.example")
     assert api.get(stranger, f"/api/v1/solutions/{solution.id}/literacy-measures").status_code == 404
 
