@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
-from ai_register.classification import drafts
+from ai_register.classification import drafts, results
 from ai_register.classification import services as classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound
@@ -21,7 +21,7 @@ from ai_register.rules import questionnaire_for, relevant_questions
 from ai_register.rules.contract import UNSURE
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write, get_solution
-from ai_register.web import labels, results
+from ai_register.web import labels
 
 bp = Blueprint("classify_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 

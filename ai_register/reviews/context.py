@@ -5,7 +5,7 @@ version and what changed between the two (answers, and the result: category, rou
 duties and obligations), and the rules that fired, each with its legal citation.
 
 Reads only; the four-eyes decision itself is `classification.review`'s. Texts are in the reader's
-language (web.labels, web.results); citations through rules/citations.py (the `cite` label)."""
+language (web.labels, classification/results.py); citations through rules/citations.py (the `cite` label)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from ai_register.classification import results
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import DECIDED, Classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
@@ -25,7 +26,7 @@ from ai_register.solutions.models import Solution
 from ai_register.suppliers import rules as supplier_rules
 from ai_register.suppliers import services as suppliers
 from ai_register.suppliers.models import SupplierDocument
-from ai_register.web import labels, results
+from ai_register.web import labels
 
 
 @dataclass

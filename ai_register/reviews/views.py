@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from ai_register.classification import results
 from ai_register.classification import services as classification_services
 from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, SUBMITTED, Classification
 from ai_register.classification.review import (
@@ -28,7 +29,7 @@ from ai_register.solutions.access import get_solution
 from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import TransitionRequest
 from ai_register.solutions.services import region_today
-from ai_register.web import gates, labels, results
+from ai_register.web import gates, labels
 from ai_register.web.forms import options, show_errors
 
 bp = Blueprint("review_web", __name__, url_prefix="/review", template_folder="templates")

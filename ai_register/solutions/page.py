@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ai_register.audit.models import AuditEvent
+from ai_register.classification import results
 from ai_register.classification import services as classification
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.classification.validity import obligations_checklist
@@ -23,7 +24,7 @@ from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.users.models import User
-from ai_register.web import charts, gates, results
+from ai_register.web import charts, gates
 
 RECENT_EVENTS = 15
 

@@ -15,7 +15,7 @@ from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access
 from ai_register.users import accounts, services, throttle
 from ai_register.users.forms import LoginForm
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ai_register import formats
 from ai_register.audit import reasons
+from ai_register.classification import results
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.fria.views import _labels as fria_labels
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
@@ -25,7 +26,6 @@ from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LAB
 from ai_register.portfolio import trustworthy
 from ai_register.suppliers import forms as supplier_forms
 from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
-from ai_register.web import results
 from ai_register.web.labels import (
     CIA_LEVELS,
     KINDS,

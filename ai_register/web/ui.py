@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ai_register import formats
+from ai_register.classification import results
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF
-from ai_register.web import charts, forms, labels, record_labels, results
+from ai_register.web import charts, forms, labels, record_labels
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 

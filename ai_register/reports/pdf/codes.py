@@ -1,5 +1,5 @@
 """Codes as labels in the report's language. The one mapping from codes to labels is the web's
-(ai_register.web.labels, web.results); the report is laid out inside force_locale, so each call reads the
+(ai_register.web.labels, classification.results); the report is laid out inside force_locale, so each call reads the
 report's language."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any
 
 from flask_babel import gettext
 
+from ai_register.classification import results
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.incidents.duties import recipient_label
 from ai_register.reports.labels import N_
 from ai_register.reports.pdf.blocks import Blocks
-from ai_register.web import labels, record_labels, results
+from ai_register.web import labels, record_labels
 
 
 def action(code: Any) -> str:
