@@ -17,7 +17,7 @@ from ai_register.monitoring.services import start_page_assessments
 from ai_register.obligations.services import overdue_for_start_page
 from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.rules import confirmation_due_on
-from ai_register.reviews import views as review
+from ai_register.reviews import queue as review
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
 from ai_register.solutions.access import visible_solution_ids, writable_solutions_query

@@ -6,23 +6,27 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from ai_register.classification import results
 from ai_register.classification import services as classification_services
-from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES, SUBMITTED, Classification
+from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES
 from ai_register.classification.review import (
     approve_classification,
     override_classification,
     reject_classification,
-    require_four_eyes,
 )
 from ai_register.classification.rulesets import ruleset_of
-from ai_register.exceptions import FourEyes, GateNotMet, InvalidInput, NotAllowed
+from ai_register.exceptions import GateNotMet, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.reviews.context import review_context
 from ai_register.reviews.forms import ClassificationReviewForm, TransitionReviewForm
+from ai_register.reviews.queue import (
+    classification_conflict,
+    pending_requests,
+    request_conflict,
+    submitted_classifications,
+)
 from ai_register.security import COMPLIANCE, access, actor
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
@@ -33,68 +37,6 @@ from ai_register.web import gates, labels
 from ai_register.web.forms import options, show_errors
 
 bp = Blueprint("review_web", __name__, url_prefix="/review", template_folder="templates")
-
-
-def submitted_classifications(limit: int | None = None) -> list[Classification]:
-    return list(
-        db.session.scalars(
-            select(Classification)
-            .where(Classification.status == SUBMITTED)
-            .order_by(Classification.submitted_at, Classification.id)
-            .limit(limit)
-        )
-    )
-
-
-def pending_requests(limit: int | None = None) -> list[TransitionRequest]:
-    return list(
-        db.session.scalars(
-            select(TransitionRequest)
-            .where(TransitionRequest.status == "pending")
-            .order_by(TransitionRequest.requested_at, TransitionRequest.id)
-            .limit(limit)
-        )
-    )
-
-
-def _four_eyes_text(because: str | None, owns_now: bool, *, requested: bool = False) -> str:
-    """The four-eyes bar (the refusal's `because`) in the reader's language."""
-    if because in ("answered", "submitted"):
-        return _("You answered or submitted it.")
-    if because == "requested":
-        return _("You requested it.")
-    if because == "owner" and owns_now:
-        return _("You own the solution.")
-    if because == "cooling_off":
-        if requested:
-            return _("You were an owner or co-owner of the solution shortly before it was requested (the "
-                     "cooling-off period).")
-        return _("You were an owner or co-owner of the solution shortly before this version was answered "
-                 "(the cooling-off period).")
-    if requested:
-        return _("You were an owner or co-owner of the solution after it was requested.")
-    return _("You were an owner or co-owner of the solution after this version was answered.")
-
-
-def classification_conflict(item: Classification, user) -> str | None:
-    """Why four eyes keep `user` from reviewing it, or None. The service's own check decides; this
-    only says which of its reasons it is, in the reader's language."""
-    solution = get_solution(item.solution_id, actor())
-    try:
-        require_four_eyes(item, solution, user)
-    except FourEyes as refusal:
-        return _four_eyes_text(refusal.extensions.get("because"), user.id in solution.owner_ids())
-    return None
-
-
-def request_conflict(item: TransitionRequest, user) -> str | None:
-    """Why four eyes keep `user` from deciding the request, or None; the service's check decides."""
-    try:
-        transitions.require_four_eyes(item, item.solution, user)
-    except FourEyes as refusal:
-        return _four_eyes_text(refusal.extensions.get("because"), user.id in item.solution.owner_ids(),
-                               requested=True)
-    return None
 
 
 @bp.get("")
