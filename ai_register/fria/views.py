@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale, VersionRequired
 from ai_register.fria import rules, services
 from ai_register.fria.forms import RISK_ROWS, FriaForm
+from ai_register.fria.labels import template_labels
 from ai_register.fria.schemas import FriaWriteSchema
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
@@ -20,19 +20,6 @@ bp = Blueprint("fria_web", __name__, template_folder="templates")
 
 READERS = (OWNER, COMPLIANCE, AUDITOR)
 WRITERS = (OWNER, COMPLIANCE)
-STATUS_TONE = {rules.DRAFT: "neutral", rules.SUBMITTED: "info", rules.APPROVED: "ok", rules.RETURNED: "warn"}
-
-
-def _labels() -> dict:
-    names = {rules.DRAFT: _l("Draft"), rules.SUBMITTED: _l("Submitted"), rules.APPROVED: _l("Approved"),
-             rules.RETURNED: _l("Returned")}
-    levels = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
-    outdated = {"oversight_owner_changed": _l("The oversight owner changed since this version: update the FRIA "
-                                              "(Art 27(2)).")}
-    return {"fria_status": lambda s: names.get(s, s), "fria_tone": lambda s: STATUS_TONE.get(s, "neutral"),
-            "level_label": lambda v: levels.get(v, v or "—"), "outdated_text": lambda c: outdated.get(c, c)}
-
-
 def _form(solution, record=None, **kwargs) -> FriaForm:
     form = FriaForm(**kwargs)
     evidence = evidence_services.evidence_for(solution.id)
@@ -55,11 +42,11 @@ def index(solution_id: int):
                            approved=services.approved_fria(solution.id),
                            can_edit=can_write(solution, actor()) and solution.phase != "retired",
                            open_version=next((v for v in versions if v.status in rules.OPEN_STATUSES), None),
-                           **_labels())
+                           **template_labels())
 
 
 def _edit_page(solution, form, record=None, status=200):
-    return render_template("fria/edit.html", solution=solution, form=form, record=record, **_labels()), status
+    return render_template("fria/edit.html", solution=solution, form=form, record=record, **template_labels()), status
 
 
 def _save(form, write):
@@ -123,7 +110,7 @@ def show(fria_id: int):
                            outdated=services.outdated_reasons(record),
                            notification=services.notification_export(record, lang), evidence=evidence,
                            can_edit=can_write(solution, actor()) and solution.phase != "retired",
-                           risk_rows=RISK_ROWS, **_labels())
+                           risk_rows=RISK_ROWS, **template_labels())
 
 
 @bp.post("/fria/<int:fria_id>/submit")

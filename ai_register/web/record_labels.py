@@ -17,7 +17,7 @@ from ai_register import formats
 from ai_register.audit import reasons
 from ai_register.classification import results
 from ai_register.classification.rulesets import active_ruleset
-from ai_register.fria.views import _labels as fria_labels
+from ai_register.fria.labels import status_label as fria_status_label
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
 from ai_register.literacy.forms import KIND_LABELS
 from ai_register.monitoring import forms as monitoring_forms
@@ -546,7 +546,7 @@ def _record_type(code) -> str:
 
 
 def _fria_status(code) -> str:
-    return str(fria_labels()["fria_status"](code))
+    return str(fria_status_label(code))
 
 
 def _literacy_kind(code) -> str:
