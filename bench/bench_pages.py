@@ -46,6 +46,10 @@ NOT_PAGES = frozenset({"/login", "/login/oidc", "/login/oidc/callback", "/passwo
 # Answers that carry a solution's whole trail or files: bulk work, in events per second.
 EVENT_BULK = frozenset({"/solutions/<int:solution_id>/report.pdf", "/solutions/<int:solution_id>/bundle.zip",
                         "/api/v1/solutions/<int:solution_id>/report", "/api/v1/solutions/<int:solution_id>/bundle"})
+# Answers that carry every row of the reader's register (exports, the whole-register report, chain
+# verification): bulk work, in rows per second, whoever reads them.
+ROW_BULK = {"/portfolio/export.csv": "solutions", "/api/v1/reports/portfolio": "solutions",
+            "/api/v1/audit/verify": "events"}
 # A route's record parameter → the table it names a row of, and that table's column naming its solution.
 RECORDS = {
     "classification_id": ("classifications", "solution_id"), "goal_id": ("goals", "solution_id"),
@@ -146,7 +150,7 @@ def route_pages(app, db, owner_solution_id: int, listed: list[Page]) -> tuple[li
                 if (role, path) in done:
                     continue
                 done.add((role, path))
-                bulk, rows = None, None
+                bulk, rows = ROW_BULK.get(rule.rule), None
                 if rule.rule in EVENT_BULK:
                     bulk, rows = "events", db.session.execute(text(
                         "select count(*) from audit_events where solution_id = :s"), {"s": solution_id}).scalar()
@@ -281,6 +285,8 @@ def _rows(page: Page, result: dict) -> int:
         return page.rows
     if page.path.endswith("verify"):
         return int(json.loads(result["body"]).get("events") or 0)
+    if page.path == "/api/v1/reports/portfolio":
+        return int(json.loads(result["body"]).get("total") or 0)
     if "/report?" in page.path:
         return len(json.loads(result["body"]).get("audit_events") or [])
     if page.path.endswith("/bundle"):
