@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from sqlalchemy.engine import Engine
 
 from ai_register import create_app
 from ai_register.extensions import db
+from ai_register.users import auth_cache
 from tests.webclient import compile_catalogs
+
+# The tests' "today" (date.today()) is the region's today, as the product's (config TIMEZONE,
+# Europe/Stockholm): between midnight in Sweden and midnight UTC the two dates differ. A POSIX rule, so
+# it needs no time-zone database on the machine.
+os.environ["TZ"] = "CET-1CEST,M3.5.0,M10.5.0/3"
+time.tzset()
 
 # Generation speed depends on the machine's load (CI shares its cores): a slow draw is not a failure of the
 # property, so the health check for it is off; properties keep their example counts.
@@ -164,6 +172,22 @@ def app(app_config, pg_schema, sqlite_template):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def without_auth_cache(app, monkeypatch):
+    """Every request reads its token and account from the database (as on SQLite), for tests that compare
+    statement counts: on PostgreSQL a token cache hit on one request and a miss on the other
+    (users/auth_cache.py) is not what they measure."""
+    monkeypatch.setitem(app.extensions, "auth_cache", None)
+
+
+@pytest.fixture
+def steady_auth_cache(monkeypatch):
+    """For tests that show what the token and account cache keeps: a loaded test machine may leave the
+    listener's heartbeat thread unscheduled for longer than MAX_SILENCE, and the cache (rightly) bypasses
+    itself then. Losing the listener's connection still empties and bypasses it at once."""
+    monkeypatch.setattr(auth_cache, "MAX_SILENCE", 10.0)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ import contextlib
 import logging
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,7 +135,9 @@ class AuthCache:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.connection = None  # the listener's connection (tests terminate it to show the bypass)
-        self.last_notification: str | None = None  # (tests wait for a notification of their own)
+        # The latest payloads processed, newest last (tests wait for a notification of their own; other
+        # registers in the same database notify on the same channel meanwhile).
+        self.recent_notifications: deque[str] = deque(maxlen=256)
         self._schema: str | None = None
 
     # --- the request's side ---
@@ -226,7 +229,7 @@ class AuthCache:
                 while not self._stop.is_set():
                     for note in connection.notifies(timeout=HEARTBEAT):
                         self.invalidate(note.payload)
-                        self.last_notification = note.payload
+                        self.recent_notifications.append(note.payload)
                     connection.execute("SELECT 1")
                     self._alive_at = monotonic()
             except Exception as exc:  # any failure: bypass until reconnected

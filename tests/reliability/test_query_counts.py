@@ -21,7 +21,7 @@ def statements_for(client, url: str, headers: dict) -> list[str]:
     return statements
 
 
-def test_list_queries_do_not_grow_with_the_number_of_solutions(client, build):
+def test_list_queries_do_not_grow_with_the_number_of_solutions(client, build, without_auth_cache):
     first = build.solution()
     build.grow(first, 1)
     url = f"{BASE}?per_page=200"
@@ -35,7 +35,7 @@ def test_list_queries_do_not_grow_with_the_number_of_solutions(client, build):
 
 
 @pytest.mark.parametrize("path", ["", "/report", "/report?verify=solution"])
-def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, path):
+def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, path, without_auth_cache):
     small, large = build.solution(), build.solution(name="Stor lösning")
     build.grow(small, 1)
     build.grow(large, 100)
@@ -44,7 +44,7 @@ def test_detail_and_report_queries_do_not_grow_with_related_rows(client, build, 
     assert len(hundred) == len(one), "\n".join(hundred)
 
 
-def test_a_single_read_stays_within_its_statement_budget(app, client, build):
+def test_a_single_read_stays_within_its_statement_budget(app, client, build, steady_auth_cache):
     """GET /solutions/{id} runs on every screen and integration: the bearer token with its user (none on
     PostgreSQL once the worker's cache holds the token, users/auth_cache.py); the solution with its
     owners, pending transition and oversight owner; its classification versions: two statements (three
@@ -140,14 +140,12 @@ PAGES = [  # (who, url, web page?)
 
 
 def test_pages_send_as_many_statements_for_a_large_register_as_for_a_small_one(app, client, users, auth,
-                                                                               make_user, monkeypatch):
+                                                                               make_user, without_auth_cache):
     """Each page and read endpoint of PAGES, per role, for 3 solutions then 60 (and 3 events each):
     the same number of statements. (The owner's own solutions stay the same; another owner's grow.)
     The account is read on every request here (no token and account cache on PostgreSQL): a cache
     hit on the second pass would count one statement fewer for a reason that is not the page's."""
     from ai_register.extensions import db as _db
-
-    monkeypatch.setitem(app.extensions, "auth_cache", None)
 
     other = make_user("owner")
     own = users["owner"]

@@ -143,7 +143,7 @@ def test_list_items_show_owners_and_classification_copies(reg, client, portfolio
     assert (item["current_ai_act_category"], item["current_device_class"]) == ("high_risk", "IIa")
 
 
-def test_query_count_does_not_grow_with_rows(reg, client, users, make_user):
+def test_query_count_does_not_grow_with_rows(reg, client, users, make_user, without_auth_cache):
     helpers = [make_user("owner") for _ in range(3)]
 
     def count_queries() -> int:
