@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ai_register.extensions import db, limiter
@@ -81,25 +81,31 @@ def seconds_locked(email: str, address: str | None, now: datetime | None = None)
     """How long sign-in stays refused for this account or address (0: not locked)."""
     now = now or utcnow()
     digests = [digest for _, digest in _keys(email, address)]
-    rows = db.session.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(digests))).all()
-    until = [_aware(row.locked_until) for row in rows if row.locked_until is not None]
+    until = [_aware(moment) for moment in db.session.scalars(
+        select(SignInThrottle.locked_until).where(SignInThrottle.key.in_(digests))) if moment is not None]
     remaining = max(((moment - now).total_seconds() for moment in until), default=0)
     return math.ceil(remaining) if remaining > 0 else 0
 
 
-def _locked_row(kind: str, digest: str, now: datetime) -> SignInThrottle:
-    """The counter row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite serialises writers)."""
-    query = select(SignInThrottle).where(SignInThrottle.key == digest).with_for_update()
-    row = db.session.scalar(query)
-    if row is not None:
-        return row
+def _count(kind: str, digest: str, now: datetime, policy: Policy) -> int:
+    """One more failure on the counter, in one UPDATE ... RETURNING, so that two workers counting at once
+    both count: PostgreSQL locks the row, SQLite the database, for the statement and the transaction after
+    it. (Reading the row and writing it back lost a count on SQLite, whose driver begins the transaction
+    only at the write.) A count quiet for longer than the policy's hour starts again from one."""
+    table = SignInThrottle.__table__
+    forgotten = table.c.last_failure_at < now - timedelta(seconds=policy.forget_after_seconds)
+    counted = (update(table).where(table.c.key == digest)
+               .values(failures=case((forgotten, 1), else_=table.c.failures + 1), last_failure_at=now)
+               .returning(table.c.failures))
+    failures = db.session.execute(counted).scalar()
+    if failures is not None:
+        return failures
     try:
         with db.session.begin_nested():
-            row = SignInThrottle(key=digest, kind=kind, failures=0, last_failure_at=now)
-            db.session.add(row)
-        return row
-    except IntegrityError:  # another worker inserted it first: use theirs
-        return db.session.scalar(query.execution_options(populate_existing=True))
+            db.session.execute(insert(table).values(key=digest, kind=kind, failures=1, last_failure_at=now))
+        return 1
+    except IntegrityError:  # another worker inserted it first: count on theirs
+        return db.session.execute(counted).scalar_one()
 
 
 def record_failure(email: str, address: str | None, now: datetime | None = None) -> int:
@@ -109,22 +115,19 @@ def record_failure(email: str, address: str | None, now: datetime | None = None)
     policy = Policy.configured()
     locked = 0
     for kind, digest in _keys(email, address):
-        row = _locked_row(kind, digest, now)
-        if _aware(row.last_failure_at) < now - timedelta(seconds=policy.forget_after_seconds):
-            row.failures = 0
-        row.failures += 1
-        row.last_failure_at = now
-        seconds = policy.lock_seconds(row.failures, kind)
+        seconds = policy.lock_seconds(_count(kind, digest, now, policy), kind)
         if seconds:
-            row.locked_until = now + timedelta(seconds=seconds)
+            table = SignInThrottle.__table__
+            db.session.execute(update(table).where(table.c.key == digest)
+                               .values(locked_until=now + timedelta(seconds=seconds)))
             locked = max(locked, seconds)
-    db.session.flush()
     return locked
 
 
 def record_success(email: str) -> None:
     """A correct password clears the account's count (not the address's)."""
     (_, digest), *_ = _keys(email, None)
-    row = db.session.get(SignInThrottle, digest)
-    if row is not None and (row.failures or row.locked_until):
-        row.failures, row.locked_until = 0, None
+    table = SignInThrottle.__table__
+    db.session.execute(update(table).where(table.c.key == digest, (table.c.failures > 0)
+                                           | table.c.locked_until.is_not(None))
+                       .values(failures=0, locked_until=None))
