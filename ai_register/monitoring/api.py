@@ -73,7 +73,8 @@ class SolutionMetrics(MethodView):
     def post(self, body, solution_id: int):
         """Define a metric: name, kind, unit, direction, the threshold(s) that make a value a breach, and how
         often a value is reported."""
-        metric = services.define_metric(get_solution(solution_id, actor(), write=True), body, actor())
+        by = actor()
+        metric = services.define_metric(get_solution(solution_id, by, write=True), body, by)
         db.session.flush()
         return services.metric_dict(metric), 201, {"ETag": metric.etag}
 
@@ -94,9 +95,10 @@ class Metric(MethodView):
     @blp.alt_response(409, "CONFLICT", description="The solution is no longer in a phase where metrics change")
     def patch(self, body, metric_id: int):
         """Change the metric (If-Match); new thresholds judge new values only; `active: false` retires it."""
-        solution, metric = services.get_metric(metric_id, actor(), write=True)
+        by = actor()
+        solution, metric = services.get_metric(metric_id, by, write=True)
         services.require_if_match(metric, request.headers.get("If-Match"), "metric")
-        metric = services.update_metric(solution, metric, body, actor())
+        metric = services.update_metric(solution, metric, body, by)
         db.session.flush()
         return services.metric_dict(metric), 200, {"ETag": metric.etag}
 
@@ -117,8 +119,9 @@ class MetricValues(MethodView):
     def post(self, body, metric_id: int):
         """Report a value for a period. Outside the thresholds it opens an assessment for the oversight owner
         (notified with the owners), who decides whether it is an incident."""
-        solution, metric = services.get_metric(metric_id, actor(), write=True)
-        value = services.report_value(solution, metric, body, actor())
+        by = actor()
+        solution, metric = services.get_metric(metric_id, by, write=True)
+        value = services.report_value(solution, metric, body, by)
         db.session.flush()
         assessment = db.session.scalar(
             db.select(services.MonitoringAssessment.id).where(services.MonitoringAssessment.value_id == value.id))
@@ -198,7 +201,8 @@ class Retention(MethodView):
     def post(self, body, solution_id: int):
         """Record the log retention (Art 26(6)): at least six months, unless `legal_basis` names the Union or
         national law that provides otherwise. Supersedes the earlier record (kept as history)."""
-        row = services.record_retention(get_solution(solution_id, actor(), write=True), body, actor())
+        by = actor()
+        row = services.record_retention(get_solution(solution_id, by, write=True), body, by)
         return services.retention_dict(row), 201
 
 
@@ -221,7 +225,8 @@ class Informing(MethodView):
     def post(self, body, solution_id: int):
         """Record an informing; workers come with the MBL negotiation (date, parties, outcome). The record
         meets the matching obligation (Art 26(11), Art 86) where the classification lists it."""
-        row = services.record_informing(get_solution(solution_id, actor(), write=True), body, actor())
+        by = actor()
+        row = services.record_informing(get_solution(solution_id, by, write=True), body, by)
         return services.informing_dict(row), 201
 
 
@@ -244,7 +249,8 @@ class SolutionExplanations(MethodView):
     @blp.response(201, ExplanationSchema, headers=preconditions.etag_header("request"))
     def post(self, body, solution_id: int):
         """Log a request received: date, channel, what is asked (no patient identifiers: refused)."""
-        row = services.log_explanation_request(get_solution(solution_id, actor(), write=True), body, actor())
+        by = actor()
+        row = services.log_explanation_request(get_solution(solution_id, by, write=True), body, by)
         db.session.flush()
         return services.explanation_dict(row, region_today()), 201, {"ETag": row.etag}
 
@@ -276,8 +282,9 @@ class Explanation(MethodView):
     @blp.alt_response(409, "CONFLICT", description="Already answered")
     def patch(self, body, request_id: int):
         """Record the answer (If-Match): when, and what was explained; who answered is the one recording it."""
-        solution, row = services.get_explanation_request(request_id, actor(), write=True)
+        by = actor()
+        solution, row = services.get_explanation_request(request_id, by, write=True)
         services.require_if_match(row, request.headers.get("If-Match"), "request")
-        row = services.answer_explanation_request(solution, row, body, actor())
+        row = services.answer_explanation_request(solution, row, body, by)
         db.session.flush()
         return services.explanation_dict(row, region_today()), 200, {"ETag": row.etag}

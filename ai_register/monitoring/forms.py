@@ -1,16 +1,18 @@
 """Forms of the monitoring and informing pages, and the labels of their codes. Labels are English message
 ids, translated by Babel. Numbers are read by the register's one decimal input (web.forms.DecimalField):
-"0,92" or "0.92"."""
+"0,92" or "0.92". A form parses shapes (required, lengths, dates, numbers, choices); its `values()` go to the
+monitoring service as they are, which owns the domain's checks (thresholds, bounds, retention, dates not in
+the future, web addresses, no personal identity numbers)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ai_register.monitoring import rules
-from ai_register.web.forms import DecimalField, LinesField, int_or_none, options
+from ai_register.web.forms import DecimalField, LinesField, int_or_none, options, values_of
 
 KIND_LABELS = {
     "sensitivity": _l("Sensitivity"), "positive_predictive_value": _l("Positive predictive value"),
@@ -35,9 +37,11 @@ CHANNEL_LABELS = {"letter": _l("Letter"), "email": _l("E-mail"), "digital_servic
 HARM_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Don't know")}
 
 
-def _text(number) -> str | None:
-    """A read number as the API schema takes it."""
-    return None if number is None else str(number)
+def _units_fit(form, field) -> None:
+    """Care units as the register keeps them: at most 100, each at most 200 characters."""
+    units = field.data or []
+    if len(units) > 100 or any(len(unit) > 200 for unit in units):
+        raise ValidationError(_l("At most 100 care units, one a line, each at most 200 characters."))
 
 
 class MetricForm(FlaskForm):
@@ -59,14 +63,10 @@ class MetricForm(FlaskForm):
     stated_reference = StringField(_l("Where in the instructions"), validators=[Optional(), Length(max=200)],
                                    description=_l("E.g. section 7.2, table 3."))
 
-    def payload(self) -> dict:
-        return {"name": (self.name.data or "").strip(), "kind": self.kind.data,
-                "unit": (self.unit.data or "").strip() or None, "direction": self.direction.data,
-                "lower_threshold": _text(self.lower_threshold.data),
-                "upper_threshold": _text(self.upper_threshold.data),
-                "frequency": self.frequency.data, "description": (self.description.data or "").strip() or None,
-                "stated_value": _text(self.stated_value.data), "stated_document_id": self.stated_document_id.data,
-                "stated_reference": (self.stated_reference.data or "").strip() or None}
+    def values(self) -> dict:
+        return values_of(self, ("name", "kind", "unit", "direction", "lower_threshold", "upper_threshold",
+                                "frequency", "description", "stated_value", "stated_document_id",
+                                "stated_reference"))
 
 
 class ValueForm(FlaskForm):
@@ -77,26 +77,22 @@ class ValueForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)],
                          description=_l("Source or context. Nothing that identifies a patient."))
 
-    def payload(self) -> dict:
-        return {"period_end": self.period_end.data.isoformat() if self.period_end.data else None,
-                "value": _text(self.value.data), "note": (self.note.data or "").strip() or None}
+    def values(self) -> dict:
+        return values_of(self, ("period_end", "value", "note"))
 
 
 class RetentionForm(FlaskForm):
     system = StringField(_l("System that keeps the logs"), validators=[DataRequired(), Length(max=200)])
     location = StringField(_l("Where the logs live"), validators=[DataRequired(), Length(max=300)],
                            description=_l("E.g. the region's log archive, index or environment."))
-    retention_months = IntegerField(_l("Kept for (months)"), validators=[InputRequired(), NumberRange(min=1, max=1200)],
+    retention_months = IntegerField(_l("Kept for (months)"), validators=[InputRequired()],
                                     description=_l("At least 6 (Art 26(6))."))
     legal_basis = TextAreaField(_l("Legal basis for a shorter period"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Only when Union or national law provides a shorter period."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
-    def payload(self) -> dict:
-        return {"system": (self.system.data or "").strip(), "location": (self.location.data or "").strip(),
-                "retention_months": self.retention_months.data,
-                "legal_basis": (self.legal_basis.data or "").strip() or None,
-                "note": (self.note.data or "").strip() or None}
+    def values(self) -> dict:
+        return values_of(self, ("system", "location", "retention_months", "legal_basis", "note"))
 
 
 class DecisionForm(FlaskForm):
@@ -109,12 +105,11 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Why it is not an incident"), validators=[Optional(), Length(max=10000)])
     version = StringField()
 
-    def payload(self) -> dict:
-        data = {"decision": self.decision.data, "reason": (self.reason.data or "").strip() or None}
-        if self.decision.data == rules.INCIDENT:
-            data.update(what_happened=(self.what_happened.data or "").strip() or None,
-                        patient_harm=self.patient_harm.data or None)
-        return data
+    def values(self) -> dict:
+        """The decision and its reason; what happened and the harm only for an incident."""
+        names = ("decision", "reason", "what_happened", "patient_harm") if self.decision.data == rules.INCIDENT \
+            else ("decision", "reason")
+        return values_of(self, names)
 
 
 class InformingForm(FlaskForm):
@@ -124,7 +119,7 @@ class InformingForm(FlaskForm):
                            description=_l("E.g. “Röntgensjuksköterskor och läkare på Röntgen Sunderbyn”."))
     how = TextAreaField(_l("How"), validators=[DataRequired(), Length(max=10000)],
                         description=_l("Meeting, letter, notice in the waiting room, text on 1177 …"))
-    care_units = LinesField(_l("Care units (one a line)"), validators=[Optional()])
+    care_units = LinesField(_l("Care units (one a line)"), validators=[Optional(), _units_fit])
     negotiated_on = DateField(_l("Negotiated on (MBL)"), validators=[Optional()],
                               description=_l("Workers: the co-determination negotiation before the decision."))
     negotiation_parties = StringField(_l("Parties"), validators=[Optional(), Length(max=2000)],
@@ -135,16 +130,10 @@ class InformingForm(FlaskForm):
     evidence_id = SelectField(_l("Minutes or material (evidence)"), coerce=int_or_none, validators=[Optional()])
     link = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
 
-    def payload(self) -> dict:
-        return {"kind": self.kind.data,
-                "informed_on": self.informed_on.data.isoformat() if self.informed_on.data else None,
-                "audience": (self.audience.data or "").strip(), "how": (self.how.data or "").strip(),
-                "care_units": self.care_units.data or [],
-                "negotiated_on": self.negotiated_on.data.isoformat() if self.negotiated_on.data else None,
-                "negotiation_parties": (self.negotiation_parties.data or "").strip() or None,
-                "negotiation_outcome": self.negotiation_outcome.data or None,
-                "negotiation_note": (self.negotiation_note.data or "").strip() or None,
-                "evidence_id": self.evidence_id.data, "link": (self.link.data or "").strip() or None}
+    def values(self) -> dict:
+        data = values_of(self, ("kind", "informed_on", "audience", "how", "negotiated_on", "negotiation_parties",
+                                "negotiation_outcome", "negotiation_note", "evidence_id", "link"))
+        return {**data, "care_units": self.care_units.data or []}
 
 
 class ExplanationForm(FlaskForm):
@@ -155,10 +144,8 @@ class ExplanationForm(FlaskForm):
     case_number = StringField(_l("Case number"), validators=[Optional(), Length(max=64)],
                               description=_l("The region's own case or diary number."))
 
-    def payload(self) -> dict:
-        return {"received_on": self.received_on.data.isoformat() if self.received_on.data else None,
-                "channel": self.channel.data, "summary": (self.summary.data or "").strip(),
-                "case_number": (self.case_number.data or "").strip() or None}
+    def values(self) -> dict:
+        return values_of(self, ("received_on", "channel", "summary", "case_number"))
 
 
 class AnswerForm(FlaskForm):
@@ -168,6 +155,5 @@ class AnswerForm(FlaskForm):
                                                   "in short. No patient identifiers."))
     version = StringField()
 
-    def payload(self) -> dict:
-        return {"answered_on": self.answered_on.data.isoformat() if self.answered_on.data else None,
-                "answer_summary": (self.answer_summary.data or "").strip()}
+    def values(self) -> dict:
+        return values_of(self, ("answered_on", "answer_summary"))

@@ -28,6 +28,12 @@ DEFAULT_ASSESSMENT_DAYS = 5
 # months, unless provided otherwise in applicable Union or national law, in particular in Union law on the
 # protection of personal data".
 MIN_RETENTION_MONTHS = 6
+MAX_RETENTION_MONTHS = 1200  # a hundred years: beyond it the figure is a typing error
+
+# A measured number (thresholds, stated and reported values): as the goals keep theirs, six decimals within
+# plus or minus a million millions.
+MEASURE_LIMIT = 10**12
+MEASURE_PLACES = 6
 
 WORKERS, AFFECTED_PERSONS, EXPLANATION_PROCEDURE = "workers", "affected_persons", "explanation_procedure"
 INFORMING_KINDS = (WORKERS, AFFECTED_PERSONS, EXPLANATION_PROCEDURE)

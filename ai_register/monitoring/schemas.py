@@ -7,13 +7,14 @@ from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, StrictSchema, page_schema, text_field
 from ai_register.extensions import ID_RANGE
-from ai_register.goals.schemas import indicator_value
 from ai_register.monitoring import rules
 
 
 def _number(description: str, **kwargs) -> ma.fields.Decimal:
-    # The goals' bounded decimal (six places): one definition of a measured number in the API.
-    return indicator_value(metadata={"description": description}, **kwargs)
+    # A number's shape; its bounds and places are the monitoring service's rule (declared here for the spec).
+    return ma.fields.Decimal(allow_nan=False, metadata={"minimum": -rules.MEASURE_LIMIT,
+                                                        "maximum": rules.MEASURE_LIMIT,
+                                                        "description": description}, **kwargs)
 
 
 def _date(description: str | None = None, **kwargs):
@@ -174,7 +175,9 @@ BreachAssessmentPageSchema = page_schema(BreachAssessmentSchema, "BreachAssessme
 class RetentionCreateSchema(StrictSchema):
     system = text_field(200, required=True, metadata={"description": "The system that keeps the logs"})
     location = text_field(300, required=True, metadata={"description": "Where they live (environment, archive)"})
-    retention_months = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=1200), metadata={
+    # The range is the service's rule (declared here for the spec).
+    retention_months = ma.fields.Integer(required=True, metadata={
+        "minimum": 1, "maximum": rules.MAX_RETENTION_MONTHS,
         "description": "At least 6 (Art 26(6)) unless legal_basis names the law that provides otherwise"})
     legal_basis = text_field(5000, metadata={"description": "The Union or national law allowing a shorter period"})
     note = text_field(5000)
@@ -215,8 +218,7 @@ class InformingCreateSchema(StrictSchema):
     negotiation_note = text_field(10000)
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "The minutes or the material, as evidence"})
-    link = ma.fields.String(allow_none=True, validate=[validate.Length(max=500),
-                                                        validate.URL(schemes={"https", "http"})])
+    link = text_field(500)  # an http(s) address: the service checks it
     reason = REASON
 
 

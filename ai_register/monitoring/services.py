@@ -14,6 +14,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ai_register import preconditions
+from ai_register.addresses import web_address_errors
+from ai_register.apikit import N_, Message
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.evidence.models import Evidence
@@ -103,13 +105,24 @@ def get_metric(metric_id: int, user: User, *, write: bool = False) -> tuple[Solu
     return solution, metric
 
 
+# Said as the API has always said it (marshmallow's range wording, in the catalog for the pages).
+OUTSIDE = N_("Must be between {low} and {high}.")
+MONTHS_OUTSIDE = N_("Must be greater than or equal to {min} and less than or equal to {max}.")
+
+
 def _decimal(data: dict, name: str, errors: dict):
-    """A number as the schema read it (a Decimal; typed text is read by formats.parse_decimal on the page)."""
+    """A measured number (a Decimal: the API's body and the page's decimal input read it) within the register's
+    bounds, rounded to the places it keeps."""
     value = data.get(name)
-    if value is not None and not isinstance(value, Decimal):
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
         errors[name] = ["Not a valid number."]
         return None
-    return value
+    if not -rules.MEASURE_LIMIT <= value <= rules.MEASURE_LIMIT:
+        errors[name] = [Message(OUTSIDE, low=-rules.MEASURE_LIMIT, high=rules.MEASURE_LIMIT)]
+        return None
+    return value.quantize(Decimal(1).scaleb(-rules.MEASURE_PLACES))
 
 
 def instructions_for_use(solution: Solution) -> list:
@@ -386,7 +399,11 @@ def retention_for(solution_id: int) -> list[LogRetention]:
 
 def record_retention(solution: Solution, data: dict, by: User) -> LogRetention:
     """Where the logs live and for how long; under six months only with the law that provides otherwise."""
-    errors = rules.retention_errors(data.get("retention_months"), data.get("legal_basis"))
+    months = data.get("retention_months")
+    if months is not None and not 1 <= months <= rules.MAX_RETENTION_MONTHS:
+        errors = {"retention_months": [Message(MONTHS_OUTSIDE, min=1, max=rules.MAX_RETENTION_MONTHS)]}
+    else:
+        errors = rules.retention_errors(months, data.get("legal_basis"))
     _require_text(errors, data, "system", "location")
     _refuse("log retention", errors)
     row = LogRetention(solution_id=solution.id, system=data["system"].strip(), location=data["location"].strip(),
@@ -426,6 +443,8 @@ def record_informing(solution: Solution, data: dict, by: User) -> InformingRecor
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None or evidence.solution_id != solution.id:
             errors["evidence_id"] = ["No such evidence for this solution."]
+    if link_errors := web_address_errors(_text(data.get("link"))):
+        errors["link"] = link_errors
     _refuse("record", errors)
     workers = kind == rules.WORKERS
     row = InformingRecord(

@@ -30,20 +30,12 @@ from ai_register.monitoring.forms import (
     RetentionForm,
     ValueForm,
 )
-from ai_register.monitoring.schemas import (
-    BreachDecisionSchema,
-    ExplanationAnswerSchema,
-    ExplanationCreateSchema,
-    InformingCreateSchema,
-    MetricCreateSchema,
-    RetentionCreateSchema,
-    ValueCreateSchema,
-)
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF, access, actor
 from ai_register.solutions.access import can_read, can_write, get_solution
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
-from ai_register.web.forms import options, save_form
+from ai_register.users.models import User
+from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("monitoring_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
@@ -77,7 +69,7 @@ def _metric_form(solution, **kwargs) -> MetricForm:
     return form
 
 
-def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_form=None, status=200):
+def _monitoring_page(solution, by: User, *, metric_form=None, value_form=None, retention_form=None, status=200):
     today = region_today()
     metrics = services.metrics_for(solution.id)
     cards = []
@@ -89,7 +81,7 @@ def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_f
             "next_due": rules.next_report_due(values[-1].period_end if values else None, metric.frequency,
                                               metric.created_at.date()) if metric.active else None})
     retention = services.retention_for(solution.id)
-    editable = can_write(solution, actor()) and solution.phase != "retired"
+    editable = can_write(solution, by) and solution.phase != "retired"
     return render_template(
         "monitoring/index.html", solution=solution, cards=cards, today=today,
         assessments=services.assessments_for(solution.id), is_overdue=lambda a: services.is_overdue(a, today),
@@ -104,59 +96,62 @@ def _monitoring_page(solution, *, metric_form=None, value_form=None, retention_f
 @bp.get("/solutions/<int:solution_id>/monitoring")
 @access(*READERS)
 def index(solution_id: int):
-    return _monitoring_page(get_solution(solution_id, actor()))
+    by = actor()
+    return _monitoring_page(get_solution(solution_id, by), by)
 
 
 @bp.post("/solutions/<int:solution_id>/monitoring/metrics")
 @access(*WRITERS)
 def new_metric(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    by = actor()
+    solution = get_solution(solution_id, by, write=True)
     form = _metric_form(solution)
-    if save_form(form, MetricCreateSchema(), lambda data: services.define_metric(solution, data, actor())):
+    if submit_form(form, lambda data: services.define_metric(solution, data, by)):
         flash(_("The metric is saved."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=solution.id))
-    return _monitoring_page(solution, metric_form=form, status=422)
+    return _monitoring_page(solution, by, metric_form=form, status=422)
 
 
 @bp.post("/solutions/<int:solution_id>/monitoring/values")
 @access(*WRITERS)
 def new_value(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    by = actor()
+    solution = get_solution(solution_id, by, write=True)
     form = _value_form(solution)
     created = {}
 
     def write(data):
-        _solution, metric = services.get_metric(form.metric_id.data, actor(), write=True)
+        _solution, metric = services.get_metric(form.metric_id.data, by, write=True)
         if metric.solution_id != solution.id:
             raise NotFound("No such metric.")
-        created["value"] = services.report_value(solution, metric, data, actor())
+        created["value"] = services.report_value(solution, metric, data, by)
 
-    if save_form(form, ValueCreateSchema(), write):
+    if submit_form(form, write):
         if created["value"].breach:
             flash(_("The value is outside the thresholds: the oversight owner has been asked to decide whether it "
                     "is an incident."), "warning")
         else:
             flash(_("The value is saved."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=solution.id))
-    return _monitoring_page(solution, value_form=form, status=422)
+    return _monitoring_page(solution, by, value_form=form, status=422)
 
 
 @bp.post("/solutions/<int:solution_id>/log-retention")
 @access(*WRITERS)
 def new_retention(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    by = actor()
+    solution = get_solution(solution_id, by, write=True)
     form = RetentionForm(prefix="retention")
-    if save_form(form, RetentionCreateSchema(), lambda data: services.record_retention(solution, data, actor())):
+    if submit_form(form, lambda data: services.record_retention(solution, data, by)):
         flash(_("The log retention is saved."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=solution.id) + "#log-retention")
-    return _monitoring_page(solution, retention_form=form, status=422)
+    return _monitoring_page(solution, by, retention_form=form, status=422)
 
 
 # --------------------------------------------------------------------------- the oversight owner's decision
 
 
-def _assessment_page(assessment, form, status=200):
-    user = actor()
+def _assessment_page(assessment, form, user: User, status=200):
     solution = db.session.get(Solution, assessment.solution_id)
     deviation = db.session.get(Deviation, assessment.deviation_id) if assessment.deviation_id else None
     return render_template("monitoring/assessment.html", assessment=assessment, solution=solution, form=form,
@@ -171,7 +166,7 @@ def assessment(assessment_id: int):
     user = actor()
     found = services.get_assessment(assessment_id, user)
     if request.method == "GET":
-        return _assessment_page(found, DecisionForm(formdata=None, version=str(found.version)))
+        return _assessment_page(found, DecisionForm(formdata=None, version=str(found.version)), user)
     form = DecisionForm()
 
     def write(data):
@@ -179,10 +174,10 @@ def assessment(assessment_id: int):
         services.decide_assessment(found, data, user)
 
     try:
-        saved = save_form(form, BreachDecisionSchema(), write)
+        saved = submit_form(form, write)
     except Stale:
         form.form_errors.append(_("Someone else decided meanwhile; read the assessment again."))
-        return _assessment_page(found, form, 412)
+        return _assessment_page(found, form, user, 412)
     if saved:
         if found.status == rules.INCIDENT:
             flash(_("A deviation is reported; its reporting deadlines run from now."), "success")
@@ -191,7 +186,7 @@ def assessment(assessment_id: int):
         if not can_read(db.session.get(Solution, found.solution_id), user):
             return redirect(url_for("monitoring_web.assessment", assessment_id=found.id))
         return redirect(url_for("monitoring_web.index", solution_id=found.solution_id))
-    return _assessment_page(found, form, 422)
+    return _assessment_page(found, form, user, 422)
 
 
 # --------------------------------------------------------------------------- informing and explanations
@@ -204,13 +199,13 @@ def _informing_form(solution, **kwargs) -> InformingForm:
     return form
 
 
-def _informing_page(solution, *, informing_form=None, explanation_form=None, status=200):
+def _informing_page(solution, by: User, *, informing_form=None, explanation_form=None, status=200):
     today = region_today()
     return render_template(
         "monitoring/informing.html", solution=solution, records=services.informing_for(solution.id),
         requests=services.explanation_requests_for(solution.id), today=today,
         overdue=lambda r: services.explanation_overdue(r, today),
-        can_edit=can_write(solution, actor()) and solution.phase != "retired",
+        can_edit=can_write(solution, by) and solution.phase != "retired",
         informing_form=informing_form or _informing_form(solution, formdata=None),
         explanation_form=explanation_form or ExplanationForm(prefix="request", formdata=None), **_labels()), status
 
@@ -218,37 +213,40 @@ def _informing_page(solution, *, informing_form=None, explanation_form=None, sta
 @bp.get("/solutions/<int:solution_id>/informing")
 @access(*READERS)
 def informing(solution_id: int):
-    return _informing_page(get_solution(solution_id, actor()))
+    by = actor()
+    return _informing_page(get_solution(solution_id, by), by)
 
 
 @bp.post("/solutions/<int:solution_id>/informing")
 @access(*WRITERS)
 def new_informing(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    by = actor()
+    solution = get_solution(solution_id, by, write=True)
     form = _informing_form(solution)
-    if save_form(form, InformingCreateSchema(), lambda data: services.record_informing(solution, data, actor())):
+    if submit_form(form, lambda data: services.record_informing(solution, data, by)):
         flash(_("The informing is recorded."), "success")
         return redirect(url_for("monitoring_web.informing", solution_id=solution.id))
-    return _informing_page(solution, informing_form=form, status=422)
+    return _informing_page(solution, by, informing_form=form, status=422)
 
 
 @bp.post("/solutions/<int:solution_id>/explanation-requests")
 @access(*WRITERS)
 def new_explanation(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    by = actor()
+    solution = get_solution(solution_id, by, write=True)
     form = ExplanationForm(prefix="request")
-    if save_form(form, ExplanationCreateSchema(),
-                 lambda data: services.log_explanation_request(solution, data, actor())):
+    if submit_form(form, lambda data: services.log_explanation_request(solution, data, by)):
         flash(_("The request is logged."), "success")
         return redirect(url_for("monitoring_web.informing", solution_id=solution.id) + "#explanations")
-    return _informing_page(solution, explanation_form=form, status=422)
+    return _informing_page(solution, by, explanation_form=form, status=422)
 
 
 @bp.route("/explanation-requests/<int:request_id>", methods=["GET", "POST"])
 @access(*READERS)
 def explanation(request_id: int):
-    solution, found = services.get_explanation_request(request_id, actor(), write=request.method == "POST")
-    editable = can_write(solution, actor()) and found.answered_on is None and solution.phase != "retired"
+    by = actor()
+    solution, found = services.get_explanation_request(request_id, by, write=request.method == "POST")
+    editable = can_write(solution, by) and found.answered_on is None and solution.phase != "retired"
 
     def page(form, status=200):
         return render_template("monitoring/explanation.html", solution=solution, row=found, form=form,
@@ -261,10 +259,10 @@ def explanation(request_id: int):
 
     def write(data):
         services.require_if_match(found, f'"{form.version.data or ""}"', "request")
-        services.answer_explanation_request(solution, found, data, actor())
+        services.answer_explanation_request(solution, found, data, by)
 
     try:
-        saved = save_form(form, ExplanationAnswerSchema(), write)
+        saved = submit_form(form, write)
     except Stale:
         form.form_errors.append(_("Someone else answered meanwhile; read the request again."))
         return page(form, 412)
