@@ -149,13 +149,14 @@ class Ranked:
     """The rows a portfolio view's filters match, scored and ordered in the database."""
 
     rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, tenths
+    ids: Select  # the matching ids, unscored unless a minimum score filters them
     ordered: Select
     largest: ranking.Maxima
     weights: Mapping[str, float]
     today: date
 
     def total(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(self.rows))
+        return db.session.scalar(select(func.count()).select_from(self.ids.subquery()))
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
         ids = list(db.session.scalars(self.ordered.offset(offset).limit(limit)))
@@ -184,6 +185,7 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     so a filter does not change a solution's score."""
     today = region_today()
     chosen = weights()
+    ranking.without_jit()
     universe = portfolio_query(user, {}).order_by(None).with_only_columns(Solution.id)
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
     filtered = (portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
@@ -191,7 +193,7 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     largest = ranking.maxima(universe)
     rows = ranking.matching(filtered, args, today, chosen, largest)
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
-    return Ranked(rows, ordered, largest, chosen, today)
+    return Ranked(rows, ranking.matching_ids(filtered, args, today, rows), ordered, largest, chosen, today)
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,
@@ -207,7 +209,7 @@ def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int 
     return {"items": view.page(offset, limit), "total": total, "page": page, "per_page": per_page,
             "weights": view.weights, "formula": scoring.formula(view.weights),
             "legend": [{"symbol": s, "meaning": m} for s, m in scoring.legend()],
-            "aggregates": ranking.aggregates(view.rows)}
+            "aggregates": ranking.aggregates(view.rows, view.ids)}
 
 
 def iter_rows(user: User, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, and_, case, cast, exists, func, literal, or_, select, true
+from sqlalchemy import Float, Integer, Select, and_, case, cast, exists, func, literal, or_, select, text, true
 from sqlalchemy.orm import aliased
 
 from ai_register.evidence.models import Evidence
@@ -43,6 +43,28 @@ FALLBACK, RECOVERY = EvidenceType.FALLBACK_ROUTINE.value, EvidenceType.RECOVERY_
 
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def without_jit() -> None:
+    """Switch PostgreSQL's JIT compiler off for the rest of the transaction. The score's expression over
+    a whole register costs more than `jit_above_cost`, and compiling it took 20 s of the 23 s the
+    compliance portfolio took at 100,000 solutions (EXPLAIN ANALYZE: JIT optimisation and emission);
+    the expression itself runs in well under a second."""
+    if _postgres():
+        db.session.execute(text("SET LOCAL jit = off"))
+
+
+def _fence(query: Select) -> Select:
+    """`query` as a subquery the planner may not merge into the one around it (`OFFSET 0`): merged, the
+    score's expression is copied into every expression that reads it and evaluated a dozen times per row."""
+    return query.offset(0)
+
+
+def criteria(query: Select) -> list:
+    """The conditions of `query`, a SELECT of solutions (the reader's, filtered), to apply to `Solution`
+    directly: `Solution.id IN (query)` made PostgreSQL join the register to itself (a hash semi-join
+    over every solution) even when the reader sees them all."""
+    return [] if query.whereclause is None else [query.whereclause]
 
 
 def _float(value: float) -> Any:
@@ -108,9 +130,14 @@ def inputs(where: list) -> Select:
 
 
 def maxima(universe: Select) -> Maxima:
-    rows = inputs([Solution.id.in_(universe)]).subquery()
-    found = db.session.execute(select(func.max(case((rows.c.benefit > 0, rows.c.benefit))),
-                                      func.max(case((rows.c.cost > 0, rows.c.cost))))).one()
+    """Read from the benefit estimates of `universe` alone (a solution without one has neither)."""
+    benefit, cost = net_benefit_cents(), three_year_cost_cents()
+    query = (select(func.max(case((benefit > 0, benefit))), func.max(case((cost > 0, cost))))
+             .select_from(BenefitEstimate))
+    where = criteria(universe)
+    if where:
+        query = query.join(Solution, Solution.id == BenefitEstimate.solution_id).where(*where)
+    found = db.session.execute(query).one()
     return Maxima(*(None if v is None else int(v) for v in found))
 
 
@@ -132,7 +159,7 @@ def scored(source, weights: Mapping[str, float], largest: Maxima) -> Select:
                 + _float(weights["cost"]) * (one - cost) + _float(weights["strategic_fit"]) * fit)
     total = sum(weights[k] for k in scoring.COMPONENTS)
     raw = (_float(100.0) * weighted) / _float(total)
-    layer1 = select(*source.c, raw.label("raw")).subquery()
+    layer1 = _fence(select(*source.c, raw.label("raw"))).subquery()
     # 10·raw exactly as s + err: a = 8·raw and b = 2·raw are exact, s = a + b, err its rounding error.
     a, b = layer1.c.raw * _float(8.0), layer1.c.raw * _float(2.0)
     layer2 = select(*layer1.c, (a + b).label("s"), a.label("a"), b.label("b")).subquery()
@@ -196,11 +223,19 @@ def row_filters(args: Mapping[str, Any], today: date) -> list:
 def matching(filtered: Select, args: Mapping[str, Any], today: date, weights: Mapping[str, float],
              largest: Maxima):
     """The rows the filters match, each with its score in tenths (a subquery)."""
-    rows = scored(inputs([Solution.id.in_(filtered), *row_filters(args, today)]).subquery(), weights, largest)
+    rows = scored(inputs([*criteria(filtered), *row_filters(args, today)]).subquery(), weights, largest)
     if "min_score" in args:
         inner = rows.subquery()
         rows = select(*inner.c).where(cast(inner.c.tenths, Float) / _float(10.0) >= _float(args["min_score"]))
     return rows.subquery()
+
+
+def matching_ids(filtered: Select, args: Mapping[str, Any], today: date, rows) -> Select:
+    """The ids of the rows the filters match, unscored unless a minimum score is asked for: what counts
+    and the goals' aggregates need, without computing every row's score."""
+    if "min_score" in args:
+        return select(rows.c.id)
+    return select(Solution.id).where(*criteria(filtered), *row_filters(args, today))
 
 
 def order_by(rows, sort: str) -> list:
@@ -231,14 +266,16 @@ def _goal_figures():
     return measured, on_target
 
 
-def aggregates(rows) -> dict[str, list[dict[str, Any]]]:
+def aggregates(rows, ids: Select) -> dict[str, list[dict[str, Any]]]:
     """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
-    (the matching subquery), in three grouped statements."""
+    (the matching subquery; `ids` its ids, unscored), in three grouped statements."""
     measured, on_target = _goal_figures()
-    # A join, not `IN (rows)`: PostgreSQL ran the scored rows again per goal as an unhashed subplan.
+    # A join, not `IN (...)`: PostgreSQL ran the scored rows again per goal as an unhashed subplan. The
+    # goals' aggregates need no score, so they join the unscored ids.
+    matched = ids.subquery()
     goals = (select(Goal.solution_id, Goal.perspective, Goal.indicator_id, measured.label("measured"),
                     on_target.label("on_target"))
-             .select_from(Goal).join(rows, rows.c.id == Goal.solution_id).subquery())
+             .select_from(Goal).join(matched, matched.c.id == Goal.solution_id).subquery())
 
     def grouped(key, *joins):
         query = select(key.label("key"), func.count(func.distinct(goals.c.solution_id)), func.count(),
