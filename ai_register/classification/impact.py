@@ -22,8 +22,8 @@ from ai_register.classification.validity import DECISIVE_FIELDS, decide, decisiv
 from ai_register.extensions import db
 from ai_register.notifications import services as notifications
 from ai_register.rules.evaluator import normalised_answers, validate_answers
-from ai_register.rules.loader import RuleSet, RuleSetError
 from ai_register.rules.questionnaire import relevant_questions
+from ai_register.rules.ruleset import RuleSet, RuleSetError
 from ai_register.solutions.access import READ_ONLY_PHASES
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow

@@ -15,7 +15,8 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ai_register.rules.loader import RuleSetError, get_active_ruleset
+from ai_register.rules.loader import get_active_ruleset
+from ai_register.rules.ruleset import RuleSetError
 from ai_register.web import labels
 
 FIELDS = {

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ai_register.rules import questionnaire_for
 from ai_register.rules.contract import UNSURE
+from ai_register.rules.questionnaire import questionnaire_for
 from ai_register.rules.ruleset import RuleSet
 from ai_register.web import labels
 

@@ -19,7 +19,8 @@ from ai_register.audit.reasons import coded
 from ai_register.classification.models import Classification, RuleSetSnapshot
 from ai_register.exceptions import InvalidInput, NotFound, Unavailable
 from ai_register.extensions import db
-from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset, load_ruleset_from_snapshot
+from ai_register.rules.loader import get_active_ruleset, load_ruleset, load_ruleset_from_snapshot
+from ai_register.rules.ruleset import RuleSet, RuleSetError
 from ai_register.users.models import utcnow
 
 

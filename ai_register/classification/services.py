@@ -19,7 +19,7 @@ from ai_register.classification.rulesets import active_ruleset, snapshot_ruleset
 from ai_register.exceptions import Conflict, InvalidInput, NotAllowed
 from ai_register.extensions import db
 from ai_register.rules.evaluator import classify_validated, validate_answers
-from ai_register.rules.loader import RuleSet
+from ai_register.rules.ruleset import RuleSet
 from ai_register.solutions.access import get_child
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow

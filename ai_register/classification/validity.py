@@ -18,7 +18,7 @@ from ai_register.classification.models import DECIDED, OVERRIDDEN, Classificatio
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.extensions import db
 from ai_register.rules.evaluator import decision, validate_answers
-from ai_register.rules.loader import RuleSet
+from ai_register.rules.ruleset import RuleSet
 from ai_register.solutions.lifecycle.facts import ClassificationFact, InvalidClassification
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today

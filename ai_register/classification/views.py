@@ -17,8 +17,8 @@ from ai_register.classification import drafts, results
 from ai_register.classification import services as classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound
-from ai_register.rules import questionnaire_for, relevant_questions
 from ai_register.rules.contract import UNSURE
+from ai_register.rules.questionnaire import questionnaire_for, relevant_questions
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write, get_solution
 from ai_register.web import labels

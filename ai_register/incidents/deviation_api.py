@@ -8,9 +8,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
 
+from ai_register.apikit import StrictSchema, UtcDateTime
 from ai_register.incidents import deviations
 from ai_register.incidents.models import DEVIATION_HARMS, DEVIATION_STATUSES
-from ai_register.incidents.schemas import StrictSchema, UtcDateTime
 from ai_register.security import SIGNED_IN, access, actor
 
 blp = Blueprint("deviations_api", __name__, url_prefix="/api/v1",

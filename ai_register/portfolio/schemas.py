@@ -7,11 +7,11 @@ import marshmallow as ma
 from marshmallow import validate, validates_schema
 
 from ai_register.apikit import N_, Message, StrictSchema, UtcDateTime, page_schema
+from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 from ai_register.portfolio import trustworthy
 from ai_register.solutions.schemas import (
     DECISION_KINDS,
-    ID_RANGE,
     DecisionSchema,
     FollowUpData,
     SolutionListArgsSchema,

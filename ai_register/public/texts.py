@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ai_register.reports.labels import both
+from ai_register.formats import both
 
 LANGUAGES = ("sv", "en")
 

@@ -15,10 +15,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ai_register.formats import translated
 from ai_register.public import queries, services
 from ai_register.public.forms import PublicDescriptionForm
 from ai_register.public.readability import lix
-from ai_register.reports.labels import translated
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.lifecycle.phases import PHASE_LABELS, Phase

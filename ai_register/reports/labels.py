@@ -1,15 +1,15 @@
 """Words of the printed reports (the PDF is read by people; JSON keeps codes).
 
 Each word is a catalog message (English msgid, marked with the local no-op `N_`), translated where it is
-shown: `text(key, lang)` and `translated(message, lang)` read the Flask-Babel catalog of that language,
-`both(message)` gives the {"sv", "en"} pair the JSON report and the public register carry.
+shown: `text(key, lang)` reads the Flask-Babel catalog of that language (through `formats.translated`;
+`formats.both(message)` gives the {"sv", "en"} pair the JSON report and the public register carry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ai_register.formats import LANGUAGES, both, translated  # noqa: F401 (the reports' words use them)
+from ai_register.formats import translated
 
 
 def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated where shown)

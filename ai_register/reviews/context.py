@@ -20,7 +20,7 @@ from ai_register.classification.models import DECIDED, Classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.models import Evidence
-from ai_register.rules.loader import RuleSet, RuleSetError
+from ai_register.rules.ruleset import RuleSet, RuleSetError
 from ai_register.solutions.lifecycle.gates import SELF_CERTIFIED_DEVICE_CLASSES
 from ai_register.solutions.models import Solution
 from ai_register.suppliers import rules as supplier_rules

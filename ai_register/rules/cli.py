@@ -11,7 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ai_register.rules.evaluator import LANGUAGES, classify, validate_answers
-from ai_register.rules.loader import RuleSet, RuleSetError, get_active_ruleset, load_ruleset
+from ai_register.rules.loader import get_active_ruleset, load_ruleset
+from ai_register.rules.ruleset import RuleSet, RuleSetError
 
 rules_cli = AppGroup("rules", help="Risk classification rule set (risk_rules/).")
 

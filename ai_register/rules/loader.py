@@ -31,9 +31,6 @@ from ai_register.rules.shapes import (
     path_text,
 )
 
-__all__ = ["DEFAULT_RULES_DIR", "RuleSet", "RuleSetError", "get_active_ruleset", "load_ruleset",
-           "load_ruleset_from_snapshot", "ruleset_digest"]
-
 DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "risk_rules"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ai_register.rules import DEFAULT_RULES_DIR, load_ruleset
 from ai_register.rules.citations import Act, contract_text, format_citation, localise
+from ai_register.rules.loader import DEFAULT_RULES_DIR, load_ruleset
 
 ACTS = {"ai_act": Act("Regulation (EU) 2024/1689"),
         "omnibus": Act("Regulation (EU) 2024/1689", "Regulation (EU) 2026/1744"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ai_register.rules.loader import RuleSet, load_ruleset
+from ai_register.rules.loader import load_ruleset
+from ai_register.rules.ruleset import RuleSet
 
 
 @pytest.fixture(scope="session")

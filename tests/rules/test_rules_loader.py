@@ -11,12 +11,12 @@ import pytest
 
 from ai_register.rules.loader import (
     DEFAULT_RULES_DIR,
-    RuleSetError,
     get_active_ruleset,
     load_ruleset,
     load_ruleset_from_snapshot,
     ruleset_digest,
 )
+from ai_register.rules.ruleset import RuleSetError
 
 ROUTE_4 = "when: {question: annex_iii_areas, in: [employment_workers_management]}"
 

@@ -12,8 +12,9 @@ from flask_babel import gettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from ai_register.formats import translated
 from ai_register.portfolio import trustworthy
-from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS, translated
+from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS
 from ai_register.reports.pdf import codes
 from ai_register.reports.pdf.blocks import Blocks
 from ai_register.reports.pdf.goal_chart import GoalChart, benefit_in_words, chart_legend
