@@ -14,14 +14,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    and_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
 from ai_register.oversight import rules
-from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow
 
 
@@ -117,14 +115,6 @@ class OversightAssignment(db.Model):
 
     def same_owner_as(self, other: OversightAssignment) -> bool:
         return (self.user_id, self.person_id) == (other.user_id, other.person_id)
-
-
-# The current assignment, if any (at most one: uq_oversight_assignments_current); read-only, so the
-# solution's detail can load it with its people in the solution's own statement (services.DETAIL_LOAD).
-Solution.current_oversight = relationship(
-    OversightAssignment, viewonly=True, uselist=False,
-    primaryjoin=and_(OversightAssignment.solution_id == Solution.id, OversightAssignment.ended_at.is_(None)),
-)
 
 
 def _describe(user: User | None, person: Person | None) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
     event,
     func,
     text,
@@ -27,6 +27,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
 from ai_register.users.models import User, utcnow
+
+if TYPE_CHECKING:  # the model of another area, named by its string in the relationship
+    from ai_register.oversight.models import OversightAssignment
 
 solution_co_owners = Table(
     "solution_co_owners",
@@ -106,6 +109,17 @@ class Solution(db.Model):
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     co_owners: Mapped[list[User]] = relationship(secondary=solution_co_owners, order_by=User.id)
+    # The pending phase-change request, if any (at most one: uq_transition_requests_one_pending), and the
+    # current human-oversight assignment, if any (oversight/models.py; at most one:
+    # uq_oversight_assignments_current). Read-only, so the solution's detail loads them in its own statement.
+    pending_transition: Mapped[TransitionRequest | None] = relationship(
+        viewonly=True,
+        primaryjoin="and_(TransitionRequest.solution_id == Solution.id, TransitionRequest.status == 'pending')",
+    )
+    current_oversight: Mapped[OversightAssignment | None] = relationship(
+        viewonly=True,
+        primaryjoin="and_(OversightAssignment.solution_id == Solution.id, OversightAssignment.ended_at.is_(None))",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -157,14 +171,6 @@ class TransitionRequest(db.Model):
     solution: Mapped[Solution] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-
-# The pending request, if any (at most one: uq_transition_requests_one_pending); read-only, so the
-# solution's detail can load it in the solution's own statement.
-Solution.pending_transition = relationship(
-    TransitionRequest, viewonly=True, uselist=False,
-    primaryjoin=and_(TransitionRequest.solution_id == Solution.id, TransitionRequest.status == "pending"),
-)
 
 
 class Decision(db.Model):
