@@ -54,8 +54,9 @@ def _register_names(tree: ast.Module) -> set[str]:
 
 def test_no_attributes_assigned_onto_imported_classes():
     """What a model holds stands in its class (a relationship to another area's model names it by string):
-    no module sets an attribute on a class it imported from the register (`Solution.current_oversight = relationship(...)`,
-    `setattr(Solution, ...)`), where a reader of that class would not find it."""
+    no module sets an attribute on a class it imported from the register
+    (`Solution.current_oversight = relationship(...)`, `setattr(Solution, ...)`), where a reader of that
+    class would not find it."""
     found = []
     for path, tree in TREES.items():
         imported = _register_names(tree)
