@@ -4,6 +4,7 @@ list answer, and marshmallow's messages marked for the catalog. Areas import the
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
@@ -181,13 +182,22 @@ class UtcDateTime(ma.fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class Shown(ma.fields.Raw):
+class Shown(ma.fields.Field):
     """A member the answer shows beside the record's own columns (valid today, overdue, a message): the
     area's service computes it and sets it on the record before it is serialised, so the schema only
-    reads. A record the service was not asked to show is an error, not a silently missing member."""
+    reads. A record the service was not asked to show is an error, not a silently missing member.
 
-    def __init__(self, **kwargs):
+    It is declared with the field it is shown as (`Shown(ma.fields.Boolean(), required=True)`): that
+    field writes the value, and the OpenAPI document gives its type (openapi.py reads `shown_as`)."""
+
+    def __init__(self, shown_as: ma.fields.Field, **kwargs):
         super().__init__(dump_only=True, **kwargs)
+        self.shown_as = shown_as
+
+    def _bind_to_schema(self, field_name, schema):
+        super()._bind_to_schema(field_name, schema)
+        self.shown_as = copy.deepcopy(self.shown_as)
+        self.shown_as._bind_to_schema(field_name, self)
 
     def serialize(self, attr, obj, accessor=None, **kwargs):
         value = self.get_value(obj, attr, accessor=accessor)
@@ -195,6 +205,9 @@ class Shown(ma.fields.Raw):
             raise AttributeError(f"{type(obj).__name__}.{self.attribute or attr} is computed by its "
                                  f"service's shown(); call it before serialising")
         return self._serialize(value, attr, obj, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else self.shown_as._serialize(value, attr, obj, **kwargs)
 
 
 class PageArgsSchema(Schema):

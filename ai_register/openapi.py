@@ -41,8 +41,20 @@ class ProblemSchema(ma.Schema):
         "`too_many_requests`, `internal_error`, `unavailable`.")})
 
 
+def shown_as_properties(self, field, ret, **kwargs) -> dict:
+    """A computed member (`apikit.Shown`) in the spec as the field it is shown as: its type, format, items."""
+    shown_as = getattr(field, "shown_as", None)
+    if shown_as is None:
+        return {}
+    return {key: value for key, value in self.field2property(shown_as).items() if key not in ret}
+
+
 class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(shown_as_properties)
 
     def _register_error_handlers(self):
         """Errors are handled once, in ai_register.errors, for the API and the web pages alike."""

@@ -11,7 +11,7 @@ from ai_register.extensions import ID_RANGE
 class AuditEventSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     position = ma.fields.Integer(required=True)
-    occurred_at = ma.fields.Method("_occurred_at", required=True)
+    occurred_at = ma.fields.Method("_occurred_at", required=True, metadata={"type": "string", "format": "date-time"})
     actor_id = ma.fields.Integer(allow_none=True)
     channel = ma.fields.String(required=True)
     action = ma.fields.String(required=True)

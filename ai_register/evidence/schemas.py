@@ -55,7 +55,7 @@ class EvidenceSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
     file = ma.fields.Nested(EvidenceFileSchema, attribute="file_info", allow_none=True,
                             metadata={"description": "null when no file is attached"})
-    valid_today = Shown(required=True)
+    valid_today = Shown(ma.fields.Boolean(), required=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
     superseded_at = ma.fields.DateTime(allow_none=True)
     created_by_id = ma.fields.Integer(required=True)

@@ -86,7 +86,8 @@ class GoalSchema(ma.Schema):
     complete = ma.fields.Boolean(required=True,
                                  metadata={"description": "Has indicator, baseline and target (pilot gate)"})
     missing_parts = ma.fields.List(ma.fields.String(), required=True)
-    measurement_count = ma.fields.Function(lambda goal: len(goal.measurements), required=True)
+    measurement_count = ma.fields.Function(lambda goal: len(goal.measurements), required=True,
+                                           metadata={"type": "integer"})
     latest_measurement = ma.fields.Nested(LatestMeasurementSchema, allow_none=True)
     target_met = ma.fields.Boolean(
         allow_none=True, metadata={"description": "Latest value reaches the target; null if unknown"})
@@ -148,11 +149,13 @@ class BenefitSchema(ma.Schema):
     hours_freed_per_year = ma.fields.Float(required=True)
     hourly_cost = ma.fields.Float(allow_none=True)
     assumptions = ma.fields.String(allow_none=True)
-    value_of_time_freed = ma.fields.Function(lambda b: float(b.result.value_of_time_freed), required=True)
-    yearly_net_benefit = ma.fields.Function(lambda b: float(b.result.yearly_net_benefit), required=True)
+    value_of_time_freed = ma.fields.Function(lambda b: float(b.result.value_of_time_freed), required=True,
+                                             metadata={"type": "number"})
+    yearly_net_benefit = ma.fields.Function(lambda b: float(b.result.yearly_net_benefit), required=True,
+                                            metadata={"type": "number"})
     payback_years = ma.fields.Function(
         lambda b: None if b.result.payback_years is None else float(b.result.payback_years),
-        allow_none=True, metadata={"description": "null when the estimate never pays back"},
+        allow_none=True, metadata={"type": "number", "description": "null when the estimate never pays back"},
     )
     created_by_id = ma.fields.Integer(required=True)
     created_at = ma.fields.DateTime(required=True)

@@ -103,7 +103,7 @@ class IncidentListArgsSchema(PageArgsSchema):
 class DutySchema(ma.Schema):
     key = ma.fields.String(required=True)
     recipient = ma.fields.String(required=True)
-    recipient_label = Shown(required=True)
+    recipient_label = Shown(ma.fields.String(), required=True)
     citation = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     deadline_kind = ma.fields.String(required=True,
@@ -115,7 +115,7 @@ class DutySchema(ma.Schema):
                                      metadata={"description": "End of the last day (for 'immediately': "
                                                               "the moment of awareness)"})
     overdue_after = UtcDateTime(required=True)
-    overdue = Shown(required=True)
+    overdue = Shown(ma.fields.Boolean(), required=True)
     condition = ma.fields.String(allow_none=True,
                                  metadata={"description": "When it applies only if an unknown fact holds"})
     fallback = ma.fields.String(allow_none=True)
@@ -166,11 +166,12 @@ class IncidentSchema(ma.Schema):
     serious = ma.fields.Boolean(required=True)
     assessment = ma.fields.Nested(AssessmentSchema, required=True)
     regulatory_context = ma.fields.Nested(RegulatoryContextSchema, required=True)
-    duties = ma.fields.Method("_duties", required=True)
-    overdue = Shown(required=True)
-    next_due_at = Shown(allow_none=True)
+    duties = Shown(ma.fields.List(ma.fields.Nested(DutySchema)), attribute="duties_in_order", required=True,
+                   metadata={"description": "Applicable duties first, then by deadline"})
+    overdue = Shown(ma.fields.Boolean(), required=True)
+    next_due_at = Shown(ma.fields.String(metadata={"format": "date-time"}), allow_none=True)
     suggested_decision = Shown(
-        allow_none=True,
+        ma.fields.String(), allow_none=True,
         metadata={"description": "'pause' while a serious incident awaits a decision; record it via POST "
                                  "/solutions/{id}/decisions"})
     assessment_notes = ma.fields.String(allow_none=True)
@@ -179,9 +180,6 @@ class IncidentSchema(ma.Schema):
     reported_at = UtcDateTime(required=True)
     status_changed_at = UtcDateTime(required=True)
     closed_at = UtcDateTime(allow_none=True)
-
-    def _duties(self, incident) -> list:
-        return DutySchema(many=True).dump(incident.duties_in_order)
 
 
 IncidentPageSchema = page_schema(IncidentSchema, "IncidentPageSchema")

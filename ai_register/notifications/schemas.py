@@ -15,7 +15,7 @@ class NotificationArgsSchema(PageArgsSchema):
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     kind = ma.fields.String(required=True)
-    message = Shown(required=True)
+    message = Shown(ma.fields.String(), required=True)
     solution_id = ma.fields.Integer(allow_none=True)
     subject_type = ma.fields.String(required=True)
     subject_id = ma.fields.String(required=True)

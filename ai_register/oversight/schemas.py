@@ -91,7 +91,7 @@ class OversightAssignmentSchema(ma.Schema):
     confirmed_by_id = ma.fields.Integer(allow_none=True)
     confirmation_due_on = ma.fields.Date(allow_none=True, metadata={
         "description": "Last confirmation (acceptance counts) + 12 months; null until accepted"})
-    confirmation_overdue = Shown(required=True)
+    confirmation_overdue = Shown(ma.fields.Boolean(), required=True)
     counts_as_oversight_owner = ma.fields.Boolean(required=True)
     current = ma.fields.Boolean(required=True)
     started_at = ma.fields.DateTime(required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,3 +27,18 @@ def test_the_spec_matches_the_committed_snapshot():
         raise AssertionError("The API's spec changed. If that is intended, run "
                              "`PYTHONPATH=$PWD .venv/bin/python tools/openapi_snapshot.py` and commit "
                              f"docs/openapi.json with the change.\n{diff}")
+
+
+# Members that take any JSON value (a marshmallow `Raw` field), by schema: the spec rightly gives no type.
+ANY_VALUE = {("Decision", "follow_up_data"), ("EuField", "value"), ("NotificationField", "value"),
+             ("RulesetDetail", "files")}
+
+
+def test_every_member_of_an_answer_says_its_type():
+    """A computed member (`apikit.Shown`, `fields.Method`/`Function`) declares what it returns, so the
+    spec tells a client its type like any column's."""
+    schemas = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))["components"]["schemas"]
+    untyped = sorted((name, member) for name, schema in schemas.items()
+                     for member, prop in (schema.get("properties") or {}).items()
+                     if not {"type", "$ref", "allOf", "oneOf", "anyOf"} & prop.keys())
+    assert untyped == sorted(ANY_VALUE)
