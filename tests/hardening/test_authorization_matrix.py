@@ -414,6 +414,7 @@ def test_every_role_against_every_endpoint(app, users, auth, revoked_headers, ma
                 ok = status == 403 and (not api or _problem_code(response) == "role")
             if not ok:
                 failures.append(f"{method} {url} as {role}: {status}")
+            response.close()  # a streamed body unread: end its generator while its request is still the last one
             db.session.rollback()
     assert not failures, "\n".join(failures)
 
