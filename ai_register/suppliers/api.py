@@ -224,9 +224,10 @@ class SolutionSupplier(MethodView):
     def get(self, solution_id: int):
         """The supplier's product version the solution uses, with its documents and the supplier's agreements;
         `product` null for an in-house solution or one not yet linked."""
-        solution = get_solution(solution_id, actor())
+        by = actor()
+        solution = get_solution(solution_id, by)
         link = services.link_of(solution.id)
-        return solution_supplier_item(solution, actor()), 200, {"ETag": etag(link.version if link else 0)}
+        return solution_supplier_item(solution, by), 200, {"ETag": etag(link.version if link else 0)}
 
     @access(*WRITERS)
     @blp.arguments(LinkWriteSchema)
@@ -235,7 +236,7 @@ class SolutionSupplier(MethodView):
     def put(self, body, solution_id: int):
         """Link the solution to the product version it uses (null clears it); in-house solutions use none (422)."""
         by = actor()
-        solution = get_solution(solution_id, actor(), write=True)
+        solution = get_solution(solution_id, by, write=True)
         link = services.link_solution(solution, body["product_id"], by, request.headers.get("If-Match"),
                                       body.get("reason"))
         db.session.flush()

@@ -1,14 +1,17 @@
-"""Forms of the supplier register: the supplier, a product version, a document, a solution's link."""
+"""Forms of the supplier register: the supplier, a product version, a document, a solution's link. A form
+parses shapes (required, lengths, dates, choices); its `values()` go to the supplier service as they are,
+which owns the domain's checks (country codes, web and e-mail addresses, a notified body's number, transfers
+outside the EU/EEA, documents and their product versions)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ai_register.suppliers import rules
-from ai_register.web.forms import int_or_none, options
+from ai_register.web.forms import int_or_none, options, values_of
 
 CONTACT_ROWS = 4
 
@@ -26,8 +29,14 @@ DOCUMENT_LABELS = {"contract": _l("Contract"), "dpa": _l("Data processing agreem
 REGULATION_LABELS = {"mdr": _l("MDR (EU) 2017/745"), "ivdr": _l("IVDR (EU) 2017/746")}
 
 
-def _text(form_field):
-    return (form_field.data or "").strip() or None
+def _country_list(text: str | None) -> list[str]:
+    """Codes typed separated by commas (or semicolons), as a list; blanks left out."""
+    return [code.strip() for code in (text or "").replace(";", ",").split(",") if code.strip()]
+
+
+def _countries_fit(form, field) -> None:
+    if len(_country_list(field.data)) > 50:
+        raise ValidationError(_l("At most 50 countries."))
 
 
 class ContactForm(Form):
@@ -44,9 +53,9 @@ class SupplierForm(FlaskForm):
     country = StringField(_l("Country of the seat"), validators=[Optional(), Length(max=2)],
                           description=_l("Two-letter code, e.g. SE."))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
-    contacts = FieldList(FormField(ContactForm), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
+    contacts = FieldList(FormField(ContactForm), _l("Contact"), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
     processing_countries = StringField(
-        _l("Countries where the region's data are processed"), validators=[Optional(), Length(max=300)],
+        _l("Countries where the region's data are processed"), validators=[Optional(), Length(max=300), _countries_fit],
         description=_l("Two-letter codes separated by commas, sub-processors included, e.g. SE, IE, US."))
     transfer_basis = SelectField(_l("Legal basis of a transfer outside the EU/EEA"), validators=[Optional()],
                                  choices=options([("", "—"), *TRANSFER_LABELS.items()]),
@@ -63,19 +72,15 @@ class SupplierForm(FlaskForm):
             for name in ("role", "name", "email", "phone"):
                 getattr(row.form, name).data = contact.get(name)
 
-    def payload(self) -> dict:
-        countries = [c.strip() for c in (self.processing_countries.data or "").replace(";", ",").split(",")]
-        data = {"name": (self.name.data or "").strip(), "org_number": _text(self.org_number),
-                "country": _text(self.country), "website": _text(self.website),
-                "contacts": [{"role": row.form.role.data or "other", "name": _text(row.form.name),
-                              "email": _text(row.form.email), "phone": _text(row.form.phone)}
-                             for row in self.contacts
-                             if any(_text(getattr(row.form, n)) for n in ("name", "email", "phone"))],
-                "processing_countries": [c for c in countries if c],
-                "transfer_basis": self.transfer_basis.data or None, "transfer_note": _text(self.transfer_note),
-                "note": _text(self.note)}
-        if _text(self.reason):
-            data["reason"] = _text(self.reason)
+    def values(self) -> dict:
+        """What the supplier service takes: the texts (blank as None), every contact row as typed (the service
+        keeps those with a name, an e-mail or a phone, and names a wrong one by its row), the countries as a
+        list."""
+        data = values_of(self, ("name", "org_number", "country", "website", "transfer_basis", "transfer_note",
+                                "note", "reason"))
+        data["contacts"] = [{**values_of(row.form, ("name", "email", "phone")), "role": row.form.role.data or "other"}
+                            for row in self.contacts]
+        data["processing_countries"] = _country_list(self.processing_countries.data)
         return data
 
 
@@ -94,13 +99,10 @@ class ProductForm(FlaskForm):
                                                            "document of this version."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
 
-    def payload(self) -> dict:
-        return {"product": (self.product.data or "").strip(),
-                "product_version": (self.product_version.data or "").strip(),
-                "device_regulation": self.device_regulation.data or None,
-                "device_class": self.device_class.data or None,
-                "udi_di": _text(self.udi_di), "eu_database_number": _text(self.eu_database_number),
-                "art6_3_exemption_claimed": bool(self.art6_3_exemption_claimed.data), "note": _text(self.note)}
+    def values(self) -> dict:
+        data = values_of(self, ("product", "product_version", "device_regulation", "device_class", "udi_di",
+                                "eu_database_number", "note"))
+        return {**data, "art6_3_exemption_claimed": bool(self.art6_3_exemption_claimed.data)}
 
 
 class DocumentForm(FlaskForm):
@@ -128,29 +130,17 @@ class DocumentForm(FlaskForm):
 
     is_new = True
 
-    def payload(self) -> dict:
-        new = self.is_new
-        def day(f):
-            return f.data.isoformat() if f.data else None
-
-        data = {"kind": self.kind.data, "title": (self.title.data or "").strip(), "reference": _text(self.reference),
-                "issued_on": day(self.issued_on), "valid_until": day(self.valid_until),
-                "regulation": self.regulation.data or None, "notified_body_name": _text(self.notified_body_name),
-                "notified_body_number": _text(self.notified_body_number), "link": _text(self.link),
-                "evidence_id": self.evidence_id.data, "note": _text(self.note)}
-        if new:
-            data["product_id"] = self.product_id.data
-        else:
-            data.update(withdrawn_on=day(self.withdrawn_on), withdrawn_reason=_text(self.withdrawn_reason))
-        return data
+    def values(self) -> dict:
+        """A new document names its product version; an existing one stays with it and may be withdrawn."""
+        names = ("kind", "title", "reference", "issued_on", "valid_until", "regulation", "notified_body_name",
+                 "notified_body_number", "link", "evidence_id", "note")
+        names += ("product_id",) if self.is_new else ("withdrawn_on", "withdrawn_reason")
+        return values_of(self, names)
 
 
 class LinkForm(FlaskForm):
     product_id = SelectField(_l("Product version"), coerce=int_or_none, validators=[Optional()])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
 
-    def payload(self) -> dict:
-        data = {"product_id": self.product_id.data}
-        if _text(self.reason):
-            data["reason"] = _text(self.reason)
-        return data
+    def values(self) -> dict:
+        return values_of(self, ("product_id", "reason"))

@@ -8,13 +8,21 @@ or a derogation for a specific situation, Art 49).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
+
+from babel import Locale
 
 # The 27 member states and the three EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1 alpha-2.
 EU_EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
     "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"})
+
+# Every ISO 3166-1 alpha-2 code that CLDR names (through Babel; no Flask): a supplier's seat and where the
+# region's data are processed.
+COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+NOT_A_COUNTRY = "Not an ISO 3166-1 alpha-2 country code (e.g. SE, IE, US)."
 
 TRANSFER_BASES = ("adequacy_decision", "standard_contractual_clauses", "binding_corporate_rules",
                   "derogation", "other")
@@ -44,10 +52,30 @@ DEVICE_CLASSES = ("I", "Im", "Is", "IIa", "IIb", "III", "A", "A_sterile", "B", "
 
 EXPIRED, EXPIRING = "expired", "expiring"
 
+# A notified body's identification number in NANDO: four digits.
+NOTIFIED_BODY_NUMBER = re.compile(r"^\d{4}$")
+
 
 def normalise_countries(values: Iterable[str] | None) -> list[str]:
     """Upper-case ISO codes, each once, in the order given."""
     return list(dict.fromkeys(v.strip().upper() for v in values or () if v and v.strip()))
+
+
+def is_country(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code, in either case, spaces around it allowed."""
+    return code.strip().upper() in COUNTRY_CODES
+
+
+def country_errors(country: str | None, processing_countries: Iterable[str] | None) -> dict:
+    """The seat and each processing country an ISO 3166-1 alpha-2 code; a wrong one in the list is named by
+    its place (0 the first), as a list's messages are."""
+    errors: dict = {}
+    if country is not None and not is_country(country):
+        errors["country"] = [NOT_A_COUNTRY]
+    wrong = {index: [NOT_A_COUNTRY] for index, code in enumerate(processing_countries or ()) if not is_country(code)}
+    if wrong:
+        errors["processing_countries"] = wrong
+    return errors
 
 
 def outside_eu_eea(countries: Iterable[str]) -> list[str]:
@@ -77,6 +105,8 @@ def document_errors(kind: str, *, product: bool, issued_on: date | None, valid_u
             errors["notified_body_number"] = ["Give the notified body's four-digit number (NANDO)."]
         if valid_until is None:
             errors["valid_until"] = ["A notified body's certificate is valid until a date (at most five years)."]
+    if notified_body_number and not NOTIFIED_BODY_NUMBER.match(notified_body_number):
+        errors["notified_body_number"] = ["The notified body's number has four digits (NANDO), e.g. 2797."]
     if issued_on and valid_until and valid_until < issued_on:
         errors["valid_until"] = ["The last valid day is before the day it was signed or issued."]
     return errors

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from babel import Locale
 from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.suppliers import rules
 
-COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
-
-
-def _country(value: str) -> bool:
-    if value.strip().upper() not in COUNTRY_CODES:
-        raise ma.ValidationError("Not an ISO 3166-1 alpha-2 country code (e.g. SE, IE, US).")
-    return True
-
-
-URL = [validate.Length(max=500), validate.URL(schemes={"https", "http"})]
+# Shapes only: what a country code, a web address, an e-mail address and a notified body's number must be
+# is the supplier service's rule (suppliers/rules.py, ai_register/addresses.py); the spec declares the
+# formats it states.
 
 
 class ContactSchema(StrictSchema):
@@ -27,17 +19,17 @@ class ContactSchema(StrictSchema):
         "description": "contract, vigilance (the provider's post-market / vigilance contact for incidents), "
                        "data_protection, support or other"})
     name = text_field(200)
-    email = ma.fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = ma.fields.String(allow_none=True, validate=validate.Length(max=254), metadata={"format": "email"})
     phone = text_field(50)
 
 
 class SupplierWriteSchema(StrictSchema):
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
     org_number = text_field(40, "Organisation number (organisationsnummer, or the foreign registration number)")
-    country = ma.fields.String(allow_none=True, validate=_country, metadata={"description": "Seat, ISO alpha-2"})
-    website = ma.fields.String(allow_none=True, validate=URL)
+    country = ma.fields.String(allow_none=True, metadata={"description": "Seat, ISO alpha-2"})
+    website = text_field(500)
     contacts = ma.fields.List(ma.fields.Nested(ContactSchema), validate=validate.Length(max=20))
-    processing_countries = ma.fields.List(ma.fields.String(validate=_country), validate=validate.Length(max=50),
+    processing_countries = ma.fields.List(ma.fields.String(), validate=validate.Length(max=50),
                                           metadata={"description": "Where the region's data are processed "
                                                                    "(ISO alpha-2), sub-processors included"})
     transfer_basis = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.TRANSFER_BASES), metadata={
@@ -81,9 +73,9 @@ class DocumentWriteSchema(StrictSchema):
     valid_until = ma.fields.Date(allow_none=True, metadata={"description": "The last day it is valid"})
     regulation = ma.fields.String(allow_none=True, validate=validate.OneOf(rules.DEVICE_REGULATIONS))
     notified_body_name = text_field(200)
-    notified_body_number = ma.fields.String(allow_none=True, validate=validate.Regexp(
-        r"^\d{4}$", error="The notified body's number has four digits (NANDO), e.g. 2797."))
-    link = ma.fields.String(allow_none=True, validate=URL)
+    notified_body_number = ma.fields.String(allow_none=True,
+                                            metadata={"pattern": rules.NOTIFIED_BODY_NUMBER.pattern})
+    link = text_field(500)
     evidence_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                     metadata={"description": "The document uploaded as evidence of a solution"})
     note = text_field(10000)

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from ai_register import preconditions
+from ai_register.addresses import email_address_errors, web_address_errors
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.evidence.models import Evidence
@@ -210,13 +211,39 @@ SUPPLIER_FIELDS = ("name", "org_number", "country", "website", "contacts", "proc
                    "transfer_basis", "transfer_note", "note")
 
 
-def _apply_supplier(supplier: Supplier, data: dict) -> None:
+def _address_errors(data: dict) -> dict:
+    """The website a web address; each contact's e-mail an e-mail address (named by the contact's place in
+    the list given, 0 the first, as a list's messages are)."""
+    errors: dict = {}
+    if website := web_address_errors(_clean_text(data.get("website"))):
+        errors["website"] = website
+    emails = {index: {"email": wrong} for index, contact in enumerate(data.get("contacts") or ())
+              if (wrong := email_address_errors(_clean_text(contact.get("email"))))}
+    if emails:
+        errors["contacts"] = emails
+    return errors
+
+
+def _org_number_taken(org_number: str | None, supplier: Supplier | None = None) -> dict:
+    if not org_number or (supplier is not None and org_number == supplier.org_number):
+        return {}
+    if db.session.scalar(select(func.count()).select_from(Supplier).where(Supplier.org_number == org_number)):
+        return {"org_number": ["A supplier with this organisation number is already registered."]}
+    return {}
+
+
+def _apply_supplier(supplier: Supplier, data: dict, errors: dict) -> None:
+    """The changes in `data` onto the supplier, or every reason they cannot be saved at once (`errors`: what
+    the caller found already)."""
     values = {name: getattr(supplier, name) for name in SUPPLIER_FIELDS}
     values.update({k: v for k, v in data.items() if k in SUPPLIER_FIELDS})
+    errors = {**errors, **_address_errors(data),
+              **rules.country_errors(data.get("country"), data.get("processing_countries"))}
     values["processing_countries"] = rules.normalise_countries(values.get("processing_countries"))
     values["contacts"] = _contacts(values.get("contacts"))
     values["country"] = (values.get("country") or "").strip().upper() or None
-    errors = rules.transfer_errors(values["processing_countries"], values.get("transfer_basis"))
+    if "processing_countries" not in errors:  # a code that is none is not "outside the EU/EEA" either
+        errors.update(rules.transfer_errors(values["processing_countries"], values.get("transfer_basis")))
     if not (values.get("name") or "").strip():
         errors["name"] = ["Give the supplier's name."]
     if errors:
@@ -228,13 +255,8 @@ def _apply_supplier(supplier: Supplier, data: dict) -> None:
 def create_supplier(data: dict, by: User) -> Supplier:
     if by.role not in (OWNER, COMPLIANCE):
         raise RoleNotAllowed("Your role may not register suppliers.")
-    org_number = _clean_text(data.get("org_number"))
-    if org_number and db.session.scalar(select(func.count()).select_from(Supplier)
-                                        .where(Supplier.org_number == org_number)):
-        raise InvalidInput("The supplier cannot be saved.", errors={
-            "org_number": ["A supplier with this organisation number is already registered."]})
     supplier = Supplier(created_by_id=by.id, contacts=[], processing_countries=[])
-    _apply_supplier(supplier, data)
+    _apply_supplier(supplier, data, _org_number_taken(_clean_text(data.get("org_number"))))
     db.session.add(supplier)
     audit.record_create(supplier, SUPPLIER, reason=data.get("reason"), exclude=NOT_AUDITED)
     return supplier
@@ -243,13 +265,8 @@ def create_supplier(data: dict, by: User) -> Supplier:
 def update_supplier(supplier: Supplier, data: dict, by: User, if_match: str | None) -> Supplier:
     _require_change(supplier, by)
     preconditions.require_if_match(supplier.version, if_match, "supplier")
-    org_number = _clean_text(data.get("org_number"))
-    if org_number and org_number != supplier.org_number and db.session.scalar(
-            select(func.count()).select_from(Supplier).where(Supplier.org_number == org_number)):
-        raise InvalidInput("The supplier cannot be saved.", errors={
-            "org_number": ["A supplier with this organisation number is already registered."]})
     before = audit.snapshot(supplier, exclude=NOT_AUDITED)
-    _apply_supplier(supplier, data)
+    _apply_supplier(supplier, data, _org_number_taken(_clean_text(data.get("org_number")), supplier))
     audit.record_update(supplier, SUPPLIER, before, reason=data.get("reason"), exclude=NOT_AUDITED)
     if supplier.name != before.get("name"):
         _sync_users_of([p.id for p in products_of(supplier.id)])
@@ -325,6 +342,8 @@ def _check_document(supplier: Supplier, values: dict, by: User) -> dict:
             errors["evidence_id"] = ["No such evidence that you may read."]
     if values.get("withdrawn_on") and not (values.get("withdrawn_reason") or "").strip():
         errors["withdrawn_reason"] = ["Say why the document no longer holds."]
+    if link := web_address_errors(values.get("link")):
+        errors["link"] = link
     return errors
 
 

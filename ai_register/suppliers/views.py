@@ -24,16 +24,8 @@ from ai_register.suppliers.forms import (
     ProductForm,
     SupplierForm,
 )
-from ai_register.suppliers.schemas import (
-    DocumentCreateSchema,
-    DocumentWriteSchema,
-    LinkWriteSchema,
-    ProductCreateSchema,
-    ProductWriteSchema,
-    SupplierCreateSchema,
-    SupplierWriteSchema,
-)
-from ai_register.web.forms import options, save_form
+from ai_register.users.models import User
+from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("suppliers_web", __name__, template_folder="templates")
 READERS = (OWNER, COMPLIANCE, AUDITOR)
@@ -84,8 +76,8 @@ def new():
     form = SupplierForm() if request.method == "POST" else SupplierForm(formdata=None)
     if request.method == "POST":
         created = []
-        if save_form(form, SupplierCreateSchema(),
-                     lambda data: created.append(services.create_supplier(data, actor()))):
+        by = actor()
+        if submit_form(form, lambda data: created.append(services.create_supplier(data, by))):
             flash(_("The supplier is registered."), "success")
             return redirect(url_for("suppliers_web.show", supplier_id=created[0].id))
         return render_template("suppliers/edit.html", form=form, supplier=None, **labels()), 422
@@ -118,8 +110,7 @@ def edit(supplier_id: int):
         return render_template("suppliers/edit.html", form=form, supplier=supplier, **labels())
     form = SupplierForm()
     try:
-        saved = save_form(form, SupplierWriteSchema(),
-                          lambda data: services.update_supplier(supplier, data, by, _if_match()))
+        saved = submit_form(form, lambda data: services.update_supplier(supplier, data, by, _if_match()))
     except (Stale, VersionRequired):
         _stale(form)
         return render_template("suppliers/edit.html", form=form, supplier=supplier, **labels()), 412
@@ -146,8 +137,7 @@ def product_new(supplier_id: int):
         return _product_page(supplier, ProductForm(formdata=None))
     form = ProductForm()
     created = []
-    if save_form(form, ProductCreateSchema(),
-                 lambda data: created.append(services.create_product(supplier, data, by))):
+    if submit_form(form, lambda data: created.append(services.create_product(supplier, data, by))):
         flash(_("The product version is registered."), "success")
         return redirect(url_for("suppliers_web.show", supplier_id=supplier.id, _anchor=f"product-{created[0].id}"))
     return _product_page(supplier, form, status=422)
@@ -165,8 +155,7 @@ def product_edit(product_id: int):
         return _product_page(product.supplier, form, product)
     form = ProductForm()
     try:
-        saved = save_form(form, ProductWriteSchema(),
-                          lambda data: services.update_product(product, data, by, _if_match()))
+        saved = submit_form(form, lambda data: services.update_product(product, data, by, _if_match()))
     except (Stale, VersionRequired):
         _stale(form)
         return _product_page(product.supplier, form, product, 412)
@@ -210,8 +199,7 @@ def document_new(supplier_id: int):
         return _document_page(supplier, form)
     form = _document_form(supplier, by)
     created = []
-    if save_form(form, DocumentCreateSchema(),
-                 lambda data: created.append(services.create_document(supplier, data, by))):
+    if submit_form(form, lambda data: created.append(services.create_document(supplier, data, by))):
         flash(_("The document is recorded."), "success")
         return redirect(url_for("suppliers_web.show", supplier_id=supplier.id))
     return _document_page(supplier, form, status=422)
@@ -231,8 +219,7 @@ def document_edit(document_id: int):
     form = _document_form(supplier, by)
     form.is_new = False
     try:
-        saved = save_form(form, DocumentWriteSchema(),
-                          lambda data: services.update_document(document, data, by, _if_match()))
+        saved = submit_form(form, lambda data: services.update_document(document, data, by, _if_match()))
     except (Stale, VersionRequired):
         _stale(form)
         return _document_page(supplier, form, document, 412)
@@ -249,7 +236,7 @@ def document_edit(document_id: int):
 @access(*READERS)
 def solution_link(solution_id: int):
     by = actor()
-    solution = get_solution(solution_id, actor(), write=request.method == "POST")
+    solution = get_solution(solution_id, by, write=request.method == "POST")
     link = services.link_of(solution.id)
     products = [(p, p.supplier) for s in db.session.scalars(services.suppliers_query()).all()
                 for p in services.products_of(s.id)]
@@ -264,24 +251,23 @@ def solution_link(solution_id: int):
     if request.method == "POST":
         form = form_of()
         try:
-            if save_form(form, LinkWriteSchema(), lambda data: services.link_solution(
+            if submit_form(form, lambda data: services.link_solution(
                     solution, data["product_id"], by, _if_match(), data.get("reason"))):
                 flash(_("The supplier's product is linked to the solution.") if form.product_id.data
                       else _("The link to a supplier's product is cleared."), "success")
                 return redirect(url_for("suppliers_web.solution_link", solution_id=solution.id))
         except (Stale, VersionRequired):
             _stale(form)
-            return _link_page(solution, form, link, 412)
+            return _link_page(solution, form, link, by, 412)
         status = 422
     else:
         form = form_of(formdata=None)
         form.product_id.data = link.product_id if link is not None else None
-    return _link_page(solution, form, link, status)
+    return _link_page(solution, form, link, by, status)
 
 
-def _link_page(solution, form, link, status):
+def _link_page(solution, form, link, by: User, status):
     product, documents = services.solution_documents(solution.id)
-    by = actor()
     return render_template(
         "suppliers/solution.html", solution=solution, form=form, link=link, product=product, documents=documents,
         contact=services.vigilance_contact(solution.id),
