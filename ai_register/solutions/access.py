@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import CompoundSelect, Select, select, union
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import ColumnElement, Select, any_, func, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ai_register import preconditions
@@ -96,16 +96,21 @@ def visible_solutions_query(user) -> Select:
     if user.role == OWNER:
         if current_app.config.get("OWNERS_READ_ALL", False):
             return query
-        return query.where(Solution.id.in_(_owned_ids(user)))
+        return query.where(_owned(user))
     return query.where(db.false())
 
 
-def _owned_ids(user) -> CompoundSelect:
-    """The ids of the solutions the user owns or co-owns, each part from its own index (a plain
-    `owner_id = :u OR id IN (...)` makes PostgreSQL scan every solution)."""
-    owned = aliased(Solution)
-    return union(select(owned.id).where(owned.owner_id == user.id),
-                 select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id))
+def _owned(user) -> ColumnElement[bool]:
+    """The condition "the user owns or co-owns the solution", answered from two indexes: the owner's
+    (`ix_solutions_owner_id`) and the primary key's for the co-owned ids. On PostgreSQL the co-owned ids
+    are one array read first (`id = ANY(ARRAY(...))`), so the two lookups combine in one bitmap and the
+    owner's rows are read once. `owner_id = :u OR id IN (subquery)` scans every solution, and
+    `id IN (owned UNION co-owned)` joins the union against a scan of all solutions (171 ms against 17 ms
+    for an owner of 1,928 of 100,000, docs/performance.md)."""
+    co_owned = select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return or_(Solution.owner_id == user.id, Solution.id == any_(func.array(co_owned.scalar_subquery())))
+    return or_(Solution.owner_id == user.id, Solution.id.in_(co_owned))
 
 
 def writable_solutions_query(user) -> Select:
@@ -113,7 +118,7 @@ def writable_solutions_query(user) -> Select:
     if user.role == COMPLIANCE:
         return select(Solution)
     if user.role == OWNER:
-        return select(Solution).where(Solution.id.in_(_owned_ids(user)))
+        return select(Solution).where(_owned(user))
     return select(Solution).where(db.false())
 
 

@@ -46,8 +46,18 @@ class Solution(db.Model):
     __tablename__ = "solutions"
     __table_args__ = (
         Index("ix_solutions_phase_status", "phase", "status"),
-        # The lists' default order (solutions.services.SORT_COLUMNS: name, case-insensitive).
-        Index("ix_solutions_lower_name", func.lower(text("name")), "id"),
+        # The lists' default order (solutions.services.SORT_COLUMNS: name, case-insensitive). On PostgreSQL
+        # it carries the name too, so a late page's ids come from the index alone (an index-only scan).
+        Index("ix_solutions_lower_name", func.lower(text("name")), "id", postgresql_include=["name"]),
+        # The lists sorted by next review, latest first and undated last (`sort=-next_review_on`); the
+        # other direction reads ix_solutions_next_review_on.
+        Index("ix_solutions_next_review_desc", text("next_review_on DESC NULLS LAST"), "id")
+        .ddl_if(dialect="postgresql"),
+        # The start page's counts by phase, AI Act category and device class, from the index alone.
+        Index("ix_solutions_phase_category_device", "phase", "current_ai_act_category", "current_device_class"),
+        # The start page's "rule set changed" list and its count: the few flagged solutions, by name.
+        Index("ix_solutions_flagged", "name", "id", postgresql_where=text("needs_rereview IS TRUE"),
+              sqlite_where=text("needs_rereview IS TRUE")),
         # Free-text search (`q`, ILIKE '%…%' on name and purpose) on PostgreSQL: trigram indexes.
         # The opclass is schema-qualified because pg_trgm lives in `public` (see _install_pg_trgm).
         Index("ix_solutions_name_trgm", "name", postgresql_using="gin",

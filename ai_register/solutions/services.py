@@ -211,28 +211,39 @@ def solutions_query(user: User, args: dict[str, Any]) -> Select:
 
 
 def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
+    """One page of the solutions `user` may read, filtered and sorted as `args` ask, with the total.
+    The page's ids are found first from narrow rows (on PostgreSQL an index-only scan of the sort's
+    index, so a late page skips index entries, not whole rows); then only those rows are loaded."""
     query = solutions_query(user, args)
     sort = args.get("sort", "name")
     key = SORT_COLUMNS[sort.removeprefix("-")]()
-    ordered = (key.desc() if sort.startswith("-") else key.asc()).nulls_last(), Solution.id
+    descending = sort.startswith("-")
     page, per_page = args["page"], args["per_page"]
     offset, _ = page_window(page, per_page)
-    owners = (selectinload(Solution.owner), selectinload(Solution.co_owners))
     total = None
     if "q" in args:
         # A text search is the costly part of a list: find the matches once, counting them beside the
-        # page's ids (narrow rows), then load that page. Without one, counting apart is cheaper than
-        # carrying every match to the count (measured in docs/performance.md).
-        page_ids = db.session.execute(
-            query.with_only_columns(Solution.id, func.count().over().label("total"))
-            .order_by(*ordered).offset(offset).limit(per_page)
+        # page's ids. On PostgreSQL the matches come from the trigram indexes and are sorted apart
+        # (MATERIALIZED): walking the name index and testing every row until a page of matches turns up
+        # read 80,000 rows for a name late in the alphabet (docs/performance.md).
+        matches = query.with_only_columns(Solution.id, key.label("sort_key")).order_by(None).cte("matches")
+        if db.session.get_bind().dialect.name == "postgresql":
+            matches = matches.prefix_with("MATERIALIZED")
+        sort_key = matches.c.sort_key.desc() if descending else matches.c.sort_key.asc()
+        rows = db.session.execute(
+            select(matches.c.id, func.count().over().label("total"))
+            .order_by(sort_key.nulls_last(), matches.c.id).offset(offset).limit(per_page)
         ).all()
-        loaded = {solution.id: solution for solution in db.session.scalars(
-            select(Solution).where(Solution.id.in_([row.id for row in page_ids])).options(*owners))}
-        items = [loaded[row.id] for row in page_ids]
-        total = page_ids[0].total if page_ids else (0 if page == 1 else None)
+        page_ids = [row.id for row in rows]
+        total = rows[0].total if rows else (0 if page == 1 else None)
     else:
-        items = db.session.scalars(query.options(*owners).order_by(*ordered).offset(offset).limit(per_page)).all()
+        ordered = (key.desc() if descending else key.asc()).nulls_last(), Solution.id
+        page_ids = list(db.session.scalars(
+            query.with_only_columns(Solution.id).order_by(*ordered).offset(offset).limit(per_page)))
+    loaded = {solution.id: solution for solution in db.session.scalars(
+        select(Solution).where(Solution.id.in_(page_ids))
+        .options(selectinload(Solution.owner), selectinload(Solution.co_owners)))} if page_ids else {}
+    items = [loaded[solution_id] for solution_id in page_ids]
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -118,6 +118,7 @@ PAGES = [  # (who, url, web page?)
     ("owner", "/", True), ("compliance", "/", True), ("auditor", "/", True),
     ("compliance", "/solutions", True), ("owner", "/solutions", True),
     ("compliance", "/solutions?q=L%C3%B6sning&sort=-next_review_on", True),
+    ("compliance", "/solutions?sort=-next_review_on", True), ("owner", "/solutions?q=L%C3%B6sning&sort=phase", True),
     ("compliance", "/audit", True), ("auditor", "/audit?solution=L%C3%B6sning+0001", True),
     ("compliance", "/incidents/new", True), ("owner", "/incidents/new", True),
     ("compliance", "/solutions/lookup?q=L%C3%B6s", True), ("owner", "/solutions/lookup?q=1&write=1", True),
