@@ -1,4 +1,5 @@
-"""The import template's columns, pure: headers in English and Swedish, and how a cell becomes a value.
+"""The import template's columns: headers in English and Swedish, and how a cell becomes a value (phases and
+perspectives are read by their names in the catalog, so this module needs Flask-Babel; it is not pure).
 
 Values are turned into what the solution, goal and classification schemas take; those schemas and
 services do the validating, so a cell is only parsed here (a list split, `ja` read as yes), never judged.

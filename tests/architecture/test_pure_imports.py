@@ -5,6 +5,8 @@ imported can hide a dependency."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import textwrap
@@ -78,6 +80,48 @@ def test_pure_module_imports_without_web_or_database(module):
         importlib.import_module({module!r})
         leaked = sorted(name for name in sys.modules if name.split(".")[0] in BLOCKED)
         assert not leaked, leaked
+    """)
+    assert result.returncode == 0, result.stderr
+
+
+# A module whose docstring calls it pure ("…, pure: no Flask", "Pure: numbers in, …", "Pure (no Flask)").
+SAYS_PURE = re.compile(r"(?:^|, |\. |\n)pure\b(?=[:.,;]| \()", re.IGNORECASE)
+
+
+def _modules_that_say_they_are_pure() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "ai_register").rglob("*.py")):
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if SAYS_PURE.search(docstring):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return found
+
+
+def test_the_docstring_check_finds_what_says_pure():
+    assert SAYS_PURE.search("Benefit realisation, pure: measured values")
+    assert SAYS_PURE.search("Geometry for charts. Pure: numbers in, coordinates out.")
+    assert SAYS_PURE.search("Pure (no Flask): the web layer opens it")
+    assert not SAYS_PURE.search("The pure lifecycle decides; this module collects values.")
+    assert {"ai_register.exceptions", "ai_register.audit.chain"} <= set(_modules_that_say_they_are_pure())
+
+
+def test_every_module_that_says_it_is_pure_is():
+    """A module's docstring that calls it pure is a promise a reader relies on (and a pure module may import
+    it): each one imports with the web framework and the database made unimportable. One interpreter for
+    all of them (a blocked import fails wherever it happens, so sharing one hides nothing)."""
+    modules = _modules_that_say_they_are_pure()
+    result = _run(f"""
+        import importlib
+
+        failed = {{}}
+        for module in {modules!r}:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                failed[module] = str(exc)
+        leaked = sorted(name for name in sys.modules if name.split(".")[0] in BLOCKED)
+        assert not failed and not leaked, (failed, leaked)
     """)
     assert result.returncode == 0, result.stderr
 
