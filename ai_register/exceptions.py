@@ -48,8 +48,10 @@ class RoleNotAllowed(NotAllowed):
 
 class FourEyes(NotAllowed):
     """The one who made or owns something may not also decide it; someone else must. `because` (a problem
-    member) says which bar it is: `answered`, `submitted`, `requested`, `owner` (an owner or co-owner now
-    or since), `cooling_off` (an owner or co-owner shortly before)."""
+    member, on every four-eyes refusal) says which bar it is: `answered` (wrote it: a classification's
+    answers, a FRIA), `submitted` (submitted it, or marked an obligation not applicable), `requested` (a
+    phase change), `owner` (an owner or co-owner now or since), `cooling_off` (an owner or co-owner shortly
+    before)."""
 
     code = "four_eyes"
 

@@ -96,6 +96,14 @@ def problem(response, status: int) -> dict:
     return response.get_json()
 
 
+def four_eyes_bar(response) -> str:
+    """Which four-eyes bar refused this (the problem's `because`: answered, submitted, requested, owner,
+    cooling_off), read from the machine-readable members, not from the words of `detail`."""
+    body = problem(response, 403)
+    assert body["code"] == "four_eyes", body
+    return body["because"]
+
+
 CATALOGS = Path(__file__).resolve().parent.parent / "ai_register" / "translations"
 
 

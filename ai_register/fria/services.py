@@ -177,11 +177,12 @@ def review(record: FriaAssessment, outcome: str, note: str | None, *, by: User) 
     if record.status != rules.SUBMITTED:
         raise Conflict("Only a submitted FRIA can be reviewed.")
     if user.id in (record.created_by_id, record.submitted_by_id):
-        raise FourEyes("Four eyes: you wrote or submitted this FRIA, so another compliance officer must review it.")
+        raise FourEyes("Four eyes: you wrote or submitted this FRIA, so another compliance officer must review it.",
+                       because="answered" if user.id == record.created_by_id else "submitted")
     solution = db.session.get(Solution, record.solution_id)
     if user.id in owner_ids_since(solution, record.created_at):
         raise FourEyes("Four eyes: you are, or were since this version was written, an owner or co-owner of this "
-                       "solution, so another compliance officer must review it.")
+                       "solution, so another compliance officer must review it.", because="owner")
     if outcome == rules.RETURNED and not (note or "").strip():
         raise InvalidInput("Say what needs to change.", errors={"note": ["Required to return the FRIA."]})
     before = audit.snapshot(record, exclude=NOT_AUDITED)

@@ -317,10 +317,10 @@ def confirm_not_applicable(solution: Solution, row: SolutionObligation, reason: 
         raise Conflict("The reason is already confirmed.")
     if user.id == row.status_set_by_id:
         raise FourEyes("Four eyes: you marked this obligation not applicable, so another compliance officer "
-                       "must confirm it.")
+                       "must confirm it.", because="submitted")
     if user.id in owner_ids_since(solution, row.status_set_at or utcnow()):
         raise FourEyes("Four eyes: you are an owner or co-owner of this solution, so another compliance "
-                       "officer must confirm it.")
+                       "officer must confirm it.", because="owner")
     before = audit.snapshot(row, exclude=NOT_AUDITED)
     row.confirmed_by_id, row.confirmed_at = user.id, utcnow()
     audit.record_update(row, ENTITY, before, solution_id=solution.id, action="confirm", reason=reason,

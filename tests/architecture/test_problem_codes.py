@@ -5,6 +5,7 @@ no refusal names (`errors.STATUS_CODES`)."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from pathlib import Path
@@ -30,3 +31,20 @@ def test_every_problem_code_is_declared_in_the_spec():
     declared = set(re.findall(r"`([a-z_]+)`", ProblemSchema().fields["code"].metadata["description"]))
     missing = sorted(_raised_codes() - declared)
     assert not missing, f"codes raised but not listed in ProblemSchema.code's description: {missing}"
+
+
+FOUR_EYES_BARS = {"answered", "submitted", "requested", "owner", "cooling_off"}
+
+
+def test_every_four_eyes_refusal_says_which_bar():
+    """A four-eyes refusal names its bar in `because` (exceptions.FourEyes), so a page or a client tells "you
+    wrote it" from "you own it" without reading `detail`: every `FourEyes(...)` raised gives one of them."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "FourEyes":
+                because = next((k.value for k in node.keywords if k.arg == "because"), None)
+                # a literal, or an expression choosing between literals (`"answered" if … else "submitted"`)
+                values = {n.value for n in ast.walk(because) if isinstance(n, ast.Constant)} if because else set()
+                found[f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"] = values
+    assert found and all(values and values <= FOUR_EYES_BARS for values in found.values()), found
