@@ -7,12 +7,15 @@ and (applied) flag the solutions whose valid classification changes for re-revie
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Mapping
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Result, Row, Text, cast, func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
@@ -53,27 +56,32 @@ def impact(ruleset: RuleSet | None = None) -> dict:
     # How the rule set decides each distinct answer set (validated and classified once, however many
     # versions share it), and what each distinct stored result decided, keyed by the stored JSON text
     # (equal text, equal JSON); compared as tuples. Bounded: emptied when full, which costs only
-    # re-running the engine when every set differs.
+    # re-running the engine when every set differs. The tuples are interned (a register has a few
+    # hundred distinct decisions), so remembering 10,000 texts keeps no new objects alive for the
+    # garbage collector to walk again and again.
     decided: dict[str, tuple | str] = {}
     stored: dict[str, tuple] = {}
-    for rows in db.session.execute(query).partitions():
+    interned: dict[tuple, tuple] = {}
+    for rows in _read_ahead(db.session.execute(query)):
         for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
             checked += 1
             new = decided.get(answers)
             if new is None:
                 if len(decided) >= IMPACT_MEMO:
                     decided.clear()
-                new = decided[answers] = decide(_loads(answers), ruleset)
+                new = decide(_loads(answers), ruleset)
+                if new.__class__ is not str:
+                    new = _intern(interned, new)
+                decided[answers] = new
             old = stored.get(result)
             if old is None:
                 if len(stored) >= IMPACT_MEMO:
                     stored.clear()
-                old = stored[result] = decisive_values(_loads(result))
-            if old == new:
+                old = stored[result] = _intern(interned, decisive_values(_loads(result)))
+            if old is new:  # interned: equal decisions are the same tuple
                 continue
-            old_result = dict(zip(DECISIVE_FIELDS, old, strict=True))
-            new_result = {"invalid_answers": new} if new.__class__ is str \
-                else dict(zip(DECISIVE_FIELDS, new, strict=True))
+            old_result = _decisive_dict(old)
+            new_result = {"invalid_answers": new} if new.__class__ is str else _decisive_dict(new)
             changed.append({
                 "solution_id": sid,
                 "classification_id": cid,
@@ -111,6 +119,63 @@ def impact(ruleset: RuleSet | None = None) -> dict:
         "flag": flag,
         "already_flagged": sorted(already),
     }
+
+
+def _intern(interned: dict[tuple, tuple], values: tuple) -> tuple:
+    """`decisive_values`' tuple as the one shared, hashable tuple of equal values (its lists as tuples)."""
+    key = tuple(tuple(value) if value.__class__ is list else value for value in values)
+    return interned.setdefault(key, key)
+
+
+def _decisive_dict(values: tuple) -> dict:
+    """An interned tuple as `decisive_result` gives it (lists as lists)."""
+    return {field: list(value) if value.__class__ is tuple else value
+            for field, value in zip(DECISIVE_FIELDS, values, strict=True)}
+
+
+_END = object()
+
+
+def _read_ahead(result: Result, depth: int = 2) -> Iterator[Sequence[Row]]:
+    """`result`'s batches (`partitions()`), read on a second thread on PostgreSQL while the caller works
+    on the previous batch, so the database's work and the wait for the next rows overlap the engine's
+    (the driver lets go of the interpreter while it waits). At most `depth` batches wait. The caller must
+    not use the session's connection before the iterator is exhausted or closed; an error of either side
+    reaches the caller, and closing early stops the reader before the connection is used again.
+    SQLite's driver refuses a connection used by two threads: there the batches are read in line."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        try:
+            yield from result.partitions()
+        finally:
+            result.close()
+        return
+    batches: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for rows in result.partitions():
+                if stop.is_set():
+                    return
+                batches.put(rows)
+            batches.put(_END)
+        except BaseException as exc:  # handed to the caller, which raises it
+            batches.put(exc)
+
+    reader = threading.Thread(target=read, name="impact-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (rows := batches.get()) is not _END:
+            if isinstance(rows, BaseException):
+                raise rows
+            yield rows
+    finally:
+        stop.set()
+        while reader.is_alive():  # a reader blocked on a full queue: make room until it has stopped
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
+        reader.join()
+        result.close()
 
 
 def _loads(text: str) -> Any:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from ai_register.audit.models import AuditEvent
+from ai_register.classification import impact
 from ai_register.classification.models import Classification, RulesetImpactRun
 from ai_register.classification.rulesets import active_ruleset
-from ai_register.classification.validity import answers_change, classification_validity, valid_classification
+from ai_register.classification.validity import (
+    answers_change,
+    classification_validity,
+    decide,
+    valid_classification,
+)
 from ai_register.config import PROJECT_ROOT
 from ai_register.extensions import db
 from ai_register.rules.evaluator import classify
@@ -185,13 +192,14 @@ def test_cli_rules_impact_reports_and_applies(app, runner, changed_register):
     assert event.channel == "cli"
 
 
+@pytest.mark.parametrize("batch", [impact.IMPACT_BATCH, 2])
 def test_impact_decides_each_version_as_if_compared_on_its_own(app, users, changed_register, make_solution,
-                                                                classify_as, rule_dirs):
+                                                                classify_as, rule_dirs, monkeypatch, batch):
     """The run remembers how it decided an answer set and what a stored result said, by their stored text:
     versions that share answers but not results, or results but not answers, and answers the rule set no
-    longer accepts, are each reported as comparing that version alone would report them."""
-    from ai_register.classification import impact
-
+    longer accepts, are each reported as comparing that version alone would report them. With batches of
+    two, four batches pass through the read-ahead thread (PostgreSQL) while the engine works."""
+    monkeypatch.setattr(impact, "IMPACT_BATCH", batch)
     app.config["RISK_RULES_DIR"] = str(rule_dirs[0])
     shared = [make_solution(name=f"Shared {n}") for n in range(4)]
     records = [classify_as(solution, users["owner"], answers)
@@ -223,3 +231,43 @@ def test_impact_decides_each_version_as_if_compared_on_its_own(app, users, chang
     assert records[3]["id"] not in by_id  # same answers, the engine's own result: unchanged
     assert "no_such_question" in by_id[records[1]["id"]]["new"]["invalid_answers"]
     assert by_id[records[0]["id"]]["new"]["routes"] == []  # employment, no longer Annex III 4
+
+
+def test_an_error_while_deciding_stops_the_read_ahead_and_leaves_the_session_usable(
+        app, users, changed_register, monkeypatch):
+    """The engine failing on the second version, with the reader a batch or two ahead (PostgreSQL): the
+    error reaches the caller, the reader thread has stopped, and the session's connection answers again."""
+    monkeypatch.setattr(impact, "IMPACT_BATCH", 1)
+    calls = []
+
+    def failing(answers, ruleset):
+        calls.append(answers)
+        if len(calls) == 2:
+            raise RuntimeError("engine failed")
+        return decide(answers, ruleset)
+
+    monkeypatch.setattr(impact, "decide", failing)
+    with pytest.raises(RuntimeError, match="engine failed"):
+        impact.impact(active_ruleset())
+    assert not [thread for thread in threading.enumerate() if thread.name == "impact-read-ahead"]
+    assert db.session.scalar(select(func.count(Classification.id))) == 3
+    monkeypatch.setattr(impact, "decide", decide)
+    assert impact.impact(active_ruleset())["checked"] == 3
+
+
+def test_an_error_while_reading_reaches_the_caller(app):
+    """A batch the database fails to give (after one it gave) is the caller's error, not a short run."""
+
+    class FailingResult:
+        def partitions(self):
+            yield [("row",)]
+            raise RuntimeError("connection lost")
+
+        def close(self):
+            pass
+
+    read = impact._read_ahead(FailingResult())
+    assert next(read) == [("row",)]
+    with pytest.raises(RuntimeError, match="connection lost"):
+        next(read)
+    assert not [thread for thread in threading.enumerate() if thread.name == "impact-read-ahead"]
