@@ -154,3 +154,10 @@ def compile_catalogs() -> None:
         with partial.open("wb") as target:
             write_mo(target, catalog)
         os.replace(partial, mo)
+
+
+def field_error(response, field_id: str) -> str | None:
+    """The message a page shows beside a field (`<p class="error" id="<field id>-error">`), as the reader
+    reads it; None when the field has none."""
+    found = re.search(rf'id="{re.escape(field_id)}-error">(.*?)</p>', text(response), re.S)
+    return _html.unescape(found.group(1)).strip() if found else None

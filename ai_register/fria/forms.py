@@ -59,7 +59,7 @@ class FriaForm(FlaskForm):
     TEXTS = ("processes", "period_and_frequency", "affected_persons", "provider_information", "oversight_measures",
              "materialisation_measures", "internal_governance", "complaint_mechanisms", "dpia_complement")
 
-    def payload(self) -> dict:
+    def values(self) -> dict:
         data = {name: (getattr(self, name).data or "").strip() or None for name in self.TEXTS}
         for name in ("instructions_evidence_id", "dpia_evidence_id", "attachment_evidence_id"):
             data[name] = getattr(self, name).data

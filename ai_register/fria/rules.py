@@ -46,11 +46,11 @@ def risk_errors(risks: list[Mapping[str, Any]]) -> dict[int, dict[str, list[str]
     errors: dict[int, dict[str, list[str]]] = {}
     for index, risk in enumerate(risks):
         row: dict[str, list[str]] = {}
-        for name in ("group", "description"):
+        for name in ("group", "description", "likelihood", "severity"):  # as the API's schema says it
             if not str(risk.get(name) or "").strip():
-                row[name] = ["Required for each risk."]
+                row[name] = ["Missing data for required field."]
         for name in ("likelihood", "severity"):
-            if risk.get(name) not in LEVELS:
+            if str(risk.get(name) or "").strip() and risk.get(name) not in LEVELS:
                 row[name] = [f"Must be one of: {', '.join(LEVELS)}."]
         if row:
             errors[index] = row

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ai_register.web.forms import int_or_none, options, payload_of, text_or_none, values_of
-
-PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A person without an account"))]
-
+from ai_register.web.forms import int_or_none, options, text_or_none, values_of
 
 PERSON_KINDS = [("user", _l("A person with an account")), ("person", _l("A person without an account"))]
 
@@ -102,25 +100,35 @@ class OversightForm(FlaskForm):
         if kind == "none":
             return None
         if kind == "user":
-            user_id = getattr(self, f"{prefix}_user_id").data
-            return {"user_id": user_id} if user_id else {"user_id": None}
+            return {"user_id": getattr(self, f"{prefix}_user_id").data}
         return {
             name: text_or_none(getattr(self, f"{prefix}_{name}").data)
             for name in ("name", "title", "unit", "contact")
         }
 
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("competence", "training", "training_completed_on", "accepted_on", "reason"),
-            dates=("training_completed_on", "accepted_on"),
-        )
+    # The service names the owner and the deputy as a whole ("person", "deputy"): its refusal stands beside
+    # the choice of who it is (web.forms.show_errors looks the field up by that name).
+    person = property(lambda self: self.person_kind)
+    deputy = property(lambda self: self.deputy_kind)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The kind chosen names what is needed: an account, or a person's name."""
+        valid = super().validate(extra_validators)
+        for prefix in ("person", "deputy"):
+            needed = {"user": f"{prefix}_user_id", "person": f"{prefix}_name"}.get(getattr(self, f"{prefix}_kind").data)
+            if needed is not None and text_or_none(getattr(self, needed).data) is None:
+                getattr(self, needed).errors.append(_("Field may not be null."))
+                valid = False
+        return valid
+
+    def values(self) -> dict:
+        data = values_of(self, ("competence", "training", "training_completed_on", "accepted_on", "reason"))
         data["person"] = self._ref("person")
         data["deputy"] = self._ref("deputy")
         data["authority_to_suspend"] = bool(self.authority_to_suspend.data)
         data["monitors"] = {name: bool(getattr(self, name).data) for name in self.MONITORS}
-        for name in ("accepted_on", "reason"):
-            if not data.get(name):
+        for name in ("accepted_on", "reason"):  # a blank acceptance keeps the staying person's
+            if data[name] is None:
                 data.pop(name)
         return data
 

@@ -11,23 +11,13 @@ from ai_register.oversight.rules import MONITORS
 class PersonRefSchema(StrictSchema):
     """Either a user account (`user_id`) or a person without one (`name`, `title`, `unit`, `contact`)."""
 
+    # The shape only: both, neither, or a title beside an account the oversight service refuses.
+
     user_id = ma.fields.Integer(validate=ID_RANGE)
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
     title = text_field(200)
     unit = text_field(200)
     contact = text_field(200, metadata={"description": "E-mail or phone"})
-
-    @ma.validates_schema
-    def _account_or_record(self, data, **kwargs):
-        has_user, has_name = "user_id" in data, bool((data.get("name") or "").strip())
-        if has_user == has_name:
-            raise ma.ValidationError("Give either user_id (a user account) or name (a person without one).",
-                                     "_schema")
-        if has_user:
-            extra = [name for name in ("title", "unit", "contact") if data.get(name)]
-            if extra:
-                raise ma.ValidationError({name: ["Not used with user_id; the account has these."]
-                                          for name in extra})
 
 
 def _monitor(name: str) -> ma.fields.Boolean:

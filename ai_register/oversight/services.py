@@ -119,6 +119,25 @@ def _not_in_future(value: date | None, field: str) -> None:
                            errors={field: ["Must not be later than today."]})
 
 
+def _reference_errors(ref: dict) -> dict:
+    """What is wrong with a reference to the oversight owner or deputy: an account (`user_id`) or a person
+    without one (`name`, and `title`, `unit`, `contact` only then), never both or neither."""
+    has_user, has_name = "user_id" in ref, bool((ref.get("name") or "").strip())
+    if has_user == has_name:
+        return {"_schema": ["Give either user_id (a user account) or name (a person without one)."]}
+    if has_user:
+        return {name: ["Not used with user_id; the account has these."]
+                for name in ("title", "unit", "contact") if ref.get(name)}
+    return {}
+
+
+def _check_references(data: dict) -> None:
+    errors = {field: found for field in ("person", "deputy")
+              if data.get(field) is not None and (found := _reference_errors(data[field]))}
+    if errors:
+        raise InvalidInput("The oversight owner or deputy is not named right.", errors=errors)
+
+
 def _resolve_person(ref: dict, field: str, solution_id: int, by: User) -> tuple[int | None, int | None]:
     """(user_id, person_id) for a reference to an account or to a person without one."""
     if "user_id" in ref:
@@ -146,6 +165,7 @@ def _resolve_person(ref: dict, field: str, solution_id: int, by: User) -> tuple[
 def assign_oversight(solution: Solution, data: dict, *, by: User) -> OversightAssignment:
     """Name the oversight owner. A current assignment is ended and kept in the history. When the
     same person stays, their acceptance and last confirmation stand."""
+    _check_references(data)
     _not_in_future(data.get("accepted_on"), "accepted_on")
     _not_in_future(data.get("training_completed_on"), "training_completed_on")
     _bump_solution_version(solution)

@@ -11,22 +11,15 @@ from ai_register.exceptions import Stale
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight_services
 from ai_register.oversight.forms import ConfirmForm, OversightForm
-from ai_register.oversight.schemas import OversightPutSchema
 from ai_register.security import COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_read, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
-from ai_register.web.forms import options, save_form, submit_form
+from ai_register.web.forms import options, submit_form, submit_or_show
 
 bp = Blueprint("oversight_web", __name__, template_folder="templates")
 
 WRITERS = (OWNER, COMPLIANCE)
-
-
-
-def _back(solution, message: str):
-    flash(message, "success")
-    return redirect(url_for("solutions_web.show", solution_id=solution.id))
 
 
 def _people() -> list[User]:
@@ -42,7 +35,8 @@ def _people() -> list[User]:
 @bp.route("/solutions/<int:solution_id>/oversight", methods=["GET", "POST"])
 @access(*WRITERS)
 def oversight(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     current = oversight_services.current_oversight(solution.id)
     form = OversightForm()
     choices = options([("", _("Choose…"))] + [(u.id, f"{u.display_name} ({u.email})") for u in _people()])
@@ -55,27 +49,24 @@ def oversight(solution_id: int):
     else:
         version = request.form.get("version", "")
 
-        def write(data):
-            require_if_match(solution, f'"{version}"' if version.isdigit() else None)
-            with no_lost_update(solution):
-                oversight_services.assign_oversight(solution, data, by=actor())
+    def page():
+        history = db.session.scalars(oversight_services.history_query(solution.id)).all()
+        return render_template("oversight/edit.html", solution=solution, form=form, current=current,
+                               history=history, version=version)
 
-        try:
-            if save_form(form, OversightPutSchema(), write):
-                return _back(solution, _("The oversight owner is saved."))
-        except Stale:
-            form.form_errors.append(
-                _("Someone else changed the solution meanwhile. Open it again and repeat your change.")
-            )
-    history = db.session.scalars(oversight_services.history_query(solution.id)).all()
-    return render_template(
-        "oversight/edit.html",
-        solution=solution,
-        form=form,
-        current=current,
-        history=history,
-        version=version,
-    ), (422 if request.method == "POST" else 200)
+    def write(data):
+        require_if_match(solution, f'"{version}"' if version.isdigit() else None)
+        with no_lost_update(solution):
+            oversight_services.assign_oversight(solution, data, by=user)
+
+    try:
+        return submit_or_show(form, write, saved=_("The oversight owner is saved."),
+                              to=url_for("solutions_web.show", solution_id=solution.id), page=page)
+    except Stale:
+        form.form_errors.append(
+            _("Someone else changed the solution meanwhile. Open it again and repeat your change.")
+        )
+        return page(), 422
 
 
 @bp.post("/solutions/<int:solution_id>/oversight/confirm")
@@ -83,9 +74,11 @@ def oversight(solution_id: int):
 def oversight_confirm(solution_id: int):
     """The person themself (or compliance, for someone without an account) re-confirms; the
     service decides who may."""
+    user = actor()
     form = ConfirmForm()
+
     def confirm(data):
-        oversight_services.confirm_oversight(solution_id, data, by=actor())
+        oversight_services.confirm_oversight(solution_id, data, by=user)
 
     if submit_form(form, confirm):
         flash(_("The oversight assignment is confirmed."), "success")
@@ -93,6 +86,6 @@ def oversight_confirm(solution_id: int):
         for message in [*form.form_errors, *(m for f in form for m in f.errors)]:
             flash(message, "error")
     solution = db.session.get(Solution, solution_id)
-    if solution is not None and can_read(solution, actor()):
+    if solution is not None and can_read(solution, user):
         return redirect(url_for("solutions_web.show", solution_id=solution_id))
     return redirect(url_for("main.index"))

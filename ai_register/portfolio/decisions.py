@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_register.apikit import N_, Message
 from ai_register.exceptions import Conflict, GateNotMet, InvalidInput, Stale
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution, no_lost_update
@@ -18,7 +19,21 @@ from ai_register.users.models import User
 DECISION_FIELDS = ("kind", "rationale", "follow_up_data")
 
 
+def _check_texts(data: dict[str, Any]) -> None:
+    """A meeting names its reference, and each decision its rationale: spaces alone are none."""
+    errors: dict[str, Any] = {}
+    if not str(data.get("meeting_reference") or "").strip():
+        errors["meeting_reference"] = [Message(N_("Give the meeting reference."))]
+    blank = {index: {"rationale": [Message(N_("Give the rationale."))]} for index, item in enumerate(data["decisions"])
+             if not str(item.get("rationale") or "").strip()}
+    if blank:
+        errors["decisions"] = blank
+    if errors:
+        raise InvalidInput("Invalid input: " + ", ".join(errors), errors=errors)
+
+
 def record_meeting_decisions(data: dict[str, Any], by: User) -> list[Decision]:
+    _check_texts(data)
     items = data["decisions"]
     seen: set[int] = set()
     for index, item in enumerate(items):

@@ -77,7 +77,7 @@ def _assessment_form_class():
         summary=TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10_000)]),
         reason=StringField(_l("Reason"), validators=[Optional(), Length(max=2000)],
                            description=_l("Kept in the audit trail.")),
-        payload=lambda self: assessment_payload(self),
+        values=lambda self: assessment_values(self),
     )
     return type("TrustworthyAssessmentForm", (FlaskForm,), fields)
 
@@ -98,7 +98,8 @@ def fill_assessment(form, assessment) -> None:
     form.summary.data = assessment.summary
 
 
-def assessment_payload(form) -> dict:
+def assessment_values(form) -> dict:
+    """The assessment as the trustworthy-AI service takes it: blank texts None, the date a date."""
     answers = {}
     for key in trustworthy.REQUIREMENT_KEYS:
         sub = getattr(form, key)
@@ -107,7 +108,7 @@ def assessment_payload(form) -> dict:
                         "open_actions": (sub.open_actions.data or "").strip() or None}
     data = {"answers": answers, "summary": (form.summary.data or "").strip() or None}
     if form.assessed_on.data:
-        data["assessed_on"] = form.assessed_on.data.isoformat()
+        data["assessed_on"] = form.assessed_on.data
     if (form.reason.data or "").strip():
         data["reason"] = form.reason.data.strip()
     return data

@@ -184,11 +184,6 @@ class MeetingDecisionItemSchema(StrictSchema):
     version = ma.fields.Integer(validate=ID_RANGE, metadata={
         "description": "The solution's version as read (its ETag); 412 when it has changed"})
 
-    @validates_schema
-    def _rationale_not_blank(self, data, **kwargs):
-        if "rationale" in data and not data["rationale"].strip():
-            raise ma.ValidationError(Message(N_("Give the rationale.")), "rationale")
-
 
 class MeetingDecisionsSchema(StrictSchema):
     meeting_reference = ma.fields.String(required=True, validate=validate.Length(min=1, max=200),
@@ -196,11 +191,7 @@ class MeetingDecisionsSchema(StrictSchema):
     decided_on = ma.fields.Date(metadata={"description": "The meeting's date; defaults to today"})
     decisions = ma.fields.List(ma.fields.Nested(MeetingDecisionItemSchema), required=True,
                                validate=validate.Length(min=1, max=100))
-
-    @validates_schema
-    def _reference_not_blank(self, data, **kwargs):
-        if "meeting_reference" in data and not data["meeting_reference"].strip():
-            raise ma.ValidationError(Message(N_("Give the meeting reference.")), "meeting_reference")
+    # A reference or a rationale of spaces alone the portfolio's decisions service refuses.
 
 
 class MeetingDecisionsResultSchema(ma.Schema):

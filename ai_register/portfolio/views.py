@@ -22,7 +22,6 @@ from ai_register.portfolio.forms import (
 from ai_register.portfolio.schemas import (
     MeetingDecisionsSchema,
     PortfolioViewArgsSchema,
-    TrustworthyAssessmentCreateSchema,
 )
 from ai_register.preconditions import form_version_holds
 from ai_register.reports.export import iter_csv
@@ -32,7 +31,7 @@ from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import DECISION_KINDS
 from ai_register.solutions.services import region_today
 from ai_register.web import labels
-from ai_register.web.forms import save_form, schema_message, submit_form
+from ai_register.web.forms import schema_message, submit_form, submit_or_show
 
 bp = Blueprint("portfolio_web", __name__, template_folder="templates")
 
@@ -96,13 +95,17 @@ def portfolio_decisions():
     raw = {"meeting_reference": form.get("meeting_reference", ""), "decisions": items}
     if form.get("decided_on"):
         raw["decided_on"] = form["decided_on"]
-    try:
+    try:  # the shape only (numbers, the date, lengths); the decisions service holds the meeting's rules
         data = MeetingDecisionsSchema().load(raw)
     except ValidationError as error:
         return _portfolio_page(_messages(error.messages), 422)
     try:
         recorded = decisions.record_meeting_decisions(data, actor())
-    except (Conflict, Stale, InvalidInput) as problem:
+    except InvalidInput as problem:
+        if not problem.errors:
+            raise
+        return _portfolio_page(_messages(problem.errors), 422)
+    except (Conflict, Stale) as problem:
         refused = problem.extensions.get("refused") or []
         details = [f"{_decision_row_of(r['solution_id'])}{schema_message(r['detail'])}" for r in refused]
         return _portfolio_page([schema_message(problem.detail), *details,
@@ -249,32 +252,33 @@ def indicator_edit(indicator_id: int):
 # --------------------------------------------------------------------------- trustworthy-AI assessment
 
 
-def _assessment_page(solution, form, status: int = 200):
+def _assessment_page(solution, form, user):
     latest = assessments.latest_assessment(solution.id)
     return render_template(
         "portfolio/assessment.html", solution=solution, form=form,
         view=assessments.assessment_view(latest, solution.id),
         requirements=trustworthy.REQUIREMENTS, answer_labels=trustworthy.ANSWER_LABELS,
-        can_edit=can_write(solution, actor()) and solution.phase != "retired", today=region_today(),
-    ), status
+        can_edit=can_write(solution, user) and solution.phase != "retired", today=region_today(),
+    )
 
 
 @bp.get("/solutions/<int:solution_id>/trustworthy-assessment")
 @access(*READERS)
 def assessment(solution_id: int):
-    solution = get_solution(solution_id, actor())
+    user = actor()
+    solution = get_solution(solution_id, user)
     form = TrustworthyAssessmentForm(formdata=None)
     fill_assessment(form, assessments.latest_assessment(solution.id))
-    return _assessment_page(solution, form)
+    return _assessment_page(solution, form, user)
 
 
 @bp.post("/solutions/<int:solution_id>/trustworthy-assessment")
 @access(*WRITERS)
 def assessment_save(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     form = TrustworthyAssessmentForm()
-    if save_form(form, TrustworthyAssessmentCreateSchema(),
-            lambda data: assessments.record_assessment(solution, data, actor())):
-        flash(_("The trustworthy-AI assessment is saved."), "success")
-        return redirect(url_for("portfolio_web.assessment", solution_id=solution.id))
-    return _assessment_page(solution, form, 422)
+    return submit_or_show(form, lambda data: assessments.record_assessment(solution, data, user),
+                          saved=_("The trustworthy-AI assessment is saved."),
+                          to=url_for("portfolio_web.assessment", solution_id=solution.id),
+                          page=lambda: _assessment_page(solution, form, user))

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField, ValidationError
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ai_register.public.readability import PERSONAL_NUMBER
 from ai_register.public.services import FIELDS
+from ai_register.web.forms import values_of
 
 LONG = 2000
 
 
-def _no_identity_number(form, field):  # noqa: ARG001 - WTForms' validator signature
-    if field.data and PERSONAL_NUMBER.search(field.data):
-        raise ValidationError(_l("Remove the personal identity number: the public page must not identify anyone."))
-
-
 def _text(label, description=None):
-    return TextAreaField(label, validators=[Optional(), Length(max=LONG), _no_identity_number],
+    return TextAreaField(label, validators=[Optional(), Length(max=LONG)],
                          description=description, render_kw={"rows": 4})
 
 
@@ -37,11 +32,13 @@ class PublicDescriptionForm(FlaskForm):
     legal_basis_sv = _text(_l("Legal basis (Swedish)"),
                            _l("The laws that allow the region to use the information, explained in a sentence."))
     legal_basis_en = _text(_l("Legal basis (English)"))
-    contact = StringField(_l("Contact for questions"), validators=[Optional(), Length(max=200), _no_identity_number],
+    contact = StringField(_l("Contact for questions"), validators=[Optional(), Length(max=200)],
                           description=_l("A function's mailbox or telephone number, not a person's."))
 
-    def payload(self) -> dict:
-        return {name: (getattr(self, name).data or "").strip() or None for name in FIELDS}
+    def values(self) -> dict:
+        """The texts as the public-description service takes them (blank is None); the service refuses a
+        personal identity number, for the API and this page alike."""
+        return values_of(self, FIELDS)
 
     def fill(self, description) -> None:
         for name in FIELDS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from ai_register.public.readability import lix
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.lifecycle.phases import PHASE_LABELS, Phase
+from ai_register.web.forms import submit_or_show
 from ai_register.web.labels import CATEGORIES
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -138,22 +139,25 @@ def _lix_band(band: str) -> str:
 def edit_description(solution_id: int):
     """The region's plain words for the solution's public page, in Swedish and English (owners and
     compliance write; auditors read)."""
-    solution = get_solution(solution_id, actor(), write=request.method == "POST")
+    user = actor()
+    solution = get_solution(solution_id, user, write=request.method == "POST")
     description = services.description_for(solution.id)
-    status = 200
     if request.method == "GET":
         form = PublicDescriptionForm(formdata=None)
         form.fill(description)
     else:
         form = PublicDescriptionForm()
-        if form.validate_on_submit():
-            services.save_description(solution, form.payload(), by=actor())
-            flash(_("The public description is saved."), "success")
-            return redirect(url_for("public.edit_description", solution_id=solution.id))
-        status = 422
-    readability = {name: lix(getattr(form, name).data) for name in ("what_sv", "why_sv", "data_sv", "legal_basis_sv")}
-    return render_template("public/edit_description.html", solution=solution, form=form, description=description,
-                           readability=readability, can_edit=can_write(solution, actor()), lix_band=_lix_band,
-                           fallbacks={"what_sv": solution.intended_use, "why_sv": solution.need_statement,
-                                      "legal_basis_sv": solution.legal_basis},
-                           public_id=queries.opaque_id(solution.id)), status
+
+    def page():
+        readability = {name: lix(getattr(form, name).data) for name in ("what_sv", "why_sv", "data_sv",
+                                                                        "legal_basis_sv")}
+        return render_template("public/edit_description.html", solution=solution, form=form,
+                               description=description, readability=readability, can_edit=can_write(solution, user),
+                               lix_band=_lix_band, fallbacks={"what_sv": solution.intended_use,
+                                                              "why_sv": solution.need_statement,
+                                                              "legal_basis_sv": solution.legal_basis},
+                               public_id=queries.opaque_id(solution.id))
+
+    return submit_or_show(form, lambda data: services.save_description(solution, data, by=user),
+                          saved=_("The public description is saved."),
+                          to=url_for("public.edit_description", solution_id=solution.id), page=page)

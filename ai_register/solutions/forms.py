@@ -1,8 +1,11 @@
 """The forms of the solution pages: registering and editing a solution, requesting a phase change,
-recording a decision, the rollout plan and the decommissioning checklist (the API's schemas check them again)."""
+recording a decision, the rollout plan and the decommissioning checklist. They parse shapes; their values go
+to the solutions services, which hold the rules."""
 
 from __future__ import annotations
 
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,14 +21,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
 from ai_register.web import labels
 from ai_register.web.forms import (
     LinesField,
     options,
-    payload_of,
     show_errors,
+    values_of,
 )
 
 
@@ -41,8 +45,21 @@ TRI_STATE = options([("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not y
 CIA_CHOICES = options([(1, _l("1 – low")), (2, _l("2 – moderate")), (3, _l("3 – high")), (4, _l("4 – very high"))])
 
 
+def _lines_fit(form, field) -> None:  # noqa: ARG001 - WTForms' validator signature
+    """A list of short labels as the register keeps it: at most 50 lines of at most 100 characters."""
+    lines = field.data or []
+    if len(lines) > 50 or any(len(line) > 100 for line in lines):
+        raise ValidationError(_l("At most 50 lines, each at most 100 characters."))
+
+
+def _co_owners_fit(form, field) -> None:  # noqa: ARG001 - WTForms' validator signature
+    if len(field.data or []) > 20:
+        raise ValidationError(_l("At most 20 co-owners."))
+
+
 class SolutionForm(FlaskForm):
-    """Every field of the register (SolutionWriteSchema); the schema validates again on save."""
+    """Every field of the register (as SolutionWriteSchema has them): the form checks their shapes, the
+    solutions service the rules between fields and records."""
 
     name = StringField(
         _l("Name"),
@@ -88,14 +105,14 @@ class SolutionForm(FlaskForm):
         description=_l("Other ways to meet the need, including doing nothing."),
     )
     care_units = LinesField(
-        _l("Care units"), validators=[Optional()], description=_l("One care unit (vårdenhet) per line.")
+        _l("Care units"), validators=[Optional(), _lines_fit], description=_l("One care unit (vårdenhet) per line.")
     )
     user_groups = LinesField(
         _l("User groups"),
-        validators=[Optional()],
+        validators=[Optional(), _lines_fit],
         description=_l("Who uses it, one group per line, e.g. nurses, radiologists, patients."),
     )
-    tags = LinesField(_l("Tags"), validators=[Optional()], description=_l("Free keywords, one per line."))
+    tags = LinesField(_l("Tags"), validators=[Optional(), _lines_fit], description=_l("Free keywords, one per line."))
     sourcing = RadioField(
         _l("Sourcing"),
         choices=options(labels.SOURCINGS.items()),
@@ -172,7 +189,7 @@ class SolutionForm(FlaskForm):
         coerce=int,
         choices=[],
         validate_choice=False,
-        validators=[Optional()],
+        validators=[Optional(), _co_owners_fit],
         description=_l("Co-owners may edit the solution too. Untick someone to remove them."),
     )
     co_owner_add = StringField(
@@ -256,26 +273,23 @@ class SolutionForm(FlaskForm):
             self.owner_id.data = solution.owner_id
         self.co_owner_ids.data = [u.id for u in solution.co_owners]
 
-    def payload(self, *, include_owner: bool) -> dict:
-        """The values as the API's SolutionWriteSchema takes them (dates as ISO strings)."""
+    def values(self) -> dict:
+        """The values as the solutions service takes them: dates as dates, the tri-states as true, false or
+        None, blank text as None; the owner only where the form shows it (compliance's)."""
         data = {}
         for name in self.SCHEMA_FIELDS:
-            if name == "owner_id" and not include_owner:
+            if name == "owner_id" and self.owner_id is None:
                 continue
             value = getattr(self, name).data
             if name in ("processes_personal_data", "processes_health_data", "critical_for_patient_care"):
                 value = _from_tri_state(value)
             elif isinstance(value, str):
                 value = value.strip() or None
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
             if name == "owner_id" and value is None:
                 continue
             if name in ("co_owner_ids",):
                 value = list(value or [])
             data[name] = value
-        for required_text in ("name", "purpose"):
-            data[required_text] = data.get(required_text) or ""
         for field in ("kind", "sourcing"):
             if data.get(field) is None:
                 data.pop(field, None)
@@ -319,12 +333,8 @@ class DecisionForm(FlaskForm):
         description=_l("E.g. the steering group's minutes, item 4."),
     )
 
-    def payload(self) -> dict:
-        data = payload_of(
-            self,
-            ("kind", "rationale", "decided_on", "follow_up_data", "meeting_reference"),
-            dates=("decided_on",),
-        )
+    def values(self) -> dict:
+        data = values_of(self, ("kind", "rationale", "decided_on", "follow_up_data", "meeting_reference"))
         return {k: v for k, v in data.items() if v is not None}
 
 
@@ -363,25 +373,57 @@ class RolloutPlanForm(FlaskForm):
                 ok = False
         return ok
 
-    def payload(self) -> dict:
-        units = []
-        for entry in self.units:
-            unit = entry.form
-            name = (unit.name.data or "").strip()
-            if not name and not unit.planned_start.data and not unit.actual_start.data:
-                continue  # an empty spare row
-            units.append(
-                {
-                    "name": name,
-                    "planned_start": unit.planned_start.data.isoformat() if unit.planned_start.data else None,
-                    "actual_start": unit.actual_start.data.isoformat() if unit.actual_start.data else None,
-                }
-            )
+    def _filled(self) -> list[int]:
+        """The places of the rows filled in at all, in order (empty spare rows are no units)."""
+        return [index for index, entry in enumerate(self.units)
+                if (entry.form.name.data or "").strip() or entry.form.planned_start.data
+                or entry.form.actual_start.data]
+
+    def values(self) -> dict:
+        units = [{"name": (unit.name.data or "").strip(), "planned_start": unit.planned_start.data,
+                  "actual_start": unit.actual_start.data}
+                 for unit in (self.units[index].form for index in self._filled())]
         data = {"units": units}
         if (self.reason.data or "").strip():
             data["reason"] = self.reason.data.strip()
         return data
 
+    def on_rows(self, errors: dict) -> dict:
+        """A refusal naming units by their place among the filled rows, as one naming the form's rows."""
+        units = errors.get("units")
+        if not isinstance(units, dict):
+            return errors
+        filled = self._filled()
+        return {**errors, "units": {filled[int(i)] if str(i).isdigit() and int(i) < len(filled) else i: messages
+                                    for i, messages in units.items()}}
+
 
 class ChecklistForm(FlaskForm):
+    """The checklist's ticks and notes are inputs of their own, one pair per item (`done-<key>`,
+    `note-<key>`), read from the posted data with the reason."""
+
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+    NOTE_LENGTH = 2000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = request.form if self.is_submitted() else {}
+        self.items = [{"key": key, "done": posted.get(f"done-{key}") == "on",
+                       "note": (posted.get(f"note-{key}") or "").strip() or None}
+                      for key in DECOMMISSIONING_CHECKLIST]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for item in self.items:
+            if item["note"] is not None and len(item["note"]) > self.NOTE_LENGTH:
+                self.form_errors.append(_("%(item)s: at most %(max)d characters.",
+                                          item=labels.checklist_label(item["key"]), max=self.NOTE_LENGTH))
+                ok = False
+        return ok
+
+    def values(self) -> dict:
+        data = {"items": self.items}
+        if (self.reason.data or "").strip():
+            data["reason"] = self.reason.data.strip()
+        return data

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from ai_register.exceptions import DomainError, GateNotMet, InvalidInput, Stale
 from ai_register.security import COMPLIANCE, OWNER, access, actor
@@ -13,17 +12,10 @@ from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
 from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm
-from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
 from ai_register.solutions.lifecycle.phases import Phase, requires_approval
-from ai_register.solutions.schemas import (
-    ChecklistWriteSchema,
-    DecisionCreateSchema,
-    RolloutPlanWriteSchema,
-    TransitionCreateSchema,
-)
 from ai_register.solutions.services import region_today
 from ai_register.web import gates, labels
-from ai_register.web.forms import options, show_errors
+from ai_register.web.forms import options, show_errors, submit_or_show
 
 bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 
@@ -69,7 +61,8 @@ def _show_refusal(form, problem: DomainError) -> int:
 @bp.route("/transition", methods=["GET", "POST"])
 @access(*WRITERS)
 def transition(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     form = TransitionForm()
     wanted = request.values.get("to") or (gates.next_phase(solution) or Phase.DECOMMISSIONING).value
     try:
@@ -82,16 +75,11 @@ def transition(solution_id: int):
         status = 422
         if form.validate_on_submit():
             try:
-                body = TransitionCreateSchema().load(
-                    {"to": to.value, "reason": (form.reason.data or "").strip() or None}
-                )
                 require_if_match(solution, _version())
                 with no_lost_update(solution):
                     _request, applied = transitions.request_transition(
-                        solution, to, actor(), body.get("reason")
+                        solution, to, user, (form.reason.data or "").strip() or None
                     )
-            except ValidationError as error:
-                show_errors(form, error.messages)
             except DomainError as problem:
                 status = _show_refusal(form, problem)
             else:
@@ -126,7 +114,8 @@ def transition(solution_id: int):
 @bp.route("/decision", methods=["GET", "POST"])
 @access(*WRITERS)
 def decision(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     allowed = solution_detail(solution)["allowed_decisions"]
     form = DecisionForm()
     form.kind.choices = options((kind, labels.decision_label(kind)) for kind in allowed)
@@ -135,12 +124,9 @@ def decision(solution_id: int):
         status = 422
         if form.validate_on_submit():
             try:
-                data = DecisionCreateSchema().load(form.payload())
                 require_if_match(solution, _version())
                 with no_lost_update(solution):
-                    transitions.record_decision(solution, data, actor())
-            except ValidationError as error:
-                show_errors(form, error.messages)
+                    transitions.record_decision(solution, form.values(), user)
             except DomainError as problem:
                 status = _show_refusal(form, problem)
             else:
@@ -158,7 +144,8 @@ def decision(solution_id: int):
 @bp.route("/rollout-plan", methods=["GET", "POST"])
 @access(*WRITERS)
 def rollout_plan(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     if request.method == "GET":
         plan = plans.rollout_plan(solution)
         form = RolloutPlanForm(
@@ -177,44 +164,18 @@ def rollout_plan(solution_id: int):
             form.units.append_entry()
         return render_template("solutions/phases/rollout_plan.html", solution=solution, form=form)
     form = RolloutPlanForm()
-    if form.validate_on_submit():
+
+    def write(data):
         try:
-            data = RolloutPlanWriteSchema().load(form.payload())
             with no_lost_update(solution):
-                plans.replace_rollout_plan(solution, data["units"], actor(), reason=data.get("reason"))
-        except ValidationError as error:
-            _unit_errors(form, error.messages)
-        except InvalidInput as problem:
-            if not problem.errors:
-                raise
-            _unit_errors(form, problem.errors)
-        else:
-            flash(_("The rollout plan is saved."), "success")
-            return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return render_template("solutions/phases/rollout_plan.html", solution=solution, form=form), 422
+                plans.replace_rollout_plan(solution, data["units"], user, reason=data.get("reason"))
+        except InvalidInput as problem:  # its units counted among the filled rows: named by the form's rows
+            raise InvalidInput(problem.detail, errors=form.on_rows(problem.errors)) from None
 
-
-def _unit_errors(form: RolloutPlanForm, errors: dict) -> None:
-    """Schema errors name units by their index among the filled rows; put them beside those rows."""
-    filled = [
-        entry
-        for entry in form.units
-        if (entry.form.name.data or "").strip()
-        or entry.form.planned_start.data
-        or entry.form.actual_start.data
-    ]
-    units = errors.pop("units", None)
-    if isinstance(units, dict):
-        for index, messages in units.items():
-            if str(index).isdigit() and int(index) < len(filled):
-                show_errors(
-                    filled[int(index)].form, messages if isinstance(messages, dict) else {"name": messages}
-                )
-            else:
-                show_errors(form, {"_schema": messages})
-    elif units:
-        show_errors(form, {"_schema": units})
-    show_errors(form, errors)
+    return submit_or_show(form, write, saved=_("The rollout plan is saved."),
+                          to=url_for("solutions_web.show", solution_id=solution.id),
+                          page=lambda: render_template("solutions/phases/rollout_plan.html", solution=solution,
+                                                       form=form))
 
 
 # --------------------------------------------------------------------------- decommissioning checklist
@@ -223,32 +184,16 @@ def _unit_errors(form: RolloutPlanForm, errors: dict) -> None:
 @bp.route("/checklist", methods=["GET", "POST"])
 @access(*WRITERS)
 def checklist(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
     form = ChecklistForm()
     current = plans.decommissioning_checklist(solution)
-    if request.method == "POST" and form.validate_on_submit():
-        items = [
-            {
-                "key": key,
-                "done": request.form.get(f"done-{key}") == "on",
-                "note": (request.form.get(f"note-{key}") or "").strip() or None,
-            }
-            for key in DECOMMISSIONING_CHECKLIST
-        ]
-        try:
-            data = ChecklistWriteSchema().load(
-                {
-                    "items": items,
-                    **({"reason": form.reason.data.strip()} if (form.reason.data or "").strip() else {}),
-                }
-            )
-            with no_lost_update(solution):
-                plans.update_checklist(solution, data["items"], actor(), reason=data.get("reason"))
-        except ValidationError as error:
-            show_errors(form, error.messages)
-        else:
-            flash(_("The decommissioning checklist is saved."), "success")
-            return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return render_template("solutions/phases/checklist.html", solution=solution, form=form, current=current), (
-        422 if request.method == "POST" else 200
-    )
+
+    def write(data):
+        with no_lost_update(solution):
+            plans.update_checklist(solution, data["items"], user, reason=data.get("reason"))
+
+    return submit_or_show(form, write, saved=_("The decommissioning checklist is saved."),
+                          to=url_for("solutions_web.show", solution_id=solution.id),
+                          page=lambda: render_template("solutions/phases/checklist.html", solution=solution,
+                                                       form=form, current=current))

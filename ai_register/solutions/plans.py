@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ai_register.apikit import N_, Message
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
@@ -45,7 +46,9 @@ def rollout_plan(solution: Solution) -> dict[str, Any]:
 
 def replace_rollout_plan(solution: Solution, units: list[dict], by: User, *,
                          reason: str | None = None) -> None:
-    """Replace the plan with `units` (matched by name, so a unit keeps its row while it stays)."""
+    """Replace the plan with `units` (matched by name, so a unit keeps its row while it stays). Each unit is
+    named, once (names are trimmed; case does not tell two units apart), and none started after today."""
+    _check_names(units)
     today = region_today()
     late = {index: {"actual_start": ["A unit cannot have started after today; use planned_start."]}
             for index, unit in enumerate(units) if unit.get("actual_start") and unit["actual_start"] > today}
@@ -74,6 +77,20 @@ def replace_rollout_plan(solution: Solution, units: list[dict], by: User, *,
                      data={"changes": {"units": {"before": before, "after": after}}}, reason=reason)
 
 
+def _check_names(units: list[dict]) -> None:
+    seen: set[str] = set()
+    for index, unit in enumerate(units):
+        unit["name"] = unit["name"].strip()
+        key = unit["name"].casefold()
+        if not key:
+            raise InvalidInput("Invalid input: units", errors={"units": {index: {"name": [
+                Message(N_("Name the care unit."))]}}})
+        if key in seen:
+            raise InvalidInput("Invalid input: units", errors={"units": {index: {"name": [
+                Message(N_("{name!r} is listed twice."), name=unit["name"])]}}})
+        seen.add(key)
+
+
 # --------------------------------------------------------------------------- decommissioning checklist
 
 
@@ -96,7 +113,12 @@ def decommissioning_checklist(solution: Solution) -> dict[str, Any]:
 
 
 def update_checklist(solution: Solution, changes: list[dict], by: User, *, reason: str | None = None) -> None:
-    """Tick or untick items; who ticked what and when is kept on the item and in the audit trail."""
+    """Tick or untick items, each named once; who ticked what and when is kept on the item and in the audit
+    trail."""
+    keys = [change["key"] for change in changes]
+    if len(keys) != len(set(keys)):
+        raise InvalidInput("Invalid input: items",
+                           errors={"items": [Message(N_("Each checklist item may be listed once."))]})
     if solution.phase != Phase.DECOMMISSIONING.value:
         raise Conflict("The decommissioning checklist can be changed only in the decommissioning phase.")
     stored = _checklist_items(solution)

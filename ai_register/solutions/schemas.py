@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate, validates_schema
+from marshmallow import validate
 
-from ai_register.apikit import N_, Message, PageArgsSchema, StrictSchema, UtcDateTime, page_schema
+from ai_register.apikit import PageArgsSchema, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.decisions import DecisionKind
 from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
@@ -231,11 +231,7 @@ class DecisionCreateSchema(StrictSchema):
     follow_up_data = FollowUpData(allow_none=True, metadata={
         "description": "The follow-up data the decision rests on: a JSON object or a text summary"})
     meeting_reference = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-
-    @validates_schema
-    def _rationale_not_blank(self, data, **kwargs):
-        if "rationale" in data and not data["rationale"].strip():
-            raise ma.ValidationError(Message(N_("Give the rationale.")), "rationale")
+    # A rationale of spaces alone, like every domain rule of a decision, the solutions service refuses.
 
 
 class DecisionSchema(ma.Schema):
@@ -271,19 +267,7 @@ class RolloutPlanWriteSchema(StrictSchema):
     units = ma.fields.List(ma.fields.Nested(RolloutUnitWriteSchema), required=True,
                            validate=validate.Length(max=500))
     reason = ma.fields.String(validate=validate.Length(max=2000), load_only=True)
-
-    @validates_schema
-    def _unique_names(self, data, **kwargs):
-        seen: set[str] = set()
-        for index, unit in enumerate(data.get("units", [])):
-            unit["name"] = unit["name"].strip()
-            key = unit["name"].casefold()
-            if not key:
-                raise ma.ValidationError({index: {"name": [Message(N_("Name the care unit."))]}}, "units")
-            if key in seen:
-                twice = Message(N_("{name!r} is listed twice."), name=unit["name"])
-                raise ma.ValidationError({index: {"name": [twice]}}, "units")
-            seen.add(key)
+    # A unit named twice (or by spaces alone) the rollout plan's service refuses.
 
 
 class RolloutUnitSchema(ma.Schema):
@@ -314,12 +298,7 @@ class ChecklistWriteSchema(StrictSchema):
                            validate=validate.Length(min=1, max=len(DECOMMISSIONING_CHECKLIST)),
                            metadata={"description": "The items to set; items not listed stay as they are"})
     reason = ma.fields.String(validate=validate.Length(max=2000), load_only=True)
-
-    @validates_schema
-    def _unique_keys(self, data, **kwargs):
-        keys = [item["key"] for item in data.get("items", [])]
-        if len(keys) != len(set(keys)):
-            raise ma.ValidationError(Message(N_("Each checklist item may be listed once.")), "items")
+    # An item listed twice the checklist's service refuses.
 
 
 class ChecklistItemSchema(ma.Schema):

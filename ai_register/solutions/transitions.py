@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from ai_register.apikit import N_, Message
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, FourEyes, GateNotMet, InvalidInput
 from ai_register.extensions import db
@@ -182,6 +183,8 @@ def withdraw_request(request: TransitionRequest, by: User, reason: str | None) -
 def record_decision(solution: Solution, data: dict[str, Any], by: User) -> Decision:
     """A follow-up decision and its effect, in one transaction. Everything is checked before
     anything is written, so a refused decision leaves no record and no audit event."""
+    if not (data.get("rationale") or "").strip():
+        raise InvalidInput("Invalid input: rationale", errors={"rationale": [Message(N_("Give the rationale."))]})
     kind = DecisionKind(data["kind"])
     phase, status = Phase(solution.phase), Status(solution.status)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -23,11 +23,11 @@ from ai_register.solutions.access import (
 )
 from ai_register.solutions.forms import SolutionForm
 from ai_register.solutions.models import Solution
-from ai_register.solutions.schemas import SolutionListArgsSchema, SolutionPatchSchema, SolutionWriteSchema
+from ai_register.solutions.schemas import SolutionListArgsSchema
 from ai_register.users import people
 from ai_register.users.models import User
 from ai_register.web import labels
-from ai_register.web.forms import options
+from ai_register.web.forms import options, submit_or_show
 
 bp = Blueprint("solutions_web", __name__, url_prefix="/solutions", template_folder="templates")
 
@@ -137,21 +137,10 @@ def _prepare(form: SolutionForm, *, compliance: bool) -> None:
         del form.owner_id
 
 
-def _validated(form: SolutionForm, schema, *, include_owner: bool, extra: dict | None = None) -> dict | None:
-    """WTForms checks types and required fields; the API schema checks the rest, so the web accepts
-    exactly what the API accepts."""
-    if not form.validate_on_submit() or not _add_co_owners(form):
-        return None
-    try:
-        return schema.load({**form.payload(include_owner=include_owner), **(extra or {})})
-    except ValidationError as error:
-        form.add_errors(error.messages)
-        return None
-
-
-def _add_co_owners(form: SolutionForm) -> bool:
+def _add_co_owners(form: SolutionForm) -> None:
     """The people typed in the co-owner search box (without JavaScript: e-mail addresses or exact names,
-    separated by commas) join the ticked co-owners; one that matches no account that can own is named."""
+    separated by commas) join the ticked co-owners; one that matches no account that can own is named
+    (refused beside the box, the form kept)."""
     ids = list(form.co_owner_ids.data or [])
     unknown = []
     for entry in (e.strip() for e in re.split(r"[,;\n]", form.co_owner_add.data or "")):
@@ -164,12 +153,10 @@ def _add_co_owners(form: SolutionForm) -> bool:
             ids.append(user.id)
     form.co_owner_ids.data = ids
     if unknown:
-        form.co_owner_add.errors = [*form.co_owner_add.errors, _(
+        raise InvalidInput("Invalid input: co_owner_add", errors={"co_owner_add": [_(
             "No active owner or compliance account has this e-mail address or name: %(who)s.",
-            who=", ".join(unknown))]
-        return False
+            who=", ".join(unknown))]})
     form.co_owner_add.data = ""
-    return True
 
 
 def _compliance_co_owners_warning(solution, before: set[int]) -> None:
@@ -180,84 +167,66 @@ def _compliance_co_owners_warning(solution, before: set[int]) -> None:
                 "bound by four eyes.", who=", ".join(u.display_name for u in new)), "warning")
 
 
-def _render_form(template: str, form: SolutionForm, status: int, **context):
+def _form_page(form: SolutionForm, **context) -> str:
     chosen = people.accounts(form.co_owner_ids.data or [])
-    return render_template(template, form=form, co_owners=chosen, **context), status
+    return render_template("solutions/form.html", form=form, co_owners=chosen, **context)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @access(*WRITERS)
 def register():
-    compliance = actor().role == COMPLIANCE
+    user = actor()
+    compliance = user.role == COMPLIANCE
     form = SolutionForm()
     _prepare(form, compliance=compliance)
     if request.method == "GET" and compliance:
-        form.owner_id.data = actor().id
-    data = (
-        _validated(form, SolutionWriteSchema(), include_owner=compliance)
-        if request.method == "POST"
-        else None
-    )
-    if data is not None:
-        try:
-            solution = services.register_solution(data, actor())
-        except InvalidInput as problem:
-            if not problem.errors:
-                raise
-            form.add_errors(problem.errors)
-        else:
-            _compliance_co_owners_warning(solution, set())
-            flash(
-                _(
-                    "“%(name)s” is registered in needs analysis. Next: goals, benefit, classification and "
-                    "an oversight owner.",
-                    name=solution.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    status = 422 if request.method == "POST" else 200
-    return _render_form("solutions/form.html", form, status, solution=None)
+        form.owner_id.data = user.id
+
+    def write(data):
+        _add_co_owners(form)
+        solution = services.register_solution({**data, "co_owner_ids": form.co_owner_ids.data}, user)
+        _compliance_co_owners_warning(solution, set())
+        return solution
+
+    return submit_or_show(
+        form, write,
+        saved=lambda solution: _("“%(name)s” is registered in needs analysis. Next: goals, benefit, classification "
+                                 "and an oversight owner.", name=solution.name),
+        to=lambda solution: url_for("solutions_web.show", solution_id=solution.id),
+        page=lambda: _form_page(form, solution=None))
 
 
 @bp.route("/<int:solution_id>/edit", methods=["GET", "POST"])
 @access(*WRITERS)
 def edit(solution_id: int):
-    solution = get_solution(solution_id, actor(), write=True)
-    compliance = actor().role == COMPLIANCE
+    user = actor()
+    solution = get_solution(solution_id, user, write=True)
+    compliance = user.role == COMPLIANCE
     form = SolutionForm()
     _prepare(form, compliance=compliance)
     if request.method == "GET":
         form.fill_from(solution)
-        return _render_form("solutions/form.html", form, 200, solution=solution, version=solution.version)
+        return _form_page(form, solution=solution, version=solution.version)
     version = request.form.get("version", "")
     co_owners_before = {u.id for u in solution.co_owners}
-    reason = (form.reason.data or "").strip()
-    data = _validated(
-        form, SolutionPatchSchema(), include_owner=compliance, extra={"reason": reason} if reason else None
-    )
-    if data is not None:
-        try:
-            require_if_match(solution, f'"{version}"' if version.isdigit() else None)
-            with no_lost_update(solution):
-                services.update_solution(solution, data, reason=data.pop("reason", None))
-        except Stale:
-            form.form_errors.append(
-                _(
-                    "Someone else changed the solution while you edited it. Open it "
-                    "again to see their changes, then make yours."
-                )
-            )
-            return _render_form("solutions/form.html", form, 412, solution=solution, version=version)
-        except InvalidInput as problem:
-            if not problem.errors:
-                raise
-            form.add_errors(problem.errors)
-        else:
-            flash(_("Your changes are saved."), "success")
-            _compliance_co_owners_warning(solution, co_owners_before)
-            return redirect(url_for("solutions_web.show", solution_id=solution.id))
-    return _render_form("solutions/form.html", form, 422, solution=solution, version=version)
+
+    def write(data):
+        _add_co_owners(form)
+        require_if_match(solution, f'"{version}"' if version.isdigit() else None)
+        with no_lost_update(solution):
+            services.update_solution(solution, {**data, "co_owner_ids": form.co_owner_ids.data},
+                                     reason=(form.reason.data or "").strip() or None)
+        _compliance_co_owners_warning(solution, co_owners_before)
+
+    try:
+        return submit_or_show(form, write,
+                              saved=_("Your changes are saved."),
+                              to=url_for("solutions_web.show", solution_id=solution.id),
+                              page=lambda: _form_page(form, solution=solution, version=version))
+    except Stale:
+        form.form_errors.append(_("Someone else changed the solution while you edited it. Open it again to see "
+                                  "their changes, then make yours."))
+        return _form_page(form, solution=solution, version=version), 412
 
 
 # --------------------------------------------------------------------------- the solution page

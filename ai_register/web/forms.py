@@ -1,8 +1,10 @@
 """The web shell's form helpers: fields every area's forms use (`DecimalField`, `LinesField`), choices, and
-showing refusals beside their fields (`show_errors`, `error_items`, `save_form`)."""
+showing refusals beside their fields (`show_errors`, `error_items`), handing a form's values to a service
+(`submit_form`) and the flow of a page with a form (`submit_or_show`)."""
 
 from __future__ import annotations
 
+from flask import flash, redirect
 from flask_babel import gettext
 from marshmallow import ValidationError
 from wtforms import (
@@ -226,6 +228,20 @@ def submit_form(form, write) -> bool:
         show_errors(form, problem.errors)
         return False
     return True
+
+
+def submit_or_show(form, write, *, saved, to, page):
+    """The flow of a page with a form, written once: a submitted, valid form's values go to `write` (the
+    area's service, through `submit_form`); when it saves, `saved` is flashed and the browser goes to `to`;
+    otherwise `page()` (the rendered page) is shown again with the form kept and the refusals beside its
+    fields: 422 after a post, 200 on a first visit. `saved` and `to` may instead be functions of what
+    `write` answered (the record it made). A refusal without field errors (a conflict, a stale version)
+    travels on: the view catches the kinds it shows on the form."""
+    written = []
+    if submit_form(form, lambda values: written.append(write(values))):
+        flash(saved(written[0]) if callable(saved) else saved, "success")
+        return redirect(to(written[0]) if callable(to) else to)
+    return page(), 422 if form.is_submitted() else 200
 
 
 def save_form(form, schema, write) -> bool:

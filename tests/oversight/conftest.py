@@ -6,6 +6,7 @@ import pytest
 
 from tests.area_fixtures import make_solution, solution  # noqa: F401 - fixtures
 from tests.helpers import Api
+from tests.webclient import web  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
+from ai_register.portfolio import decisions
 from ai_register.portfolio.models import Indicator, TrustworthyAssessment
 from ai_register.solutions.models import Decision, Solution
-from tests.webclient import WebClient, text
+from tests.webclient import WebClient, field_error, text
 
 from .conftest import full_answers
 
@@ -112,8 +114,15 @@ def test_assessment_form_opens_the_gate_row(web, api):
 
 def test_bad_assessment_date_is_shown_beside_the_form(web, api):
     sid = api.solution()["id"]
-    response = web("owner").post(f"/solutions/{sid}/trustworthy-assessment", {"assessed_on": "2999-01-01"})
+    refused = api.post("owner", f"/api/v1/solutions/{sid}/trustworthy-assessment",
+                       json={"answers": full_answers(), "assessed_on": "2999-01-01"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"assessed_on": ["An assessment cannot be dated later than today."]}
+    response = web("owner").post(f"/solutions/{sid}/trustworthy-assessment",
+                                 {"assessed_on": "2999-01-01", "summary": "Granskad av förvaltningen"})
     assert response.status_code == 422 and 'class="error-summary"' in text(response)
+    assert field_error(response, "assessed_on") == "En bedömning kan inte dateras senare än i dag."
+    assert "Granskad av förvaltningen" in text(response)  # the form is kept
     assert db.session.scalars(select(TrustworthyAssessment)).all() == []
 
 
@@ -153,3 +162,19 @@ def test_portfolio_meeting_decisions_through_the_web(web, api):
     (decision,) = db.session.scalars(select(Decision)).all()
     assert (decision.solution_id, decision.kind, decision.meeting_reference) == (first, "pause", "PR 7")
     assert web("owner").post("/portfolio/decisions", {"meeting_reference": "x"}).status_code == 403
+
+
+def test_a_meetings_reference_and_rationale_of_spaces_alone_are_refused_by_the_service(web, api, users):
+    first = api.solution(name="One")["id"]
+    with pytest.raises(InvalidInput) as refused:
+        decisions.record_meeting_decisions({"meeting_reference": "  ", "decisions": [
+            {"solution_id": first, "kind": "pause", "rationale": " "}]}, users["compliance"])
+    assert refused.value.errors == {"meeting_reference": ["Give the meeting reference."],
+                                    "decisions": {0: {"rationale": ["Give the rationale."]}}}
+    page = web("compliance").post("/portfolio/decisions", {"meeting_reference": "   ", "rationale": "  ",
+                                                           f"kind-{first}": "pause"})
+    assert page.status_code == 422
+    errors = text(page).split('data-test="meeting-errors"')[1].split("</ul>")[0]
+    assert "Mötesreferens: Ange mötesreferensen." in errors and "Motivering: Ange motiveringen." in errors
+    assert "Invalid input" not in text(page)
+    assert db.session.scalars(select(Decision)).all() == []

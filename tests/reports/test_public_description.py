@@ -16,6 +16,7 @@ from ai_register.public.readability import lix
 from tests.reports.conftest import register_solution
 from tests.reports.test_public import anonymous_get
 from tests.web.conftest import WebClient, compile_catalogs, text
+from tests.webclient import field_error
 
 TEXTS = {
     "what_sv": "Lösningen läser patientens symtom och föreslår hur bråttom det är. Sjuksköterskan bestämmer alltid.",
@@ -91,12 +92,20 @@ def test_the_owner_writes_the_public_page_in_plain_words(app, users, story):
     assert len(_events(story.solution_id)) == 2  # nothing changed, nothing recorded
 
 
-def test_an_identity_number_is_refused_and_the_form_kept(app, users, story):
+def test_an_identity_number_is_refused_and_the_form_kept(app, client, auth, users, story):
+    # One rule, the service's: the API and the page refuse with the same message beside the same field.
+    refused = client.put(f"/api/v1/solutions/{story.solution_id}/public-description",
+                         json={"contact": "Ring 19121212-1212"}, headers=auth(users["owner"]))
+    assert refused.status_code == 422 and refused.get_json()["code"] == "invalid_input"
+    assert refused.get_json()["errors"] == {"contact": ["A personal identity number must not be published."]}
     owner = WebClient(app, users["owner"])
-    response = owner.post(_url(story.solution_id), {**TEXTS, "data_sv": "Till exempel 19121212-1212 i journalen."})
+    response = owner.post(_url(story.solution_id), {**TEXTS, "data_sv": "Till exempel 19121212-1212 i journalen.",
+                                                    "contact": "Ring 19121212-1212"})
     assert response.status_code == 422
     html = text(response)
-    assert "Ta bort personnumret" in html and "Till exempel 19121212-1212 i journalen." in html
+    assert "Till exempel 19121212-1212 i journalen." in html
+    for name in ("data_sv", "contact"):
+        assert field_error(response, name) == "Ta bort personnumret: ett personnummer får inte publiceras."
     assert _events(story.solution_id) == []
 
 
