@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import flash, redirect
 from flask_babel import gettext
-from marshmallow import ValidationError
 from wtforms import (
     FieldList,
     SelectChoice,
@@ -193,21 +192,6 @@ def text_or_none(value):
     return value
 
 
-def payload_of(form, names, *, dates=(), decimals=()) -> dict:
-    """Form values as an API schema takes them: blank text is null, dates ISO, decimals strings."""
-    data = {}
-    for name in names:
-        value = getattr(form, name).data
-        if name in dates:
-            value = value.isoformat() if value else None
-        elif name in decimals:
-            value = None if value is None else str(value)
-        else:
-            value = text_or_none(value)
-        data[name] = value
-    return data
-
-
 def values_of(form, names) -> dict:
     """The form's parsed values as a service takes them: dates, decimals and numbers as the fields read them,
     blank text as None."""
@@ -242,21 +226,3 @@ def submit_or_show(form, write, *, saved, to, page):
         flash(saved(written[0]) if callable(saved) else saved, "success")
         return redirect(to(written[0]) if callable(to) else to)
     return page(), 422 if form.is_submitted() else 200
-
-
-def save_form(form, schema, write) -> bool:
-    """As `submit_form`, for the forms whose data an API `schema` still parses (`form.payload()`, the API's
-    body) before `write`: the schema's refusals are shown beside the fields too."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        write(schema.load(form.payload()))
-    except ValidationError as error:
-        show_errors(form, error.messages)
-        return False
-    except InvalidInput as problem:
-        if not problem.errors:
-            raise
-        show_errors(form, problem.errors)
-        return False
-    return True

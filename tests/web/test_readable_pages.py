@@ -51,7 +51,7 @@ def test_rollout_plan_row_errors_are_readable_beside_the_field_and_in_the_summar
     assert 'href="#units-1-planned_start"' in summary and 'href="#units-2-name"' in summary
     assert "Length must be between" not in page
     # Beside the field: the message in the row's cell.
-    assert '<p class="error">Ange vårdenhetens namn.</p>' in page
+    assert '<p class="error" id="units-2-name-error">Ange vårdenhetens namn.</p>' in page
     assert 'value="Röntgen Gällivare"' in page  # what was typed is kept
 
 
