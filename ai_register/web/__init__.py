@@ -10,7 +10,8 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """The shell's blueprint (the UI's own routes), registered by the app factory after the areas'."""
-    # cycle: web.ui → web → web.ui
+    # lazy: importing a module of the shell (web.charts, pure) must not pull in the UI blueprint with Flask-Login
+    # and every area's models
     from ai_register.web import ui
 
     return [ui.bp]
