@@ -119,25 +119,27 @@ def find_ruleset(ref: str) -> dict:
 
 
 def list_rulesets() -> list[dict]:
-    """The active rule set first, then every snapshot, newest first."""
+    """The active rule set first, then every snapshot, newest first, each with how many stored
+    classifications were made under it: counted per snapshot from the index on the rule set's SHA-256
+    (an index-only count; grouping every classification row read the whole table), without the
+    snapshots' files."""
     active = active_ruleset()
-    counts = dict(db.session.execute(
-        select(Classification.ruleset_sha256, func.count(Classification.id))
-        .group_by(Classification.ruleset_sha256)
-    ).all())
-    snapshots = db.session.scalars(
-        select(RuleSetSnapshot).order_by(RuleSetSnapshot.created_at.desc(), RuleSetSnapshot.id.desc())
+    used = (select(func.count()).where(Classification.ruleset_sha256 == RuleSetSnapshot.sha256)
+            .correlate(RuleSetSnapshot).scalar_subquery())
+    snapshots = db.session.execute(
+        select(RuleSetSnapshot.sha256, RuleSetSnapshot.version, RuleSetSnapshot.created_at, used.label("used"))
+        .order_by(RuleSetSnapshot.created_at.desc(), RuleSetSnapshot.id.desc())
     ).all()
     by_sha = {s.sha256: s for s in snapshots}
-    entries = [_ruleset_entry(active.version, active.sha256, active=True, snapshot=by_sha.get(active.sha256),
-                              classifications=counts.get(active.sha256, 0))]
-    entries += [_ruleset_entry(s.version, s.sha256, active=False, snapshot=s,
-                               classifications=counts.get(s.sha256, 0))
+    stored = by_sha.get(active.sha256)  # classifications name a snapshot (foreign key): none without one
+    entries = [_ruleset_entry(active.version, active.sha256, active=True, snapshot=stored,
+                              classifications=stored.used if stored is not None else 0)]
+    entries += [_ruleset_entry(s.version, s.sha256, active=False, snapshot=s, classifications=s.used)
                 for s in snapshots if s.sha256 != active.sha256]
     return entries
 
 
-def _ruleset_entry(version: str, sha256: str, *, active: bool, snapshot: RuleSetSnapshot | None,
+def _ruleset_entry(version: str, sha256: str, *, active: bool, snapshot: Any,
                    files: Any = None, classifications: int | None = None) -> dict:
     entry = {"version": version, "sha256": sha256, "active": active, "snapshotted": snapshot is not None,
              "snapshotted_at": snapshot.created_at if snapshot is not None else None}

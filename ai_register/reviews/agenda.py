@@ -184,6 +184,8 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
                              IncidentDuty.id), scope)
 
     def build(rows) -> list[AgendaItem]:
+        contacts = _in_chunks(suppliers.vigilance_contacts, [
+            solution.id for duty, _, solution in rows if duty.recipient in incident_rules.SUPPLIER_RECIPIENTS])
         items = []
         for duty, incident, solution in rows:
             overdue = as_utc(duty.overdue_after) < now
@@ -192,7 +194,7 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
                       "deadline_kind": duty.deadline_kind, "due_at": as_utc(duty.due_at).isoformat(),
                       "solution": solution.name}
             if duty.recipient in incident_rules.SUPPLIER_RECIPIENTS:
-                contact = suppliers.contact_text(suppliers.vigilance_contact(solution.id))
+                contact = suppliers.contact_text(contacts.get(solution.id))
                 if contact:
                     params["contact"] = contact
             items.append(AgendaItem(
@@ -201,6 +203,14 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
         return items
 
     return sql_part(query, late, want, build)
+
+
+def _in_chunks(read: Callable[[list], dict], ids: list, size: int = 1000) -> dict:
+    """`read` of every id, a bounded list at a time (the reminders run reads the whole agenda)."""
+    found: dict = {}
+    for start in range(0, len(ids), size):
+        found.update(read(ids[start:start + size]))
+    return found
 
 
 def _duty_label(duty: IncidentDuty) -> str:
@@ -256,6 +266,7 @@ def _oversight(today: date, scope, want: Want) -> Part:
     late = last <= sources.latest_confirmed_for(today - timedelta(days=1))
 
     def build(rows) -> list[AgendaItem]:
+        people = sources.load_oversight_people([assignment for assignment, _ in rows])  # `owner` reads them
         items = []
         for assignment, solution in rows:
             due_on = assignment.confirmation_due_on
@@ -268,6 +279,7 @@ def _oversight(today: date, scope, want: Want) -> Part:
                                     solution, "oversight_assignment", assignment.id, due_on, overdue,
                                     {"solution": solution.name, "oversight_owner": assignment.owner["name"]},
                                     f"/solutions/{solution.id}", audience))
+        del people
         return items
 
     return sql_part(query, late, want, build)

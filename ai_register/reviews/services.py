@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ai_register.apikit import page_of, page_window
 from ai_register.audit import services as audit
@@ -36,10 +36,26 @@ def last_review(solution_id: int) -> Review | None:
                              .order_by(Review.reviewed_on.desc(), Review.id.desc()).limit(1))
 
 
-def review_status(solution: Solution, today: date | None = None) -> dict:
-    """The solution's schedule: interval, next date and whether it is due or overdue."""
+def last_reviews(solution_ids: list[int]) -> dict[int, Review]:
+    """The latest review of each of these solutions (a page of them), in one statement."""
+    if not solution_ids:
+        return {}
+    latest = (select(Review.id, func.row_number().over(
+        partition_by=Review.solution_id, order_by=(Review.reviewed_on.desc(), Review.id.desc())).label("n"))
+        .where(Review.solution_id.in_(solution_ids)).subquery())
+    reviews = db.session.scalars(select(Review).join(latest, latest.c.id == Review.id).where(latest.c.n == 1))
+    return {review.solution_id: review for review in reviews}
+
+
+_UNREAD = object()
+
+
+def review_status(solution: Solution, today: date | None = None, last: Review | None | object = _UNREAD) -> dict:
+    """The solution's schedule: interval, next date and whether it is due or overdue. `last`: its latest
+    review when the caller read it already (None: it has none)."""
     today = today or region_today()
-    last = last_review(solution.id)
+    if last is _UNREAD:
+        last = last_review(solution.id)
     return {
         "solution_id": solution.id,
         "interval_months": interval_for(solution),
@@ -117,7 +133,8 @@ def schedule_list(user: User, *, state: str | None = None, page: int = 1, per_pa
         "unscheduled": column.is_(None),
     }[state])
     found = page_of(query.order_by(column.asc().nulls_last(), Solution.id), {"page": page, "per_page": per_page})
-    found["items"] = [{**review_status(solution, today), "solution_name": solution.name}
+    last = last_reviews([solution.id for solution in found["items"]])
+    found["items"] = [{**review_status(solution, today, last.get(solution.id)), "solution_name": solution.name}
                       for solution in found["items"]]
     return found
 

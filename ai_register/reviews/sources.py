@@ -13,6 +13,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.services import goals_for
 from ai_register.oversight.models import OversightAssignment as assignment
+from ai_register.oversight.models import Person
 from ai_register.oversight.rules import CONFIRMATION_MONTHS, add_months
 from ai_register.oversight.services import current_oversight
 from ai_register.solutions.models import Decision, Solution
@@ -47,6 +48,19 @@ def oversight_confirmations_query(scope: Select | None = None):
     if scope is not None:
         query = query.where(Solution.id.in_(scope))
     return query, last
+
+
+def load_oversight_people(assignments: list) -> list:
+    """Read the accounts and person records the assignments name as owner, a thousand at a time, so
+    that `assignment.owner` finds them in the session instead of reading each on its own. The caller
+    keeps the answer while it reads them (the session holds loaded objects only weakly)."""
+    users = sorted({a.user_id for a in assignments if a.user_id is not None})
+    persons = sorted({a.person_id for a in assignments if a.person_id is not None})
+    loaded: list = []
+    for model, ids in ((User, users), (Person, persons)):
+        for start in range(0, len(ids), 1000):
+            loaded += db.session.scalars(select(model).where(model.id.in_(ids[start:start + 1000]))).all()
+    return loaded
 
 
 def latest_confirmed_for(day: date) -> date:

@@ -64,6 +64,11 @@ class Solution(db.Model):
               postgresql_ops={"name": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         Index("ix_solutions_purpose_trgm", "purpose", postgresql_using="gin",
               postgresql_ops={"purpose": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        # The follow-up agenda's reviews (reviews.agenda._reviews, the review schedule): due by a date, in
+        # date order, counted and filtered by phase from the index alone (an index-only scan).
+        Index("ix_solutions_review_agenda", "next_review_on", "id", "phase"),
+        # The agenda's continuity gaps (portfolio.followup.continuity_part): critical solutions in service.
+        Index("ix_solutions_critical_phase", "critical_for_patient_care", "phase"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

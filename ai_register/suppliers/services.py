@@ -174,7 +174,24 @@ def vigilance_contact(solution_id: int) -> dict | None:
     product = product_of(solution_id)
     if product is None:
         return None
-    supplier = product.supplier
+    return _vigilance(product, product.supplier)
+
+
+def vigilance_contacts(solution_ids) -> dict[int, dict]:
+    """`vigilance_contact` of several solutions (a page of the follow-up agenda) in one statement; a
+    solution without a linked product is not in the answer."""
+    ids = sorted(set(solution_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SolutionSupplierProduct.solution_id, SupplierProduct, Supplier)
+        .join(SupplierProduct, SupplierProduct.id == SolutionSupplierProduct.product_id)
+        .join(Supplier, Supplier.id == SupplierProduct.supplier_id)
+        .where(SolutionSupplierProduct.solution_id.in_(ids)))
+    return {solution_id: _vigilance(product, supplier) for solution_id, product, supplier in rows}
+
+
+def _vigilance(product: SupplierProduct, supplier: Supplier) -> dict:
     contacts = supplier.contacts or []
     chosen = next((c for c in contacts if c.get("role") == rules.VIGILANCE), None)
     return {"supplier": supplier.name, "supplier_id": supplier.id,
