@@ -56,12 +56,12 @@ class Classification(db.Model):
     ruleset_sha256: Mapped[str] = mapped_column(ForeignKey("ruleset_snapshots.sha256"), nullable=False,
                                                 index=True)
     ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
-    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=DRAFT, index=True)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The reviewer's justification: required to reject or override, optional to approve.
     review_justification: Mapped[str | None] = mapped_column(Text)
@@ -141,7 +141,7 @@ class RulesetImpactRun(db.Model):
     ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
     changed_classification_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     flagged_solution_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
-    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -162,7 +162,7 @@ class AnswerDraft(db.Model):
     # The rule set the answers were given under (version); a newer one re-reads them on resume.
     ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     stored_version: Mapped[int | None] = mapped_column(Integer)

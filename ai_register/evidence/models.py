@@ -44,7 +44,7 @@ class Evidence(db.Model):
     file_size: Mapped[int | None] = mapped_column(Integer)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     stored_name: Mapped[str | None] = mapped_column(String(32), unique=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), unique=True)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

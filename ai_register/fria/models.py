@@ -38,11 +38,11 @@ class FriaAssessment(db.Model):
     dpia_complement: Mapped[str | None] = mapped_column(Text)
     # An uploaded document can still be attached.
     attachment_evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_note: Mapped[str | None] = mapped_column(Text)
     # Art 27(3): when the market surveillance authority was notified, and its reference.

@@ -63,7 +63,7 @@ class Goal(db.Model):
     baseline: Mapped[Decimal | None] = mapped_column(IndicatorValue)
     target: Mapped[Decimal | None] = mapped_column(IndicatorValue)
     higher_is_better: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -71,7 +71,7 @@ class Goal(db.Model):
     # Withdrawn, never erased (issue 20): the goal stays in the record and the trail, but no longer
     # counts for a gate, a checklist or a measured value.
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
@@ -119,7 +119,7 @@ class Measurement(db.Model):
     measured_on: Mapped[date] = mapped_column(Date, nullable=False)
     value: Mapped[Decimal] = mapped_column(IndicatorValue, nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     goal: Mapped[Goal] = relationship(back_populates="measurements")
@@ -139,9 +139,9 @@ class BenefitEstimate(db.Model):
     hours_freed_per_year: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, default=0)
     hourly_cost: Mapped[Decimal | None] = mapped_column(Money)
     assumptions: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
     # Optimistic concurrency: every UPDATE checks and moves it on; it is the ETag (preconditions.py).

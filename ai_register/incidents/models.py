@@ -54,7 +54,7 @@ class Incident(db.Model):
     regulatory_context: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     assessment_notes: Mapped[str | None] = mapped_column(Text)
     actions_taken: Mapped[str | None] = mapped_column(Text)
-    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
                                                         default=utcnow)
@@ -102,7 +102,7 @@ class IncidentDuty(db.Model):
     applies: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=DUTY_OPEN)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -136,7 +136,7 @@ class Deviation(db.Model):
     care_unit: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
-    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     triaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     triage_note: Mapped[str | None] = mapped_column(Text)
 

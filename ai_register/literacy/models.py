@@ -26,7 +26,7 @@ class LiteracyMeasure(db.Model):
     reached: Mapped[int | None] = mapped_column(Integer)
     material_evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     material_link: Mapped[str | None] = mapped_column(String(500))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

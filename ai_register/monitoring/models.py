@@ -40,7 +40,7 @@ class MonitoringMetric(db.Model):
     stated_document_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_documents.id"))
     stated_reference: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -72,7 +72,7 @@ class MonitoringValue(db.Model):
     lower_threshold: Mapped[Decimal | None] = mapped_column(MetricNumber)
     upper_threshold: Mapped[Decimal | None] = mapped_column(MetricNumber)
     breach: Mapped[str | None] = mapped_column(String(8))
-    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
@@ -96,7 +96,7 @@ class MonitoringAssessment(db.Model):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=OPEN)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(Text)
     deviation_id: Mapped[int | None] = mapped_column(ForeignKey("deviations.id"))
@@ -128,7 +128,7 @@ class LogRetention(db.Model):
     retention_months: Mapped[int] = mapped_column(Integer, nullable=False)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
@@ -155,7 +155,7 @@ class InformingRecord(db.Model):
     negotiation_note: Mapped[str | None] = mapped_column(Text)
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     link: Mapped[str | None] = mapped_column(String(500))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
@@ -176,9 +176,9 @@ class ExplanationRequest(db.Model):
     case_number: Mapped[str | None] = mapped_column(String(64))
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     answered_on: Mapped[date | None] = mapped_column(Date)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     answer_summary: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

@@ -39,10 +39,10 @@ class SolutionObligation(db.Model):
     record_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     not_applicable_reason: Mapped[str | None] = mapped_column(Text)
-    status_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     status_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Met: whoever recorded it. Not applicable: the compliance officer who confirmed the reason.
-    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -7,11 +7,14 @@ References to a person are found from the schema (every column with a foreign ke
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import ScalarSelect, Select, Table, func, or_, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
@@ -26,6 +29,10 @@ from ai_register.users.models import User
 NOT_EXPORTED = frozenset({"password_hash", "jti", "stored_name"})
 PSEUDONYM_DOMAIN = "pseudonymised.invalid"
 INCIDENT_FREE_TEXT = ("what_happened", "assessment_notes", "actions_taken")
+BATCH = 1000  # rows read at a time by an export
+# An event about the person's account, as the export lists it: its chain fields but the hashes.
+ABOUT_FIELDS = ("id", "position", "occurred_at", "actor_id", "channel", "action", "entity_type", "entity_id",
+                "solution_id", "solution_seq", "data", "reason", "request_id")
 
 
 
@@ -85,75 +92,134 @@ def _reference_columns(target: str) -> list[tuple[Table, list]]:
     return found
 
 
-def _rows(table: Table, columns: list, subject_id: int) -> list[dict]:
+def _rows(table: Table, columns: list, subject_id: int) -> Iterator[dict]:
+    """The rows of `table` that name the subject in any of `columns`, read from the columns' indexes a
+    batch at a time (a server-side cursor on PostgreSQL)."""
     rows = db.session.execute(select(table).where(or_(*(column == subject_id for column in columns)))
-                              .order_by(*table.primary_key.columns)).mappings()
-    return [{key: audit.jsonable(value) for key, value in row.items() if key not in NOT_EXPORTED} for row in rows]
+                              .order_by(*table.primary_key.columns).execution_options(yield_per=BATCH)).mappings()
+    for row in rows:
+        yield {key: audit.jsonable(value) for key, value in row.items() if key not in NOT_EXPORTED}
 
 
 def _record(entity) -> dict:
     return {key: value for key, value in audit.snapshot(entity).items() if key not in NOT_EXPORTED}
 
 
+def _people_named(column) -> ScalarSelect:
+    """How many different people `column` names, walked through its index from one value to the next
+    (a loose index scan: one index probe per person, however many rows name them). Every column that
+    refers to a person has an index (tests/onboarding/test_privacy.py checks it)."""
+    walk = select(func.min(column).label("id")).cte(f"people_{column.table.name}_{column.name}", recursive=True)
+    following = select(func.min(column)).where(column > walk.c.id).scalar_subquery()
+    walk = walk.union_all(select(following).where(walk.c.id.is_not(None)))
+    return select(func.count(walk.c.id)).scalar_subquery()
+
+
+def _records(table: str):
+    """How many records a category holds. The audit trail's length is its head's position: positions run
+    from 1 without a gap (the chain's verification refuses one), so it is read from the index, not counted."""
+    if table == AuditEvent.__tablename__:
+        return select(func.coalesce(func.max(AuditEvent.position), 0)).scalar_subquery()
+    return select(func.count()).select_from(db.metadata.tables[table]).scalar_subquery()
+
+
+@cache
+def _inventory_statements() -> tuple[Select, list, Select | None]:
+    """The inventory's two statements, built once per process (the schema does not change while it
+    runs; building 56 recursive walks costs more than running them): the counts of records and
+    accounts, and the people each column that refers to a person names, with those columns."""
+    pseudonymised = User.email.like(f"%@{PSEUDONYM_DOMAIN}")
+    totals = select(
+        *(_records(category["table"]).label(category["key"]) for category in CATEGORIES),
+        select(func.count(User.id)).where(User.active.is_(True)).scalar_subquery().label("active"),
+        select(func.count(User.id)).where(User.active.is_(False)).scalar_subquery().label("deactivated"),
+        select(func.count(User.id)).where(pseudonymised).scalar_subquery().label("pseudonymised"),
+        _people_named(AuditEvent.__table__.c.actor_id).label("audit_actors"))
+    columns = [(target, table, column) for target in ("users", "persons")
+               for table, found in _reference_columns(target) for column in found]
+    people = select(*(_people_named(column).label(f"c{n}") for n, (_, _, column) in enumerate(columns))) \
+        if columns else None
+    return totals, columns, people
+
+
 def inventory() -> dict:
-    """Which personal data the register holds, how many, and every column that refers to a person."""
-    counts = {category["key"]: db.session.scalar(select(func.count()).select_from(
-        db.metadata.tables[category["table"]])) for category in CATEGORIES}
-    references = []
-    for target in ("users", "persons"):
-        for table, columns in _reference_columns(target):
-            for column in columns:
-                references.append({
-                    "table": table.name, "column": column.name, "refers_to": target,
-                    "rows": db.session.scalar(select(func.count()).select_from(table)
-                                              .where(column.is_not(None)))})
-    users = {
-        "active": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
-        "deactivated": db.session.scalar(select(func.count(User.id)).where(User.active.is_(False))),
-        "pseudonymised": db.session.scalar(select(func.count(User.id))
-                                           .where(User.email.like(f"%@{PSEUDONYM_DOMAIN}"))),
-    }
-    audit_actors = db.session.scalar(select(func.count(func.distinct(AuditEvent.actor_id))))
+    """Which personal data the register holds, how many records, and every column that refers to a
+    person with how many people it names. Two statements, each a handful of index reads per person
+    (not per row)."""
+    totals_query, columns, people_query = _inventory_statements()
+    totals = db.session.execute(totals_query).one()._mapping
+    people = db.session.execute(people_query).one() if people_query is not None else ()
     config = current_app.config
     return {
-        "categories": [{**category, "records": counts[category["key"]]} for category in CATEGORIES],
-        "references": references,
-        "users": users,
-        "audit_actors": audit_actors,
+        "categories": [{**category, "records": totals[category["key"]]} for category in CATEGORIES],
+        "references": [{"table": table.name, "column": column.name, "refers_to": target, "people": named}
+                       for (target, table, column), named in zip(columns, people, strict=True)],
+        "users": {key: totals[key] for key in ("active", "deactivated", "pseudonymised")},
+        "audit_actors": totals["audit_actors"],
         "retention": {"departed_staff_days": config.get("RETENTION_DEPARTED_STAFF_DAYS"),
                       "incident_text_days": config.get("RETENTION_INCIDENT_TEXT_DAYS")},
     }
 
 
-def export_user(user: User) -> dict:
-    """Everything the register holds about one account holder (GDPR Art 15), as JSON-ready data."""
-    records = {table.name: rows for table, columns in _reference_columns("users")
-               if (rows := _rows(table, columns, user.id))}
-    acted = db.session.execute(
-        select(AuditEvent.position, AuditEvent.occurred_at, AuditEvent.channel, AuditEvent.action,
-               AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.solution_id, AuditEvent.reason)
-        .where(AuditEvent.actor_id == user.id).order_by(AuditEvent.position)).mappings()
-    about = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "user",
-                                                       AuditEvent.entity_id == str(user.id))
-                               .order_by(AuditEvent.position))
+def export_user(user: User) -> Iterator[str]:
+    """Everything the register holds about one account holder (GDPR Art 15), as JSON text in pieces: a
+    person who has worked in the register for years is named by tens of thousands of rows and events,
+    so the export streams them with constant memory instead of building the document. The export is
+    recorded on the trail at once (the caller commits it); the events listed are those before it."""
+    until = audit.chain_head()["position"]
     audit.record("export_personal_data", "user", user.id, reason=coded("gdpr_access_request"))
-    return {
-        "subject": {"type": "user", **_record(user)},
-        "generated_at": datetime.now(UTC).isoformat(),
-        "records": records,
-        "audit_events_as_actor": [audit.jsonable(dict(row)) for row in acted],
-        "audit_events_about": [audit.jsonable({k: v for k, v in event.chain_fields().items()
-                                               if k not in ("prev_hash", "hash")}) for event in about],
-    }
+    acted = (select(AuditEvent.position, AuditEvent.occurred_at, AuditEvent.channel, AuditEvent.action,
+                    AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.solution_id, AuditEvent.reason)
+             .where(AuditEvent.actor_id == user.id, AuditEvent.position <= until).order_by(AuditEvent.position))
+    about = (select(*(getattr(AuditEvent, name) for name in ABOUT_FIELDS))
+             .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == str(user.id),
+                    AuditEvent.position <= until).order_by(AuditEvent.position))
+    return _document({"type": "user", **_record(user)}, "users", user.id, acted, about)
 
 
-def export_person(person: Person) -> dict:
-    """Everything about a person without an account (an oversight owner or deputy)."""
-    records = {table.name: rows for table, columns in _reference_columns("persons")
-               if (rows := _rows(table, columns, person.id))}
+def export_person(person: Person) -> Iterator[str]:
+    """Everything about a person without an account (an oversight owner or deputy), as `export_user`."""
     audit.record("export_personal_data", "person", person.id, reason=coded("gdpr_access_request"))
-    return {"subject": {"type": "person", **_record(person)}, "generated_at": datetime.now(UTC).isoformat(),
-            "records": records, "audit_events_as_actor": [], "audit_events_about": []}
+    return _document({"type": "person", **_record(person)}, "persons", person.id, None, None)
+
+
+def _document(subject: dict, target: str, subject_id: int, acted, about) -> Iterator[str]:
+    """{"subject", "generated_at", "records": {table: [rows]}, "audit_events_as_actor": [...],
+    "audit_events_about": [...]}, one row per line; a table without rows about the subject is left out."""
+    references = _reference_columns(target)  # read now: the generator runs after the view has returned
+    yield "{" + _json("subject") + ": " + _json(subject) + ",\n" + _json("generated_at") + ": " + \
+        _json(datetime.now(UTC).isoformat()) + ",\n" + _json("records") + ": {"
+    first_table = True
+    for table, columns in references:
+        opened = False
+        for row in _rows(table, columns, subject_id):
+            if not opened:
+                yield ("" if first_table else "],") + "\n" + _json(table.name) + ": [\n" + _json(row)
+                opened, first_table = True, False
+            else:
+                yield ",\n" + _json(row)
+    yield ("}" if first_table else "]}") + ",\n" + _json("audit_events_as_actor") + ": ["
+    yield from _list(() if acted is None else (audit.jsonable(dict(row)) for row in _batches(acted)))
+    yield "],\n" + _json("audit_events_about") + ": ["
+    yield from _list(() if about is None else (audit.jsonable(dict(row)) for row in _batches(about)))
+    yield "]}\n"
+
+
+def _batches(query) -> Iterator:
+    return iter(db.session.execute(query.execution_options(yield_per=BATCH)).mappings())
+
+
+def _list(items) -> Iterator[str]:
+    first = True
+    for item in items:
+        yield ("\n" if first else ",\n") + _json(item)
+        first = False
+    if not first:
+        yield "\n"
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 # --------------------------------------------------------------------------- retention

@@ -73,7 +73,7 @@ class ReferenceSchema(ma.Schema):
     table = ma.fields.String(required=True)
     column = ma.fields.String(required=True)
     refers_to = ma.fields.String(required=True)
-    rows = ma.fields.Integer(required=True)
+    people = ma.fields.Integer(required=True, metadata={"description": "How many different people the column names"})
 
 
 class InventorySchema(ma.Schema):

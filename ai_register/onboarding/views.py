@@ -3,12 +3,10 @@ identity provider, and the personal-data page of the data-protection officer (ad
 
 from __future__ import annotations
 
-import json
-
 import marshmallow as ma
 import requests
 from authlib.integrations.base_client.errors import OAuthError
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
 from joserfc.errors import JoseError
@@ -134,8 +132,9 @@ def privacy_page():
     )
 
 
-def _download(data: dict, name: str) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str), mimetype="application/json",
+def _download(pieces, name: str) -> Response:
+    """The export as a JSON file, streamed as it is read (privacy.export_user)."""
+    return Response(stream_with_context(pieces), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 

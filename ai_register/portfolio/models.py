@@ -59,7 +59,7 @@ class TrustworthyAssessment(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
     # The periodic review the refresh belongs to, when it was made for one.
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
-    assessed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    assessed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     assessed_by: Mapped[User] = relationship(foreign_keys=[assessed_by_id])

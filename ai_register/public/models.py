@@ -31,6 +31,6 @@ class PublicDescription(db.Model):
     legal_basis_sv: Mapped[str | None] = mapped_column(Text)
     legal_basis_en: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(200))
-    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)

@@ -31,7 +31,7 @@ class Review(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     interval_months: Mapped[int] = mapped_column(Integer, nullable=False)
     next_review_on: Mapped[date] = mapped_column(Date, nullable=False)
-    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     reviewed_by: Mapped[User] = relationship(foreign_keys=[reviewed_by_id])

@@ -117,7 +117,7 @@ class Solution(db.Model):
     # that lists filter on them without a join; None while no classification is valid.
     current_ai_act_category: Mapped[str | None] = mapped_column(String(32), index=True)
     current_device_class: Mapped[str | None] = mapped_column(String(16), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -176,10 +176,10 @@ class TransitionRequest(db.Model):
     to_phase: Mapped[str] = mapped_column(String(32), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)
     approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -198,7 +198,7 @@ class Decision(db.Model):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     rationale: Mapped[str] = mapped_column(Text, nullable=False)
     decided_on: Mapped[date] = mapped_column(Date, nullable=False)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     # What the decision rests on: a JSON object of figures or a text summary of the follow-up.
     follow_up_data: Mapped[dict | str | None] = mapped_column(JSON)
     meeting_reference: Mapped[str | None] = mapped_column(String(200))
@@ -236,7 +236,7 @@ class DecommissioningItem(db.Model):
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), nullable=False, index=True)
     key: Mapped[str] = mapped_column(String(64), nullable=False)
     done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
 

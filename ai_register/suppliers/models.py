@@ -27,7 +27,7 @@ class Supplier(db.Model):
     transfer_basis: Mapped[str | None] = mapped_column(String(40))
     transfer_note: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -56,7 +56,7 @@ class SupplierProduct(db.Model):
     # AI Act Art 6(3): the provider claims the Annex III system is not high-risk (documented under Art 6(4)).
     art6_3_exemption_claimed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -89,7 +89,7 @@ class SupplierDocument(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -108,7 +108,7 @@ class SolutionSupplierProduct(db.Model):
 
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), primary_key=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_products.id"), index=True)
-    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
     linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

@@ -71,7 +71,7 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="tokens", foreign_keys=[user_id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
@@ -38,20 +38,56 @@ def test_inventory_lists_the_personal_data(client, users, auth):
     assert ("incidents", "reported_by_id") in {(r["table"], r["column"]) for r in body["references"]}
 
 
+def test_inventory_counts_people_and_records_in_two_statements(client, users, auth, without_auth_cache):
+    """How many different people each column names, records per category and the trail's length, from
+    indexes: two statements however many rows name the people."""
+    from tests.reliability.conftest import counted_statements
+
+    for n, who in enumerate(("owner", "owner2", "owner")):
+        register(client, auth(users[who]), f"Solution {n}")
+    headers = auth(users["admin"])
+    with counted_statements() as statements:
+        body = client.get("/api/v1/privacy/inventory", headers=headers).get_json()
+    inventory = [s for s in statements if not s.startswith(("SELECT api_tokens", "SELECT users"))]  # the token's
+    assert len(inventory) == 2, inventory
+    named = {(r["table"], r["column"]): r["people"] for r in body["references"]}
+    assert named[("solutions", "owner_id")] == 2 and named[("solutions", "created_by_id")] == 2
+    assert named[("classifications", "answered_by_id")] == 0
+    records = {c["key"]: c["records"] for c in body["categories"]}
+    assert records["audit_events"] == db.session.scalar(select(func.count()).select_from(AuditEvent)) > 3
+    assert records["users"] == 6 and records["persons"] == 0
+    assert body["audit_actors"] == db.session.scalar(select(func.count(func.distinct(AuditEvent.actor_id))))
+
+
+def test_every_column_that_names_a_person_is_indexed(app):
+    """The inventory walks each such column's index, and an export finds a person's rows by it: a column
+    added later without an index would make both read the whole table."""
+    from ai_register.onboarding.privacy import _reference_columns
+
+    unindexed = [f"{table.name}.{column.name}" for target in ("users", "persons")
+                 for table, columns in _reference_columns(target) for column in columns
+                 if not any(list(index.columns)[0] is column for index in table.indexes)
+                 and list(table.primary_key.columns)[0] is not column]
+    assert not unindexed
+
+
 def test_export_of_a_user_lists_their_records(client, users, auth):
     owner = users["owner"]
     headers = auth(owner)
     solution_id = register(client, headers)
     incident_id = report_incident(client, headers, solution_id)
     response = client.get(f"/api/v1/privacy/users/{owner.id}/export", headers=auth(users["admin"]))
-    assert response.status_code == 200
-    export = response.get_json()
+    assert response.status_code == 200 and response.is_streamed
+    export = json.loads(response.get_data())
     assert export["subject"]["email"] == "owner@region.example" and "password_hash" not in export["subject"]
     assert solution_id in [row["id"] for row in export["records"]["solutions"]]
     assert incident_id in [row["id"] for row in export["records"]["incidents"]]
     assert all("jti" not in row for row in export["records"].get("api_tokens", []))
     assert {e["entity_type"] for e in export["audit_events_as_actor"]} >= {"solution", "incident"}
     assert export["audit_events_about"][0]["action"] == "create"
+    assert "hash" not in export["audit_events_about"][0] and export["audit_events_about"][0]["entity_type"] == "user"
+    # Nothing else is exported about a person than rows that name them: no table without such rows.
+    assert "classifications" not in export["records"] and all(export["records"].values())
     # The disclosure itself is on the trail.
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export_personal_data",
                                                       AuditEvent.entity_id == str(owner.id))) is not None

@@ -137,6 +137,9 @@ PAGES = [  # (who, url, web page?)
     ("compliance", "/api/v1/portfolio?per_page=20", False),
     ("auditor", "/api/v1/portfolio?per_page=4&page=2&sort=-yearly_net_benefit&critical=false", False),
     (None, "/api/v1/public/solutions?q=L%C3%B6sning&phase=management&per_page=20", False),
+    ("owner", "/api/v1/reviews/schedule", False), ("compliance", "/api/v1/reviews/schedule?state=overdue", False),
+    ("auditor", "/api/v1/rulesets", False),
+    ("admin", "/api/v1/privacy/inventory", False), ("admin", "/privacy", True),
 ]
 
 
