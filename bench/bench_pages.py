@@ -50,6 +50,11 @@ EVENT_BULK = frozenset({"/solutions/<int:solution_id>/report.pdf", "/solutions/<
 # verification): bulk work, in rows per second, whoever reads them.
 ROW_BULK = {"/portfolio/export.csv": "solutions", "/api/v1/reports/portfolio": "solutions",
             "/api/v1/audit/verify": "events"}
+# A person's data export (GDPR Art 15): every row and audit event that names them, streamed; bulk work in
+# rows (records and events) per second. The page that lists the people (`/privacy`) is a page.
+EXPORTS = frozenset({"/privacy/users/<int:user_id>/export", "/api/v1/privacy/users/<int:user_id>/export",
+                     "/privacy/persons/<int:person_id>/export", "/api/v1/privacy/persons/<int:person_id>/export"})
+ROW_BULK.update(dict.fromkeys(EXPORTS, "rows"))
 # A route's record parameter → the table it names a row of, and that table's column naming its solution.
 RECORDS = {
     "classification_id": ("classifications", "solution_id"), "goal_id": ("goals", "solution_id"),
@@ -66,10 +71,11 @@ ROLES = ("owner", "compliance", "auditor", "admin", "staff")
 
 def route_pages(app, db, owner_solution_id: int, listed: list[Page]) -> tuple[list[Page], list[str]]:
     """Every GET route of the application (its URL map) for each role that reaches it (its declared
-    access), beyond the pages listed by hand: pages of one solution for the owner on their own solution
-    and for compliance on a demo-region solution that has records of every kind; pages of one record for
-    compliance (or the auditor, or the administrator) on the first such record. Also the routes not
-    crawled, each with why."""
+    access), beyond the pages listed by hand: pages of one solution for the owner and for compliance on
+    the demo-region solution with the most records of other modules (the crawl's owner co-owns it:
+    `_crawl_records`; the scale's own solutions have no benefit estimate or oversight owner); pages of one
+    record for compliance (or the auditor, or the administrator) on the first such record (an evidence
+    record with a file). Also the routes not crawled, each with why."""
     from sqlalchemy import text
 
     from ai_register.public import queries as public_queries
@@ -86,12 +92,8 @@ def route_pages(app, db, owner_solution_id: int, listed: list[Page]) -> tuple[li
         def first(sql: str):
             return db.session.execute(text(sql)).first()
 
-        # The demo region's solution with the most records of other modules (its first if none).
-        rich = first("select s.id from solutions s join users u on u.id = s.owner_id "
-                     "where u.email not like 'skala-%' order by (select count(*) from goals g "
-                     "where g.solution_id = s.id) + (select count(*) from incidents i where i.solution_id = s.id)"
-                     " + (select count(*) from evidence e where e.solution_id = s.id) desc, s.id limit 1")
-        rich_id = rich[0] if rich else owner_solution_id
+        rich = _rich_solution(db)
+        rich_id = rich if rich is not None else owner_solution_id
         published = first("select solution_id from public_descriptions order by solution_id limit 1")
         public_id = public_queries.opaque_id(published[0]) if published else None
         ruleset = first("select version from ruleset_snapshots order by id limit 1")
@@ -120,8 +122,10 @@ def route_pages(app, db, owner_solution_id: int, listed: list[Page]) -> tuple[li
                         values["solution_id"] = row[1]
                 elif name in RECORDS:
                     table, solution_column = RECORDS[name]
+                    # An evidence record's pages include its file: the first record that has one.
+                    having = " where stored_name is not null" if name == "evidence_id" else ""
                     row = first(f"select id{', ' + solution_column if solution_column else ''} "  # noqa: S608
-                                f"from {table} order by id limit 1")
+                                f"from {table}{having} order by id limit 1")
                     values[name] = row[0] if row else None
                     if row and solution_column:
                         values["solution_id"] = row[1]
@@ -139,8 +143,7 @@ def route_pages(app, db, owner_solution_id: int, listed: list[Page]) -> tuple[li
                 role = next((r for r in ("compliance", "auditor", "admin") if r in roles), None)
                 candidates = [(role, values.get("solution_id", rich_id))] if role else []
             elif "solution_id" in names:
-                candidates = [(role, owner_solution_id if role == "owner" else rich_id)
-                              for role in ("owner", "compliance") if role in roles]
+                candidates = [(role, rich_id) for role in ("owner", "compliance") if role in roles]
                 if not candidates and "auditor" in roles:
                     candidates = [("auditor", rich_id)]
             else:
@@ -283,6 +286,10 @@ def _rows(page: Page, result: dict) -> int:
 
     if page.rows is not None:
         return page.rows
+    if page.path.endswith("/export"):
+        export = json.loads(result["body"])
+        return (sum(len(rows) for rows in export["records"].values()) + len(export["audit_events_as_actor"])
+                + len(export["audit_events_about"]))
     if page.path.endswith("verify"):
         return int(json.loads(result["body"]).get("events") or 0)
     if page.path == "/api/v1/reports/portfolio":
@@ -320,6 +327,54 @@ def _people(app, db) -> dict[str, str]:
     return people
 
 
+def _rich_solution(db) -> int | None:
+    """The demo region's solution with the most records of other modules (its first if none)."""
+    from sqlalchemy import text
+
+    return db.session.execute(text(
+        "select s.id from solutions s join users u on u.id = s.owner_id where u.email not like 'skala-%' "
+        "order by (select count(*) from goals g where g.solution_id = s.id) + (select count(*) from incidents i "
+        "where i.solution_id = s.id) + (select count(*) from evidence e where e.solution_id = s.id) desc, s.id "
+        "limit 1")).scalar()
+
+
+def _crawl_records(app, db, owner_email: str) -> None:
+    """What the crawl reads that neither loader writes, written as a region would: the crawl's owner
+    co-owns the demo region's richest solution (so their pages of one solution have a benefit estimate and
+    an oversight owner to show), one evidence record has a file (its download), and the chain head is
+    signed (the latest checkpoint)."""
+    from io import BytesIO
+
+    from sqlalchemy import select, text
+    from werkzeug.datastructures import FileStorage
+
+    from ai_register import acting
+    from ai_register.audit.services import create_checkpoint
+    from ai_register.evidence.services import create_evidence
+    from ai_register.solutions.models import Solution
+    from ai_register.solutions.services import update_solution
+    from ai_register.users import services as users
+    from ai_register.users.models import User
+
+    with app.app_context():
+        owner = users.find_user_by_email(owner_email)
+        officer = db.session.scalar(select(User).where(User.role == "compliance").order_by(User.id))
+        rich = _rich_solution(db)
+        with acting.acting_as(officer, channel="cli"):
+            if rich is not None:
+                solution = db.session.get(Solution, rich)
+                if owner.id not in {u.id for u in solution.co_owners} and owner.id != solution.owner_id:
+                    update_solution(solution, {"co_owner_ids": [*(u.id for u in solution.co_owners), owner.id]},
+                                    reason="bench: the crawl's owner reads a solution with records of every kind")
+                if db.session.execute(text("select 1 from evidence where stored_name is not null")).first() is None:
+                    pdf = b"%PDF-1.4\n% bench evidence file\n%%EOF\n"
+                    create_evidence(solution, {"type": "pilot_evaluation", "title": "Pilot evaluation report",
+                                               "issued_on": solution.created_at.date()},
+                                    FileStorage(BytesIO(pdf), "pilot-evaluation.pdf"), by=officer)
+            db.session.commit()
+            create_checkpoint()
+
+
 def run(app, db, database_url: str, instance_dir: str, *, workers: int = 2) -> BenchResult:
     from sqlalchemy import select
 
@@ -329,6 +384,7 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 2) -> B
     from bench.bench_api import gunicorn
 
     people = _people(app, db)
+    _crawl_records(app, db, people["owner"])
     with app.app_context():
         app.config["JWT_ACCESS_TTL"] = timedelta(hours=6)
         tokens = {}
