@@ -4,7 +4,7 @@ The agenda counts every due review and every critical solution in service on eac
 these the counts read every solution (docs/performance.md, "The follow-up agenda pages").
 
 Revision ID: 2a9e0da00001
-Revises: b22cac4e0001
+Revises: 9a22ba9e5001
 Create Date: 2026-12-07 00:10:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "2a9e0da00001"
-down_revision = "b22cac4e0001"
+down_revision = "9a22ba9e5001"
 branch_labels = None
 depends_on = None
 
