@@ -39,7 +39,7 @@ from ai_register.obligations.services import ENTITY as OBLIGATION
 from ai_register.obligations.services import NOT_AUDITED as OBLIGATION_NOT_AUDITED
 from ai_register.oversight.services import current_oversight
 from ai_register.security import COMPLIANCE, OWNER
-from ai_register.solutions.access import can_read, get_solution, require_id, visible_solutions_query
+from ai_register.solutions.access import can_read, get_child, require_id, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules as supplier_rules
@@ -95,14 +95,9 @@ def metrics_for(solution_id: int) -> list[MonitoringMetric]:
 
 
 def get_metric(metric_id: int, user: User, *, write: bool = False) -> tuple[Solution, MonitoringMetric]:
-    metric = db.session.get(MonitoringMetric, require_id(metric_id, "metric"))
-    if metric is None:
-        raise NotFound("No such metric.")
-    try:
-        solution = get_solution(metric.solution_id, user, write=write)
-    except NotFound as exc:
-        raise NotFound("No such metric.") from exc
-    return solution, metric
+    """The metric and its solution, as `get_child` finds them (the solution comes from the session)."""
+    metric = get_child(MonitoringMetric, metric_id, user, for_write=write, what="metric")
+    return db.session.get(Solution, metric.solution_id), metric
 
 
 # Said as the API has always said it (marshmallow's range wording, in the catalog for the pages).
@@ -501,14 +496,9 @@ def explanation_query(by: User, *, today: date, overdue: bool | None = None) -> 
 
 def get_explanation_request(request_id: int, user: User, *, write: bool = False
                             ) -> tuple[Solution, ExplanationRequest]:
-    found = db.session.get(ExplanationRequest, require_id(request_id, "request"))
-    if found is None:
-        raise NotFound("No such request.")
-    try:
-        solution = get_solution(found.solution_id, user, write=write)
-    except NotFound as exc:
-        raise NotFound("No such request.") from exc
-    return solution, found
+    """The request and its solution, as `get_child` finds them (the solution comes from the session)."""
+    found = get_child(ExplanationRequest, request_id, user, for_write=write, what="request")
+    return db.session.get(Solution, found.solution_id), found
 
 
 def log_explanation_request(solution: Solution, data: dict, by: User) -> ExplanationRequest:
