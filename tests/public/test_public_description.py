@@ -13,8 +13,8 @@ from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.public import queries
 from ai_register.public.readability import lix
+from tests.public.test_public import anonymous_get
 from tests.reports.conftest import register_solution
-from tests.reports.test_public import anonymous_get
 from tests.web.conftest import WebClient, compile_catalogs, text
 from tests.webclient import field_error
 

@@ -12,8 +12,8 @@ import pytest
 from ai_register.extensions import db
 from ai_register.public import queries
 from ai_register.solutions.models import Solution
+from tests.public.test_public import _private_strings, anonymous_get
 from tests.reports.conftest import NEW_NAME, register_solution
-from tests.reports.test_public import _private_strings, anonymous_get
 from tests.web.conftest import compile_catalogs
 
 DETAIL_KEYS = {
