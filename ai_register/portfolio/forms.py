@@ -1,7 +1,10 @@
-"""Web forms of portfolio steering: the indicator catalogue and the trustworthy-AI assessment."""
+"""Web forms of portfolio steering: the indicator catalogue, the trustworthy-AI assessment and the portfolio
+meeting's decisions."""
 
 from __future__ import annotations
 
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,9 +18,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ai_register.apikit import N_, Message
+from ai_register.extensions import MAX_ID
 from ai_register.portfolio import trustworthy
+from ai_register.solutions.lifecycle.decisions import DecisionKind
 from ai_register.web.forms import options, values_of
 
 
@@ -112,3 +118,53 @@ def assessment_values(form) -> dict:
     if (form.reason.data or "").strip():
         data["reason"] = form.reason.data.strip()
     return data
+
+
+# --------------------------------------------------------------------------- the portfolio meeting
+
+
+def _text_of(maximum: int):
+    """A text of 1 to `maximum` characters; the refusal in marshmallow's words, as the API gives them."""
+
+    def check(form, field) -> None:  # noqa: ARG001 - WTForms' validator signature
+        if not 1 <= len(field.data or "") <= maximum:
+            raise ValidationError(Message(N_("Length must be between 1 and {max}."), max=maximum))
+
+    return check
+
+
+DECISION_KINDS = frozenset(kind.value for kind in DecisionKind)
+
+
+class MeetingForm(FlaskForm):
+    """The decisions of a portfolio meeting: a kind chosen on a solution's row of the portfolio
+    (`kind-<solution id>`), one reference, date and rationale for all of them."""
+
+    meeting_reference = StringField(_l("Meeting reference"), validators=[_text_of(200)])
+    decided_on = DateField(_l("Meeting date"), validators=[Optional()])
+    rationale = TextAreaField(_l("Rationale"), validators=[_text_of(20_000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = request.form if self.is_submitted() else {}
+        self.chosen = [(key.removeprefix("kind-"), value) for key, value in posted.items()
+                       if key.startswith("kind-") and value]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.chosen:
+            self.form_errors.append(_("Choose a decision for at least one solution."))
+            ok = False
+        if any(not sid.isdigit() or not 1 <= int(sid) <= MAX_ID or kind not in DECISION_KINDS
+               for sid, kind in self.chosen):
+            self.form_errors.append(_("Choose a decision from the list."))
+            ok = False
+        return ok
+
+    def values(self) -> dict:
+        data = {"meeting_reference": self.meeting_reference.data,
+                "decisions": [{"solution_id": int(sid), "kind": kind, "rationale": self.rationale.data}
+                              for sid, kind in self.chosen]}
+        if self.decided_on.data:
+            data["decided_on"] = self.decided_on.data
+        return data

@@ -16,11 +16,11 @@ from ai_register.extensions import MAX_ID, db
 from ai_register.portfolio import assessments, decisions, indicators, queries, scoring, trustworthy
 from ai_register.portfolio.forms import (
     IndicatorForm,
+    MeetingForm,
     TrustworthyAssessmentForm,
     fill_assessment,
 )
 from ai_register.portfolio.schemas import (
-    MeetingDecisionsSchema,
     PortfolioViewArgsSchema,
 )
 from ai_register.preconditions import form_version_holds
@@ -89,16 +89,11 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
 @access(COMPLIANCE)
 def portfolio_decisions():
     """The decisions of a portfolio meeting: a kind chosen on each row, one rationale and reference."""
-    form = request.form
-    items = [{"solution_id": key.removeprefix("kind-"), "kind": value, "rationale": form.get("rationale", "")}
-             for key, value in form.items() if key.startswith("kind-") and value]
-    raw = {"meeting_reference": form.get("meeting_reference", ""), "decisions": items}
-    if form.get("decided_on"):
-        raw["decided_on"] = form["decided_on"]
-    try:  # the shape only (numbers, the date, lengths); the decisions service holds the meeting's rules
-        data = MeetingDecisionsSchema().load(raw)
-    except ValidationError as error:
-        return _portfolio_page(_messages(error.messages), 422)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        fields = {f.name: f.errors for f in form if f.errors and f.name != "csrf_token"}
+        return _portfolio_page([*_messages(fields), *form.form_errors], 422)
+    data = form.values()
     try:
         recorded = decisions.record_meeting_decisions(data, actor())
     except InvalidInput as problem:
@@ -108,8 +103,7 @@ def portfolio_decisions():
     except (Conflict, Stale) as problem:
         refused = problem.extensions.get("refused") or []
         details = [f"{_decision_row_of(r['solution_id'])}{schema_message(r['detail'])}" for r in refused]
-        return _portfolio_page([schema_message(problem.detail), *details,
-                                *_messages(getattr(problem, "errors", None) or {})], status_of(problem))
+        return _portfolio_page([schema_message(problem.detail), *details], status_of(problem))
     flash(_("%(count)s decision(s) of meeting %(ref)s are recorded.", count=len(recorded),
             ref=data["meeting_reference"]), "success")
     return redirect(url_for("portfolio_web.portfolio"))

@@ -178,3 +178,24 @@ def test_a_meetings_reference_and_rationale_of_spaces_alone_are_refused_by_the_s
     assert "Mötesreferens: Ange mötesreferensen." in errors and "Motivering: Ange motiveringen." in errors
     assert "Invalid input" not in text(page)
     assert db.session.scalars(select(Decision)).all() == []
+
+
+def test_a_meeting_dated_later_than_today_on_the_page_as_in_the_api(web, api):
+    first = api.solution(name="One")["id"]
+    refused = api.post("compliance", "/api/v1/portfolio/decisions", json={
+        "meeting_reference": "PR 9", "decided_on": "2099-01-01",
+        "decisions": [{"solution_id": first, "kind": "pause", "rationale": "Leverantörens incident"}]})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"decided_on": ["A decision cannot be dated later than today."]}
+    page = web("compliance").post("/portfolio/decisions", {"meeting_reference": "PR 9", "decided_on": "2099-01-01",
+                                                           "rationale": "Leverantörens incident",
+                                                           f"kind-{first}": "pause"})
+    assert page.status_code == 422
+    errors = text(page).split('data-test="meeting-errors"')[1].split("</ul>")[0]
+    assert "Mötesdatum: Ett beslut kan inte dateras senare än i dag." in errors
+    assert 'value="PR 9"' in text(page) and "Leverantörens incident" in text(page)  # the form is kept
+    typo = web("compliance").post("/portfolio/decisions", {"meeting_reference": "PR 9", "decided_on": "2026-13-45",
+                                                           "rationale": "x", f"kind-{first}": "pause"})
+    assert typo.status_code == 422
+    assert "Mötesdatum: Inte ett giltigt datum" in text(typo).split('data-test="meeting-errors"')[1].split("</ul>")[0]
+    assert db.session.scalars(select(Decision)).all() == []
