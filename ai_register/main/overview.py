@@ -161,10 +161,10 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
             gates_unchecked += 1
             continue
         gates_checked += 1
-        checklist = gates.checklist(solution, today)
+        checklist = gates.progress(solution, today)
         if checklist is None:
             continue
-        missing = len(checklist.rows) - checklist.met_count
+        missing = checklist.missing
         phase = labels.phase_name(checklist.to.value)
         if missing:
             tasks.append(
@@ -175,7 +175,7 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
                     "text": _l(
                         "%(n)d of %(total)d conditions for %(phase)s missing",
                         n=missing,
-                        total=len(checklist.rows),
+                        total=checklist.total,
                         phase=phase,
                     ),
                 }

@@ -24,7 +24,7 @@ from ai_register.apikit import page_of
 from ai_register.extensions import db
 from ai_register.formats import both
 from ai_register.public import texts
-from ai_register.public.models import PublicDescription
+from ai_register.public.models import PublicCareUnit, PublicDescription
 from ai_register.reports.export import csv_safe
 from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions.lifecycle.phases import PHASE_LABELS, STATUS_LABELS
@@ -132,11 +132,12 @@ CARE_UNIT_OPTIONS_MAX = 500
 
 def care_unit_options() -> list[str]:
     """The care units of the public solutions, for the filter: read by the database (distinct over the
-    JSON lists), so it grows with the region's units, not with the register."""
+    JSON lists). On PostgreSQL they are counted as the solutions are written (models.PublicCareUnit), so
+    reading them grows with the region's units, not with the register."""
     if db.session.get_bind().dialect.name == "postgresql":
-        elements = func.json_array_elements_text(Solution.care_units).table_valued("value")
-    else:
-        elements = func.json_each(Solution.care_units).table_valued("value")
+        return list(db.session.scalars(select(PublicCareUnit.unit).where(PublicCareUnit.solutions > 0)
+                                       .order_by(PublicCareUnit.unit).limit(CARE_UNIT_OPTIONS_MAX)))
+    elements = func.json_each(Solution.care_units).table_valued("value")
     unit = elements.c.value
     rows = db.session.scalars(select(unit).select_from(Solution).join(elements, true())
                               .where(Solution.public.is_(True)).distinct().order_by(unit)

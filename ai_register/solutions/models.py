@@ -55,6 +55,9 @@ class Solution(db.Model):
         .ddl_if(dialect="postgresql"),
         # The start page's counts by phase, AI Act category and device class, from the index alone.
         Index("ix_solutions_phase_category_device", "phase", "current_ai_act_category", "current_device_class"),
+        # The public register's list and its count: the public solutions in name order (PostgreSQL).
+        Index("ix_solutions_public_name", func.lower(text("name")), "id", postgresql_where=text("public IS TRUE"))
+        .ddl_if(dialect="postgresql"),
         # The start page's "rule set changed" list and its count: the few flagged solutions, by name.
         Index("ix_solutions_flagged", "name", "id", postgresql_where=text("needs_rereview IS TRUE"),
               sqlite_where=text("needs_rereview IS TRUE")),

@@ -194,6 +194,38 @@ def _waiting_classification(solution):
                              .order_by(Classification.version.desc()).limit(1))
 
 
+@dataclass(frozen=True)
+class GateProgress:
+    """How far a solution is from its next gate, as the checklist counts it, without the texts."""
+
+    to: Phase
+    met: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.met
+
+
+def progress(solution, on: date) -> GateProgress | None:
+    """The checklist's count of met and all rows (the start page's "3 of 7 conditions missing"), from the
+    same facts and checks, but without what only the solution page shows: the rows' texts and fix links,
+    the classification awaiting review and the supplier notices (three statements and the translations
+    fewer per solution)."""
+    to = next_phase(solution)
+    if to is None:
+        return None
+    facts = build_gate_facts(solution, on=on)
+    settings = gate_settings()
+    met = sum(not check(facts, on, settings) for check in GATES[to])
+    total = len(GATES[to])
+    if to not in PROHIBITED_BLOCK_EXEMPT and prohibited_block(facts, to):
+        total += 1  # shown (unmet) only when it fails
+    if check_move(Phase(solution.phase), Status(solution.status), to):
+        total += 1  # likewise
+    return GateProgress(to, met, total)
+
+
 def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | None:
     to = to or next_phase(solution)
     if to is None:

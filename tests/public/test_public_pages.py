@@ -281,3 +281,53 @@ class Outline(HTMLParser):
 
     def unlabelled(self) -> list[dict]:
         return [f for f in self.fields if f.get("id") not in self.labels and not f.get("aria-label")]
+
+
+def test_the_care_unit_filter_follows_every_write_to_the_solutions(client, auth, users):
+    """The filter's units are counted as solutions are written (PostgreSQL: public_care_units, kept by a
+    trigger): registering, editing the units, leaving the public register, a bulk UPDATE, and a solution
+    that lists a unit twice all leave exactly the units of the public solutions, each once."""
+    from sqlalchemy import select, update
+
+    from ai_register.public.models import PublicCareUnit
+    from tests.reports.conftest import etag
+
+    owner = users["owner"]
+    headers = auth(owner)
+
+    def patch(solution_id, **changes):
+        response = client.patch(f"/api/v1/solutions/{solution_id}", json={**changes, "reason": "test"},
+                                headers={**headers, "If-Match": etag(client, headers, solution_id)})
+        assert response.status_code == 200, response.get_json()
+
+    def expected() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for units in db.session.scalars(select(Solution.care_units).where(Solution.public.is_(True))):
+            for unit in set(units):
+                counts[unit] = counts.get(unit, 0) + 1
+        return counts
+
+    def check():
+        db.session.expire_all()
+        assert queries.care_unit_options() == sorted(expected())
+        if db.session.get_bind().dialect.name == "postgresql":
+            assert dict(db.session.execute(select(PublicCareUnit.unit, PublicCareUnit.solutions))
+                        .tuples().all()) == expected()
+
+    first = register_solution(client, auth, owner, name="Först", care_units=["Ortopedi", "Kirurgi", "Ortopedi"])
+    second = register_solution(client, auth, owner, name="Andra", care_units=["Kirurgi"])
+    register_solution(client, auth, owner, name="Intern", care_units=["Hemlig enhet"], public=False)
+    check()
+    assert queries.care_unit_options() == ["Kirurgi", "Ortopedi"]
+    patch(first, care_units=["Kirurgi", "Onkologi"])
+    check()
+    patch(second, public=False)
+    check()
+    assert queries.care_unit_options() == ["Kirurgi", "Onkologi"]
+    db.session.execute(update(Solution).where(Solution.name == "Intern").values(public=True, care_units=["BUP"]))
+    db.session.commit()
+    check()
+    assert queries.care_unit_options() == ["BUP", "Kirurgi", "Onkologi"]
+    patch(first, public=False)
+    check()
+    assert queries.care_unit_options() == ["BUP"]

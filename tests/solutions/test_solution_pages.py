@@ -180,3 +180,28 @@ def test_owner_start_page_checks_the_gate_of_the_first_few_solutions_only(web, u
     assert "Phase change awaiting approval" in awaiting
     assert "Periodic review overdue" in awaiting
     assert 'data-test="gates-unchecked"' in awaiting and f"for the first {GATE_CHECKS} of them" in awaiting
+
+
+def test_the_start_page_counts_a_gate_as_the_solution_pages_checklist_does(app, users):
+    """The start page counts met and all conditions with gates.progress (no texts, notices or waiting
+    version): the same counts as the solution page's checklist, whatever the phase and status."""
+    from datetime import date
+
+    from ai_register.web import gates
+    from tests.helpers import solution_factory
+
+    make = solution_factory(users, name="Tool", purpose="Helps the staff")
+    solutions = [make(), make(need_statement="Waiting times are too long."), make(status="paused"),
+                 make(phase="pilot", need_statement="Waiting times are too long.", processes_personal_data=False),
+                 make(phase="rollout", critical_for_patient_care=True), make(phase="management"),
+                 make(phase="decommissioning", decommission_rationale="Replaced."), make(phase="retired")]
+    today = date(2026, 12, 7)
+    with app.test_request_context("/"):
+        for solution in solutions:
+            counted, listed = gates.progress(solution, today), gates.checklist(solution, today)
+            if listed is None:
+                assert counted is None, solution.phase
+                continue
+            assert (counted.to, counted.met, counted.total, counted.missing) == (
+                listed.to, listed.met_count, len(listed.rows), len(listed.rows) - listed.met_count), solution.phase
+    assert {solution.phase for solution in solutions} >= {"needs_analysis", "pilot", "decommissioning", "retired"}
