@@ -5,7 +5,7 @@ trigger on solutions keeps it in step (ai_register/public/models.py, CARE_UNIT_F
 the solutions. ix_solutions_public_name serves the public list's order and count (PostgreSQL).
 
 Revision ID: 9a22ba9e5002
-Revises: 9a22ba9e5001
+Revises: 2a9e0da00002
 Create Date: 2026-12-07 00:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a22ba9e5002"
-down_revision = "9a22ba9e5001"
+down_revision = "2a9e0da00002"
 branch_labels = None
 depends_on = None
 
