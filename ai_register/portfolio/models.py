@@ -1,10 +1,11 @@
-"""The indicator catalogue and the trustworthy-AI self-assessment."""
+"""The indicator catalogue, the trustworthy-AI self-assessment and the stored portfolio scores."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
@@ -63,3 +64,38 @@ class TrustworthyAssessment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     assessed_by: Mapped[User] = relationship(foreign_keys=[assessed_by_id])
+
+
+class PortfolioScore(db.Model):
+    """One solution's portfolio score inputs and its score against the stored basis: derived from the
+    benefit estimate, the goals and the classification, kept in step by `portfolio.stored` in the
+    transaction that changes them, so a portfolio view sorts and pages by an index instead of scoring
+    the whole register. Never edited by anyone; `scoring.score_all` stays the definition."""
+
+    __tablename__ = "portfolio_scores"
+    # The default order (score descending, then id) from an index; PostgreSQL's (SQLite's reflection
+    # does not tell a descending column, and no SQLite register is large).
+    __table_args__ = (Index("ix_portfolio_scores_rank", text("tenths DESC"), "solution_id")
+                      .ddl_if(dialect="postgresql"),
+                      Index("ix_portfolio_scores_benefit", "benefit"), Index("ix_portfolio_scores_cost", "cost"))
+
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), primary_key=True, autoincrement=False)
+    category: Mapped[str | None] = mapped_column(String(32))
+    # Yearly net benefit and three-year cost in exact cents; None without a benefit estimate.
+    benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    perspectives: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The score × 10 against the basis (the register's largest benefit and cost, the weights).
+    tenths: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PortfolioScoreBasis(db.Model):
+    """What the stored scores are relative to (one row): the register's largest positive yearly net
+    benefit and three-year cost (cents) and the weights (JSON)."""
+
+    __tablename__ = "portfolio_score_basis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    weights: Mapped[str] = mapped_column(Text, nullable=False)
+    max_benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    max_cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))

@@ -23,7 +23,7 @@ from ai_register.apikit import page_window
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal
-from ai_register.portfolio import assessments, ranking, scoring
+from ai_register.portfolio import assessments, ranking, scoring, stored
 from ai_register.portfolio.models import Indicator
 from ai_register.reports.export import portfolio_csv_row
 from ai_register.reports.portfolio_report import portfolio_query, portfolio_rows
@@ -148,8 +148,9 @@ SOLUTION_FILTERS = ("phase", "status", "ai_act_category", "device_class", "owner
 class Ranked:
     """The rows a portfolio view's filters match, scored and ordered in the database."""
 
-    rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, tenths
+    rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, care_units, critical, tenths
     ids: Select  # the matching ids, unscored unless a minimum score filters them
+    stored: bool  # whether `rows` read the stored scores (else they are computed per request)
     ordered: Select
     largest: ranking.Maxima
     weights: Mapping[str, float]
@@ -190,10 +191,15 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
     filtered = (portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
                 if filters else universe)
-    largest = ranking.maxima(universe)
-    rows = ranking.matching(filtered, args, today, chosen, largest)
+    register = stored.ensure_current(chosen)
+    largest = register if not ranking.criteria(universe) else ranking.maxima(universe)
+    # The stored scores are relative to the register's maxima: a reader who sees the whole register (or a
+    # part holding both of its largest) reads them; another reader's rows are scored from the stored inputs.
+    use_stored = largest == register
+    rows = ranking.matching(filtered, args, today, chosen, largest, stored=use_stored)
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
-    return Ranked(rows, ranking.matching_ids(filtered, args, today, rows), ordered, largest, chosen, today)
+    return Ranked(rows, ranking.matching_ids(filtered, args, today, rows), use_stored, ordered, largest, chosen,
+                  today)
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,
@@ -209,7 +215,7 @@ def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int 
     return {"items": view.page(offset, limit), "total": total, "page": page, "per_page": per_page,
             "weights": view.weights, "formula": scoring.formula(view.weights),
             "legend": [{"symbol": s, "meaning": m} for s, m in scoring.legend()],
-            "aggregates": ranking.aggregates(view.rows, view.ids)}
+            "aggregates": ranking.aggregates(view.rows, view.ids, materialise=not view.stored)}
 
 
 def iter_rows(user: User, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

@@ -32,7 +32,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import scoring
-from ai_register.portfolio.models import Indicator, TrustworthyAssessment
+from ai_register.portfolio.models import Indicator, PortfolioScore, TrustworthyAssessment
 from ai_register.reviews.models import Review
 from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER
@@ -115,29 +115,55 @@ class Maxima:
         return tuple(None if v is None else Decimal(int(v)) / 100 for v in (self.benefit, self.cost))
 
 
-def inputs(where: list) -> Select:
-    """Per solution: the score's inputs (benefit and cost in cents, category, goal perspectives covered)."""
-    covered = (select(Goal.solution_id, func.count(func.distinct(Goal.perspective)).label("n"))
-               .group_by(Goal.solution_id).subquery())
+def record_inputs(where: list) -> Select:
+    """Per solution: the score's inputs (benefit and cost in cents, category, goal perspectives covered),
+    computed from the records (what `portfolio.stored` keeps per solution)."""
+    # Per row from the goals' index, not a join to goals grouped: misestimating the rows (an anti-join
+    # against a table still empty) PostgreSQL re-ran the whole grouping per solution (300 s at 100,000).
+    covered = (select(func.count(func.distinct(Goal.perspective))).where(Goal.solution_id == Solution.id)
+               .scalar_subquery())
     return (select(Solution.id.label("id"), Solution.name.label("name"), Solution.phase.label("phase"),
                    Solution.current_ai_act_category.label("category"),
                    net_benefit_cents().label("benefit"), three_year_cost_cents().label("cost"),
-                   func.coalesce(covered.c.n, 0).label("perspectives"))
+                   covered.label("perspectives"))
             .select_from(Solution)
             .outerjoin(BenefitEstimate, BenefitEstimate.solution_id == Solution.id)
-            .outerjoin(covered, covered.c.solution_id == Solution.id)
             .where(*where))
 
 
+def inputs(where: list, *, stored: bool) -> Select:
+    """Per solution the stored inputs (`portfolio.stored`), and with `stored` the stored score (`tenths`)."""
+    columns = [PortfolioScore.solution_id.label("id"), Solution.name.label("name"), Solution.phase.label("phase"),
+               PortfolioScore.category.label("category"), PortfolioScore.benefit.label("benefit"),
+               PortfolioScore.cost.label("cost"), PortfolioScore.perspectives.label("perspectives"),
+               Solution.care_units.label("care_units"), Solution.critical_for_patient_care.label("critical")]
+    if stored:
+        columns.append(PortfolioScore.tenths.label("tenths"))
+    return (select(*columns).select_from(PortfolioScore)
+            .join(Solution, Solution.id == PortfolioScore.solution_id).where(*where))
+
+
 def maxima(universe: Select) -> Maxima:
-    """Read from the benefit estimates of `universe` alone (a solution without one has neither)."""
+    """The largest of the stored inputs among `universe`: two index lookups when it is the whole register."""
+    where = criteria(universe)
+    benefit = select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0)
+    cost = select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0)
+    if where:
+        benefit, cost = (q.join(Solution, Solution.id == PortfolioScore.solution_id).where(*where)
+                         for q in (benefit, cost))
+    found = db.session.execute(select(benefit.scalar_subquery(), cost.scalar_subquery())).one()
+    return Maxima(*(None if v is None else int(v) for v in found))
+
+
+def record_maxima(universe: Select, connection=None) -> Maxima:
+    """The largest among `universe` computed from the benefit estimates (a solution without one has neither)."""
     benefit, cost = net_benefit_cents(), three_year_cost_cents()
     query = (select(func.max(case((benefit > 0, benefit))), func.max(case((cost > 0, cost))))
              .select_from(BenefitEstimate))
     where = criteria(universe)
     if where:
         query = query.join(Solution, Solution.id == BenefitEstimate.solution_id).where(*where)
-    found = db.session.execute(query).one()
+    found = (connection or db.session).execute(query).one()
     return Maxima(*(None if v is None else int(v) for v in found))
 
 
@@ -221,9 +247,11 @@ def row_filters(args: Mapping[str, Any], today: date) -> list:
 
 
 def matching(filtered: Select, args: Mapping[str, Any], today: date, weights: Mapping[str, float],
-             largest: Maxima):
-    """The rows the filters match, each with its score in tenths (a subquery)."""
-    rows = scored(inputs([*criteria(filtered), *row_filters(args, today)]).subquery(), weights, largest)
+             largest: Maxima, *, stored: bool):
+    """The rows the filters match, each with its score in tenths (a subquery): the stored score when the
+    reader's maxima are the stored basis's (`stored`), else scored here from the stored inputs."""
+    where = [*criteria(filtered), *row_filters(args, today)]
+    rows = inputs(where, stored=True) if stored else scored(inputs(where, stored=False).subquery(), weights, largest)
     if "min_score" in args:
         inner = rows.subquery()
         rows = select(*inner.c).where(cast(inner.c.tenths, Float) / _float(10.0) >= _float(args["min_score"]))
@@ -266,9 +294,10 @@ def _goal_figures():
     return measured, on_target
 
 
-def aggregates(rows, ids: Select) -> dict[str, list[dict[str, Any]]]:
+def aggregates(rows, ids: Select, *, materialise: bool) -> dict[str, list[dict[str, Any]]]:
     """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
-    (the matching subquery; `ids` its ids, unscored), in three grouped statements."""
+    (the matching subquery; `ids` its ids, unscored; `materialise` when its scores are computed, not
+    stored), in three grouped statements."""
     measured, on_target = _goal_figures()
     # A join, not `IN (...)`: PostgreSQL ran the scored rows again per goal as an unhashed subplan. The
     # goals' aggregates need no score, so they join the unscored ids.
@@ -292,21 +321,29 @@ def aggregates(rows, ids: Select) -> dict[str, list[dict[str, Any]]]:
     # join (through `rows` PostgreSQL chose a nested loop that re-ran the scored rows).
     per_solution = (select(Goal.solution_id, func.count().label("goals"), func.sum(measured).label("m"),
                            func.sum(on_target).label("t")).group_by(Goal.solution_id).subquery())
+    if materialise:
+        # The scored rows computed once (a materialised CTE): joined to the care units' JSON elements as a
+        # subquery, PostgreSQL re-ran them in a nested loop (seconds at a few thousand solutions).
+        rows = select(*rows.c).cte("matching").prefix_with("MATERIALIZED")
     if _postgres():
-        units = func.json_array_elements_text(Solution.care_units).table_valued("value")
+        units = func.json_array_elements_text(rows.c.care_units).table_valued("value")
     else:
-        units = func.json_each(Solution.care_units).table_valued("value")
-    # The scored rows computed once (a materialised CTE): joined to the care units' JSON elements as a
-    # subquery, PostgreSQL re-ran them in a nested loop (seconds at a few thousand solutions).
-    rows = select(*rows.c).cte("matching").prefix_with("MATERIALIZED")
-    query = (select(units.c.value, func.count(func.distinct(rows.c.id)),
-                    func.coalesce(func.sum(per_solution.c.goals), 0), func.coalesce(func.sum(per_solution.c.m), 0),
-                    func.coalesce(func.sum(per_solution.c.t), 0),
-                    func.sum(case((Solution.critical_for_patient_care.is_(True), 1), else_=0)),
-                    func.sum(rows.c.tenths), func.coalesce(func.sum(rows.c.benefit), 0))
-             .select_from(rows).join(Solution, Solution.id == rows.c.id).join(units, true())
-             .outerjoin(per_solution, per_solution.c.solution_id == rows.c.id)
-             .group_by(units.c.value))
+        units = func.json_each(rows.c.care_units).table_valued("value")
+    # Each care unit and solution once, with how often the solution lists the unit (`m`), so both levels
+    # group by hashing (a `count(DISTINCT …)` made PostgreSQL sort 200,000 rows on disk).
+    critical = case((rows.c.critical.is_(True), 1), else_=0)
+    listed = (select(units.c.value.label("unit"), rows.c.id.label("id"), critical.label("critical"),
+                     rows.c.tenths.label("tenths"), rows.c.benefit.label("benefit"), func.count().label("m"))
+              .select_from(rows).join(units, true())
+              .group_by(units.c.value, rows.c.id, critical, rows.c.tenths, rows.c.benefit).subquery())
+    m = listed.c.m
+    query = (select(listed.c.unit, func.count(),
+                    func.coalesce(func.sum(per_solution.c.goals * m), 0),
+                    func.coalesce(func.sum(per_solution.c.m * m), 0),
+                    func.coalesce(func.sum(per_solution.c.t * m), 0), func.sum(listed.c.critical * m),
+                    func.sum(listed.c.tenths * m), func.coalesce(func.sum(listed.c.benefit * m), 0))
+             .select_from(listed).outerjoin(per_solution, per_solution.c.solution_id == listed.c.id)
+             .group_by(listed.c.unit))
     per_unit = []
     for key, count, n_goals, n_measured, n_on_target, critical, tenths, cents in db.session.execute(query):
         per_unit.append({"key": key, "solutions": count, "goals": int(n_goals), "goals_measured": int(n_measured),

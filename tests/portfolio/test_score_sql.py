@@ -62,8 +62,8 @@ def _add(items: list[dict], owner_id: int) -> dict[int, scoring.ScoreInput]:
 
 def _sql_scores(ids, chosen) -> tuple[dict[int, float], ranking.Maxima]:
     universe = select(Solution.id).where(Solution.id.in_(ids))
-    largest = ranking.maxima(universe)
-    rows = ranking.scored(ranking.inputs([Solution.id.in_(universe)]).subquery(), chosen, largest).subquery()
+    largest = ranking.record_maxima(universe)
+    rows = ranking.scored(ranking.record_inputs([Solution.id.in_(universe)]).subquery(), chosen, largest).subquery()
     return {sid: tenths / 10 for sid, tenths in db.session.execute(select(rows.c.id, rows.c.tenths))}, largest
 
 

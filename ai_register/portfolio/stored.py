@@ -1,0 +1,160 @@
+"""The portfolio score kept per solution (`portfolio_scores`), so a view of the whole register sorts and
+pages by an index instead of scoring 100,000 solutions per request.
+
+Each row holds a solution's score inputs (category, yearly net benefit and three-year cost in cents,
+goal perspectives covered: `ranking.record_inputs`) and its score in tenths against the basis
+(`portfolio_score_basis`: the register's largest positive benefit and cost, and the weights), computed
+by the SQL of `ranking.scored`, which tests/portfolio compares with `scoring.score_all`.
+
+Kept in step in the transaction that changes an input: after every flush that writes a benefit
+estimate, a goal, or a solution (new, or its classification's category), `_keep_in_step` recomputes
+those solutions' rows; when that moves the register's largest benefit or cost, every row is
+recomputed (one DELETE and one INSERT … SELECT; the basis row is locked, so two such writes take turns). A reader checks
+in one statement that every solution has a row, that the stored maxima are the basis's and that the
+weights are the configured ones (`ensure_current`); if not (the first read, new weights, solutions
+written around the ORM such as the scale loader's COPY), it rebuilds the rows and the basis.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from itertools import chain
+
+from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import inspect as inspect_object
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from ai_register.extensions import db
+from ai_register.goals.models import BenefitEstimate, Goal
+from ai_register.portfolio import ranking, scoring
+from ai_register.portfolio.models import PortfolioScore, PortfolioScoreBasis
+from ai_register.solutions.models import Solution
+
+BASIS = 1
+COLUMNS = ("solution_id", "category", "benefit", "cost", "perspectives", "tenths")
+
+
+def weights_text(weights: Mapping[str, float]) -> str:
+    return json.dumps({name: float(weights[name]) for name in scoring.COMPONENTS}, sort_keys=True)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _stored_maxima(connection: Connection) -> ranking.Maxima:
+    benefit = select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0).scalar_subquery()
+    cost = select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0).scalar_subquery()
+    return ranking.Maxima(*(_int(v) for v in connection.execute(select(benefit, cost)).one()))
+
+
+def _scored_records(where: list, weights: Mapping[str, float], largest: ranking.Maxima):
+    rows = ranking.scored(ranking.record_inputs(where).subquery(), weights, largest).subquery()
+    return select(rows.c.id, rows.c.category, rows.c.benefit, rows.c.cost, rows.c.perspectives, rows.c.tenths)
+
+
+def _write_rows(connection: Connection, where: list, weights: Mapping[str, float], largest: ranking.Maxima):
+    connection.execute(insert(PortfolioScore).from_select(COLUMNS, _scored_records(where, weights, largest)))
+
+
+def _locked_basis(connection: Connection, weights: Mapping[str, float] | None):
+    """The basis row, locked for this transaction (made first when `weights` are given)."""
+    table = PortfolioScoreBasis.__table__
+    if weights is not None:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(dialect.insert(table).values(id=BASIS, weights=weights_text(weights))
+                           .on_conflict_do_nothing(index_elements=["id"]))
+    return connection.execute(select(table).where(table.c.id == BASIS).with_for_update()).first()
+
+
+def _save_basis(connection: Connection, weights: Mapping[str, float], largest: ranking.Maxima) -> None:
+    table = PortfolioScoreBasis.__table__
+    connection.execute(update(table).where(table.c.id == BASIS).values(
+        weights=weights_text(weights), max_benefit=largest.benefit, max_cost=largest.cost))
+
+
+def refresh(connection: Connection, solution_ids: Iterable[int]) -> None:
+    """Recompute the stored rows of `solution_ids` from their records; when the register's largest
+    benefit or cost moved, every row. Nothing before the first read made the basis."""
+    ids = sorted(set(solution_ids))
+    basis = _locked_basis(connection, None)
+    if basis is None or not ids:
+        return
+    weights = json.loads(basis.weights)
+    largest = ranking.record_maxima(select(Solution.id), connection)
+    if largest != ranking.Maxima(_int(basis.max_benefit), _int(basis.max_cost)):
+        _rebuild(connection, weights, largest)
+        return
+    connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids)))
+    _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+
+
+def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
+    """Make the stored scores current for `weights` (usually one statement that finds them so) and
+    return the basis's maxima: the register's largest benefit and cost."""
+    basis = PortfolioScoreBasis
+    found = db.session.execute(select(
+        select(func.count()).select_from(Solution).scalar_subquery(),
+        select(func.count()).select_from(PortfolioScore).scalar_subquery(),
+        select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0).scalar_subquery(),
+        select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0).scalar_subquery(),
+        select(basis.weights).where(basis.id == BASIS).scalar_subquery(),
+        select(basis.max_benefit).where(basis.id == BASIS).scalar_subquery(),
+        select(basis.max_cost).where(basis.id == BASIS).scalar_subquery())).one()
+    solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = found
+    largest = ranking.Maxima(_int(max_benefit), _int(max_cost))
+    if (solutions == rows and stored_weights == weights_text(weights)
+            and largest == ranking.Maxima(_int(basis_benefit), _int(basis_cost))):
+        return largest
+    return rebuild(db.session.connection(), weights)
+
+
+def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Maxima:
+    """Every row again from the records, against the register's maxima and `weights` (the basis row
+    locked meanwhile): one DELETE and one INSERT … SELECT, a plan that stays a scan of the solutions
+    whatever the statistics say (an UPDATE joined to the same table became quadratic on a table the
+    planner took for empty)."""
+    _locked_basis(connection, weights)
+    largest = ranking.record_maxima(select(Solution.id), connection)
+    _rebuild(connection, weights, largest)
+    return largest
+
+
+def _rebuild(connection: Connection, weights: Mapping[str, float], largest: ranking.Maxima) -> None:
+    connection.execute(delete(PortfolioScore))
+    _write_rows(connection, [], weights, largest)
+    _save_basis(connection, weights, largest)
+
+
+def _changed(obj, *names: str) -> bool:
+    state = inspect_object(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _touched(session: Session) -> set[int]:
+    """The solutions whose score inputs this flush wrote."""
+    touched = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Solution):
+            if obj in session.new or _changed(obj, "current_ai_act_category"):
+                touched.add(obj.id)
+        elif isinstance(obj, BenefitEstimate):
+            touched.add(obj.solution_id)
+            if _changed(obj, "solution_id"):
+                touched.update(v for v in inspect_object(obj).attrs.solution_id.history.deleted if v)
+        elif isinstance(obj, Goal) and (obj in session.new or obj in session.deleted
+                                        or _changed(obj, "perspective", "solution_id")):
+            touched.add(obj.solution_id)
+            touched.update(v for v in inspect_object(obj).attrs.solution_id.history.deleted if v)
+    touched.discard(None)
+    return touched
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_in_step(session: Session, flush_context) -> None:  # noqa: ARG001
+    touched = _touched(session)
+    if touched:
+        refresh(session.connection(), touched)
