@@ -3,7 +3,7 @@
 what is missing), then kept in step by the writes that change a score's inputs.
 
 Revision ID: 9a22f0e10001
-Revises: 2a9e0da00002
+Revises: 9a22ba9e5002
 Create Date: 2026-12-07 00:20:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a22f0e10001"
-down_revision = "2a9e0da00002"
+down_revision = "9a22ba9e5002"
 branch_labels = None
 depends_on = None
 
