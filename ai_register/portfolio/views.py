@@ -68,13 +68,14 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     args, invalid = _portfolio_args()
     filters = {key: request.args.get(key, "") for key in FILTERS}
     # The page shows PER_PAGE rows (the aggregates and the count cover every row that matches).
-    view = queries.portfolio(actor(), args, request.args.get("page", 1, type=int) or 1, PER_PAGE, clamp=True)
+    user = actor()
+    view = queries.portfolio(user, args, request.args.get("page", 1, type=int) or 1, PER_PAGE, clamp=True)
     view["rows"] = view.pop("items")
     page, pages = view["page"], max(1, -(-view["total"] // PER_PAGE))
     return render_template(
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
-        can_decide=actor().role == COMPLIANCE, decision_kinds=[(k, labels.decision_label(k)) for k in DECISION_KINDS],
+        can_decide=user.role == COMPLIANCE, decision_kinds=[(k, labels.decision_label(k)) for k in DECISION_KINDS],
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
         legend=_legend(), phase_choices=labels.phase_choices(),

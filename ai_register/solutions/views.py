@@ -103,8 +103,9 @@ def _owner_choices() -> list[User]:
 @bp.get("")
 @access(*READERS)
 def index():
+    user = actor()
     args, invalid = _list_args()
-    page = services.list_solutions(actor(), args)
+    page = services.list_solutions(user, args)
     pages = max(1, -(-page["total"] // PER_PAGE))
     filters = {key: request.args.get(key, "") for key in LIST_FILTERS}
     active = {k: v for k, v in filters.items() if v and k != "sort"}
@@ -116,7 +117,7 @@ def index():
         active_filters=active,
         invalid=invalid,
         today=services.region_today(),
-        owners=_owner_choices() if actor().role != OWNER else [],
+        owners=_owner_choices() if user.role != OWNER else [],
         phase_choices=labels.phase_choices(),
         category_choices=labels.category_choices(),
         device_classes=["I", "Im", "IIa", "IIb", "III", "A", "A_sterile", "B", "C", "D"],
@@ -235,5 +236,6 @@ def edit(solution_id: int):
 @bp.get("/<int:solution_id>")
 @access(*READERS)
 def show(solution_id: int):
-    solution = get_solution(solution_id, actor())
-    return render_template("solutions/show.html", **solution_page.build(solution, actor()))
+    user = actor()
+    solution = get_solution(solution_id, user)
+    return render_template("solutions/show.html", **solution_page.build(solution, user))
