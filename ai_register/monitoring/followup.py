@@ -10,6 +10,7 @@ from sqlalchemy import select, true
 
 from ai_register.monitoring import rules
 from ai_register.monitoring.models import ExplanationRequest, MonitoringAssessment
+from ai_register.reviews.agenda_items import AgendaItem, sql_part
 from ai_register.solutions.models import Solution
 
 # A request for an explanation reminds its solution's owners this many days before its due day.
@@ -17,10 +18,8 @@ EXPLANATION_REMINDER_DAYS = 7
 
 
 def assessments_part(today: date, scope, want):
-    """Breaches' assessments not decided by their due day, as the agenda's part (`reviews.agenda.Part`): only
+    """Breaches' assessments not decided by their due day, as the agenda's part (`reviews.agenda_items.Part`): only
     `want.limit` read, in the agenda's order, counted in SQL. `scope`: a SELECT of solution ids (None: all)."""
-    # cycle: reviews.agenda → monitoring.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today,
@@ -46,8 +45,6 @@ def assessments_part(today: date, scope, want):
 
 def explanations_part(today: date, scope, want):
     """Requests for an explanation due within a week or not answered in time, as the agenda's part."""
-    # cycle: reviews.agenda → monitoring.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     horizon = today + timedelta(days=EXPLANATION_REMINDER_DAYS)
     query = (select(ExplanationRequest, Solution).join(Solution, Solution.id == ExplanationRequest.solution_id)

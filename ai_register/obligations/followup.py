@@ -8,16 +8,15 @@ from sqlalchemy import and_, or_, select
 
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
+from ai_register.reviews.agenda_items import AgendaItem, sql_part
 from ai_register.solutions.models import Solution
 
 REMINDER_DAYS = 30
 
 
 def agenda_part(today: date, scope, want):
-    """The agenda's part of obligation records (`reviews.agenda.Part`): only `want.limit` of them read, in
+    """The agenda's part of obligation records (`reviews.agenda_items.Part`): only `want.limit` of them read, in
     the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
-    # cycle: reviews.agenda → obligations.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     horizon = today + timedelta(days=REMINDER_DAYS)
     query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, func, or_, select, true
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.portfolio.models import TrustworthyAssessment
+from ai_register.reviews.agenda_items import AgendaItem, sql_part
 from ai_register.reviews.models import Review
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
 from ai_register.solutions.lifecycle.gates import continuity_if_critical
@@ -34,8 +35,6 @@ def continuity_part(today: date, scope: Select | None, want):
     """Critical solutions in service with continuity gaps (the SQL of `continuity_if_critical`: a
     fallback routine and a recovery plan valid today, a recovery-plan test on or before today), by id;
     the gaps are named for the items read."""
-    # cycle: reviews.agenda → portfolio.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # builds on the agenda
 
     query = (select(Solution).where(
         Solution.critical_for_patient_care.is_(True), Solution.phase.in_(IN_SERVICE),
@@ -72,8 +71,6 @@ def continuity_part(today: date, scope: Select | None, want):
 
 def refresh_part(scope: Select | None, want):
     """A periodic review after the latest assessment asks for a new one (assessments.REFRESH_DUE)."""
-    # cycle: reviews.agenda → portfolio.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # builds on the agenda
 
     assessed = (select(TrustworthyAssessment.solution_id, func.max(TrustworthyAssessment.assessed_on).label("on"))
                 .group_by(TrustworthyAssessment.solution_id).subquery())

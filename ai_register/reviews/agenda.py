@@ -19,10 +19,9 @@ run` (which notifies the recipients). Kinds:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, case, false, func, not_, select
+from sqlalchemy import Select, case, false, not_, select
 
 from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
@@ -34,6 +33,7 @@ from ai_register.notifications.settings import setting
 from ai_register.obligations import followup as obligations_followup
 from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reviews import sources
+from ai_register.reviews.agenda_items import AgendaItem, Part, Want, sql_part
 from ai_register.solutions.models import Decision, Solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import followup as suppliers_followup
@@ -41,57 +41,6 @@ from ai_register.suppliers import services as suppliers
 from ai_register.users.models import utcnow
 
 REVIEWED_PHASES = ("needs_analysis", "pilot", "rollout", "management")
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    kind: str
-    solution: Solution
-    subject_type: str
-    subject_id: int
-    due_on: date | None
-    overdue: bool
-    params: dict = field(default_factory=dict)
-    link: str | None = None
-    # Who is reminded: "owners", "compliance", "oversight", or a user id.
-    audience: tuple = ()
-
-    def as_dict(self) -> dict:
-        return {"kind": self.kind, "solution_id": self.solution.id, "solution_name": self.solution.name,
-                "subject_type": self.subject_type, "subject_id": self.subject_id, "due_on": self.due_on,
-                "overdue": self.overdue, "details": self.params, "link": self.link}
-
-
-@dataclass(frozen=True)
-class Want:
-    """What a page of the agenda asks of each source: only overdue (or only not overdue) items, and at
-    most `limit` of them (the first in the agenda's order); None: everything."""
-
-    overdue: bool | None = None
-    limit: int | None = None
-
-
-@dataclass(frozen=True)
-class Part:
-    """A source's first items in the agenda's order, and how many it has in all (and overdue)."""
-
-    items: list[AgendaItem]
-    total: int
-    overdue: int
-
-
-def sql_part(query: Select, is_overdue, want: Want, build: Callable[[list], list[AgendaItem]]) -> Part:
-    """A source read in SQL: `query` in the agenda's order within the source (overdue first, then by
-    due date and subject id), `is_overdue` its rows' overdue condition. Counted in one statement,
-    and only `want.limit` rows read."""
-    if want.overdue is not None:
-        query = query.where(is_overdue if want.overdue else not_(is_overdue))
-    total, late = db.session.execute(query.order_by(None).with_only_columns(
-        func.count(), func.coalesce(func.sum(case((is_overdue, 1), else_=0)), 0), maintain_column_froms=True)).one()
-    if want.limit == 0 or not total:
-        return Part([], total, int(late))
-    rows = db.session.execute(query.limit(want.limit) if want.limit is not None else query).all()
-    return Part(build(rows), total, int(late))
 
 
 def sort_key(item: AgendaItem):

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from ai_register.reviews.agenda_items import AgendaItem, sql_part
 from ai_register.suppliers import rules, services
 from ai_register.suppliers.models import SupplierDocument
 
 
 def agenda_part(today: date, scope, want):
-    """The agenda's part of supplier documents (`reviews.agenda.Part`): only `want.limit` of them read, in
+    """The agenda's part of supplier documents (`reviews.agenda_items.Part`): only `want.limit` of them read, in
     the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
-    # cycle: reviews.agenda → suppliers.followup → reviews.agenda
-    from ai_register.reviews.agenda import AgendaItem, sql_part  # this module builds on the agenda
 
     query = services.attention_query(today, scope=scope)
 
