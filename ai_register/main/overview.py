@@ -39,14 +39,31 @@ GATE_CHECKS = 5
 TOP = 10  # the overview lists the first items of a kind and links to the whole list
 
 
-def _counts(user) -> Counter:
-    """Visible solutions by (phase, AI Act category, device class), in one grouped statement."""
+@dataclass(frozen=True)
+class Counts:
+    """The visible solutions by (phase, AI Act category, device class); for a reader who sees a part of
+    the register, also how many are overdue for review and flagged (None: count them apart)."""
+
+    by: Counter
+    overdue: int | None = None
+    flagged: int | None = None
+
+
+def _counts(user, today) -> Counts:
+    """Visible solutions by (phase, AI Act category, device class), in one grouped statement. An owner's
+    solutions lie scattered over the table, so each statement over them reads their rows: the overdue and
+    flagged counts ride along in the same read. Over the whole register each count has an index of its
+    own (an index-only scan) and a column more would make this one read every row."""
     visible = services.solutions_query(user, {}).subquery()
-    rows = db.session.execute(select(visible.c.phase, visible.c.current_ai_act_category,
-                                     visible.c.current_device_class, func.count())
-                              .group_by(visible.c.phase, visible.c.current_ai_act_category,
-                                        visible.c.current_device_class))
-    return Counter({(phase, category, device): n for phase, category, device, n in rows})
+    columns = [visible.c.phase, visible.c.current_ai_act_category, visible.c.current_device_class]
+    scoped = visible_solution_ids(user) is not None
+    extra = [func.count().filter(visible.c.next_review_on < today),
+             func.count().filter(visible.c.needs_rereview.is_(True))] if scoped else []
+    rows = db.session.execute(select(*columns, func.count(), *extra).group_by(*columns)).all()
+    by = Counter({(row[0], row[1], row[2]): row[3] for row in rows})
+    if not scoped:
+        return Counts(by)
+    return Counts(by, sum(row[4] for row in rows), sum(row[5] for row in rows))
 
 
 def _by(counts: Counter, part: int) -> Counter:
@@ -77,9 +94,11 @@ def _device_chart(counts: Counter) -> dict:
     return charts.bar_chart(rows)
 
 
-def _first(query, *order) -> tuple[list[Solution], int]:
-    """The first TOP solutions of `query` in `order`, and how many there are (an indexed count)."""
-    count = db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+def _first(query, *order, count: int | None = None) -> tuple[list[Solution], int]:
+    """The first TOP solutions of `query` in `order`, and how many there are (an indexed count, unless
+    `count` is known)."""
+    if count is None:
+        count = db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
     return (list(db.session.scalars(query.order_by(*order, Solution.id).limit(TOP))) if count else []), count
 
 
@@ -242,11 +261,14 @@ def build(user) -> dict:
     today = services.region_today()
     if user.role == ADMIN:
         return {"admin": True}
-    counts = _counts(user)
+    tally = _counts(user, today)
+    counts = tally.by
     events = recent_changes(user)
     visible = services.solutions_query(user, {})
-    overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on)
-    flagged, flagged_count = _first(visible.where(Solution.needs_rereview.is_(True)), Solution.name)
+    overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on,
+                                    count=tally.overdue)
+    flagged, flagged_count = _first(visible.where(Solution.needs_rereview.is_(True)), Solution.name,
+                                    count=tally.flagged)
     phases = _by(counts, 0)
     categories = _by(counts, 1)
     ids = {c.event.solution_id for c in events}
@@ -290,7 +312,9 @@ def build(user) -> dict:
         data["tasks"], data["gates_unchecked"] = owner_tasks(user, today)
         data["tasks_of"] = TASK_SOLUTIONS
         data["gates_of"] = GATE_CHECKS
-        data["owned"] = owned_count(user)
+        # An owner who reads only their own solutions changes all of them: the count is in hand.
+        data["owned"] = (data["total"] - phases.get("retired", 0) if visible_solution_ids(user) is not None
+                         else owned_count(user))
     if user.role == COMPLIANCE:
         data["queue"] = {
             "classifications": [

@@ -205,3 +205,29 @@ def test_the_start_page_counts_a_gate_as_the_solution_pages_checklist_does(app, 
             assert (counted.to, counted.met, counted.total, counted.missing) == (
                 listed.to, listed.met_count, len(listed.rows), len(listed.rows) - listed.met_count), solution.phase
     assert {solution.phase for solution in solutions} >= {"needs_analysis", "pilot", "decommissioning", "retired"}
+
+
+def test_the_start_page_counts_what_each_reader_sees(app, users):
+    """An owner's counts (overdue, flagged, owned) ride along in the grouped statement over their own
+    solutions; compliance's come from indexed counts over the register: the same numbers either way."""
+    from datetime import timedelta
+
+    from ai_register.main import overview
+    from ai_register.solutions.services import region_today
+    from tests.helpers import solution_factory
+
+    make = solution_factory(users, name="Tool", purpose="Helps the staff")
+    past = region_today() - timedelta(days=3)
+    make(name="Overdue", next_review_on=past)
+    make(name="Flagged", needs_rereview=True)
+    make(name="Retired", phase="retired", next_review_on=past)
+    make(name="Co-owned", owner=users["owner2"], co_owners=[users["owner"]], needs_rereview=True,
+         next_review_on=past)
+    make(name="Another's", owner=users["owner2"], needs_rereview=True, next_review_on=past)
+    with app.test_request_context("/"):
+        mine, every = overview.build(users["owner"]), overview.build(users["compliance"])
+    assert (mine["total"], mine["overdue_count"], mine["flagged_count"], mine["owned"]) == (4, 3, 2, 3)
+    assert [s.name for s in mine["flagged"]] == ["Co-owned", "Flagged"]
+    assert [s.name for s in mine["overdue"]] == ["Overdue", "Retired", "Co-owned"]  # by date, then number
+    assert (every["total"], every["overdue_count"], every["flagged_count"]) == (5, 4, 3)
+    assert [s.name for s in every["flagged"]] == ["Another's", "Co-owned", "Flagged"]
