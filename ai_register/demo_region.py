@@ -132,8 +132,9 @@ class Region:
             return solutions.register_solution(_load(SolutionWriteSchema, body), user).id
 
     def update(self, who: str, sid: int, reason: str, **changes: Any) -> None:
-        with self.acting(who):
-            solutions.update_solution(self.solution(sid), _load(SolutionPatchSchema, changes), reason=reason)
+        with self.acting(who) as user:
+            solutions.update_solution(self.solution(sid), _load(SolutionPatchSchema, changes), by=user,
+                                      reason=reason)
 
     def goal(self, who: str, sid: int, values: list[tuple[int, float]] = (), *, counts_towards: str,
              **fields: Any) -> None:

@@ -365,6 +365,7 @@ def _crawl_records(app, db, owner_email: str) -> None:
                 solution = db.session.get(Solution, rich)
                 if owner.id not in {u.id for u in solution.co_owners} and owner.id != solution.owner_id:
                     update_solution(solution, {"co_owner_ids": [*(u.id for u in solution.co_owners), owner.id]},
+                                    by=officer,
                                     reason="bench: the crawl's owner reads a solution with records of every kind")
                 if db.session.execute(text("select 1 from evidence where stored_name is not null")).first() is None:
                     pdf = b"%PDF-1.4\n% bench evidence file\n%%EOF\n"

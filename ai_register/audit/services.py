@@ -160,14 +160,14 @@ def record_create(entity, entity_type: str, *, solution_id: int | None = None,
 
 def record_update(entity, entity_type: str, before: dict, *, solution_id: int | None = None,
                   reason: str | Reason | None = None, action: str = "update",
-                  exclude: frozenset[str] = frozenset()) -> AuditEvent | None:
+                  exclude: frozenset[str] = frozenset(), actor_id: int | None = None) -> AuditEvent | None:
     """Record the changed fields; nothing is written when nothing changed."""
     db.session.flush()
     changes = diff(before, snapshot(entity, exclude=exclude))
     if not changes:
         return None
     return record(action, entity_type, entity.id, solution_id=solution_id,
-                  data={"changes": changes}, reason=reason)
+                  data={"changes": changes}, reason=reason, actor_id=actor_id)
 
 
 def changes_since(entity_type: str, entity_id: Any, since: datetime) -> list[dict]:

@@ -73,9 +73,10 @@ class Fria(MethodView):
     @blp.alt_response(409, "CONFLICT", description="Not editable in its status")
     def patch(self, body, fria_id: int):
         """Edit a draft or returned version (If-Match); on an approved one, record the Art 27(3) notification."""
-        record = services.get_fria(fria_id, actor(), write=True)
+        user = actor()
+        record = services.get_fria(fria_id, user, write=True)
         services.require_if_match(record, request.headers.get("If-Match"))
-        services.update_version(record, body)
+        services.update_version(record, body, by=user)
         db.session.flush()
         return as_item(record), 200, {"ETag": record.etag}
 

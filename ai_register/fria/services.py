@@ -124,7 +124,7 @@ def create_version(solution: Solution, data: dict, *, by: User) -> FriaAssessmen
     return record
 
 
-def update_version(record: FriaAssessment, data: dict) -> FriaAssessment:
+def update_version(record: FriaAssessment, data: dict, *, by: User) -> FriaAssessment:
     """Edit a draft or a returned version (it becomes a draft again). An approved version takes only the
     date and reference of the notification to the market surveillance authority (Art 27(3))."""
     solution = db.session.get(Solution, record.solution_id)
@@ -149,7 +149,7 @@ def update_version(record: FriaAssessment, data: dict) -> FriaAssessment:
         if name in data:
             setattr(record, name, data[name])
     audit.record_update(record, ENTITY, before, solution_id=solution.id, reason=data.get("reason"),
-                        exclude=NOT_AUDITED)
+                        exclude=NOT_AUDITED, actor_id=by.id)
     return record
 
 

@@ -90,8 +90,8 @@ def edit(fria_id: int):
     except (Stale, VersionRequired):
         form.form_errors.append(_("Someone else changed the FRIA meanwhile; check it and save again."))
         return _edit_page(solution, form, record), 412
-    return submit_or_show(form, lambda data: services.update_version(record, data), saved=_("The FRIA is saved."),
-                          to=url_for("fria_web.show", fria_id=record.id),
+    return submit_or_show(form, lambda data: services.update_version(record, data, by=user),
+                          saved=_("The FRIA is saved."), to=url_for("fria_web.show", fria_id=record.id),
                           page=lambda: _edit_page(solution, form, record))
 
 

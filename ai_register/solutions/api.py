@@ -100,11 +100,12 @@ class SolutionResource(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def patch(self, body, solution_id: int):
         """Change fields of a solution (If-Match). Audited with the changed fields before and after."""
-        solution = get_solution(solution_id, actor(), write=True)
+        user = actor()
+        solution = get_solution(solution_id, user, write=True)
         _guarded(solution)
         reason = body.pop("reason", None)
         with no_lost_update(solution):
-            services.update_solution(solution, body, reason=reason)
+            services.update_solution(solution, body, by=user, reason=reason)
         return _with_etag(detail.solution_detail(solution), solution)
 
 

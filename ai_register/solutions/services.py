@@ -65,7 +65,7 @@ def solution_record(solution: Solution) -> dict:
 
 
 def record_solution_change(solution: Solution, before: dict, *, action: str = "update",
-                           reason: str | None = None, data: dict | None = None) -> None:
+                           reason: str | None = None, data: dict | None = None, by: User | None = None) -> None:
     """Audit what changed on the solution since `before`; nothing when nothing did.
 
     A change of co-owners alone touches no column, so the row is touched to move the version on.
@@ -77,7 +77,7 @@ def record_solution_change(solution: Solution, before: dict, *, action: str = "u
         touch(solution)
     if changes or data:
         audit.record(action, "solution", solution.id, solution_id=solution.id,
-                     data={**(data or {}), "changes": changes}, reason=reason)
+                     data={**(data or {}), "changes": changes}, reason=reason, actor_id=by.id if by else None)
 
 
 # --------------------------------------------------------------------------- register and update
@@ -137,7 +137,7 @@ def register_solution(data: dict[str, Any], by: User) -> Solution:
     return solution
 
 
-def update_solution(solution: Solution, changes: dict[str, Any], *, reason: str | None = None) -> Solution:
+def update_solution(solution: Solution, changes: dict[str, Any], *, by: User, reason: str | None = None) -> Solution:
     """Apply a PATCH and audit the changed fields before and after. Everything is checked first,
     so the row is written (and its version moved on) once, or not at all."""
     fields = dict(changes)
@@ -155,7 +155,7 @@ def update_solution(solution: Solution, changes: dict[str, Any], *, reason: str 
         solution.owner_id, solution.owner = owner.id, owner
     if [u.id for u in co_owners] != [u.id for u in solution.co_owners]:
         solution.co_owners = co_owners
-    record_solution_change(solution, before, reason=reason)
+    record_solution_change(solution, before, reason=reason, by=by)
     return solution
 
 

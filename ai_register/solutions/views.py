@@ -215,7 +215,7 @@ def edit(solution_id: int):
         _add_co_owners(form)
         require_if_match(solution, f'"{version}"' if version.isdigit() else None)
         with no_lost_update(solution):
-            services.update_solution(solution, {**data, "co_owner_ids": form.co_owner_ids.data},
+            services.update_solution(solution, {**data, "co_owner_ids": form.co_owner_ids.data}, by=user,
                                      reason=(form.reason.data or "").strip() or None)
         _compliance_co_owners_warning(solution, co_owners_before)
 

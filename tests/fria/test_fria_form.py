@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ai_register.extensions import db
 from ai_register.fria.models import FriaAssessment
-from tests.helpers import problem
+from tests.helpers import events, problem
 from tests.webclient import field_error, text
 
 from .test_fria import _evidence
@@ -56,3 +56,5 @@ def test_a_saved_draft_and_an_edit_go_to_the_version_with_a_message(web, solutio
                                                     "lock_version": str(record.lock_version)}, follow_redirects=True)
     assert edited.status_code == 200 and "FRIA:n är sparad." in text(edited)
     assert _versions(solution)[0].processes == "Triage dygnet runt"
+    changed = events(solution.id, "fria")[-1]
+    assert changed.action == "update" and changed.actor_id == record.created_by_id

@@ -63,7 +63,7 @@ def test_the_form_checks_the_shape_of_its_lines(web):
     assert _count() == 0
 
 
-def test_a_saved_edit_goes_to_the_solution_with_its_reason(reg, web):
+def test_a_saved_edit_goes_to_the_solution_with_its_reason(reg, web, users):
     sid = reg.create()["id"]
     saved = web("owner").post(f"/solutions/{sid}/edit", {**SOLUTION_FORM, "name": "Nytt namn", "version": "1",
                                                         "reason": "Bytt namn", "in_service_since": "2026-01-02"})
@@ -71,4 +71,4 @@ def test_a_saved_edit_goes_to_the_solution_with_its_reason(reg, web):
     db.session.expire_all()
     solution = db.session.get(Solution, sid)
     assert solution.name == "Nytt namn" and solution.in_service_since == date(2026, 1, 2)
-    assert events(sid)[-1].reason == "Bytt namn"
+    assert events(sid)[-1].reason == "Bytt namn" and events(sid)[-1].actor_id == users["owner"].id
