@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -95,6 +96,35 @@ def issue_token(user, *, kind: str, name: str | None = None, ttl: timedelta) -> 
     return token, record
 
 
+# The claims of bearer tokens this worker has verified, by the token's text and the key and algorithm
+# that verified it: a token's claims never change, and decoding it and checking its signature cost
+# 0.06–0.18 ms on every API request. Only a token that verified is kept; its expiry is checked again on
+# every use (as jwt.decode does), and revocation and the account's state are checked after this, on
+# every request, as before.
+_VERIFIED: dict[tuple[str, str, str], dict] = {}
+_VERIFIED_SIZE = 10_000
+
+
+def _verified_claims(raw: str) -> dict:
+    secret, algorithm = current_app.config["JWT_SECRET"], current_app.config["JWT_ALGORITHM"]
+    key = (raw, secret, algorithm)
+    claims = _VERIFIED.get(key)
+    if claims is not None:
+        if claims["exp"] <= time.time():
+            raise Unauthorized("The token has expired.")
+        return claims
+    try:
+        claims = jwt.decode(raw, secret, algorithms=[algorithm], options={"require": ["sub", "jti", "iat", "exp"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The token has expired.") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("The token is not valid.") from exc
+    if len(_VERIFIED) >= _VERIFIED_SIZE:
+        _VERIFIED.clear()
+    _VERIFIED[key] = {**claims, "exp": int(claims["exp"])}
+    return claims
+
+
 def _authenticate_bearer():
     """The user behind a valid, unrevoked bearer token of an active account; else 401."""
 
@@ -102,16 +132,7 @@ def _authenticate_bearer():
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthorized("Authorization header with a bearer token is required.")
-    try:
-        claims = jwt.decode(
-            raw.strip(), current_app.config["JWT_SECRET"],
-            algorithms=[current_app.config["JWT_ALGORITHM"]],
-            options={"require": ["sub", "jti", "iat", "exp"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("The token has expired.") from exc
-    except jwt.InvalidTokenError as exc:
-        raise Unauthorized("The token is not valid.") from exc
+    claims = _verified_claims(raw.strip())
     # The token record and its user: from this worker's cache (users/auth_cache.py, kept current by the
     # database's notifications) or in one statement. This runs on every API request.
     found = auth_cache.token_and_user(str(claims["jti"]))

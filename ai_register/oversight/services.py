@@ -66,7 +66,15 @@ def training_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
 # On a detail read the current assignment and its people come with the solution's own statement.
 _PEOPLE = (OversightAssignment.user, OversightAssignment.person, OversightAssignment.deputy_user,
            OversightAssignment.deputy_person)
-DETAIL_LOAD = tuple(joinedload(Solution.current_oversight).joinedload(person) for person in _PEOPLE)
+# The people's accounts only with what the summary shows of them (`models._describe`: id, name, e-mail):
+# a user row's other columns would cost a column description and a value each on every read.
+_ACCOUNT_SHOWN = (User.id, User.display_name, User.email)
+DETAIL_LOAD = (
+    *(joinedload(Solution.current_oversight).joinedload(account).load_only(*_ACCOUNT_SHOWN)
+      for account in (OversightAssignment.user, OversightAssignment.deputy_user)),
+    *(joinedload(Solution.current_oversight).joinedload(person)
+      for person in (OversightAssignment.person, OversightAssignment.deputy_person)),
+)
 
 
 # Built once: a marshmallow schema costs more to construct (its fields are copied) than to dump one

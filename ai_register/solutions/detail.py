@@ -14,20 +14,29 @@ from sqlalchemy.orm import joinedload
 from ai_register.classification.validity import current_classification_summary
 from ai_register.extensions import db
 from ai_register.oversight import services as oversight
-from ai_register.solutions.access import EAGER_OWNERS
 from ai_register.solutions.lifecycle.decisions import allowed_decisions
 from ai_register.solutions.lifecycle.phases import Phase, Status, allowed_targets
 from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.users.models import User
 
 # `current_classification` may carry `ai_act_role`, `public_authority` (from the approved answers) and
 # `obligations` (the duties under the latest decided result); they are shown at the top level too.
 DETAIL_KEYS = ("current_classification", "oversight_owner")
 
 
+# What the detail shows of an account it names (owner, co-owners, who requested the pending move): its
+# id and name (`UserRefSchema`). Loading only those (and the e-mail, which the oversight summary shows
+# of its people) keeps the joined statement from carrying every user column for each of them.
+SHOWN_USER_COLUMNS = (User.id, User.display_name, User.email)
+
+
 def detail_load_options() -> tuple:
     """Loader options for reading a solution to show its detail: owners, the pending transition and
     the current oversight assignment, in one statement."""
-    return (*EAGER_OWNERS, joinedload(Solution.pending_transition).joinedload(TransitionRequest.requested_by),
+    return (joinedload(Solution.owner).load_only(*SHOWN_USER_COLUMNS),
+            joinedload(Solution.co_owners).load_only(*SHOWN_USER_COLUMNS),
+            joinedload(Solution.pending_transition).joinedload(TransitionRequest.requested_by)
+            .load_only(*SHOWN_USER_COLUMNS),
             *oversight.DETAIL_LOAD)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ai_register.rules import loader
 from ai_register.rules.loader import (
     DEFAULT_RULES_DIR,
     get_active_ruleset,
@@ -158,15 +159,25 @@ def test_a_snapshot_must_hold_exactly_the_listed_files(ruleset):
         load_ruleset_from_snapshot({"ruleset.yaml": 3})  # type: ignore[dict-item]
 
 
-def test_get_active_ruleset_reloads_when_a_file_changes(rules_dir):
+def test_get_active_ruleset_reloads_when_a_file_changes(rules_dir, monkeypatch):
+    """The directory is checked at most once a second (not on every read of a solution); an edited rule
+    file is loaded at the first call a second or more after the last check."""
+    now = [1000.0]
+    monkeypatch.setattr(loader, "_clock", lambda: now[0])
     first = get_active_ruleset(rules_dir)
     assert get_active_ruleset(rules_dir) is first
     ruleset_file = rules_dir / "ruleset.yaml"
     edit(ruleset_file, 'version: "2026.2"', 'version: "2026.2-b"')
     stat = ruleset_file.stat()
     os.utime(ruleset_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    now[0] += loader.RECHECK_SECONDS - 0.01
+    assert get_active_ruleset(rules_dir) is first  # within the second: not looked at
+    now[0] += 0.01
     second = get_active_ruleset(rules_dir)
     assert second is not first and second.version == "2026.2-b"
+    assert get_active_ruleset(rules_dir) is second
+    now[0] += 5 * loader.RECHECK_SECONDS
+    assert get_active_ruleset(rules_dir) is second  # checked again, unchanged: the same rule set
 
 
 def test_the_default_directory_is_the_repository_rule_set():

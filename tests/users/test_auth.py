@@ -79,6 +79,23 @@ def test_expired_token_is_refused(client, make_user, auth, app):
     assert "expired" in body["detail"]
 
 
+def test_a_token_verified_before_is_refused_once_it_expires(client, make_user, auth, app, monkeypatch):
+    """The worker remembers tokens it verified (not their signature check each time), never their validity:
+    the claim's expiry is checked on every use, and another key or algorithm verifies afresh."""
+    from ai_register import security
+
+    user = make_user("owner")
+    headers = auth(user)
+    assert client.get("/api/v1/tokens", headers=headers).status_code == 200
+    exp = jwt.decode(headers["Authorization"].split()[1], TEST_SECRET, algorithms=["HS256"])["exp"]
+    assert client.get("/api/v1/tokens", headers=headers).status_code == 200  # the remembered claims
+    monkeypatch.setattr(security.time, "time", lambda: exp)
+    assert "expired" in problem(client.get("/api/v1/tokens", headers=headers), 401)["detail"]
+    monkeypatch.undo()
+    app.config["JWT_SECRET"] = "another-secret-" + "y" * 40
+    assert "not valid" in problem(client.get("/api/v1/tokens", headers=headers), 401)["detail"]
+
+
 def test_tampered_token_is_refused(client, make_user, auth):
     user = make_user("owner")
     other = make_user("admin")
