@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -26,10 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
+from ai_register.oversight.models import OversightAssignment
 from ai_register.users.models import User, utcnow
-
-if TYPE_CHECKING:  # the model of another area, named by its string in the relationship
-    from ai_register.oversight.models import OversightAssignment
 
 solution_co_owners = Table(
     "solution_co_owners",
