@@ -5,7 +5,7 @@ list answer, and marshmallow's messages marked for the catalog. Areas import the
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -208,6 +208,14 @@ class Shown(ma.fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else self.shown_as._serialize(value, attr, obj, **kwargs)
+
+
+def show_each(page: dict[str, Any], show: Callable[[Any], Any]) -> dict[str, Any]:
+    """A page of records (`page_of`), each as the API shows it: `show` is the area service's `shown`
+    (with what it reads once for the page, the day or the moment, bound)."""
+    for item in page["items"]:
+        show(item)
+    return page
 
 
 class PageArgsSchema(Schema):

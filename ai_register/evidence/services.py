@@ -7,6 +7,7 @@ only: a superseded record no longer counts, whatever its dates).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -14,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import FileStorage
 
+from ai_register.apikit import show_each
 from ai_register.audit import services as audit
 from ai_register.evidence import files
 from ai_register.evidence.models import EXPIRES_BEFORE_ISSUE, STORAGE_COLUMNS, Evidence
@@ -66,10 +68,7 @@ def shown(evidence: Evidence, today: date | None = None) -> Evidence:
 
 def shown_page(page: dict) -> dict:
     """A page of records (`apikit.page_of`), each as the API shows it."""
-    today = region_today()
-    for evidence in page["items"]:
-        shown(evidence, today)
-    return page
+    return show_each(page, partial(shown, today=region_today()))
 
 
 def file_path(evidence: Evidence) -> Path:

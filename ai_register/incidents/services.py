@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import Select, exists, select
 
-from ai_register.apikit import page_of
+from ai_register.apikit import page_of, show_each
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.rulesets import active_ruleset
@@ -178,10 +179,7 @@ def shown(incident: Incident, now: datetime | None = None) -> Incident:
 
 def shown_page(page: dict) -> dict:
     """A page of incidents (`apikit.page_of`), each as the API shows it."""
-    now = utcnow()
-    for incident in page["items"]:
-        shown(incident, now)
-    return page
+    return show_each(page, partial(shown, now=utcnow()))
 
 
 # --------------------------------------------------------------------------- reporting

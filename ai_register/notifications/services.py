@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ai_register.apikit import page_of
+from ai_register.apikit import page_of, show_each
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.rereview import rereview_message
@@ -132,9 +132,7 @@ def shown(notification: Notification) -> Notification:
 
 def shown_page(page: dict) -> dict:
     """A page of notifications (`apikit.page_of`), each as the API shows it."""
-    for notification in page["items"]:
-        shown(notification)
-    return page
+    return show_each(page, shown)
 
 
 def notify(user_id: int, kind: str, *, subject_type: str, subject_id, due_on: date | None = None,

@@ -9,10 +9,12 @@ Public read functions for the lifecycle gates and the solution view: `current_ov
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import joinedload
 
+from ai_register.apikit import show_each
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput, NotAllowed, NotFound, ReadOnly
@@ -101,10 +103,7 @@ def shown(assignment: OversightAssignment, today: date | None = None) -> Oversig
 
 def shown_page(page: dict) -> dict:
     """A page of assignments (`apikit.page_of`), each as the API shows it."""
-    today = region_today()
-    for assignment in page["items"]:
-        shown(assignment, today)
-    return page
+    return show_each(page, partial(shown, today=region_today()))
 
 
 def history_query(solution_id: int) -> Select:
