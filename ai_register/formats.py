@@ -236,3 +236,30 @@ def input_text(value, locale=None) -> str:
     if len(fraction) == 3 and whole != "0":
         written += "0"
     return written.replace(".", get_decimal_symbol(_locale(locale)))
+
+
+# --------------------------------------------------------------------------- codes and catalog messages as words
+
+
+def lang() -> str:
+    return "en" if str(_flask_locale()) == "en" else "sv"
+
+
+def catalog_text(message: str | None) -> str:
+    """A text a pure module stored in English (a catalog message marked `N_`) in the reader's language;
+    a stored text the catalog does not know (an older wording) as it is."""
+    return gettext(message) if message else ""
+
+
+def joined_text(text: str | None, separator: str = "; ") -> str:
+    """Several catalog messages a pure module joined ("if the region is a deployer only …; if the system
+    is high-risk …", "AI Act Art 27; AI Act Art 49(3)"), each in the reader's language."""
+    if not text:
+        return ""
+    return separator.join(catalog_text(part) for part in text.split(separator))
+
+
+def lookup(table: dict, code) -> str:
+    """A code's label from `table`; a code the table does not know as it is."""
+    value = table.get(code)
+    return str(value) if value is not None else (str(code) if code is not None else "")

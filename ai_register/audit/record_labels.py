@@ -1,7 +1,7 @@
 """What people read for a stored record: its type, its fields by name, its values in words (codes as labels,
 dates and numbers in the reader's form, people by name), and the action, channel and reason of an audit event
 on it. The audit trail, the privacy inventory and the reports read records through this; the labels of the
-register's own codes (phases, categories, statuses) are `web/labels.py`.
+register's own codes (phases, categories, statuses) are each area's `labels.py`.
 
 The tables grow by area: an area's record types, fields and coded values are added in its block below.
 """
@@ -16,34 +16,32 @@ from flask_babel import lazy_gettext as _l
 from ai_register import formats
 from ai_register.audit import reasons
 from ai_register.classification import results
+from ai_register.classification.labels import category_label, device_label, review_label
 from ai_register.classification.rulesets import active_ruleset
+from ai_register.formats import lookup
 from ai_register.fria.labels import status_label as fria_status_label
+from ai_register.goals.labels import perspective_label
 from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
 from ai_register.literacy.forms import KIND_LABELS
 from ai_register.monitoring import forms as monitoring_forms
 from ai_register.obligations.forms import RECORD_LABELS
 from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LABELS
+from ai_register.obligations.labels import obligation_label
 from ai_register.portfolio import trustworthy
-from ai_register.suppliers import forms as supplier_forms
-from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
-from ai_register.web.labels import (
+from ai_register.solutions.labels import (
     CIA_LEVELS,
     KINDS,
     SOURCINGS,
-    category_label,
     checklist_label,
     decision_label,
-    device_label,
     evidence_label,
-    lookup,
-    obligation_label,
-    perspective_label,
     phase_label,
     request_label,
-    review_label,
-    role_label,
     status_label,
 )
+from ai_register.suppliers import forms as supplier_forms
+from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
+from ai_register.users.labels import role_label
 
 AUDIT_ACTIONS = {
     "create": _l("Created"),

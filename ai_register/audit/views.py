@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
-from ai_register.audit import checkpoints
+from ai_register.audit import checkpoints, record_labels
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
@@ -21,7 +21,6 @@ from ai_register.reports import signing
 from ai_register.security import AUDITOR, COMPLIANCE, access
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User
-from ai_register.web import record_labels
 
 bp = Blueprint("audit_web", __name__, url_prefix="/audit", template_folder="templates")
 

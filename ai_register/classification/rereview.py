@@ -15,9 +15,10 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ai_register import formats
+from ai_register.classification.labels import category_label, device_label
 from ai_register.rules.loader import get_active_ruleset
 from ai_register.rules.ruleset import RuleSetError
-from ai_register.web import labels
 
 FIELDS = {
     "category": _l("AI Act category"),
@@ -51,9 +52,9 @@ def _value(field: str, value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field == "category":
-        return labels.category_label(value)
+        return category_label(value)
     if field == "regulation":
-        return labels.device_label(value)
+        return device_label(value)
     if field == "device_class":
         return _("A (sterile)") if value == "A_sterile" else str(value)
     if field == "routes":
@@ -94,7 +95,7 @@ def question_names(question_ids: Iterable[str]) -> str:
         except RuleSetError:
             ruleset = None
         if ruleset is not None:
-            texts = {q.id: q.text.in_language(labels.lang()) for q in ruleset.questions}
+            texts = {q.id: q.text.in_language(formats.lang()) for q in ruleset.questions}
     return " · ".join(f"«{texts.get(question_id, question_id)}»" for question_id in ids)
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ai_register import formats
 from ai_register.rules.contract import UNSURE
 from ai_register.rules.questionnaire import questionnaire_for
 from ai_register.rules.ruleset import RuleSet
-from ai_register.web import labels
 
 ROUTES = {
     "annex_i_mdr": _l("Annex I: medical device with a notified body (MDR)"),
@@ -59,19 +59,19 @@ def gpai_label(code: str | None) -> str:
 
 def explainer(ruleset: RuleSet) -> Callable[[str], str]:
     """rule id → its plain-language explanation in the reader's language."""
-    texts = {rule.id: rule.explanation.in_language(labels.lang()) for rule in ruleset.all_rules()}
+    texts = {rule.id: rule.explanation.in_language(formats.lang()) for rule in ruleset.all_rules()}
     return lambda rule_id: texts.get(rule_id, "")
 
 
 def obligations_in_language(obligations: list[dict], ruleset: RuleSet) -> list[dict]:
     """The obligations of a stored result with their text in the reader's language (results keep
     the language they were computed in)."""
-    texts = {o.id: o.text.in_language(labels.lang()) for o in ruleset.obligations}
+    texts = {o.id: o.text.in_language(formats.lang()) for o in ruleset.obligations}
     return [{**o, "text": texts.get(o.get("id"), o.get("text"))} for o in obligations]
 
 
 def _questions(ruleset: RuleSet) -> tuple[list[dict], dict[str, dict]]:
-    sections = questionnaire_for(ruleset, labels.lang())["sections"]
+    sections = questionnaire_for(ruleset, formats.lang())["sections"]
     return sections, {q["id"]: {**q, "section_title": s["title"]} for s in sections for q in s["questions"]}
 
 

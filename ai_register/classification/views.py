@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from ai_register import formats
 from ai_register.classification import drafts, results
 from ai_register.classification import services as classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
@@ -21,7 +22,6 @@ from ai_register.rules.contract import UNSURE
 from ai_register.rules.questionnaire import questionnaire_for, relevant_questions
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write, get_solution
-from ai_register.web import labels
 
 bp = Blueprint("classify_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 
@@ -37,7 +37,7 @@ class Wizard:
 
     def __init__(self, answers: dict[str, Any], solution=None):
         self.ruleset = active_ruleset()
-        self.questionnaire = questionnaire_for(self.ruleset, labels.lang())
+        self.questionnaire = questionnaire_for(self.ruleset, formats.lang())
         self.sections = self.questionnaire["sections"]
         self.questions = {q["id"]: q for s in self.sections for q in s["questions"]}
         self.answers = self.pruned(self.current_form(answers))

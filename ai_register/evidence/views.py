@@ -9,7 +9,7 @@ from ai_register.evidence import services as evidence_services
 from ai_register.evidence.forms import EvidenceForm
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.web import labels
+from ai_register.solutions.labels import evidence_choices, evidence_label
 from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("evidence_web", __name__, template_folder="templates")
@@ -29,11 +29,11 @@ def _back(solution, message: str):
 def evidence_new(solution_id: int):
     solution = get_solution(solution_id, actor(), write=True)
     form = EvidenceForm()
-    types = labels.evidence_choices()
+    types = evidence_choices()
     form.type.choices = options(types)
     existing = evidence_services.evidence_for(solution.id)
     form.supersedes.choices = options([("", _("Nothing"))] + [
-        (e.id, f"{labels.evidence_label(e.type)}: {e.title} ({e.issued_on.isoformat()})") for e in existing
+        (e.id, f"{evidence_label(e.type)}: {e.title} ({e.issued_on.isoformat()})") for e in existing
     ])
     if request.method == "GET" and request.args.get("type") in dict(types):
         form.type.data = request.args["type"]

@@ -1,5 +1,5 @@
 """The FRIA's codes as words: a version's status and its tone, a risk level, why a version is out of date.
-Its pages (fria/views.py) and the trail's and reports' record labels (web/record_labels.py) read them."""
+Its pages (fria/views.py) and the trail's and reports' record labels (audit/record_labels.py) read them."""
 
 from __future__ import annotations
 

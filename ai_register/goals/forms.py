@@ -8,14 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ai_register.web import labels
+from ai_register.goals.labels import PERSPECTIVES
 from ai_register.web.forms import DecimalField, int_or_none, options, values_of
 
 
 class GoalForm(FlaskForm):
     perspective = SelectField(
         _l("Goal perspective"),
-        choices=options(labels.PERSPECTIVES.items()),
+        choices=options(PERSPECTIVES.items()),
         validators=[DataRequired()],
         description=_l("The region's five perspectives of follow-up."),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ai_register import formats
 from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.goals import services as goal_services
 from ai_register.goals.forms import BenefitForm, GoalForm, MeasurementForm, WithdrawForm
@@ -13,7 +14,6 @@ from ai_register.portfolio.indicators import indicators as indicator_catalogue
 from ai_register.preconditions import form_version_holds
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.web import labels
 from ai_register.web.forms import options, submit_form
 
 bp = Blueprint("goals_web", __name__, template_folder="templates")
@@ -32,7 +32,7 @@ def _goals_page(solution, goal_form, measurement_form, status=200):
         "goals/goals.html",
         solution=solution,
         goals=goal_services.goals_for(solution.id),
-        common_indicators={i.id: i.name(labels.lang()) for i in indicator_catalogue()},
+        common_indicators={i.id: i.name(formats.lang()) for i in indicator_catalogue()},
         goal_form=goal_form,
         measurement_form=measurement_form,
     ), status
@@ -41,7 +41,7 @@ def _goals_page(solution, goal_form, measurement_form, status=200):
 def _goal_form(**kwargs) -> GoalForm:
     form = GoalForm(prefix="g", **kwargs)
     form.indicator_id.choices = options(
-        [("", _("Choose…"))] + [(i.id, i.name(labels.lang())) for i in indicator_catalogue(include_inactive=False)]
+        [("", _("Choose…"))] + [(i.id, i.name(formats.lang())) for i in indicator_catalogue(include_inactive=False)]
     )
     return form
 

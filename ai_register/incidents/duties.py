@@ -56,7 +56,7 @@ def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated w
 
 
 # Conditions and notes are stored in English (the API's words), conditions joined by this; a page
-# translates each part from the catalog (web.labels.joined_text).
+# translates each part from the catalog (formats.joined_text).
 CONDITION_SEPARATOR = "; "
 
 

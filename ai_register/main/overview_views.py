@@ -1,5 +1,6 @@
 """The start page: counts by phase, AI Act category and device class, what awaits the reader, and
-recent changes. Read-only; every list comes from the visible solutions of the reader."""
+recent changes. Read-only; every list comes from the visible solutions of the reader. Web code: views.py
+renders it with main/index.html, with the shell's charts and gate checklist."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
+from ai_register.classification.labels import CATEGORY_TONE, category_label
 from ai_register.classification.models import DRAFT, REJECTED, Classification
 from ai_register.extensions import db
 from ai_register.monitoring.services import start_page_assessments
@@ -21,11 +23,12 @@ from ai_register.reviews import queue as review
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
 from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
+from ai_register.solutions.labels import phase_label, phase_name
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.suppliers.services import attention_for_start_page
 from ai_register.users.models import User
-from ai_register.web import charts, gates, labels
+from ai_register.web import charts, gates
 
 DEVICE_ORDER = ("I", "Im", "IIa", "IIb", "III", "A", "A_sterile", "B", "C", "D")
 RECENT = 8
@@ -74,13 +77,13 @@ def _by(counts: Counter, part: int) -> Counter:
 
 
 def _phase_chart(counts: Counter) -> dict:
-    return charts.bar_chart([(labels.phase_label(p.value), counts.get(p.value, 0)) for p in PHASE_ORDER])
+    return charts.bar_chart([(phase_label(p.value), counts.get(p.value, 0)) for p in PHASE_ORDER])
 
 
 def _category_chart(counts: Counter) -> dict:
     order = ["prohibited", "high_risk", "limited_risk", "minimal_risk", "out_of_scope", "needs_review", None]
     return charts.bar_chart(
-        [(labels.category_label(c), counts.get(c, 0), labels.CATEGORY_TONE.get(c, "neutral")) for c in order]
+        [(category_label(c), counts.get(c, 0), CATEGORY_TONE.get(c, "neutral")) for c in order]
     )
 
 
@@ -184,7 +187,7 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
         if checklist is None:
             continue
         missing = checklist.missing
-        phase = labels.phase_name(checklist.to.value)
+        phase = phase_name(checklist.to.value)
         if missing:
             tasks.append(
                 {

@@ -5,7 +5,7 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 
-from ai_register.main import overview
+from ai_register.main import overview_views as overview
 from ai_register.security import PUBLIC, SIGNED_IN, STAFF, access, actor
 
 bp = Blueprint("main", __name__)

@@ -10,9 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from ai_register import formats
+from ai_register.classification.labels import category_choices
 from ai_register.errors import status_of
 from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.extensions import MAX_ID, db
+from ai_register.goals.labels import PERSPECTIVES
 from ai_register.portfolio import assessments, decisions, indicators, queries, scoring, trustworthy
 from ai_register.portfolio.forms import (
     IndicatorForm,
@@ -27,10 +30,10 @@ from ai_register.preconditions import form_version_holds
 from ai_register.reports.export import iter_csv
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, SIGNED_IN, access, actor
 from ai_register.solutions.access import can_write, get_solution
+from ai_register.solutions.labels import decision_label, phase_choices
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import DECISION_KINDS
 from ai_register.solutions.services import region_today
-from ai_register.web import labels
 from ai_register.web.forms import schema_message, submit_form, submit_or_show
 
 bp = Blueprint("portfolio_web", __name__, template_folder="templates")
@@ -75,13 +78,13 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     return render_template(
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
-        can_decide=user.role == COMPLIANCE, decision_kinds=[(k, labels.decision_label(k)) for k in DECISION_KINDS],
+        can_decide=user.role == COMPLIANCE, decision_kinds=[(k, decision_label(k)) for k in DECISION_KINDS],
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
-        legend=_legend(), phase_choices=labels.phase_choices(),
-        category_choices=labels.category_choices(), indicator_list=indicators.indicators(),
-        perspectives=labels.PERSPECTIVES, sorts=_sort_choices(),
-        indicator_names={item.code: item.name(labels.lang()) for item in indicators.indicators()},
+        legend=_legend(), phase_choices=phase_choices(),
+        category_choices=category_choices(), indicator_list=indicators.indicators(),
+        perspectives=PERSPECTIVES, sorts=_sort_choices(),
+        indicator_names={item.code: item.name(formats.lang()) for item in indicators.indicators()},
         csv_url=url_for("portfolio_web.portfolio_csv", **{k: v for k, v in filters.items() if v}),
     ), status
 

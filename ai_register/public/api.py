@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from ai_register.apikit import PageArgsSchema, UtcDateTime, page_schema
+from ai_register.classification.labels import CATEGORIES
 from ai_register.exceptions import NotFound
 from ai_register.public import queries, services
 from ai_register.public.schemas import PublicDescriptionSchema, PublicDescriptionWriteSchema
@@ -17,7 +18,6 @@ from ai_register.reports.export import iter_csv
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, actor
 from ai_register.solutions.access import get_solution
 from ai_register.solutions.lifecycle.phases import Phase
-from ai_register.web.labels import CATEGORIES
 
 blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
                 description="The public transparency register (no sign-in)")

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, true, tuple_
 
 from ai_register.apikit import page_of
+from ai_register.classification.labels import CATEGORIES
 from ai_register.extensions import db
 from ai_register.formats import both
 from ai_register.public import texts
@@ -30,7 +31,6 @@ from ai_register.reports.portfolio_report import current_oversight_owners
 from ai_register.solutions.lifecycle.phases import PHASE_LABELS, STATUS_LABELS
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.solutions.services import json_list_contains
-from ai_register.web.labels import CATEGORIES
 
 PUBLIC_FIELDS = ("id", "name", "purpose", "care_units", "phase", "phase_label", "status", "status_label",
                  "ai_act_category", "ai_act_category_label", "oversight_role")

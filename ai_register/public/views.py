@@ -15,6 +15,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ai_register.classification.labels import CATEGORIES
 from ai_register.formats import translated
 from ai_register.public import queries, services
 from ai_register.public.forms import PublicDescriptionForm
@@ -23,7 +24,6 @@ from ai_register.security import AUDITOR, COMPLIANCE, OWNER, PUBLIC, access, act
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.lifecycle.phases import PHASE_LABELS, Phase
 from ai_register.web.forms import submit_or_show
-from ai_register.web.labels import CATEGORIES
 
 bp = Blueprint("public", __name__, template_folder="templates")
 

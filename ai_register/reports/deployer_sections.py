@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from reportlab.platypus import Flowable
 
 from ai_register import formats
-from ai_register.web.record_labels import field_label
+from ai_register.audit.record_labels import field_label
 
 
 def _supplier_record(report, record_type, record_id) -> str | None:

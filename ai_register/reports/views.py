@@ -8,6 +8,7 @@ import tempfile
 
 from flask import Blueprint
 
+from ai_register import formats
 from ai_register.reports.download import file_response
 from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
@@ -16,7 +17,6 @@ from ai_register.reports.people import solution_actor_names
 from ai_register.reports.traceability import build_report
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import get_solution
-from ai_register.web import labels
 
 bp = Blueprint("reports_web", __name__)
 
@@ -33,7 +33,7 @@ def report(solution_id: int):
         data,
         lambda: iter_solution_events(solution.id, max_seq=max_seq),
         solution_actor_names(solution.id),
-        labels.lang(),
+        formats.lang(),
     )
     return file_response(handle, "application/pdf", f"traceability-report-solution-{solution.id}.pdf")
 
@@ -43,5 +43,5 @@ def report(solution_id: int):
 def bundle(solution_id: int):
     """The signed evidence bundle, as GET /api/v1/solutions/{id}/bundle gives it (the report in the
     reader's language); checked offline with tools/verify_bundle.py."""
-    handle, filename = solution_bundle(get_solution(solution_id, actor()), actor(), labels.lang())
+    handle, filename = solution_bundle(get_solution(solution_id, actor()), actor(), formats.lang())
     return file_response(handle, "application/zip", filename)

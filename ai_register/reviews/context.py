@@ -5,7 +5,7 @@ version and what changed between the two (answers, and the result: category, rou
 duties and obligations), and the rules that fired, each with its legal citation.
 
 Reads only; the four-eyes decision itself is `classification.review`'s. Texts are in the reader's
-language (web.labels, classification/results.py); citations through rules/citations.py (the `cite` label)."""
+language (the areas' labels.py, classification/results.py); citations through rules/citations.py (the `cite` label)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from flask_babel import lazy_gettext as _l
 
 from ai_register.classification import results
 from ai_register.classification import services as classification_services
+from ai_register.classification.labels import category_label, cite, device_label
 from ai_register.classification.models import DECIDED, Classification
 from ai_register.classification.rulesets import active_ruleset, ruleset_of
 from ai_register.evidence import services as evidence_services
 from ai_register.evidence.models import Evidence
 from ai_register.rules.ruleset import RuleSet, RuleSetError
+from ai_register.solutions.labels import evidence_label
 from ai_register.solutions.lifecycle.gates import SELF_CERTIFIED_DEVICE_CLASSES
 from ai_register.solutions.models import Solution
 from ai_register.suppliers import rules as supplier_rules
 from ai_register.suppliers import services as suppliers
 from ai_register.suppliers.models import SupplierDocument
-from ai_register.web import labels
 
 
 @dataclass
@@ -98,7 +99,7 @@ def supplier_facts(solution: Solution, today: date) -> SupplierFacts:
     certificates = sorted((d for d in documents if d.kind == supplier_rules.CERTIFICATE and d.withdrawn_on is None),
                           key=lambda d: (d.valid_until or date.max, d.id), reverse=True)
     certificate = certificates[0] if certificates else None
-    device = labels.device_label(product.device_regulation, product.device_class) \
+    device = device_label(product.device_regulation, product.device_class) \
         if product.device_regulation else None
     return SupplierFacts(
         True, product.supplier.name, product.product, product.product_version, supplier_id=product.supplier_id,
@@ -149,13 +150,13 @@ def _ruleset(item: Classification, fallback: RuleSet) -> RuleSet:
 
 
 def _category(item: Classification, effective: bool) -> list[str]:
-    return [labels.category_label(item.effective_category if effective else item.engine_category)]
+    return [category_label(item.effective_category if effective else item.engine_category)]
 
 
 def _device(item: Classification, effective: bool) -> list[str]:
     device = item.result.get("medical_device") or {}
     device_class = item.effective_device_class if effective else item.engine_device_class
-    text = labels.device_label(device.get("regulation"), device_class)
+    text = device_label(device.get("regulation"), device_class)
     if device.get("notified_body"):
         text = f"{text} · {_l('notified body')}"
     return [text]
@@ -163,7 +164,7 @@ def _device(item: Classification, effective: bool) -> list[str]:
 
 def _obligations(item: Classification, ruleset: RuleSet) -> list[str]:
     rows = results.obligations_in_language(item.result.get("obligations") or [], ruleset)
-    return [f"{o.get('text') or o.get('id')} ({labels.cite(o.get('citation'))})" for o in rows]
+    return [f"{o.get('text') or o.get('id')} ({cite(o.get('citation'))})" for o in rows]
 
 
 def result_rows(previous: Classification | None, item: Classification, prev_rules: RuleSet | None,
@@ -195,7 +196,7 @@ def _fired(item: Classification | None, ruleset: RuleSet | None) -> list[tuple[s
     if item is None or ruleset is None:
         return []
     explain = results.explainer(ruleset)
-    return [(rule["id"], explain(rule["id"]) or rule["id"], labels.cite(rule.get("citation")))
+    return [(rule["id"], explain(rule["id"]) or rule["id"], cite(rule.get("citation")))
             for rule in item.result.get("fired_rules") or ()]
 
 
@@ -210,7 +211,7 @@ def review_context(item: Classification, solution: Solution, today: date) -> Rev
     fired_before = {rule_id for rule_id, _text, _cite in _fired(previous, prev_rules)}
     now_ids = {rule_id for rule_id, _text, _cite in fired_now}
     evidence = [
-        EvidenceRow(e, labels.evidence_label(e.type), bool(e.expires_on and e.expires_on < today))
+        EvidenceRow(e, evidence_label(e.type), bool(e.expires_on and e.expires_on < today))
         for e in sorted(evidence_services.evidence_for(solution.id), key=lambda e: (e.type, e.issued_on))
     ]
     return ReviewContext(

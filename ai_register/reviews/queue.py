@@ -1,7 +1,7 @@
 """Compliance's review queue as data: the submitted classifications and the pending phase-change
 requests, oldest first, and why four eyes keep a reader from deciding one (the services' own checks
 decide; these say which reason, in the reader's language). The queue page (reviews/views.py) and the
-start page (main/overview.py) read it."""
+start page (main/overview_views.py) read it."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from ai_register.classification import results
 from ai_register.classification import services as classification_services
+from ai_register.classification.labels import category_label, review_label
 from ai_register.classification.models import DEVICE_CLASSES, OVERRIDE_CATEGORIES
 from ai_register.classification.review import (
     approve_classification,
@@ -30,10 +31,11 @@ from ai_register.reviews.queue import (
 from ai_register.security import COMPLIANCE, access, actor
 from ai_register.solutions import transitions
 from ai_register.solutions.access import get_solution
+from ai_register.solutions.labels import phase_name
 from ai_register.solutions.lifecycle.phases import Phase
 from ai_register.solutions.models import TransitionRequest
 from ai_register.solutions.services import region_today
-from ai_register.web import gates, labels
+from ai_register.web import gates
 from ai_register.web.forms import options, show_errors
 
 bp = Blueprint("review_web", __name__, url_prefix="/review", template_folder="templates")
@@ -65,7 +67,7 @@ def classification(classification_id: int):
     solution = get_solution(item.solution_id, user, write=writing)
     form = ClassificationReviewForm()
     form.category.choices = options([("", _("Keep the engine's"))] + [
-        (c, labels.category_label(c)) for c in OVERRIDE_CATEGORIES
+        (c, category_label(c)) for c in OVERRIDE_CATEGORIES
     ])
     form.device_class.choices = options([("", _("Keep the engine's"))] + [
         (c, c) for c in DEVICE_CLASSES
@@ -105,7 +107,7 @@ def classification(classification_id: int):
                         "Classification version %(n)d of “%(name)s”: %(outcome)s.",
                         n=item.version,
                         name=solution.name,
-                        outcome=labels.review_label(item.status),
+                        outcome=review_label(item.status),
                     ),
                     "success",
                 )
@@ -158,7 +160,7 @@ def transition(request_id: int):
                     _(
                         "The move of “%(name)s” to %(phase)s is %(done)s.",
                         name=solution.name,
-                        phase=labels.phase_name(item.to_phase),
+                        phase=phase_name(item.to_phase),
                         done=done,
                     ),
                     "success",

@@ -23,8 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ai_register.solutions.labels import KINDS, SOURCINGS, checklist_label
 from ai_register.solutions.lifecycle.facts import DECOMMISSIONING_CHECKLIST
-from ai_register.web import labels
 from ai_register.web.forms import (
     LinesField,
     options,
@@ -89,7 +89,7 @@ class SolutionForm(FlaskForm):
     )
     kind = SelectField(
         _l("Kind of AI"),
-        choices=options(labels.KINDS.items()),
+        choices=options(KINDS.items()),
         default="machine_learning",
         validators=[DataRequired()],
         description=_l("Machine learning, generative AI, rule-based or other."),
@@ -115,7 +115,7 @@ class SolutionForm(FlaskForm):
     tags = LinesField(_l("Tags"), validators=[Optional(), _lines_fit], description=_l("Free keywords, one per line."))
     sourcing = RadioField(
         _l("Sourcing"),
-        choices=options(labels.SOURCINGS.items()),
+        choices=options(SOURCINGS.items()),
         default="procured",
         validators=[DataRequired()],
     )
@@ -418,7 +418,7 @@ class ChecklistForm(FlaskForm):
         for item in self.items:
             if item["note"] is not None and len(item["note"]) > self.NOTE_LENGTH:
                 self.form_errors.append(_("%(item)s: at most %(max)d characters.",
-                                          item=labels.checklist_label(item["key"]), max=self.NOTE_LENGTH))
+                                          item=checklist_label(item["key"]), max=self.NOTE_LENGTH))
                 ok = False
         return ok
 

@@ -1,4 +1,6 @@
-"""Everything the solution page shows, read through the services of the areas that own it."""
+"""Everything the solution page shows, read through the services of the areas that own it: web code of
+the solutions area (views.py's `show` renders it with solutions/show.html; the shell's charts and gate
+checklist build its parts)."""
 
 from __future__ import annotations
 

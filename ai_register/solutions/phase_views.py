@@ -12,9 +12,10 @@ from ai_register.solutions import plans, transitions
 from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
 from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm
+from ai_register.solutions.labels import decision_label, phase_name
 from ai_register.solutions.lifecycle.phases import Phase, requires_approval
 from ai_register.solutions.services import region_today
-from ai_register.web import gates, labels
+from ai_register.web import gates
 from ai_register.web.forms import options, show_errors, submit_or_show
 
 bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
@@ -85,13 +86,13 @@ def transition(solution_id: int):
             else:
                 if applied:
                     flash(
-                        _("The solution is now in %(phase)s.", phase=labels.phase_name(to.value)), "success"
+                        _("The solution is now in %(phase)s.", phase=phase_name(to.value)), "success"
                     )
                 else:
                     flash(
                         _(
                             "The request to move to %(phase)s is sent to compliance for approval.",
-                            phase=labels.phase_name(to.value),
+                            phase=phase_name(to.value),
                         ),
                         "success",
                     )
@@ -118,7 +119,7 @@ def decision(solution_id: int):
     solution = get_solution(solution_id, user, write=True)
     allowed = solution_detail(solution)["allowed_decisions"]
     form = DecisionForm()
-    form.kind.choices = options((kind, labels.decision_label(kind)) for kind in allowed)
+    form.kind.choices = options((kind, decision_label(kind)) for kind in allowed)
     status = 200
     if request.method == "POST":
         status = 422
@@ -131,7 +132,7 @@ def decision(solution_id: int):
                 status = _show_refusal(form, problem)
             else:
                 flash(
-                    _("The decision “%(kind)s” is recorded.", kind=labels.decision_label(form.kind.data)),
+                    _("The decision “%(kind)s” is recorded.", kind=decision_label(form.kind.data)),
                     "success",
                 )
                 return redirect(url_for("solutions_web.show", solution_id=solution.id))

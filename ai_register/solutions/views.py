@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ai_register.classification.labels import category_choices
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions import page as solution_page
+from ai_register.solutions import page_views as solution_page
 from ai_register.solutions import services
 from ai_register.solutions.access import (
     READ_ONLY_PHASES,
@@ -22,11 +23,12 @@ from ai_register.solutions.access import (
     writable_solutions_query,
 )
 from ai_register.solutions.forms import SolutionForm
+from ai_register.solutions.labels import phase_choices, phase_label
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionListArgsSchema
 from ai_register.users import people
+from ai_register.users.labels import role_label
 from ai_register.users.models import User
-from ai_register.web import labels
 from ai_register.web.forms import options, submit_or_show
 
 bp = Blueprint("solutions_web", __name__, url_prefix="/solutions", template_folder="templates")
@@ -73,7 +75,7 @@ def lookup():
                if number.isdigit() and len(number) < 10 else Solution.name.icontains(text, autoescape=True))
     found = db.session.scalars(query.where(matches).order_by(Solution.name, Solution.id).limit(LOOKUP_LIMIT))
     return jsonify(items=[{"id": s.id, "name": s.name,
-                           "detail": f"#{s.id} · {labels.phase_label(s.phase)}"} for s in found])
+                           "detail": f"#{s.id} · {phase_label(s.phase)}"} for s in found])
 
 
 
@@ -118,8 +120,8 @@ def index():
         invalid=invalid,
         today=services.region_today(),
         owners=_owner_choices() if user.role != OWNER else [],
-        phase_choices=labels.phase_choices(),
-        category_choices=labels.category_choices(),
+        phase_choices=phase_choices(),
+        category_choices=category_choices(),
         device_classes=["I", "Im", "IIa", "IIb", "III", "A", "A_sterile", "B", "C", "D"],
         page_url=lambda n: url_for(
             "solutions_web.index", **{**active, "sort": filters["sort"] or None, "page": n}
@@ -132,7 +134,7 @@ def index():
 
 def _prepare(form: SolutionForm, *, compliance: bool) -> None:
     users = _owner_choices()
-    form.owner_id.choices = options((u.id, f"{u.display_name} ({labels.role_label(u.role)})") for u in users)
+    form.owner_id.choices = options((u.id, f"{u.display_name} ({role_label(u.role)})") for u in users)
     if not compliance:
         # Only compliance registers on behalf of someone else; owners are the owner themself.
         del form.owner_id

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
-from ai_register.web.labels import role_label
+from ai_register.users.labels import role_label
 
 
 class LoginForm(FlaskForm):

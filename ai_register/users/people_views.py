@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ai_register.security import COMPLIANCE, OWNER, access
 from ai_register.users import people
-from ai_register.web import labels
+from ai_register.users.labels import role_label
 
 bp = Blueprint("people_web", __name__)
 
@@ -19,7 +19,7 @@ def compliance_warning() -> str:
 
 
 def person_item(user) -> dict:
-    item = {"id": user.id, "name": user.display_name, "detail": f"{user.email} · {labels.role_label(user.role)}"}
+    item = {"id": user.id, "name": user.display_name, "detail": f"{user.email} · {role_label(user.role)}"}
     if user.role == COMPLIANCE:
         item["warning"] = compliance_warning()
     return item

@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ai_register import formats
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
 from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
+from ai_register.solutions.labels import checklist_label, evidence_label
 from ai_register.solutions.lifecycle.gates import GATES, PROHIBITED_BLOCK_EXEMPT, prohibited_block
 from ai_register.solutions.lifecycle.phases import Phase, Status, check_move
 from ai_register.solutions.lifecycle.unmet import Unmet
 from ai_register.suppliers import services as suppliers
-from ai_register.web import labels
 
 CHECK_LABELS = {
     "prohibited_block": _l("No classification says prohibited (AI Act Art 5)"),
@@ -69,13 +70,13 @@ def unmet_text(unmet: Unmet) -> str:
     """The unmet condition in the reader's language; the lifecycle's English message otherwise."""
     code, d = unmet.code, unmet.details
     if code.startswith("evidence_missing:") or code == "dpia_missing":
-        kind = labels.evidence_label(d.get("evidence_type") or code.partition(":")[2] or "dpia")
+        kind = evidence_label(d.get("evidence_type") or code.partition(":")[2] or "dpia")
         reason = {
             "none_recorded": _("none is recorded"),
             "expired": _("the recorded one has expired"),
             "not_yet_issued": _("the recorded one is issued later"),
         }.get(d.get("reason"), "")
-        basis = f" ({labels.joined_text(d['basis'])})" if d.get("basis") else ""
+        basis = f" ({formats.joined_text(d['basis'])})" if d.get("basis") else ""
         return _(
             "%(kind)s%(basis)s valid on %(on)s is required; %(reason)s.",
             kind=kind,
@@ -84,7 +85,7 @@ def unmet_text(unmet: Unmet) -> str:
             reason=reason,
         )
     if code.startswith("checklist_item_open:"):
-        return _("Not ticked: %(item)s.", item=labels.checklist_label(d.get("item", code.partition(":")[2])))
+        return _("Not ticked: %(item)s.", item=checklist_label(d.get("item", code.partition(":")[2])))
     texts = {
         "need_statement_missing": _("State the need the solution answers."),
         "goal_missing": _("Record at least one goal with indicator, baseline and target."),

@@ -9,9 +9,34 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ai_register import formats
+from ai_register.audit import record_labels
 from ai_register.classification import results
+from ai_register.classification.labels import (
+    CATEGORY_TONE,
+    REVIEW_TONE,
+    ai_act_role_label,
+    category_label,
+    cite,
+    device_label,
+    review_label,
+)
+from ai_register.goals.labels import perspective_label
+from ai_register.incidents.labels import context_source_label
+from ai_register.obligations.labels import obligation_label
+from ai_register.portfolio.labels import overdue_label
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF
-from ai_register.web import charts, forms, labels, record_labels
+from ai_register.solutions.labels import (
+    REQUEST_TONE,
+    checklist_label,
+    decision_label,
+    evidence_label,
+    phase_label,
+    phase_name,
+    request_label,
+    status_label,
+)
+from ai_register.users.labels import role_label
+from ai_register.web import charts, forms
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -85,34 +110,34 @@ def template_helpers() -> dict:
     return {
         "nav_items": nav_items,
         "token_expired": token_expired,
-        "lang": labels.lang,
-        "role_label": labels.role_label,
-        "phase_label": labels.phase_label,
-        "phase_name": labels.phase_name,
-        "status_label": labels.status_label,
-        "decision_label": labels.decision_label,
-        "evidence_label": labels.evidence_label,
-        "obligation_label": lambda code: labels.cite(labels.obligation_label(code)),
-        "category_label": labels.category_label,
-        "category_tone": lambda c: labels.CATEGORY_TONE.get(c, "neutral"),
-        "device_label": labels.device_label,
-        "review_label": labels.review_label,
-        "review_tone": lambda s: labels.REVIEW_TONE.get(s, "neutral"),
-        "request_label": labels.request_label,
-        "request_tone": lambda s: labels.REQUEST_TONE.get(s, "neutral"),
-        "perspective_label": labels.perspective_label,
-        "ai_act_role_label": labels.ai_act_role_label,
-        "overdue_label": labels.overdue_label,
-        "context_source_label": labels.context_source_label,
+        "lang": formats.lang,
+        "role_label": role_label,
+        "phase_label": phase_label,
+        "phase_name": phase_name,
+        "status_label": status_label,
+        "decision_label": decision_label,
+        "evidence_label": evidence_label,
+        "obligation_label": lambda code: cite(obligation_label(code)),
+        "category_label": category_label,
+        "category_tone": lambda c: CATEGORY_TONE.get(c, "neutral"),
+        "device_label": device_label,
+        "review_label": review_label,
+        "review_tone": lambda s: REVIEW_TONE.get(s, "neutral"),
+        "request_label": request_label,
+        "request_tone": lambda s: REQUEST_TONE.get(s, "neutral"),
+        "perspective_label": perspective_label,
+        "ai_act_role_label": ai_act_role_label,
+        "overdue_label": overdue_label,
+        "context_source_label": context_source_label,
         "action_label": record_labels.action_label,
         "entity_label": record_labels.entity_label,
         "reason_text": record_labels.reason_text,
         "field_label": record_labels.field_label,
-        "catalog_text": labels.catalog_text,
-        "joined_text": labels.joined_text,
+        "catalog_text": formats.catalog_text,
+        "joined_text": formats.joined_text,
         "value_text": record_labels.value_text,
         "channel_label": record_labels.channel_label,
-        "checklist_label": labels.checklist_label,
+        "checklist_label": checklist_label,
         "route_label": results.route_label,
         "transparency_label": results.transparency_label,
         "gpai_label": results.gpai_label,
@@ -155,4 +180,4 @@ def field_label_filter(value) -> str:
 
 @bp.app_template_filter("cite")
 def cite_filter(value) -> str:
-    return labels.cite(value)
+    return cite(value)

@@ -67,3 +67,37 @@ def test_the_check_sees_an_http_import(tmp_path):
                       "from ai_register.errors import Problem\nfrom werkzeug import exceptions\n"
                       "from ai_register import errors\nimport flask\nflask.request.args\nflask.current_app\n")
     assert len(_http_imports(sample)) == 6
+
+
+# The web pages: the shell (web/), an area's views and forms (also `*_views.py`, e.g. solutions/page_views.py
+# that gathers the solution page) and the factory that registers them.
+WEB_PAGE_MODULES = ("views.py", "forms.py")
+WEB_PAGE_FILES = ("app.py",)
+
+
+def _web_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "ai_register.web" or node.module.startswith("ai_register.web."):
+                found.append(f"line {node.lineno}: {node.module}")
+            elif node.module == "ai_register" and "web" in {alias.name for alias in node.names}:
+                found.append(f"line {node.lineno}: ai_register.web")
+        elif isinstance(node, ast.Import):
+            found.extend(f"line {node.lineno}: {alias.name}" for alias in node.names
+                         if alias.name == "ai_register.web" or alias.name.startswith("ai_register.web."))
+    return found
+
+
+def test_only_web_pages_import_the_web_shell():
+    """The web shell (layout, navigation, form helpers, charts, the gate checklist) sits on top: services,
+    the API, the reports and the labels of an area's codes (`<area>/labels.py`) never import it."""
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if path.name.endswith(WEB_PAGE_MODULES) or relative.parts[0] in WEB_PACKAGES or str(relative) in WEB_PAGE_FILES:
+            continue
+        found = _web_imports(path)
+        if found:
+            offenders[str(relative)] = found
+    assert not offenders, offenders

@@ -157,7 +157,7 @@ def test_overview_per_role(web):
 def test_owner_start_page_checks_the_gate_of_the_first_few_solutions_only(web, users):
     """The tasks of the owner's first solutions by name come from a few statements; the gate checklist
     (every module's records) runs for the first five that may move on, and the page says so."""
-    from ai_register.main.overview import GATE_CHECKS
+    from ai_register.main.overview_views import GATE_CHECKS
     from ai_register.solutions.models import TransitionRequest
     from tests.helpers import solution_factory
 

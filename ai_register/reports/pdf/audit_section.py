@@ -14,11 +14,11 @@ from flask_babel import gettext
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+from ai_register.audit import record_labels
 from ai_register.audit.chain import format_timestamp
 from ai_register.reports.labels import text
 from ai_register.reports.pdf.blocks import Blocks, Plain, paragraph
 from ai_register.reports.pdf.document import EVENT_CHUNK, FONT
-from ai_register.web import record_labels
 
 
 def _short_hash(value: str | None, length: int = 12) -> str:

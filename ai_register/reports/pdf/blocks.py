@@ -17,6 +17,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from ai_register import formats
+from ai_register.audit import record_labels
+from ai_register.classification.labels import CATEGORIES, category_label
 from ai_register.reports.labels import pick, text
 from ai_register.reports.pdf.document import (
     ACCENT,
@@ -32,7 +34,6 @@ from ai_register.reports.pdf.document import (
     ZEBRA,
     Heading,
 )
-from ai_register.web import labels, record_labels
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -157,9 +158,9 @@ class Blocks:
         return "—" if value is None else formats.money(value, currency, self.lang)
 
     def category(self, code: Any) -> str:
-        return labels.category_label(code) if code in labels.CATEGORIES else self.show(code)
+        return category_label(code) if code in CATEGORIES else self.show(code)
 
-    # Codes as labels: the web's one mapping (ai_register.web.labels), read in the report's locale.
+    # Codes as labels: the areas' one mapping (their labels.py), read in the report's locale.
     def code(self, render: Callable[[Any], Any], value: Any) -> str:
         if value is None or value == "":
             return "—"

@@ -1,5 +1,5 @@
-"""Codes as labels in the report's language. The one mapping from codes to labels is the web's
-(ai_register.web.labels, classification.results); the report is laid out inside force_locale, so each call reads the
+"""Codes as labels in the report's language. The one mapping from codes to labels is each area's
+(`<area>/labels.py`, classification.results); the report is laid out inside force_locale, so each call reads the
 report's language."""
 
 from __future__ import annotations
@@ -9,12 +9,15 @@ from typing import Any
 
 from flask_babel import gettext
 
+from ai_register import formats
+from ai_register.audit import record_labels
 from ai_register.classification import results
+from ai_register.classification.labels import ai_act_role_label, device_label, review_label
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.incidents.duties import recipient_label
 from ai_register.reports.labels import N_
 from ai_register.reports.pdf.blocks import Blocks
-from ai_register.web import labels, record_labels
+from ai_register.solutions.labels import phase_label, request_label, status_label
 
 
 def action(code: Any) -> str:
@@ -22,23 +25,23 @@ def action(code: Any) -> str:
 
 
 def phase(code: Any) -> str:
-    return labels.phase_label(code) if code else "—"
+    return phase_label(code) if code else "—"
 
 
 def status(code: Any) -> str:
-    return labels.status_label(code) if code else "—"
+    return status_label(code) if code else "—"
 
 
 def request_status(code: Any) -> str:
-    return labels.request_label(code)
+    return request_label(code)
 
 
 def review_status(code: Any) -> str:
-    return labels.review_label(code)
+    return review_label(code)
 
 
 def ai_act_role(code: Any) -> str:
-    return labels.ai_act_role_label(code)
+    return ai_act_role_label(code)
 
 
 def route(code: str) -> str:
@@ -50,7 +53,7 @@ def transparency(code: str) -> str:
 
 
 def device(regulation: Any, device_class: Any) -> str:
-    return labels.device_label(regulation, device_class)
+    return device_label(regulation, device_class)
 
 
 def invalid_reason(code: Any) -> str:
@@ -83,7 +86,7 @@ def rule_explainer() -> Callable[[Any], str]:
 
 
 def obligation_text(obligation: Mapping[str, Any]) -> str:
-    texts = {o.id: o.text.in_language(labels.lang()) for o in ruleset().obligations}
+    texts = {o.id: o.text.in_language(formats.lang()) for o in ruleset().obligations}
     return texts.get(obligation.get("id")) or obligation.get("text") or str(obligation.get("id"))
 
 

@@ -12,13 +12,15 @@ from flask_babel import gettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from ai_register import formats
+from ai_register.classification.labels import cite
 from ai_register.formats import translated
 from ai_register.portfolio import trustworthy
 from ai_register.reports.labels import IDENTITY_FIELDS, MONITOR_LABELS, VALUE_LABELS
 from ai_register.reports.pdf import codes
 from ai_register.reports.pdf.blocks import Blocks
 from ai_register.reports.pdf.goal_chart import GoalChart, benefit_in_words, chart_legend
-from ai_register.web import labels
+from ai_register.solutions.labels import evidence_label
 
 
 def _identity(b: Blocks, number: str, report, events, names) -> Iterator[Flowable]:
@@ -119,7 +121,7 @@ def _classifications(b: Blocks, number: str, report, events, names) -> Iterator[
         yield Spacer(1, 2 * mm)
         explain = codes.rule_explainer()
         yield b.table([b.t("fired_rules"), b.t("citation")],
-                      ([explain(r.get("id")), labels.cite(r.get("citation"))]
+                      ([explain(r.get("id")), cite(r.get("citation"))]
                        for r in version.get("fired_rules") or []),
                       [60, 40], small=True)
 
@@ -128,13 +130,13 @@ def _obligations(b: Blocks, number: str, report, events, names) -> Iterator[Flow
     yield from b.h1(number, "s_obligations")
     section = report["obligations"]
     yield b.table([b.t("obligation"), b.t("role"), b.t("citation"), b.t("applies_from"), b.t("status")],
-                  ([codes.obligation_text(o), b.code(codes.ai_act_role, o.get("role")), labels.cite(o.get("citation")),
+                  ([codes.obligation_text(o), b.code(codes.ai_act_role, o.get("role")), cite(o.get("citation")),
                     b.show(o.get("applies_from")),
                     b.t(o["status"]) if o.get("status") in ("applies", "upcoming") else o.get("status")]
                    for o in section["items"]), [40, 11, 22, 13, 14])
     yield from b.h2(f"{number}.1", b.t("required_evidence"))
     yield b.table([b.t("type"), b.t("basis"), b.t("status")],
-                  ([b.label(e.get("label"), e.get("type")), labels.joined_text(e.get("basis")),
+                  ([b.label(e.get("label"), e.get("type")), formats.joined_text(e.get("basis")),
                     b.t(e["status"])]
                    for e in section["required_evidence"]), [38, 44, 18])
 
@@ -268,7 +270,7 @@ def _continuity(b: Blocks, number: str, report, events, names) -> Iterator[Flowa
     ])
     yield Spacer(1, 2 * mm)
     yield b.table([b.t("type"), b.t("title_col"), b.t("issued"), b.t("expires"), b.t("validity")],
-                  ([labels.evidence_label(e.get("type")), e.get("title"),
+                  ([evidence_label(e.get("type")), e.get("title"),
                     b.show(e.get("issued_on")), b.show(e.get("expires_on")),
                     b.t("valid") if e.get("valid_on_report_date") else b.t("expired")]
                    for e in section.get("evidence") or []), [24, 36, 13, 13, 14])
@@ -289,7 +291,7 @@ def _incidents(b: Blocks, number: str, report, events, names) -> Iterator[Flowab
         sub += 1
         yield from b.h2(f"{number}.{sub}", f"{b.t('duties')}: {b.show(incident.get('occurred_at'))}")
         yield b.table([b.t("recipient"), b.t("citation"), b.t("due"), b.t("status"), b.t("reference")],
-                      ([codes.recipient(d.get("recipient"), b.lang), labels.cite(d.get("citation")),
+                      ([codes.recipient(d.get("recipient"), b.lang), cite(d.get("citation")),
                         b.show(d.get("due_at")),
                         codes.duty_status(d.get("status")), b.show(d.get("reference"))] for d in incident["duties"]),
                       [18, 34, 18, 12, 18], small=True)

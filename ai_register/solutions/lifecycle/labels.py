@@ -7,7 +7,7 @@ def N_(message: str) -> str:  # noqa: N802 (marked for the catalog, translated w
     return message
 
 
-# Where a basis names several, they are joined by this; a page translates each part (web.labels.joined_text).
+# Where a basis names several, they are joined by this; a page translates each part (formats.joined_text).
 BASIS_SEPARATOR = "; "
 
 
