@@ -3,7 +3,8 @@ dates and numbers in the reader's form, people by name), and the action, channel
 on it. The audit trail, the privacy inventory and the reports read records through this; the labels of the
 register's own codes (phases, categories, statuses) are each area's `labels.py`.
 
-The tables grow by area: an area's record types, fields and coded values are added in its block below.
+An area's own records (its types, fields, coded values, notifications and actions) are worded in the area
+(`RECORD_TYPES`, `RECORD_FIELDS`, `RECORD_VALUES`, … in `<area>/labels.py`) and taken in at the end of this module.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from ai_register.classification import results
 from ai_register.classification.labels import category_label, device_label, review_label
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.formats import lookup
-from ai_register.fria.labels import status_label as fria_status_label
+from ai_register.fria import labels as fria_labels
 from ai_register.goals.labels import perspective_label
-from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS
-from ai_register.literacy.forms import KIND_LABELS
-from ai_register.monitoring import forms as monitoring_forms
-from ai_register.obligations.forms import RECORD_LABELS
-from ai_register.obligations.forms import STATUS_LABELS as OBLIGATION_STATUS_LABELS
-from ai_register.obligations.labels import obligation_label
+from ai_register.incidents import labels as incident_labels
+from ai_register.incidents.labels import HARM_CHOICES, STATUS_LABELS
+from ai_register.literacy import labels as literacy_labels
+from ai_register.monitoring import labels as monitoring_labels
+from ai_register.obligations import labels as obligation_labels
+from ai_register.obligations.labels import record_type_label
 from ai_register.portfolio import trustworthy
+from ai_register.public import labels as public_labels
 from ai_register.solutions.labels import (
     CIA_LEVELS,
     KINDS,
@@ -39,8 +41,7 @@ from ai_register.solutions.labels import (
     request_label,
     status_label,
 )
-from ai_register.suppliers import forms as supplier_forms
-from ai_register.suppliers.forms import CONTACT_ROLE_LABELS
+from ai_register.suppliers import labels as supplier_labels
 from ai_register.users.labels import role_label
 
 AUDIT_ACTIONS = {
@@ -503,171 +504,33 @@ _BY_RECORD[("notification", "kind")] = lambda c: lookup(NOTIFICATION_KINDS, c)
 _BY_RECORD[("notification", "key")] = lambda key: lookup(NOTIFICATION_KINDS, key.split(":")[0])
 _BY_RECORD[("notification", "subject_type")] = entity_label
 
-# --- deployer duties (issue 21): obligation records ---
-ENTITY_TYPES["solution_obligation"] = _l("Obligation")
-ENTITY_TYPES["literacy_measure"] = _l("AI-literacy measure")
-ENTITY_TYPES["fria"] = _l("Fundamental-rights impact assessment (FRIA)")
-AUDIT_ACTIONS.setdefault("set_status", _l("Status set"))
-for _name, _label in {
-    "obligation_id": _l("Obligation"), "applies_from": _l("Applies from"),
-    "listed_by_classification_id": _l("Listed by classification"), "current": _l("Listed now"),
-    "opened_on": _l("Opened on"), "evidence_id": _l("Evidence"), "record_type": _l("Kind of record"),
-    "record_id": _l("Record"), "not_applicable_reason": _l("Why it does not apply"),
-    "status_set_by_id": _l("Status set by"), "status_set_at": _l("Status set at"),
-    "confirmed_at": _l("Confirmed at"),
-    # FRIA (Art 27)
-    "processes": _l("The region's processes where the system is used"),
-    "period_and_frequency": _l("Period and frequency of use"),
-    "affected_persons": _l("Persons and groups likely affected"), "risks": _l("Specific risks of harm"),
-    "provider_information": _l("The provider's information taken into account"),
-    "instructions_evidence_id": _l("Instructions for use"), "oversight_measures": _l("Human oversight measures"),
-    "oversight_assignment_id": _l("Oversight owner"),
-    "materialisation_measures": _l("Measures if the risks materialise"),
-    "internal_governance": _l("Internal governance"), "complaint_mechanisms": _l("Complaint mechanisms"),
-    "dpia_evidence_id": _l("The DPIA it complements"), "dpia_complement": _l("How the FRIA complements the DPIA"),
-    "attachment_evidence_id": _l("Attached document"), "review_note": _l("Review note"),
-    "notified_on": _l("Notified"), "notification_reference": _l("Notification reference"),
-    # AI literacy (Art 4)
-    "held_on": _l("When"), "reached": _l("People reached"), "material_evidence_id": _l("Material (evidence)"),
-    "material_link": _l("Link to the material"), "user_groups": _l("User groups"), "care_units": _l("Care units"),
-}.items():
-    FIELDS.setdefault(_name, _label)
-CONDITIONS = {"significant_change": _l("when the design changes significantly")}
+# Each area's words for its own records, after the register's (a name the register already has keeps its word).
+def _with(table: dict, *more: dict) -> dict:
+    merged = dict(table)
+    for words in more:
+        for key, word in words.items():
+            merged.setdefault(key, word)
+    return merged
 
 
-def _obligation_status(code) -> str:
-    return lookup(OBLIGATION_STATUS_LABELS, code)
+ENTITY_TYPES = _with(ENTITY_TYPES, obligation_labels.RECORD_TYPES, literacy_labels.RECORD_TYPES,
+                     fria_labels.RECORD_TYPES, monitoring_labels.RECORD_TYPES, incident_labels.RECORD_TYPES,
+                     supplier_labels.RECORD_TYPES, public_labels.RECORD_TYPES)
+AUDIT_ACTIONS = _with(AUDIT_ACTIONS, obligation_labels.AUDIT_ACTIONS, monitoring_labels.AUDIT_ACTIONS)
+FIELDS = _with(FIELDS, obligation_labels.RECORD_FIELDS, fria_labels.RECORD_FIELDS, literacy_labels.RECORD_FIELDS,
+               monitoring_labels.RECORD_FIELDS, incident_labels.RECORD_FIELDS, supplier_labels.RECORD_FIELDS,
+               public_labels.RECORD_FIELDS)
+NOTIFICATION_KINDS = _with(NOTIFICATION_KINDS, obligation_labels.NOTIFICATION_KINDS,
+                           monitoring_labels.NOTIFICATION_KINDS, incident_labels.NOTIFICATION_KINDS,
+                           supplier_labels.NOTIFICATION_KINDS)
+_BY_RECORD = _with(_BY_RECORD, fria_labels.RECORD_VALUES, literacy_labels.RECORD_VALUES,
+                   obligation_labels.RECORD_VALUES, incident_labels.RECORD_VALUES, monitoring_labels.RECORD_VALUES,
+                   supplier_labels.RECORD_VALUES)
 
-
-def _record_type(code) -> str:
-    return lookup(RECORD_LABELS, code)
-
-
-def _fria_status(code) -> str:
-    return str(fria_status_label(code))
-
-
-def _literacy_kind(code) -> str:
-    return lookup(KIND_LABELS, code)
-
-
-def _fria_risks(risks) -> str:
-    return "; ".join(f"{r.get('group')}: {r.get('description')}" for r in risks or [] if isinstance(r, dict))
-
-
-_BY_RECORD.update({
-    ("fria", "status"): _fria_status,
-    ("literacy_measure", "kind"): _literacy_kind,
-    ("fria", "risks"): _fria_risks,
-    ("solution_obligation", "status"): _obligation_status,
-    ("solution_obligation", "record_type"): _record_type,
-    ("solution_obligation", "obligation_id"): obligation_label,
-    ("solution_obligation", "condition"): lambda c: lookup(CONDITIONS, c),
-})
-NOTIFICATION_KINDS.update({"obligation_due": _l("obligation due"), "obligation_overdue": _l("obligation overdue")})
-# monitoring in operation and informing (issue 21)
-ENTITY_TYPES.update({"monitoring_metric": _l("Monitoring metric"), "monitoring_value": _l("Monitoring value"),
-                     "monitoring_assessment": _l("Breach assessment"), "log_retention": _l("Log retention"),
-                     "informing_record": _l("Informing record"), "explanation_request": _l("Explanation request")})
-NOTIFICATION_KINDS["monitoring_breach"] = _l("breach to assess")
-NOTIFICATION_KINDS.update({"monitoring_assessment_overdue": _l("breach assessment overdue"),
-                           "explanation_request_due": _l("request for an explanation due"),
-                           "explanation_request_overdue": _l("request for an explanation overdue")})
-ENTITY_TYPES.setdefault("deviation", _l("Deviation report"))
-NOTIFICATION_KINDS.update({"deviation_reported": _l("deviation reported"),
-                           "deviation_triage": _l("deviation to triage")})
-DEVIATION_STATUSES = {"in_triage": _l("Awaiting triage"), "registered": _l("Registered"),
-                      "not_in_register": _l("Concerns no solution in the register")}
-
-
-def _monitoring_label(table: str):
-    def render(code) -> str:
-        return lookup(getattr(monitoring_forms, table), code)
-    return render
-
-
-_BY_RECORD.update({
-    ("deviation", "status"): lambda c: lookup(DEVIATION_STATUSES, c),
-    ("monitoring_metric", "kind"): _monitoring_label("KIND_LABELS"),
-    ("monitoring_metric", "direction"): _monitoring_label("DIRECTION_LABELS"),
-    ("monitoring_metric", "frequency"): _monitoring_label("FREQUENCY_LABELS"),
-    ("monitoring_value", "breach"): _monitoring_label("BREACH_LABELS"),
-    ("monitoring_assessment", "status"): _monitoring_label("ASSESSMENT_LABELS"),
-    ("informing_record", "kind"): _monitoring_label("INFORMING_LABELS"),
-    ("informing_record", "negotiation_outcome"): _monitoring_label("MBL_LABELS"),
-    ("explanation_request", "channel"): _monitoring_label("CHANNEL_LABELS"),
-})
-AUDIT_ACTIONS.setdefault("decide", _l("Decided"))
-AUDIT_ACTIONS.setdefault("answer", _l("Answered"))
-for _name, _label in {
-    "metric_id": _l("Metric"), "period_end": _l("Period ending"), "lower_threshold": _l("Lower threshold"),
-    "upper_threshold": _l("Upper threshold"), "breach": _l("Outside the thresholds"), "direction": _l("Direction"),
-    "frequency": _l("Reported"), "assignee_id": _l("Oversight owner"), "due_on": _l("Decide by"),
-    "decided_by_id": _l("Decided by"), "decided_at": _l("Decided"), "deviation_id": _l("Deviation"),
-    "retention_months": _l("Kept for (months)"), "legal_basis": _l("Legal basis for a shorter period"),
-    "informed_on": _l("When"), "audience": _l("Informed"), "how": _l("How"),
-    "negotiated_on": _l("Negotiated on (MBL)"), "negotiation_parties": _l("Parties"),
-    "negotiation_outcome": _l("Outcome"), "received_on": _l("Received on"), "channel": _l("Channel"),
-    "answered_on": _l("Answered on"), "answered_by_id": _l("Answered by"),
-    "answer_summary": _l("What was explained"),
-    "value_id": _l("Reported value"), "opened_at": _l("Opened at"), "system": _l("System"),
-    "location": _l("Where the logs live"), "negotiation_note": _l("Minutes, in short"),
-    "case_number": _l("Case number"), "triaged_by_id": _l("Triaged by"), "triaged_at": _l("Triaged at"),
-    "triage_note": _l("Triage note"), "prompts_pause": _l("Prompts a decision to pause"),
-    "description": _l("Description"),
-    "stated_value": _l("The provider's stated value"), "stated_document_id": _l("Stated in"),
-    "stated_reference": _l("Where in the instructions"),
-}.items():
-    FIELDS.setdefault(_name, _label)
-
-# --- supplier register (issue 21): trail labels; the words live in suppliers/forms.py ---
-ENTITY_TYPES.update({"supplier": _l("Supplier"), "supplier_product": _l("Product version"),
-                     "supplier_document": _l("Supplier document"),
-                     "solution_supplier_product": _l("Supplier's product of the solution")})
-NOTIFICATION_KINDS.update({"supplier_document_expiring": _l("supplier document expiring"),
-                           "supplier_document_expired": _l("supplier document expired")})
-for _name, _label in {
-    "org_number": _l("Organisation number"), "country": _l("Country of the seat"), "website": _l("Website"),
-    "contacts": _l("Contacts"), "processing_countries": _l("Countries where the region's data are processed"),
-    "transfer_basis": _l("Legal basis of a transfer outside the EU/EEA"), "transfer_note": _l("About the transfer"),
-    "device_regulation": _l("Medical-device regulation"), "udi_di": _l("Basic UDI-DI / UDI-DI"),
-    "eu_database_number": _l("Registration number in the EU database (AI Act Art 49)"),
-    "art6_3_exemption_claimed": _l("The provider claims the system is not high-risk (Art 6(3))"),
-    "supplier_id": _l("Supplier"), "product_id": _l("Product version"), "valid_until": _l("Valid until (last day)"),
-    "regulation": _l("Regulation"), "notified_body_name": _l("Notified body"),
-    "notified_body_number": _l("Notified body number"), "link": _l("Link to the document"),
-    "withdrawn_on": _l("Withdrawn on"), "withdrawn_reason": _l("Why it was withdrawn"),
-    "linked_by_id": _l("Linked by"), "linked_at": _l("Linked at"),
-}.items():
-    FIELDS.setdefault(_name, _label)
-
-
-def _supplier_words(table: str):
-    def label(code) -> str:
-        return lookup(getattr(supplier_forms, table), code)
-
-    return label
-
-
-def _supplier_contacts(contacts) -> str:
-    return "; ".join(", ".join(str(v) for v in (lookup(CONTACT_ROLE_LABELS, c.get("role")), c.get("name"),
-                                                  c.get("email"), c.get("phone")) if v)
-                     for c in contacts or [] if isinstance(c, dict))
-
-
-_BY_RECORD.update({
-    ("supplier", "transfer_basis"): _supplier_words("TRANSFER_LABELS"),
-    ("supplier", "contacts"): _supplier_contacts,
-    ("supplier", "processing_countries"): lambda codes: formats.countries(codes),
-    ("supplier", "country"): lambda code: formats.country(code),
-    ("supplier_document", "kind"): _supplier_words("DOCUMENT_LABELS"),
-    ("supplier_document", "regulation"): _supplier_words("REGULATION_LABELS"),
-    ("supplier_product", "device_regulation"): _supplier_words("REGULATION_LABELS"),
-})
 
 # The parameters of the register's own audit reasons (audit.reasons), in words.
 _REASON_PARAMS = {"kind": lambda c: lookup(NOTIFICATION_KINDS, c), "status": lambda s: review_label(s).lower(),
-                  "record_type": lambda c: _record_type(c), "value": lambda v: formats.number(v)}
+                  "record_type": record_type_label, "value": lambda v: formats.number(v)}
 
 
 def reason_text(event) -> str | None:
@@ -678,15 +541,3 @@ def reason_text(event) -> str | None:
         return render(raw) if render else str(raw)
 
     return reasons.render(event.data, event.reason, gettext, param)
-
-
-# --- the public register (a20p): the region's own words for a solution's public page ---
-ENTITY_TYPES["public_description"] = _l("Public description")
-FIELDS.update({
-    "what_sv": _l("What it does and how it is used (Swedish)"),
-    "what_en": _l("What it does and how it is used (English)"),
-    "why_sv": _l("Why the region needs it (Swedish)"), "why_en": _l("Why the region needs it (English)"),
-    "data_sv": _l("Which information it uses (Swedish)"), "data_en": _l("Which information it uses (English)"),
-    "legal_basis_sv": _l("Legal basis (Swedish)"), "legal_basis_en": _l("Legal basis (English)"),
-})
-FIELDS.setdefault("contact", _l("Contact for questions"))

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from ai_register.exceptions import Conflict, InvalidInput
 from ai_register.extensions import db
 from ai_register.incidents import deviations
-from ai_register.incidents.forms import STATUS_LABELS, UNKNOWN_SOLUTION, DeviationForm, TriageForm
+from ai_register.incidents.forms import UNKNOWN_SOLUTION, DeviationForm, TriageForm
+from ai_register.incidents.labels import STATUS_LABELS
 from ai_register.incidents.models import (
     DEVIATION_IN_TRIAGE,
     DEVIATION_NOT_IN_REGISTER,

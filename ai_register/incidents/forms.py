@@ -22,23 +22,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ai_register.incidents.labels import HARM_CHOICES, STATUS_LABELS
 from ai_register.incidents.models import INCIDENT_STATUSES
-
-HARM_CHOICES = [
-    ("unknown", _l("Not known yet")),
-    ("none", _l("None")),
-    ("potential", _l("Could have harmed a patient (near miss)")),
-    ("harm", _l("Harm")),
-    ("serious", _l("Serious harm")),
-    ("death", _l("Death")),
-]
-
-STATUS_LABELS = {
-    "reported": _l("Reported"),
-    "assessed": _l("Assessed"),
-    "reported_to_authority": _l("Reported to the authority"),
-    "closed": _l("Closed"),
-}
 
 FLAGS = ("device_malfunction", "fundamental_rights_concern", "widespread_or_critical_infrastructure",
          "public_health_threat", "property_or_environment_harm")

@@ -15,7 +15,8 @@ from ai_register.exceptions import Conflict, DomainError, InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.incidents import duties as rules
 from ai_register.incidents import services
-from ai_register.incidents.forms import HARM_CHOICES, STATUS_LABELS, DutyForm, IncidentForm, StatusForm
+from ai_register.incidents.forms import DutyForm, IncidentForm, StatusForm
+from ai_register.incidents.labels import HARM_CHOICES, STATUS_LABELS
 from ai_register.incidents.models import INCIDENT_STATUSES
 from ai_register.incidents.services import NEXT_STATUSES
 from ai_register.notifications import services as notifications

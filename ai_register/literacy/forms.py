@@ -5,10 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ai_register.literacy.labels import KIND_LABELS
 from ai_register.web.forms import LinesField, int_or_none, options, values_of
-
-KIND_LABELS = {"training": _l("Training"), "instructions": _l("Instructions"),
-               "supervised_start": _l("Supervised start"), "other": _l("Other")}
 
 
 def _names_fit(form, field) -> None:

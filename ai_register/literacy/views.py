@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from ai_register.evidence import services as evidence_services
 from ai_register.literacy import services
-from ai_register.literacy.forms import KIND_LABELS, LiteracyForm
+from ai_register.literacy.forms import LiteracyForm
+from ai_register.literacy.labels import KIND_LABELS
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.web.forms import options, submit_form

@@ -1,5 +1,5 @@
-"""Forms of the monitoring and informing pages, and the labels of their codes. Labels are English message
-ids, translated by Babel. Numbers are read by the register's one decimal input (web.forms.DecimalField):
+"""Forms of the monitoring and informing pages (the labels of their codes are in labels.py: English message
+ids, translated by Babel). Numbers are read by the register's one decimal input (web.forms.DecimalField):
 "0,92" or "0.92". A form parses shapes (required, lengths, dates, numbers, choices); its `values()` go to the
 monitoring service as they are, which owns the domain's checks (thresholds, bounds, retention, dates not in
 the future, web addresses, no personal identity numbers)."""
@@ -12,29 +12,16 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ai_register.monitoring import rules
+from ai_register.monitoring.labels import (
+    CHANNEL_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    HARM_LABELS,
+    INFORMING_LABELS,
+    KIND_LABELS,
+    MBL_LABELS,
+)
 from ai_register.web.forms import DecimalField, LinesField, int_or_none, options, values_of
-
-KIND_LABELS = {
-    "sensitivity": _l("Sensitivity"), "positive_predictive_value": _l("Positive predictive value"),
-    "alert_rate": _l("Alert rate"), "override_rate": _l("Override rate"),
-    "changed_share": _l("Share of cases a person changed"), "other": _l("Other"),
-}
-DIRECTION_LABELS = {"higher_is_better": _l("Higher is better (a lower threshold)"),
-                    "lower_is_better": _l("Lower is better (an upper threshold)"),
-                    "within_range": _l("Within a range (both thresholds)")}
-FREQUENCY_LABELS = {"weekly": _l("Weekly"), "monthly": _l("Monthly"), "quarterly": _l("Quarterly"),
-                    "yearly": _l("Yearly")}
-BREACH_LABELS = {rules.BELOW: _l("below the lower threshold"), rules.ABOVE: _l("above the upper threshold")}
-ASSESSMENT_LABELS = {rules.OPEN: _l("Awaiting the oversight owner"), rules.INCIDENT: _l("Incident"),
-                     rules.NOT_INCIDENT: _l("Not an incident")}
-INFORMING_LABELS = {rules.WORKERS: _l("Workers and their representatives (Art 26(7))"),
-                    rules.AFFECTED_PERSONS: _l("Persons subject to decisions (Art 26(11))"),
-                    rules.EXPLANATION_PROCEDURE: _l("How to ask for an explanation (Art 86)")}
-MBL_LABELS = {"agreed": _l("Agreement"), "not_agreed": _l("No agreement (the employer decides)"),
-              "information_only": _l("Information only (MBL 19 §), no negotiation asked for")}
-CHANNEL_LABELS = {"letter": _l("Letter"), "email": _l("E-mail"), "digital_service": _l("Digital service (1177)"),
-                  "phone": _l("Phone"), "in_person": _l("In person"), "other": _l("Other")}
-HARM_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Don't know")}
 
 
 def _units_fit(form, field) -> None:

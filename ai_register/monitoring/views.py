@@ -13,6 +13,15 @@ from ai_register.incidents.models import Deviation
 from ai_register.monitoring import rules, services
 from ai_register.monitoring.chart import metric_chart
 from ai_register.monitoring.forms import (
+    AnswerForm,
+    DecisionForm,
+    ExplanationForm,
+    InformingForm,
+    MetricForm,
+    RetentionForm,
+    ValueForm,
+)
+from ai_register.monitoring.labels import (
     ASSESSMENT_LABELS,
     BREACH_LABELS,
     CHANNEL_LABELS,
@@ -22,13 +31,6 @@ from ai_register.monitoring.forms import (
     INFORMING_LABELS,
     KIND_LABELS,
     MBL_LABELS,
-    AnswerForm,
-    DecisionForm,
-    ExplanationForm,
-    InformingForm,
-    MetricForm,
-    RetentionForm,
-    ValueForm,
 )
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF, access, actor
 from ai_register.solutions.access import can_read, can_write, get_solution

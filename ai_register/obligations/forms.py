@@ -1,30 +1,14 @@
-"""The form of an obligation's status. Labels are English message ids, translated by Babel."""
+"""The form of an obligation's status (the labels of its codes are in labels.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ai_register.obligations import rules
+from ai_register.obligations.labels import STATUS_LABELS
 from ai_register.web.forms import options
-
-STATUS_LABELS = {
-    rules.OPEN: lazy_pgettext("obligation status", "Open"),
-    rules.IN_PROGRESS: _l("In progress"),
-    rules.MET: _l("Met"),
-    rules.NOT_APPLICABLE: _l("Not applicable"),
-}
-RECORD_LABELS = {
-    "oversight_assignment": _l("Human-oversight assignment"),
-    "fria": _l("Fundamental-rights impact assessment (FRIA)"),
-    "informing_record": _l("Record of informing the people concerned"),
-    "log_retention": _l("Log retention (Art 26(6))"),
-    "supplier_document": _l("Supplier document"),
-    "supplier_product": _l("EU-database registration of the product version"),
-}
 
 
 class ObligationForm(FlaskForm):

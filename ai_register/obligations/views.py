@@ -11,16 +11,17 @@ from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.fria.services import versions_of
-from ai_register.monitoring.forms import INFORMING_LABELS
+from ai_register.monitoring.labels import INFORMING_LABELS
 from ai_register.monitoring.services import informing_for, retention_for
 from ai_register.obligations import rules, services
-from ai_register.obligations.forms import RECORD_LABELS, STATUS_LABELS, ObligationForm
+from ai_register.obligations.forms import ObligationForm
+from ai_register.obligations.labels import RECORD_LABELS, STATUS_LABELS
 from ai_register.oversight.models import OversightAssignment
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import services as suppliers
-from ai_register.suppliers.forms import DOCUMENT_LABELS
+from ai_register.suppliers.labels import DOCUMENT_LABELS
 from ai_register.suppliers.models import SupplierDocument, SupplierProduct
 from ai_register.web.forms import options, show_errors
 

@@ -11,22 +11,11 @@ from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ai_register.suppliers import rules
+from ai_register.suppliers.labels import CONTACT_ROLE_LABELS, DOCUMENT_LABELS, REGULATION_LABELS, TRANSFER_LABELS
 from ai_register.web.forms import int_or_none, options, values_of
 
 CONTACT_ROWS = 4
 
-CONTACT_ROLE_LABELS = {"contract": _l("Contract and account"), "vigilance": _l("Post-market and vigilance (incidents)"),
-                       "data_protection": _l("Data protection"), "support": _l("Support"), "other": _l("Other")}
-TRANSFER_LABELS = {"adequacy_decision": _l("Adequacy decision (GDPR Art 45)"),
-                   "standard_contractual_clauses": _l("Standard contractual clauses (GDPR Art 46)"),
-                   "binding_corporate_rules": _l("Binding corporate rules (GDPR Art 47)"),
-                   "derogation": _l("Derogation for a specific situation (GDPR Art 49)"), "other": _l("Other")}
-DOCUMENT_LABELS = {"contract": _l("Contract"), "dpa": _l("Data processing agreement"),
-                   "instructions_for_use": _l("Instructions for use (AI Act Art 13)"),
-                   "declaration_of_conformity": _l("EU declaration of conformity"),
-                   "ce_certificate": _l("CE certificate from the notified body"),
-                   "art6_4_documentation": _l("Art 6(4) documentation (exemption under Art 6(3))")}
-REGULATION_LABELS = {"mdr": _l("MDR (EU) 2017/745"), "ivdr": _l("IVDR (EU) 2017/746")}
 
 
 def _country_list(text: str | None) -> list[str]:

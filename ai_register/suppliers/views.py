@@ -14,16 +14,8 @@ from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
 from ai_register.solutions.access import can_write, get_solution, visible_solution_ids
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules, services
-from ai_register.suppliers.forms import (
-    CONTACT_ROLE_LABELS,
-    DOCUMENT_LABELS,
-    REGULATION_LABELS,
-    TRANSFER_LABELS,
-    DocumentForm,
-    LinkForm,
-    ProductForm,
-    SupplierForm,
-)
+from ai_register.suppliers.forms import DocumentForm, LinkForm, ProductForm, SupplierForm
+from ai_register.suppliers.labels import CONTACT_ROLE_LABELS, DOCUMENT_LABELS, REGULATION_LABELS, TRANSFER_LABELS
 from ai_register.users.models import User
 from ai_register.web.forms import options, submit_form
 

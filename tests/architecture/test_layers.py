@@ -75,23 +75,30 @@ WEB_PAGE_MODULES = ("views.py", "forms.py")
 WEB_PAGE_FILES = ("app.py",)
 
 
+def _is_web_page(module: str) -> bool:
+    """The shell (`ai_register.web…`) or an area's page module (`….views`, `….page_views`, `….forms`)."""
+    parts = module.split(".")
+    last = parts[-1]
+    return parts[0] == "ai_register" and (parts[1:2] == ["web"] or last in ("views", "forms")
+                                          or last.endswith(("_views", "_forms")))
+
+
 def _web_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "ai_register.web" or node.module.startswith("ai_register.web."):
-                found.append(f"line {node.lineno}: {node.module}")
-            elif node.module == "ai_register" and "web" in {alias.name for alias in node.names}:
-                found.append(f"line {node.lineno}: ai_register.web")
+            modules = [node.module] if _is_web_page(node.module) else [
+                f"{node.module}.{alias.name}" for alias in node.names if _is_web_page(f"{node.module}.{alias.name}")]
+            found.extend(f"line {node.lineno}: {module}" for module in modules)
         elif isinstance(node, ast.Import):
-            found.extend(f"line {node.lineno}: {alias.name}" for alias in node.names
-                         if alias.name == "ai_register.web" or alias.name.startswith("ai_register.web."))
+            found.extend(f"line {node.lineno}: {alias.name}" for alias in node.names if _is_web_page(alias.name))
     return found
 
 
 def test_only_web_pages_import_the_web_shell():
-    """The web shell (layout, navigation, form helpers, charts, the gate checklist) sits on top: services,
-    the API, the reports and the labels of an area's codes (`<area>/labels.py`) never import it."""
+    """The web pages sit on top: the shell (layout, navigation, form helpers, charts, the gate checklist) and
+    an area's views and forms are imported by web pages only; services, the API, the reports and the words
+    for an area's codes (`<area>/labels.py`) never import them."""
     offenders = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE)
