@@ -1,4 +1,5 @@
-"""The web UI's shell: layout, navigation, labels, form helpers, the gate checklist component, charts.
+"""The web UI's shell: layout, navigation, the templates' globals (each area's labels by the names templates use),
+form helpers, the gate checklist component, charts.
 
 Every page lives in the area it shows (`solutions/views.py`, `audit/views.py`, `users/account_views.py`,
 …); views parse forms and render templates, and every decision and every write is a service call of
