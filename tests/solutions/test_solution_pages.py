@@ -212,7 +212,7 @@ def test_the_start_page_counts_what_each_reader_sees(app, users):
     solutions; compliance's come from indexed counts over the register: the same numbers either way."""
     from datetime import timedelta
 
-    from ai_register.main import overview
+    from ai_register.main import overview_views as overview
     from ai_register.solutions.services import region_today
     from tests.helpers import solution_factory
 
