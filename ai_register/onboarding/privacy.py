@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ScalarSelect, Select, Table, func, or_, select
+from sqlalchemy import ScalarSelect, Select, Table, func, literal, or_, select, union_all
 
+from ai_register.apikit import page_window
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.audit.reasons import coded
@@ -159,6 +160,30 @@ def inventory() -> dict:
         "retention": {"departed_staff_days": config.get("RETENTION_DEPARTED_STAFF_DAYS"),
                       "incident_text_days": config.get("RETENTION_INCIDENT_TEXT_DAYS")},
     }
+
+
+PEOPLE_PER_PAGE = 50
+
+
+def people_page(q: str = "", page: int = 1, per_page: int | None = None) -> dict:
+    """One page of the people the register names, for choosing whose data to export: account holders and
+    persons without an account together, by name, searched by name, e-mail or contact. A region may have
+    thousands of staff accounts; the page shows `per_page` of them."""
+    accounts = select(literal("user").label("kind"), User.id, User.display_name.label("name"),
+                      User.email.label("contact"), User.active)
+    persons = select(literal("person").label("kind"), Person.id, Person.name, Person.contact, literal(True))
+    if q:
+        accounts = accounts.where(or_(User.display_name.icontains(q, autoescape=True),
+                                      User.email.icontains(q, autoescape=True)))
+        persons = persons.where(or_(Person.name.icontains(q, autoescape=True),
+                                    Person.contact.icontains(q, autoescape=True)))
+    people = union_all(accounts, persons).subquery()
+    per_page = per_page or PEOPLE_PER_PAGE
+    offset, limit = page_window(page, per_page)
+    total = db.session.scalar(select(func.count()).select_from(people))
+    rows = db.session.execute(select(people).order_by(func.lower(people.c.name), people.c.kind, people.c.id)
+                              .offset(offset).limit(limit)).mappings().all()
+    return {"items": [dict(row) for row in rows], "total": total, "page": page, "per_page": per_page}
 
 
 def export_user(user: User) -> Iterator[str]:

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_user
 from joserfc.errors import JoseError
-from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ai_register.exceptions import DomainError
@@ -125,10 +124,14 @@ def oidc_callback():
 @bp.get("/privacy")
 @access(*DPO)
 def privacy_page():
+    q = request.args.get("q", "").strip()[:200]
+    number = request.args.get("page", "1")
+    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
+    people = privacy.people_page(q, number)
     return render_template(
-        "onboarding/privacy.html", inventory=privacy.inventory(),
-        users=db.session.scalars(select(User).order_by(User.display_name, User.id)).all(),
-        persons=db.session.scalars(select(Person).order_by(Person.name, Person.id)).all(),
+        "onboarding/privacy.html", inventory=privacy.inventory(), people=people, q=q,
+        pages=max(1, -(-people["total"] // people["per_page"])),
+        page_url=lambda n: url_for("onboarding.privacy_page", **({"q": q} if q else {}), page=n),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -126,6 +127,36 @@ def test_web_page_and_download(client, users):
     download = client.get(f"/privacy/users/{users['owner'].id}/export")
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     assert json.loads(download.data)["subject"]["display_name"] == "Olga Owner"
+
+
+def test_the_people_to_export_are_searched_and_paged(client, users, monkeypatch):
+    """A region has thousands of staff accounts: the page lists a page of people (accounts and persons
+    without an account together, by name) and finds one by name, e-mail or contact."""
+    from ai_register.onboarding import privacy
+
+    monkeypatch.setattr(privacy, "PEOPLE_PER_PAGE", 3)
+    db.session.add_all([Person(name="Anna Andersson", contact="anna@vardcentral.example",
+                               created_by_id=users["compliance"].id),
+                        Person(name="Pia Persson", created_by_id=users["compliance"].id)])
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(users["admin"].id)
+        session["_fresh"] = True
+
+    def names(url: str) -> list[str]:
+        page = client.get(url)
+        assert page.status_code == 200
+        return re.findall(r'<td data-label="Namn">([^<]+)</td>', page.get_data(as_text=True))
+
+    first, third = names("/privacy"), names("/privacy?page=3")
+    assert first == ["Adam Admin", "Agnes Auditor", "Anna Andersson"]  # 6 accounts and 2 persons, by name
+    assert third == ["Otto Owner", "Pia Persson"]
+    assert "8 personer" in client.get("/privacy").get_data(as_text=True)
+    assert names("/privacy?q=VARDCENTRAL") == ["Anna Andersson"]  # a person's contact, any case
+    assert names("/privacy?q=owner2%40region") == ["Otto Owner"]  # an account's e-mail
+    found = client.get("/privacy?q=100%25").get_data(as_text=True)
+    assert "Ingen person matchar." in found and 'value="100%"' in found  # the search is kept; % is a character
+    assert names("/privacy?page=x") == first
 
 
 def test_retention_pseudonymises_departed_staff_and_blanks_old_incident_text(app, client, runner, users, auth,
