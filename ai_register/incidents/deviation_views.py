@@ -20,6 +20,7 @@ from ai_register.monitoring.services import waiting_for
 from ai_register.security import COMPLIANCE, SIGNED_IN, STAFF, access, actor
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
+from ai_register.web.forms import options
 
 bp = Blueprint("deviations_web", __name__, template_folder="templates")
 
@@ -60,7 +61,7 @@ def report():
     if request.method == "GET" and request.args.get("solution_id", "").isdigit():
         form.solution.data = request.args["solution_id"]
     query = (form.solution_q.data or "") if searching or request.method == "POST" else ""
-    form.solution.choices = _solution_choices(deviations.search_solutions(query), form.solution.data)
+    form.solution.choices = options(_solution_choices(deviations.search_solutions(query), form.solution.data))
     status = 200
     if request.method == "POST" and not searching:
         status = 422

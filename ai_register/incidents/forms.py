@@ -24,6 +24,7 @@ from wtforms.widgets import HiddenInput
 
 from ai_register.incidents.labels import HARM_CHOICES, STATUS_LABELS
 from ai_register.incidents.models import INCIDENT_STATUSES
+from ai_register.web.forms import options
 
 FLAGS = ("device_malfunction", "fundamental_rights_concern", "widespread_or_critical_infrastructure",
          "public_health_threat", "property_or_environment_harm")
@@ -46,7 +47,7 @@ class IncidentForm(FlaskForm):
                                   description=_l("Briefly: what the system did or failed to do, and the "
                                                  "consequence. No patient names or personal identity "
                                                  "numbers."))
-    patient_harm = RadioField(_l("Patient harm"), choices=HARM_CHOICES,
+    patient_harm = RadioField(_l("Patient harm"), choices=options(HARM_CHOICES),
                               validators=[InputRequired(message=_l("Choose the patient harm, or “Not known yet”."))])
     care_unit = StringField(_l("Care unit"), validators=[Optional(), Length(max=200)])
     occurred_at = DateTimeLocalField(_l("When did it happen?"), format="%Y-%m-%dT%H:%M",
@@ -82,8 +83,8 @@ class DutyForm(FlaskForm):
     key = StringField(validators=[DataRequired(), Length(max=64)])
     version = HiddenField()  # the incident's version when the page was read (no lost update)
     # No action preselected: one click on "Save" must not mark a legal duty done.
-    action = SelectField(choices=[("", _l("Choose…")), ("done", _l("Done")),
-                                  ("not_applicable", _l("Not applicable")), ("open", _l("Reopen"))],
+    action = SelectField(choices=options([("", _l("Choose…")), ("done", _l("Done")),
+                                          ("not_applicable", _l("Not applicable")), ("open", _l("Reopen"))]),
                          validators=[DataRequired(message=_l("Choose what to record."))])
     reference = StringField(_l("Reference (case or report number)"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note (why it does not apply)"), validators=[Optional(), Length(max=2000)])
@@ -99,7 +100,7 @@ class DutyForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     version = HiddenField()  # the incident's version when the page was read (no lost update)
-    status = SelectField(_l("New status"), choices=[(s, STATUS_LABELS[s]) for s in INCIDENT_STATUSES],
+    status = SelectField(_l("New status"), choices=options((s, STATUS_LABELS[s]) for s in INCIDENT_STATUSES),
                          validators=[DataRequired()])
     assessment_notes = TextAreaField(_l("Assessment"), validators=[Optional(), Length(max=10_000)])
 
@@ -129,7 +130,7 @@ class DeviationForm(FlaskForm):
                              description=_l("Type part of its name or your care unit, then search."))
     solution = RadioField(_l("Which AI solution?"), choices=[],
                           validators=[InputRequired(message=_l("Choose the solution, or “Don't know”."))])
-    patient_harm = RadioField(_l("Was a patient harmed?"), choices=DEVIATION_HARM_CHOICES,
+    patient_harm = RadioField(_l("Was a patient harmed?"), choices=options(DEVIATION_HARM_CHOICES),
                               validators=[InputRequired(message=_l("Answer yes, no or don't know."))])
     case_number = StringField(_l("Case number in the region's deviation system"),
                               validators=[Optional(), Length(max=64)],

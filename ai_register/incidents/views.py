@@ -31,6 +31,7 @@ from ai_register.solutions.access import (
 )
 from ai_register.solutions.models import Solution
 from ai_register.suppliers import services as supplier_services
+from ai_register.web.forms import options
 
 bp = Blueprint("followup_web", __name__, template_folder="templates")
 # The follow-up settings' defaults, applied once when the pages are registered.
@@ -157,7 +158,7 @@ def _detail(incident, *, status_form=None, duty_errors=None, duty_form=None, cod
     writable = can_write(solution, user) and solution.phase not in READ_ONLY_PHASES
     status_form = status_form or StatusForm()
     status_form.version.data = str(incident.version)  # a stale form comes back with the version to save over
-    status_form.status.choices = [(s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status]]
+    status_form.status.choices = options((s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status])
     duties = sorted(incident.duties, key=lambda d: (not d.applies, services.as_utc(d.overdue_after), d.key))
     return render_template(
         "incidents/show.html", incident=incident, solution=solution, duties=duties, writable=writable,
@@ -206,7 +207,7 @@ def update_duty(incident_id: int):
 def update_status(incident_id: int):
     incident = services.get_incident(incident_id, actor(), write=True)
     form = StatusForm()
-    form.status.choices = [(s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status]]
+    form.status.choices = options((s, STATUS_LABELS[s]) for s in NEXT_STATUSES[incident.status])
     if not form.validate_on_submit():
         return _detail(incident, status_form=form, code=422)
     try:

@@ -85,9 +85,9 @@ def index():
 
 def _account_form() -> AccountForm:
     form = AccountForm()
-    form.role.choices = role_choices()
+    form.role.choices = options(role_choices())
     if not mail.configured():
-        form.delivery.choices = [c for c in form.delivery.choices if c[0] == "password"]
+        form.delivery.choices = [c for c in form.delivery.choices if c.value == "password"]
     elif request.method == "GET":
         form.delivery.data = "link"
     return form

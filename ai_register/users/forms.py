@@ -6,6 +6,7 @@ from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from ai_register.users.labels import role_label
+from ai_register.web.forms import options
 
 
 class LoginForm(FlaskForm):
@@ -40,9 +41,9 @@ class AccountForm(FlaskForm):
     delivery = RadioField(
         _l("First password"),
         validators=[InputRequired()],
-        choices=[("link", _l("E-mail a link to set a password (valid 72 hours, works once)")),
-                 ("password", _l("Show a one-time password that I hand over; "
-                                 "the person chooses their own at first sign-in"))],
+        choices=options([("link", _l("E-mail a link to set a password (valid 72 hours, works once)")),
+                         ("password", _l("Show a one-time password that I hand over; "
+                                         "the person chooses their own at first sign-in"))]),
         default="password",
     )
 
