@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ai_register.literacy.labels import KIND_LABELS
 from ai_register.web.forms import LinesField, int_or_none, options, values_of
@@ -29,10 +29,7 @@ class LiteracyForm(FlaskForm):
     held_on = DateField(_l("When"), validators=[DataRequired()])
     reached = IntegerField(_l("People reached"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     material_evidence_id = SelectField(_l("Material (evidence)"), coerce=int_or_none, validators=[Optional()])
-    material_link = StringField(_l("Link to the material"), validators=[
-        Optional(), Length(max=500),
-        Regexp(r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$",
-               message=_l("Give a web address that starts with https:// or http://."))])
+    material_link = StringField(_l("Link to the material"), validators=[Optional(), Length(max=500)])
 
     def values(self) -> dict:
         """What the literacy service takes: the choices, the date, the lists, the texts (blank as None)."""

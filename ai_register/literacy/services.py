@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from ai_register.addresses import web_address_errors
 from ai_register.audit import services as audit
 from ai_register.evidence.models import Evidence
 from ai_register.exceptions import InvalidInput, NotAllowed
@@ -24,12 +25,16 @@ def record_measure(solution, data: dict, *, by: User) -> LiteracyMeasure:
     """A measure for one solution's staff (owners, compliance), or region-wide (`solution` None; compliance)."""
     if solution is None and by.role != COMPLIANCE:
         raise NotAllowed("Only compliance records region-wide measures.")
+    errors: dict[str, list[str]] = {}
     evidence_id = data.get("material_evidence_id")
     if evidence_id is not None:
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None or solution is None or evidence.solution_id != solution.id:
-            raise InvalidInput("The measure cannot be saved.",
-                               errors={"material_evidence_id": ["No such evidence for this solution."]})
+            errors["material_evidence_id"] = ["No such evidence for this solution."]
+    if link_errors := web_address_errors(data.get("material_link")):
+        errors["material_link"] = link_errors
+    if errors:
+        raise InvalidInput("The measure cannot be saved.", errors=errors)
     measure = LiteracyMeasure(
         solution_id=solution.id if solution is not None else None, kind=data["kind"], title=data["title"].strip(),
         description=(data.get("description") or "").strip() or None, user_groups=_clean(data.get("user_groups")),

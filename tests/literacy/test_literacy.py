@@ -15,6 +15,7 @@ from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
 from ai_register.solutions.lifecycle.facts import ClassificationFact, GateFacts, GateSettings, RolloutUnitFact
 from ai_register.solutions.lifecycle.gates import check_gate
 from tests.answers import HIGH_RISK, MINIMAL
+from tests.webclient import field_error
 
 UNITS = ("Röntgen Sunderbyn", "Röntgen Gällivare")
 
@@ -56,9 +57,12 @@ def test_measures_per_solution_and_region_wide(app, api, solution, make_solution
     created = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures", json=body)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["care_units"] == ["Röntgen Sunderbyn"]
-    bad = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
-                   json={**body, "kind": "poster", "material_link": "javascript:alert(1)"})
-    assert bad.status_code == 422 and {"kind", "material_link"} <= set(bad.get_json()["errors"])
+    bad = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures", json={**body, "kind": "poster"})
+    assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"kind"}
+    bad_link = api.post("owner", f"/api/v1/solutions/{solution.id}/literacy-measures",
+                        json={**body, "material_link": "javascript:alert(1)"})
+    assert bad_link.status_code == 422 and bad_link.get_json()["code"] == "invalid_input"
+    assert bad_link.get_json()["errors"] == {"material_link": ["Not a valid URL."]}
     other = make_solution(name="Annat")
     foreign = Evidence(solution_id=other.id, type="other", title="Annan lösnings material", issued_on=date(2026, 1, 1),
                        created_by_id=solution.owner_id)
@@ -132,17 +136,21 @@ def test_literacy_pages_in_swedish(app, web_login, users, solution):
 
 
 def test_the_literacy_form_parses_the_shapes_and_hands_its_values_to_the_service(app, web_login, users, solution):
-    """The form checks the link and the lists as the API's schema does; what it parsed goes to the service."""
+    """The form checks the lists' shape as the API's schema does; what it parsed goes to the service, whose rule
+    for the link (an http(s) address, addresses.py) the page and the API share."""
     app.config["WTF_CSRF_ENABLED"] = False
     owner = web_login(app.test_client(), users["owner"])
     url = f"/solutions/{solution.id}/literacy"
     base = {"kind": "instructions", "title": "Lathund", "held_on": "2026-11-02"}
-    refused = owner.post(url, data={**base, "material_link": "ftp://intra.region.se/lathund.pdf",
-                                    "care_units": "Akuten\n" + "x" * 201})
+    too_long = owner.post(url, data={**base, "care_units": "Akuten\n" + "x" * 201})
+    assert too_long.status_code == 422
+    assert "Högst 100 namn, ett per rad, vart och ett högst 200 tecken." in too_long.get_data(as_text=True)
+    refused = owner.post(url, data={**base, "material_link": "ftp://intra.region.se/lathund.pdf"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert "Ange en webbadress som börjar med https:// eller http://." in page
-    assert "Högst 100 namn, ett per rad, vart och ett högst 200 tecken." in page and "Lathund" in page
+    assert field_error(refused, "material_link") == "Inte en giltig webbadress."
+    assert 'value="ftp://intra.region.se/lathund.pdf"' in page and "Lathund" in page
+    assert db.session.scalars(select(LiteracyMeasure).where(LiteracyMeasure.title == "Lathund")).all() == []
     saved = owner.post(url, data={**base, "material_link": "https://intra.region.se/lathund.pdf",
                                   "user_groups": "Sjuksköterskor\n\nSjuksköterskor", "description": "  "})
     assert saved.status_code == 302
