@@ -64,7 +64,7 @@ def _enrich(rows: list[dict[str, Any]], today: date) -> None:
     benefit: dict[int, BenefitEstimate] = {}
     goals: dict[int, list[Goal]] = defaultdict(list)
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    solutions: dict[int, Solution] = {}
+    solutions: dict[int, Any] = {}
     for chunk in _chunks(ids):
         benefit.update({b.solution_id: b for b in db.session.scalars(
             select(BenefitEstimate).where(BenefitEstimate.solution_id.in_(chunk)))})
@@ -75,7 +75,10 @@ def _enrich(rows: list[dict[str, Any]], today: date) -> None:
                                                               Evidence.superseded_by_id.is_(None))):
             evidence[item.solution_id].append(EvidenceFact(EvidenceType(item.type), item.issued_on,
                                                            item.expires_on))
-        solutions.update({s.id: s for s in db.session.scalars(select(Solution).where(Solution.id.in_(chunk)))})
+        # The three columns it needs, not the solutions again (their JSON columns were parsed once already).
+        solutions.update({s.id: s for s in db.session.execute(
+            select(Solution.id, Solution.critical_for_patient_care, Solution.max_tolerable_outage_hours,
+                   Solution.recovery_plan_tested_on).where(Solution.id.in_(chunk)))})
     latest = {}
     reviews = {}
     for chunk in _chunks(ids):

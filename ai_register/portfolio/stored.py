@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable, Mapping
 from itertools import chain
 
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy import inspect as inspect_object
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -120,6 +120,9 @@ def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Max
     _locked_basis(connection, weights)
     largest = ranking.record_maxima(select(Solution.id), connection)
     _rebuild(connection, weights, largest)
+    if connection.dialect.name == "postgresql":
+        # Statistics for the rows just written (the first rebuild fills a table the planner saw empty).
+        connection.execute(text("ANALYZE portfolio_scores"))
     return largest
 
 

@@ -18,7 +18,7 @@ from ai_register.reports import eu_database
 from ai_register.reports.download import file_response
 from ai_register.reports.events import iter_solution_events, last_solution_seq
 from ai_register.reports.evidence_bundle import solution_bundle
-from ai_register.reports.export import iter_csv, iter_report_json, portfolio_csv_row
+from ai_register.reports.export import iter_csv, iter_portfolio_json, iter_report_json, portfolio_csv_row
 from ai_register.reports.instants import as_of_instant, region_zone
 from ai_register.reports.pdf.document import FontMissing
 from ai_register.reports.pdf.portfolio import render_portfolio
@@ -198,10 +198,11 @@ def portfolio_report(args):
             handle.close()
             raise _pdf_error(exc) from exc
         return file_response(handle, PDF, f"portfolio-{generated_at[:10]}.pdf")
-    items = list(iter_portfolio(user, filters))
-    return {"generated_at": generated_at,
-            "generated_by": {"id": user.id, "name": user.display_name, "role": user.role},
-            "filters": _describe(filters), "chain_head": head, "items": items, "total": len(items)}
+    report = {"generated_at": generated_at,
+              "generated_by": {"id": user.id, "name": user.display_name, "role": user.role},
+              "filters": _describe(filters), "chain_head": head}
+    # Streamed: every row the reader may see, read in batches from one cursor (constant memory).
+    return Response(stream_with_context(iter_portfolio_json(report, iter_portfolio(user, filters))), mimetype=JSON)
 
 
 def _describe(filters: dict) -> dict:

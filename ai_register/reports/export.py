@@ -28,6 +28,18 @@ def iter_report_json(report: Mapping[str, Any], events: Iterable[Mapping[str, An
     yield "]}"
 
 
+def iter_portfolio_json(head: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The portfolio report object: `head`'s members, then `items` row by row and their `total` (the rows
+    are read in batches as they are written, so the whole register never sits in memory)."""
+    text = _dumps(dict(head))
+    yield text[:-1] + (',"items":[' if len(head) else '"items":[')
+    total = 0
+    for row in rows:
+        yield ("," if total else "") + _dumps({column: row[column] for column in PORTFOLIO_COLUMNS})
+        total += 1
+    yield f'],"total":{total}}}'
+
+
 def iter_events_jsonl(events: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
     """One event per line with every chain field, exactly as hashed (see tools/verify_bundle.py)."""
     for event in events:

@@ -44,6 +44,26 @@ def test_portfolio_json(client, auth, users, story):
     assert body["chain_head"]["hash"]
 
 
+def test_portfolio_json_streams_every_row_in_batches(client, auth, users, story):
+    """More rows than one batch (200): the answer is streamed, valid JSON, every solution once in name
+    order, and its total counts what was written."""
+    from sqlalchemy import insert
+
+    from ai_register.solutions.models import Solution
+
+    owner = users["owner2"]
+    db.session.execute(insert(Solution), [{"name": f"Massa {n:03d}", "purpose": "Prov.", "owner_id": owner.id,
+                                           "created_by_id": owner.id} for n in range(205)])
+    db.session.commit()
+    response = client.get(PORTFOLIO, headers=auth(users["compliance"]))
+    assert response.status_code == 200 and response.is_streamed and response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["total"] == len(body["items"]) == 206
+    names = [row["name"] for row in body["items"]]
+    assert names[:205] == [f"Massa {n:03d}" for n in range(205)] and names[205] == NEW_NAME
+    assert len({row["id"] for row in body["items"]}) == 206 and body["chain_head"]["hash"]
+
+
 def test_portfolio_filters_as_the_list(client, auth, users, story):
     register_solution(client, auth, users["owner2"], name="Annan lösning", care_units=["Vårdcentral Kiruna"])
     headers = auth(users["compliance"])
