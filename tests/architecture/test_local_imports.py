@@ -57,7 +57,7 @@ def test_the_check_sees_an_unexplained_import():
     assert unexplained(source) == ["line 2: from x import y"]
 
 
-CYCLE = re.compile(r"#\s*cycle:\s*(.+)$")
+CYCLE = re.compile(r"#\s*cycle:\s*(.+)$", re.MULTILINE)
 
 
 def _module_name(path: Path) -> str:
@@ -100,6 +100,8 @@ def test_every_named_cycle_is_an_import_loop():
     that outlived its cycle (an import moved, a module split) fails here, and the import can go to the top."""
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
+        if not CYCLE.search(path.read_text(encoding="utf-8")):  # most modules have none: skip the parse
+            continue
         for line, names, below in named_cycles(path):
             where = f"{path.relative_to(PACKAGE.parent)}:{line}"
             if len(names) < 3 or names[0] != names[-1] or names[-2] != _module_name(path) or names[-1] not in below:
