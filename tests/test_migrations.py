@@ -58,6 +58,17 @@ def test_migrated_audit_table_refuses_update_and_delete(migrated_app, runner=Non
     assert db.session.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
 
 
+def test_a_migration_run_leaves_the_apps_loggers_on(migrated_app):
+    """Alembic's env.py configures logging from alembic.ini; it must not disable the loggers that exist
+    already, or the error handler's log lines vanish for the rest of the process (a test after this one)."""
+    import logging
+
+    from ai_register import errors
+
+    assert not errors.log.disabled
+    assert not logging.getLogger("ai_register").disabled
+
+
 def test_downgrade_to_base_and_up_again(migrated_app):
     downgrade(revision="base")
     upgrade()
