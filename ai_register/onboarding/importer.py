@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, has_request_context
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import func, or_, select
 
 from ai_register.apikit import english
@@ -359,8 +359,7 @@ def import_file(filename: str, content: bytes, *, by: User, dry_run: bool) -> Im
     except SheetError as exc:
         problem = InvalidInput(str(exc), errors={"file": [str(exc)]},
                                **({"limit": exc.limit} if exc.limit else {}))
-        if has_request_context():  # the web page shows it in the reader's language
-            problem.localized = gettext(exc.msgid, **exc.params)
+        problem.localized = lazy_gettext(exc.msgid, **exc.params)  # the page shows it in the reader's language
         raise problem from exc
     return import_sheet(sheet, filename=name, by=by, dry_run=dry_run)
 
