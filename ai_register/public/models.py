@@ -49,31 +49,60 @@ class PublicCareUnit(db.Model):
 
 
 # A solution's care units count when it is public; each unit once per solution, empty ones not at all.
+# Statement-level (transition tables): a bulk INSERT of 66,000 public solutions naming one unit is one
+# upsert, not 66,000 updates of one row in one transaction (each would walk the row's earlier versions).
 CARE_UNIT_FUNCTION = """
 CREATE OR REPLACE FUNCTION ai_register_public_care_units() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.public IS TRUE AND json_typeof(OLD.care_units) = 'array' THEN
-        UPDATE public_care_units AS counted SET solutions = counted.solutions - 1
-        FROM (SELECT DISTINCT value FROM json_array_elements_text(OLD.care_units)) AS listed
-        WHERE counted.unit = listed.value;
-        DELETE FROM public_care_units
-        WHERE solutions <= 0 AND unit IN (SELECT value FROM json_array_elements_text(OLD.care_units));
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.public IS TRUE AND json_typeof(NEW.care_units) = 'array' THEN
+    IF TG_OP = 'INSERT' THEN
         INSERT INTO public_care_units AS counted (unit, solutions)
-        SELECT DISTINCT value, 1 FROM json_array_elements_text(NEW.care_units) WHERE value <> ''
-        ON CONFLICT (unit) DO UPDATE SET solutions = counted.solutions + 1;
+        SELECT listed.value, count(DISTINCT added.id) FROM new_rows AS added
+        CROSS JOIN LATERAL json_array_elements_text(CASE WHEN json_typeof(added.care_units) = 'array'
+                                                         THEN added.care_units ELSE '[]'::json END) AS listed
+        WHERE added.public IS TRUE AND listed.value <> '' GROUP BY listed.value
+        ON CONFLICT (unit) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE public_care_units AS counted SET solutions = counted.solutions - gone.n
+        FROM (SELECT listed.value AS unit, count(DISTINCT removed.id) AS n FROM old_rows AS removed
+              CROSS JOIN LATERAL json_array_elements_text(CASE WHEN json_typeof(removed.care_units) = 'array'
+                                                               THEN removed.care_units ELSE '[]'::json END) AS listed
+              WHERE removed.public IS TRUE GROUP BY listed.value) AS gone
+        WHERE counted.unit = gone.unit;
+        DELETE FROM public_care_units WHERE solutions <= 0;
+    ELSE
+        -- only the rows whose public flag or care units changed
+        WITH changed AS (
+            SELECT o.id, o.public AS old_public, o.care_units AS old_units, n.public AS new_public,
+                   n.care_units AS new_units
+            FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
+            WHERE o.public IS DISTINCT FROM n.public OR o.care_units::text IS DISTINCT FROM n.care_units::text),
+        delta AS (
+            SELECT listed.value AS unit, -count(DISTINCT changed.id) AS n FROM changed
+            CROSS JOIN LATERAL json_array_elements_text(CASE WHEN json_typeof(changed.old_units) = 'array'
+                                                             THEN changed.old_units ELSE '[]'::json END) AS listed
+            WHERE changed.old_public IS TRUE AND listed.value <> '' GROUP BY listed.value
+            UNION ALL
+            SELECT listed.value, count(DISTINCT changed.id) FROM changed
+            CROSS JOIN LATERAL json_array_elements_text(CASE WHEN json_typeof(changed.new_units) = 'array'
+                                                             THEN changed.new_units ELSE '[]'::json END) AS listed
+            WHERE changed.new_public IS TRUE AND listed.value <> '' GROUP BY listed.value)
+        INSERT INTO public_care_units AS counted (unit, solutions)
+        SELECT unit, sum(n) FROM delta GROUP BY unit HAVING sum(n) <> 0
+        ON CONFLICT (unit) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+        DELETE FROM public_care_units WHERE solutions <= 0;
     END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql
 """
 CARE_UNIT_TRIGGERS = (
-    "CREATE TRIGGER solutions_public_care_units AFTER INSERT OR DELETE ON solutions "
-    "FOR EACH ROW EXECUTE FUNCTION ai_register_public_care_units()",
-    "CREATE TRIGGER solutions_public_care_units_changed AFTER UPDATE OF public, care_units ON solutions "
-    "FOR EACH ROW WHEN (OLD.public IS DISTINCT FROM NEW.public OR OLD.care_units::text IS DISTINCT FROM "
-    "NEW.care_units::text) EXECUTE FUNCTION ai_register_public_care_units()",
+    "CREATE TRIGGER solutions_public_care_units_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
+    "CREATE TRIGGER solutions_public_care_units_update AFTER UPDATE ON solutions "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
+    "CREATE TRIGGER solutions_public_care_units_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
 )
 
 
