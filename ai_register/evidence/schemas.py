@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, page_schema
+from ai_register.apikit import PageArgsSchema, Shown, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.solutions.lifecycle.facts import EvidenceType
 
@@ -57,9 +57,9 @@ class EvidenceSchema(ma.Schema):
                             metadata={"description": "null when no file is attached"})
     valid_today = Shown(ma.fields.Boolean(), required=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
-    superseded_at = ma.fields.DateTime(allow_none=True)
+    superseded_at = UtcDateTime(allow_none=True)
     created_by_id = ma.fields.Integer(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class EvidenceListArgsSchema(PageArgsSchema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema, text_field
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.fria import rules
 
@@ -43,7 +43,7 @@ class FriaWriteSchema(StrictSchema):
 
 
 class FriaPatchSchema(FriaWriteSchema):
-    notified_on = ma.fields.DateTime(allow_none=True, metadata={
+    notified_on = UtcDateTime(allow_none=True, metadata={
         "description": "Art 27(3): when the market surveillance authority was notified (approved versions)"})
     notification_reference = text_field(200)
 
@@ -71,11 +71,11 @@ class FriaSchema(ma.Schema):
     dpia_evidence_id = ma.fields.Integer(allow_none=True)
     dpia_complement = ma.fields.String(allow_none=True)
     attachment_evidence_id = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime(required=True)
-    submitted_at = ma.fields.DateTime(allow_none=True)
-    reviewed_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    submitted_at = UtcDateTime(allow_none=True)
+    reviewed_at = UtcDateTime(allow_none=True)
     review_note = ma.fields.String(allow_none=True)
-    notified_on = ma.fields.DateTime(allow_none=True)
+    notified_on = UtcDateTime(allow_none=True)
     notification_reference = ma.fields.String(allow_none=True)
     outdated = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "Art 27(2): what changed since this version (e.g. oversight_owner_changed)"})

@@ -5,7 +5,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import N_, Message, StrictSchema, page_schema
+from ai_register.apikit import N_, Message, StrictSchema, UtcDateTime, page_schema
 from ai_register.extensions import ID_RANGE
 from ai_register.goals.models import Perspective
 
@@ -92,11 +92,11 @@ class GoalSchema(ma.Schema):
     target_met = ma.fields.Boolean(
         allow_none=True, metadata={"description": "Latest value reaches the target; null if unknown"})
     created_by_id = ma.fields.Integer(required=True)
-    created_at = ma.fields.DateTime(required=True)
-    withdrawn_at = ma.fields.DateTime(allow_none=True, metadata={
+    created_at = UtcDateTime(required=True)
+    withdrawn_at = UtcDateTime(allow_none=True, metadata={
         "description": "Set when the goal was withdrawn (kept, no longer counted by the gates)"})
     withdrawal_reason = ma.fields.String(allow_none=True)
-    updated_at = ma.fields.DateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 GoalListSchema = page_schema(GoalSchema, "GoalListSchema")
@@ -118,7 +118,7 @@ class MeasurementSchema(ma.Schema):
     value = ma.fields.Float(required=True)
     note = ma.fields.String(allow_none=True)
     recorded_by_id = ma.fields.Integer(required=True)
-    recorded_at = ma.fields.DateTime(required=True)
+    recorded_at = UtcDateTime(required=True)
 
 
 MeasurementListSchema = page_schema(MeasurementSchema, "MeasurementListSchema")
@@ -158,6 +158,6 @@ class BenefitSchema(ma.Schema):
         allow_none=True, metadata={"type": "number", "description": "null when the estimate never pays back"},
     )
     created_by_id = ma.fields.Integer(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
     updated_by_id = ma.fields.Integer(required=True)
-    updated_at = ma.fields.DateTime(required=True)
+    updated_at = UtcDateTime(required=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema, text_field
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.literacy.rules import KINDS
 
@@ -42,7 +42,7 @@ class LiteracyMeasureSchema(ma.Schema):
     reached = ma.fields.Integer(allow_none=True)
     material_evidence_id = ma.fields.Integer(allow_none=True)
     material_link = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 LiteracyMeasureListSchema = page_schema(LiteracyMeasureSchema, "LiteracyMeasureListSchema", paged=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema, text_field
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.obligations import rules
 
@@ -65,9 +65,9 @@ class ObligationSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
     not_applicable_reason = ma.fields.String(allow_none=True)
     status_set_by = ma.fields.String(allow_none=True)
-    status_set_at = ma.fields.DateTime(allow_none=True)
+    status_set_at = UtcDateTime(allow_none=True)
     confirmed_by = ma.fields.String(allow_none=True)
-    confirmed_at = ma.fields.DateTime(allow_none=True)
+    confirmed_at = UtcDateTime(allow_none=True)
     version = ma.fields.Integer(required=True)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import Shown, StrictSchema, page_schema, text_field
+from ai_register.apikit import Shown, StrictSchema, UtcDateTime, page_schema, text_field
 from ai_register.extensions import ID_RANGE
 from ai_register.oversight.rules import MONITORS
 
@@ -84,8 +84,8 @@ class OversightAssignmentSchema(ma.Schema):
     confirmation_overdue = Shown(ma.fields.Boolean(), required=True)
     counts_as_oversight_owner = ma.fields.Boolean(required=True)
     current = ma.fields.Boolean(required=True)
-    started_at = ma.fields.DateTime(required=True)
-    ended_at = ma.fields.DateTime(allow_none=True)
+    started_at = UtcDateTime(required=True)
+    ended_at = UtcDateTime(allow_none=True)
     ended_by_id = ma.fields.Integer(allow_none=True)
     created_by_id = ma.fields.Integer(required=True)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ai_register.apikit import StrictSchema, page_schema
+from ai_register.apikit import StrictSchema, UtcDateTime, page_schema
 from ai_register.config import NAMED_TOKEN_CEILING_DAYS
 from ai_register.security import ALL_ROLES
 
@@ -30,10 +30,10 @@ class NamedTokenCreateSchema(StrictSchema):
 class NamedTokenSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime(required=True)
-    expires_at = ma.fields.DateTime(required=True)
-    revoked_at = ma.fields.DateTime(allow_none=True)
-    last_used_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    expires_at = UtcDateTime(required=True)
+    revoked_at = UtcDateTime(allow_none=True)
+    last_used_at = UtcDateTime(allow_none=True)
 
 
 class NamedTokenCreatedSchema(NamedTokenSchema):
@@ -47,8 +47,8 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String(required=True)
     role = ma.fields.String(required=True)
     active = ma.fields.Boolean(required=True)
-    created_at = ma.fields.DateTime(required=True)
-    deactivated_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    deactivated_at = UtcDateTime(allow_none=True)
 
 
 class UserCreateSchema(StrictSchema):

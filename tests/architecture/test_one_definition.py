@@ -62,6 +62,15 @@ def test_no_utc_datetime_field_besides_the_toolkit():
     assert not copies
 
 
+def test_every_api_time_is_written_with_its_zone():
+    """A plain marshmallow DateTime writes SQLite's zone-less times without an offset (the spec says
+    date-time, RFC 3339): every schema's time is apikit.UtcDateTime."""
+    plain = [f"{path}:{node.lineno}" for path, tree, _ in MODULES for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("fields.DateTime")
+             and path != "ai_register/apikit.py"]
+    assert not plain
+
+
 PAGE_ARITHMETIC = re.compile(r"""\(\s*(?:args\[["']page["']\]|page)\s*-\s*1\s*\)\s*\*""")
 
 

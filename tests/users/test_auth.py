@@ -151,6 +151,17 @@ def test_wrong_role_gets_403(client, make_user, auth):
     assert client.get("/api/v1/users", headers=auth(make_user("admin"))).status_code == 200
 
 
+def test_accounts_and_tokens_give_their_times_with_a_zone(client, make_user, auth):
+    """RFC 3339 date-times carry an offset on both databases (SQLite stores them without one)."""
+    admin = make_user("admin")
+    client.post("/api/v1/tokens", json={"name": "zone"}, headers=auth(admin))
+    account = next(user for user in client.get("/api/v1/users", headers=auth(admin)).get_json()["items"]
+                   if user["id"] == admin.id)
+    token = client.get("/api/v1/tokens", headers=auth(admin)).get_json()[0]
+    for moment in (account["created_at"], token["created_at"], token["expires_at"]):
+        assert datetime.fromisoformat(moment).utcoffset() == timedelta(0), moment
+
+
 def test_role_change_takes_effect_at_once_for_existing_tokens(client, make_user, auth):
     admin, user = make_user("admin"), make_user("auditor")
     headers = auth(user)
