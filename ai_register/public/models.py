@@ -108,8 +108,12 @@ CARE_UNIT_TRIGGERS = (
 
 @event.listens_for(db.metadata, "after_create")
 def _install_care_unit_trigger(target, connection, **kw):  # noqa: ARG001
-    """create_all's twin of the migration p22pages_public_care_units (PostgreSQL only)."""
+    """create_all's twin of the migration p22pages_public_care_units (PostgreSQL only). The metadata's event
+    fires on every create_all, also over a schema that has the triggers already (the bench's PDF section
+    calls it again): each trigger is replaced, not created twice."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(CARE_UNIT_FUNCTION)
         for statement in CARE_UNIT_TRIGGERS:
+            name = statement.split()[2]
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON solutions")
             connection.exec_driver_sql(statement)
