@@ -5,7 +5,7 @@ the present read as they are (as the supplier register's records are, suppliers/
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.services import ENTITY
+from ai_register.reports.instants import db_instant
 from ai_register.reports.replay import Replay
 
 
@@ -23,9 +24,7 @@ def region_wide(as_of: datetime | None) -> list[dict[str, Any]]:
     if as_of is None:
         return [audit.snapshot(m) for m in db.session.scalars(
             select(LiteracyMeasure).where(LiteracyMeasure.solution_id.is_(None)).order_by(LiteracyMeasure.id))]
-    moment = as_of.astimezone(UTC)
-    if db.session.get_bind().dialect.name == "sqlite":
-        moment = moment.replace(tzinfo=None)
+    moment = db_instant(as_of)
     replay = Replay()
     query = (select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.action, AuditEvent.data,
                     AuditEvent.occurred_at, AuditEvent.position)

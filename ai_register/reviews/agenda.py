@@ -19,11 +19,10 @@ run` (which notifies the recipients). Kinds:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, false, not_, select
 
-from ai_register.extensions import db
 from ai_register.incidents import duties as incident_rules
 from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDuty
 from ai_register.incidents.services import as_utc
@@ -32,6 +31,7 @@ from ai_register.notifications.services import active_users, compliance_user_ids
 from ai_register.notifications.settings import setting
 from ai_register.obligations import followup as obligations_followup
 from ai_register.portfolio import followup as portfolio_followup
+from ai_register.reports.instants import db_instant
 from ai_register.reviews import sources
 from ai_register.reviews.agenda_items import AgendaItem, Part, Want, sql_part
 from ai_register.solutions.models import Decision, Solution
@@ -116,14 +116,8 @@ def _limit(query, scope: Select | None):
     return query.where(Solution.id.in_(scope)) if scope is not None else query
 
 
-def _db_instant(moment: datetime) -> datetime:
-    """As stored timestamps compare: SQLite keeps naive UTC, PostgreSQL aware."""
-    moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None) if db.session.get_bind().dialect.name == "sqlite" else moment
-
-
 def _incident_duties(now: datetime, scope, want: Want) -> Part:
-    late = IncidentDuty.overdue_after < _db_instant(now)
+    late = IncidentDuty.overdue_after < db_instant(now)
     query = _limit(select(IncidentDuty, Incident, Solution)
                    .join(Incident, Incident.id == IncidentDuty.incident_id)
                    .join(Solution, Solution.id == Incident.solution_id)

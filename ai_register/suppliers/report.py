@@ -8,7 +8,7 @@ their own events up to that moment, and for the present read as they are."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
+from ai_register.reports.instants import db_instant
 from ai_register.reports.replay import Replay
 from ai_register.suppliers import rules, services
 from ai_register.suppliers.models import Supplier, SupplierDocument, SupplierProduct
@@ -35,9 +36,7 @@ def _live(product_id: int) -> dict[str, list[dict]] | None:
 
 
 def _replayed(product_id: int, until: datetime) -> dict[str, list[dict]] | None:
-    moment = until.astimezone(UTC)
-    if db.session.get_bind().dialect.name == "sqlite":
-        moment = moment.replace(tzinfo=None)
+    moment = db_instant(until)
     replay = Replay()
     query = (select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.action, AuditEvent.data,
                     AuditEvent.occurred_at, AuditEvent.position)
