@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ai_register.monitoring import rules
@@ -54,6 +54,20 @@ class MetricForm(FlaskForm):
         return values_of(self, ("name", "kind", "unit", "direction", "lower_threshold", "upper_threshold",
                                 "frequency", "description", "stated_value", "stated_document_id",
                                 "stated_reference"))
+
+
+class MetricEditForm(MetricForm):
+    """The metric changed: new thresholds judge new values only; unticking `active` retires it (its values are
+    kept). The version read guards against a lost update (If-Match, as the API's PATCH)."""
+
+    active = BooleanField(_l("Values are still reported"),
+                          description=_l("Untick to retire the metric: its values are kept, no more are asked for."))
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Kept in the audit trail."))
+    version = StringField()
+
+    def values(self) -> dict:
+        return {**super().values(), "active": bool(self.active.data)}
 
 
 class ValueForm(FlaskForm):

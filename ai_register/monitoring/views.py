@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ai_register.evidence import services as evidence_services
-from ai_register.exceptions import NotFound, Stale
+from ai_register.exceptions import Conflict, NotFound, Stale
 from ai_register.extensions import db
 from ai_register.incidents.models import Deviation
 from ai_register.monitoring import rules, services
@@ -17,6 +17,7 @@ from ai_register.monitoring.forms import (
     DecisionForm,
     ExplanationForm,
     InformingForm,
+    MetricEditForm,
     MetricForm,
     RetentionForm,
     ValueForm,
@@ -32,6 +33,7 @@ from ai_register.monitoring.labels import (
     KIND_LABELS,
     MBL_LABELS,
 )
+from ai_register.preconditions import form_version_holds
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER, STAFF, access, actor
 from ai_register.solutions.access import can_read, can_write, get_solution
 from ai_register.solutions.models import Solution
@@ -63,11 +65,17 @@ def _value_form(solution, **kwargs) -> ValueForm:
     return form
 
 
-def _metric_form(solution, **kwargs) -> MetricForm:
-    form = MetricForm(prefix="metric", **kwargs)
+def _metric_form(solution, form_class=MetricForm, stated=None, **kwargs) -> MetricForm:
+    """The metric's form; the stated value's document is chosen among the instructions for use of the product
+    version the solution uses (an edited metric keeps its own document on offer, so the form shows what it
+    says even after the link changed; the service refuses it when the stated value is changed)."""
+    form = form_class(prefix="metric", **kwargs)
+    documents = services.instructions_for_use(solution)
+    if stated is not None and stated.id not in {d.id for d in documents}:
+        documents = [*documents, stated]
     form.stated_document_id.choices = options(
-        [("", _("No instructions for use linked") if not services.instructions_for_use(solution) else _("None"))]
-        + [(d.id, d.title) for d in services.instructions_for_use(solution)])
+        [("", _("No instructions for use linked") if not documents else _("None"))]
+        + [(d.id, d.title) for d in documents])
     return form
 
 
@@ -112,6 +120,48 @@ def new_metric(solution_id: int):
         flash(_("The metric is saved."), "success")
         return redirect(url_for("monitoring_web.index", solution_id=solution.id))
     return _monitoring_page(solution, by, metric_form=form, status=422)
+
+
+def _metric_edit_page(solution, metric, form, status=200):
+    return render_template("monitoring/metric_edit.html", solution=solution, metric=metric, form=form,
+                           values_reported=len(services.values_of(metric.id)), **_labels()), status
+
+
+def _changed(metric, values: dict) -> dict:
+    """What the form changes on the metric (as the API's PATCH sends it): a stated value left as it was is not
+    checked again against the product version's instructions for use."""
+    return {name: value for name, value in values.items() if value != getattr(metric, name)}
+
+
+@bp.route("/monitoring/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
+@access(*WRITERS)
+def edit_metric(metric_id: int):
+    by = actor()
+    solution, metric = services.get_metric(metric_id, by, write=True)
+    if request.method == "GET":
+        form = _metric_form(solution, MetricEditForm, metric.stated_document, formdata=None, obj=metric,
+                            version=str(metric.version))
+        return _metric_edit_page(solution, metric, form)
+    form = _metric_form(solution, MetricEditForm, metric.stated_document)
+
+    def write(values):
+        with form_version_holds(metric.version, form.version.data, "metric"):
+            services.update_metric(solution, metric, {**_changed(metric, values),
+                                                      "reason": (form.reason.data or "").strip() or None}, by)
+
+    try:
+        saved = submit_form(form, write)
+    except Stale:
+        form.form_errors.append(_("Someone else changed the metric meanwhile; open it again to see their change, "
+                                  "then make yours."))
+        return _metric_edit_page(solution, metric, form, 412)
+    except Conflict:
+        form.form_errors.append(_("The solution is being decommissioned: a metric can only be retired now."))
+        return _metric_edit_page(solution, metric, form, 409)
+    if saved:
+        flash(_("The metric is saved."), "success")
+        return redirect(url_for("monitoring_web.index", solution_id=solution.id) + f"#metric-{metric.id}")
+    return _metric_edit_page(solution, metric, form, 422)
 
 
 @bp.post("/solutions/<int:solution_id>/monitoring/values")

@@ -18,6 +18,7 @@ from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import visible_solutions_query
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
 from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.suppliers.models import SolutionSupplierProduct
 from ai_register.users.models import User, utcnow
 
 # Audit records of a solution leave out what changes on every write and says nothing itself.
@@ -114,6 +115,32 @@ def _check_consistency(values: dict[str, Any], solution_id: int | None) -> None:
             raise _invalid("external_id", "Another solution has this external id.")
 
 
+def register_names(solution_id: int) -> dict[str, str] | None:
+    """While the solution uses a product version of the supplier register: the supplier, product and version
+    names its own fields carry (the register's). None when it is not linked."""
+    link = db.session.get(SolutionSupplierProduct, solution_id)
+    return link.product.solution_names() if link is not None and link.product is not None else None
+
+
+# Said beside each of the three fields (in the catalog: the pages show it in the reader's language).
+REGISTER_NAMES_REFUSAL = ("The solution is linked to the supplier register, which names its supplier, product and "
+                          "version: change the linked product version, or the names in the register.")
+
+
+def _check_register_names(solution: Solution, fields: dict[str, Any]) -> None:
+    """A linked solution's supplier, product and version are the register's (the API, lists and the EU-database
+    export read them); a change to another value would be overwritten at the next link or rename, so it is
+    refused. Sending the register's names (a form posting every field) is no change."""
+    names = register_names(solution.id)
+    if names is None:
+        return
+    errors = {name: [REGISTER_NAMES_REFUSAL] for name in names
+              if name in fields and (fields[name] or None) != (names[name] or None)}
+    if errors:
+        raise InvalidInput("The supplier, product and version come from the supplier register while the solution "
+                           "is linked to it.", code="supplier_linked", errors=errors)
+
+
 def _owners(owner_id: int, co_owner_ids: list[int]) -> tuple[User, list[User]]:
     owner = _eligible_users([owner_id], "owner_id")[0]
     return owner, [u for u in _eligible_users(co_owner_ids, "co_owner_ids") if u.id != owner.id]
@@ -148,6 +175,7 @@ def update_solution(solution: Solution, changes: dict[str, Any], *, by: User, re
     owner, co_owners = _owners(owner_id, co_owner_ids)
     current = {attr.key: getattr(solution, attr.key) for attr in db.inspect(Solution).mapper.column_attrs}
     _check_consistency({**current, **fields}, solution.id)
+    _check_register_names(solution, fields)
     before = solution_record(solution)
     for name, value in fields.items():
         setattr(solution, name, value)

@@ -26,6 +26,7 @@ from ai_register.solutions.forms import SolutionForm
 from ai_register.solutions.labels import phase_choices, phase_label
 from ai_register.solutions.models import Solution
 from ai_register.solutions.schemas import SolutionListArgsSchema
+from ai_register.suppliers import services as suppliers
 from ai_register.users import people
 from ai_register.users.labels import role_label
 from ai_register.users.models import User
@@ -175,6 +176,16 @@ def _form_page(form: SolutionForm, **context) -> str:
     return render_template("solutions/form.html", form=form, co_owners=chosen, **context)
 
 
+def _linked_product(solution: Solution, form: SolutionForm):
+    """The supplier register's product version the solution uses: its names stand in the form, read-only (the
+    service refuses others while it is linked)."""
+    product = suppliers.product_of(solution.id)
+    if product is not None and request.method == "GET":
+        for name, value in product.solution_names().items():
+            getattr(form, name).data = value
+    return product
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access(*WRITERS)
 def register():
@@ -209,7 +220,9 @@ def edit(solution_id: int):
     _prepare(form, compliance=compliance)
     if request.method == "GET":
         form.fill_from(solution)
-        return _form_page(form, solution=solution, version=solution.version)
+        return _form_page(form, solution=solution, version=solution.version,
+                          linked=_linked_product(solution, form))
+    linked = _linked_product(solution, form)
     version = request.form.get("version", "")
     co_owners_before = {u.id for u in solution.co_owners}
 
@@ -225,11 +238,11 @@ def edit(solution_id: int):
         return submit_or_show(form, write,
                               saved=_("Your changes are saved."),
                               to=url_for("solutions_web.show", solution_id=solution.id),
-                              page=lambda: _form_page(form, solution=solution, version=version))
+                              page=lambda: _form_page(form, solution=solution, version=version, linked=linked))
     except Stale:
         form.form_errors.append(_("Someone else changed the solution while you edited it. Open it again to see "
                                   "their changes, then make yours."))
-        return _form_page(form, solution=solution, version=version), 412
+        return _form_page(form, solution=solution, version=version, linked=linked), 412
 
 
 # --------------------------------------------------------------------------- the solution page

@@ -66,6 +66,11 @@ class SupplierProduct(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def solution_names(self) -> dict[str, str]:
+        """The supplier, product and version a solution using this product version carries in its own fields
+        (set when it is linked or the register renames them; another value is refused while it is linked)."""
+        return {"supplier": self.supplier.name, "product": self.product, "product_version": self.product_version}
+
 
 class SupplierDocument(db.Model):
     """A contract or data-processing agreement of the supplier, or a document of one product version."""

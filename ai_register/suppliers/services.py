@@ -399,8 +399,7 @@ def sync_free_text(solution: Solution, product: SupplierProduct) -> None:
     """The solution's own supplier, product and version fields say what the register says once it is linked,
     so lists, exports (the EU-database export's manufacturer) and the API read the same names; an audited
     change of the solution when they differed."""
-    wanted = {"supplier": product.supplier.name, "product": product.product,
-              "product_version": product.product_version}
+    wanted = product.solution_names()
     if all(getattr(solution, name) == value for name, value in wanted.items()):
         return
     before = solution_record(solution)

@@ -309,6 +309,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/solutions/<int:solution_id>/monitoring"): frozenset({A, C, O}),
     ("POST", "/solutions/<int:solution_id>/monitoring/metrics"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/monitoring/values"): frozenset({C, O}),
+    ("GET", "/monitoring/metrics/<int:metric_id>/edit"): frozenset({C, O}),
+    ("POST", "/monitoring/metrics/<int:metric_id>/edit"): frozenset({C, O}),
     ("POST", "/solutions/<int:solution_id>/log-retention"): frozenset({C, O}),
     # (as above: the oversight owner whatever their role; the service shows it to nobody else)
     ("GET", "/monitoring/assessments/<int:assessment_id>"): REPORTERS,

@@ -73,7 +73,8 @@ DOMAIN_RULES = {
     "POST /api/v1/solutions/{solution_id}/informing": "link must be an http(s) address with a host name; a date "
                                                       "not in the future; workers come with the MBL negotiation",
     "POST /api/v1/solutions": "external_id is unique among solutions",
-    "PATCH /api/v1/solutions/{solution_id}": "external_id is unique among solutions; a date not in the future",
+    "PATCH /api/v1/solutions/{solution_id}": "external_id is unique among solutions; a date not in the future; "
+                                              "a linked solution's supplier names are the register's",
     "POST /api/v1/indicators": "code is unique among indicators",
     "PATCH /api/v1/indicators/{indicator_id}": "code is unique among indicators",
     "POST /api/v1/solutions/{solution_id}/goals/{goal_id}/measurements": "a date not in the future",

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
 from ai_register.monitoring.models import ExplanationRequest, MonitoringAssessment
 from ai_register.obligations.models import SolutionObligation
@@ -148,3 +151,53 @@ def test_an_oversight_owner_with_the_staff_role_decides_on_the_page(app, web_log
     assert "Ingen avvikelse" in after and "Influensasäsong" in after and "Spara beslutet" not in after
     db.session.refresh(assessment)
     assert assessment.status == "not_incident" and assessment.decided_by_id == clinician.id
+
+
+def test_the_metric_is_changed_on_its_page_as_through_the_api(app, api, web_login, users, make_solution):
+    """Thresholds and the rest changed on the metric's page: the form kept with the refusal beside the field, a
+    stale version refused, the change audited with its reason, the new threshold judging new values only, the
+    metric retired; who may change it as the API's PATCH."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    solution = make_solution(phase="pilot")
+    created = api.post("owner", f"/api/v1/solutions/{solution.id}/monitoring/metrics", json={
+        "name": "Sensitivitet", "kind": "sensitivity", "unit": "%", "direction": "higher_is_better",
+        "lower_threshold": "90", "frequency": "monthly"})
+    metric = created.get_json()
+    assert api.post("owner", f"/api/v1/monitoring/metrics/{metric['id']}/values",
+                    json={"period_end": "2026-10-31", "value": "91"}).status_code == 201
+    edit = f"/monitoring/metrics/{metric['id']}/edit"
+    owner = web_login(app.test_client(), users["owner"])
+    shown = owner.get(f"/solutions/{solution.id}/monitoring").get_data(as_text=True)
+    assert f'href="{edit}"' in shown and "Ändra måttet" in shown
+    page = owner.get(edit).get_data(as_text=True)
+    assert 'value="Sensitivitet"' in page and 'value="90"' in page
+    assert "de 1 värden som redan rapporterats" in page and 'name="metric-active" type="checkbox" value="y"' in page
+    form = {"metric-name": "Sensitivitet (vuxna)", "metric-kind": "sensitivity", "metric-unit": "%",
+            "metric-direction": "higher_is_better", "metric-frequency": "monthly", "metric-active": "y",
+            "metric-version": str(metric["version"]), "metric-reason": "Ny klinisk bedömning av gränsen"}
+    refused = owner.post(edit, data={**form, "metric-lower_threshold": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'value="Sensitivitet (vuxna)"' in text
+    assert 'id="metric-lower_threshold-error"' in text and "Ange det nedre gränsvärdet" in text
+    stale = owner.post(edit, data={**form, "metric-lower_threshold": "92", "metric-version": "99"})
+    assert stale.status_code == 412 and "Någon annan ändrade måttet" in stale.get_data(as_text=True)
+    for who, status in (("auditor", 403), ("owner2", 404)):
+        assert web_login(app.test_client(), users[who]).post(edit, data=form).status_code == status, who
+    saved = owner.post(edit, data={**form, "metric-lower_threshold": "92,5"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#metric-{metric['id']}")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "monitoring_metric",
+                                                        AuditEvent.action == "update")).one()
+    assert event.reason == "Ny klinisk bedömning av gränsen" and event.actor_id == users["owner"].id
+    assert set(event.data["changes"]) == {"name", "lower_threshold"}
+    held = api.get("owner", f"/api/v1/monitoring/metrics/{metric['id']}").get_json()
+    assert (held["name"], held["lower_threshold"], held["version"]) == ("Sensitivitet (vuxna)", "92.5", 2)
+    breach = api.post("owner", f"/api/v1/monitoring/metrics/{metric['id']}/values",
+                      json={"period_end": "2026-11-30", "value": "92"}).get_json()
+    assert breach["breach"] == "below"
+    first = api.get("owner", f"/api/v1/monitoring/metrics/{metric['id']}/values").get_json()["items"][0]
+    assert (first["lower_threshold"], first["breach"]) == ("90", None)  # judged by the threshold of its day
+    compliance = web_login(app.test_client(), users["compliance"])
+    retired = compliance.post(edit, data={**form, "metric-lower_threshold": "92,5", "metric-version": "2",
+                                          "metric-active": ""})
+    assert retired.status_code == 302
+    assert api.get("owner", f"/api/v1/monitoring/metrics/{metric['id']}").get_json()["active"] is False

@@ -4,6 +4,7 @@ incident duties."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -463,3 +464,48 @@ def test_supplier_pages_in_swedish(app, api, web_login, users, solution):
     assert "Sweden, United States" in english.get(f"/suppliers/{supplier_id}").get_data(as_text=True)
     assert "Sweden, United States" in english.get("/suppliers").get_data(as_text=True)
 
+
+
+def test_a_linked_solution_takes_its_supplier_names_from_the_register(api, web, solution):
+    """While linked, the solution's supplier, product and version are the register's: the API refuses another
+    value (422 `supplier_linked`, each field named), the edit page shows them read-only with the register's link
+    and puts the refusal beside the field; unlinked, they are the owner's free text again."""
+    from tests.webclient import SOLUTION_FORM, field_error, hidden, text
+
+    supplier = _supplier(api)
+    product = _product(api, supplier["id"])
+    link = f"/api/v1/solutions/{solution.id}/supplier"
+    assert api.put("owner", link, json={"product_id": product["id"]}, headers={"If-Match": '"0"'}).status_code == 200
+    one = f"/api/v1/solutions/{solution.id}"
+    refused = api.patch("owner", one, json={"supplier": "Annan AB", "product_version": "3.1", "product": "X"},
+                        headers=api.if_match("owner", one))
+    body = refused.get_json()
+    assert refused.status_code == 422 and body["code"] == "supplier_linked"
+    assert set(body["errors"]) == {"supplier", "product"} and "supplier register" in body["errors"]["supplier"][0]
+    same = api.patch("owner", one, json={"supplier": "Lunit Nordic AB", "product": "INSIGHT CXR",
+                                         "product_version": "3.1", "purpose": "Flags findings on chest X-rays."},
+                     headers=api.if_match("owner", one))
+    assert same.status_code == 200, same.get_json()
+
+    owner = web("owner")
+    edit = f"/solutions/{solution.id}/edit"
+    page = text(owner.get(edit))
+    assert 'data-test="supplier-linked"' in page
+    assert f'href="/suppliers/{supplier["id"]}#product-{product["id"]}"' in page
+    for name, value in (("supplier", "Lunit Nordic AB"), ("product", "INSIGHT CXR"), ("product_version", "3.1")):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert " readonly" in tag and f'value="{value}"' in tag, tag
+    form = {**SOLUTION_FORM, "name": solution.name, "purpose": "Flags findings on chest X-rays.",
+            "supplier": "Lunit Nordic AB", "product": "INSIGHT CXR", "product_version": "3.1",
+            "version": hidden(page, "version")}
+    tampered = owner.post(edit, {**form, "product_version": "9.9"})
+    assert tampered.status_code == 422 and "leverantörsregistret" in field_error(tampered, "product_version")
+    assert 'value="9.9"' in text(tampered)
+    assert owner.post(edit, {**form, "name": "Lungröntgen"}).status_code == 302
+    assert api.get("owner", one).get_json()["name"] == "Lungröntgen"
+
+    etag = api.get("owner", link).headers["ETag"]
+    assert api.put("owner", link, json={"product_id": None}, headers={"If-Match": etag}).status_code == 200
+    free = api.patch("owner", one, json={"supplier": "Annan AB"}, headers=api.if_match("owner", one))
+    assert free.status_code == 200 and free.get_json()["supplier"] == "Annan AB"
+    assert 'data-test="supplier-linked"' not in text(owner.get(edit))
