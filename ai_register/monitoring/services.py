@@ -42,7 +42,6 @@ from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import can_read, get_child, require_id, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
-from ai_register.suppliers import rules as supplier_rules
 from ai_register.suppliers import services as suppliers
 from ai_register.users.models import User, utcnow
 
@@ -123,8 +122,7 @@ def _decimal(data: dict, name: str, errors: dict):
 def instructions_for_use(solution: Solution) -> list:
     """The instructions for use of the product version the solution uses (not withdrawn): where a metric's
     stated value comes from."""
-    _product, documents = suppliers.solution_documents(solution.id)
-    return [d for d in documents if d.kind == supplier_rules.INSTRUCTIONS and d.withdrawn_on is None]
+    return suppliers.instructions_for_use(solution.id)
 
 
 def _stated_errors(solution: Solution, value, document_id: int | None) -> dict[str, list[str]]:

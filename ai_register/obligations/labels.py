@@ -33,6 +33,7 @@ RECORD_LABELS = {
     "log_retention": _l("Log retention (Art 26(6))"),
     "supplier_document": _l("Supplier document"),
     "supplier_product": _l("EU-database registration of the product version"),
+    "monitoring_metric": _l("Monitoring metric"),
 }
 
 

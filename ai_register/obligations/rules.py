@@ -77,3 +77,27 @@ SUPPLIER_FITS: dict[str, frozenset[str]] = {
 def supplier_record_fits(obligation_id: str, kind: str) -> bool:
     """Whether a supplier document of `kind` (or the EU-database registration) can meet the obligation."""
     return kind in SUPPLIER_FITS.get(obligation_id, frozenset())
+
+
+# The region's own monitoring that can meet an obligation: a metric of the solution watched against what the
+# provider states in the instructions for use (Art 26(5): monitor the operation on the basis of the
+# instructions for use; the IFU states the accuracy and its metrics, Art 13(3)(b)(ii)). Log retention (Art
+# 26(6)) and the other records of the solution are chosen as before.
+MONITORING_METRIC = "monitoring_metric"
+MONITORING_FITS: dict[str, frozenset[str]] = {
+    "ai_act_art26_5": frozenset({MONITORING_METRIC}),
+}
+
+
+def monitoring_metric_errors(obligation_id: str, *, active: bool, stated_in_instructions: bool) -> list[str]:
+    """Why a monitoring metric of the solution cannot meet the obligation (none: it can): it must fit the
+    obligation, still be reported, and compare with a value the instructions for use of the product version the
+    solution uses state (its thresholds the region's, checked when it was defined)."""
+    if MONITORING_METRIC not in MONITORING_FITS.get(obligation_id, frozenset()):
+        return ["A monitoring metric does not meet this obligation."]
+    if not active:
+        return ["The metric is retired: choose one whose values are still reported."]
+    if not stated_in_instructions:
+        return ["The metric compares with no value stated in the instructions for use of the product version the "
+                "solution uses: give the provider's stated value on the metric."]
+    return []

@@ -19,7 +19,9 @@ class ObligationPatchSchema(StrictSchema):
                                                      "supplier_document (a document of the product version the "
                                                      "solution uses, in force, where its kind fits the obligation) or "
                                                      "supplier_product (that product version's EU-database "
-                                                     "registration)"})
+                                                     "registration), monitoring_metric (Art 26(5): an active "
+                                                     "metric of the solution that compares with a value the "
+                                                     "instructions for use of its product version state)"})
     record_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE)
     note = text_field(10000)
     not_applicable_reason = text_field(10000)

@@ -21,7 +21,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db
 from ai_register.fria.models import FriaAssessment
-from ai_register.monitoring.models import InformingRecord, LogRetention
+from ai_register.monitoring.models import InformingRecord, LogRetention, MonitoringMetric
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
 from ai_register.oversight.models import OversightAssignment
@@ -187,6 +187,7 @@ def _record_models() -> dict:
 
     return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
             "informing_record": InformingRecord, "log_retention": LogRetention,
+            rules.MONITORING_METRIC: MonitoringMetric,
             SUPPLIER_DOCUMENT: SupplierDocument, SUPPLIER_PRODUCT: SupplierProduct}
 
 
@@ -233,6 +234,28 @@ def _supplier_record_errors(solution: Solution, obligation_id: str, record_type:
     return []
 
 
+def metric_errors(solution: Solution, obligation_id: str, metric: MonitoringMetric | None,
+                  on: date | None = None) -> list[str]:
+    """Why the monitoring metric cannot meet this obligation of this solution on `on` (none: it can): the
+    solution's own, fitting, still reported, comparing with a value the instructions for use (in force) of the
+    product version it uses state."""
+    if metric is None or metric.solution_id != solution.id:
+        return ["No such record for this solution."]
+    stated = metric.stated_document_id is not None and metric.stated_document_id in {
+        d.id for d in suppliers.instructions_for_use(solution.id, on or region_today())}
+    return rules.monitoring_metric_errors(obligation_id, active=metric.active, stated_in_instructions=stated)
+
+
+def monitoring_records_for(solution: Solution, obligation_id: str, on: date) -> list[MonitoringMetric]:
+    """The solution's monitoring metrics that can meet this obligation now (Art 26(5): monitoring against the
+    instructions for use)."""
+    if rules.MONITORING_METRIC not in rules.MONITORING_FITS.get(obligation_id, frozenset()):
+        return []
+    return [m for m in db.session.scalars(select(MonitoringMetric).where(MonitoringMetric.solution_id == solution.id)
+                                          .order_by(MonitoringMetric.id))
+            if not metric_errors(solution, obligation_id, m, on)]
+
+
 def record_types() -> list[str]:
     return sorted(_record_models())
 
@@ -253,6 +276,10 @@ def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str
             errors["record_type"] = [f"Must be one of: {', '.join(record_types())}."]
         elif record_type in (SUPPLIER_DOCUMENT, SUPPLIER_PRODUCT):
             refused = _supplier_record_errors(solution, obligation_id, record_type, db.session.get(model, record_id))
+            if refused:
+                errors["record_id"] = refused
+        elif record_type == rules.MONITORING_METRIC:
+            refused = metric_errors(solution, obligation_id, db.session.get(model, record_id))
             if refused:
                 errors["record_id"] = refused
         else:

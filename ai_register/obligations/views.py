@@ -7,11 +7,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ai_register import formats
 from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.fria.services import versions_of
 from ai_register.monitoring.labels import INFORMING_LABELS
+from ai_register.monitoring.models import MonitoringMetric
 from ai_register.monitoring.services import informing_for, retention_for
 from ai_register.obligations import rules, services
 from ai_register.obligations.forms import ObligationForm
@@ -34,7 +36,7 @@ WRITERS = (OWNER, COMPLIANCE)
 def _context() -> dict:
     return {"status_label": lambda s: STATUS_LABELS.get(s, s), "text_of": services.text_of,
             "record_label": lambda t: RECORD_LABELS.get(t, t), "is_closed": rules.is_closed,
-            "supplier_met_by": _supplier_met_by}
+            "record_met_by": _record_met_by}
 
 
 def _supplier_text(record_type: str, record) -> str:
@@ -45,9 +47,23 @@ def _supplier_text(record_type: str, record) -> str:
              title=record.title, supplier=record.supplier.name)
 
 
-def _supplier_met_by(row) -> dict | None:
-    """A supplier record meeting the obligation, as the list shows it: its words, and whether a document has
-    stopped being in force since (withdrawn or expired)."""
+def _metric_text(metric: MonitoringMetric) -> str:
+    unit = f" {metric.unit}" if metric.unit else ""
+    stated = f"{formats.number(metric.stated_value)}{unit}" if metric.stated_value is not None else "—"
+    return _("Monitoring: %(metric)s against the provider's stated %(stated)s (%(document)s)", metric=metric.name,
+             stated=stated, document=metric.stated_document.title if metric.stated_document else "—")
+
+
+def _record_met_by(row, solution) -> dict | None:
+    """A supplier record or monitoring metric meeting the obligation, as the list shows it: its words, and
+    whether it has stopped counting since (a document withdrawn or expired, a metric retired or no longer
+    comparing with the instructions for use in force)."""
+    if row.record_type == rules.MONITORING_METRIC and row.record_id:
+        metric = db.session.get(MonitoringMetric, row.record_id)
+        if metric is None:
+            return None
+        return {"text": _metric_text(metric),
+                "lapsed": bool(services.metric_errors(solution, row.obligation_id, metric))}
     model = {services.SUPPLIER_DOCUMENT: SupplierDocument, services.SUPPLIER_PRODUCT: SupplierProduct}.get(
         row.record_type or "")
     record = db.session.get(model, row.record_id) if model is not None and row.record_id else None
@@ -62,6 +78,9 @@ def _met_by_choices(solution, row) -> list:
     # The supplier register's documents that fit this obligation first: the provider's own proof.
     for record_type, record in services.supplier_records_for(solution, row.obligation_id, region_today()):
         pairs.append((f"{record_type}:{record.id}", _supplier_text(record_type, record)))
+    # The region's monitoring against the instructions for use (Art 26(5)).
+    for metric in services.monitoring_records_for(solution, row.obligation_id, region_today()):
+        pairs.append((f"{rules.MONITORING_METRIC}:{metric.id}", _metric_text(metric)))
     for evidence in evidence_services.evidence_for(solution.id):
         pairs.append((f"evidence:{evidence.id}", _("Evidence: %(title)s", title=evidence.title)))
     for assignment in db.session.scalars(select(OversightAssignment).where(

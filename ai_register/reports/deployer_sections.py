@@ -12,6 +12,22 @@ from ai_register import formats
 from ai_register.audit.record_labels import field_label
 
 
+def _monitoring_record(b, report, record_id) -> str | None:
+    """A monitoring metric meeting an obligation (Art 26(5)), by its name and the provider's stated value it
+    compares with (and the instructions for use stating it), from the report's own monitoring and supplier
+    sections (as held on the report's date)."""
+    metrics = (report.get("monitoring") or {}).get("metrics") or []
+    found = next((m for m in metrics if m.get("id") == record_id), None)
+    if found is None:
+        return None
+    unit = f" {found['unit']}" if found.get("unit") else ""
+    stated = (f" · {b.t('stated_by_provider')} {b.number(found.get('stated_value'))}{unit}"
+              if found.get("stated_value") is not None else "")
+    documents = (report.get("suppliers") or {}).get("documents") or []
+    title = next((d.get("title") for d in documents if d.get("id") == found.get("stated_document_id")), None)
+    return f"{found.get('name')}{stated}" + (f" ({title})" if title else "")
+
+
 def _supplier_record(report, record_type, record_id) -> str | None:
     """A supplier document or product version meeting an obligation, by its title or registration, from the
     report's own supplier section (None: not the solution's supplier records)."""
@@ -32,7 +48,8 @@ def _obligation_records(b, number: str, report, events, names) -> Iterator[Flowa
 
     def record(r) -> str:
         kind = b.value("record_type", r.get("record_type"), entity)
-        named = _supplier_record(report, r.get("record_type"), r.get("record_id"))
+        named = (_monitoring_record(b, report, r.get("record_id")) if r.get("record_type") == "monitoring_metric"
+                 else _supplier_record(report, r.get("record_type"), r.get("record_id")))
         return f"{kind}: {named}" if named else f"{kind} #{r['record_id']}"
     yield b.table([b.t("citation"), b.t("obligation_status"), b.t("due"), b.t("met_by"), b.t("confirmed_by"),
                    b.t("listed_now")],

@@ -457,6 +457,14 @@ def solution_documents(solution_id: int) -> tuple[SupplierProduct | None, list[S
     return product, documents
 
 
+def instructions_for_use(solution_id: int, on: date | None = None) -> list[SupplierDocument]:
+    """The instructions for use of the product version the solution uses: not withdrawn, or (with `on`) in
+    force that day."""
+    _product, documents = solution_documents(solution_id)
+    return [d for d in documents if d.kind == rules.INSTRUCTIONS
+            and (in_force(d, on) if on is not None else d.withdrawn_on is None)]
+
+
 def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
     """The linked product version's documents as gate evidence: the declaration of conformity, the CE
     certificate of the notified body, the instructions for use. A withdrawn document counts until the day

@@ -324,3 +324,61 @@ def test_a_supplier_document_of_the_linked_product_version_meets_an_obligation_i
                           check=True).stdout
     text = " ".join(text.split())  # table cells wrap
     assert "Bedömning enligt art. 6.4 DispatchPriority 5.1" in text and "DispatchPriority 5.1: EU-AI-000981" in text
+
+
+def test_monitoring_against_the_instructions_for_use_meets_art_26_5(app, api, solution, classify, web_login, users,
+                                                                    tmp_path):
+    """Art 26(5) (monitor the operation on the basis of the instructions for use) is met by a metric of the
+    solution that compares with a value its product version's IFU states: chosen in the API and on the page,
+    named in the list, the report and the PDF; a metric without the stated value, or for another obligation, is
+    refused; one retired later is flagged."""
+    import subprocess
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    classify(solution, HIGH_RISK)
+    supplier = api.post("compliance", "/api/v1/suppliers", json={"name": "Nordic Imaging AI AB"}).get_json()
+    product = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/products",
+                       json={"product": "LungTriage", "product_version": "3.2"}).get_json()
+    ifu = api.post("compliance", f"/api/v1/suppliers/{supplier['id']}/documents", json={
+        "kind": "instructions_for_use", "title": "Bruksanvisning LungTriage 3.2", "product_id": product["id"],
+        "issued_on": "2026-01-15"}).get_json()
+    assert api.put("owner", f"/api/v1/solutions/{solution.id}/supplier", json={"product_id": product["id"]},
+                   headers={"If-Match": '"0"'}).status_code == 200
+    metrics = f"/api/v1/solutions/{solution.id}/monitoring/metrics"
+    body = {"name": "Sensitivitet", "kind": "sensitivity", "unit": "%", "direction": "higher_is_better",
+            "lower_threshold": "90", "frequency": "monthly"}
+    plain = api.post("owner", metrics, json=body).get_json()
+    stated = api.post("owner", metrics, json={**body, "name": "Sensitivitet mot IFU", "stated_value": "95",
+                                              "stated_document_id": ifu["id"]}).get_json()
+    path = BASE.format(solution.id) + "/ai_act_art26_5"
+
+    def meet(metric_id, at=path):
+        return api.patch("owner", at, headers=api.if_match("owner", at),
+                         json={"status": "met", "record_type": "monitoring_metric", "record_id": metric_id})
+
+    assert "no value stated" in meet(plain["id"]).get_json()["errors"]["record_id"][0]
+    other = meet(stated["id"], BASE.format(solution.id) + "/ai_act_art26_2")
+    assert other.status_code == 422 and "does not meet" in other.get_json()["errors"]["record_id"][0]
+    met = meet(stated["id"])
+    assert met.status_code == 200, met.get_json()
+    assert (met.get_json()["record_type"], met.get_json()["record_id"]) == ("monitoring_metric", stated["id"])
+
+    client = web_login(app.test_client(), users["owner"])
+    form = client.get(f"/solutions/{solution.id}/obligations/ai_act_art26_5").get_data(as_text=True)
+    assert f'value="monitoring_metric:{stated["id"]}"' in form and f'monitoring_metric:{plain["id"]}' not in form
+    listing = client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
+    assert ("Övervakning: Sensitivitet mot IFU mot leverantörens angivna 95 % (Bruksanvisning LungTriage 3.2)"
+            in listing) and "gäller inte längre" not in listing
+    report = api.get("auditor", f"/api/v1/solutions/{solution.id}/report").get_json()
+    held = {r["obligation_id"]: r for r in report["obligation_records"]}["ai_act_art26_5"]
+    assert (held["status"], held["record_type"], held["record_id"]) == ("met", "monitoring_metric", stated["id"])
+    pdf = api.get("auditor", f"/api/v1/solutions/{solution.id}/report?format=pdf&lang=sv")
+    (tmp_path / "report.pdf").write_bytes(pdf.data)
+    printed = " ".join(subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True,
+                                      text=True, check=True).stdout.split())
+    assert "Mått för övervakning: Sensitivitet mot IFU · leverantören anger 95 % (Bruksanvisning LungTriage 3.2)" \
+        in printed
+    # Retired later: still the record that met it, flagged as no longer counting.
+    one = f"/api/v1/monitoring/metrics/{stated['id']}"
+    assert api.patch("owner", one, json={"active": False}, headers=api.if_match("owner", one)).status_code == 200
+    assert "gäller inte längre" in client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
