@@ -27,10 +27,11 @@ from ai_register.portfolio import assessments, ranking, scoring, stored
 from ai_register.portfolio.models import Indicator
 from ai_register.reports.export import portfolio_csv_row
 from ai_register.reports.portfolio_report import portfolio_query, portfolio_rows
+from ai_register.solutions.access import owned_ids, visible_by_id
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
 from ai_register.solutions.lifecycle.gates import continuity_if_critical
 from ai_register.solutions.models import Solution
-from ai_register.solutions.services import region_today
+from ai_register.solutions.services import region_today, solution_filters
 from ai_register.users.models import User
 
 BATCH = 500
@@ -145,6 +146,7 @@ def _score(rows: list[dict[str, Any]], chosen: Mapping[str, float], largest: ran
 
 SOLUTION_FILTERS = ("phase", "status", "ai_act_category", "device_class", "owner_id", "care_unit", "tag",
                     "overdue_review", "q")
+ROW_FILTERS = ("critical", "overdue", "indicator", "perspective", "min_score")  # ranking.row_filters, matching
 
 
 @dataclass(frozen=True)
@@ -190,19 +192,26 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     today = region_today()
     chosen = weights()
     ranking.without_jit()
-    universe = portfolio_query(user, {}).order_by(None).with_only_columns(Solution.id)
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
-    filtered = (portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
-                if filters else universe)
-    register = stored.ensure_current(chosen)
-    largest = register if not ranking.criteria(universe) else ranking.maxima(universe)
-    # The stored scores are relative to the register's maxima: a reader who sees the whole register (or a
-    # part holding both of its largest) reads them; another reader's rows are scored from the stored inputs.
-    use_stored = largest == register
+    visible = visible_by_id(user)
+    if visible is None:
+        filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
+        # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
+        largest, use_stored = stored.ensure_current(chosen), True
+    else:
+        # A reader who sees a part (an owner): every statement finds their rows by their ids, read once per
+        # statement from an index, and their maxima come from their own stored rows; the stored scores
+        # hold for them only when their largest are the register's, else their rows are scored from the
+        # stored inputs against their own largest.
+        filtered = select(Solution.id).where(visible, *solution_filters(filters))
+        largest, use_stored = stored.reader_basis(owned_ids(user), chosen)
     rows = ranking.matching(filtered, args, today, chosen, largest, stored=use_stored)
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
-    return Ranked(rows, ranking.matching_ids(filtered, args, today, rows), use_stored, ordered, largest, chosen,
-                  today)
+    ids = ranking.matching_ids(filtered, args, today, rows)
+    if visible is not None and not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS)):
+        # Unfiltered, an owner's rows are their own ids: counted and joined to their goals from the indexes.
+        ids = owned_ids(user)
+    return Ranked(rows, ids, use_stored, ordered, largest, chosen, today)
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,

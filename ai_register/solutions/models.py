@@ -69,6 +69,9 @@ class Solution(db.Model):
         Index("ix_solutions_review_agenda", "next_review_on", "id", "phase"),
         # The agenda's continuity gaps (portfolio.followup.continuity_part): critical solutions in service.
         Index("ix_solutions_critical_phase", "critical_for_patient_care", "phase"),
+        # An owner's solutions, and their ids from the index alone (access.owned_ids: the owner's portfolio
+        # reads its rows of other tables by these ids).
+        Index("ix_solutions_owner_id", "owner_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,7 +98,7 @@ class Solution(db.Model):
     confidentiality: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
     integrity: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
     availability: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     tags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     phase: Mapped[str] = mapped_column(String(32), nullable=False, default="needs_analysis", index=True)

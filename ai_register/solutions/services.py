@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -218,24 +219,29 @@ def json_list_contains(column, value: str):
 
 def solutions_query(user: User, args: dict[str, Any]) -> Select:
     """The solutions the user may read, filtered as `args` ask (without sort and paging)."""
-    query = visible_solutions_query(user)
+    return visible_solutions_query(user).where(*solution_filters(args))
+
+
+def solution_filters(args: Mapping[str, Any]) -> list:
+    """The conditions of the lists' filters in `args` (phase, status, classes, owner, care unit, tag, overdue
+    review, free text), without the reader's visibility."""
+    where = []
     for name, column in (("phase", Solution.phase), ("status", Solution.status),
                          ("ai_act_category", Solution.current_ai_act_category),
                          ("device_class", Solution.current_device_class), ("owner_id", Solution.owner_id)):
         if name in args:
-            query = query.where(column == args[name])
+            where.append(column == args[name])
     if "care_unit" in args:
-        query = query.where(json_list_contains(Solution.care_units, args["care_unit"]))
+        where.append(json_list_contains(Solution.care_units, args["care_unit"]))
     if "tag" in args:
-        query = query.where(json_list_contains(Solution.tags, args["tag"]))
+        where.append(json_list_contains(Solution.tags, args["tag"]))
     if "overdue_review" in args:
         overdue = Solution.next_review_on < region_today()
-        query = query.where(overdue if args["overdue_review"]
-                            else or_(Solution.next_review_on.is_(None), ~overdue))
+        where.append(overdue if args["overdue_review"] else or_(Solution.next_review_on.is_(None), ~overdue))
     if "q" in args:
-        query = query.where(or_(Solution.name.icontains(args["q"], autoescape=True),
-                                Solution.purpose.icontains(args["q"], autoescape=True)))
-    return query
+        where.append(or_(Solution.name.icontains(args["q"], autoescape=True),
+                         Solution.purpose.icontains(args["q"], autoescape=True)))
+    return where
 
 
 def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:

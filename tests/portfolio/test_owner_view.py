@@ -1,0 +1,177 @@
+"""An owner's portfolio is read from the owner's own rows (their ids from the owner index, their stored
+inputs by key) and scored against the largest benefit and cost among them: the same rows, scores, order,
+counts and aggregates as the pure score (scoring.score_all) of the solutions they own or co-own, for every
+filter, order and page; a solution of theirs written around the ORM appears on their next read, and their
+read leaves the rest of the register's stored rows alone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+
+from ai_register.extensions import db
+from ai_register.goals.models import BenefitEstimate, Goal
+from ai_register.portfolio import scoring
+from ai_register.portfolio.models import PortfolioScore
+from ai_register.solutions.models import Solution
+
+from .conftest import API
+
+URL = f"{API}/portfolio"
+
+
+def _benefit(api, sid, who, savings):
+    body = {"one_off_cost": 100000, "yearly_cost": 50000, "yearly_savings": savings}
+    assert api.client.put(f"{API}/solutions/{sid}/benefit", json=body, headers=api.h(who)).status_code in (200, 201)
+
+
+def _goal(api, sid, who, perspective, indicator_id):
+    body = {"perspective": perspective, "title": f"Goal {perspective}", "indicator": "Measure", "baseline": 10,
+            "target": 5, "higher_is_better": False, "indicator_id": indicator_id}
+    assert api.post(who, f"{API}/solutions/{sid}/goals", json=body).status_code == 201
+
+
+def _read(api, who, **params) -> dict:
+    response = api.get(who, URL, query_string={"per_page": 100, **params})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def register(api, users, indicator_ids):
+    """The owner's three, one they co-own, and two they do not see (one holds the register's largest)."""
+    owner, other = users["owner"], users["owner2"]
+    a = api.solution(name="Akut triage", care_units=["Akut"], critical_for_patient_care=True)["id"]
+    b = api.solution(name="Bildstöd", care_units=["Akut", "Vårdcentral"])["id"]
+    c = api.solution(name="Chattstöd", care_units=["Vårdcentral"])["id"]
+    shared = api.solution("owner2", name="Delad journalsammanfattning", care_units=["Akut"],
+                          co_owner_ids=[owner.id])["id"]
+    hidden = api.solution("owner2", name="Dold prognos", care_units=["Akut"])["id"]
+    spare = api.solution("owner2", name="Extra", care_units=["Onkologi"])["id"]
+    _benefit(api, a, "owner", 900_000)
+    _benefit(api, b, "owner", 200_000)
+    _benefit(api, shared, "owner2", 400_000)
+    _benefit(api, hidden, "owner2", 5_000_000)
+    _goal(api, b, "owner", "operations", indicator_ids["accessibility"])
+    _goal(api, b, "owner", "economy", indicator_ids["economy"])
+    _goal(api, shared, "owner2", "society_citizens", indicator_ids["quality"])
+    for sid, category in ((a, "high_risk"), (b, "minimal_risk"), (shared, "limited_risk"), (spare, "high_risk")):
+        db.session.get(Solution, sid).current_ai_act_category = category
+    db.session.commit()
+    assert _read(api, "compliance")["total"] == 6  # the stored scores exist, as in a register in use
+    return {"mine": {a, b, c, shared}, "hidden": {hidden, spare}, "owner": owner, "other": other}
+
+
+def _pure(ids: set[int]) -> dict[int, float]:
+    """score_all of `ids` against the largest among them, from the records."""
+    estimates = {e.solution_id: e for e in db.session.scalars(select(BenefitEstimate))}
+    perspectives: dict[int, set] = defaultdict(set)
+    for goal in db.session.scalars(select(Goal)):
+        perspectives[goal.solution_id].add(goal.perspective)
+    inputs = {}
+    for sid in ids:
+        estimate = estimates.get(sid)
+        inputs[sid] = scoring.ScoreInput(
+            estimate.result.yearly_net_benefit if estimate else None,
+            scoring.three_year_cost(estimate.one_off_cost, estimate.yearly_cost) if estimate else None,
+            db.session.get(Solution, sid).current_ai_act_category, frozenset(perspectives[sid]))
+    return {sid: score.value for sid, score in scoring.score_all(inputs, scoring.DEFAULT_WEIGHTS).items()}
+
+
+def _per_unit(rows: list[dict]) -> list[dict]:
+    units: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        for unit in dict.fromkeys(row["care_units"]):
+            units[unit].append(row)
+    return [{"key": unit, "solutions": len(listed),
+             "critical": sum(1 for r in listed if r["critical_for_patient_care"]),
+             "average_score": round(sum(Decimal(str(r["score"])) for r in listed) / len(listed), 1)}
+            for unit, listed in sorted(units.items())]
+
+
+def _units(body: dict) -> list[dict]:
+    return [{"key": u["key"], "solutions": u["solutions"], "critical": u["critical"],
+             "average_score": round(Decimal(str(u["average_score"])), 1)} for u in body["aggregates"]["per_care_unit"]]
+
+
+def test_an_owner_reads_their_own_and_co_owned_rows_scored_against_their_own_largest(api, register):
+    body = _read(api, "owner")
+    expected = _pure(register["mine"])
+    assert body["total"] == 4
+    assert {row["id"]: row["score"] for row in body["items"]} == expected
+    assert [row["id"] for row in body["items"]] == sorted(expected, key=lambda sid: (-expected[sid], sid))
+    assert _units(body) == _per_unit(body["items"])
+    perspectives = {a["key"]: (a["solutions"], a["goals"]) for a in body["aggregates"]["per_perspective"]}
+    assert perspectives == {"economy": (1, 1), "operations": (1, 1), "society_citizens": (1, 1)}
+    # Each row as the compliance officer's view shows it, but for the score (theirs is against the register's
+    # largest, which the owner does not see).
+    theirs = {row["id"]: row for row in _read(api, "compliance")["items"]}
+    for row in body["items"]:
+        assert {k: v for k, v in row.items() if k not in ("score", "score_parts")} == (
+            {k: v for k, v in theirs[row["id"]].items() if k not in ("score", "score_parts")})
+    assert any(row["score"] != theirs[row["id"]]["score"] for row in body["items"])
+
+
+@pytest.mark.parametrize("params, keep", [
+    ({"q": "stöd"}, lambda row: "stöd" in row["name"].lower()),
+    ({"critical": "true"}, lambda row: row["critical_for_patient_care"] is True),
+    ({"critical": "false"}, lambda row: row["critical_for_patient_care"] is not True),
+    ({"care_unit": "Vårdcentral"}, lambda row: "Vårdcentral" in row["care_units"]),
+    ({"ai_act_category": "high_risk"}, lambda row: row["ai_act_category"] == "high_risk"),
+    ({"perspective": "society_citizens"}, lambda row: row["name"].startswith("Delad")),
+    ({"min_score": "second"}, None),
+])
+def test_an_owners_filters_keep_the_scores_of_the_whole_own_portfolio(api, register, params, keep):
+    everything = _read(api, "owner")["items"]
+    if params.get("min_score") == "second":  # the second-highest score: some rows meet it, some do not
+        params = {"min_score": sorted(row["score"] for row in everything)[-2]}
+        keep = lambda row: row["score"] >= params["min_score"]  # noqa: E731
+    body = _read(api, "owner", **params)
+    kept = [row for row in everything if keep(row)]
+    assert kept and len(kept) < len(everything)
+    assert body["items"] == kept and body["total"] == len(kept)
+    assert _units(body) == _per_unit(kept)
+
+
+def test_an_owners_orders_and_pages(api, register):
+    everything = _read(api, "owner")["items"]
+    by_name = _read(api, "owner", sort="name")["items"]
+    assert by_name == sorted(everything, key=lambda row: row["name"].lower())
+    page = _read(api, "owner", sort="name", per_page=2, page=2)
+    assert page["items"] == by_name[2:4] and page["total"] == 4
+    assert _read(api, "owner", sort="name", per_page=2, page=3)["items"] == []
+
+
+def test_an_owner_holding_the_registers_largest_reads_the_stored_scores(api, register):
+    for sid in register["hidden"]:
+        db.session.get(Solution, sid).owner_id = register["owner"].id
+    db.session.commit()
+    mine = register["mine"] | register["hidden"]
+    body = _read(api, "owner")
+    assert {row["id"]: row["score"] for row in body["items"]} == _pure(mine)
+    assert {row["id"]: row["score"] for row in body["items"]} == (
+        {row["id"]: row["score"] for row in _read(api, "compliance")["items"]})
+
+
+def test_an_owners_solutions_written_around_the_orm_appear_and_the_rest_of_the_register_is_left_alone(
+        api, register):
+    """A solution of another owner loaded in bulk gets its stored row from a reader of the whole register,
+    not from this owner's read; the owner's own bulk-loaded solution is scored on their next read."""
+    def bulk(owner_id: int, name: str) -> int:
+        db.session.execute(insert(Solution), [{"name": name, "purpose": "Loaded in bulk.", "owner_id": owner_id,
+                                               "created_by_id": owner_id, "current_ai_act_category": "minimal_risk"}])
+        db.session.commit()
+        return db.session.scalar(select(Solution.id).where(Solution.name == name))
+
+    theirs = bulk(register["other"].id, "Bulk theirs")
+    assert _read(api, "owner")["total"] == 4
+    assert db.session.get(PortfolioScore, theirs) is None
+    mine = bulk(register["owner"].id, "Bulk mine")
+    body = _read(api, "owner")
+    assert body["total"] == 5
+    assert {row["id"]: row["score"] for row in body["items"]} == _pure(register["mine"] | {mine})
+    db.session.expire_all()
+    assert db.session.get(PortfolioScore, mine) is not None
