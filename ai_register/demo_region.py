@@ -25,16 +25,21 @@ from ai_register.evidence.schemas import EvidenceCreateSchema
 from ai_register.extensions import db
 from ai_register.fria import rules as fria_rules
 from ai_register.fria import services as fria_services
+from ai_register.fria.models import FriaAssessment
 from ai_register.fria.schemas import FriaWriteSchema
 from ai_register.goals import services as goals
 from ai_register.goals.schemas import BenefitPutSchema, GoalCreateSchema, MeasurementCreateSchema
 from ai_register.incidents import services as incidents
 from ai_register.incidents.schemas import IncidentCreateSchema
 from ai_register.literacy import services as literacy_services
+from ai_register.literacy.models import LiteracyMeasure
 from ai_register.literacy.schemas import LiteracyMeasureCreateSchema
 from ai_register.monitoring import schemas as monitoring_schemas
 from ai_register.monitoring import services as monitoring_services
+from ai_register.monitoring.models import LogRetention, MonitoringMetric
+from ai_register.obligations import services as obligation_services
 from ai_register.oversight import services as oversight_services
+from ai_register.oversight.models import OversightAssignment
 from ai_register.oversight.schemas import OversightPutSchema
 from ai_register.portfolio import assessments, trustworthy
 from ai_register.portfolio import indicators as indicator_catalogue
@@ -286,6 +291,18 @@ class Region:
                 if answer:
                     monitoring_services.answer_explanation_request(
                         solution, row, _load(monitoring_schemas.ExplanationAnswerSchema, answer), user)
+
+    def meet_obligations(self, who: str, sid: int, met_by: dict[str, tuple[type, Any]]) -> None:
+        """Close obligations with the records that meet them: {obligation id: (model, condition)}, the
+        solution's newest record of the model that holds the condition (the type named as the API names it)."""
+        types = {model: name for name, model in obligation_services.record_models().items()}
+        with self.acting(who) as user:
+            solution = self.solution(sid)
+            for obligation_id, (model, condition) in met_by.items():
+                record = db.session.scalars(select(model).where(condition).order_by(model.id.desc())).first()
+                obligation_services.update_obligation(
+                    solution, obligation_services.get_obligation(solution, obligation_id),
+                    {"status": "met", "record_type": types[model], "record_id": record.id}, by=user)
 
     def pilot_ready(self, who: str, sid: int, person: dict, *, dpia: str | None, accepted: int = -60) -> None:
         """Oversight owner, the self-assessment and (when personal data are processed) the DPIA: what
@@ -611,6 +628,15 @@ def load_region(people: dict[str, str]) -> dict[str, int]:
         "kind": "affected_persons", "informed_on": days(-75), "audience": "Inringande och patienter",
         "how": "Text på 1177.se och regionens webbplats om AI-stödd prioritering; frågan besvaras i samtalet "
         "vid behov."})
+    # The deployer's duties closed with the records above (the rest stay open, due when they apply).
+    r.meet_obligations("owner2", ambulance, {
+        "ai_act_art4_deployer": (LiteracyMeasure, LiteracyMeasure.solution_id == ambulance),
+        "ai_act_art26_2": (OversightAssignment, OversightAssignment.solution_id == ambulance),
+        "ai_act_art26": (LogRetention, LogRetention.solution_id == ambulance),
+        "ai_act_art26_5": (MonitoringMetric, (MonitoringMetric.solution_id == ambulance)
+                           & MonitoringMetric.stated_value.is_not(None)),
+        "ai_act_art27": (FriaAssessment, (FriaAssessment.solution_id == ambulance)
+                         & (FriaAssessment.status == fria_rules.APPROVED))})
     r.deployer_records("owner2", ambulance, "explanation", {
         "received_on": days(-20), "channel": "letter", "case_number": "RN 2026/1184",
         "summary": "Anhörig frågar varför ambulansen till hennes far fick prio 2.",

@@ -74,6 +74,7 @@ def _one_complete_high_risk_deployment(solution_id: int) -> None:
     from ai_register.incidents.models import Deviation
     from ai_register.literacy.models import LiteracyMeasure
     from ai_register.monitoring.models import InformingRecord, LogRetention, MonitoringMetric
+    from ai_register.obligations.models import SolutionObligation
     from ai_register.solutions.services import region_today
     from ai_register.suppliers import services as suppliers
 
@@ -94,6 +95,13 @@ def _one_complete_high_risk_deployment(solution_id: int) -> None:
     assert db.session.get(Incident, deviation.incident_id).solution_id == solution_id
     assert _count(LogRetention, LogRetention.solution_id == solution_id) == 1
     assert _count(InformingRecord, InformingRecord.solution_id == solution_id) == 2
+    # The deployer's duties closed with those records (Art 26(5) by the metric against the stated value).
+    met = {o.obligation_id: (o.record_type, o.record_id) for o in db.session.scalars(select(SolutionObligation).where(
+        SolutionObligation.solution_id == solution_id, SolutionObligation.status == "met"))}
+    assert met["ai_act_art26_5"] == ("monitoring_metric", metric.id)
+    assert {met[o][0] for o in ("ai_act_art4_deployer", "ai_act_art26_2", "ai_act_art26", "ai_act_art27",
+                                "ai_act_art26_11")} == {"literacy_measure", "oversight_assignment", "log_retention",
+                                                        "fria", "informing_record"}
 
 
 def test_demo_load_if_empty_is_idempotent(runner):

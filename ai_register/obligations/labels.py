@@ -34,6 +34,7 @@ RECORD_LABELS = {
     "supplier_document": _l("Supplier document"),
     "supplier_product": _l("EU-database registration of the product version"),
     "monitoring_metric": _l("Monitoring metric"),
+    "literacy_measure": _l("AI-literacy measure"),
 }
 
 

@@ -88,6 +88,10 @@ MONITORING_FITS: dict[str, frozenset[str]] = {
     "ai_act_art26_5": frozenset({MONITORING_METRIC}),
 }
 
+# An AI-literacy measure (Art 4) of the solution's staff, or region-wide, meets the deployer's Art 4 duty.
+LITERACY_MEASURE = "literacy_measure"
+LITERACY_FITS = frozenset({"ai_act_art4_deployer"})
+
 
 def monitoring_metric_errors(obligation_id: str, *, active: bool, stated_in_instructions: bool) -> list[str]:
     """Why a monitoring metric of the solution cannot meet the obligation (none: it can): it must fit the

@@ -21,7 +21,9 @@ class ObligationPatchSchema(StrictSchema):
                                                      "supplier_product (that product version's EU-database "
                                                      "registration), monitoring_metric (Art 26(5): an active "
                                                      "metric of the solution that compares with a value the "
-                                                     "instructions for use of its product version state)"})
+                                                     "instructions for use of its product version state) or "
+                                                     "literacy_measure (Art 4: a measure for the solution's staff "
+                                                     "or region-wide)"})
     record_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE)
     note = text_field(10000)
     not_applicable_reason = text_field(10000)

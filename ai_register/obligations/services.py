@@ -21,6 +21,7 @@ from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db
 from ai_register.fria.models import FriaAssessment
+from ai_register.literacy.models import LiteracyMeasure
 from ai_register.monitoring.models import InformingRecord, LogRetention, MonitoringMetric
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
@@ -182,12 +183,12 @@ def _stored(solution: Solution, row: SolutionObligation) -> SolutionObligation:
         SolutionObligation.solution_id == solution.id, SolutionObligation.obligation_id == row.obligation_id))
 
 
-def _record_models() -> dict:
+def record_models() -> dict:
     """Records of other areas that can meet an obligation, by the type named in the API."""
 
     return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
             "informing_record": InformingRecord, "log_retention": LogRetention,
-            rules.MONITORING_METRIC: MonitoringMetric,
+            rules.MONITORING_METRIC: MonitoringMetric, rules.LITERACY_MEASURE: LiteracyMeasure,
             SUPPLIER_DOCUMENT: SupplierDocument, SUPPLIER_PRODUCT: SupplierProduct}
 
 
@@ -246,6 +247,25 @@ def metric_errors(solution: Solution, obligation_id: str, metric: MonitoringMetr
     return rules.monitoring_metric_errors(obligation_id, active=metric.active, stated_in_instructions=stated)
 
 
+def literacy_errors(solution: Solution, obligation_id: str, measure: LiteracyMeasure | None) -> list[str]:
+    """Why the AI-literacy measure cannot meet this obligation (none: it can): the solution's own measure or a
+    region-wide one, for the deployer's Art 4 duty."""
+    if measure is None or measure.solution_id not in (None, solution.id):
+        return ["No such record for this solution."]
+    if obligation_id not in rules.LITERACY_FITS:
+        return ["An AI-literacy measure does not meet this obligation."]
+    return []
+
+
+def literacy_records_for(solution: Solution, obligation_id: str) -> list[LiteracyMeasure]:
+    """The AI-literacy measures (the solution's own first, then region-wide) that can meet this obligation."""
+    if obligation_id not in rules.LITERACY_FITS:
+        return []
+    return list(db.session.scalars(select(LiteracyMeasure).where(
+        or_(LiteracyMeasure.solution_id == solution.id, LiteracyMeasure.solution_id.is_(None)))
+        .order_by(LiteracyMeasure.solution_id.is_(None), LiteracyMeasure.held_on.desc(), LiteracyMeasure.id)))
+
+
 def monitoring_records_for(solution: Solution, obligation_id: str, on: date) -> list[MonitoringMetric]:
     """The solution's monitoring metrics that can meet this obligation now (Art 26(5): monitoring against the
     instructions for use)."""
@@ -257,7 +277,7 @@ def monitoring_records_for(solution: Solution, obligation_id: str, on: date) -> 
 
 
 def record_types() -> list[str]:
-    return sorted(_record_models())
+    return sorted(record_models())
 
 
 def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str, list[str]]:
@@ -271,11 +291,15 @@ def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str
     if (record_type is None) != (record_id is None):
         errors["record_id" if record_type else "record_type"] = ["Give both the record type and its id."]
     elif record_type is not None:
-        model = _record_models().get(record_type)
+        model = record_models().get(record_type)
         if model is None:
             errors["record_type"] = [f"Must be one of: {', '.join(record_types())}."]
         elif record_type in (SUPPLIER_DOCUMENT, SUPPLIER_PRODUCT):
             refused = _supplier_record_errors(solution, obligation_id, record_type, db.session.get(model, record_id))
+            if refused:
+                errors["record_id"] = refused
+        elif record_type == rules.LITERACY_MEASURE:
+            refused = literacy_errors(solution, obligation_id, db.session.get(model, record_id))
             if refused:
                 errors["record_id"] = refused
         elif record_type == rules.MONITORING_METRIC:

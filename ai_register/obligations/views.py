@@ -12,6 +12,7 @@ from ai_register.evidence import services as evidence_services
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.fria.services import versions_of
+from ai_register.literacy.models import LiteracyMeasure
 from ai_register.monitoring.labels import INFORMING_LABELS
 from ai_register.monitoring.models import MonitoringMetric
 from ai_register.monitoring.services import informing_for, retention_for
@@ -54,16 +55,29 @@ def _metric_text(metric: MonitoringMetric) -> str:
              stated=stated, document=metric.stated_document.title if metric.stated_document else "—")
 
 
+def _literacy_text(measure: LiteracyMeasure) -> str:
+    if measure.solution_id is None:
+        return _("AI literacy, region-wide: %(title)s (%(day)s)", title=measure.title,
+                 day=formats.day(measure.held_on))
+    return _("AI literacy: %(title)s (%(day)s)", title=measure.title, day=formats.day(measure.held_on))
+
+
 def _record_met_by(row, solution) -> dict | None:
-    """A supplier record or monitoring metric meeting the obligation, as the list shows it: its words, and
+    """The record meeting the obligation, as the list shows it (by its words, not its id): its words, and
     whether it has stopped counting since (a document withdrawn or expired, a metric retired or no longer
     comparing with the instructions for use in force)."""
+    if row.record_type == rules.LITERACY_MEASURE and row.record_id:
+        measure = db.session.get(LiteracyMeasure, row.record_id)
+        return {"text": _literacy_text(measure), "lapsed": False} if measure is not None else None
     if row.record_type == rules.MONITORING_METRIC and row.record_id:
         metric = db.session.get(MonitoringMetric, row.record_id)
         if metric is None:
             return None
         return {"text": _metric_text(metric),
                 "lapsed": bool(services.metric_errors(solution, row.obligation_id, metric))}
+    if row.record_type in ("oversight_assignment", "fria", "informing_record", "log_retention") and row.record_id:
+        record = db.session.get(services.record_models()[row.record_type], row.record_id)
+        return {"text": _own_record_text(row.record_type, record), "lapsed": False} if record is not None else None
     model = {services.SUPPLIER_DOCUMENT: SupplierDocument, services.SUPPLIER_PRODUCT: SupplierProduct}.get(
         row.record_type or "")
     record = db.session.get(model, row.record_id) if model is not None and row.record_id else None
@@ -71,6 +85,17 @@ def _record_met_by(row, solution) -> dict | None:
         return None
     lapsed = isinstance(record, SupplierDocument) and not suppliers.in_force(record, region_today())
     return {"text": _supplier_text(row.record_type, record), "lapsed": lapsed}
+
+
+def _own_record_text(record_type: str, record) -> str:
+    """One of the solution's own records as the choice and the list name it."""
+    if record_type == "oversight_assignment":
+        return _("Human-oversight assignment from %(day)s", day=record.started_at.date().isoformat())
+    if record_type == "fria":
+        return _("FRIA version %(n)d (approved)", n=record.version)
+    if record_type == "informing_record":
+        return _("%(kind)s, %(day)s", kind=INFORMING_LABELS[record.kind], day=record.informed_on.isoformat())
+    return _("Log retention: %(n)d months in %(system)s", n=record.retention_months, system=record.system)
 
 
 def _met_by_choices(solution, row) -> list:
@@ -81,22 +106,16 @@ def _met_by_choices(solution, row) -> list:
     # The region's monitoring against the instructions for use (Art 26(5)).
     for metric in services.monitoring_records_for(solution, row.obligation_id, region_today()):
         pairs.append((f"{rules.MONITORING_METRIC}:{metric.id}", _metric_text(metric)))
+    for measure in services.literacy_records_for(solution, row.obligation_id):
+        pairs.append((f"{rules.LITERACY_MEASURE}:{measure.id}", _literacy_text(measure)))
     for evidence in evidence_services.evidence_for(solution.id):
         pairs.append((f"evidence:{evidence.id}", _("Evidence: %(title)s", title=evidence.title)))
-    for assignment in db.session.scalars(select(OversightAssignment).where(
-            OversightAssignment.solution_id == solution.id).order_by(OversightAssignment.id.desc())):
-        pairs.append((f"oversight_assignment:{assignment.id}",
-                      _("Human-oversight assignment from %(day)s", day=assignment.started_at.date().isoformat())))
-
-    for fria in versions_of(solution.id):
-        if fria.status == "approved":
-            pairs.append((f"fria:{fria.id}", _("FRIA version %(n)d (approved)", n=fria.version)))
-    for record in informing_for(solution.id):
-        pairs.append((f"informing_record:{record.id}", _("%(kind)s, %(day)s", kind=INFORMING_LABELS[record.kind],
-                                                         day=record.informed_on.isoformat())))
-    for retention in retention_for(solution.id)[:1]:
-        pairs.append((f"log_retention:{retention.id}", _("Log retention: %(n)d months in %(system)s",
-                                                         n=retention.retention_months, system=retention.system)))
+    own = [("oversight_assignment", a) for a in db.session.scalars(select(OversightAssignment).where(
+        OversightAssignment.solution_id == solution.id).order_by(OversightAssignment.id.desc()))]
+    own += [("fria", fria) for fria in versions_of(solution.id) if fria.status == "approved"]
+    own += [("informing_record", record) for record in informing_for(solution.id)]
+    own += [("log_retention", retention) for retention in retention_for(solution.id)[:1]]
+    pairs += [(f"{record_type}:{record.id}", _own_record_text(record_type, record)) for record_type, record in own]
     return options(pairs)
 
 

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable
 
 from ai_register import formats
 from ai_register.audit.record_labels import field_label
+from ai_register.classification.labels import cite
 
 
 def _monitoring_record(b, report, record_id) -> str | None:
@@ -26,6 +27,37 @@ def _monitoring_record(b, report, record_id) -> str | None:
     documents = (report.get("suppliers") or {}).get("documents") or []
     title = next((d.get("title") for d in documents if d.get("id") == found.get("stated_document_id")), None)
     return f"{found.get('name')}{stated}" + (f" ({title})" if title else "")
+
+
+def _own_record(b, report, record_type, record_id) -> str | None:
+    """One of the solution's own records meeting an obligation, by what it says, from the report's sections
+    (None: not found there)."""
+    def find(rows):
+        return next((r for r in rows or [] if r.get("id") == record_id), None)
+
+    held = report.get("monitoring") or {}
+    if record_type == "fria":
+        found = find(report.get("fria"))
+        return found and f"{b.t('fria_version')} {found.get('version')}"
+    if record_type == "oversight_assignment":
+        found = find((report.get("oversight") or {}).get("assignments"))
+        owner = found and found.get("owner")
+        return found and f"{b.show(owner.get('name') if isinstance(owner, dict) else owner)} " \
+            f"({b.show(found.get('started_at'))})"
+    if record_type == "informing_record":
+        found = find(held.get("informing"))
+        return found and (f"{b.value('kind', found.get('kind'), 'informing_record')} "
+                          f"({b.show(found.get('informed_on'))})")
+    if record_type == "log_retention":
+        found = find(held.get("log_retention"))
+        return found and (f"{found.get('system')} · {b.t('retention_months')}: "
+                          f"{b.show(found.get('retention_months'))}")
+    if record_type == "literacy_measure":
+        found = find(report.get("literacy"))
+        return found and f"{found.get('title')} ({b.show(found.get('held_on'))})"
+    if record_type == "monitoring_metric":
+        return _monitoring_record(b, report, record_id)
+    return _supplier_record(report, record_type, record_id)
 
 
 def _supplier_record(report, record_type, record_id) -> str | None:
@@ -48,12 +80,12 @@ def _obligation_records(b, number: str, report, events, names) -> Iterator[Flowa
 
     def record(r) -> str:
         kind = b.value("record_type", r.get("record_type"), entity)
-        named = (_monitoring_record(b, report, r.get("record_id")) if r.get("record_type") == "monitoring_metric"
-                 else _supplier_record(report, r.get("record_type"), r.get("record_id")))
+        named = _own_record(b, report, r.get("record_type"), r.get("record_id"))
         return f"{kind}: {named}" if named else f"{kind} #{r['record_id']}"
     yield b.table([b.t("citation"), b.t("obligation_status"), b.t("due"), b.t("met_by"), b.t("confirmed_by"),
                    b.t("listed_now")],
-                  ([b.show(r.get("citation") or b.value("obligation_id", r.get("obligation_id"), entity)),
+                  ([cite(r["citation"]) if r.get("citation") else b.value("obligation_id", r.get("obligation_id"),
+                                                                           entity),
                     b.value("status", r.get("status"), "solution_obligation")
                     + (f" · {r['not_applicable_reason']}" if r.get("not_applicable_reason") else ""),
                     b.show(r.get("due_on")),

@@ -378,6 +378,20 @@ def test_monitoring_against_the_instructions_for_use_meets_art_26_5(app, api, so
                                       text=True, check=True).stdout.split())
     assert "Mått för övervakning: Sensitivitet mot IFU · leverantören anger 95 % (Bruksanvisning LungTriage 3.2)" \
         in printed
+    # Art 4: an AI-literacy measure, the solution's own or region-wide, meets the deployer's duty (only that).
+    region = api.post("compliance", "/api/v1/literacy-measures", json={
+        "kind": "training", "title": "AI-kunnighet för alla chefer", "held_on": "2026-11-02"}).get_json()
+    literacy = BASE.format(solution.id) + "/ai_act_art4_deployer"
+    wrong = api.patch("owner", path, headers=api.if_match("owner", path),
+                      json={"status": "met", "record_type": "literacy_measure", "record_id": region["id"]})
+    assert wrong.status_code == 422 and "does not meet" in wrong.get_json()["errors"]["record_id"][0]
+    form = client.get(f"/solutions/{solution.id}/obligations/ai_act_art4_deployer").get_data(as_text=True)
+    assert f'value="literacy_measure:{region["id"]}"' in form
+    assert client.post(f"/solutions/{solution.id}/obligations/ai_act_art4_deployer", data={
+        "status": "met", "met_by": f"literacy_measure:{region['id']}",
+        "version": api.if_match("owner", literacy)["If-Match"].strip('"')}).status_code == 302
+    assert "AI-kunnighet, hela regionen: AI-kunnighet för alla chefer (2026-11-02)" in client.get(
+        f"/solutions/{solution.id}/obligations").get_data(as_text=True)
     # Retired later: still the record that met it, flagged as no longer counting.
     one = f"/api/v1/monitoring/metrics/{stated['id']}"
     assert api.patch("owner", one, json={"active": False}, headers=api.if_match("owner", one)).status_code == 200
