@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
@@ -99,3 +112,44 @@ class PortfolioScoreBasis(db.Model):
     weights: Mapped[str] = mapped_column(Text, nullable=False)
     max_benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
     max_cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+
+
+class PortfolioContribution(db.Model):
+    """One solution's part in one line of the portfolio's aggregates (kind `perspective`, `indicator` or
+    `care_unit`; key the perspective, the indicator's id, the care unit), derived from its goals with their
+    latest measurements, its care units, its criticality and its stored score, kept in step with them by
+    `portfolio.contributions` in the writing transaction: an aggregate over some solutions is a sum of
+    these narrow rows instead of unpacking every solution's care units and measurements. A care unit's line
+    carries the solution's figures times `listed`, how often the solution names the unit (as the aggregate
+    counted them)."""
+
+    __tablename__ = "portfolio_contributions"
+
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    listed: Mapped[int] = mapped_column(Integer, nullable=False)
+    goals: Mapped[int] = mapped_column(Integer, nullable=False)
+    goals_measured: Mapped[int] = mapped_column(Integer, nullable=False)
+    goals_on_target: Mapped[int] = mapped_column(Integer, nullable=False)
+    critical: Mapped[int] = mapped_column(Integer, nullable=False)
+    tenths: Mapped[int] = mapped_column(Integer, nullable=False)
+    benefit: Mapped[Decimal] = mapped_column(Numeric(30, 0), nullable=False)
+
+
+class PortfolioAggregate(db.Model):
+    """The sum of every solution's contributions to one line of the aggregates (the whole register's view
+    reads these few rows), kept in step with `portfolio_contributions` by `portfolio.contributions`;
+    `solutions` is how many contribute."""
+
+    __tablename__ = "portfolio_aggregates"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    solutions: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals_measured: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals_on_target: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    critical: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    tenths: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    benefit: Mapped[Decimal] = mapped_column(Numeric(30, 0), nullable=False)

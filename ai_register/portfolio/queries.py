@@ -160,8 +160,12 @@ class Ranked:
     largest: ranking.Maxima
     weights: Mapping[str, float]
     today: date
+    whole: bool = False  # every solution of the register, each with its stored score: no filter at all
+    size: int | None = None  # how many solutions the register holds (counted by the stored scores' check)
 
     def total(self) -> int:
+        if self.whole and self.size is not None:
+            return self.size
         return db.session.scalar(select(func.count()).select_from(self.ids.subquery()))
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -194,10 +198,11 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     ranking.without_jit()
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
     visible = visible_by_id(user)
+    size = None
     if visible is None:
         filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
         # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
-        largest, use_stored = stored.ensure_current(chosen), True
+        (largest, size), use_stored = stored.current(chosen), True
     else:
         # A reader who sees a part (an owner): every statement finds their rows by their ids, read once per
         # statement from an index, and their maxima come from their own stored rows; the stored scores
@@ -208,10 +213,13 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     rows = ranking.matching(filtered, args, today, chosen, largest, stored=use_stored)
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
     ids = ranking.matching_ids(filtered, args, today, rows)
-    if visible is not None and not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS)):
+    unfiltered = not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS))
+    if visible is not None and unfiltered:
         # Unfiltered, an owner's rows are their own ids: counted and joined to their goals from the indexes.
         ids = owned_ids(user)
-    return Ranked(rows, ids, use_stored, ordered, largest, chosen, today)
+    # Unfiltered, a reader who sees the whole register reads its kept aggregates and its counted size.
+    whole = visible is None and unfiltered and not ranking.criteria(filtered)
+    return Ranked(rows, ids, use_stored, ordered, largest, chosen, today, whole, size)
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,
@@ -227,7 +235,7 @@ def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int 
     return {"items": view.page(offset, limit), "total": total, "page": page, "per_page": per_page,
             "weights": view.weights, "formula": scoring.formula(view.weights),
             "legend": [{"symbol": s, "meaning": m} for s, m in scoring.legend()],
-            "aggregates": ranking.aggregates(view.rows, view.ids, materialise=not view.stored)}
+            "aggregates": ranking.aggregates(view.rows, view.ids, materialise=not view.stored, whole=view.whole)}
 
 
 def iter_rows(user: User, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

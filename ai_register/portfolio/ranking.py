@@ -25,14 +25,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, and_, case, cast, exists, func, literal, or_, select, text, true
+from sqlalchemy import Float, Integer, Select, Text, and_, case, cast, exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import scoring
-from ai_register.portfolio.models import Indicator, PortfolioScore, TrustworthyAssessment
+from ai_register.portfolio.models import (
+    Indicator,
+    PortfolioAggregate,
+    PortfolioContribution,
+    PortfolioScore,
+    TrustworthyAssessment,
+)
 from ai_register.reviews.models import Review
 from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER
@@ -284,7 +290,9 @@ def order_by(rows, sort: str) -> list:
 # --------------------------------------------------------------------------- aggregates
 
 
-def _goal_figures():
+def goal_figures():
+    """Per goal (correlated to `Goal`): whether it has a measured value, and whether its latest reaches the
+    target (`Goal.target_met`), each as 0 or 1."""
     latest = (select(Measurement.value).where(Measurement.goal_id == Goal.id)
               .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(1).scalar_subquery())
     measured = case((exists(select(1).where(Measurement.goal_id == Goal.id)), 1), else_=0)
@@ -294,66 +302,42 @@ def _goal_figures():
     return measured, on_target
 
 
-def aggregates(rows, ids: Select, *, materialise: bool) -> dict[str, list[dict[str, Any]]]:
+# The sums of an aggregate line: how many solutions contribute, then their contributions summed.
+SUMMED = ("solutions", "goals", "goals_measured", "goals_on_target", "critical", "tenths", "benefit")
+AGGREGATE_KINDS = {"perspective": "per_perspective", "indicator": "per_indicator", "care_unit": "per_care_unit"}
+
+
+def aggregates(rows, ids: Select, *, materialise: bool, whole: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
     (the matching subquery; `ids` its ids, unscored; `materialise` when its scores are computed, not
-    stored), in three grouped statements."""
-    measured, on_target = _goal_figures()
-    # A join, not `IN (...)`: PostgreSQL ran the scored rows again per goal as an unhashed subplan. The
-    # goals' aggregates need no score, so they join the unscored ids.
-    matched = ids.subquery()
-    goals = (select(Goal.solution_id, Goal.perspective, Goal.indicator_id, measured.label("measured"),
-                    on_target.label("on_target"))
-             .select_from(Goal).join(matched, matched.c.id == Goal.solution_id).subquery())
-
-    def grouped(key, *joins):
-        query = select(key.label("key"), func.count(func.distinct(goals.c.solution_id)), func.count(),
-                       func.sum(goals.c.measured), func.sum(goals.c.on_target)).select_from(goals)
-        for target, on in joins:
-            query = query.join(target, on)
-        return [{"key": k, "solutions": n, "goals": g, "goals_measured": int(m or 0), "goals_on_target": int(t or 0)}
-                for k, n, g, m, t in db.session.execute(query.group_by(key))]
-
-    per_perspective = grouped(goals.c.perspective)
-    per_indicator = grouped(Indicator.code, (Indicator, Indicator.id == goals.c.indicator_id))
-
-    # Per solution over every goal, not through `rows` again: joined back to `rows` that plans as a hash
-    # join (through `rows` PostgreSQL chose a nested loop that re-ran the scored rows).
-    per_solution = (select(Goal.solution_id, func.count().label("goals"), func.sum(measured).label("m"),
-                           func.sum(on_target).label("t")).group_by(Goal.solution_id).subquery())
-    if materialise:
-        # The scored rows computed once (a materialised CTE): joined to the care units' JSON elements as a
-        # subquery, PostgreSQL re-ran them in a nested loop (seconds at a few thousand solutions).
-        rows = select(*rows.c).cte("matching").prefix_with("MATERIALIZED")
-    if _postgres():
-        units = func.json_array_elements_text(rows.c.care_units).table_valued("value")
+    stored; `whole` when they are every solution with its stored score): sums of the solutions' kept
+    contributions (`portfolio.contributions`), the kept totals for the whole register; one statement."""
+    c = PortfolioContribution
+    if whole:
+        total = PortfolioAggregate
+        sums = select(total.kind, total.key, *(getattr(total, name) for name in SUMMED)).subquery()
     else:
-        units = func.json_each(rows.c.care_units).table_valued("value")
-    # Each care unit and solution once, with how often the solution lists the unit (`m`), so both levels
-    # group by hashing (a `count(DISTINCT …)` made PostgreSQL sort 200,000 rows on disk).
-    critical = case((rows.c.critical.is_(True), 1), else_=0)
-    listed = (select(units.c.value.label("unit"), rows.c.id.label("id"), critical.label("critical"),
-                     rows.c.tenths.label("tenths"), rows.c.benefit.label("benefit"), func.count().label("m"))
-              .select_from(rows).join(units, true())
-              .group_by(units.c.value, rows.c.id, critical, rows.c.tenths, rows.c.benefit).subquery())
-    m = listed.c.m
-    query = (select(listed.c.unit, func.count(),
-                    func.coalesce(func.sum(per_solution.c.goals * m), 0),
-                    func.coalesce(func.sum(per_solution.c.m * m), 0),
-                    func.coalesce(func.sum(per_solution.c.t * m), 0), func.sum(listed.c.critical * m),
-                    func.sum(listed.c.tenths * m), func.coalesce(func.sum(listed.c.benefit * m), 0))
-             .select_from(listed).outerjoin(per_solution, per_solution.c.solution_id == listed.c.id)
-             .group_by(listed.c.unit))
-    per_unit = []
-    for key, count, n_goals, n_measured, n_on_target, critical, tenths, cents in db.session.execute(query):
-        per_unit.append({"key": key, "solutions": count, "goals": int(n_goals), "goals_measured": int(n_measured),
-                         "goals_on_target": int(n_on_target), "critical": int(critical or 0),
-                         "average_score": round(int(tenths) / 10 / count, 1) if count else None,
-                         "yearly_net_benefit": float(Decimal(int(cents)) / 100)})
-
-    def ordered(entries):
-        return sorted(entries, key=lambda entry: entry["key"])
-
-    return {"per_perspective": ordered(per_perspective), "per_indicator": ordered(per_indicator),
-            "per_care_unit": ordered(per_unit)}
-
+        if materialise:
+            # The scored rows computed once (a materialised CTE); a care unit's average is of these scores.
+            matched = select(rows.c.id, rows.c.tenths).cte("matching").prefix_with("MATERIALIZED")
+            tenths = func.sum(case((c.kind == "care_unit", matched.c.tenths * c.listed), else_=0))
+        else:
+            matched = ids.subquery()
+            tenths = func.sum(c.tenths)
+        sums = (select(c.kind, c.key, func.count().label("solutions"),
+                       *(func.sum(getattr(c, name)).label(name) for name in SUMMED[1:] if name != "tenths"),
+                       tenths.label("tenths"))
+                .select_from(c).join(matched, matched.c.id == c.solution_id).group_by(c.kind, c.key).subquery())
+    query = (select(sums.c.kind, func.coalesce(Indicator.code, sums.c.key), *(sums.c[name] for name in SUMMED))
+             .select_from(sums)
+             .outerjoin(Indicator, and_(sums.c.kind == "indicator", cast(Indicator.id, Text) == sums.c.key)))
+    found: dict[str, list[dict[str, Any]]] = {name: [] for name in AGGREGATE_KINDS.values()}
+    for kind, key, count, n_goals, measured, on_target, critical, tenths, cents in db.session.execute(query):
+        entry = {"key": key, "solutions": int(count), "goals": int(n_goals or 0),
+                 "goals_measured": int(measured or 0), "goals_on_target": int(on_target or 0)}
+        if kind == "care_unit":
+            entry.update(critical=int(critical or 0),
+                         average_score=round(int(tenths) / 10 / count, 1) if count else None,
+                         yearly_net_benefit=float(Decimal(int(cents or 0)) / 100))
+        found[AGGREGATE_KINDS[kind]].append(entry)
+    return {name: sorted(entries, key=lambda entry: entry["key"]) for name, entries in found.items()}

@@ -28,8 +28,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ai_register.extensions import db
-from ai_register.goals.models import BenefitEstimate, Goal
-from ai_register.portfolio import ranking, scoring
+from ai_register.goals.models import BenefitEstimate, Goal, Measurement
+from ai_register.portfolio import contributions, ranking, scoring
 from ai_register.portfolio.models import PortfolioScore, PortfolioScoreBasis
 from ai_register.solutions.models import Solution
 
@@ -76,25 +76,35 @@ def _save_basis(connection: Connection, weights: Mapping[str, float], largest: r
         weights=weights_text(weights), max_benefit=largest.benefit, max_cost=largest.cost))
 
 
-def refresh(connection: Connection, solution_ids: Iterable[int]) -> None:
+def refresh(connection: Connection, solution_ids: Iterable[int], aggregated_ids: Iterable[int] = ()) -> None:
     """Recompute the stored rows of `solution_ids` from their records; when the register's largest
-    benefit or cost moved, every row. Nothing before the first read made the basis."""
+    benefit or cost moved, every row. The aggregates' contributions of those and of `aggregated_ids` too
+    (`portfolio.contributions`). Nothing before the first read made the basis."""
     ids = sorted(set(solution_ids))
+    aggregated = set(aggregated_ids) | set(ids)
     basis = _locked_basis(connection, None)
-    if basis is None or not ids:
+    if basis is None or not aggregated:
         return
-    weights = json.loads(basis.weights)
-    largest = ranking.record_maxima(select(Solution.id), connection)
-    if largest != ranking.Maxima(_int(basis.max_benefit), _int(basis.max_cost)):
-        _rebuild(connection, weights, largest)
-        return
-    connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids)))
-    _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+    if ids:
+        weights = json.loads(basis.weights)
+        largest = ranking.record_maxima(select(Solution.id), connection)
+        if largest != ranking.Maxima(_int(basis.max_benefit), _int(basis.max_cost)):
+            _rebuild(connection, weights, largest)
+            return
+        connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids)))
+        _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+    contributions.refresh(connection, aggregated)
 
 
 def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
     """Make the stored scores current for `weights` (usually one statement that finds them so) and
     return the basis's maxima: the register's largest benefit and cost."""
+    return current(weights)[0]
+
+
+def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
+    """`ensure_current`, and how many solutions the register holds (the check counts them, so a view of the
+    whole register need not count them again)."""
     basis = PortfolioScoreBasis
     found = db.session.execute(select(
         select(func.count()).select_from(Solution).scalar_subquery(),
@@ -108,8 +118,8 @@ def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
     largest = ranking.Maxima(_int(max_benefit), _int(max_cost))
     if (solutions == rows and stored_weights == weights_text(weights)
             and largest == ranking.Maxima(_int(basis_benefit), _int(basis_cost))):
-        return largest
-    return rebuild(db.session.connection(), weights)
+        return largest, solutions
+    return rebuild(db.session.connection(), weights), solutions
 
 
 def reader_basis(visible_ids: Select, weights: Mapping[str, float]) -> tuple[ranking.Maxima, bool]:
@@ -156,6 +166,7 @@ def _rebuild(connection: Connection, weights: Mapping[str, float], largest: rank
     connection.execute(delete(PortfolioScore))
     _write_rows(connection, [], weights, largest)
     _save_basis(connection, weights, largest)
+    contributions.rebuild(connection)
 
 
 def _changed(obj, *names: str) -> bool:
@@ -163,27 +174,41 @@ def _changed(obj, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _touched(session: Session) -> set[int]:
-    """The solutions whose score inputs this flush wrote."""
-    touched = set()
+def _touched(session: Session) -> tuple[set[int], set[int]]:
+    """The solutions whose score inputs this flush wrote, and those whose other aggregated figures it wrote
+    (care units, criticality, a goal's indicator, target or direction, a measured value)."""
+    touched, aggregated, measured_goals = set(), set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Solution):
             if obj in session.new or _changed(obj, "current_ai_act_category"):
                 touched.add(obj.id)
+            elif _changed(obj, "care_units", "critical_for_patient_care"):
+                aggregated.add(obj.id)
         elif isinstance(obj, BenefitEstimate):
             touched.add(obj.solution_id)
             if _changed(obj, "solution_id"):
                 touched.update(v for v in inspect_object(obj).attrs.solution_id.history.deleted if v)
-        elif isinstance(obj, Goal) and (obj in session.new or obj in session.deleted
-                                        or _changed(obj, "perspective", "solution_id")):
-            touched.add(obj.solution_id)
-            touched.update(v for v in inspect_object(obj).attrs.solution_id.history.deleted if v)
+        elif isinstance(obj, Goal):
+            if obj in session.new or obj in session.deleted or _changed(obj, "perspective", "solution_id"):
+                touched.add(obj.solution_id)
+                touched.update(v for v in inspect_object(obj).attrs.solution_id.history.deleted if v)
+            elif _changed(obj, "indicator_id", "target", "higher_is_better"):
+                aggregated.add(obj.solution_id)
+        elif isinstance(obj, Measurement) and (obj in session.new or obj in session.deleted
+                                               or _changed(obj, "goal_id", "value", "measured_on")):
+            measured_goals.add(obj.goal_id)
+            measured_goals.update(v for v in inspect_object(obj).attrs.goal_id.history.deleted if v)
+    measured_goals.discard(None)
+    if measured_goals:
+        aggregated.update(session.connection().scalars(
+            select(Goal.solution_id).where(Goal.id.in_(sorted(measured_goals)))))
     touched.discard(None)
-    return touched
+    aggregated.discard(None)
+    return touched, aggregated - touched
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_in_step(session: Session, flush_context) -> None:  # noqa: ARG001
-    touched = _touched(session)
-    if touched:
-        refresh(session.connection(), touched)
+    touched, aggregated = _touched(session)
+    if touched or aggregated:
+        refresh(session.connection(), touched, aggregated)
