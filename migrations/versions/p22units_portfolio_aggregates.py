@@ -6,7 +6,7 @@ and, with them, every contribution and total (ai_register/portfolio/stored.py `e
 the one definition in the application rather than a copy of it here.
 
 Revision ID: 9a22a66e0001
-Revises: 9a22f0e10001
+Revises: 9a22c0de0001
 Create Date: 2026-12-07 03:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a22a66e0001"
-down_revision = "9a22f0e10001"
+down_revision = "9a22c0de0001"
 branch_labels = None
 depends_on = None
 
