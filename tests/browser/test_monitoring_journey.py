@@ -83,3 +83,16 @@ def test_a_breach_becomes_a_deviation_by_the_oversight_owners_decision(new_page,
 
     page.goto(f"/solutions/{sid}/monitoring")
     expect(page.locator("[data-test=assessments]")).to_contain_text("Avvikelse")
+    # The owner raises the threshold on the metric's own page: a bad number keeps the form with the message
+    # beside the field, then the change is saved and shown on the monitoring page.
+    page.click("[data-test=edit-metric]")
+    expect(page.locator("h1")).to_have_text("Ändra måttet")
+    page.fill("#metric-lower_threshold", "0,9x")
+    page.fill("#metric-reason", "Skärpt gräns efter avvikelsen")
+    page.click("[data-test=metric-edit-form] [type=submit]")
+    expect(page.locator("#metric-lower_threshold-error")).to_be_visible()
+    expect(page.locator("#metric-reason")).to_have_value("Skärpt gräns efter avvikelsen")
+    page.fill("#metric-lower_threshold", "0,92")
+    page.click("[data-test=metric-edit-form] [type=submit]")
+    expect(page.locator(".flash").first).to_contain_text("Måttet är sparat")
+    expect(page.locator("[data-test=metrics]")).to_contain_text("nedre gränsvärde 0,92")
