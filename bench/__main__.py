@@ -61,8 +61,20 @@ def _create_app(database_url: str, instance_dir: str):
 
     secret = "bench-secret-" + "x" * 40
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret, "JWT_SECRET": secret,
-                       "RATELIMIT_ENABLED": False, "INSTANCE_DIR": instance_dir,
-                       "SIGNING_KEY_PATH": str(Path(instance_dir) / "signing_key.pem")})
+                       "RATELIMIT_ENABLED": False, **instance_paths(instance_dir)})
+
+
+def instance_paths(instance_dir: str) -> dict:
+    """Every setting the application keeps under its instance directory (uploads, signed checkpoints,
+    the signing key, candidate rule sets …), as the gunicorn workers and `flask demo load` find them:
+    they are given AI_REGISTER_INSTANCE_DIR alone. The in-process application that writes the crawl's
+    records (an evidence file, a checkpoint) must write where the served one reads; setting INSTANCE_DIR
+    alone left UPLOAD_DIR and CHECKPOINT_DIR in the checkout's instance/, and the crawl got 404."""
+    from ai_register.config import from_environment
+
+    settings = from_environment({"AI_REGISTER_INSTANCE_DIR": instance_dir})
+    return {key: value for key, value in settings.items()
+            if isinstance(value, str) and (value == instance_dir or value.startswith(instance_dir + os.sep))}
 
 
 def _fresh_schema(app) -> None:

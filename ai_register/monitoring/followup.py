@@ -10,23 +10,21 @@ from sqlalchemy import select, true
 
 from ai_register.monitoring import rules
 from ai_register.monitoring.models import ExplanationRequest, MonitoringAssessment
-from ai_register.reviews.agenda_items import AgendaItem, sql_part
+from ai_register.reviews.agenda_items import AgendaItem, Source
 from ai_register.solutions.models import Solution
 
 # A request for an explanation reminds its solution's owners this many days before its due day.
 EXPLANATION_REMINDER_DAYS = 7
 
 
-def assessments_part(today: date, scope, want):
-    """Breaches' assessments not decided by their due day, as the agenda's part (`reviews.agenda_items.Part`): only
-    `want.limit` read, in the agenda's order, counted in SQL. `scope`: a SELECT of solution ids (None: all)."""
+def assessments_part(today: date) -> Source:
+    """Breaches' assessments not decided by their due day, as the agenda's source (`reviews.agenda_items.Source`),
+    in the agenda's order."""
 
     query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today,
                     Solution.phase != "retired")
              .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id))
-    if scope is not None:
-        query = query.where(Solution.id.in_(scope))
 
     def build(rows) -> list:
         items = []
@@ -40,19 +38,17 @@ def assessments_part(today: date, scope, want):
                 f"/monitoring/assessments/{assessment.id}", audience))
         return items
 
-    return sql_part(query, true(), want, build)  # every one is overdue (due before today)
+    return Source(query, true(), build)  # every one is overdue (due before today)
 
 
-def explanations_part(today: date, scope, want):
-    """Requests for an explanation due within a week or not answered in time, as the agenda's part."""
+def explanations_part(today: date) -> Source:
+    """Requests for an explanation due within a week or not answered in time, as the agenda's source."""
 
     horizon = today + timedelta(days=EXPLANATION_REMINDER_DAYS)
     query = (select(ExplanationRequest, Solution).join(Solution, Solution.id == ExplanationRequest.solution_id)
              .where(ExplanationRequest.answered_on.is_(None), ExplanationRequest.due_on <= horizon,
                     Solution.phase != "retired")
              .order_by(ExplanationRequest.due_on, ExplanationRequest.id))
-    if scope is not None:
-        query = query.where(Solution.id.in_(scope))
 
     def build(rows) -> list:
         items = []
@@ -66,4 +62,4 @@ def explanations_part(today: date, scope, want):
         return items
 
     # Unanswered (the query's condition) and due before today: `rules.explanation_overdue` in SQL.
-    return sql_part(query, ExplanationRequest.due_on < today, want, build)
+    return Source(query, ExplanationRequest.due_on < today, build)

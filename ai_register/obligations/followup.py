@@ -8,15 +8,14 @@ from sqlalchemy import and_, or_, select
 
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
-from ai_register.reviews.agenda_items import AgendaItem, sql_part
+from ai_register.reviews.agenda_items import AgendaItem, Source
 from ai_register.solutions.models import Solution
 
 REMINDER_DAYS = 30
 
 
-def agenda_part(today: date, scope, want):
-    """The agenda's part of obligation records (`reviews.agenda_items.Part`): only `want.limit` of them read, in
-    the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
+def agenda_part(today: date) -> Source:
+    """The agenda's source of obligation records (`reviews.agenda_items.Source`), in the agenda's order."""
 
     horizon = today + timedelta(days=REMINDER_DAYS)
     query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
@@ -26,8 +25,6 @@ def agenda_part(today: date, scope, want):
                         and_(SolutionObligation.status == rules.NOT_APPLICABLE,
                              SolutionObligation.confirmed_by_id.is_(None))))
              .order_by(SolutionObligation.due_on, SolutionObligation.id))
-    if scope is not None:
-        query = query.where(Solution.id.in_(scope))
 
     def build(rows) -> list:
         items = []
@@ -44,4 +41,4 @@ def agenda_part(today: date, scope, want):
         return items
 
     # Overdue first, then by due day and record: the due day decides both, as the agenda sorts them.
-    return sql_part(query, SolutionObligation.due_on < today, want, build)
+    return Source(query, SolutionObligation.due_on < today, build)

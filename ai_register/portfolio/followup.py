@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select, true
+from sqlalchemy import exists, func, or_, select, true
 
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.portfolio.models import TrustworthyAssessment
-from ai_register.reviews.agenda_items import AgendaItem, sql_part
+from ai_register.reviews.agenda_items import AgendaItem, Source
 from ai_register.reviews.models import Review
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
 from ai_register.solutions.lifecycle.gates import continuity_if_critical
@@ -31,8 +31,8 @@ def _valid(type_: str, today: date):
                                   or_(Evidence.expires_on.is_(None), Evidence.expires_on > today)))
 
 
-def continuity_part(today: date, scope: Select | None, want):
-    """Critical solutions in service with continuity gaps (the SQL of `continuity_if_critical`: a
+def continuity_part(today: date) -> Source:
+    """The agenda's source of critical solutions in service with continuity gaps (the SQL of `continuity_if_critical`: a
     fallback routine and a recovery plan valid today, a recovery-plan test on or before today), by id;
     the gaps are named for the items read."""
 
@@ -41,8 +41,6 @@ def continuity_part(today: date, scope: Select | None, want):
         or_(~_valid(EvidenceType.FALLBACK_ROUTINE.value, today), ~_valid(EvidenceType.RECOVERY_PLAN.value, today),
             Solution.recovery_plan_tested_on.is_(None), Solution.recovery_plan_tested_on > today))
         .order_by(Solution.id))
-    if scope is not None:
-        query = query.where(Solution.id.in_(scope))
 
     def build(rows) -> list:
         solutions = [solution for (solution,) in rows]
@@ -66,11 +64,12 @@ def continuity_part(today: date, scope: Select | None, want):
                                     f"/solutions/{solution.id}", ("owners", "compliance")))
         return items
 
-    return sql_part(query, true(), want, build)
+    return Source(query, true(), build)
 
 
-def refresh_part(scope: Select | None, want):
-    """A periodic review after the latest assessment asks for a new one (assessments.REFRESH_DUE)."""
+def refresh_part() -> Source:
+    """The agenda's source of solutions whose periodic review came after the latest assessment, which asks
+    for a new one (assessments.REFRESH_DUE)."""
 
     assessed = (select(TrustworthyAssessment.solution_id, func.max(TrustworthyAssessment.assessed_on).label("on"))
                 .group_by(TrustworthyAssessment.solution_id).subquery())
@@ -81,8 +80,6 @@ def refresh_part(scope: Select | None, want):
              .join(reviewed, reviewed.c.solution_id == Solution.id)
              .where(Solution.phase.in_(("needs_analysis", "pilot", *IN_SERVICE)), reviewed.c.on > assessed.c.on)
              .order_by(reviewed.c.on, Solution.id))
-    if scope is not None:
-        query = query.where(Solution.id.in_(scope))
 
     def build(rows) -> list:
         return [AgendaItem("trustworthy_assessment_refresh", solution, "solution", solution.id, reviewed_on,
@@ -90,4 +87,4 @@ def refresh_part(scope: Select | None, want):
                            f"/solutions/{solution.id}/trustworthy-assessment", ("owners",))
                 for solution, reviewed_on in rows]
 
-    return sql_part(query, true(), want, build)
+    return Source(query, true(), build)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, false, not_, select
+from sqlalchemy import ColumnElement, case, false, not_, select
 
 from ai_register.incidents import duties as incident_rules
 from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDuty
@@ -32,8 +32,8 @@ from ai_register.notifications.settings import setting
 from ai_register.obligations import followup as obligations_followup
 from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reports.instants import db_instant
-from ai_register.reviews import sources
-from ai_register.reviews.agenda_items import AgendaItem, Part, Want, sql_part
+from ai_register.reviews import agenda_items, sources
+from ai_register.reviews.agenda_items import AgendaItem, Source, Want
 from ai_register.solutions.models import Decision, Solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import followup as suppliers_followup
@@ -63,14 +63,14 @@ KINDS = {
 }
 
 
-def page(*, now: datetime | None = None, today: date | None = None, scope: Select | None = None,
+def page(*, now: datetime | None = None, today: date | None = None, visible: ColumnElement[bool] | None = None,
          overdue: bool | None = None, kind: str | None = None, offset: int = 0,
          limit: int | None = None) -> tuple[list[AgendaItem], int, int]:
     """The agenda's items `offset` to `offset + limit` in its order (overdue first, then by due date),
-    with how many items and overdue items there are in all. Each source reads at most `offset + limit`
-    of its items in that order and counts the rest in SQL, so a page costs the same in a large register
-    as in a small one. `scope`, a SELECT of solution ids (never a list: see
-    solutions.access.visible_solution_ids), limits it to those solutions."""
+    with how many items and overdue items there are in all. Every source is counted in one statement and
+    read for at most `offset + limit` of its items in that order (`agenda_items.read`), so a page costs
+    the same in a large register as in a small one. `visible`, a condition on the solution row (see
+    solutions.access.visible_condition), limits it to those solutions; None: every solution."""
 
     now = now or utcnow()
     today = today or region_today()
@@ -85,20 +85,21 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
             overdue = kind_overdue
     want = Want(overdue, None if limit is None else offset + limit)
     sources = {
-        "duties": lambda: _incident_duties(now, scope, want),
-        "serious": lambda: _serious_incidents(scope, want),
-        "reviews": lambda: _reviews(today, scope, want),
-        "oversight": lambda: _oversight(today, scope, want),
-        "evidence": lambda: _evidence(today, scope, want),
-        "pilots": lambda: _pilot_ends(scope, want),
-        "continuity": lambda: portfolio_followup.continuity_part(today, scope, want),
-        "refresh": lambda: portfolio_followup.refresh_part(scope, want),
-        "obligations": lambda: obligations_followup.agenda_part(today, scope, want),
-        "suppliers": lambda: suppliers_followup.agenda_part(today, scope, want),
-        "assessments": lambda: monitoring_followup.assessments_part(today, scope, want),
-        "explanations": lambda: monitoring_followup.explanations_part(today, scope, want),
+        "duties": lambda: _incident_duties(now),
+        "serious": _serious_incidents,
+        "reviews": lambda: _reviews(today),
+        "oversight": lambda: _oversight(today),
+        "evidence": lambda: _evidence(today),
+        "pilots": _pilot_ends,
+        "continuity": lambda: portfolio_followup.continuity_part(today),
+        "refresh": portfolio_followup.refresh_part,
+        "obligations": lambda: obligations_followup.agenda_part(today),
+        "suppliers": lambda: suppliers_followup.agenda_part(today),
+        "assessments": lambda: monitoring_followup.assessments_part(today),
+        "explanations": lambda: monitoring_followup.explanations_part(today),
     }
-    parts = [read() for name, read in sources.items() if source is None or name == source]
+    parts = agenda_items.read([describe() for name, describe in sources.items() if source is None or name == source],
+                              want, visible)
     items = sorted((item for part in parts for item in part.items), key=sort_key)
     if kind is not None:  # a source's kinds differ only in being overdue, which `want` already chose
         items = [item for item in items if item.kind == kind]
@@ -107,24 +108,19 @@ def page(*, now: datetime | None = None, today: date | None = None, scope: Selec
 
 
 def collect(*, now: datetime | None = None, today: date | None = None,
-            scope: Select | None = None) -> list[AgendaItem]:
+            visible: ColumnElement[bool] | None = None) -> list[AgendaItem]:
     """Everything due, overdue or waiting for a decision (the reminders run reads it all)."""
-    return page(now=now, today=today, scope=scope)[0]
+    return page(now=now, today=today, visible=visible)[0]
 
 
-def _limit(query, scope: Select | None):
-    return query.where(Solution.id.in_(scope)) if scope is not None else query
-
-
-def _incident_duties(now: datetime, scope, want: Want) -> Part:
+def _incident_duties(now: datetime) -> Source:
     late = IncidentDuty.overdue_after < db_instant(now)
-    query = _limit(select(IncidentDuty, Incident, Solution)
-                   .join(Incident, Incident.id == IncidentDuty.incident_id)
-                   .join(Solution, Solution.id == Incident.solution_id)
-                   .where(IncidentDuty.status == DUTY_OPEN, IncidentDuty.applies.is_(True),
-                          Incident.status != CLOSED)
-                   .order_by(case((late, 0), else_=1), IncidentDuty.due_on.is_(None), IncidentDuty.due_on,
-                             IncidentDuty.id), scope)
+    query = (select(IncidentDuty, Incident, Solution)
+             .join(Incident, Incident.id == IncidentDuty.incident_id)
+             .join(Solution, Solution.id == Incident.solution_id)
+             .where(IncidentDuty.status == DUTY_OPEN, IncidentDuty.applies.is_(True), Incident.status != CLOSED)
+             .order_by(case((late, 0), else_=1), IncidentDuty.due_on.is_(None), IncidentDuty.due_on,
+                       IncidentDuty.id))
 
     def build(rows) -> list[AgendaItem]:
         contacts = _in_chunks(suppliers.vigilance_contacts, [
@@ -145,7 +141,7 @@ def _incident_duties(now: datetime, scope, want: Want) -> Part:
                 duty.due_on, overdue, params, f"/incidents/{incident.id}", ("owners", "compliance")))
         return items
 
-    return sql_part(query, late, want, build)
+    return Source(query, late, build)
 
 
 def _in_chunks(read: Callable[[list], dict], ids: list, size: int = 1000) -> dict:
@@ -160,17 +156,17 @@ def _duty_label(duty: IncidentDuty) -> str:
     return f"{incident_rules.recipient_label(duty.recipient)} ({duty.citation})"
 
 
-def _serious_incidents(scope, want: Want) -> Part:
+def _serious_incidents() -> Source:
     """Open serious incidents whose assessment prompts a pause, on an active solution not being
     decommissioned, with no pause decided since the report: `incidents.services.suggested_decision` in SQL."""
     paused_since = select(Decision.id).where(Decision.solution_id == Incident.solution_id,
                                              Decision.kind == "pause",
                                              Decision.created_at >= Incident.reported_at).exists()
-    query = _limit(select(Incident, Solution).join(Solution, Solution.id == Incident.solution_id)
-                   .where(Incident.status != CLOSED, Solution.status == "active",
-                          Solution.phase.not_in(("decommissioning", "retired")),
-                          Incident.assessment["prompts_pause"].as_boolean().is_(True), not_(paused_since))
-                   .order_by(Incident.id), scope)
+    query = (select(Incident, Solution).join(Solution, Solution.id == Incident.solution_id)
+             .where(Incident.status != CLOSED, Solution.status == "active",
+                    Solution.phase.not_in(("decommissioning", "retired")),
+                    Incident.assessment["prompts_pause"].as_boolean().is_(True), not_(paused_since))
+             .order_by(Incident.id))
 
     def build(rows) -> list[AgendaItem]:
         return [AgendaItem("incident_serious_consider_pause", solution, "incident", incident.id, None, False,
@@ -178,15 +174,14 @@ def _serious_incidents(scope, want: Want) -> Part:
                            f"/incidents/{incident.id}", ("oversight",))
                 for incident, solution in rows]
 
-    return sql_part(query, false(), want, build)  # never overdue: a decision to consider, not a deadline
+    return Source(query, false(), build)  # never overdue: a decision to consider, not a deadline
 
 
-def _reviews(today: date, scope, want: Want) -> Part:
+def _reviews(today: date) -> Source:
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
-    query = _limit(select(Solution).where(Solution.phase.in_(REVIEWED_PHASES),
-                                          Solution.next_review_on.is_not(None),
-                                          Solution.next_review_on <= horizon)
-                   .order_by(Solution.next_review_on, Solution.id), scope)
+    query = (select(Solution).where(Solution.phase.in_(REVIEWED_PHASES), Solution.next_review_on.is_not(None),
+                                    Solution.next_review_on <= horizon)
+             .order_by(Solution.next_review_on, Solution.id))
 
     def build(rows) -> list[AgendaItem]:
         items = []
@@ -198,12 +193,12 @@ def _reviews(today: date, scope, want: Want) -> Part:
                                     f"/solutions/{solution.id}", audience))
         return items
 
-    return sql_part(query, Solution.next_review_on < today, want, build)
+    return Source(query, Solution.next_review_on < today, build)
 
 
-def _oversight(today: date, scope, want: Want) -> Part:
+def _oversight(today: date) -> Source:
     horizon = today + timedelta(days=int(setting("OVERSIGHT_REMINDER_DAYS")))
-    query, last = sources.oversight_confirmations_query(scope)
+    query, last = sources.oversight_confirmations_query()
     # Due 12 months after the last acceptance or confirmation: due by `day` ⇔ last ≤ latest_confirmed_for(day).
     query = query.where(last <= sources.latest_confirmed_for(horizon))
     late = last <= sources.latest_confirmed_for(today - timedelta(days=1))
@@ -225,12 +220,12 @@ def _oversight(today: date, scope, want: Want) -> Part:
         del people
         return items
 
-    return sql_part(query, late, want, build)
+    return Source(query, late, build)
 
 
-def _evidence(today: date, scope, want: Want) -> Part:
+def _evidence(today: date) -> Source:
     horizon = today + timedelta(days=int(setting("EVIDENCE_EXPIRY_WARNING_DAYS")))
-    query, expires_on = sources.expiring_evidence_query(horizon, scope)
+    query, expires_on = sources.expiring_evidence_query(horizon)
 
     def build(rows) -> list[AgendaItem]:
         items = []
@@ -245,11 +240,11 @@ def _evidence(today: date, scope, want: Want) -> Part:
                                     ("owners", "compliance") if expired else ("owners",)))
         return items
 
-    return sql_part(query, expires_on < today, want, build)
+    return Source(query, expires_on < today, build)
 
 
-def _pilot_ends(scope, want: Want) -> Part:
-    query = sources.pilot_evaluations_query(scope)
+def _pilot_ends() -> Source:
+    query = sources.pilot_evaluations_query()
 
     def build(rows) -> list[AgendaItem]:
         items = []
@@ -259,7 +254,7 @@ def _pilot_ends(scope, want: Want) -> Part:
                                     evidence.issued_on, False, params, f"/solutions/{solution.id}", ("owners",)))
         return items
 
-    return sql_part(query, false(), want, build)
+    return Source(query, false(), build)
 
 
 def recipients(item: AgendaItem) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ai_register.apikit import page_of, page_window
 from ai_register.audit import services as audit
@@ -16,7 +16,7 @@ from ai_register.notifications.settings import setting
 from ai_register.reviews import agenda, realisation, schedule, sources
 from ai_register.reviews.agenda import REVIEWED_PHASES
 from ai_register.reviews.models import Review
-from ai_register.solutions.access import get_solution, require_id, visible_solution_ids, visible_solutions_query
+from ai_register.solutions.access import get_solution, require_id, visible_condition, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import record_solution_change, region_today, solution_record
 from ai_register.users.models import User, utcnow
@@ -152,10 +152,11 @@ def agenda_for(user: User, *, overdue: bool | None = None, kind: str | None = No
     """One page of the follow-up agenda of the solutions `user` may read (overdue first, then by due date),
     with how many items and overdue items there are in all."""
 
-    scope = visible_solution_ids(user)
+    visible = visible_condition(user)
     if solution_id is not None:
-        scope = (select(Solution.id) if scope is None else scope).where(Solution.id == solution_id)
+        one = Solution.id == solution_id
+        visible = one if visible is None else and_(visible, one)
     offset, limit = page_window(page, per_page)
-    items, total, late = agenda.page(scope=scope, overdue=overdue, kind=kind, offset=offset, limit=limit)
+    items, total, late = agenda.page(visible=visible, overdue=overdue, kind=kind, offset=offset, limit=limit)
     return {"items": [item.as_dict() for item in items], "total": total, "overdue": late, "page": page,
             "per_page": per_page}

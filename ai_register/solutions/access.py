@@ -152,6 +152,20 @@ def visible_solution_ids(user) -> Select | None:
     return visible_solutions_query(user).with_only_columns(Solution.id)
 
 
+def visible_condition(user) -> ColumnElement[bool] | None:
+    """What `visible_solution_ids` selects, as a condition on a query's own solution row; None when the user
+    reads them all. For a page of several statements that each already read solutions (the follow-up
+    agenda's sources): each tests its rows against the owner's index and the co-owned ids rather than
+    joining a second read of the visible solutions (which read every due review of the register to keep an
+    owner's, docs/performance.md)."""
+    if user.role in (COMPLIANCE, AUDITOR) or (user.role == OWNER
+                                               and current_app.config.get("OWNERS_READ_ALL", False)):
+        return None
+    if user.role == OWNER:
+        return _owned(user)
+    return db.false()
+
+
 def require_if_match(solution: Solution, if_match: str | None) -> None:
     """No lost updates: the caller must name the version it read (428 without, 412 when stale)."""
     preconditions.require_if_match(solution.version, if_match, "solution")

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from ai_register.reviews.agenda_items import AgendaItem, sql_part
+from ai_register.reviews.agenda_items import AgendaItem, Source
 from ai_register.suppliers import rules, services
 from ai_register.suppliers.models import SupplierDocument
 
 
-def agenda_part(today: date, scope, want):
-    """The agenda's part of supplier documents (`reviews.agenda_items.Part`): only `want.limit` of them read, in
-    the agenda's order, and counted in SQL. `scope`: a SELECT of the solution ids to look at (None: all)."""
+def agenda_part(today: date) -> Source:
+    """The agenda's source of supplier documents (`reviews.agenda_items.Source`), in the agenda's order."""
 
-    query = services.attention_query(today, scope=scope)
+    query = services.attention_query(today)
 
     def build(rows) -> list:
         items = []
@@ -31,4 +30,4 @@ def agenda_part(today: date, scope, want):
         return items
 
     # Expired (the last valid day has passed) first, then by that day: as the agenda sorts them.
-    return sql_part(query, SupplierDocument.valid_until < today, want, build)
+    return Source(query, SupplierDocument.valid_until < today, build)

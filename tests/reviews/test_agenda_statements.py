@@ -52,13 +52,13 @@ def _add(make_solution, report, users, start: int, count: int) -> None:
         db.session.commit()
 
 
-def _count(client, url: str, headers: dict) -> tuple[int, dict]:
+def _count(client, url: str, headers: dict) -> tuple[int, dict, list[str]]:
     with counted_statements() as statements:
         response = client.get(url, headers=headers)
         body = response.get_json()
     assert response.status_code == 200, body
     db.session.rollback()
-    return len(statements), body
+    return len(statements), body, statements
 
 
 def test_agenda_and_schedule_pages_read_no_statement_per_item(client, auth, users, make_solution, report,
@@ -86,3 +86,8 @@ def test_agenda_and_schedule_pages_read_no_statement_per_item(client, auth, user
     grown = {key: (small[key][0], large[key][0]) for key in small if small[key][0] != large[key][0]}
     assert not grown, grown
     assert small["compliance", "/api/v1/follow-up?per_page=100"][1]["total"] < agenda["total"]
+    # The twelve sources are counted in one statement (a UNION ALL), not in a statement each.
+    for who, url in urls[:3]:
+        statements = large[who, url][2]
+        assert sum(1 for sql in statements if "count(*)" in sql.lower()) == 1, (who, url)
+        assert sum(1 for sql in statements if "union all" in sql.lower()) == 1, (who, url)
