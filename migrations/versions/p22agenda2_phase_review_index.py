@@ -5,7 +5,7 @@ first, the count reads one range per phase and filters no entry (docs/performanc
 agenda pages").
 
 Revision ID: 5c22a9e2a001
-Revises: 9a22c0de0001
+Revises: 9a22a66e0001
 Create Date: 2026-12-07 03:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c22a9e2a001"
-down_revision = "9a22c0de0001"
+down_revision = "9a22a66e0001"
 branch_labels = None
 depends_on = None
 
