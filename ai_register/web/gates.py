@@ -42,6 +42,7 @@ CHECK_LABELS = {
     "checklist_complete": _l("The decommissioning checklist is complete"),
     "device_conformity": _l("A medical device not made in-house: EU declaration of conformity and, where its class "
                             "needs one, the notified body's certificate"),
+    "literacy_policy": _l("Region policy: an AI-literacy measure reaching every care unit of the rollout plan"),
 }
 
 # Where a writer fixes a check: (endpoint, anchor or query) — shown only when the endpoint exists.
@@ -63,6 +64,7 @@ FIX_LINKS = {
     "trustworthy_assessment": ("portfolio_web.assessment", {}),
     "continuity_if_critical": ("solutions_web.edit", {"_anchor": "critical_for_patient_care"}),
     "device_conformity": ("suppliers_web.solution_link", {}),
+    "literacy_policy": ("literacy_web.solution_measures", {}),
 }
 
 

@@ -240,3 +240,17 @@ def test_an_acceptance_typed_in_for_an_account_holder_is_refused_in_swedish(web,
     assert "Bara den utsedda personen kan registrera sitt åtagande." in page
     db.session.expire_all()
     assert db.session.get(Solution, solution.id).version == solution.version  # nothing written
+
+
+def test_every_gate_check_has_its_words_on_the_checklist(app):
+    """The gate checklist names each check in the reader's language: a check without a label would show its
+    code ("literacy policy") on a Swedish page."""
+    from flask_babel import force_locale
+
+    from ai_register.solutions.lifecycle.gates import GATES
+    from ai_register.web.gates import CHECK_LABELS
+
+    checks = {check.__name__ for row in GATES.values() for check in row}
+    assert checks <= set(CHECK_LABELS), checks - set(CHECK_LABELS)
+    with app.test_request_context(), force_locale("sv"):
+        assert str(CHECK_LABELS["literacy_policy"]).startswith("Regionens policy: en åtgärd för AI-kunnighet")
