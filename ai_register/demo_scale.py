@@ -18,8 +18,9 @@ from sqlalchemy import Table, func, insert, select, text
 from ai_register.audit import services as audit
 from ai_register.audit.chain import link_hash
 from ai_register.audit.models import AuditEvent
-from ai_register.classification.models import APPROVED, DRAFT, Classification
+from ai_register.classification.models import APPROVED, DRAFT, Classification, ClassificationSummary
 from ai_register.classification.rulesets import active_ruleset, snapshot_ruleset
+from ai_register.classification.summaries import stored_columns
 from ai_register.extensions import db, storage_json
 from ai_register.rules.evaluator import classify
 from ai_register.rules.ruleset import RuleSet
@@ -65,6 +66,9 @@ def load_scale(count: int, *, seed: int = 2026, progress: Callable[[str], None] 
         solutions, classifications, events = _chunk(size, rng, state, owners, reviewer, ruleset, snapshot.sha256)
         write(Solution.__table__, solutions)
         write(Classification.__table__, classifications)
+        # The detail's kept summary of each (classification/summaries.py), as a write through the ORM keeps it.
+        write(ClassificationSummary.__table__,
+              [stored_columns(c["solution_id"], [Classification(**c)], ruleset) for c in classifications])
         write(AuditEvent.__table__, events)
         done += size
         progress(f"{done:,} solutions, {done * EVENTS_PER_SOLUTION:,} audit events")
@@ -80,7 +84,8 @@ def load_scale(count: int, *, seed: int = 2026, progress: Callable[[str], None] 
 def analyze() -> None:
     """Fresh planner statistics after a bulk load (PostgreSQL); outside the loading transaction."""
     if db.session.get_bind().dialect.name == "postgresql":
-        for table in ("solutions", "classifications", "audit_events", "solution_co_owners"):
+        for table in ("solutions", "classifications", "classification_summaries", "audit_events",
+                      "solution_co_owners"):
             db.session.execute(text(f"ANALYZE {table}"))
 
 

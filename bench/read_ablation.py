@@ -46,7 +46,7 @@ def _trust_first_token() -> None:
 
 def _solution_and_owners_only() -> None:
     detail.detail_load_options = lambda: (*EAGER_OWNERS, noload(Solution.pending_transition))
-    detail.current_classification_summary = lambda solution: None
+    detail.classification_summary = lambda solution: None
     detail.oversight.oversight_summary = lambda solution: None
 
 

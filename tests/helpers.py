@@ -9,9 +9,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from sqlalchemy import select, text
+from sqlalchemy import delete, func, select, text
 
 from ai_register.audit.models import AuditEvent
+from ai_register.classification import summaries
+from ai_register.classification.models import ClassificationSummary
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
 from ai_register.users.auth_cache import CHANNEL
@@ -130,3 +132,33 @@ def settle_auth_cache(cache) -> None:
     with db.engine.begin() as connection:
         connection.execute(text("SELECT pg_notify(:channel, :marker)"), {"channel": CHANNEL, "marker": marker})
     until(lambda: marker in cache.recent_notifications, "the auth cache's listener to catch up")
+
+
+def details_read_alike_without_kept_summaries(client, headers: dict) -> None:
+    """Every solution's GET /solutions/{id} (body, ETag, type) reads the same, to the byte, with the kept
+    classification summaries (classification/summaries.py) as without them (computed from the versions, as
+    before the rows existed); the backfill then writes exactly the rows the writes wrote."""
+    ids = list(db.session.scalars(select(Solution.id).order_by(Solution.id)))
+
+    def read_all() -> list[tuple]:
+        answers = []
+        for sid in ids:
+            response = client.get(f"/api/v1/solutions/{sid}", headers=headers)
+            assert response.status_code == 200, response.get_json()
+            answers.append((response.get_data(), response.headers["ETag"], response.headers["Content-Type"]))
+        return answers
+
+    with_rows = read_all()
+    columns = [c.key for c in ClassificationSummary.__table__.columns]
+    kept = {row.solution_id: {c: getattr(row, c) for c in columns}
+            for row in db.session.scalars(select(ClassificationSummary))}
+    assert kept
+    db.session.expunge_all()
+    db.session.execute(delete(ClassificationSummary))
+    db.session.commit()
+    assert read_all() == with_rows
+    assert summaries.backfill(db.session.connection()) == len(kept)
+    db.session.commit()
+    assert {row.solution_id: {c: getattr(row, c) for c in columns}
+            for row in db.session.scalars(select(ClassificationSummary))} == kept
+    assert db.session.scalar(select(func.count()).select_from(ClassificationSummary)) == len(kept)

@@ -15,6 +15,7 @@ from ai_register.reviews.models import Review
 from ai_register.solutions.models import Solution, TransitionRequest
 from ai_register.users.models import User
 from ai_register.users.services import find_user_by_email
+from tests.helpers import details_read_alike_without_kept_summaries
 from tests.webclient import WebClient
 
 
@@ -22,7 +23,7 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_demo_load_builds_a_region_in_every_phase(app, runner):
+def test_demo_load_builds_a_region_in_every_phase(app, runner, client, auth):
     # The real pilot gate, trustworthy-AI self-assessment included (tests/web relaxes it elsewhere).
     app.config["TRUSTWORTHY_ASSESSMENT_REQUIRED"] = True
     result = runner.invoke(args=["demo", "load"])
@@ -64,6 +65,9 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner):
     assert report["events"] == _count(AuditEvent) > 150
     # Every record of every solution is in the trail, under its solution.
     assert _count(AuditEvent, AuditEvent.solution_id.is_not(None)) > 150
+    # Every detail reads alike with the classification summaries the writes kept as computed from the versions.
+    officer = db.session.scalar(select(User).where(User.role == "compliance").order_by(User.id).limit(1))
+    details_read_alike_without_kept_summaries(client, auth(officer))
 
 
 def _one_complete_high_risk_deployment(solution_id: int) -> None:

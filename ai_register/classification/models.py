@@ -8,8 +8,9 @@ after the files in `risk_rules/` change.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
@@ -128,6 +129,40 @@ class Classification(db.Model):
 
     def __repr__(self) -> str:
         return f"<Classification {self.id} solution={self.solution_id} v{self.version} {self.status}>"
+
+
+class ClassificationSummary(db.Model):
+    """What a solution's detail shows of its classifications, kept per solution (one row for each solution
+    with at least one version), so reading a solution is one statement (classification/summaries.py).
+
+    Written in the transaction of every classification change from the versions themselves; what a read
+    adds is the part that depends on the moment: whether the solution is flagged (its own column), whether
+    the active rule set still decides the result alike (`checked_sha256`/`result_changed` hold the answer
+    for one rule set; another one is asked at read) and which obligations are in force today.
+    """
+
+    __tablename__ = "classification_summaries"
+
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), primary_key=True, autoincrement=False)
+    # The version shown: the latest approved or overridden one, else the latest of all.
+    shown_id: Mapped[int] = mapped_column(ForeignKey("classifications.id"), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    category: Mapped[str] = mapped_column(String(32), nullable=False)
+    engine_category: Mapped[str] = mapped_column(String(32), nullable=False)
+    device_class: Mapped[str | None] = mapped_column(String(16))
+    needs_review: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    ruleset_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    ruleset_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The latest approved or overridden version (None: none decided) and what its answers and result say.
+    decided_id: Mapped[int | None] = mapped_column(ForeignKey("classifications.id"), index=True)
+    ai_act_role: Mapped[Any] = mapped_column(JSON, nullable=True)  # the answer as given (a choice's value)
+    public_authority: Mapped[bool | None] = mapped_column(Boolean)
+    obligations: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    prohibited_block: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # Whether the rule set `checked_sha256` decides the decided version's answers differently.
+    checked_sha256: Mapped[str | None] = mapped_column(String(64))
+    result_changed: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class RulesetImpactRun(db.Model):

@@ -7,7 +7,7 @@ summary and obligations checklist of a solution's detail.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -213,10 +213,14 @@ def obligations_checklist(solution: Solution, today: date | None = None,
     latest = latest_decided(solution.id) if latest is _UNREAD else latest
     if latest is None:
         return []
-    if today is None:
-        today = region_today()
+    return obligations_due(latest.result.get("obligations") or (), latest.id, today or region_today())
+
+
+def obligations_due(obligations: Iterable[Mapping[str, Any]], classification_id: int, today: date) -> list[dict]:
+    """A decided result's obligations (its `obligations`), each due from its application date, in force
+    or not on `today`, in the order of their due dates."""
     items = []
-    for obligation in latest.result.get("obligations") or ():
+    for obligation in obligations:
         due = obligation.get("applies_from")
         items.append({
             **obligation,
@@ -224,7 +228,7 @@ def obligations_checklist(solution: Solution, today: date | None = None,
             # Art 111(2): an obligation with a condition and no date waits for that condition.
             "in_force": (not obligation.get("condition")) if due is None
             else date.fromisoformat(str(due)) <= today,
-            "classification_id": latest.id,
+            "classification_id": classification_id,
         })
     return sorted(items, key=lambda item: (str(item.get("due") or ""), str(item.get("id"))))
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ai_register.classification.models import ClassificationSummary
 from ai_register.extensions import db
 from ai_register.oversight.models import OversightAssignment
 from ai_register.users.models import User, utcnow
@@ -141,6 +142,9 @@ class Solution(db.Model):
         viewonly=True,
         primaryjoin="and_(OversightAssignment.solution_id == Solution.id, OversightAssignment.ended_at.is_(None))",
     )
+    # What its detail shows of its classifications, kept by classification/summaries.py (none before the
+    # first version). Read-only here: only that module writes it.
+    classification_summary: Mapped[ClassificationSummary | None] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -107,7 +107,7 @@ def test_owner_listed_as_co_owner_is_not_duplicated(reg, users):
 
 
 def test_detail_shows_what_other_modules_provide(reg, monkeypatch):
-    monkeypatch.setattr(detail, "current_classification_summary",
+    monkeypatch.setattr(detail, "classification_summary",
                         lambda s: {"category": "high_risk", "ai_act_role": "deployer",
                                    "public_authority": True})
     monkeypatch.setattr(detail.oversight, "oversight_summary",
