@@ -4,7 +4,7 @@ application's own computation (ai_register/classification/summaries.py), then ke
 of a classification.
 
 Revision ID: 9a22c5a10001
-Revises: 9a22a66e0001
+Revises: 5c22a9e2a001
 Create Date: 2026-12-07 03:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a22c5a10001"
-down_revision = "9a22a66e0001"
+down_revision = "5c22a9e2a001"
 branch_labels = None
 depends_on = None
 
