@@ -107,6 +107,8 @@ def test_api_tokens_page(signed_in):
     page.click("form[action$='/profile/tokens'] button[type=submit]")
     token = page.locator("[data-test=new-token]").input_value()
     assert token.count(".") == 2
+    # Meant for copying: it must not look locked like a linked solution's supplier fields.
+    assert page.eval_on_selector("[data-test=new-token]", "el => getComputedStyle(el).borderTopStyle") == "solid"
     expect(page.locator("table")).to_contain_text("Nattlig export")
     page.goto("/profile")
     expect(page.locator("[data-test=new-token]")).to_have_count(0)

@@ -494,7 +494,7 @@ def test_a_linked_solution_takes_its_supplier_names_from_the_register(api, web, 
     assert f'href="/suppliers/{supplier["id"]}#product-{product["id"]}"' in page
     for name, value in (("supplier", "Lunit Nordic AB"), ("product", "INSIGHT CXR"), ("product_version", "3.1")):
         tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
-        assert " readonly" in tag and f'value="{value}"' in tag, tag
+        assert " readonly" in tag and 'class="locked"' in tag and f'value="{value}"' in tag, tag
     form = {**SOLUTION_FORM, "name": solution.name, "purpose": "Flags findings on chest X-rays.",
             "supplier": "Lunit Nordic AB", "product": "INSIGHT CXR", "product_version": "3.1",
             "version": hidden(page, "version")}
