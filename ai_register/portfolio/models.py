@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -112,6 +113,11 @@ class PortfolioScoreBasis(db.Model):
     weights: Mapped[str] = mapped_column(Text, nullable=False)
     max_benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
     max_cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    # How many stored rows there are (kept by portfolio.stored as it writes them) and, on PostgreSQL, how many
+    # solutions the register holds (kept by REGISTER_SIZE_TRIGGERS on every INSERT and DELETE of solutions, COPY
+    # included): a read compares the two instead of counting both tables (issue 22).
+    stored_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    register_size: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class PortfolioContribution(db.Model):
@@ -153,3 +159,37 @@ class PortfolioAggregate(db.Model):
     critical: Mapped[int] = mapped_column(BigInteger, nullable=False)
     tenths: Mapped[int] = mapped_column(BigInteger, nullable=False)
     benefit: Mapped[Decimal] = mapped_column(Numeric(30, 0), nullable=False)
+
+
+# The register's size on the basis row, kept in the writing transaction (statement-level: a COPY of 100,000
+# solutions is one UPDATE). Before the first portfolio read there is no basis row, and nothing is kept.
+REGISTER_SIZE_FUNCTION = """
+CREATE OR REPLACE FUNCTION ai_register_portfolio_register_size() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE portfolio_score_basis SET register_size = register_size + (SELECT count(*) FROM new_rows);
+    ELSE
+        UPDATE portfolio_score_basis SET register_size = register_size - (SELECT count(*) FROM old_rows);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+REGISTER_SIZE_TRIGGERS = (
+    "CREATE TRIGGER solutions_portfolio_register_size_insert AFTER INSERT ON solutions "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_portfolio_register_size()",
+    "CREATE TRIGGER solutions_portfolio_register_size_delete AFTER DELETE ON solutions "
+    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_portfolio_register_size()",
+)
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_register_size_trigger(target, connection, **kw):  # noqa: ARG001
+    """create_all's twin of the migration p22units_register_size (PostgreSQL only); each trigger replaced, not
+    created twice, when create_all runs over a schema that has them."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(REGISTER_SIZE_FUNCTION)
+        for statement in REGISTER_SIZE_TRIGGERS:
+            name = statement.split()[2]
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON solutions")
+            connection.exec_driver_sql(statement)

@@ -9,10 +9,12 @@ by the SQL of `ranking.scored`, which tests/portfolio compares with `scoring.sco
 Kept in step in the transaction that changes an input: after every flush that writes a benefit
 estimate, a goal, or a solution (new, or its classification's category), `_keep_in_step` recomputes
 those solutions' rows; when that moves the register's largest benefit or cost, every row is
-recomputed (one DELETE and one INSERT … SELECT; the basis row is locked, so two such writes take turns). A reader checks
-in one statement that every solution has a row, that the stored maxima are the basis's and that the
-weights are the configured ones (`ensure_current`); if not (the first read, new weights, solutions
-written around the ORM such as the scale loader's COPY), it rebuilds the rows and the basis.
+recomputed (one DELETE and one INSERT … SELECT; the basis row is locked, so two such writes take turns). The
+aggregates' contributions and totals (`portfolio.contributions`) are kept in the same steps. A reader checks
+in one statement that every solution has a row (the basis keeps how many rows there are and, on PostgreSQL
+through a trigger on `solutions`, how many solutions: two numbers, no count of either table), that the stored
+maxima are the basis's and that the weights are the configured ones (`current`); if not (the first read, new
+weights, solutions written around the ORM such as the scale loader's COPY), it rebuilds the rows and the basis.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ def _scored_records(where: list, weights: Mapping[str, float], largest: ranking.
     return select(rows.c.id, rows.c.category, rows.c.benefit, rows.c.cost, rows.c.perspectives, rows.c.tenths)
 
 
-def _write_rows(connection: Connection, where: list, weights: Mapping[str, float], largest: ranking.Maxima):
-    connection.execute(insert(PortfolioScore).from_select(COLUMNS, _scored_records(where, weights, largest)))
+def _write_rows(connection: Connection, where: list, weights: Mapping[str, float], largest: ranking.Maxima) -> int:
+    """Write the stored rows of the solutions `where` selects; how many."""
+    return connection.execute(insert(PortfolioScore).from_select(COLUMNS, _scored_records(where, weights,
+                                                                                          largest))).rowcount
 
 
 def _locked_basis(connection: Connection, weights: Mapping[str, float] | None):
@@ -70,10 +74,14 @@ def _locked_basis(connection: Connection, weights: Mapping[str, float] | None):
     return connection.execute(select(table).where(table.c.id == BASIS).with_for_update()).first()
 
 
-def _save_basis(connection: Connection, weights: Mapping[str, float], largest: ranking.Maxima) -> None:
+def _save_basis(connection: Connection, weights: Mapping[str, float], largest: ranking.Maxima, rows: int) -> None:
+    """The basis after a rebuild: the weights, the maxima, how many rows were written and (counted once here,
+    then kept by the trigger on PostgreSQL) how many solutions the register holds."""
     table = PortfolioScoreBasis.__table__
+    solutions = select(func.count()).select_from(Solution).scalar_subquery()
     connection.execute(update(table).where(table.c.id == BASIS).values(
-        weights=weights_text(weights), max_benefit=largest.benefit, max_cost=largest.cost))
+        weights=weights_text(weights), max_benefit=largest.benefit, max_cost=largest.cost, stored_rows=rows,
+        register_size=solutions))
 
 
 def refresh(connection: Connection, solution_ids: Iterable[int], aggregated_ids: Iterable[int] = ()) -> None:
@@ -91,8 +99,12 @@ def refresh(connection: Connection, solution_ids: Iterable[int], aggregated_ids:
         if largest != ranking.Maxima(_int(basis.max_benefit), _int(basis.max_cost)):
             _rebuild(connection, weights, largest)
             return
-        connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids)))
-        _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+        removed = connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids))).rowcount
+        written = _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+        if written != removed:
+            table = PortfolioScoreBasis.__table__
+            connection.execute(update(table).where(table.c.id == BASIS).values(
+                stored_rows=table.c.stored_rows + written - removed))
     contributions.refresh(connection, aggregated)
 
 
@@ -103,12 +115,17 @@ def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
 
 
 def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
-    """`ensure_current`, and how many solutions the register holds (the check counts them, so a view of the
-    whole register need not count them again)."""
+    """`ensure_current`, and how many solutions the register holds, from one statement that reads no table
+    whole on PostgreSQL: the register's size and the number of stored rows are kept on the basis row (the
+    trigger of `models.REGISTER_SIZE_TRIGGERS`, `refresh`), the maxima are two index lookups. SQLite counts
+    the solutions."""
     basis = PortfolioScoreBasis
+    if db.session.get_bind().dialect.name == "postgresql":
+        size = select(basis.register_size).where(basis.id == BASIS).scalar_subquery()
+    else:
+        size = select(func.count()).select_from(Solution).scalar_subquery()
     found = db.session.execute(select(
-        select(func.count()).select_from(Solution).scalar_subquery(),
-        select(func.count()).select_from(PortfolioScore).scalar_subquery(),
+        size, select(basis.stored_rows).where(basis.id == BASIS).scalar_subquery(),
         select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0).scalar_subquery(),
         select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0).scalar_subquery(),
         select(basis.weights).where(basis.id == BASIS).scalar_subquery(),
@@ -116,10 +133,12 @@ def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
         select(basis.max_cost).where(basis.id == BASIS).scalar_subquery())).one()
     solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = found
     largest = ranking.Maxima(_int(max_benefit), _int(max_cost))
-    if (solutions == rows and stored_weights == weights_text(weights)
+    if (solutions is not None and solutions == rows and stored_weights == weights_text(weights)
             and largest == ranking.Maxima(_int(basis_benefit), _int(basis_cost))):
         return largest, solutions
-    return rebuild(db.session.connection(), weights), solutions
+    connection = db.session.connection()
+    largest = rebuild(connection, weights)
+    return largest, connection.execute(select(basis.register_size).where(basis.id == BASIS)).scalar_one()
 
 
 def reader_basis(visible_ids: Select, weights: Mapping[str, float]) -> tuple[ranking.Maxima, bool]:
@@ -164,8 +183,7 @@ def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Max
 
 def _rebuild(connection: Connection, weights: Mapping[str, float], largest: ranking.Maxima) -> None:
     connection.execute(delete(PortfolioScore))
-    _write_rows(connection, [], weights, largest)
-    _save_basis(connection, weights, largest)
+    _save_basis(connection, weights, largest, _write_rows(connection, [], weights, largest))
     contributions.rebuild(connection)
 
 

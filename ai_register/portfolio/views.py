@@ -75,6 +75,7 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     view = queries.portfolio(user, args, request.args.get("page", 1, type=int) or 1, PER_PAGE, clamp=True)
     view["rows"] = view.pop("items")
     page, pages = view["page"], max(1, -(-view["total"] // PER_PAGE))
+    catalogue = indicators.indicators()  # the filter's choices and the aggregate's names: read once
     return render_template(
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
@@ -82,9 +83,9 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
         legend=_legend(), phase_choices=phase_choices(),
-        category_choices=category_choices(), indicator_list=indicators.indicators(),
+        category_choices=category_choices(), indicator_list=catalogue,
         perspectives=PERSPECTIVES, sorts=_sort_choices(),
-        indicator_names={item.code: item.name(formats.lang()) for item in indicators.indicators()},
+        indicator_names={item.code: item.name(formats.lang()) for item in catalogue},
         csv_url=url_for("portfolio_web.portfolio_csv", **{k: v for k, v in filters.items() if v}),
     ), status
 

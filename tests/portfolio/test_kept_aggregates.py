@@ -17,7 +17,13 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select, true
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement, Perspective
 from ai_register.portfolio import queries, ranking, stored
-from ai_register.portfolio.models import Indicator, PortfolioAggregate, PortfolioContribution
+from ai_register.portfolio.models import (
+    Indicator,
+    PortfolioAggregate,
+    PortfolioContribution,
+    PortfolioScore,
+    PortfolioScoreBasis,
+)
 from ai_register.solutions.models import Solution
 
 PERSPECTIVES = [p.value for p in Perspective]
@@ -161,6 +167,11 @@ def _compare(users) -> None:
         select(a.kind, a.key, a.solutions, a.goals, a.goals_measured, a.goals_on_target, a.critical, a.tenths,
                a.benefit))}
     assert kept == summed
+    # The basis keeps how many stored rows there are and (PostgreSQL, a trigger) how many solutions.
+    basis = db.session.scalar(select(PortfolioScoreBasis))
+    assert basis.stored_rows == db.session.scalar(select(func.count()).select_from(PortfolioScore))
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert basis.register_size == db.session.scalar(select(func.count()).select_from(Solution))
 
 
 RICH = dict(  # every kind of change on a register naming units twice, with empty names and no units
