@@ -60,8 +60,9 @@ def _scored_records(where: list, weights: Mapping[str, float], largest: ranking.
 
 def _write_rows(connection: Connection, where: list, weights: Mapping[str, float], largest: ranking.Maxima) -> int:
     """Write the stored rows of the solutions `where` selects; how many."""
-    return connection.execute(insert(PortfolioScore).from_select(COLUMNS, _scored_records(where, weights,
-                                                                                          largest))).rowcount
+    # An INSERT's row count is kept only when asked for (SQLAlchemy drops it on psycopg otherwise).
+    statement = insert(PortfolioScore).from_select(COLUMNS, _scored_records(where, weights, largest))
+    return connection.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def _locked_basis(connection: Connection, weights: Mapping[str, float] | None):
