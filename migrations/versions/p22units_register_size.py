@@ -4,7 +4,7 @@ counting either table (ai_register/portfolio/models.py REGISTER_SIZE_FUNCTION, p
 Backfill: both counted once here.
 
 Revision ID: 9a22a66e0002
-Revises: 9a22a66e0001
+Revises: 9a22c5a10001
 Create Date: 2026-12-07 03:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a22a66e0002"
-down_revision = "9a22a66e0001"
+down_revision = "9a22c5a10001"
 branch_labels = None
 depends_on = None
 
