@@ -19,6 +19,7 @@ from sqlalchemy import Result, Row, Text, cast, func, select
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
+from ai_register.classification import summaries
 from ai_register.classification.models import DECIDED, Classification, RulesetImpactRun
 from ai_register.classification.rulesets import active_ruleset, ruleset_of, ruleset_ref
 from ai_register.classification.validity import DECISIVE_FIELDS, decide, decisive_values
@@ -36,9 +37,10 @@ ID_BATCH = 1000
 IMPACT_MEMO = 10_000  # distinct answer sets (and stored results) remembered by one run
 
 
-def impact(ruleset: RuleSet | None = None) -> dict:
+def impact(ruleset: RuleSet | None = None, judged: set[int] | None = None) -> dict:
     """Re-run every stored classification under `ruleset` (default: the active one) and list the
-    results that change. `flag` names the solutions whose latest decided classification changes."""
+    results that change. `flag` names the solutions whose latest decided classification changes.
+    `judged`, when given, receives the id of every version re-run."""
     ruleset = ruleset or active_ruleset()
     decided_ids = set(db.session.scalars(
         select(func.max(Classification.id)).where(Classification.status.in_(DECIDED))
@@ -65,6 +67,8 @@ def impact(ruleset: RuleSet | None = None) -> dict:
     for rows in _read_ahead(db.session.execute(query)):
         for cid, sid, version, status, ruleset_version, sha256, answers, result in rows:
             checked += 1
+            if judged is not None:
+                judged.add(cid)
             new = decided.get(answers)
             if new is None:
                 if len(decided) >= IMPACT_MEMO:
@@ -214,7 +218,12 @@ def apply_impact(ruleset: RuleSet | None = None, *, by: User | None = None) -> d
     """Flag every solution whose valid classification the rule set changes, and tell its owners what
     changed and which new questions to answer. Idempotent: solutions already flagged stay as they
     are, and a run is recorded only when it flags something. `by`: who applied it (None from the CLI)."""
-    report = impact(ruleset)
+    judged: set[int] = set()
+    report = impact(ruleset, judged)
+    # The detail's kept verdicts (classification/summaries.py) for this rule set, so reads under it need
+    # not load the decided versions again.
+    summaries.record_verdicts(report["ruleset"]["sha256"], judged,
+                              {c["classification_id"] for c in report["changed"]})
     newly = [sid for sid in report["flag"] if sid not in set(report["already_flagged"])]
     changes = {c["solution_id"]: c for c in report["changed"] if c["counts_for_gates"]}
     changed_ids = {solution_id: change["classification_id"] for solution_id, change in changes.items()}

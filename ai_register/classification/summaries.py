@@ -12,8 +12,9 @@ set is asked at read, as before), and which obligations are in force today.
 
 Kept in step in the transaction that writes a classification: after every flush that adds or changes one
 (a new version, a submission, a review), `_keep_in_step` rewrites those solutions' rows from their versions.
-A solution without a row (no version yet, or versions written around the ORM) is read from its versions as
-before; `backfill` writes the missing rows (the migration, and the scale loader after its COPY).
+An applied rule-set impact run keeps its verdicts under the new rule set (`record_verdicts`). A solution
+without a row (no version yet, or versions written around the ORM) is read from its versions as before;
+`backfill` writes the missing rows (the migration, and the scale loader after its COPY).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import chain
 
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -116,6 +117,19 @@ def backfill(connection: Connection) -> int:
     ids = list(connection.scalars(missing.order_by(Classification.solution_id)))
     refresh(connection, ids)
     return len(ids)
+
+
+def record_verdicts(sha256: str, judged: Iterable[int], changed: set[int]) -> None:
+    """What an applied impact run found, kept: for each solution whose decided version the run re-ran
+    (`judged`), whether the rule set `sha256` decides it differently (in `changed`). A decided version's
+    answers and result never change, so the verdict stands whatever was written meanwhile; a version the
+    run did not see keeps the row it has."""
+    table = ClassificationSummary.__table__
+    ids = sorted(judged)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        db.session.execute(update(table).where(table.c.decided_id.in_(batch)).values(
+            checked_sha256=sha256, result_changed=table.c.decided_id.in_([i for i in batch if i in changed])))
 
 
 _TOUCHED = "classification_summaries_touched"

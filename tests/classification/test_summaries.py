@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ai_register.classification import summaries
 from ai_register.classification.models import Classification, ClassificationSummary
@@ -54,8 +54,11 @@ def kept_equals_computed(solution_id: int) -> dict | None:
     return kept
 
 
-def test_the_kept_summary_follows_every_write(app, api, users, solution, classify_as, changed_rules):
+def test_the_kept_summary_follows_every_write(app, api, users, solution, make_solution, decided, classify_as,
+                                              changed_rules):
     sid = solution.id
+    unaffected = make_solution(name="Call transcription")
+    decided(unaffected, MINIMAL)
     assert kept_equals_computed(sid) is None  # no version: no row
 
     def submit(record):
@@ -97,8 +100,15 @@ def test_the_kept_summary_follows_every_write(app, api, users, solution, classif
     app.config["RISK_RULES_DIR"] = str(changed_rules)
     assert kept_equals_computed(sid)["invalid_reason"] == "result_changed_under_current_ruleset"
     # Applying its impact flags the solution for re-review.
+    assert kept_equals_computed(unaffected.id)["valid"] is True
     assert api("post", "/rulesets/impact", users["compliance"], {"apply": True}).status_code == 200
     assert kept_equals_computed(sid)["invalid_reason"] == "flagged_for_review"
+    # The run kept its verdicts under the new rule set: reads under it need not load the decided versions.
+    sha = active_ruleset().sha256
+    rows = {row.solution_id: row for row in db.session.scalars(select(ClassificationSummary))}
+    assert (rows[sid].checked_sha256, rows[sid].result_changed) == (sha, True)
+    assert (rows[unaffected.id].checked_sha256, rows[unaffected.id].result_changed) == (sha, False)
+    assert kept_equals_computed(unaffected.id)["valid"] is True
     # Classified again under it and approved: the kept verdict is the new rule set's.
     latest = classify_as(solution, users["owner"], HIGH_RISK)
     submit(latest)
