@@ -51,7 +51,9 @@ WITH_DIGITS = re.compile(r"\S*\d\S*")
 # Columns the register writes in English for the API (shown through catalog messages, never as stored);
 # their words are not the records' own data.
 NOT_DATA = {("audit_events", "reason"), ("incident_duties", "summary"), ("incident_duties", "condition"),
-            ("incident_duties", "fallback"), ("incidents", "assessment"), ("audit_events", "data")}
+            ("incident_duties", "fallback"), ("incidents", "assessment"), ("audit_events", "data"),
+            # the kinds of the portfolio's kept aggregate lines: codes of derived rows, never shown
+            ("portfolio_contributions", "kind"), ("portfolio_aggregates", "kind")}
 
 
 def pseudo_catalog(directory: Path) -> None:

@@ -191,7 +191,7 @@ RICH = dict(  # every kind of change on a register naming units twice, with empt
 
 
 @example(**RICH)
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(first=st.lists(solution, min_size=1, max_size=4), later=st.lists(solution, max_size=3),
        changes=st.lists(st.tuples(st.sampled_from(["units", "critical", "target", "higher", "indicator",
