@@ -37,6 +37,8 @@ class ProblemSchema(ma.Schema):
         "`not_allowed` (another rule refuses the caller), `not_found`, `invalid_input` (see `errors`), "
         "`supplier_linked` (the solution's supplier, product and version are the supplier register's while "
         "it is linked to a product version there), "
+        "`record_does_not_fit` (the record chosen to meet an obligation is not of a kind that meets it; see "
+        "`errors.record_id`), "
         "`conflict`, `read_only` (the record can no longer change), `gate_not_met` (see `unmet`), "
         "`stale` (changed meanwhile; see `current_version`), `version_required` (send If-Match), "
         "`unauthenticated`, `bad_request`, `method_not_allowed`, `too_large`, `unsupported_media_type`, "

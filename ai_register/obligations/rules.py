@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ai_register.monitoring import rules as monitoring_rules
 from ai_register.suppliers import rules as supplier_rules
 
 OPEN, IN_PROGRESS, MET, NOT_APPLICABLE = "open", "in_progress", "met", "not_applicable"
@@ -91,6 +92,36 @@ MONITORING_FITS: dict[str, frozenset[str]] = {
 # An AI-literacy measure (Art 4) of the solution's staff, or region-wide, meets the deployer's Art 4 duty.
 LITERACY_MEASURE = "literacy_measure"
 LITERACY_FITS = frozenset({"ai_act_art4_deployer"})
+
+
+# The solution's own records of the other areas (by the record type the API names) and the obligations each can
+# meet. An oversight assignment is the deployer's Art 26(2) (the provider's Art 14 is the system's design, which
+# no assignment shows); an approved FRIA is Art 27; the log retention record is Art 26(6), part of
+# `ai_act_art26`, and for a system the region provides itself Art 19(1) (the provider keeps the logs under its
+# control, at least six months). Informing records fit by their kind (`INFORMING_FITS`).
+OVERSIGHT_ASSIGNMENT, FRIA, INFORMING_RECORD, LOG_RETENTION = (
+    "oversight_assignment", "fria", "informing_record", "log_retention")
+OWN_RECORD_TYPES = (OVERSIGHT_ASSIGNMENT, FRIA, INFORMING_RECORD, LOG_RETENTION)
+OWN_RECORD_FITS: dict[str, frozenset[str]] = {
+    OVERSIGHT_ASSIGNMENT: frozenset({"ai_act_art26_2"}),
+    FRIA: frozenset({"ai_act_art27"}),
+    LOG_RETENTION: frozenset({"ai_act_art26", "ai_act_art19"}),
+}
+# Workers and their representatives before the system is put into service (Art 26(7), part of `ai_act_art26`);
+# persons subject to its decisions (Art 26(11)) or exposed to emotion recognition or biometric categorisation
+# (Art 50(3)); how a person asks for an explanation of a decision (Art 86).
+INFORMING_FITS: dict[str, frozenset[str]] = {
+    monitoring_rules.WORKERS: frozenset({"ai_act_art26"}),
+    monitoring_rules.AFFECTED_PERSONS: frozenset({"ai_act_art26_11", "ai_act_art50_3"}),
+    monitoring_rules.EXPLANATION_PROCEDURE: frozenset({"ai_act_art86"}),
+}
+
+
+def own_record_fits(obligation_id: str, record_type: str, kind: str | None = None) -> bool:
+    """Whether one of the solution's own records (an informing record of `kind`) can meet the obligation."""
+    if record_type == INFORMING_RECORD:
+        return obligation_id in INFORMING_FITS.get(kind or "", frozenset())
+    return obligation_id in OWN_RECORD_FITS.get(record_type, frozenset())
 
 
 def monitoring_metric_errors(obligation_id: str, *, active: bool, stated_in_instructions: bool) -> list[str]:

@@ -20,6 +20,7 @@ from ai_register.classification.rulesets import active_ruleset
 from ai_register.evidence.models import Evidence
 from ai_register.exceptions import Conflict, FourEyes, InvalidInput, NotFound, RoleNotAllowed, Stale
 from ai_register.extensions import db
+from ai_register.fria import rules as fria_rules
 from ai_register.fria.models import FriaAssessment
 from ai_register.literacy.models import LiteracyMeasure
 from ai_register.monitoring.models import InformingRecord, LogRetention, MonitoringMetric
@@ -186,8 +187,8 @@ def _stored(solution: Solution, row: SolutionObligation) -> SolutionObligation:
 def record_models() -> dict:
     """Records of other areas that can meet an obligation, by the type named in the API."""
 
-    return {"oversight_assignment": OversightAssignment, "fria": FriaAssessment,
-            "informing_record": InformingRecord, "log_retention": LogRetention,
+    return {rules.OVERSIGHT_ASSIGNMENT: OversightAssignment, rules.FRIA: FriaAssessment,
+            rules.INFORMING_RECORD: InformingRecord, rules.LOG_RETENTION: LogRetention,
             rules.MONITORING_METRIC: MonitoringMetric, rules.LITERACY_MEASURE: LiteracyMeasure,
             SUPPLIER_DOCUMENT: SupplierDocument, SUPPLIER_PRODUCT: SupplierProduct}
 
@@ -276,6 +277,58 @@ def monitoring_records_for(solution: Solution, obligation_id: str, on: date) -> 
             if not metric_errors(solution, obligation_id, m, on)]
 
 
+_OWN_UNFIT = {
+    rules.OVERSIGHT_ASSIGNMENT: "A human-oversight assignment meets only the duty to assign human oversight "
+                                "(Art 26(2)).",
+    rules.FRIA: "A FRIA meets only the duty to assess the impact on fundamental rights (Art 27).",
+    rules.LOG_RETENTION: "A log retention record meets only the duty to keep the logs (Art 26(6), or Art 19(1) "
+                         "for the provider).",
+}
+_INFORMING_UNFIT = "An informing record of this kind does not meet this obligation: informing workers meets " \
+                   "Art 26(7), informing affected persons Art 26(11) or Art 50(3), and an explanation procedure " \
+                   "Art 86."
+
+
+def own_record_fits(obligation_id: str, record_type: str, record) -> bool:
+    """Whether the solution's own record (oversight, FRIA, informing, log retention) can meet the obligation,
+    by what the record is (not whether it is still the newest)."""
+    return rules.own_record_fits(obligation_id, record_type, getattr(record, "kind", None))
+
+
+def own_record_errors(solution: Solution, obligation_id: str, record_type: str, record) -> list[str]:
+    """Why one of the solution's own records cannot meet this obligation (none: it can): the solution's, of a
+    kind that fits the obligation, and a FRIA approved."""
+    if record is None or getattr(record, "solution_id", None) != solution.id:
+        return ["No such record for this solution."]
+    if not own_record_fits(obligation_id, record_type, record):
+        return [_INFORMING_UNFIT if record_type == rules.INFORMING_RECORD else _OWN_UNFIT[record_type]]
+    if record_type == rules.FRIA and record.status != fria_rules.APPROVED:
+        return ["The FRIA is not approved: choose an approved version."]
+    return []
+
+
+def _kind_fits(obligation_id: str, record_type: str, record) -> bool:
+    """Whether a record of this type (and kind) is one that can meet the obligation at all."""
+    if record_type == SUPPLIER_DOCUMENT:
+        return rules.supplier_record_fits(obligation_id, record.kind)
+    if record_type == SUPPLIER_PRODUCT:
+        return rules.supplier_record_fits(obligation_id, rules.EU_DATABASE_REGISTRATION)
+    if record_type == rules.MONITORING_METRIC:
+        return rules.MONITORING_METRIC in rules.MONITORING_FITS.get(obligation_id, frozenset())
+    if record_type == rules.LITERACY_MEASURE:
+        return obligation_id in rules.LITERACY_FITS
+    return own_record_fits(obligation_id, record_type, record)
+
+
+def _refused_as_unfit(data: dict, obligation_id: str, errors: dict) -> bool:
+    """The only refusal is that the (existing) record chosen is not of a kind that meets the obligation."""
+    model = record_models().get(data.get("record_type") or "")
+    if set(errors) != {"record_id"} or model is None or data.get("record_id") is None:
+        return False
+    record = db.session.get(model, data["record_id"])
+    return record is not None and not _kind_fits(obligation_id, data["record_type"], record)
+
+
 def record_types() -> list[str]:
     return sorted(record_models())
 
@@ -307,9 +360,9 @@ def _check_links(solution: Solution, data: dict, obligation_id: str) -> dict[str
             if refused:
                 errors["record_id"] = refused
         else:
-            record = db.session.get(model, record_id)
-            if record is None or getattr(record, "solution_id", None) != solution.id:
-                errors["record_id"] = ["No such record for this solution."]
+            refused = own_record_errors(solution, obligation_id, record_type, db.session.get(model, record_id))
+            if refused:
+                errors["record_id"] = refused
     return errors
 
 
@@ -334,6 +387,9 @@ def update_obligation(solution: Solution, row: SolutionObligation, data: dict, *
                                  record=merged["record_id"] is not None, reason=merged["not_applicable_reason"])
     errors.update(_check_links(solution, merged, row.obligation_id))
     if errors:
+        if _refused_as_unfit(merged, row.obligation_id, errors):
+            raise InvalidInput("The record chosen does not meet this obligation.", code="record_does_not_fit",
+                               errors=errors)
         raise InvalidInput("The obligation's status cannot be saved.", errors=errors)
     row = _stored(solution, row)
     before = audit.snapshot(row, exclude=NOT_AUDITED)

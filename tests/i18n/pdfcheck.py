@@ -11,9 +11,10 @@ from pathlib import Path
 from .crawl import raw_codes
 
 PAGE_OF = {"sv": re.compile(r"Sida (\d+) av (\d+)"), "en": re.compile(r"Page (\d+) of (\d+)")}
-# A numbered heading: "3  Riskklassningar", "3.2  Svar" at the start of a line.
+# A numbered heading: "3  Riskklassningar", "3.2  Svar" at the start of a line; the title follows the number
+# closely (a table's wrapped citation, "26.5" in one column and a record's name far off in the next, is none).
 CUT = re.compile(r"\w…")
-HEADING = re.compile(r"^\s{0,3}(\d{1,2}(?:\.\d{1,2})*)\s+([A-ZÅÄÖ][^\d\s]*(?:\s\S.*?)?)\s*$")
+HEADING = re.compile(r"^\s{0,3}(\d{1,2}(?:\.\d{1,2})*)\s{1,4}([A-ZÅÄÖ][^\d\s]*(?:\s\S.*?)?)\s*$")
 
 
 def pdf_pages(pdf: bytes) -> list[str]:

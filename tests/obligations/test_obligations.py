@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
+import yaml
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from ai_register.audit.models import AuditEvent
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
+from ai_register.monitoring import rules as monitoring_rules
 from ai_register.notifications.models import Notification
 from ai_register.obligations import rules
 from ai_register.obligations.models import SolutionObligation
@@ -18,6 +21,7 @@ from tests.answers import HIGH_RISK, MDR_DEVICE, MINIMAL
 from tests.helpers import four_eyes_bar
 
 BASE = "/api/v1/solutions/{}/obligations"
+RULE_FILE = Path(__file__).resolve().parents[2] / "risk_rules" / "obligations.yaml"
 
 
 def _items(api, solution, who="owner") -> dict:
@@ -135,6 +139,74 @@ def test_met_by_a_record_of_the_register(api, solution, classify, users):
                          "record_id": assignment.get_json()["id"]})
     assert ok.status_code == 200, ok.get_json()
     assert ok.get_json()["record_type"] == "oversight_assignment"
+
+
+def test_what_each_of_the_solutions_own_records_meets_is_data_and_every_obligation_named_exists():
+    listed = {o["id"] for o in yaml.safe_load(RULE_FILE.read_text(encoding="utf-8"))["obligations"]}
+    named = set().union(*rules.OWN_RECORD_FITS.values(), *rules.INFORMING_FITS.values(), set(rules.SUPPLIER_FITS),
+                        set(rules.MONITORING_FITS), rules.LITERACY_FITS)
+    assert named <= listed, named - listed
+    assert set(rules.INFORMING_FITS) == set(monitoring_rules.INFORMING_KINDS)
+    # The monitoring area closes an obligation by itself when an informing record is saved: with one that fits.
+    for kind, obligation_id in monitoring_rules.INFORMING_OBLIGATION.items():
+        assert rules.own_record_fits(obligation_id, rules.INFORMING_RECORD, kind)
+    assert rules.own_record_fits("ai_act_art26_2", rules.OVERSIGHT_ASSIGNMENT)
+    assert not rules.own_record_fits("ai_act_art27", rules.OVERSIGHT_ASSIGNMENT)
+    assert not rules.own_record_fits("ai_act_art86", rules.INFORMING_RECORD, monitoring_rules.WORKERS)
+
+
+def test_the_solutions_own_records_meet_only_the_obligations_they_fit(app, api, solution, classify, users, web_login):
+    """An oversight assignment, a log retention record or an informing record chosen for an obligation it does
+    not meet is refused (422, `record_does_not_fit`, the message on record_id); the page does not offer it; one
+    chosen before the check stays as it was, flagged in the list."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    classify(solution, HIGH_RISK)
+    root = f"/api/v1/solutions/{solution.id}"
+    assignment = api.put("owner", root + "/oversight", headers=api.if_match("owner", root), json={
+        "person": {"name": "Eva Ek", "title": "Överläkare"}, "monitors": {}, "authority_to_suspend": True,
+        "competence": "Radiolog"}).get_json()
+    retention = api.post("owner", root + "/log-retention", json={
+        "system": "LungTriage", "location": "Loggarkivet", "retention_months": 12}).get_json()
+    workers = api.post("owner", root + "/informing", json={
+        "kind": "workers", "informed_on": "2026-10-01", "audience": "Röntgensjuksköterskor", "how": "APT",
+        "negotiated_on": "2026-09-20", "negotiation_parties": "Regionen, Vårdförbundet",
+        "negotiation_outcome": "agreed"}).get_json()
+
+    def meet(obligation_id, record_type, record_id):
+        path = BASE.format(solution.id) + "/" + obligation_id
+        return api.patch("owner", path, headers=api.if_match("owner", path),
+                         json={"status": "met", "record_type": record_type, "record_id": record_id})
+
+    for obligation_id, record_type, record, words in (
+            ("ai_act_art27", "oversight_assignment", assignment, "Art 26(2)"),
+            ("ai_act_art26_2", "log_retention", retention, "Art 26(6)"),
+            ("ai_act_art86", "informing_record", workers, "informing workers meets Art 26(7)")):
+        refused = meet(obligation_id, record_type, record["id"])
+        body = refused.get_json()
+        assert refused.status_code == 422 and body["code"] == "record_does_not_fit", body
+        assert words in body["errors"]["record_id"][0]
+    assert meet("ai_act_art27", "fria", 10**6).get_json()["code"] == "invalid_input"  # no such record
+    assert meet("ai_act_art26_2", "oversight_assignment", assignment["id"]).status_code == 200
+    assert meet("ai_act_art26", "informing_record", workers["id"]).status_code == 200
+    assert meet("ai_act_art26", "log_retention", retention["id"]).status_code == 200
+
+    client = web_login(app.test_client(), users["owner"])
+    fria_form = client.get(f"/solutions/{solution.id}/obligations/ai_act_art27").get_data(as_text=True)
+    assert f'oversight_assignment:{assignment["id"]}' not in fria_form
+    assert f'log_retention:{retention["id"]}' not in fria_form and "informing_record:" not in fria_form
+    oversight_form = client.get(f"/solutions/{solution.id}/obligations/ai_act_art26_2").get_data(as_text=True)
+    assert f'value="oversight_assignment:{assignment["id"]}"' in oversight_form
+    tampered = client.post(f"/solutions/{solution.id}/obligations/ai_act_art86", data={
+        "status": "met", "met_by": f"informing_record:{workers['id']}", "note": "Min anteckning", "version": "1"})
+    assert tampered.status_code == 422 and "Min anteckning" in tampered.get_data(as_text=True)
+
+    # Chosen before the check: kept as it was, flagged on the page.
+    row = db.session.scalars(select(SolutionObligation).where(
+        SolutionObligation.solution_id == solution.id, SolutionObligation.obligation_id == "ai_act_art86")).one()
+    row.status, row.record_type, row.record_id = "met", "oversight_assignment", assignment["id"]
+    db.session.commit()
+    listing = client.get(f"/solutions/{solution.id}/obligations").get_data(as_text=True)
+    assert listing.count('data-test="met-by-unfit"') == 1 and "uppfyller inte skyldigheten" in listing
 
 
 def test_not_applicable_needs_a_reason_confirmed_by_another_compliance_officer(api, solution, classify, users,
