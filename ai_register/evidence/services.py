@@ -51,8 +51,16 @@ def evidence_for(solution_id: int, *, include_superseded: bool = False) -> list[
 
 def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
     """The current evidence as the lifecycle gates see it (type, issued_on, expires_on)."""
-    return tuple(EvidenceFact(EvidenceType(e.type), e.issued_on, e.expires_on)
-                 for e in evidence_for(solution_id))
+    return evidence_facts_of([solution_id])[solution_id]
+
+
+def evidence_facts_of(solution_ids: list[int]) -> dict[int, tuple[EvidenceFact, ...]]:
+    """`evidence_facts` of each of `solution_ids`, oldest first, in one statement."""
+    facts: dict[int, tuple[EvidenceFact, ...]] = {sid: () for sid in solution_ids}
+    for e in db.session.scalars(select(Evidence).where(Evidence.solution_id.in_(solution_ids),
+                                                       Evidence.superseded_by_id.is_(None)).order_by(Evidence.id)):
+        facts[e.solution_id] += (EvidenceFact(EvidenceType(e.type), e.issued_on, e.expires_on),)
+    return facts
 
 
 def get_evidence(evidence_id: int, user: User) -> Evidence:

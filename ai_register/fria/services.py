@@ -200,7 +200,20 @@ def review(record: FriaAssessment, outcome: str, note: str | None, *, by: User) 
 def gate_fact(solution_id: int):
     """The approved FRIA as the rollout gate's FRIA evidence (issued the day it was approved)."""
 
-    record = approved_fria(solution_id)
+    return _gate_fact_of(approved_fria(solution_id))
+
+
+def gate_facts_of(solution_ids: list[int]) -> dict[int, EvidenceFact | None]:
+    """`gate_fact` of each of `solution_ids`: their approved versions in one statement, the latest counts."""
+    latest: dict[int, FriaAssessment] = {}
+    for record in db.session.scalars(select(FriaAssessment).where(
+            FriaAssessment.solution_id.in_(solution_ids), FriaAssessment.status == rules.APPROVED)
+            .order_by(FriaAssessment.version)):
+        latest[record.solution_id] = record
+    return {sid: _gate_fact_of(latest.get(sid)) for sid in solution_ids}
+
+
+def _gate_fact_of(record: FriaAssessment | None) -> EvidenceFact | None:
     if record is None or record.reviewed_at is None:
         return None
     return EvidenceFact(EvidenceType.FRIA, approved_on(record))
@@ -244,7 +257,11 @@ def gate_evidence(evidence: tuple, solution_id: int) -> tuple:
     version counts; an uploaded FRIA document alone does not (it can be attached to the version),
     unless the region allows uploads (AI_REGISTER_FRIA_UPLOAD_COUNTS) while it moves its FRIAs over."""
 
+    return gate_evidence_with(evidence, gate_fact(solution_id))
+
+
+def gate_evidence_with(evidence: tuple, fact: EvidenceFact | None) -> tuple:
+    """`gate_evidence` with the solution's FRIA fact (`gate_fact`) in hand."""
     if not current_app.config.get("FRIA_UPLOAD_COUNTS", False):
         evidence = tuple(e for e in evidence if e.type != EvidenceType.FRIA)
-    fact = gate_fact(solution_id)
     return (*evidence, fact) if fact is not None else tuple(evidence)

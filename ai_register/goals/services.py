@@ -49,19 +49,25 @@ def goals_for(solution_id: int) -> list[Goal]:
 
 def goal_facts(solution_id: int) -> tuple[GoalFact, ...]:
     """The goals as the lifecycle gates see them (indicator, baseline, target, number of measurements)."""
+    return goal_facts_of([solution_id])[solution_id]
+
+
+def goal_facts_of(solution_ids: list[int]) -> dict[int, tuple[GoalFact, ...]]:
+    """`goal_facts` of each of `solution_ids`, in two statements."""
     counts = dict(db.session.execute(
         select(Measurement.goal_id, func.count(Measurement.id))
         .join(Goal, Goal.id == Measurement.goal_id)
-        .where(Goal.solution_id == solution_id).group_by(Measurement.goal_id)
+        .where(Goal.solution_id.in_(solution_ids)).group_by(Measurement.goal_id)
     ).all())
-    goals = db.session.scalars(select(Goal).where(Goal.solution_id == solution_id, Goal.withdrawn_at.is_(None))
+    goals = db.session.scalars(select(Goal).where(Goal.solution_id.in_(solution_ids), Goal.withdrawn_at.is_(None))
                                .order_by(Goal.id)).all()
-    return tuple(
-        GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
-                 has_baseline=goal.baseline is not None, has_target=goal.target is not None,
-                 measurements=counts.get(goal.id, 0))
-        for goal in goals
-    )
+    facts: dict[int, tuple[GoalFact, ...]] = {sid: () for sid in solution_ids}
+    for goal in goals:
+        facts[goal.solution_id] += (
+            GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
+                     has_baseline=goal.baseline is not None, has_target=goal.target is not None,
+                     measurements=counts.get(goal.id, 0)),)
+    return facts
 
 
 def get_goal(solution: Solution, goal_id: int) -> Goal:
@@ -82,6 +88,12 @@ def benefit_for(solution_id: int) -> BenefitEstimate | None:
 
 def has_benefit_estimate(solution_id: int) -> bool:
     return benefit_for(solution_id) is not None
+
+
+def with_benefit_estimate(solution_ids: list[int]) -> set[int]:
+    """Which of `solution_ids` have a benefit estimate (one statement)."""
+    return set(db.session.scalars(select(BenefitEstimate.solution_id)
+                                  .where(BenefitEstimate.solution_id.in_(solution_ids))))
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -140,7 +140,11 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
     latest = _latest_versions(ids) if mine else {}
     pending = set(db.session.scalars(select(TransitionRequest.solution_id).where(
         TransitionRequest.solution_id.in_(ids), TransitionRequest.status == "pending"))) if mine else set()
-    gates_checked = gates_unchecked = 0
+    # The first GATE_CHECKS that may move on (neither paused nor awaiting a decided move) get their gate
+    # counted, their records read for all of them at once.
+    movable = [s for s in mine if s.status != "paused" and s.id not in pending]
+    checked = gates.progress_of(movable[:GATE_CHECKS], today)
+    gates_unchecked = len(movable) - len(checked)
     for solution in mine:
         version = latest.get(solution.id)
         if version is not None and version.status == DRAFT:
@@ -179,12 +183,8 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
                 {"kind": "pending", "solution": solution, "text": _l("Phase change awaiting approval")}
             )
             continue
-        if gates_checked == GATE_CHECKS:
-            gates_unchecked += 1
-            continue
-        gates_checked += 1
-        checklist = gates.progress(solution, today)
-        if checklist is None:
+        checklist = checked.get(solution.id)
+        if checklist is None:  # unchecked (counted above), or no next phase
             continue
         missing = checklist.missing
         phase = phase_name(checklist.to.value)

@@ -46,10 +46,20 @@ def current_oversight(solution_id: int, *options) -> OversightAssignment | None:
         OversightAssignment.solution_id == solution_id, OversightAssignment.ended_at.is_(None)).options(*options))
 
 
+def current_oversights(solution_ids: list[int]) -> dict[int, OversightAssignment]:
+    """The current assignment of each of `solution_ids` that has one (one statement)."""
+    return {a.solution_id: a for a in db.session.scalars(select(OversightAssignment).where(
+        OversightAssignment.solution_id.in_(solution_ids), OversightAssignment.ended_at.is_(None)))}
+
+
 def oversight_fact(solution_id: int) -> OversightFact | None:
     """The oversight owner as the lifecycle gates see it: None unless a current assignment with
     the authority to suspend use exists."""
-    assignment = current_oversight(solution_id)
+    return oversight_fact_of(current_oversight(solution_id))
+
+
+def oversight_fact_of(assignment: OversightAssignment | None) -> OversightFact | None:
+    """`oversight_fact` of a solution's current assignment (or None)."""
     if assignment is None or not assignment.counts_as_oversight_owner:
         return None
     return OversightFact(accepted_on=assignment.accepted_on, last_confirmed_on=assignment.confirmed_on)
@@ -59,7 +69,11 @@ def training_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
     """The oversight owner's training as the register records it with the assignment (Art 26(2)): where the
     high-risk table asks for "the oversight owner's training recorded", the current owner's completed
     training counts from that day, as an uploaded training record does."""
-    assignment = current_oversight(solution_id)
+    return training_facts_of(current_oversight(solution_id))
+
+
+def training_facts_of(assignment: OversightAssignment | None) -> tuple[EvidenceFact, ...]:
+    """`training_facts` of a solution's current assignment (or None)."""
     if assignment is None or not assignment.counts_as_oversight_owner or assignment.training_completed_on is None:
         return ()
     return (EvidenceFact(EvidenceType.OVERSIGHT_TRAINING, assignment.training_completed_on),)

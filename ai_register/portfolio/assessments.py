@@ -45,7 +45,16 @@ def get_assessment(solution: Solution, assessment_id: int) -> TrustworthyAssessm
 
 def assessment_fact(solution_id: int) -> AssessmentFact | None:
     """The latest assessment as the pilot gate sees it."""
-    latest = latest_assessment(solution_id)
+    return assessment_fact_of(latest_assessment(solution_id))
+
+
+def assessment_facts(solution_ids: list[int]) -> dict[int, AssessmentFact | None]:
+    """`assessment_fact` of each of `solution_ids` (one statement)."""
+    latest = latest_assessments(solution_ids)
+    return {sid: assessment_fact_of(latest.get(sid)) for sid in solution_ids}
+
+
+def assessment_fact_of(latest: TrustworthyAssessment | None) -> AssessmentFact | None:
     if latest is None:
         return None
     return AssessmentFact(latest.assessed_on, trustworthy.unanswered(latest.answers or {}))

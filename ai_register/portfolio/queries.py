@@ -195,11 +195,11 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     so a filter does not change a solution's score."""
     today = region_today()
     chosen = weights()
-    ranking.without_jit()
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
     visible = visible_by_id(user)
     size = None
     if visible is None:
+        ranking.without_jit()  # the whole register's statements cost more than JIT's threshold; a part's do not
         filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
         # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
         (largest, size), use_stored = stored.current(chosen), True

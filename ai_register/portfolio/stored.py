@@ -159,6 +159,7 @@ def reader_basis(visible_ids: Select, weights: Mapping[str, float]) -> tuple[ran
                    select(basis.max_cost).where(basis.id == BASIS).scalar_subquery()).where(mine)
     solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = db.session.execute(query).one()
     if solutions != rows:
+        ranking.without_jit()  # a rebuild's statements read the whole register
         ensure_current(weights)
         solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = (
             db.session.execute(query).one())

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ai_register import formats
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from ai_register.solutions.gate_facts import build_gate_facts, gate_settings
+from ai_register.solutions.gate_facts import build_gate_facts, build_gate_facts_of, gate_settings
 from ai_register.solutions.labels import checklist_label, evidence_label
 from ai_register.solutions.lifecycle.gates import GATES, PROHIBITED_BLOCK_EXEMPT, prohibited_block
 from ai_register.solutions.lifecycle.phases import Phase, Status, check_move
@@ -215,11 +215,20 @@ def progress(solution, on: date) -> GateProgress | None:
     same facts and checks, but without what only the solution page shows: the rows' texts and fix links,
     the classification awaiting review and the supplier notices (three statements and the translations
     fewer per solution)."""
-    to = next_phase(solution)
-    if to is None:
-        return None
-    facts = build_gate_facts(solution, on=on)
+    return progress_of([solution], on)[solution.id]
+
+
+def progress_of(solutions: list, on: date) -> dict[int, GateProgress | None]:
+    """`progress` of each of `solutions`, their gate facts read for all of them at once
+    (`build_gate_facts_of`: about a dozen statements, however many solutions)."""
+    moving = {s.id: to for s in solutions if (to := next_phase(s)) is not None}
+    facts = build_gate_facts_of([s for s in solutions if s.id in moving], on=on)
     settings = gate_settings()
+    return {s.id: _counted(s, moving[s.id], facts[s.id], on, settings) if s.id in moving else None
+            for s in solutions}
+
+
+def _counted(solution, to: Phase, facts, on: date, settings) -> GateProgress:
     met = sum(not check(facts, on, settings) for check in GATES[to])
     total = len(GATES[to])
     if to not in PROHIBITED_BLOCK_EXEMPT and prohibited_block(facts, to):
