@@ -73,7 +73,6 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
     # The page shows PER_PAGE rows (the aggregates and the count cover every row that matches).
     user = actor()
     view = queries.portfolio(user, args, request.args.get("page", 1, type=int) or 1, PER_PAGE, clamp=True)
-    catalogue = indicators.indicators()
     view["rows"] = view.pop("items")
     page, pages = view["page"], max(1, -(-view["total"] // PER_PAGE))
     catalogue = indicators.indicators()  # the filter's choices and the aggregate's names: read once
