@@ -195,21 +195,23 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     so a filter does not change a solution's score."""
     today = region_today()
     chosen = weights()
+    ranking.without_jit()
     filters = {k: args[k] for k in SOLUTION_FILTERS if k in args}
     visible = visible_by_id(user)
-    size = None
+    # The stored rows made current (kept numbers on the basis row: no table read whole on PostgreSQL).
+    register, size = stored.current(chosen)
     if visible is None:
-        ranking.without_jit()  # the whole register's statements cost more than JIT's threshold; a part's do not
         filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
         # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
-        (largest, size), use_stored = stored.current(chosen), True
+        largest, use_stored = register, True
     else:
         # A reader who sees a part (an owner): every statement finds their rows by their ids, read once per
         # statement from an index, and their maxima come from their own stored rows; the stored scores
         # hold for them only when their largest are the register's, else their rows are scored from the
         # stored inputs against their own largest.
         filtered = select(Solution.id).where(visible, *solution_filters(filters))
-        largest, use_stored = stored.reader_basis(owned_ids(user), chosen)
+        largest = stored.reader_maxima(owned_ids(user))
+        use_stored = largest == register
     rows = ranking.matching(filtered, args, today, chosen, largest, stored=use_stored)
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
     ids = ranking.matching_ids(filtered, args, today, rows)

@@ -142,31 +142,15 @@ def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
     return largest, connection.execute(select(basis.register_size).where(basis.id == BASIS)).scalar_one()
 
 
-def reader_basis(visible_ids: Select, weights: Mapping[str, float]) -> tuple[ranking.Maxima, bool]:
-    """For a reader who sees a part of the register (`visible_ids`: the ids of their solutions, each once): the
-    largest benefit and cost among their stored rows, and whether the stored scores hold for them (the
-    basis's weights are `weights` and its maxima are the reader's). One statement over the reader's rows
-    alone, found by key: nothing here reads the whole register. When one of their solutions has no stored
-    row yet (the first read, a bulk load), the stored scores are made current first (`ensure_current`)."""
-    basis = PortfolioScoreBasis
+def reader_maxima(visible_ids: Select) -> ranking.Maxima:
+    """The largest benefit and cost among the stored rows of a reader who sees a part of the register
+    (`visible_ids`: the ids of their solutions), found by key: one statement over their rows alone."""
     mine = (PortfolioScore.solution_id == any_(func.array(visible_ids.scalar_subquery()))
             if db.session.get_bind().dialect.name == "postgresql" else PortfolioScore.solution_id.in_(visible_ids))
-    query = select(select(func.count()).select_from(visible_ids.subquery()).scalar_subquery(), func.count(),
-                   func.max(case((PortfolioScore.benefit > 0, PortfolioScore.benefit))),
-                   func.max(case((PortfolioScore.cost > 0, PortfolioScore.cost))),
-                   select(basis.weights).where(basis.id == BASIS).scalar_subquery(),
-                   select(basis.max_benefit).where(basis.id == BASIS).scalar_subquery(),
-                   select(basis.max_cost).where(basis.id == BASIS).scalar_subquery()).where(mine)
-    solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = db.session.execute(query).one()
-    if solutions != rows:
-        ranking.without_jit()  # a rebuild's statements read the whole register
-        ensure_current(weights)
-        solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = (
-            db.session.execute(query).one())
-    largest = ranking.Maxima(_int(max_benefit), _int(max_cost))
-    holds = (stored_weights == weights_text(weights)
-             and largest == ranking.Maxima(_int(basis_benefit), _int(basis_cost)))
-    return largest, holds
+    found = db.session.execute(select(func.max(case((PortfolioScore.benefit > 0, PortfolioScore.benefit))),
+                                      func.max(case((PortfolioScore.cost > 0, PortfolioScore.cost))))
+                               .where(mine)).one()
+    return ranking.Maxima(*(_int(v) for v in found))
 
 
 def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Maxima:

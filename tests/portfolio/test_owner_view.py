@@ -1,8 +1,8 @@
 """An owner's portfolio is read from the owner's own rows (their ids from the owner index, their stored
 inputs by key) and scored against the largest benefit and cost among them: the same rows, scores, order,
 counts and aggregates as the pure score (scoring.score_all) of the solutions they own or co-own, for every
-filter, order and page; a solution of theirs written around the ORM appears on their next read, and their
-read leaves the rest of the register's stored rows alone."""
+filter, order and page; a solution of theirs written around the ORM appears on their next read, and kept
+rows that are not current are made current before an owner's aggregates sum them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal
 from ai_register.portfolio import scoring
-from ai_register.portfolio.models import PortfolioScore
+from ai_register.portfolio.models import PortfolioContribution, PortfolioScore, PortfolioScoreBasis
 from ai_register.solutions.models import Solution
 
 from .conftest import API
@@ -156,22 +156,25 @@ def test_an_owner_holding_the_registers_largest_reads_the_stored_scores(api, reg
         {row["id"]: row["score"] for row in _read(api, "compliance")["items"]})
 
 
-def test_an_owners_solutions_written_around_the_orm_appear_and_the_rest_of_the_register_is_left_alone(
-        api, register):
-    """A solution of another owner loaded in bulk gets its stored row from a reader of the whole register,
-    not from this owner's read; the owner's own bulk-loaded solution is scored on their next read."""
-    def bulk(owner_id: int, name: str) -> int:
-        db.session.execute(insert(Solution), [{"name": name, "purpose": "Loaded in bulk.", "owner_id": owner_id,
-                                               "created_by_id": owner_id, "current_ai_act_category": "minimal_risk"}])
-        db.session.commit()
-        return db.session.scalar(select(Solution.id).where(Solution.name == name))
-
-    theirs = bulk(register["other"].id, "Bulk theirs")
-    assert _read(api, "owner")["total"] == 4
-    assert db.session.get(PortfolioScore, theirs) is None
-    mine = bulk(register["owner"].id, "Bulk mine")
+def test_an_owners_solutions_written_around_the_orm_appear_and_their_aggregates_are_complete(api, register):
+    """A solution of theirs loaded in bulk is scored on their next read; and when the kept rows are not
+    current (as after the migration that added the aggregates' contributions, or a bulk load), an owner's
+    read makes them current before it sums them, as a reader of the whole register's does."""
+    owner_id = register["owner"].id
+    db.session.execute(insert(Solution), [{"name": "Bulk mine", "purpose": "Loaded in bulk.", "owner_id": owner_id,
+                                           "created_by_id": owner_id, "current_ai_act_category": "minimal_risk",
+                                           "care_units": ["Akut"]}])
+    db.session.commit()
+    mine = db.session.scalar(select(Solution.id).where(Solution.name == "Bulk mine"))
     body = _read(api, "owner")
     assert body["total"] == 5
     assert {row["id"]: row["score"] for row in body["items"]} == _pure(register["mine"] | {mine})
+    assert _units(body) == _per_unit(body["items"])
     db.session.expire_all()
     assert db.session.get(PortfolioScore, mine) is not None
+
+    expected = _units(body)
+    db.session.execute(delete(PortfolioContribution))
+    db.session.execute(update(PortfolioScoreBasis).values(stored_rows=0))
+    db.session.commit()
+    assert _units(_read(api, "owner")) == expected
