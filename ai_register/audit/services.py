@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, String, Text, cast, func, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -88,9 +89,18 @@ def current_actor_id() -> int | None:
 
 def _lock_chain() -> None:
     """Serialise appends so concurrent writers never fork the chain."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    lock_chain(db.session.connection())
+
+
+def lock_chain(connection: Connection) -> None:
+    """The chain's lock, held to the end of the transaction (PostgreSQL; taking it again is free).
+
+    It is the register's first lock: a write that also locks a shared row kept in step with the records (the
+    portfolio's basis row, a solution's classification summary) takes this lock before that row's, from a
+    `before_flush` listener, since `record` flushes the change (and so runs the keep-in-step hooks) before
+    it appends. One order for every transaction, so two writers never wait for each other in a circle."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
 
 
 # Set while a spreadsheet import runs (onboarding): the services' creates and updates are then

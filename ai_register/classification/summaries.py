@@ -27,6 +27,7 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ai_register.audit import services as audit
 from ai_register.classification.models import DECIDED, Classification, ClassificationSummary
 from ai_register.classification.rulesets import active_ruleset
 from ai_register.classification.validity import (
@@ -141,6 +142,14 @@ def _touched(session: Session) -> set[int]:
             if isinstance(obj, Classification) and obj.solution_id is not None}
 
 
+def _chain_first(session: Session, flush_context, instances) -> None:  # noqa: ARG001
+    """A flush that rewrites summary rows takes the audit chain's lock first (`audit.services.lock_chain`):
+    two writers of one solution's classifications then write its row one after the other, each from the
+    versions the other committed, and in the register's one lock order."""
+    if any(isinstance(obj, Classification) for obj in chain(session.new, session.dirty, session.deleted)):
+        audit.lock_chain(session.connection())
+
+
 def _keep_in_step(session: Session, flush_context) -> None:  # noqa: ARG001
     touched = _touched(session)
     if touched:
@@ -158,6 +167,7 @@ def _forget_stale(session: Session, flush_context) -> None:  # noqa: ARG001
                 session.expire(held, None if model is ClassificationSummary else ["classification_summary"])
 
 
+db.event.listen(Session, "before_flush", _chain_first)
 db.event.listen(Session, "after_flush", _keep_in_step)
 db.event.listen(Session, "after_flush_postexec", _forget_stale)
 

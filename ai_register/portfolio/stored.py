@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ai_register.audit import services as audit
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import contributions, ranking, scoring
@@ -158,6 +159,7 @@ def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Max
     locked meanwhile): one DELETE and one INSERT … SELECT, a plan that stays a scan of the solutions
     whatever the statistics say (an UPDATE joined to the same table became quadratic on a table the
     planner took for empty)."""
+    audit.lock_chain(connection)  # the register's lock order: the chain's, then the basis row's
     _locked_basis(connection, weights)
     largest = ranking.record_maxima(select(Solution.id), connection)
     _rebuild(connection, weights, largest)
@@ -209,6 +211,17 @@ def _touched(session: Session) -> tuple[set[int], set[int]]:
     touched.discard(None)
     aggregated.discard(None)
     return touched, aggregated - touched
+
+
+INPUTS = (Solution, BenefitEstimate, Goal, Measurement)  # what `_touched` reads; a new solution fires the trigger
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_first(session: Session, flush_context, instances) -> None:  # noqa: ARG001
+    """A flush that may lock the basis row (its hook below, or the register-size trigger on a new solution)
+    takes the audit chain's lock first, as every other transaction does (`audit.services.lock_chain`)."""
+    if any(isinstance(obj, INPUTS) for obj in chain(session.new, session.dirty, session.deleted)):
+        audit.lock_chain(session.connection())
 
 
 @event.listens_for(Session, "after_flush")
