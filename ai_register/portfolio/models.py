@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
+from ai_register.solutions.models import replace_solution_triggers
 from ai_register.users.models import User, utcnow
 
 
@@ -185,11 +186,5 @@ REGISTER_SIZE_TRIGGERS = (
 
 @event.listens_for(db.metadata, "after_create")
 def _install_register_size_trigger(target, connection, **kw):  # noqa: ARG001
-    """create_all's twin of the migration p22units_register_size (PostgreSQL only); each trigger replaced, not
-    created twice, when create_all runs over a schema that has them."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(REGISTER_SIZE_FUNCTION)
-        for statement in REGISTER_SIZE_TRIGGERS:
-            name = statement.split()[2]
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON solutions")
-            connection.exec_driver_sql(statement)
+    """create_all's twin of the migration p22units_register_size."""
+    replace_solution_triggers(connection, REGISTER_SIZE_FUNCTION, REGISTER_SIZE_TRIGGERS)

@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ai_register.extensions import db
+from ai_register.solutions.models import replace_solution_triggers
 from ai_register.users.models import utcnow
 
 # The texts, each in Swedish and English: (field stem, what the page uses when the region wrote nothing).
@@ -108,12 +109,5 @@ CARE_UNIT_TRIGGERS = (
 
 @event.listens_for(db.metadata, "after_create")
 def _install_care_unit_trigger(target, connection, **kw):  # noqa: ARG001
-    """create_all's twin of the migration p22pages_public_care_units (PostgreSQL only). The metadata's event
-    fires on every create_all, also over a schema that has the triggers already (the bench's PDF section
-    calls it again): each trigger is replaced, not created twice."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(CARE_UNIT_FUNCTION)
-        for statement in CARE_UNIT_TRIGGERS:
-            name = statement.split()[2]
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON solutions")
-            connection.exec_driver_sql(statement)
+    """create_all's twin of the migration p22pages_public_care_units."""
+    replace_solution_triggers(connection, CARE_UNIT_FUNCTION, CARE_UNIT_TRIGGERS)

@@ -166,6 +166,20 @@ def _install_pg_trgm(target, connection, **kw):  # noqa: ARG001
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
 
 
+def replace_solution_triggers(connection, function: str, triggers: tuple[str, ...]) -> None:
+    """Another area's trigger function and its triggers on `solutions` (PostgreSQL only): create_all's twin of
+    the migration that installs them. The metadata's after_create fires on every create_all, also over a schema
+    that has the triggers already (the bench's PDF section calls it again): each trigger is replaced, not
+    created twice."""
+    if connection.dialect.name != "postgresql":
+        return
+    connection.exec_driver_sql(function)
+    for statement in triggers:
+        name = statement.split()[2]
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON solutions")
+        connection.exec_driver_sql(statement)
+
+
 TRANSITION_STATUSES = ("pending", "approved", "rejected", "withdrawn", "applied")
 
 
