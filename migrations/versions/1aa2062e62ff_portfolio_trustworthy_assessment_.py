@@ -76,6 +76,9 @@ def upgrade():
 
     # Free-text search on PostgreSQL: trigram indexes (pg_trgm is a trusted extension since PostgreSQL 13).
     if op.get_bind().dialect.name == "postgresql":
+        # IF NOT EXISTS is not safe against a concurrent twin (create_all of another schema in the same database,
+        # solutions.models._install_pg_trgm): serialise on the same transaction-level advisory lock.
+        op.execute("SELECT pg_advisory_xact_lock(hashtext('ai_register:pg_trgm'))")
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         op.create_index('ix_solutions_name_trgm', 'solutions', ['name'], unique=False, postgresql_using='gin',
                         postgresql_ops={'name': 'public.gin_trgm_ops'})
