@@ -162,6 +162,59 @@ class PortfolioAggregate(db.Model):
     benefit: Mapped[Decimal] = mapped_column(Numeric(30, 0), nullable=False)
 
 
+class PortfolioReaderScore(db.Model):
+    """One solution's score as a reader who sees a part of the register reads it (an owner: the solutions they
+    own or co-own), against the largest benefit and cost among the solutions that reader sees (`scoring`'s
+    "largest in the portfolio"), so their portfolio pages by an index instead of scoring every solution of
+    theirs per request. Kept in step by `portfolio.readers` with the stored scores, in the writing
+    transaction, for every reader who has read their portfolio once (a `PortfolioReaderBasis`)."""
+
+    __tablename__ = "portfolio_reader_scores"
+    # The owner's default order (score descending, then id) from an index (PostgreSQL, as ix_portfolio_scores_rank).
+    __table_args__ = (Index("ix_portfolio_reader_scores_rank", "reader_id", text("tenths DESC"), "solution_id")
+                      .ddl_if(dialect="postgresql"),)
+
+    reader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id"), primary_key=True, autoincrement=False)
+    tenths: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PortfolioReaderBasis(db.Model):
+    """What one reader's kept scores are relative to: the largest positive benefit and cost (cents) among the
+    solutions they see and the weights; and how many rows they have with the sum of their solution ids and of
+    the ids' squares, which a read compares with the solutions the reader sees now (so a change of owners made
+    around the ORM is caught: any change of up to two solutions, whatever they are, changes one of the three)."""
+
+    __tablename__ = "portfolio_reader_basis"
+
+    reader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    weights: Mapped[str] = mapped_column(Text, nullable=False)
+    max_benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    max_cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
+    stored_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    id_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+    id_squares: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+
+
+class PortfolioReaderAggregate(db.Model):
+    """One reader's aggregate lines (`PortfolioAggregate` over the solutions they see, a care unit's score sum of
+    their own scores), kept in step with their kept scores and the solutions' contributions by
+    `portfolio.readers`: an owner's unfiltered view reads these few rows."""
+
+    __tablename__ = "portfolio_reader_aggregates"
+
+    reader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    solutions: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals_measured: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    goals_on_target: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    critical: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    tenths: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    benefit: Mapped[Decimal] = mapped_column(Numeric(30, 0), nullable=False)
+
+
 # The register's size on the basis row, kept in the writing transaction (statement-level: a COPY of 100,000
 # solutions is one UPDATE). Before the first portfolio read there is no basis row, and nothing is kept.
 REGISTER_SIZE_FUNCTION = """

@@ -155,18 +155,21 @@ class Ranked:
 
     rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, care_units, critical, tenths
     ids: Select  # the matching ids, unscored unless a minimum score filters them
-    stored: bool  # whether `rows` read the stored scores (else they are computed per request)
     ordered: Select
     largest: ranking.Maxima
     weights: Mapping[str, float]
     today: date
-    whole: bool = False  # every solution of the register, each with its stored score: no filter at all
-    size: int | None = None  # how many solutions the register holds (counted by the stored scores' check)
+    whole: bool = False  # every solution the reader sees, each with its kept score: no filter at all
+    size: int | None = None  # how many solutions the reader sees (known from the kept rows' check)
+    reader: int | None = None  # a reader who sees a part of the register: their kept rows (portfolio.readers)
 
     def total(self) -> int:
         if self.whole and self.size is not None:
             return self.size
         return db.session.scalar(select(func.count()).select_from(self.ids.subquery()))
+
+    def aggregates(self) -> dict[str, list[dict[str, Any]]]:
+        return ranking.aggregates(self.ids, whole=self.whole, reader=self.reader)
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
         ids = list(db.session.scalars(self.ordered.offset(offset).limit(limit)))
@@ -200,28 +203,28 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     visible = visible_by_id(user)
     # The stored rows made current (kept numbers on the basis row: no table read whole on PostgreSQL).
     register, size = stored.current(chosen)
+    unfiltered = not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS))
     if visible is None:
         filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
         # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
-        largest, use_stored = register, True
+        rows = ranking.matching(filtered, args, today)
+        ids = ranking.matching_ids(filtered, args, today, rows)
+        # Unfiltered, a reader who sees the whole register reads its kept aggregates and its counted size.
+        whole = unfiltered and not ranking.criteria(filtered)
+        reader, largest = None, register
     else:
-        # A reader who sees a part (an owner): every statement finds their rows by their ids, read once per
-        # statement from an index, and their maxima come from their own stored rows; the stored scores
-        # hold for them only when their largest are the register's, else their rows are scored from the
-        # stored inputs against their own largest.
+        # A reader who sees a part (an owner): their rows and aggregates are kept for them, scored against the
+        # largest among their own solutions (portfolio.readers), found by their id in an index; the kept rows are
+        # the solutions they see (kept in step with every change of owners, checked against their ids above).
+        largest, size = stored.reader_current(user, chosen)
+        reader = user.id
+        rows = ranking.matching(select(Solution.id).where(*solution_filters(filters)), args, today, reader=reader)
         filtered = select(Solution.id).where(visible, *solution_filters(filters))
-        largest = stored.reader_maxima(owned_ids(user))
-        use_stored = largest == register
-    rows = ranking.matching(filtered, args, today, chosen, largest, stored=use_stored)
+        # Unfiltered, an owner's rows are their own ids (counted by the check above).
+        ids = owned_ids(user) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
+        whole = unfiltered
     ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
-    ids = ranking.matching_ids(filtered, args, today, rows)
-    unfiltered = not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS))
-    if visible is not None and unfiltered:
-        # Unfiltered, an owner's rows are their own ids: counted and joined to their goals from the indexes.
-        ids = owned_ids(user)
-    # Unfiltered, a reader who sees the whole register reads its kept aggregates and its counted size.
-    whole = visible is None and unfiltered and not ranking.criteria(filtered)
-    return Ranked(rows, ids, use_stored, ordered, largest, chosen, today, whole, size)
+    return Ranked(rows, ids, ordered, largest, chosen, today, whole, size, reader)
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,
@@ -237,7 +240,7 @@ def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int 
     return {"items": view.page(offset, limit), "total": total, "page": page, "per_page": per_page,
             "weights": view.weights, "formula": scoring.formula(view.weights),
             "legend": [{"symbol": s, "meaning": m} for s, m in scoring.legend()],
-            "aggregates": ranking.aggregates(view.rows, view.ids, materialise=not view.stored, whole=view.whole)}
+            "aggregates": view.aggregates()}
 
 
 def iter_rows(user: User, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

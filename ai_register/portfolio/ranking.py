@@ -36,6 +36,8 @@ from ai_register.portfolio.models import (
     Indicator,
     PortfolioAggregate,
     PortfolioContribution,
+    PortfolioReaderAggregate,
+    PortfolioReaderScore,
     PortfolioScore,
     TrustworthyAssessment,
 )
@@ -137,28 +139,21 @@ def record_inputs(where: list) -> Select:
             .where(*where))
 
 
-def inputs(where: list, *, stored: bool) -> Select:
-    """Per solution the stored inputs (`portfolio.stored`), and with `stored` the stored score (`tenths`)."""
+def inputs(where: list, *, reader: int | None = None) -> Select:
+    """Per solution the stored inputs and score (`portfolio.stored`: `tenths`); for a `reader` who sees a part of
+    the register, the rows kept for them with their scores (`portfolio.readers`)."""
     columns = [PortfolioScore.solution_id.label("id"), Solution.name.label("name"), Solution.phase.label("phase"),
                PortfolioScore.category.label("category"), PortfolioScore.benefit.label("benefit"),
                PortfolioScore.cost.label("cost"), PortfolioScore.perspectives.label("perspectives"),
                Solution.care_units.label("care_units"), Solution.critical_for_patient_care.label("critical")]
-    if stored:
-        columns.append(PortfolioScore.tenths.label("tenths"))
-    return (select(*columns).select_from(PortfolioScore)
+    if reader is not None:
+        # Their id as the kept row's, so their default order is the kept rows' index (reader, tenths, id).
+        mine = PortfolioReaderScore
+        return (select(mine.solution_id.label("id"), *columns[1:], mine.tenths.label("tenths")).select_from(mine)
+                .join(PortfolioScore, PortfolioScore.solution_id == mine.solution_id)
+                .join(Solution, Solution.id == mine.solution_id).where(mine.reader_id == reader, *where))
+    return (select(*columns, PortfolioScore.tenths.label("tenths")).select_from(PortfolioScore)
             .join(Solution, Solution.id == PortfolioScore.solution_id).where(*where))
-
-
-def maxima(universe: Select) -> Maxima:
-    """The largest of the stored inputs among `universe`: two index lookups when it is the whole register."""
-    where = criteria(universe)
-    benefit = select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0)
-    cost = select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0)
-    if where:
-        benefit, cost = (q.join(Solution, Solution.id == PortfolioScore.solution_id).where(*where)
-                         for q in (benefit, cost))
-    found = db.session.execute(select(benefit.scalar_subquery(), cost.scalar_subquery())).one()
-    return Maxima(*(None if v is None else int(v) for v in found))
 
 
 def record_maxima(universe: Select, connection=None) -> Maxima:
@@ -252,12 +247,10 @@ def row_filters(args: Mapping[str, Any], today: date) -> list:
     return where
 
 
-def matching(filtered: Select, args: Mapping[str, Any], today: date, weights: Mapping[str, float],
-             largest: Maxima, *, stored: bool):
-    """The rows the filters match, each with its score in tenths (a subquery): the stored score when the
-    reader's maxima are the stored basis's (`stored`), else scored here from the stored inputs."""
-    where = [*criteria(filtered), *row_filters(args, today)]
-    rows = inputs(where, stored=True) if stored else scored(inputs(where, stored=False).subquery(), weights, largest)
+def matching(filtered: Select, args: Mapping[str, Any], today: date, *, reader: int | None = None):
+    """The rows the filters match, each with its kept score in tenths (a subquery): the stored score, or for a
+    `reader` who sees a part of the register the score kept for them (`portfolio.readers`)."""
+    rows = inputs([*criteria(filtered), *row_filters(args, today)], reader=reader)
     if "min_score" in args:
         inner = rows.subquery()
         rows = select(*inner.c).where(cast(inner.c.tenths, Float) / _float(10.0) >= _float(args["min_score"]))
@@ -307,27 +300,34 @@ SUMMED = ("solutions", "goals", "goals_measured", "goals_on_target", "critical",
 AGGREGATE_KINDS = {"perspective": "per_perspective", "indicator": "per_indicator", "care_unit": "per_care_unit"}
 
 
-def aggregates(rows, ids: Select, *, materialise: bool, whole: bool = False) -> dict[str, list[dict[str, Any]]]:
-    """Goals and solutions per goal perspective, per common indicator and per care unit, over `rows`
-    (the matching subquery; `ids` its ids, unscored; `materialise` when its scores are computed, not
-    stored; `whole` when they are every solution with its stored score): sums of the solutions' kept
-    contributions (`portfolio.contributions`), the kept totals for the whole register; one statement."""
+def aggregates(ids: Select, *, whole: bool = False, reader: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Goals and solutions per goal perspective, per common indicator and per care unit, over the matching
+    solutions `ids`: sums of their kept contributions (`portfolio.contributions`), a care unit's score sum of
+    the stored scores, or for a `reader` who sees a part of the register of the scores kept for them
+    (`portfolio.readers`); with `whole` (every solution the reader sees, no filter) the kept totals, the
+    register's or the reader's. One statement."""
     c = PortfolioContribution
-    if whole:
+    if whole and reader is not None:
+        kept = PortfolioReaderAggregate
+        sums = (select(kept.kind, kept.key, *(getattr(kept, name) for name in SUMMED))
+                .where(kept.reader_id == reader).subquery())
+    elif whole:
         total = PortfolioAggregate
         sums = select(total.kind, total.key, *(getattr(total, name) for name in SUMMED)).subquery()
     else:
-        if materialise:
-            # The scored rows computed once (a materialised CTE); a care unit's average is of these scores.
-            matched = select(rows.c.id, rows.c.tenths).cte("matching").prefix_with("MATERIALIZED")
-            tenths = func.sum(case((c.kind == "care_unit", matched.c.tenths * c.listed), else_=0))
+        matched = ids.subquery()
+        source = select(c).join(matched, matched.c.id == c.solution_id)
+        if reader is not None:
+            mine = aliased(PortfolioReaderScore)
+            tenths = func.sum(case((c.kind == "care_unit", mine.tenths * c.listed), else_=0))
+            source = source.outerjoin(mine, and_(mine.reader_id == reader, mine.solution_id == c.solution_id))
         else:
-            matched = ids.subquery()
             tenths = func.sum(c.tenths)
-        sums = (select(c.kind, c.key, func.count().label("solutions"),
-                       *(func.sum(getattr(c, name)).label(name) for name in SUMMED[1:] if name != "tenths"),
-                       tenths.label("tenths"))
-                .select_from(c).join(matched, matched.c.id == c.solution_id).group_by(c.kind, c.key).subquery())
+        sums = (source.with_only_columns(
+                    c.kind, c.key, func.count().label("solutions"),
+                    *(func.sum(getattr(c, name)).label(name) for name in SUMMED[1:] if name != "tenths"),
+                    tenths.label("tenths"))
+                .group_by(c.kind, c.key).subquery())
     query = (select(sums.c.kind, func.coalesce(Indicator.code, sums.c.key), *(sums.c[name] for name in SUMMED))
              .select_from(sums)
              .outerjoin(Indicator, and_(sums.c.kind == "indicator", cast(Indicator.id, Text) == sums.c.key)))

@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Mapping
 from itertools import chain
 
-from sqlalchemy import Select, any_, case, delete, event, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy import inspect as inspect_object
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 from ai_register.audit import services as audit
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
-from ai_register.portfolio import contributions, ranking, scoring
-from ai_register.portfolio.models import PortfolioScore, PortfolioScoreBasis
+from ai_register.portfolio import contributions, ranking, readers, scoring
+from ai_register.portfolio.models import PortfolioReaderBasis, PortfolioScore, PortfolioScoreBasis
+from ai_register.solutions.access import owned_ids
 from ai_register.solutions.models import Solution
 
 BASIS = 1
@@ -86,28 +87,35 @@ def _save_basis(connection: Connection, weights: Mapping[str, float], largest: r
         register_size=solutions))
 
 
-def refresh(connection: Connection, solution_ids: Iterable[int], aggregated_ids: Iterable[int] = ()) -> None:
+def refresh(connection: Connection, solution_ids: Iterable[int], aggregated_ids: Iterable[int] = (),
+            owners_changed: Iterable[int] = (), former_owners: Iterable[int] = ()) -> None:
     """Recompute the stored rows of `solution_ids` from their records; when the register's largest
     benefit or cost moved, every row. The aggregates' contributions of those and of `aggregated_ids` too
-    (`portfolio.contributions`). Nothing before the first read made the basis."""
+    (`portfolio.contributions`), and the kept rows of every reader who sees (or saw: `former_owners`) one of
+    those or of `owners_changed` (solutions whose owners changed; `portfolio.readers`). Nothing before the
+    first read made the basis."""
     ids = sorted(set(solution_ids))
     aggregated = set(aggregated_ids) | set(ids)
+    written = aggregated | set(owners_changed)
     basis = _locked_basis(connection, None)
-    if basis is None or not aggregated:
+    if basis is None or not written:
         return
+    reading = readers.before(connection, written, former_owners)
     if ids:
         weights = json.loads(basis.weights)
         largest = ranking.record_maxima(select(Solution.id), connection)
         if largest != ranking.Maxima(_int(basis.max_benefit), _int(basis.max_cost)):
             _rebuild(connection, weights, largest)
+            readers.after(connection, reading, written)
             return
         removed = connection.execute(delete(PortfolioScore).where(PortfolioScore.solution_id.in_(ids))).rowcount
-        written = _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
-        if written != removed:
+        written_rows = _write_rows(connection, [Solution.id.in_(ids)], weights, largest)
+        if written_rows != removed:
             table = PortfolioScoreBasis.__table__
             connection.execute(update(table).where(table.c.id == BASIS).values(
-                stored_rows=table.c.stored_rows + written - removed))
+                stored_rows=table.c.stored_rows + written_rows - removed))
     contributions.refresh(connection, aggregated)
+    readers.after(connection, reading, written)
 
 
 def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
@@ -143,15 +151,25 @@ def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
     return largest, connection.execute(select(basis.register_size).where(basis.id == BASIS)).scalar_one()
 
 
-def reader_maxima(visible_ids: Select) -> ranking.Maxima:
-    """The largest benefit and cost among the stored rows of a reader who sees a part of the register
-    (`visible_ids`: the ids of their solutions), found by key: one statement over their rows alone."""
-    mine = (PortfolioScore.solution_id == any_(func.array(visible_ids.scalar_subquery()))
-            if db.session.get_bind().dialect.name == "postgresql" else PortfolioScore.solution_id.in_(visible_ids))
-    found = db.session.execute(select(func.max(case((PortfolioScore.benefit > 0, PortfolioScore.benefit))),
-                                      func.max(case((PortfolioScore.cost > 0, PortfolioScore.cost))))
-                               .where(mine)).one()
-    return ranking.Maxima(*(_int(v) for v in found))
+def reader_current(user, weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
+    """The kept rows of a reader who sees a part of the register (`portfolio.readers`) made current for
+    `weights` (one statement that finds them so: the solutions the reader sees counted and their ids summed from
+    the indexes, against the reader's basis row), after `current`; the reader's largest benefit and cost, and
+    how many solutions they see. The first view, other weights, or solutions written around the ORM write the
+    reader's rows again (the chain's lock, then the stored basis row's, then the reader's)."""
+    wanted = weights_text(weights)
+    seen, id_sum, id_squares, kept_weights, rows, kept_sum, kept_squares, max_benefit, max_cost = db.session.execute(
+        readers.check(user.id, owned_ids(user))).one()
+    if kept_weights == wanted and (rows, kept_sum, kept_squares) == (seen, id_sum, id_squares):
+        return ranking.Maxima(_int(max_benefit), _int(max_cost)), seen
+    connection = db.session.connection()
+    audit.lock_chain(connection)
+    _locked_basis(connection, None)
+    readers.rewrite(connection, user.id, weights, wanted)
+    basis = PortfolioReaderBasis
+    found = connection.execute(select(basis.max_benefit, basis.max_cost, basis.stored_rows)
+                               .where(basis.reader_id == user.id)).one()
+    return ranking.Maxima(_int(found.max_benefit), _int(found.max_cost)), found.stored_rows
 
 
 def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Maxima:
@@ -163,6 +181,7 @@ def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Max
     _locked_basis(connection, weights)
     largest = ranking.record_maxima(select(Solution.id), connection)
     _rebuild(connection, weights, largest)
+    readers.drop_all(connection)  # rows written around the ORM may have moved any reader's: each view rebuilds
     if connection.dialect.name == "postgresql":
         # Statistics for the rows just written (the first rebuild fills a table the planner saw empty).
         connection.execute(text("ANALYZE portfolio_scores"))
@@ -180,12 +199,30 @@ def _changed(obj, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _touched(session: Session) -> tuple[set[int], set[int]]:
-    """The solutions whose score inputs this flush wrote, and those whose other aggregated figures it wrote
-    (care units, criticality, a goal's indicator, target or direction, a measured value)."""
+def _ids(values) -> set[int]:
+    return {getattr(v, "id", v) for v in values if v is not None}
+
+
+def _owners_before(obj: Solution) -> set[int] | None:
+    """The owner and co-owners a solution had before this flush changed them (None when it changed neither)."""
+    state = inspect_object(obj)
+    histories = [state.attrs[name].history for name in ("owner_id", "owner", "co_owners")]
+    if not any(history.has_changes() for history in histories):
+        return None
+    return set().union(*(_ids(history.deleted) for history in histories))
+
+
+def _touched(session: Session) -> tuple[set[int], set[int], set[int], set[int]]:
+    """The solutions whose score inputs this flush wrote, those whose other aggregated figures it wrote
+    (care units, criticality, a goal's indicator, target or direction, a measured value), those whose owners
+    it changed, and who owned those before."""
     touched, aggregated, measured_goals = set(), set(), set()
+    owners_changed, former = set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Solution):
+            if obj not in session.new and (before := _owners_before(obj)) is not None:
+                owners_changed.add(obj.id)
+                former |= before
             if obj in session.new or _changed(obj, "current_ai_act_category"):
                 touched.add(obj.id)
             elif _changed(obj, "care_units", "critical_for_patient_care"):
@@ -210,7 +247,8 @@ def _touched(session: Session) -> tuple[set[int], set[int]]:
             select(Goal.solution_id).where(Goal.id.in_(sorted(measured_goals)))))
     touched.discard(None)
     aggregated.discard(None)
-    return touched, aggregated - touched
+    owners_changed.discard(None)
+    return touched, aggregated - touched, owners_changed, former
 
 
 INPUTS = (Solution, BenefitEstimate, Goal, Measurement)  # what `_touched` reads; a new solution fires the trigger
@@ -226,6 +264,6 @@ def _chain_first(session: Session, flush_context, instances) -> None:  # noqa: A
 
 @event.listens_for(Session, "after_flush")
 def _keep_in_step(session: Session, flush_context) -> None:  # noqa: ARG001
-    touched, aggregated = _touched(session)
-    if touched or aggregated:
-        refresh(session.connection(), touched, aggregated)
+    touched, aggregated, owners_changed, former = _touched(session)
+    if touched or aggregated or owners_changed:
+        refresh(session.connection(), touched, aggregated, owners_changed, former)

@@ -116,8 +116,13 @@ def _owned(user) -> ColumnElement[bool]:
 def owned_ids(user) -> Select:
     """The ids of the solutions the user owns or co-owns, each once, from two indexes alone:
     `ix_solutions_owner_id` (owner, id: an index-only scan) and the co-owners' primary key."""
-    return union(select(Solution.id).where(Solution.owner_id == user.id),
-                     select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user.id))
+    return owned_ids_of(user.id)
+
+
+def owned_ids_of(user_id) -> Select:
+    """`owned_ids` of the user with the id `user_id` (a number, or a column of another statement)."""
+    return union(select(Solution.id).where(Solution.owner_id == user_id),
+                 select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == user_id))
 
 
 def visible_by_id(user) -> ColumnElement[bool] | None:

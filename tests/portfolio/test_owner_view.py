@@ -15,7 +15,12 @@ from sqlalchemy import delete, insert, select, update
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal
 from ai_register.portfolio import scoring
-from ai_register.portfolio.models import PortfolioContribution, PortfolioScore, PortfolioScoreBasis
+from ai_register.portfolio.models import (
+    PortfolioContribution,
+    PortfolioReaderScore,
+    PortfolioScore,
+    PortfolioScoreBasis,
+)
 from ai_register.solutions.models import Solution
 
 from .conftest import API
@@ -178,3 +183,34 @@ def test_an_owners_solutions_written_around_the_orm_appear_and_their_aggregates_
     db.session.execute(update(PortfolioScoreBasis).values(stored_rows=0))
     db.session.commit()
     assert _units(_read(api, "owner")) == expected
+
+
+def test_an_owners_kept_portfolio_follows_changes_of_owners(api, register):
+    """The owner's portfolio is kept for them (portfolio.readers): made a co-owner of another owner's solution
+    (which holds the register's largest benefit), they see it at once, scored against their new largest; no
+    longer a co-owner, or their solution handed to another owner, it leaves their portfolio, their scores and
+    their aggregates; each read equals the pure score of what they own or co-own then."""
+    owner, other = register["owner"], register["other"]
+    hidden = db.session.scalar(select(Solution.id).where(Solution.name == "Dold prognos"))
+    a = db.session.scalar(select(Solution.id).where(Solution.name == "Akut triage"))
+    path = f"{API}/solutions/{hidden}"
+    assert _read(api, "owner")["total"] == 4  # their kept rows exist from here: the writes below keep them
+
+    def check(mine: set[int]) -> None:
+        kept = db.session.scalars(select(PortfolioReaderScore.solution_id)
+                                  .where(PortfolioReaderScore.reader_id == owner.id))
+        assert set(kept) == mine  # kept in step by the write itself, before any read could rebuild them
+        body = _read(api, "owner")
+        assert body["total"] == len(mine)
+        assert {row["id"]: row["score"] for row in body["items"]} == _pure(mine)
+        assert _units(body) == _per_unit(body["items"])
+        assert sum(a["solutions"] for a in body["aggregates"]["per_care_unit"]) == sum(
+            len(set(row["care_units"])) for row in body["items"])
+
+    assert api.patch_current("owner2", path, json={"co_owner_ids": [owner.id]}).status_code == 200
+    check(register["mine"] | {hidden})
+    assert api.patch_current("owner2", path, json={"co_owner_ids": []}).status_code == 200
+    check(register["mine"])
+    assert api.patch_current("compliance", f"{API}/solutions/{a}", json={"owner_id": other.id}).status_code == 200
+    check(register["mine"] - {a})
+    assert a in {row["id"] for row in _read(api, "owner2")["items"]}
