@@ -22,10 +22,10 @@ from ai_register.oversight.rules import confirmation_due_on
 from ai_register.reviews import queue as review
 from ai_register.security import ADMIN, AUDITOR, COMPLIANCE, OWNER
 from ai_register.solutions import services
-from ai_register.solutions.access import visible_solution_ids, writable_solutions_query
+from ai_register.solutions.access import owned_rows, visible_solution_ids, writable_solutions_query
 from ai_register.solutions.labels import phase_label, phase_name
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER
-from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.solutions.models import Solution, SolutionClassCount, SolutionReviewCount, TransitionRequest
 from ai_register.suppliers.services import attention_for_start_page
 from ai_register.users.models import User
 from ai_register.web import charts, gates
@@ -44,8 +44,8 @@ TOP = 10  # the overview lists the first items of a kind and links to the whole 
 
 @dataclass(frozen=True)
 class Counts:
-    """The visible solutions by (phase, AI Act category, device class); for a reader who sees a part of
-    the register, also how many are overdue for review and flagged (None: count them apart)."""
+    """The visible solutions by (phase, AI Act category, device class); also how many are overdue for review
+    and flagged, where they were counted with them (None: count them apart)."""
 
     by: Counter
     overdue: int | None = None
@@ -53,20 +53,30 @@ class Counts:
 
 
 def _counts(user, today) -> Counts:
-    """Visible solutions by (phase, AI Act category, device class), in one grouped statement. An owner's
-    solutions lie scattered over the table, so each statement over them reads their rows: the overdue and
-    flagged counts ride along in the same read. Over the whole register each count has an index of its
-    own (an index-only scan) and a column more would make this one read every row."""
-    visible = services.solutions_query(user, {}).subquery()
-    columns = [visible.c.phase, visible.c.current_ai_act_category, visible.c.current_device_class]
-    scoped = visible_solution_ids(user) is not None
-    extra = [func.count().filter(visible.c.next_review_on < today),
-             func.count().filter(visible.c.needs_rereview.is_(True))] if scoped else []
-    rows = db.session.execute(select(*columns, func.count(), *extra).group_by(*columns)).all()
-    by = Counter({(row[0], row[1], row[2]): row[3] for row in rows})
-    if not scoped:
-        return Counts(by)
-    return Counts(by, sum(row[4] for row in rows), sum(row[5] for row in rows))
+    """Visible solutions by (phase, AI Act category, device class). The whole register's come from the counts
+    kept in step with every write (`SolutionClassCount`, `SolutionReviewCount`: a few hundred rows, not 100,000
+    index entries per request; PostgreSQL), or from one grouped statement (SQLite). An owner's come from one
+    grouped read of their solutions' index entries (`access.owned_rows`), with their overdue and flagged
+    counts beside them."""
+    if visible_solution_ids(user) is not None:
+        columns = (Solution.phase, Solution.current_ai_act_category, Solution.current_device_class,
+                   Solution.next_review_on, Solution.needs_rereview)
+        mine = owned_rows(user, *columns).subquery()
+        keys = [mine.c.phase, mine.c.current_ai_act_category, mine.c.current_device_class]
+        rows = db.session.execute(select(*keys, func.count(), func.count().filter(mine.c.next_review_on < today),
+                                         func.count().filter(mine.c.needs_rereview.is_(True))).group_by(*keys)).all()
+        by = Counter({(row[0], row[1], row[2]): row[3] for row in rows})
+        return Counts(by, sum(row[4] for row in rows), sum(row[5] for row in rows))
+    if db.session.get_bind().dialect.name != "postgresql":
+        keys = [Solution.phase, Solution.current_ai_act_category, Solution.current_device_class]
+        rows = db.session.execute(select(*keys, func.count()).group_by(*keys)).all()
+        return Counts(Counter({(row[0], row[1], row[2]): row[3] for row in rows}))
+    overdue = (select(func.coalesce(func.sum(SolutionReviewCount.solutions), 0))
+               .where(SolutionReviewCount.next_review_on < today).scalar_subquery())
+    rows = db.session.execute(select(SolutionClassCount.phase, SolutionClassCount.ai_act_category,
+                                     SolutionClassCount.device_class, SolutionClassCount.solutions, overdue)).all()
+    by = Counter({(row[0], row[1] or None, row[2] or None): row[3] for row in rows})
+    return Counts(by, rows[0][4] if rows else 0)
 
 
 def _by(counts: Counter, part: int) -> Counter:
@@ -132,9 +142,11 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
     them by name (an owner of more finds the rest in the list), read in a few statements; and for the
     first GATE_CHECKS of those that may move on, how far the next gate is. Also how many solutions had
     their gate left unchecked (their own pages show it)."""
-    mine = list(db.session.scalars(
-        writable_solutions_query(user).where(Solution.phase != "retired").order_by(Solution.name, Solution.id)
-        .limit(TASK_SOLUTIONS)))
+    by_name = (Solution.name, Solution.id)
+    first = owned_rows(user, Solution.id, Solution.name, where=(Solution.phase != "retired",), order_by=by_name,
+                       limit=TASK_SOLUTIONS).subquery()
+    mine = list(db.session.scalars(select(Solution).join(first, first.c.id == Solution.id).order_by(*by_name)
+                                   .limit(TASK_SOLUTIONS)))
     tasks: list[dict] = []
     ids = [s.id for s in mine]
     latest = _latest_versions(ids) if mine else {}
@@ -268,8 +280,11 @@ def build(user) -> dict:
     counts = tally.by
     events = recent_changes(user)
     visible = services.solutions_query(user, {})
-    overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on,
-                                    count=tally.overdue)
+    if user.role == OWNER:  # the page lists the overdue ones for the readers of the whole register only
+        overdue, overdue_count = [], tally.overdue
+    else:
+        overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on,
+                                        count=tally.overdue)
     flagged, flagged_count = _first(visible.where(Solution.needs_rereview.is_(True)), Solution.name,
                                     count=tally.flagged)
     phases = _by(counts, 0)

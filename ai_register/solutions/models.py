@@ -76,6 +76,11 @@ class Solution(db.Model):
         # An owner's solutions, and their ids from the index alone (access.owned_ids: the owner's portfolio
         # reads its rows of other tables by these ids).
         Index("ix_solutions_owner_id", "owner_id", "id"),
+        # An owner's own solutions by name, with what the start page counts and shows beside each entry
+        # (access.owned_rows): their counts from the index alone, their first by name a walk of it.
+        Index("ix_solutions_owner_name", "owner_id", "name", "id",
+              postgresql_include=["phase", "status", "current_ai_act_category", "current_device_class",
+                                  "next_review_on", "needs_rereview"]),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -265,3 +270,110 @@ class DecommissioningItem(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+
+class SolutionClassCount(db.Model):
+    """How many solutions are in each phase, AI Act category and device class (none is ''): the start page's
+    charts of the whole register read these few rows instead of counting 100,000 solutions on every request
+    (issue 22). On PostgreSQL the trigger of COUNTS_FUNCTION keeps them in step with every write to
+    `solutions` in the writing transaction; on SQLite nothing keeps them and the start page counts the
+    solutions themselves."""
+
+    __tablename__ = "solution_class_counts"
+
+    phase: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ai_act_category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_class: Mapped[str] = mapped_column(String(16), primary_key=True)
+    solutions: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class SolutionReviewCount(db.Model):
+    """How many solutions have their next periodic review on each day (kept as `SolutionClassCount`): the
+    start page's "reviews overdue" of the whole register is the sum of the days before today."""
+
+    __tablename__ = "solution_review_counts"
+
+    next_review_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    solutions: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+# Statement-level (transition tables): a COPY of 100,000 solutions is one upsert per key, and an update that
+# changes none of the counted columns (most do not: a child record touches `updated_at`) adds nothing. Keys are
+# upserted in their order; a key whose count reaches 0 is removed.
+COUNTS_FUNCTION = """
+CREATE OR REPLACE FUNCTION ai_register_solution_counts() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        WITH delta AS (
+            SELECT phase, coalesce(current_ai_act_category, '') AS category,
+                   coalesce(current_device_class, '') AS device, next_review_on AS review, 1 AS n
+            FROM new_rows),
+        classes AS (
+            INSERT INTO solution_class_counts AS counted (phase, ai_act_category, device_class, solutions)
+            SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
+            HAVING sum(n) <> 0 ORDER BY phase, category, device
+            ON CONFLICT (phase, ai_act_category, device_class)
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
+        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+    ELSIF TG_OP = 'DELETE' THEN
+        WITH delta AS (
+            SELECT phase, coalesce(current_ai_act_category, '') AS category,
+                   coalesce(current_device_class, '') AS device, next_review_on AS review, -1 AS n
+            FROM old_rows),
+        classes AS (
+            INSERT INTO solution_class_counts AS counted (phase, ai_act_category, device_class, solutions)
+            SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
+            HAVING sum(n) <> 0 ORDER BY phase, category, device
+            ON CONFLICT (phase, ai_act_category, device_class)
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
+        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+    ELSE
+        WITH changed AS (
+            SELECT added.phase AS new_phase, coalesce(added.current_ai_act_category, '') AS new_category,
+                   coalesce(added.current_device_class, '') AS new_device, added.next_review_on AS new_review,
+                   removed.phase AS old_phase, coalesce(removed.current_ai_act_category, '') AS old_category,
+                   coalesce(removed.current_device_class, '') AS old_device, removed.next_review_on AS old_review
+            FROM new_rows AS added JOIN old_rows AS removed ON removed.id = added.id
+            WHERE (added.phase, added.current_ai_act_category, added.current_device_class, added.next_review_on)
+                  IS DISTINCT FROM (removed.phase, removed.current_ai_act_category, removed.current_device_class,
+                                    removed.next_review_on)),
+        delta AS (
+            SELECT new_phase AS phase, new_category AS category, new_device AS device, new_review AS review, 1 AS n
+            FROM changed
+            UNION ALL
+            SELECT old_phase, old_category, old_device, old_review, -1 FROM changed),
+        classes AS (
+            INSERT INTO solution_class_counts AS counted (phase, ai_act_category, device_class, solutions)
+            SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
+            HAVING sum(n) <> 0 ORDER BY phase, category, device
+            ON CONFLICT (phase, ai_act_category, device_class)
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
+        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+    END IF;
+    DELETE FROM solution_class_counts WHERE solutions = 0;
+    DELETE FROM solution_review_counts WHERE solutions = 0;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+COUNTS_TRIGGERS = (
+    "CREATE TRIGGER solutions_counts_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
+    "CREATE TRIGGER solutions_counts_update AFTER UPDATE ON solutions "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
+    "CREATE TRIGGER solutions_counts_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
+)
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_counts_trigger(target, connection, **kw):  # noqa: ARG001
+    """create_all's twin of the migration p23start_solution_counts."""
+    replace_solution_triggers(connection, COUNTS_FUNCTION, COUNTS_TRIGGERS)
