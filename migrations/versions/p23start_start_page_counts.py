@@ -8,7 +8,7 @@ name, id, with the start page's columns beside them on PostgreSQL) serves an own
 solutions by name (solutions/access.owned_rows).
 
 Revision ID: 9a23c0a70001
-Revises: 9a22a66e0002
+Revises: 9a23c0de0001
 Create Date: 2026-12-07 06:30:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a23c0a70001"
-down_revision = "9a22a66e0002"
+down_revision = "9a23c0de0001"
 branch_labels = None
 depends_on = None
 
