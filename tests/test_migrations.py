@@ -4,12 +4,14 @@ append-only guard the migration installs holds."""
 from __future__ import annotations
 
 import pytest
-from flask_migrate import check, downgrade, upgrade
+from alembic.script import ScriptDirectory
+from flask_migrate import check, downgrade, stamp, upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from ai_register import create_app
 from ai_register.extensions import db
+from ai_register.health import MIGRATIONS_DIR
 
 from .conftest import TEST_DATABASE_URL, _pg_url, _test_config
 
@@ -44,6 +46,14 @@ def test_upgrade_reaches_head_and_check_finds_no_drift(migrated_app, capsys):
     assert "New upgrade operations detected" not in capsys.readouterr().out
     response = migrated_app.test_client().get("/readyz")
     assert response.status_code == 200, response.get_json()
+    # The heads are read from the scripts once per process; a schema behind them is still told.
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    stamp(revision=ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(head).down_revision)
+    behind = migrated_app.test_client().get("/readyz")
+    assert behind.status_code == 503 and behind.get_json()["migrations"] == "behind"
+    assert behind.get_json()["expected"] == [head]
+    stamp(revision="head")
+    assert migrated_app.test_client().get("/readyz").status_code == 200
 
 
 def test_migrated_audit_table_refuses_update_and_delete(migrated_app, runner=None):

@@ -27,7 +27,7 @@ bp = Blueprint("deviations_web", __name__, template_folder="templates")
 REPORTERS = (*SIGNED_IN, STAFF)
 
 
-def _solution_choices(found: list[Solution], chosen: str | None) -> list[tuple[str, str]]:
+def _solution_choices(found: list[deviations.Row], chosen: str | None) -> list[tuple[str, str]]:
     """The search's solutions (with the one already chosen kept) and "don't know", as radio options."""
     options = {str(s.id): s for s in found}
     if chosen and chosen.isdigit() and chosen not in options:
@@ -38,7 +38,7 @@ def _solution_choices(found: list[Solution], chosen: str | None) -> list[tuple[s
     return [*choices, (UNKNOWN_SOLUTION, _("Don't know"))]
 
 
-def _solution_text(solution: Solution) -> str:
+def _solution_text(solution: Solution | deviations.Row) -> str:
     units = ", ".join(str(u) for u in (solution.care_units or [])[:3])
     return f"{solution.name} ({units})" if units else solution.name
 

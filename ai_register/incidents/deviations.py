@@ -9,8 +9,10 @@ legal deadlines run from the report's time, not from the triage. Owners and comp
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, bindparam, cast, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput, NotFound
@@ -31,21 +33,54 @@ ENTITY = "deviation"
 # Only solutions in use take a deviation: in pilot, rollout or management (DOMAIN.md, the staff role).
 IN_USE = ("pilot", "rollout", "management")
 SEARCH_LIMIT = 20
+# A search looks for its matches among this many solutions in use in name order first (search_solutions).
+FIRST = 1000
 # The staff member's yes / no / don't know, as the incident's harm: "yes" is harm whose degree the
 # assessment decides; "don't know" stays unknown until someone finds out.
 INCIDENT_HARM = {"yes": "harm", "no": "none", "unknown": "unknown"}
 
 
-def search_solutions(q: str, *, limit: int = SEARCH_LIMIT) -> list[Solution]:
+class Row(NamedTuple):
+    """A solution as the report form's search shows it."""
+
+    id: int
+    name: str
+    care_units: list
+
+
+def _in_use():
+    """The phases as literal values in the statement, so the planner matches the partial indexes kept for the
+    search (solutions.models, `ix_solutions_in_use_*`): a bound parameter does not prove their predicate."""
+    return Solution.phase.in_(bindparam("in_use", IN_USE, expanding=True, literal_execute=True))
+
+
+def search_solutions(q: str, *, limit: int = SEARCH_LIMIT) -> list[Row]:
     """Solutions in use whose name or care unit holds `q` (every one of them for an empty `q`, up to
-    `limit`); a staff member sees names and care units only."""
-    query = select(Solution).where(Solution.phase.in_(IN_USE))
+    `limit`), in name order: their id, name and care units, which is all a staff member sees of them.
+
+    Read from the index of the names in use (ix_solutions_in_use_name): without `q` its first entries; with
+    it, the matches among its first FIRST entries, which are the first matches of all when there are
+    `limit` of them (a word most solutions hold). Otherwise all matches are found (through the trigram
+    indexes of the names and care units on PostgreSQL) and the first of them in name order kept: a rare
+    word, or one whose solutions lie together further on in name order (their names start alike)."""
+    columns = select(Solution.id, Solution.name, Solution.care_units).where(_in_use())
+    in_order = (Solution.name, Solution.id)
     needle = q.strip().lower()[:200]
-    if needle:
+    if not needle:
+        return [Row(*row) for row in db.session.execute(columns.order_by(*in_order).limit(limit))]
+
+    def matching(rows):
         pattern = f"%{needle}%"
-        query = query.where(or_(func.lower(Solution.name).like(pattern),
-                                func.lower(cast(Solution.care_units, String)).like(pattern)))
-    return list(db.session.scalars(query.order_by(Solution.name, Solution.id).limit(limit)))
+        return or_(func.lower(rows.c.name).like(pattern), func.lower(cast(rows.c.care_units, String)).like(pattern))
+
+    first = columns.order_by(*in_order).limit(FIRST).subquery()
+    found = db.session.execute(select(first).where(matching(first)).order_by(first.c.name, first.c.id)
+                               .limit(limit)).all()
+    if len(found) < limit:
+        # OFFSET 0 keeps the planner from reading the name index to the end for a few matches far on.
+        every = columns.where(matching(Solution.__table__)).offset(0).subquery()
+        found = db.session.execute(select(every).order_by(every.c.name, every.c.id).limit(limit)).all()
+    return [Row(*row) for row in found]
 
 
 def solution_in_use(solution_id: int | None) -> Solution | None:
@@ -115,12 +150,16 @@ def _register(deviation: Deviation, solution: Solution) -> None:
 
 
 def own_deviations(user: User, *, limit: int = 200) -> list[Deviation]:
+    """The reporter's latest reports, each with its incident (the page says where it stands)."""
     return list(db.session.scalars(select(Deviation).where(Deviation.reported_by_id == user.id)
+                                   .options(joinedload(Deviation.incident))
                                    .order_by(Deviation.reported_at.desc(), Deviation.id.desc()).limit(limit)))
 
 
 def triage_queue() -> list[Deviation]:
+    """The reports waiting for triage, oldest first, each with its reporter (the page names them)."""
     return list(db.session.scalars(select(Deviation).where(Deviation.status == DEVIATION_IN_TRIAGE)
+                                   .options(joinedload(Deviation.reported_by))
                                    .order_by(Deviation.reported_at, Deviation.id)))
 
 

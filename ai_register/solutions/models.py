@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
     event,
     func,
     text,
@@ -37,6 +38,11 @@ solution_co_owners = Table(
 )
 
 KINDS = ("machine_learning", "generative", "rule_based", "other")
+# The phases in which a solution is in use (pilot, rollout, management: DOMAIN.md), as the predicate of the
+# deviation form's search indexes (incidents.deviations.search_solutions writes them as literals to match;
+# tests/incidents/test_deviation_search.py checks that the two name the same phases).
+IN_USE_PHASES = ("pilot", "rollout", "management")
+IN_USE_PREDICATE = "phase IN ({})".format(", ".join(f"'{phase}'" for phase in IN_USE_PHASES))
 SOURCINGS = ("in_house", "procured")
 
 
@@ -81,6 +87,16 @@ class Solution(db.Model):
         Index("ix_solutions_owner_name", "owner_id", "name", "id",
               postgresql_include=["phase", "status", "current_ai_act_category", "current_device_class",
                                   "next_review_on", "needs_rereview"]),
+        # The deviation form's search (incidents.deviations.search_solutions): the solutions in use in name
+        # order, and (PostgreSQL) the words of their names and care units, in lower case, as trigrams.
+        Index("ix_solutions_in_use_name", "name", "id", postgresql_where=text(IN_USE_PREDICATE),
+              sqlite_where=text(IN_USE_PREDICATE)),
+        Index("ix_solutions_in_use_name_trgm", func.lower(text("name")).label("lower_name"),
+              postgresql_using="gin", postgresql_ops={"lower_name": "public.gin_trgm_ops"},
+              postgresql_where=text(IN_USE_PREDICATE)).ddl_if(dialect="postgresql"),
+        Index("ix_solutions_in_use_units_trgm", func.lower(cast(text("care_units"), String)).label("lower_units"),
+              postgresql_using="gin", postgresql_ops={"lower_units": "public.gin_trgm_ops"},
+              postgresql_where=text(IN_USE_PREDICATE)).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

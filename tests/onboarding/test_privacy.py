@@ -67,7 +67,7 @@ def test_every_column_that_names_a_person_is_indexed(app):
 
     unindexed = [f"{table.name}.{column.name}" for target in ("users", "persons")
                  for table, columns in _reference_columns(target) for column in columns
-                 if not any(list(index.columns)[0] is column for index in table.indexes)
+                 if not any(next(iter(index.columns), None) is column for index in table.indexes)
                  and list(table.primary_key.columns)[0] is not column]
     assert not unindexed
 

@@ -141,6 +141,9 @@ PAGES = [  # (who, url, web page?)
     ("owner", "/api/v1/reviews/schedule", False), ("compliance", "/api/v1/reviews/schedule?state=overdue", False),
     ("auditor", "/api/v1/rulesets", False),
     ("admin", "/api/v1/privacy/inventory", False), ("admin", "/privacy", True),
+    ("owner", "/deviations/new", True), ("auditor", "/deviations/solutions", True),
+    ("compliance", "/deviations/solutions?q=Kiruna", True), ("compliance", "/deviations/triage", True),
+    (None, "/api/v1/openapi.json", False),
 ]
 
 
