@@ -108,7 +108,12 @@ def search():
 @access(COMPLIANCE)
 def triage_queue():
     query = request.args.get("q", "")
-    return render_template("incidents/deviations_triage.html", items=deviations.triage_queue(),
+    number = request.args.get("page", "1")
+    queue = deviations.triage_queue(int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1)
+    return render_template("incidents/deviations_triage.html", items=queue["items"], queue=queue,
+                           pages=max(1, -(-queue["total"] // queue["per_page"])),
+                           page_url=lambda n: url_for("deviations_web.triage_queue", **({"q": query} if query else {}),
+                                                      page=n),
                            found=deviations.search_solutions(query), q=query, form=TriageForm(),
                            solution_text=_solution_text, harm_text=_harm_text)
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ai_register.apikit import page_window
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
@@ -33,6 +34,7 @@ ENTITY = "deviation"
 # Only solutions in use take a deviation: in pilot, rollout or management (DOMAIN.md, the staff role).
 IN_USE = ("pilot", "rollout", "management")
 SEARCH_LIMIT = 20
+TRIAGE_PER_PAGE = 20
 # A search looks for its matches among this many solutions in use in name order first (search_solutions).
 FIRST = 1000
 # The staff member's yes / no / don't know, as the incident's harm: "yes" is harm whose degree the
@@ -156,11 +158,17 @@ def own_deviations(user: User, *, limit: int = 200) -> list[Deviation]:
                                    .order_by(Deviation.reported_at.desc(), Deviation.id.desc()).limit(limit)))
 
 
-def triage_queue() -> list[Deviation]:
-    """The reports waiting for triage, oldest first, each with its reporter (the page names them)."""
-    return list(db.session.scalars(select(Deviation).where(Deviation.status == DEVIATION_IN_TRIAGE)
-                                   .options(joinedload(Deviation.reported_by))
-                                   .order_by(Deviation.reported_at, Deviation.id)))
+def triage_queue(page: int = 1, per_page: int | None = None) -> dict:
+    """A page of the reports waiting for triage, oldest first, each with its reporter (the page names them),
+    and how many wait; a page past the last is the last."""
+    per_page = per_page or TRIAGE_PER_PAGE
+    waiting = Deviation.status == DEVIATION_IN_TRIAGE
+    total = db.session.scalar(select(func.count(Deviation.id)).where(waiting))
+    page = max(1, min(page, -(-total // per_page)))
+    offset, limit = page_window(page, per_page)
+    items = list(db.session.scalars(select(Deviation).where(waiting).options(joinedload(Deviation.reported_by))
+                                    .order_by(Deviation.reported_at, Deviation.id).offset(offset).limit(limit)))
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def get_deviation(deviation_id: int) -> Deviation:

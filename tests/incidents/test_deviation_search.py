@@ -68,7 +68,7 @@ def test_the_search_answers_as_sorting_every_match(app, register, monkeypatch):
     assert all(isinstance(row.care_units, list) for row in deviations.search_solutions("kiruna"))
 
 
-def test_the_triage_queue_reads_its_reporters_with_the_reports(app, users, make_user, web):
+def test_the_triage_queue_reads_its_reporters_with_the_reports(app, users, make_user, web, without_auth_cache):
     """The triage page sends as many statements for several waiting reports (each from another member of
     staff) as for one."""
     def waiting(count: int) -> None:
@@ -101,3 +101,23 @@ def test_the_triage_queue_reads_its_reporters_with_the_reports(app, users, make_
     four, page = statements_of_the_page()
     assert four == one
     assert page.count('data-test="triage-item"') == 4 and page.count("Staff ") >= 4
+    assert 'rel="next"' not in page
+
+
+def test_the_triage_queue_is_paged_oldest_first(app, make_user, web, monkeypatch):
+    monkeypatch.setattr(deviations, "TRIAGE_PER_PAGE", 3)
+    reporter = make_user("staff")
+    for n in range(5):
+        db.session.add(Deviation(reported_by_id=reporter.id, reported_at=datetime(2026, 12, 1, 8, n, tzinfo=UTC),
+                                 what_happened=f"Rapport nummer {n}", occurred_at=datetime(2026, 12, 1, 7, tzinfo=UTC),
+                                 patient_harm="no", status=DEVIATION_IN_TRIAGE))
+    db.session.commit()
+    client = web("compliance")
+    first = client.get("/deviations/triage?q=x").get_data(as_text=True)
+    assert [f"Rapport nummer {n}" in first for n in range(5)] == [True, True, True, False, False]
+    assert 'href="/deviations/triage?q=x&amp;page=2" rel="next"' in first
+    second = client.get("/deviations/triage?q=x&page=2").get_data(as_text=True)
+    assert [f"Rapport nummer {n}" in second for n in range(5)] == [False, False, False, True, True]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    past = client.get("/deviations/triage?page=9").get_data(as_text=True)  # past the last: the last
+    assert "Rapport nummer 4" in past and "Rapport nummer 0" not in past
