@@ -68,6 +68,29 @@ def test_demo_load_builds_a_region_in_every_phase(app, runner, client, auth):
     # Every detail reads alike with the classification summaries the writes kept as computed from the versions.
     officer = db.session.scalar(select(User).where(User.role == "compliance").order_by(User.id).limit(1))
     details_read_alike_without_kept_summaries(client, auth(officer))
+    _eu_database_exports_read_alike_from_their_sections(db.session.merge(officer))
+
+
+def _eu_database_exports_read_alike_from_their_sections(officer) -> None:
+    """The EU-database export reads only its sections of the traceability report (issue 22): for every demo
+    solution, with and without the region's organisation configured, it is the export of the whole report."""
+    from flask import current_app
+
+    organisation = {"name": "Region", "address": "Gatan 1", "contact": "ai@region.example", "country": "SE"}
+    with current_app.test_request_context("/"):
+        _exports_read_alike(officer, organisation)
+
+
+def _exports_read_alike(officer, organisation) -> None:
+    from ai_register.reports import eu_database
+    from ai_register.reports.traceability import build_sections
+
+    for solution in db.session.scalars(select(Solution).order_by(Solution.id)):
+        for config in ({}, {"ORGANISATION": organisation}):
+            whole = eu_database.export(build_sections(solution, generated_by=officer), config)
+            part = eu_database.export(build_sections(solution, generated_by=officer, only=eu_database.SECTIONS),
+                                      config)
+            assert {**part, "generated_at": None} == {**whole, "generated_at": None}, solution.name
 
 
 def _one_complete_high_risk_deployment(solution_id: int) -> None:

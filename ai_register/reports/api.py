@@ -162,7 +162,7 @@ def signing_public_key():
 def eu_database_export(args, solution_id: int):
     """AI Act Annex VIII (Sections A, B, C) or EUDAMED data of a solution, with the missing fields."""
     solution = get_solution(solution_id, actor())
-    report = build_sections(solution, generated_by=actor())
+    report = build_sections(solution, generated_by=actor(), only=eu_database.SECTIONS)
     return eu_database.export(report, current_app.config)
 
 

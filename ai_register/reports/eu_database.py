@@ -90,8 +90,13 @@ def _provider_fields(s: _Section, solution: Mapping[str, Any], organisation: dic
             "solution: product, product_version, external_id")
 
 
+# What `export` reads of the traceability report beyond its header and the solution's identity.
+SECTIONS = frozenset({"classifications", "evidence"})
+
+
 def export(report: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
-    """The EU database / EUDAMED export of one solution, from its traceability report."""
+    """The EU database / EUDAMED export of one solution, from its traceability report (header, identity and
+    SECTIONS)."""
     solution = report["solution"]
     current = ((report.get("classifications") or {}).get("current")) or {}
     versions = (report.get("classifications") or {}).get("versions") or []

@@ -34,14 +34,15 @@ class RecordSet:
         return self.records.get(entity_type, [])
 
 
-def live_records(solution: Solution) -> RecordSet:
-    """The present state: one query per kind of record (constant in the number of rows)."""
+def live_records(solution: Solution, kinds: frozenset[str] | None = None) -> RecordSet:
+    """The present state: one query per kind of record (constant in the number of rows); with `kinds`, only
+    the records of those kinds (and the rollout plan only when `rollout_plan` is among them)."""
     models = available_sources()
     result = RecordSet(solution=solution_services.solution_record(solution), available=frozenset(models))
     ids: dict[str, list[Any]] = {}
     for source in SOURCES:
         model = models.get(source.entity_type)
-        if model is None:
+        if model is None or (kinds is not None and source.entity_type not in kinds):
             continue
         query = select(model)
         if source.parent is not None:
@@ -52,11 +53,12 @@ def live_records(solution: Solution) -> RecordSet:
         rows = db.session.scalars(query.order_by(*[c for c in inspect(model).primary_key])).all()
         result.records[source.entity_type] = [audit.snapshot(row, exclude=source.exclude) for row in rows]
         ids[source.entity_type] = [row.id for row in rows]
-    units = db.session.scalars(select(RolloutUnit).where(RolloutUnit.solution_id == solution.id)
-                               .order_by(RolloutUnit.position, RolloutUnit.id))
-    result.rollout_plan = [audit.jsonable({"name": u.name, "planned_start": u.planned_start,
-                                           "actual_start": u.actual_start}) for u in units]
-    _attach_histories(result, solution.id, until=None)
+    if kinds is None or "rollout_plan" in kinds:
+        units = db.session.scalars(select(RolloutUnit).where(RolloutUnit.solution_id == solution.id)
+                                   .order_by(RolloutUnit.position, RolloutUnit.id))
+        result.rollout_plan = [audit.jsonable({"name": u.name, "planned_start": u.planned_start,
+                                               "actual_start": u.actual_start}) for u in units]
+    _attach_histories(result, solution.id, until=None, kinds=kinds)
     return result
 
 
@@ -92,9 +94,11 @@ def _versions(record) -> list[dict[str, Any]]:
     return [{"occurred_at": v.occurred_at, "action": v.action, "fields": v.fields} for v in record.history]
 
 
-def _attach_histories(result: RecordSet, solution_id: int, until: datetime | None) -> None:
+def _attach_histories(result: RecordSet, solution_id: int, until: datetime | None,
+                      kinds: frozenset[str] | None = None) -> None:
     """For the live state, the versions of history-kept records come from the trail as well."""
-    keep = [s.entity_type for s in SOURCES if s.history and s.entity_type in result.available]
+    keep = [s.entity_type for s in SOURCES if s.history and s.entity_type in result.available
+            and (kinds is None or s.entity_type in kinds)]
     if not keep:
         return
     replay = Replay(keep_history=keep)
