@@ -22,7 +22,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency as _babel_currency
 from babel.numbers import format_decimal as _babel_decimal
-from babel.numbers import get_decimal_symbol
+from babel.numbers import get_decimal_symbol, parse_pattern
 from flask import has_app_context
 from flask_babel import force_locale, gettext
 from flask_babel import format_date as _flask_date
@@ -86,9 +86,13 @@ def money(value, currency: str | None = "SEK", locale=None) -> str:
     loc = _locale(locale)
     if not currency:
         return number(parsed, loc)
-    whole = parsed == parsed.to_integral()
-    pattern = "#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤"
+    pattern = WHOLE_MONEY if parsed == parsed.to_integral() else MONEY
     return _babel_currency(parsed, currency, format=pattern, locale=loc, currency_digits=False)
+
+
+# Parsed once: babel parses a pattern given as text on every call (two thirds of an amount's formatting time;
+# a portfolio page formats dozens).
+WHOLE_MONEY, MONEY = parse_pattern("#,##0\u00a0¤"), parse_pattern("#,##0.00\u00a0¤")
 
 
 def day(value, locale=None) -> str:

@@ -16,17 +16,19 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, Select, Text, and_, any_, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ai_register.apikit import page_window
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
-from ai_register.goals.models import BenefitEstimate, Goal
-from ai_register.portfolio import assessments, ranking, scoring, stored
-from ai_register.portfolio.models import Indicator
+from ai_register.goals.benefit import calculate_benefit
+from ai_register.goals.models import BenefitEstimate
+from ai_register.portfolio import assessments, contributions, ranking, scoring, stored
+from ai_register.portfolio.models import Indicator, PortfolioContribution, TrustworthyAssessment
 from ai_register.reports.export import portfolio_csv_row
-from ai_register.reports.portfolio_report import portfolio_query, portfolio_rows
+from ai_register.reports.portfolio_report import current_oversight_owners, open_obligations, portfolio_query
+from ai_register.reviews.models import Review
 from ai_register.solutions.access import owned_ids, visible_by_id
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
 from ai_register.solutions.lifecycle.gates import continuity_if_critical
@@ -59,51 +61,84 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _enrich(rows: list[dict[str, Any]], today: date) -> None:
-    """Add benefit, goals, criticality, continuity, assessment and overdue items to each row."""
-    ids = [row["id"] for row in rows]
-    benefit: dict[int, BenefitEstimate] = {}
-    goals: dict[int, list[Goal]] = defaultdict(list)
-    evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    solutions: dict[int, Any] = {}
-    for chunk in _chunks(ids):
-        benefit.update({b.solution_id: b for b in db.session.scalars(
-            select(BenefitEstimate).where(BenefitEstimate.solution_id.in_(chunk)))})
-        for goal in db.session.scalars(select(Goal).where(Goal.solution_id.in_(chunk))
-                                       .options(selectinload(Goal.measurements)).order_by(Goal.id)):
-            goals[goal.solution_id].append(goal)
-        for item in db.session.scalars(select(Evidence).where(Evidence.solution_id.in_(chunk),
-                                                              Evidence.superseded_by_id.is_(None))):
-            evidence[item.solution_id].append(EvidenceFact(EvidenceType(item.type), item.issued_on,
-                                                           item.expires_on))
-        # The three columns it needs, not the solutions again (their JSON columns were parsed once already).
-        solutions.update({s.id: s for s in db.session.execute(
-            select(Solution.id, Solution.critical_for_patient_care, Solution.max_tolerable_outage_hours,
-                   Solution.recovery_plan_tested_on).where(Solution.id.in_(chunk)))})
-    latest = {}
-    reviews = {}
-    for chunk in _chunks(ids):
-        latest.update(assessments.latest_assessments(chunk))
-        reviews.update(assessments.last_reviews(chunk))
-    indicator_codes = dict(db.session.execute(select(Indicator.id, Indicator.code)).all())
+def _among(column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`) rather than one parameter per id."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+    return column.in_(ids)
 
-    for row in rows:
-        sid = row["id"]
+
+def _rows(ids: list[int], today: date) -> list[dict[str, Any]]:
+    """The portfolio rows of `ids`, in that order: the portfolio report's columns (`portfolio_rows`: phase,
+    status, risk classes, owners, next review, open obligations), benefit, goals, criticality, continuity, the
+    trustworthy-AI assessment and overdue items. Five statements: the solutions with their owner's name, benefit
+    estimate, last review and latest assessment; their goals' figures from their kept contributions
+    (`portfolio.contributions`, current after `stored.current`); their evidence; the oversight owners; the open
+    obligations."""
+    latest = (select(TrustworthyAssessment.assessed_on, TrustworthyAssessment.answers)
+              .where(TrustworthyAssessment.solution_id == Solution.id)
+              .order_by(TrustworthyAssessment.assessed_on.desc(), TrustworthyAssessment.id.desc()).limit(1))
+    reviewed = select(func.max(Review.reviewed_on)).where(Review.solution_id == Solution.id).scalar_subquery()
+    estimate = BenefitEstimate
+    solutions = {row.id: row for row in db.session.execute(
+        select(Solution.id, Solution.name, Solution.phase, Solution.status, Solution.current_ai_act_category,
+               Solution.current_device_class, Solution.next_review_on, Solution.care_units, Solution.needs_rereview,
+               Solution.critical_for_patient_care, Solution.max_tolerable_outage_hours,
+               Solution.recovery_plan_tested_on, User.display_name.label("owner"), estimate.id.label("estimate"),
+               estimate.currency, estimate.one_off_cost, estimate.yearly_cost, estimate.yearly_savings,
+               estimate.hours_freed_per_year, estimate.hourly_cost, reviewed.label("last_review"),
+               latest.with_only_columns(TrustworthyAssessment.assessed_on).scalar_subquery().label("assessed_on"),
+               latest.with_only_columns(TrustworthyAssessment.answers).scalar_subquery().label("answers"))
+        .outerjoin(User, User.id == Solution.owner_id).outerjoin(estimate, estimate.solution_id == Solution.id)
+        .where(_among(Solution.id, ids)))}
+    c = PortfolioContribution
+    goals: dict[int, list] = defaultdict(list)
+    for line in db.session.execute(
+            select(c.solution_id, c.kind, c.key, Indicator.code, c.goals, c.goals_on_target)
+            .outerjoin(Indicator, and_(c.kind == contributions.INDICATOR, cast(Indicator.id, Text) == c.key))
+            .where(_among(c.solution_id, ids), c.kind.in_((contributions.PERSPECTIVE, contributions.INDICATOR)))):
+        goals[line.solution_id].append(line)
+    evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
+    for item in db.session.execute(select(Evidence.solution_id, Evidence.type, Evidence.issued_on, Evidence.expires_on)
+                                   .where(_among(Evidence.solution_id, ids), Evidence.superseded_by_id.is_(None))
+                                   .order_by(Evidence.id)):
+        evidence[item.solution_id].append(EvidenceFact(EvidenceType(item.type), item.issued_on, item.expires_on))
+    oversight = current_oversight_owners(ids)
+    obligations = open_obligations(ids, today)
+
+    rows = []
+    for sid in ids:
         solution = solutions[sid]
-        estimate = benefit.get(sid)
-        result = estimate.result if estimate is not None else None
-        row["currency"] = estimate.currency if estimate else None
-        row["yearly_net_benefit"] = _money(result.yearly_net_benefit) if result else None
-        row["three_year_cost"] = (_money(scoring.three_year_cost(estimate.one_off_cost, estimate.yearly_cost))
-                                  if estimate else None)
-        own_goals = goals.get(sid, [])
-        on_target = sum(1 for g in own_goals if g.target_met)
-        row["goals"] = len(own_goals)
+        next_review = solution.next_review_on
+        row = {
+            "id": sid, "name": solution.name, "phase": solution.phase, "status": solution.status,
+            "ai_act_category": solution.current_ai_act_category, "device_class": solution.current_device_class,
+            "owner": solution.owner, "oversight_owner": oversight[sid]["name"] if sid in oversight else None,
+            "next_review_on": next_review.isoformat() if next_review else None,
+            "review_overdue": bool(next_review and next_review < today),
+            "open_obligations": obligations.get(sid, []), "care_units": list(solution.care_units or []),
+            "needs_rereview": solution.needs_rereview,
+        }
+        if solution.estimate is not None:
+            result = calculate_benefit(one_off_cost=solution.one_off_cost, yearly_cost=solution.yearly_cost,
+                                       yearly_savings=solution.yearly_savings,
+                                       hours_freed_per_year=solution.hours_freed_per_year,
+                                       hourly_cost=solution.hourly_cost)
+            row["currency"] = solution.currency
+            row["yearly_net_benefit"] = _money(result.yearly_net_benefit)
+            row["three_year_cost"] = _money(scoring.three_year_cost(solution.one_off_cost, solution.yearly_cost))
+        else:
+            row.update(currency=None, yearly_net_benefit=None, three_year_cost=None)
+        lines = goals.get(sid, [])
+        per_perspective = [line for line in lines if line.kind == contributions.PERSPECTIVE]
+        count = sum(line.goals for line in per_perspective)  # every goal has one perspective
+        on_target = sum(line.goals_on_target for line in per_perspective)
+        row["goals"] = count
         row["goals_on_target"] = on_target
-        row["realised_share"] = round(on_target / len(own_goals), 3) if own_goals else None
-        row["perspectives"] = sorted({g.perspective for g in own_goals})
-        row["indicators"] = sorted({indicator_codes[g.indicator_id] for g in own_goals
-                                    if g.indicator_id in indicator_codes})
+        row["realised_share"] = round(on_target / count, 3) if count else None
+        row["perspectives"] = sorted(line.key for line in per_perspective)
+        row["indicators"] = sorted(line.code for line in lines
+                                   if line.kind == contributions.INDICATOR and line.code is not None)
         row["critical_for_patient_care"] = solution.critical_for_patient_care
         row["max_tolerable_outage_hours"] = solution.max_tolerable_outage_hours
         row["recovery_plan_tested_on"] = solution.recovery_plan_tested_on
@@ -113,16 +148,27 @@ def _enrich(rows: list[dict[str, Any]], today: date) -> None:
                       critical_for_patient_care=solution.critical_for_patient_care,
                       recovery_plan_tested_on=solution.recovery_plan_tested_on), today, GateSettings())
         row["continuity_gaps"] = [u.code for u in continuity]
-        row["trustworthy_assessment"] = assessments.assessment_state(latest.get(sid), reviews.get(sid))
+        assessed = (None if solution.assessed_on is None else
+                    LatestAssessment(solution.assessed_on, solution.answers))
+        row["trustworthy_assessment"] = assessments.assessment_state(assessed, solution.last_review)
         overdue = []
-        if row.get("review_overdue"):
+        if row["review_overdue"]:
             overdue.append("review_overdue")
         if row["trustworthy_assessment"] == assessments.REFRESH_DUE:
             overdue.append("trustworthy_assessment_refresh_due")
         overdue += [f"continuity:{code}" for code in row["continuity_gaps"]]
         overdue += [f"evidence_expired:{kind}" for kind in _expired_types(facts, today)]
         row["overdue"] = overdue
-        row["_goals"] = own_goals
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class LatestAssessment:
+    """What `assessments.assessment_state` reads of a solution's latest trustworthy-AI assessment."""
+
+    assessed_on: date
+    answers: dict | None
 
 
 def _expired_types(facts: list[EvidenceFact], today: date) -> list[str]:
@@ -179,8 +225,9 @@ class Ranked:
         """The portfolio rows of `ids`, in that order, enriched and scored (a few statements)."""
         if not ids:
             return []
-        rows = list(portfolio_rows(ids, len(ids)))
-        _enrich(rows, self.today)
+        rows = []
+        for chunk in _chunks(ids):
+            rows += _rows(chunk, self.today)
         _score(rows, self.weights, self.largest)
         return rows
 

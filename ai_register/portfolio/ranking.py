@@ -275,8 +275,8 @@ def order_by(rows, sort: str) -> list:
         present = case((column.is_(None), 0), else_=1)
         keys = [present, column]
     else:
-        keys = [{"score": rows.c.tenths, "name": func.lower(rows.c.name), "phase": phase_rank(rows.c.phase),
-                 "risk": risk_level(rows.c.category)}[name]]
+        keys = [{"score": lambda: rows.c.tenths, "name": lambda: func.lower(rows.c.name),
+                 "phase": lambda: phase_rank(rows.c.phase), "risk": lambda: risk_level(rows.c.category)}[name]()]
     return [*(k.desc() if descending else k.asc() for k in keys), rows.c.id.asc()]
 
 

@@ -80,6 +80,8 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
         "portfolio/index.html", view=view, filters=filters, invalid=invalid, page=page, pages=pages,
         page_url=lambda n: url_for("portfolio_web.portfolio", **{k: v for k, v in filters.items() if v}, page=n),
         can_decide=user.role == COMPLIANCE, decision_kinds=[(k, decision_label(k)) for k in DECISION_KINDS],
+        # Each row's label, the catalog read once: the pattern has no markup, the name is escaped as it is put in.
+        decision_for=_("Decision for %(name)s"),
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
         legend=_legend(), phase_choices=phase_choices(),

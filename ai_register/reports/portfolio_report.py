@@ -54,7 +54,7 @@ def portfolio_rows(ids: list[int], batch_size: int) -> Iterator[dict[str, Any]]:
         solutions = {s.id: s for s in db.session.scalars(select(Solution).where(Solution.id.in_(chunk)))}
         owners = user_names({s.owner_id for s in solutions.values()})
         oversight = _oversight_names(chunk)
-        obligations = _open_obligations(chunk, today)
+        obligations = open_obligations(chunk, today)
         for solution_id in chunk:
             solution = solutions[solution_id]
             next_review = solution.next_review_on
@@ -100,7 +100,7 @@ def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any
     return owners
 
 
-def _open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str]]:
+def open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str]]:
     """Per solution, its obligation records (obligations area) listed by the decided classification and not
     closed (neither met nor confirmed not applicable), soonest due first, by the rule set's obligation id:
     the records, not a recomputation from the classification's snapshot (issue 21). One query."""

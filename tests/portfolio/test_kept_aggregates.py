@@ -186,7 +186,24 @@ def _compare_kept_readers(users) -> None:
         assert ranking.aggregates(select(Solution.id), whole=True, reader=user.id) == aggregates, who
 
 
+def _compare_rows() -> None:
+    """The goal figures of the portfolio's rows, read from the kept contributions (`queries._rows`), equal what
+    the rows computed from the goals and their measurements before (main at 27eeeea, `queries._enrich`)."""
+    ids = sorted(db.session.scalars(select(Solution.id)))
+    codes = dict(db.session.execute(select(Indicator.id, Indicator.code)).all())
+    db.session.expire_all()  # the goals' measurements as stored, not as the session last loaded them
+    for row in queries._rows(ids, date(2026, 6, 1)):
+        goals = list(db.session.scalars(select(Goal).where(Goal.solution_id == row["id"])))
+        on_target = sum(1 for goal in goals if goal.target_met)
+        assert (row["goals"], row["goals_on_target"], row["realised_share"], row["perspectives"],
+                row["indicators"]) == (
+            len(goals), on_target, round(on_target / len(goals), 3) if goals else None,
+            sorted({goal.perspective for goal in goals}),
+            sorted({codes[goal.indicator_id] for goal in goals if goal.indicator_id in codes})), row["id"]
+
+
 def _compare(users) -> None:
+    _compare_rows()
     for who, args in VIEWS:
         view = queries.ranked(users[who], args)
         got = view.aggregates()
