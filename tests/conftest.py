@@ -3,19 +3,25 @@ schema per xdist worker, tables truncated between tests)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from apispec import APISpec
+from argon2 import PasswordHasher
+from flask_smorest import Blueprint
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from werkzeug.routing.rules import Rule
 
-from ai_register import create_app
+from ai_register import create_app, security
 from ai_register.extensions import db
 from ai_register.users import auth_cache
 from tests.webclient import compile_catalogs
@@ -30,6 +36,69 @@ time.tzset()
 # property, so the health check for it is off; properties keep their example counts.
 settings.register_profile("shared-cores", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("shared-cores")
+
+
+def _document_the_api_when_read() -> None:
+    """Every test makes an app, and flask-smorest documents each API view in the app's OpenAPI spec as the
+    app is made: about two thirds of create_app's time, while few tests read the spec. Here each app's spec
+    is written when it is first read (APISpec.to_dict: /api/v1/openapi.json, `flask openapi`), by the same
+    calls in the same order from the same app and blueprints, so it reads the same: the spec snapshot test
+    compares it with docs/openapi.json, which tools/openapi_snapshot.py writes without this deferral."""
+    document, write = Blueprint.register_views_in_doc, APISpec.to_dict
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        spec.__dict__.setdefault("_undocumented", []).append(
+            functools.partial(document, self, api, app, spec, name=name, parameters=parameters))
+
+    def to_dict(self):
+        for step in self.__dict__.pop("_undocumented", ()):
+            step()
+        return write(self)
+
+    Blueprint.register_views_in_doc = register_views_in_doc
+    APISpec.to_dict = to_dict
+
+
+_document_the_api_when_read()
+
+
+def _url_builders_compiled_once() -> None:
+    """werkzeug compiles two URL-building functions per route (an AST built and compiled) each time a rule
+    joins an app's URL map: with every test making an app of ~220 routes, most of what is left of
+    create_app's time. The function is the same for the same rule text (it reaches its rule and the rule's
+    converters through its first argument, and default values only when a default fills a part of the
+    path, which is left to werkzeug here), so a worker compiles each once. Only for the werkzeug whose
+    Rule._compile_builder this was read from: another version keeps its own."""
+    if not version("werkzeug").startswith("3.1."):
+        return
+    compile_builder = Rule._compile_builder
+    compiled: dict = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        if any(is_dynamic and data in defaults for is_dynamic, data in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (append_unknown, self.rule, tuple(self._trace), tuple(sorted(defaults)))
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = _compile_builder
+
+
+_url_builders_compiled_once()
+
+
+def _cheap_password_hashes() -> None:
+    """Production hashes passwords with argon2's defaults (64 MiB, 3 passes, 4 lanes: 0.1-0.2 s a hash or
+    a check on these machines), as it should. The tests make and check hundreds of passwords (the browser
+    suite six accounts per test); here they use argon2id with the smallest cost. The parameters travel in
+    each hash, so checking works the same; the gunicorn workers some tests start keep production's."""
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    security._DUMMY_HASH = security._hasher.hash("not-a-password-of-anyone")
+
+
+_cheap_password_hashes()
 
 
 @event.listens_for(Engine, "connect")
