@@ -22,7 +22,7 @@ from ai_register.exceptions import FourEyes, InvalidInput
 from ai_register.extensions import db
 from ai_register.obligations.services import sync_obligations
 from ai_register.solutions.models import Solution
-from ai_register.solutions.services import cooling_off_owner_ids, owner_ids_since
+from ai_register.solutions.services import owner_ids_around
 from ai_register.users.models import User, utcnow
 
 REVIEW_ACTIONS = {APPROVED: "approve", REJECTED: "reject", OVERRIDDEN: "override"}
@@ -101,10 +101,11 @@ def require_four_eyes(classification: Classification, solution: Solution, review
     if reviewer.id == classification.submitted_by_id:
         raise FourEyes("Four eyes: you submitted this classification, so someone else must review it.",
                        because="submitted")
-    if reviewer.id in owner_ids_since(solution, classification.created_at):
+    owners, cooling_off = owner_ids_around(solution, classification.created_at)
+    if reviewer.id in owners:
         raise FourEyes("Four eyes: you are, or were since this version was answered, an owner or co-owner "
                        "of this solution, so someone else must review its classification.", because="owner")
-    if reviewer.id in cooling_off_owner_ids(solution, classification.created_at):
+    if reviewer.id in cooling_off:
         raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
                        "before this version was answered, so someone else must review its classification.",
                        because="cooling_off")

@@ -49,14 +49,24 @@ def owner_ids_since(solution: Solution, since: datetime) -> set[int]:
     return ids
 
 
-def cooling_off_owner_ids(solution: Solution, since: datetime) -> set[int]:
-    """Who was an owner or co-owner within the four-eyes cooling-off period before `since` (but not since
-    then): DOMAIN.md bars owners since a version was answered or a request made; an officer who stepped
-    down shortly before is still too close to review it (docs/security.md, "Four eyes")."""
+def owner_ids_around(solution: Solution, since: datetime) -> tuple[set[int], set[int]]:
+    """`owner_ids_since(solution, since)`, and who was an owner or co-owner within the four-eyes cooling-off
+    period before `since` but not since then (DOMAIN.md bars owners since a version was answered or a request
+    made; an officer who stepped down shortly before is still too close to review it: docs/security.md, "Four
+    eyes"): both from one read of the solution's trail (the review queue asks them for every item it lists)."""
     days = current_app.config["FOUR_EYES_COOLING_OFF_DAYS"]
-    if days <= 0:
-        return set()
-    return owner_ids_since(solution, since - timedelta(days=days)) - owner_ids_since(solution, since)
+    start = since - timedelta(days=days) if days > 0 else since
+    now = set(solution.owner_ids())
+    earlier = set(now)
+    for changes, recent in audit.changes_since_marked("solution", solution.id, start, since):
+        for ids in (earlier, now) if recent else (earlier,):
+            if "owner_id" in changes:
+                ids.add(changes["owner_id"]["before"])
+            if "co_owner_ids" in changes:
+                ids.update(changes["co_owner_ids"]["before"] or ())
+    now.discard(None)
+    earlier.discard(None)
+    return now, (earlier - now if days > 0 else set())
 
 
 def solution_record(solution: Solution) -> dict:

@@ -24,8 +24,7 @@ from ai_register.solutions.lifecycle.phases import Phase, Status, requires_appro
 from ai_register.solutions.lifecycle.unmet import Unmet
 from ai_register.solutions.models import Decision, Solution, TransitionRequest
 from ai_register.solutions.services import (
-    cooling_off_owner_ids,
-    owner_ids_since,
+    owner_ids_around,
     pending_request,
     record_solution_change,
     region_today,
@@ -135,10 +134,11 @@ def require_four_eyes(request: TransitionRequest, solution: Solution, by: User) 
     if by.id == request.requested_by_id:
         raise FourEyes("Four eyes: you requested this transition, so another compliance officer "
                        "must decide it.", because="requested")
-    if by.id in owner_ids_since(solution, request.requested_at):
+    owners, cooling_off = owner_ids_around(solution, request.requested_at)
+    if by.id in owners:
         raise FourEyes("Four eyes: you are, or were since the request, an owner or co-owner of this "
                        "solution, so another compliance officer must decide it.", because="owner")
-    if by.id in cooling_off_owner_ids(solution, request.requested_at):
+    if by.id in cooling_off:
         raise FourEyes("Four eyes: you were an owner or co-owner of this solution within the cooling-off period "
                        "before the request, so another compliance officer must decide it.", because="cooling_off")
 
