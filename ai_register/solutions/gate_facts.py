@@ -66,12 +66,18 @@ def _personal_data(solution: Solution) -> bool | None:
     return solution.processes_personal_data
 
 
-def build_gate_facts(solution: Solution, *, on: date) -> GateFacts:
+_READ = object()
+
+
+def build_gate_facts(solution: Solution, *, on: date, assignment=_READ) -> GateFacts:
     """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`.
 
-    Evidence is passed with its dates; the gates themselves decide what is valid on `on`.
+    Evidence is passed with its dates; the gates themselves decide what is valid on `on`. A page that has read
+    the current oversight assignment (or its absence, None) in the same request passes it as `assignment`;
+    otherwise it is read here.
     """
-    assignment = oversight.current_oversight(solution.id)
+    if assignment is _READ:
+        assignment = oversight.current_oversight(solution.id)
     return _assemble(
         solution, goals=goals.goal_facts(solution.id), has_benefit_estimate=goals.has_benefit_estimate(solution.id),
         oversight_owner=oversight.oversight_fact_of(assignment), evidence=evidence.evidence_facts(solution.id),

@@ -18,7 +18,6 @@ from ai_register.extensions import db
 from ai_register.goals import services as goals
 from ai_register.incidents import services as incidents
 from ai_register.incidents.models import Incident
-from ai_register.oversight import services as oversight
 from ai_register.oversight.rules import MONITORS
 from ai_register.solutions import plans, services
 from ai_register.solutions.access import READ_ONLY_PHASES, can_write
@@ -123,7 +122,8 @@ def recent_incidents(solution: Solution, user: User, limit: int = 5) -> list[Inc
 
 
 def build(solution: Solution, user: User) -> dict:
-    """The page's data for `user` (the reader)."""
+    """The page's data for `user` (the reader); `solution` read with `detail.detail_load_options()` (its
+    owners, pending move, kept classification summary and current oversight assignment come with it)."""
     today = services.region_today()
     detail = solution_detail(solution)
     transitions = transitions_of(solution)
@@ -138,13 +138,13 @@ def build(solution: Solution, user: User) -> dict:
         "timeline": timeline(solution, transitions),
         "history": history(transitions, decisions),
         "pending": detail.get("pending_transition"),
-        "gate": gates.checklist(solution, today),
+        "gate": gates.checklist(solution, today, assignment=solution.current_oversight),
         "classification": detail.get("current_classification"),
         "classifications": classification.classifications_of(solution),
         "obligations": results.obligations_in_language(
             obligations_checklist(solution, today), active_ruleset()
         ),
-        "oversight": oversight.current_oversight(solution.id),
+        "oversight": solution.current_oversight,
         "monitors": MONITORS,
         "goals": goal_cards(solution),
         "benefit": goals.benefit_for(solution.id),

@@ -22,6 +22,7 @@ from ai_register.solutions.access import (
     require_if_match,
     writable_solutions_query,
 )
+from ai_register.solutions.detail import detail_load_options
 from ai_register.solutions.forms import SolutionForm
 from ai_register.solutions.labels import phase_choices, phase_label
 from ai_register.solutions.models import Solution
@@ -252,5 +253,5 @@ def edit(solution_id: int):
 @access(*READERS)
 def show(solution_id: int):
     user = actor()
-    solution = get_solution(solution_id, user)
+    solution = get_solution(solution_id, user, options=detail_load_options())
     return render_template("solutions/show.html", **solution_page.build(solution, user))

@@ -238,11 +238,13 @@ def _counted(solution, to: Phase, facts, on: date, settings) -> GateProgress:
     return GateProgress(to, met, total)
 
 
-def checklist(solution, on: date, to: Phase | None = None) -> GateChecklist | None:
+def checklist(solution, on: date, to: Phase | None = None, **read) -> GateChecklist | None:
+    """The checklist of the move to `to` (the next phase); `read`: what the page has read already and
+    `build_gate_facts` takes (the current oversight `assignment`)."""
     to = to or next_phase(solution)
     if to is None:
         return None
-    facts = build_gate_facts(solution, on=on)
+    facts = build_gate_facts(solution, on=on, **read)
     settings = gate_settings()
     rows = []
     if to not in PROHIBITED_BLOCK_EXEMPT:
