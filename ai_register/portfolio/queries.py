@@ -270,7 +270,10 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
         # Unfiltered, an owner's rows are their own ids (counted by the check above).
         ids = owned_ids(user) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
         whole = unfiltered
-    ordered = select(rows.c.id).order_by(*ranking.order_by(rows, args.get("sort", "-score")))
+    sort = args.get("sort", "-score")
+    source = (ranking.kept_rows(sort, reader=reader).subquery()
+              if whole and sort.removeprefix("-") in ranking.KEPT_ORDERS else rows)
+    ordered = select(source.c.id).order_by(*ranking.order_by(source, sort))
     return Ranked(rows, ids, ordered, largest, chosen, today, whole, size, reader)
 
 
