@@ -59,6 +59,7 @@ from ai_register.reviews import api as reviews_api
 from ai_register.reviews import views as review_views
 from ai_register.rules.cli import rules_cli
 from ai_register.security import enforce_access
+from ai_register.session_cookie import SessionInterface
 from ai_register.solutions import api as solutions_api
 from ai_register.solutions import phase_views
 from ai_register.solutions import views as solution_views
@@ -92,6 +93,7 @@ class IdConverter(IntegerConverter):
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=None, instance_relative_config=False)
     app.url_map.converters["int"] = IdConverter
+    app.session_interface = SessionInterface()
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
@@ -266,14 +268,23 @@ def _refuse_nul_characters() -> None:
         raise BadRequest("The request contains a NUL character (\\0), which is not allowed in text.")
 
 
+_SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                     ("Referrer-Policy", "same-origin"), ("Cross-Origin-Opener-Policy", "same-origin"),
+                     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+SECURITY_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), *_SECURITY_HEADERS)
+DOCS_SECURITY_HEADERS = (("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY), *_SECURITY_HEADERS)
+NOT_STORED = ("Cache-Control", "no-store")
+
+
 def _set_security_headers(response) -> None:
-    docs = request.path.startswith("/api/docs")
-    response.headers.setdefault("Content-Security-Policy",
-                                DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.path.startswith("/api/") or request.endpoint in {"auth.login"}:
-        response.headers.setdefault("Cache-Control", "no-store")
+    """Each header unless the view set its own (as `setdefault`, with one look at the headers instead of
+    one per header: werkzeug looks a name up by folding the case of every header)."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
+    path = request.path
+    wanted = DOCS_SECURITY_HEADERS if path.startswith("/api/docs") else SECURITY_HEADERS
+    if path.startswith("/api/") or request.endpoint in {"auth.login"}:
+        wanted = (*wanted, NOT_STORED)
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)

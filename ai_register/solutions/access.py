@@ -44,13 +44,18 @@ def can_write(solution: Solution, user) -> bool:
     return user.role == OWNER and user.id in solution.owner_ids()
 
 
+def readable(solution: Solution | None, user: User) -> Solution:
+    """The solution if `user` may see it; a missing or hidden one answers 404 alike."""
+    if solution is None or user.role == ADMIN or not can_read(solution, user):
+        raise NotFound("No such solution.")
+    return solution
+
+
 def get_solution(solution_id: int, user: User, *, write: bool = False, allow_retired: bool = False,
                  options: tuple = EAGER_OWNERS) -> Solution:
     """The solution, if `user` may see it (404 otherwise) and, for `write`, change it (403/409).
     `options` are loaded with it (by default the owners, which the access check needs)."""
-    solution = db.session.get(Solution, solution_id, options=options)
-    if solution is None or user.role == ADMIN or not can_read(solution, user):
-        raise NotFound("No such solution.")
+    solution = readable(db.session.get(Solution, solution_id, options=options), user)
     if write:
         if not can_write(solution, user):
             if user.role == OWNER:  # reads all (OWNERS_READ_ALL), changes only their own

@@ -89,7 +89,7 @@ class SolutionResource(MethodView):
     @blp.response(200, SolutionDetailSchema, headers=ETAG_HEADER)
     def get(self, solution_id: int):
         """One solution with phase, status, owners, current classification and oversight owner."""
-        solution = get_solution(solution_id, actor(), options=detail.detail_load_options())
+        solution = detail.read_detail(solution_id, actor())
         return _with_etag(detail.solution_detail(solution), solution)
 
     @access(*WRITERS)
