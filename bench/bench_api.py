@@ -174,8 +174,10 @@ def run(app, db, database_url: str, instance_dir: str, *, workers: int = 4, conc
 ABLATIONS = {
     "cache": "without the token cache (token and account read from the database on every request)",
     "token": "without any token check (each worker trusts its first token; no JWT decoding)",
-    "modules": "without the other modules' parts (classification, oversight, pending transition)",
-    "token,modules": "without both: the solution and its owners, no token check",
+    "orm": "read through the ORM (the same statement's records as ORM objects, as before session 6)",
+    "modules": "without the other modules' parts (classification, oversight, pending transition): the solution "
+               "and its owners through the ORM",
+    "token,modules": "without both: the solution and its owners through the ORM, no token check",
 }
 
 

@@ -8,7 +8,11 @@ BENCH_READ_WITHOUT names what to take out (comma-separated):
            trusts every request without decoding it (a revoked token would keep working: never do
            this in the product)
   modules  what the other modules add to the detail: current classification (with validity and
-           obligations), oversight owner, pending transition; the read is the solution and its owners
+           obligations), oversight owner, pending transition; the read is the solution and its owners,
+           through the ORM
+  orm      the API's own read of the solution (solutions.detail.read_detail: one Core statement into
+           objects no session holds): the same statement's records loaded by the ORM instead, as every
+           read did before session 6
 
 The answers are still 200 with the detail's shape (the removed parts are null), so the load client
 checks them as it checks the real ones. Nothing here is imported by the application.
@@ -23,10 +27,10 @@ from sqlalchemy.orm import noload
 from ai_register import create_app, security
 from ai_register.extensions import db
 from ai_register.solutions import detail
-from ai_register.solutions.access import EAGER_OWNERS
+from ai_register.solutions.access import EAGER_OWNERS, get_solution
 from ai_register.solutions.models import Solution
 
-PARTS = ("cache", "token", "modules")
+PARTS = ("cache", "token", "modules", "orm")
 
 
 def _trust_first_token() -> None:
@@ -45,7 +49,8 @@ def _trust_first_token() -> None:
 
 
 def _solution_and_owners_only() -> None:
-    detail.detail_load_options = lambda: (*EAGER_OWNERS, noload(Solution.pending_transition))
+    options = (*EAGER_OWNERS, noload(Solution.pending_transition))
+    detail.read_detail = lambda solution_id, user: get_solution(solution_id, user, options=options)
     detail.classification_summary = lambda solution: None
     detail.oversight.oversight_summary = lambda solution: None
 
@@ -59,6 +64,9 @@ def build(without: set[str]):
     application = create_app()
     if "token" in without:
         _trust_first_token()
+    if "orm" in without:
+        detail.read_detail = lambda solution_id, user: get_solution(solution_id, user,
+                                                                    options=detail.detail_load_options())
     if "modules" in without:
         _solution_and_owners_only()
     return application
