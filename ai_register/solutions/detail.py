@@ -108,10 +108,12 @@ _PARTS = (
     ("summary", ClassificationSummary, ClassificationSummary, _keys(ClassificationSummary)),
 )
 _COLUMNS = [getattr(alias, key) for _, _, alias, keys in _PARTS for key in keys]
-_SLICES: dict[str, tuple[type, tuple[str, ...], slice]] = {}
+# name → (model, attributes, their columns in a row, the position of the primary key among them)
+_SLICES: dict[str, tuple[type, tuple[str, ...], slice, int]] = {}
 _start = 0
 for _name, _model, _, _part_keys in _PARTS:
-    _SLICES[_name] = (_model, _part_keys, slice(_start, _start + len(_part_keys)))
+    _key = _part_keys.index(db.inspect(_model).primary_key[0].key)
+    _SLICES[_name] = (_model, _part_keys, slice(_start, _start + len(_part_keys)), _key)
     _start += len(_part_keys)
 
 _DETAIL_STATEMENT = (
@@ -133,9 +135,9 @@ _DETAIL_STATEMENT = (
 
 def _record(name: str, row) -> Any:
     """The part `name` of a row as an object of its model, or None when the outer join found nothing."""
-    model, keys, columns = _SLICES[name]
+    model, keys, columns, key = _SLICES[name]
     values = row[columns]
-    if values[0] is None:  # every part's first attribute is its (non-null) primary key
+    if values[key] is None:  # no record: its (non-null) primary key is null
         return None
     record = model.__mapper__.class_manager.new_instance()
     record.__dict__.update(zip(keys, values, strict=True))
@@ -148,7 +150,8 @@ def read_detail(solution_id: int, user: User) -> Solution:
     computed from the versions) is read through the ORM as before."""
     # On the Core connection: the ORM session's execute would add its own handling of the result.
     rows = db.session.connection().execute(_DETAIL_STATEMENT, {"solution_id": solution_id}).all()
-    if not rows or rows[0][_SLICES["summary"][2]][0] is None:
+    summary = _record("summary", rows[0]) if rows else None
+    if summary is None:
         return get_solution(solution_id, user, options=_DETAIL_LOAD)
     first = rows[0]
     solution = _record("solution", first)
@@ -163,5 +166,5 @@ def read_detail(solution_id: int, user: User) -> Solution:
                                    deputy_user=_record("d_user", first), deputy_person=_record("d_person", first))
     co_owners = [co_owner for co_owner in (_record("co_owner", row) for row in rows) if co_owner is not None]
     solution.__dict__.update(owner=_record("owner", first), co_owners=co_owners, pending_transition=pending,
-                             current_oversight=assignment, classification_summary=_record("summary", first))
+                             current_oversight=assignment, classification_summary=summary)
     return readable(solution, user)
