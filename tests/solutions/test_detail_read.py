@@ -56,7 +56,7 @@ def answers(client, monkeypatch, headers: dict, ids: list[int]) -> tuple[list, l
     return fast, orm
 
 
-def test_the_detail_reads_as_the_orm_reads_it(app, client, auth, users, make_user, make_solution, classify,
+def test_the_detail_reads_as_the_orm_reads_it(app, client, auth, users, make_user, make_solution, classify,  # noqa: F811
                                               monkeypatch, fallbacks):
     owner = users["owner"]
     helpers = [make_user("owner", name=f"Helper {n}") for n in range(3)]
