@@ -251,23 +251,33 @@ class Change:
     count: int = 1
 
 
-def recent_changes(user) -> list[Change]:
-    query = select(AuditEvent).where(AuditEvent.solution_id.is_not(None)).order_by(AuditEvent.position.desc())
+def recent_changes(user) -> tuple[list[Change], dict[int, str], dict[int, User]]:
+    """The latest changes on the solutions `user` sees (a run of one change folded), with the names of their
+    solutions and the people who made them, read in the same statement."""
+    query = (select(AuditEvent, Solution.name, User).where(AuditEvent.solution_id.is_not(None))
+             .outerjoin(Solution, Solution.id == AuditEvent.solution_id)
+             .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.position.desc()))
     scope = visible_solution_ids(user)
     if scope is not None:
         query = query.where(AuditEvent.solution_id.in_(scope))
     changes: list[Change] = []
+    names: dict[int, str] = {}
+    people: dict[int, User] = {}
     # A run of the same change (ticking a checklist, recording values) would fill the list on its own.
-    for event in db.session.scalars(query.limit(RECENT * 6)):
+    for event, name, person in db.session.execute(query.limit(RECENT * 6)):
         last = changes[-1].event if changes else None
         if last is not None and (last.solution_id, last.action, last.entity_type) == (
                 event.solution_id, event.action, event.entity_type):
             changes[-1] = Change(last, changes[-1].count + 1)
-        elif len(changes) == RECENT:
+            continue
+        if len(changes) == RECENT:
             break
-        else:
-            changes.append(Change(event))
-    return changes
+        changes.append(Change(event))
+        if name is not None:
+            names[event.solution_id] = name
+        if person is not None:
+            people[person.id] = person
+    return changes, names, people
 
 
 def build(user) -> dict:
@@ -278,7 +288,7 @@ def build(user) -> dict:
         return {"admin": True}
     tally = _counts(user, today)
     counts = tally.by
-    events = recent_changes(user)
+    events, names, people = recent_changes(user)
     visible = services.solutions_query(user, {})
     if user.role == OWNER:  # the page lists the overdue ones for the readers of the whole register only
         overdue, overdue_count = [], tally.overdue
@@ -289,7 +299,6 @@ def build(user) -> dict:
                                     count=tally.flagged)
     phases = _by(counts, 0)
     categories = _by(counts, 1)
-    ids = {c.event.solution_id for c in events}
     data = {
         "admin": False,
         "today": today,
@@ -304,16 +313,8 @@ def build(user) -> dict:
         "in_use": sum(phases.get(p, 0) for p in ("pilot", "rollout", "management")),
         "high_risk": categories.get("high_risk", 0),
         "events": events,
-        "names": dict(db.session.execute(select(Solution.id, Solution.name).where(Solution.id.in_(ids))).all())
-        if ids else {},
-        "people": {
-            u.id: u
-            for u in db.session.scalars(
-                select(User).where(User.id.in_({c.event.actor_id for c in events if c.event.actor_id}))
-            )
-        }
-        if events
-        else {},
+        "names": names,
+        "people": people,
         "tasks": [],
         "confirmations": [],
         "queue": None,
