@@ -83,7 +83,9 @@ def build_gate_facts(solution: Solution, *, on: date, assignment=_READ) -> GateF
         oversight_owner=oversight.oversight_fact_of(assignment), evidence=evidence.evidence_facts(solution.id),
         rollout_units=rollout_unit_facts(solution), decommissioning_checklist=checklist_facts(solution),
         trustworthy_assessment=assessments.assessment_fact(solution.id), fria_fact=fria.gate_fact(solution.id),
-        supplier_evidence=suppliers.evidence_facts(solution.id), training=oversight.training_facts_of(assignment),
+        # the link with its product and the documents in two statements (`evidence_facts` reads four)
+        supplier_evidence=suppliers.evidence_facts_of([solution.id])[solution.id],
+        training=oversight.training_facts_of(assignment),
         literacy_measures=literacy.measure_facts(solution.id), classification=classification_gate_facts(solution))
 
 

@@ -14,6 +14,7 @@ from ai_register.solutions.gate_facts import build_gate_facts, build_gate_facts_
 from ai_register.solutions.lifecycle.facts import EvidenceType
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
+from ai_register.suppliers import services as suppliers
 from ai_register.web import gates
 from tests.reliability.conftest import counted_statements
 from tests.webclient import WebClient
@@ -38,6 +39,10 @@ def test_the_gate_facts_read_together_are_each_solutions_own(app, runner):
     assert any(f.literacy_measures for f in facts) and any(f.classification for f in facts)
     assert any(f.classification is None for f in facts)
     assert build_gate_facts_of([], on=today) == {}
+    # The single check reads the supplier documents set-wise too: the same facts as `evidence_facts`.
+    assert {s.id: suppliers.evidence_facts_of([s.id])[s.id] for s in solutions} == {
+        s.id: suppliers.evidence_facts(s.id) for s in solutions}
+    assert any(suppliers.evidence_facts(s.id) for s in solutions)
 
 
 def test_the_owners_start_page_reads_the_gates_of_five_solutions_in_as_many_statements_as_of_one(
