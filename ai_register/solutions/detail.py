@@ -50,13 +50,16 @@ def detail_load_options() -> tuple:
     return _DETAIL_LOAD
 
 
+_SOLUTION_KEYS = tuple(attr.key for attr in db.inspect(Solution).mapper.column_attrs)
+
+
 def solution_detail(solution: Solution) -> dict[str, Any]:
     """The solution with its links to other areas' records."""
     summary = classification_summary(solution)
     current = summary or {}
     phase, status = Phase(solution.phase), Status(solution.status)
     return {
-        **{attr.key: getattr(solution, attr.key) for attr in db.inspect(Solution).mapper.column_attrs},
+        **{key: getattr(solution, key) for key in _SOLUTION_KEYS},
         "owner": solution.owner,
         "co_owners": solution.co_owners,
         "current_classification": summary,
@@ -95,7 +98,7 @@ def _keys(model) -> tuple[str, ...]:
 
 # (name, model, its alias in the statement, the attributes read); the statement's columns in this order.
 _PARTS = (
-    ("solution", Solution, Solution, _keys(Solution)),
+    ("solution", Solution, Solution, _SOLUTION_KEYS),
     ("owner", User, _OWNER, _SHOWN_USER_KEYS),
     ("co_owner", User, _CO_OWNER, _SHOWN_USER_KEYS),
     ("pending", TransitionRequest, _PENDING, _keys(TransitionRequest)),
