@@ -26,7 +26,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import BigInteger, Select, any_, case, cast, delete, func, insert, literal, select, union, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    and_,
+    any_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -59,20 +74,29 @@ def _theirs(connection: Connection, reader_id: int):
     return PortfolioScore.solution_id.in_(owned_ids_of(reader_id))
 
 
-def maxima(connection: Connection, reader_id: int) -> ranking.Maxima:
-    """The largest positive benefit and cost among the stored rows of the solutions the reader sees."""
+def _theirs_among(reader_id: int, ids: list[int]):
+    """The stored rows of `ids` that the reader sees, found from `ids` (a few solutions' owners tested)."""
+    co_owned = select(solution_co_owners.c.solution_id).where(solution_co_owners.c.user_id == reader_id,
+                                                              solution_co_owners.c.solution_id.in_(ids))
+    seen = select(Solution.id).where(Solution.id.in_(ids),
+                                     or_(Solution.owner_id == reader_id, Solution.id.in_(co_owned)))
+    return and_(PortfolioScore.solution_id.in_(ids), PortfolioScore.solution_id.in_(seen))
+
+
+def maxima(connection: Connection, reader_id: int, ids: list[int] | None = None) -> ranking.Maxima:
+    """The largest positive benefit and cost among the stored rows of the solutions the reader sees (of `ids`
+    only, when given)."""
+    where = [_theirs(connection, reader_id)] if ids is None else [_theirs_among(reader_id, ids)]
     found = connection.execute(select(func.max(case((PortfolioScore.benefit > 0, PortfolioScore.benefit))),
                                       func.max(case((PortfolioScore.cost > 0, PortfolioScore.cost))))
-                               .where(_theirs(connection, reader_id))).one()
+                               .where(*where)).one()
     return ranking.Maxima(*(_int(v) for v in found))
 
 
 def _scored(connection: Connection, reader_id: int, weights: Mapping[str, float], largest: ranking.Maxima,
             ids: list[int] | None) -> Select:
     """(reader, solution, tenths) of the solutions the reader sees (of `ids` only, when given)."""
-    where = [_theirs(connection, reader_id)]
-    if ids is not None:
-        where.append(PortfolioScore.solution_id.in_(ids))
+    where = [_theirs(connection, reader_id)] if ids is None else [_theirs_among(reader_id, ids)]
     source = select(PortfolioScore.solution_id.label("id"), PortfolioScore.category.label("category"),
                     PortfolioScore.benefit.label("benefit"), PortfolioScore.cost.label("cost"),
                     PortfolioScore.perspectives.label("perspectives")).where(*where)
@@ -85,7 +109,7 @@ def _sums(reader_id: int, ids: list[int] | None, sign: int = 1) -> Select:
     c, mine = PortfolioContribution, PortfolioReaderScore
     where = [mine.reader_id == reader_id]
     if ids is not None:
-        where.append(c.solution_id.in_(ids))
+        where += [c.solution_id.in_(ids), mine.solution_id.in_(ids)]
     tenths = func.sum(case((c.kind == "care_unit", mine.tenths * c.listed), else_=0))
     return (select(c.kind, c.key, func.count() * sign,
                    *(func.sum(getattr(c, name)) * sign for name in SUMS[1:] if name != "tenths"),
@@ -141,35 +165,55 @@ def rewrite(connection: Connection, reader_id: int, weights: Mapping[str, float]
                                         "max_cost": largest.cost})
 
 
-def before(connection: Connection, solution_ids: Iterable[int], former: Iterable[int] = ()) -> list[int]:
+def before(connection: Connection, solution_ids: Iterable[int], former: Iterable[int] = ()) -> dict[int, bool]:
     """The readers with kept rows who see one of `solution_ids` (or saw it: `former`, its owners before this
-    write), their basis rows locked in id order; the part of those solutions taken out of their sums (their
+    write), their basis rows locked in id order, each with whether one of those solutions held their largest
+    benefit or cost (the write may lower it then); the part of those solutions taken out of their sums (their
     contributions and the reader's scores as they were before the write)."""
     ids = sorted(set(solution_ids))
     if not ids:
-        return []
+        return {}
     candidates = union(select(Solution.owner_id).where(Solution.id.in_(ids)),
                        select(solution_co_owners.c.user_id).where(solution_co_owners.c.solution_id.in_(ids)),
                        *(select(literal(reader)) for reader in sorted(set(former)) if reader is not None))
-    basis = PortfolioReaderBasis
+    basis, mine, score = PortfolioReaderBasis, PortfolioReaderScore, PortfolioScore
     readers = list(connection.scalars(select(basis.reader_id).where(basis.reader_id.in_(candidates))
                                       .order_by(basis.reader_id).with_for_update()))
+    if not readers:
+        return {}
+    held = set(connection.scalars(
+        select(mine.reader_id).distinct()
+        .join(basis, basis.reader_id == mine.reader_id).join(score, score.solution_id == mine.solution_id)
+        .where(mine.reader_id.in_(readers), mine.solution_id.in_(ids),
+               or_(score.benefit == basis.max_benefit, score.cost == basis.max_cost))))
     for reader_id in readers:
         _add(connection, reader_id, _sums(reader_id, ids, -1))
-    return readers
+    return {reader_id: reader_id in held for reader_id in readers}
 
 
-def after(connection: Connection, readers: list[int], solution_ids: Iterable[int]) -> None:
+def _larger(kept: int | None, found: int | None) -> int | None:
+    return found if kept is None else kept if found is None else max(kept, found)
+
+
+def after(connection: Connection, readers: Mapping[int, bool], solution_ids: Iterable[int]) -> None:
     """Each of `readers` (from `before`) again after the write: the written solutions scored and their part
-    added back, or, when the write moved the reader's largest benefit or cost, every row and line of theirs."""
+    added back, or, when the write moved the reader's largest benefit or cost, every row and line of theirs. Their
+    largest is found again among all their solutions only when a written one held it; otherwise it can only have
+    grown, to a written solution's (a few rows read, not every solution of theirs)."""
     ids = sorted(set(solution_ids))
     basis = PortfolioReaderBasis
-    for reader_id in readers:
+    for reader_id, held in readers.items():
         kept = connection.execute(select(basis.weights, basis.max_benefit, basis.max_cost)
                                   .where(basis.reader_id == reader_id)).one()
         weights = json.loads(kept.weights)
-        largest = maxima(connection, reader_id)
-        if largest != ranking.Maxima(_int(kept.max_benefit), _int(kept.max_cost)):
+        before_write = ranking.Maxima(_int(kept.max_benefit), _int(kept.max_cost))
+        if held:
+            largest = maxima(connection, reader_id)
+        else:
+            written = maxima(connection, reader_id, ids)
+            largest = ranking.Maxima(_larger(before_write.benefit, written.benefit),
+                                     _larger(before_write.cost, written.cost))
+        if largest != before_write:
             rewrite(connection, reader_id, weights, kept.weights)
             continue
         mine = PortfolioReaderScore
