@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import lru_cache, partial
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
@@ -44,7 +45,8 @@ def _local_midnight(day: date) -> datetime:
 
 
 def event_rows(event: AuditEvent, people: dict[int, str],
-               field_label: Callable[[str], str] = record_labels.field_label) -> list[dict]:
+               field_label: Callable[[str], str] = record_labels.field_label,
+               value_text: Callable[..., str] = record_labels.value_text) -> list[dict]:
     """An event's data as a person reads it: each field by its label, a change as before and after,
     codes as labels (the API and the stored bytes keep the codes and are what the chain hashes)."""
     data = event.data or {}
@@ -52,16 +54,43 @@ def event_rows(event: AuditEvent, people: dict[int, str],
     for name, change in (data.get("changes") or {}).items():
         if isinstance(change, dict) and set(change) <= {"before", "after"}:
             rows.append({"label": field_label(name),
-                         "before": record_labels.value_text(name, change.get("before"), event.entity_type, people),
-                         "after": record_labels.value_text(name, change.get("after"), event.entity_type, people)})
+                         "before": value_text(name, change.get("before"), event.entity_type, people),
+                         "after": value_text(name, change.get("after"), event.entity_type, people)})
     for name, value in (data.get("record") or {}).items():
-        rows.append({"label": field_label(name),
-                     "value": record_labels.value_text(name, value, event.entity_type, people)})
+        rows.append({"label": field_label(name), "value": value_text(name, value, event.entity_type, people)})
     for name, value in data.items():
         if name not in ("changes", "record", "reason_code", "reason_params"):
-            rows.append({"label": field_label(name),
-                         "value": record_labels.value_text(name, value, event.entity_type, people)})
+            rows.append({"label": field_label(name), "value": value_text(name, value, event.entity_type, people)})
     return rows
+
+
+@lru_cache(maxsize=4096)
+def catalog_label(label: Callable[[str | None], str], locale: str, code: str | None) -> str:
+    """`label(code)` in the request's language `locale`, kept for the process: a code's label is the
+    catalog's text (compiled, loaded once per process by Flask-Babel) or the code itself, the same for every
+    reader of that language; a lookup costs several context lookups and a catalog search. The caller
+    passes the request's own locale, so a label is never another language's."""
+    return label(code)
+
+
+def remembered_value_text() -> Callable[..., str]:
+    """`record_labels.value_text` for one request: a page of 50 events shows the same phases, statuses,
+    people, days and flags again and again, and each costs catalog lookups and Babel's formatting. A value
+    of a plain type is written once per field and record type (its type in the key: True and 1 are equal
+    in Python but read "ja" and "1"); lists and objects are written each time. The reader, their language
+    and the people named are the request's, so nothing outlives it."""
+    written: dict[tuple, str] = {}
+
+    def value_text(name: str, value, entity_type: str | None = None, people: dict | None = None) -> str:
+        if not isinstance(value, (str, int, float, bool)) and value is not None:
+            return record_labels.value_text(name, value, entity_type, people)
+        key = (name, type(value), value, entity_type)
+        text = written.get(key)
+        if text is None:
+            text = written[key] = record_labels.value_text(name, value, entity_type, people)
+        return text
+
+    return value_text
 
 
 def _solution_filter() -> tuple[int | None, str]:
@@ -119,15 +148,16 @@ def trail():
     solutions = dict(db.session.execute(select(Solution.id, Solution.name).where(Solution.id.in_(on_page))).all()) \
         if on_page else {}
     people = {user_id: user.display_name for user_id, user in users.items()}
-    # A page of 50 events names the same fields, actions and records again and again: each label is
-    # translated once per request (a lookup in the catalog costs more than the rest of its row).
-    field_label = cache(record_labels.field_label)
+    # A page of 50 events names the same fields, actions and records again and again, and the filters name
+    # every action and record type: each label is looked up in the catalog once per process and language.
+    locale = str(get_locale())
+    field_label, value_text = partial(catalog_label, record_labels.field_label, locale), remembered_value_text()
     return render_template(
         "audit/trail.html",
-        event_rows=lambda event: event_rows(event, people, field_label),
-        action_label=cache(record_labels.action_label),
-        entity_label=cache(record_labels.entity_label),
-        channel_label=cache(record_labels.channel_label),
+        event_rows=lambda event: event_rows(event, people, field_label, value_text),
+        action_label=partial(catalog_label, record_labels.action_label, locale),
+        entity_label=partial(catalog_label, record_labels.entity_label, locale),
+        channel_label=partial(catalog_label, record_labels.channel_label, locale),
         events=events,
         filters=active,
         solution_text=solution_text,
