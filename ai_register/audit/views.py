@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
@@ -65,11 +65,12 @@ def event_rows(event: AuditEvent, people: dict[int, str],
 
 
 @lru_cache(maxsize=4096)
-def catalog_label(label: Callable[[str | None], str], locale: str, code: str | None) -> str:
-    """`label(code)` in the request's language `locale`, kept for the process: a code's label is the
-    catalog's text (compiled, loaded once per process by Flask-Babel) or the code itself, the same for every
-    reader of that language; a lookup costs several context lookups and a catalog search. The caller
-    passes the request's own locale, so a label is never another language's."""
+def catalog_label(label: Callable[[str | None], str], catalog: object, code: str | None) -> str:
+    """`label(code)` as the request's catalog writes it, kept for the process: a code's label is the
+    catalog's text or the code itself, the same for every reader of that language; a lookup costs several
+    context lookups and a catalog search. `catalog` is the request's own translations object (Flask-Babel
+    loads one per application, language and translation directories and keeps it), so a label is never
+    another language's or another catalog's."""
     return label(code)
 
 
@@ -150,14 +151,14 @@ def trail():
     people = {user_id: user.display_name for user_id, user in users.items()}
     # A page of 50 events names the same fields, actions and records again and again, and the filters name
     # every action and record type: each label is looked up in the catalog once per process and language.
-    locale = str(get_locale())
-    field_label, value_text = partial(catalog_label, record_labels.field_label, locale), remembered_value_text()
+    catalog = get_translations()
+    field_label, value_text = partial(catalog_label, record_labels.field_label, catalog), remembered_value_text()
     return render_template(
         "audit/trail.html",
         event_rows=lambda event: event_rows(event, people, field_label, value_text),
-        action_label=partial(catalog_label, record_labels.action_label, locale),
-        entity_label=partial(catalog_label, record_labels.entity_label, locale),
-        channel_label=partial(catalog_label, record_labels.channel_label, locale),
+        action_label=partial(catalog_label, record_labels.action_label, catalog),
+        entity_label=partial(catalog_label, record_labels.entity_label, catalog),
+        channel_label=partial(catalog_label, record_labels.channel_label, catalog),
         events=events,
         filters=active,
         solution_text=solution_text,
