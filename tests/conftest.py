@@ -93,12 +93,22 @@ def _cheap_password_hashes() -> None:
     """Production hashes passwords with argon2's defaults (64 MiB, 3 passes, 4 lanes: 0.1-0.2 s a hash or
     a check on these machines), as it should. The tests make and check hundreds of passwords (the browser
     suite six accounts per test); here they use argon2id with the smallest cost. The parameters travel in
-    each hash, so checking works the same; the gunicorn workers some tests start keep production's."""
+    each hash, so checking works the same; the gunicorn workers some tests start keep production's (and the
+    fixture `production_password_hasher` hands production's to the test that checks its cost)."""
+    global _PRODUCTION_HASHER
+    _PRODUCTION_HASHER = security._hasher
     security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     security._DUMMY_HASH = security._hasher.hash("not-a-password-of-anyone")
 
 
+_PRODUCTION_HASHER: PasswordHasher
 _cheap_password_hashes()
+
+
+@pytest.fixture
+def production_password_hasher() -> PasswordHasher:
+    """The password hasher production uses (the tests' own is the cheapest argon2id)."""
+    return _PRODUCTION_HASHER
 
 
 @event.listens_for(Engine, "connect")

@@ -108,8 +108,7 @@ def search():
 @access(COMPLIANCE)
 def triage_queue():
     query = request.args.get("q", "")
-    number = request.args.get("page", "1")
-    queue = deviations.triage_queue(int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1)
+    queue = deviations.triage_queue(_page_number(request.args))
     return render_template("incidents/deviations_triage.html", items=queue["items"], queue=queue,
                            pages=max(1, -(-queue["total"] // queue["per_page"])),
                            page_url=lambda n: url_for("deviations_web.triage_queue", **({"q": query} if query else {}),
@@ -125,7 +124,7 @@ def triage(deviation_id: int):
     form = TriageForm()
     if not form.validate_on_submit():
         flash(_("The form expired. Please send it again."), "error")
-        return redirect(url_for("deviations_web.triage_queue"))
+        return _back_to_queue()
     raw = (form.solution_id.data or "").strip()
     try:
         deviations.triage(deviation, actor(), solution_id=int(raw) if raw.isdigit() else None,
@@ -134,13 +133,25 @@ def triage(deviation_id: int):
         db.session.rollback()
         messages = [m for v in getattr(problem, "errors", {}).values() for m in v] or [problem.detail]
         flash(" ".join(_(m) for m in messages), "error")
-        return redirect(url_for("deviations_web.triage_queue"))
+        return _back_to_queue()
     if deviation.incident_id:
         flash(_("Registered as incident %(id)s; its deadlines run from the report's time.",
                 id=deviation.incident_id), "success")
         return redirect(url_for("followup_web.show", incident_id=deviation.incident_id))
     flash(_("Recorded: the report concerns no AI solution in the register."), "success")
-    return redirect(url_for("deviations_web.triage_queue"))
+    return _back_to_queue()
+
+
+def _page_number(values) -> int:
+    number = values.get("page", "1")
+    return int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
+
+
+def _back_to_queue():
+    """Back to the page of the queue (and the search) the triage was sent from."""
+    query, page = request.form.get("q", ""), _page_number(request.form)
+    return redirect(url_for("deviations_web.triage_queue", **({"q": query} if query else {}),
+                            **({"page": page} if page > 1 else {})))
 
 
 def _names(items) -> dict[int, str]:

@@ -70,8 +70,9 @@ def _counts(user, today) -> Counts:
         return Counts(by, sum(row[4] for row in rows), sum(row[5] for row in rows))
     if db.session.get_bind().dialect.name != "postgresql":
         keys = [Solution.phase, Solution.current_ai_act_category, Solution.current_device_class]
-        rows = db.session.execute(select(*keys, func.count()).group_by(*keys)).all()
-        return Counts(Counter({(row[0], row[1], row[2]): row[3] for row in rows}))
+        rows = db.session.execute(select(*keys, func.count(), func.count().filter(Solution.next_review_on < today))
+                                  .group_by(*keys)).all()
+        return Counts(Counter({(row[0], row[1], row[2]): row[3] for row in rows}), sum(row[4] for row in rows))
     overdue = (select(func.coalesce(func.sum(SolutionReviewCount.solutions), 0))
                .where(SolutionReviewCount.next_review_on < today).scalar_subquery())
     rows = db.session.execute(select(SolutionClassCount.phase, SolutionClassCount.ai_act_category,

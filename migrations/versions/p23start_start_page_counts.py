@@ -116,6 +116,9 @@ def upgrade():
                     postgresql_include=OWNER_COLUMNS)
     if op.get_bind().dialect.name != "postgresql":
         return  # nothing keeps the counts on SQLite: the start page counts the solutions there
+    # No write may commit between the counting below and the trigger that keeps the counts from then on: hold
+    # writers off explicitly (the index above takes a SHARE lock too, but only as long as it is built that way).
+    op.execute("LOCK TABLE solutions IN SHARE ROW EXCLUSIVE MODE")
     op.execute("INSERT INTO solution_class_counts (phase, ai_act_category, device_class, solutions) "
                "SELECT phase, coalesce(current_ai_act_category, ''), coalesce(current_device_class, ''), count(*) "
                "FROM solutions GROUP BY 1, 2, 3")

@@ -121,3 +121,12 @@ def test_the_triage_queue_is_paged_oldest_first(app, make_user, web, monkeypatch
     assert 'rel="prev"' in second and 'rel="next"' not in second
     past = client.get("/deviations/triage?page=9").get_data(as_text=True)  # past the last: the last
     assert "Rapport nummer 4" in past and "Rapport nummer 0" not in past
+    # a search and a triage sent from page 2 come back to page 2 (with the search)
+    assert second.count('<input type="hidden" name="page" value="2">') == 3  # the search and each item's form
+    assert second.count('<input type="hidden" name="q" value="x">') == 2
+    waiting = db.session.scalars(select(Deviation.id).where(Deviation.what_happened == "Rapport nummer 3")).one()
+    sent = client.post(f"/deviations/{waiting}/triage", data={"solution_id": "", "triage_note": "Inte AI.",
+                                                              "page": "2", "q": "x"})
+    assert sent.status_code == 302 and sent.headers["Location"] == "/deviations/triage?q=x&page=2"
+    refused = client.post(f"/deviations/{waiting}/triage", data={"solution_id": "", "page": "2"})
+    assert refused.status_code == 302 and refused.headers["Location"] == "/deviations/triage?page=2"

@@ -1,7 +1,6 @@
 """An owner's portfolio is kept for them (portfolio.readers): its web page and API send as many statements
 for an owner of 60 solutions as for an owner of 3 (test_query_counts grows another owner's register; this one
-grows the owner's own), and the count is the same on the read that writes their kept rows again after a bulk
-load and on the next."""
+grows the owner's own), both on the read that writes their kept rows again after a bulk load and on the next."""
 
 from __future__ import annotations
 
@@ -21,10 +20,12 @@ def test_an_owners_portfolio_sends_as_many_statements_for_many_own_solutions_as_
     def measure() -> dict:
         counts = {}
         for url, page in URLS:
+            passes = []
             for _ in range(2):  # the first read after a bulk load writes the kept rows again; the second reads
                 statements = _web_get(app, own, url) if page else statements_for(client, url, auth(own))
                 db.session.rollback()
-            counts[url] = len(statements)
+                passes.append(len(statements))
+            counts[url] = tuple(passes)
         return counts
 
     few = measure()
