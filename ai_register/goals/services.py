@@ -52,6 +52,18 @@ def goal_facts(solution_id: int) -> tuple[GoalFact, ...]:
     return goal_facts_of([solution_id])[solution_id]
 
 
+def goal_facts_from(goals: list[Goal]) -> tuple[GoalFact, ...]:
+    """`goal_facts` of a solution from its goals as `goals_for` reads them (every goal with its measurements,
+    oldest first): a page that shows them builds the gate's facts without reading them again."""
+    return tuple(_goal_fact(goal, len(goal.measurements)) for goal in goals if goal.withdrawn_at is None)
+
+
+def _goal_fact(goal: Goal, measurements: int) -> GoalFact:
+    return GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
+                    has_baseline=goal.baseline is not None, has_target=goal.target is not None,
+                    measurements=measurements)
+
+
 def goal_facts_of(solution_ids: list[int]) -> dict[int, tuple[GoalFact, ...]]:
     """`goal_facts` of each of `solution_ids`, in two statements."""
     counts = dict(db.session.execute(
@@ -63,10 +75,7 @@ def goal_facts_of(solution_ids: list[int]) -> dict[int, tuple[GoalFact, ...]]:
                                .order_by(Goal.id)).all()
     facts: dict[int, tuple[GoalFact, ...]] = {sid: () for sid in solution_ids}
     for goal in goals:
-        facts[goal.solution_id] += (
-            GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
-                     has_baseline=goal.baseline is not None, has_target=goal.target is not None,
-                     measurements=counts.get(goal.id, 0)),)
+        facts[goal.solution_id] += (_goal_fact(goal, counts.get(goal.id, 0)),)
     return facts
 
 

@@ -80,9 +80,9 @@ def _sortable(moment):
     return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
 
 
-def goal_cards(solution: Solution) -> list[dict]:
+def goal_cards(goal_list: list) -> list[dict]:
     cards = []
-    for goal in goals.goals_for(solution.id):
+    for goal in goal_list:
         points = [(m.measured_on, m.value) for m in goal.measurements]
         chart = charts.series_chart(points, baseline=goal.baseline, target=goal.target)
         cards.append({"goal": goal, "chart": chart})
@@ -130,6 +130,7 @@ def build(solution: Solution, user: User) -> dict:
     decisions = decisions_of(solution)
     events = audit_events(solution)
     phase = Phase(solution.phase)
+    goal_list, benefit = goals.goals_for(solution.id), goals.benefit_for(solution.id)
     return {
         "solution": solution,
         "detail": detail,
@@ -138,7 +139,8 @@ def build(solution: Solution, user: User) -> dict:
         "timeline": timeline(solution, transitions),
         "history": history(transitions, decisions),
         "pending": detail.get("pending_transition"),
-        "gate": gates.checklist(solution, today, assignment=solution.current_oversight),
+        "gate": gates.checklist(solution, today, assignment=solution.current_oversight, goal_list=goal_list,
+                                benefit=benefit),
         "classification": detail.get("current_classification"),
         "classifications": classification.classifications_of(solution),
         "obligations": results.obligations_in_language(
@@ -146,8 +148,8 @@ def build(solution: Solution, user: User) -> dict:
         ),
         "oversight": solution.current_oversight,
         "monitors": MONITORS,
-        "goals": goal_cards(solution),
-        "benefit": goals.benefit_for(solution.id),
+        "goals": goal_cards(goal_list),
+        "benefit": benefit,
         "evidence": evidence_rows(solution, today),
         "rollout": plans.rollout_plan(solution)
         if phase in (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
