@@ -54,12 +54,22 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
     return evidence_facts_of([solution_id])[solution_id]
 
 
+def evidence_facts_from(records: list[Evidence]) -> tuple[EvidenceFact, ...]:
+    """`evidence_facts` of a solution from its records as `evidence_for` reads them (current, oldest first): a
+    page that shows them builds the gate's facts without reading them again."""
+    return tuple(_evidence_fact(e) for e in records)
+
+
+def _evidence_fact(e: Evidence) -> EvidenceFact:
+    return EvidenceFact(EvidenceType(e.type), e.issued_on, e.expires_on)
+
+
 def evidence_facts_of(solution_ids: list[int]) -> dict[int, tuple[EvidenceFact, ...]]:
     """`evidence_facts` of each of `solution_ids`, oldest first, in one statement."""
     facts: dict[int, tuple[EvidenceFact, ...]] = {sid: () for sid in solution_ids}
     for e in db.session.scalars(select(Evidence).where(Evidence.solution_id.in_(solution_ids),
                                                        Evidence.superseded_by_id.is_(None)).order_by(Evidence.id)):
-        facts[e.solution_id] += (EvidenceFact(EvidenceType(e.type), e.issued_on, e.expires_on),)
+        facts[e.solution_id] += (_evidence_fact(e),)
     return facts
 
 

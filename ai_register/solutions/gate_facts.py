@@ -69,21 +69,24 @@ def _personal_data(solution: Solution) -> bool | None:
 _READ = object()
 
 
-def build_gate_facts(solution: Solution, *, on: date, assignment=_READ, goal_list=_READ, benefit=_READ) -> GateFacts:
+def build_gate_facts(solution: Solution, *, on: date, assignment=_READ, goal_list=_READ, benefit=_READ,
+                     evidence_list=_READ) -> GateFacts:
     """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`.
 
     Evidence is passed with its dates; the gates themselves decide what is valid on `on`. A page that has read
     in the same request the current oversight assignment (`assignment`, None for none), the goals as
-    `goals.goals_for` reads them (`goal_list`) or the benefit estimate (`benefit`, None for none) passes them;
-    otherwise each is read here.
+    `goals.goals_for` reads them (`goal_list`), the benefit estimate (`benefit`, None for none) or the evidence
+    as `evidence.evidence_for` reads it (`evidence_list`) passes them; otherwise each is read here.
     """
     if assignment is _READ:
         assignment = oversight.current_oversight(solution.id)
     goal_facts = goals.goal_facts(solution.id) if goal_list is _READ else goals.goal_facts_from(goal_list)
     estimated = goals.has_benefit_estimate(solution.id) if benefit is _READ else benefit is not None
+    held = (evidence.evidence_facts(solution.id) if evidence_list is _READ
+            else evidence.evidence_facts_from(evidence_list))
     return _assemble(
         solution, goals=goal_facts, has_benefit_estimate=estimated,
-        oversight_owner=oversight.oversight_fact_of(assignment), evidence=evidence.evidence_facts(solution.id),
+        oversight_owner=oversight.oversight_fact_of(assignment), evidence=held,
         rollout_units=rollout_unit_facts(solution), decommissioning_checklist=checklist_facts(solution),
         trustworthy_assessment=assessments.assessment_fact(solution.id), fria_fact=fria.gate_fact(solution.id),
         # the link with its product and the documents in two statements (`evidence_facts` reads four)

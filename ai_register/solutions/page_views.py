@@ -89,9 +89,9 @@ def goal_cards(goal_list: list) -> list[dict]:
     return cards
 
 
-def evidence_rows(solution: Solution, today: date) -> list[dict]:
+def evidence_rows(records: list, today: date) -> list[dict]:
     rows = []
-    for record in evidence.evidence_for(solution.id):
+    for record in records:
         valid = record.valid_on(today)
         soon = record.expires_on is not None and valid and (record.expires_on - today).days <= 60
         rows.append({"record": record, "valid": valid, "expiring": soon})
@@ -131,6 +131,7 @@ def build(solution: Solution, user: User) -> dict:
     events = audit_events(solution)
     phase = Phase(solution.phase)
     goal_list, benefit = goals.goals_for(solution.id), goals.benefit_for(solution.id)
+    records = evidence.evidence_for(solution.id)
     return {
         "solution": solution,
         "detail": detail,
@@ -140,7 +141,7 @@ def build(solution: Solution, user: User) -> dict:
         "history": history(transitions, decisions),
         "pending": detail.get("pending_transition"),
         "gate": gates.checklist(solution, today, assignment=solution.current_oversight, goal_list=goal_list,
-                                benefit=benefit),
+                                benefit=benefit, evidence_list=records),
         "classification": detail.get("current_classification"),
         "classifications": classification.classifications_of(solution),
         "obligations": results.obligations_in_language(
@@ -150,7 +151,7 @@ def build(solution: Solution, user: User) -> dict:
         "monitors": MONITORS,
         "goals": goal_cards(goal_list),
         "benefit": benefit,
-        "evidence": evidence_rows(solution, today),
+        "evidence": evidence_rows(records, today),
         "rollout": plans.rollout_plan(solution)
         if phase in (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
         else None,

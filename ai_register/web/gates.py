@@ -240,7 +240,8 @@ def _counted(solution, to: Phase, facts, on: date, settings) -> GateProgress:
 
 def checklist(solution, on: date, to: Phase | None = None, **read) -> GateChecklist | None:
     """The checklist of the move to `to` (the next phase); `read`: what the page has read already and
-    `build_gate_facts` takes (the current oversight `assignment`, the `goal_list`, the `benefit` estimate)."""
+    `build_gate_facts` takes (the current oversight `assignment`, the `goal_list`, the `benefit` estimate, the
+    `evidence_list`)."""
     to = to or next_phase(solution)
     if to is None:
         return None

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ai_register.evidence import services as evidence
 from ai_register.extensions import db
 from ai_register.goals import services as goals
 from ai_register.solutions.gate_facts import build_gate_facts, build_gate_facts_of
@@ -42,7 +43,8 @@ def test_the_gate_facts_read_together_are_each_solutions_own(app, runner):
     assert build_gate_facts_of([], on=today) == {}
     # The solution page hands the checklist what it has read for itself: the same facts.
     handed = {s.id: build_gate_facts(s, on=today, assignment=s.current_oversight, goal_list=goals.goals_for(s.id),
-                                     benefit=goals.benefit_for(s.id)) for s in solutions}
+                                     benefit=goals.benefit_for(s.id), evidence_list=evidence.evidence_for(s.id))
+              for s in solutions}
     assert handed == {s.id: build_gate_facts(s, on=today) for s in solutions}
     # The single check reads the supplier documents set-wise too: the same facts as `evidence_facts`.
     assert {s.id: suppliers.evidence_facts_of([s.id])[s.id] for s in solutions} == {
