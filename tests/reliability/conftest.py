@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from ai_register import create_app
 from ai_register.extensions import db
 from tests.answers import MINIMAL
 
@@ -28,6 +29,20 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", remember)
+
+
+@pytest.fixture
+def two_apps(app_config, is_postgres):
+    """Two more apps on the test's PostgreSQL database (two workers' engines and sessions), for races and
+    lock orders: PostgreSQL's locks only (SQLite writes one transaction at a time)."""
+    if not is_postgres:
+        pytest.skip("PostgreSQL's row and advisory locks (SQLite writes one transaction at a time)")
+    made = [create_app(app_config) for _ in range(2)]
+    yield made
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 class Builder:

@@ -10,7 +10,6 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from ai_register import create_app
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.extensions import db
@@ -22,15 +21,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def clients(app_config, is_postgres):
-    if not is_postgres:
-        pytest.skip("the race needs PostgreSQL's row locks (set TEST_DATABASE_URL)")
-    apps = [create_app(app_config) for _ in range(2)]
-    yield [a.test_client() for a in apps]
-    for other in apps:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def clients(two_apps):
+    return [a.test_client() for a in two_apps]
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import time
 import pytest
 from sqlalchemy import text
 
-from ai_register import create_app
 from ai_register.audit import services as audit
 from ai_register.extensions import db
 from ai_register.portfolio import stored
@@ -23,25 +22,13 @@ from tests.portfolio.conftest import API, Api
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def apps(app_config, is_postgres):
-    if not is_postgres:
-        pytest.skip("the lock order is PostgreSQL's (SQLite writes one transaction at a time)")
-    made = [create_app(app_config) for _ in range(2)]
-    yield made
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
 def _waits_for_the_chain(pid: int) -> bool:
     return bool(db.session.execute(text(
         "SELECT count(*) FROM pg_locks WHERE pid = :pid AND locktype = 'advisory' AND NOT granted"),
         {"pid": pid}).scalar())
 
 
-def test_a_category_write_and_another_score_input_written_at_once_both_commit(client, auth, users, apps):
+def test_a_category_write_and_another_score_input_written_at_once_both_commit(client, auth, users, two_apps):
     api = Api(client, auth, users)
     approved = api.solution(name="Alpha")["id"]
     other = api.solution(name="Beta")["id"]
@@ -52,7 +39,7 @@ def test_a_category_write_and_another_score_input_written_at_once_both_commit(cl
     failures: list[BaseException] = []
 
     def approval() -> None:  # the chain (auditing the decision), then the solution's category (the basis row)
-        with apps[0].app_context():
+        with two_apps[0].app_context():
             try:
                 audit.lock_chain(db.session.connection())
                 chain_held.set()
@@ -67,7 +54,7 @@ def test_a_category_write_and_another_score_input_written_at_once_both_commit(cl
                 db.session.rollback()
 
     def care_change() -> None:  # another aggregated input, flushed, then audited (as audit.record does)
-        with apps[1].app_context():
+        with two_apps[1].app_context():
             try:
                 chain_held.wait(timeout=10)
                 waiting_pid.append(db.session.execute(text("SELECT pg_backend_pid()")).scalar())
