@@ -181,9 +181,8 @@ class PortfolioReaderScore(db.Model):
 
 class PortfolioReaderBasis(db.Model):
     """What one reader's kept scores are relative to: the largest positive benefit and cost (cents) among the
-    solutions they see and the weights; and how many rows they have with the sum of their solution ids and of
-    the ids' squares, which a read compares with the solutions the reader sees now (so a change of owners made
-    around the ORM is caught: any change of up to two solutions, whatever they are, changes one of the three)."""
+    solutions they see and the weights. A read sets the solutions of their kept rows against the solutions they
+    see now (`portfolio.readers.check`), so a change of owners made around the ORM is caught, whatever it is."""
 
     __tablename__ = "portfolio_reader_basis"
 
@@ -191,9 +190,6 @@ class PortfolioReaderBasis(db.Model):
     weights: Mapped[str] = mapped_column(Text, nullable=False)
     max_benefit: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
     max_cost: Mapped[Decimal | None] = mapped_column(Numeric(30, 0))
-    stored_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
-    id_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
-    id_squares: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class PortfolioReaderAggregate(db.Model):

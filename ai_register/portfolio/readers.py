@@ -6,8 +6,8 @@ An owner's scores are relative to the largest benefit and cost among the solutio
 largest in the portfolio"), so they differ from the register's stored scores (`portfolio.stored`) unless the
 owner happens to hold the register's largest. Per reader:
 
-- `portfolio_reader_basis`: their maxima, the weights, how many rows they have and the sum of their solution
-  ids (a read compares those two with the solutions they see now: `stored.reader_current`);
+- `portfolio_reader_basis`: their maxima and the weights (a read compares their kept rows' solutions with the
+  solutions they see now, set against set: `check`, `stored.reader_current`);
 - `portfolio_reader_scores`: each solution they see with its score against their maxima, computed by the SQL of
   `ranking.scored` from the stored inputs (`portfolio_scores`);
 - `portfolio_reader_aggregates`: the sums of those solutions' contributions (`portfolio.contributions`), a
@@ -27,12 +27,10 @@ import json
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import (
-    BigInteger,
     Select,
     and_,
     any_,
     case,
-    cast,
     delete,
     func,
     insert,
@@ -132,21 +130,6 @@ def _add(connection: Connection, reader_id: int, sums: Select) -> None:
                                                               PortfolioReaderAggregate.solutions <= 0))
 
 
-def _count_rows(connection: Connection, reader_id: int, basis_values: dict) -> None:
-    mine = PortfolioReaderScore
-    rows, id_sum, id_squares = connection.execute(select(*_fingerprint(mine.solution_id))
-                                                  .where(mine.reader_id == reader_id)).one()
-    connection.execute(update(PortfolioReaderBasis).where(PortfolioReaderBasis.reader_id == reader_id)
-                       .values(stored_rows=rows, id_sum=id_sum, id_squares=id_squares, **basis_values))
-
-
-def _fingerprint(ids) -> list:
-    """How many ids, their sum and the sum of their squares (in 64 bits: a million solutions of ids up to a
-    million sum to 10^18 there)."""
-    wide = cast(ids, BigInteger)
-    return [func.count(), func.coalesce(func.sum(wide), 0), func.coalesce(func.sum(wide * wide), 0)]
-
-
 def rewrite(connection: Connection, reader_id: int, weights: Mapping[str, float], weights_text: str) -> None:
     """Every row and line of the reader again from the stored rows and contributions (their basis row made
     first and locked: the caller holds the stored basis row's lock)."""
@@ -161,8 +144,8 @@ def rewrite(connection: Connection, reader_id: int, weights: Mapping[str, float]
     connection.execute(delete(PortfolioReaderAggregate).where(PortfolioReaderAggregate.reader_id == reader_id))
     connection.execute(insert(PortfolioReaderAggregate).from_select(
         (*SUM_COLUMNS, "reader_id"), _sums(reader_id, None).add_columns(literal(reader_id))))
-    _count_rows(connection, reader_id, {"weights": weights_text, "max_benefit": largest.benefit,
-                                        "max_cost": largest.cost})
+    connection.execute(update(PortfolioReaderBasis).where(PortfolioReaderBasis.reader_id == reader_id)
+                       .values(weights=weights_text, max_benefit=largest.benefit, max_cost=largest.cost))
 
 
 def before(connection: Connection, solution_ids: Iterable[int], former: Iterable[int] = ()) -> dict[int, bool]:
@@ -221,7 +204,6 @@ def after(connection: Connection, readers: Mapping[int, bool], solution_ids: Ite
         connection.execute(insert(mine).from_select(("reader_id", "solution_id", "tenths"),
                                                     _scored(connection, reader_id, weights, largest, ids)))
         _add(connection, reader_id, _sums(reader_id, ids))
-        _count_rows(connection, reader_id, {})
 
 
 def drop_all(connection: Connection) -> None:
@@ -232,11 +214,16 @@ def drop_all(connection: Connection) -> None:
 
 
 def check(reader_id: int, owned: Select) -> Select:
-    """One statement: how many solutions the reader sees, the sum of their ids and of the ids' squares
-    (`owned`), beside what the reader's basis row holds (weights, the same three figures of their rows, maxima)."""
+    """One statement: the solutions the reader sees now (`owned`) set against the solutions of their kept rows,
+    as a full join on the solution: how many the reader sees, how many rows they have kept and how many
+    solutions are in either; the three are equal exactly when both are the same solutions (whatever changed
+    around the ORM: a count or sum of ids misses a swap of solutions with equal sums). Beside them what the
+    reader's basis row holds: the weights and their maxima (none before their first view)."""
     seen = owned.subquery()
+    mine = PortfolioReaderScore
+    kept = select(mine.solution_id).where(mine.reader_id == reader_id).subquery()
     basis = PortfolioReaderBasis
-    kept = [select(column).where(basis.reader_id == reader_id).scalar_subquery()
-            for column in (basis.weights, basis.stored_rows, basis.id_sum, basis.id_squares, basis.max_benefit,
-                           basis.max_cost)]
-    return select(*_fingerprint(seen.c.id), *kept).select_from(seen)
+    held = [select(column).where(basis.reader_id == reader_id).scalar_subquery()
+            for column in (basis.weights, basis.max_benefit, basis.max_cost)]
+    return (select(func.count(seen.c.id), func.count(kept.c.solution_id), func.count(), *held)
+            .select_from(seen.outerjoin(kept, kept.c.solution_id == seen.c.id, full=True)))

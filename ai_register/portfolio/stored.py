@@ -33,7 +33,7 @@ from ai_register.audit import services as audit
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import contributions, ranking, readers, scoring
-from ai_register.portfolio.models import PortfolioReaderBasis, PortfolioScore, PortfolioScoreBasis
+from ai_register.portfolio.models import PortfolioReaderBasis, PortfolioReaderScore, PortfolioScore, PortfolioScoreBasis
 from ai_register.solutions.access import owned_ids
 from ai_register.solutions.models import Solution
 
@@ -153,23 +153,25 @@ def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
 
 def reader_current(user, weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
     """The kept rows of a reader who sees a part of the register (`portfolio.readers`) made current for
-    `weights` (one statement that finds them so: the solutions the reader sees counted and their ids summed from
-    the indexes, against the reader's basis row), after `current`; the reader's largest benefit and cost, and
-    how many solutions they see. The first view, other weights, or solutions written around the ORM write the
-    reader's rows again (the chain's lock, then the stored basis row's, then the reader's)."""
+    `weights` (one statement that finds them so: the solutions the reader sees, from the indexes, set against
+    their kept rows' solutions, beside the reader's basis row: `readers.check`), after `current`; the reader's
+    largest benefit and cost, and how many solutions they see. The first view, other weights, or solutions
+    written around the ORM write the reader's rows again (the chain's lock, then the stored basis row's, then
+    the reader's)."""
     wanted = weights_text(weights)
-    seen, id_sum, id_squares, kept_weights, rows, kept_sum, kept_squares, max_benefit, max_cost = db.session.execute(
+    seen, kept, either, kept_weights, max_benefit, max_cost = db.session.execute(
         readers.check(user.id, owned_ids(user))).one()
-    if kept_weights == wanted and (rows, kept_sum, kept_squares) == (seen, id_sum, id_squares):
+    if kept_weights == wanted and seen == kept == either:
         return ranking.Maxima(_int(max_benefit), _int(max_cost)), seen
     connection = db.session.connection()
     audit.lock_chain(connection)
     _locked_basis(connection, None)
     readers.rewrite(connection, user.id, weights, wanted)
     basis = PortfolioReaderBasis
-    found = connection.execute(select(basis.max_benefit, basis.max_cost, basis.stored_rows)
-                               .where(basis.reader_id == user.id)).one()
-    return ranking.Maxima(_int(found.max_benefit), _int(found.max_cost)), found.stored_rows
+    found = connection.execute(select(basis.max_benefit, basis.max_cost).where(basis.reader_id == user.id)).one()
+    rows = connection.execute(select(func.count()).select_from(PortfolioReaderScore)
+                              .where(PortfolioReaderScore.reader_id == user.id)).scalar_one()
+    return ranking.Maxima(_int(found.max_benefit), _int(found.max_cost)), rows
 
 
 def rebuild(connection: Connection, weights: Mapping[str, float]) -> ranking.Maxima:

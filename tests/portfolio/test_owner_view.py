@@ -214,3 +214,27 @@ def test_an_owners_kept_portfolio_follows_changes_of_owners(api, register):
     assert api.patch_current("compliance", f"{API}/solutions/{a}", json={"owner_id": other.id}).status_code == 200
     check(register["mine"] - {a})
     assert a in {row["id"] for row in _read(api, "owner2")["items"]}
+
+
+def test_an_owners_kept_portfolio_sees_a_swap_of_solutions_made_around_the_orm(api, register):
+    """Three of their solutions handed to another owner and three others handed to them, in SQL around the ORM,
+    so that the count, the sum of the ids and the sum of their squares all stay the same ({1, 5, 6} and {2, 3, 7}
+    after any offset): their next read shows the three they own now, never the three they no longer own."""
+    owner, other = register["owner"], register["other"]
+    base = 900_000
+    db.session.execute(insert(Solution), [
+        {"id": base + n, "name": f"Bytt {n}", "purpose": "Loaded in bulk.", "created_by_id": other.id,
+         "owner_id": owner.id if n in (1, 5, 6) else other.id, "care_units": ["Akut"]} for n in range(1, 8)])
+    db.session.commit()
+    assert {row["id"] for row in _read(api, "owner")["items"]} == register["mine"] | {base + n for n in (1, 5, 6)}
+
+    db.session.execute(update(Solution).where(Solution.id.in_([base + n for n in (1, 5, 6)]))
+                       .values(owner_id=other.id))
+    db.session.execute(update(Solution).where(Solution.id.in_([base + n for n in (2, 3, 7)]))
+                       .values(owner_id=owner.id))
+    db.session.commit()
+    mine = register["mine"] | {base + n for n in (2, 3, 7)}
+    body = _read(api, "owner")
+    assert {row["id"] for row in body["items"]} == mine and body["total"] == len(mine)
+    assert {row["id"]: row["score"] for row in body["items"]} == _pure(mine)
+    assert _units(body) == _per_unit(body["items"])
