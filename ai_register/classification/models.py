@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
@@ -37,6 +37,19 @@ class RuleSetSnapshot(db.Model):
     version: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     files: Mapped[dict] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class RulesetClassificationCount(db.Model):
+    """How many stored classifications each rule set snapshot produced (a snapshot with none has no row): the
+    rule sets' list (`rulesets.list_rulesets`) reads these few rows instead of counting the classifications
+    per snapshot, which grows with the register and, right after a bulk update of the classifications (whose
+    visibility map is then stale until vacuum), read the table itself (issue 22). Kept by triggers on
+    `classifications` in the writing transaction, on PostgreSQL and SQLite alike (RULESET_COUNT_TRIGGERS)."""
+
+    __tablename__ = "ruleset_classification_counts"
+
+    ruleset_sha256: Mapped[str] = mapped_column(ForeignKey("ruleset_snapshots.sha256"), primary_key=True)
+    classifications: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class Classification(db.Model):
@@ -207,3 +220,110 @@ class AnswerDraft(db.Model):
     @property
     def open(self) -> bool:
         return self.closed_at is None
+
+
+# The triggers that keep `ruleset_classification_counts` (the migration p24rules_ruleset_counts installs the same
+# statements). PostgreSQL: an INSERT or DELETE is counted once per statement from its transition table (a COPY of
+# 100,000 classifications is one upsert per rule set); a change of a version's rule set (none in the product, a
+# maintenance step could) row by row, and only for rows whose rule set changes: a trigger on UPDATE with a
+# transition table cannot name its columns, so it would copy every updated row (answers, result) of every update,
+# such as the reviews' status changes and the bench's bulk updates. Rows are locked in the order of their rule set,
+# and a count that reaches 0 is removed. SQLite: the same, row by row.
+RULESET_COUNTS_FUNCTIONS = (
+    """
+CREATE OR REPLACE FUNCTION ai_register_ruleset_counts() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO ruleset_classification_counts AS counted (ruleset_sha256, classifications)
+        SELECT ruleset_sha256, count(*) FROM new_rows GROUP BY ruleset_sha256 ORDER BY ruleset_sha256
+        ON CONFLICT (ruleset_sha256) DO UPDATE SET classifications = counted.classifications + EXCLUDED.classifications;
+    ELSE
+        WITH removed AS (
+            SELECT ruleset_sha256, count(*) AS n FROM old_rows GROUP BY ruleset_sha256 ORDER BY ruleset_sha256)
+        UPDATE ruleset_classification_counts AS counted SET classifications = counted.classifications - removed.n
+        FROM removed WHERE counted.ruleset_sha256 = removed.ruleset_sha256;
+        DELETE FROM ruleset_classification_counts
+        WHERE classifications = 0 AND ruleset_sha256 IN (SELECT ruleset_sha256 FROM old_rows);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE OR REPLACE FUNCTION ai_register_ruleset_count_moved() RETURNS trigger AS $$
+BEGIN
+    IF NEW.ruleset_sha256 < OLD.ruleset_sha256 THEN
+        INSERT INTO ruleset_classification_counts AS counted (ruleset_sha256, classifications)
+        VALUES (NEW.ruleset_sha256, 1)
+        ON CONFLICT (ruleset_sha256) DO UPDATE SET classifications = counted.classifications + 1;
+        UPDATE ruleset_classification_counts SET classifications = classifications - 1
+        WHERE ruleset_sha256 = OLD.ruleset_sha256;
+    ELSE
+        UPDATE ruleset_classification_counts SET classifications = classifications - 1
+        WHERE ruleset_sha256 = OLD.ruleset_sha256;
+        INSERT INTO ruleset_classification_counts AS counted (ruleset_sha256, classifications)
+        VALUES (NEW.ruleset_sha256, 1)
+        ON CONFLICT (ruleset_sha256) DO UPDATE SET classifications = counted.classifications + 1;
+    END IF;
+    DELETE FROM ruleset_classification_counts WHERE ruleset_sha256 = OLD.ruleset_sha256 AND classifications = 0;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+""",
+)
+RULESET_COUNT_TRIGGERS = {
+    "postgresql": (
+        ("classifications_ruleset_counts_insert",
+         "CREATE TRIGGER classifications_ruleset_counts_insert AFTER INSERT ON classifications "
+         "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_ruleset_counts()"),
+        ("classifications_ruleset_counts_delete",
+         "CREATE TRIGGER classifications_ruleset_counts_delete AFTER DELETE ON classifications "
+         "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_ruleset_counts()"),
+        ("classifications_ruleset_counts_move",
+         "CREATE TRIGGER classifications_ruleset_counts_move AFTER UPDATE OF ruleset_sha256 ON classifications "
+         "FOR EACH ROW WHEN (OLD.ruleset_sha256 IS DISTINCT FROM NEW.ruleset_sha256) "
+         "EXECUTE FUNCTION ai_register_ruleset_count_moved()"),
+    ),
+    # Not an upsert: the conflict clause of the statement that fires a trigger would override the trigger's own.
+    "sqlite": (
+        ("classifications_ruleset_counts_insert",
+         "CREATE TRIGGER classifications_ruleset_counts_insert AFTER INSERT ON classifications BEGIN "
+         "INSERT INTO ruleset_classification_counts (ruleset_sha256, classifications) "
+         "SELECT NEW.ruleset_sha256, 0 WHERE NOT EXISTS (SELECT 1 FROM ruleset_classification_counts "
+         "WHERE ruleset_sha256 = NEW.ruleset_sha256); "
+         "UPDATE ruleset_classification_counts SET classifications = classifications + 1 "
+         "WHERE ruleset_sha256 = NEW.ruleset_sha256; END"),
+        ("classifications_ruleset_counts_delete",
+         "CREATE TRIGGER classifications_ruleset_counts_delete AFTER DELETE ON classifications BEGIN "
+         "UPDATE ruleset_classification_counts SET classifications = classifications - 1 "
+         "WHERE ruleset_sha256 = OLD.ruleset_sha256; "
+         "DELETE FROM ruleset_classification_counts "
+         "WHERE ruleset_sha256 = OLD.ruleset_sha256 AND classifications = 0; END"),
+        ("classifications_ruleset_counts_move",
+         "CREATE TRIGGER classifications_ruleset_counts_move AFTER UPDATE OF ruleset_sha256 ON classifications "
+         "WHEN OLD.ruleset_sha256 IS NOT NEW.ruleset_sha256 BEGIN "
+         "INSERT INTO ruleset_classification_counts (ruleset_sha256, classifications) "
+         "SELECT NEW.ruleset_sha256, 0 WHERE NOT EXISTS (SELECT 1 FROM ruleset_classification_counts "
+         "WHERE ruleset_sha256 = NEW.ruleset_sha256); "
+         "UPDATE ruleset_classification_counts SET classifications = classifications + 1 "
+         "WHERE ruleset_sha256 = NEW.ruleset_sha256; "
+         "UPDATE ruleset_classification_counts SET classifications = classifications - 1 "
+         "WHERE ruleset_sha256 = OLD.ruleset_sha256; "
+         "DELETE FROM ruleset_classification_counts "
+         "WHERE ruleset_sha256 = OLD.ruleset_sha256 AND classifications = 0; END"),
+    ),
+}
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_ruleset_count_triggers(target, connection, **kw):  # noqa: ARG001
+    """create_all's twin of the migration p24rules_ruleset_counts. The metadata's after_create fires on every
+    create_all, also over a schema that has the triggers already: each trigger is replaced, not created twice."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        for function in RULESET_COUNTS_FUNCTIONS:
+            connection.exec_driver_sql(function)
+    for trigger, statement in RULESET_COUNT_TRIGGERS.get(name, ()):
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}" + (" ON classifications"
+                                                                          if name == "postgresql" else ""))
+        connection.exec_driver_sql(statement)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
-from ai_register.classification.models import Classification, RuleSetSnapshot
+from ai_register.classification.models import Classification, RulesetClassificationCount, RuleSetSnapshot
 from ai_register.exceptions import InvalidInput, NotFound, Unavailable
 from ai_register.extensions import db
 from ai_register.rules.loader import get_active_ruleset, load_ruleset, load_ruleset_from_snapshot
@@ -120,14 +120,13 @@ def find_ruleset(ref: str) -> dict:
 
 def list_rulesets() -> list[dict]:
     """The active rule set first, then every snapshot, newest first, each with how many stored
-    classifications were made under it: counted per snapshot from the index on the rule set's SHA-256
-    (an index-only count; grouping every classification row read the whole table), without the
-    snapshots' files."""
+    classifications were made under it (read from the count kept per snapshot, `RulesetClassificationCount`:
+    one row per snapshot, whatever the register's size), without the snapshots' files."""
     active = active_ruleset()
-    used = (select(func.count()).where(Classification.ruleset_sha256 == RuleSetSnapshot.sha256)
-            .correlate(RuleSetSnapshot).scalar_subquery())
+    used = func.coalesce(RulesetClassificationCount.classifications, 0)
     snapshots = db.session.execute(
         select(RuleSetSnapshot.sha256, RuleSetSnapshot.version, RuleSetSnapshot.created_at, used.label("used"))
+        .outerjoin(RulesetClassificationCount, RulesetClassificationCount.ruleset_sha256 == RuleSetSnapshot.sha256)
         .order_by(RuleSetSnapshot.created_at.desc(), RuleSetSnapshot.id.desc())
     ).all()
     by_sha = {s.sha256: s for s in snapshots}
