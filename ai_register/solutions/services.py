@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Date, Select, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from ai_register.apikit import page_window
@@ -16,9 +16,9 @@ from ai_register.audit import services as audit
 from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
-from ai_register.solutions.access import visible_solutions_query
+from ai_register.solutions.access import owned_rows, visible_solution_ids, visible_solutions_query
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
-from ai_register.solutions.models import Solution, TransitionRequest
+from ai_register.solutions.models import Solution, SolutionClassCount, SolutionReviewCount, TransitionRequest
 from ai_register.suppliers.models import SolutionSupplierProduct
 from ai_register.users.models import User, utcnow
 
@@ -254,6 +254,57 @@ def solution_filters(args: Mapping[str, Any]) -> list:
     return where
 
 
+# Filters the whole register's kept counts answer (SolutionClassCount's keys; a NULL category or device
+# class is kept as '').
+CLASS_FILTERS = {"phase": SolutionClassCount.phase, "ai_act_category": SolutionClassCount.ai_act_category,
+                 "device_class": SolutionClassCount.device_class}
+LIST_FILTERS = frozenset(("phase", "status", "ai_act_category", "device_class", "owner_id", "care_unit", "tag",
+                          "overdue_review", "q"))
+# From this offset on, a page of the whole register by next review starts at its day from the kept counts
+# per day (`_review_day_start`) instead of stepping over every index entry before it.
+REVIEW_DAY_JUMP = 1_000
+
+
+def _reads_all_kept(user: User) -> bool:
+    """The whole register's counts are kept for this reader (PostgreSQL's triggers keep them)."""
+    return visible_solution_ids(user) is None and db.session.get_bind().dialect.name == "postgresql"
+
+
+def _kept_total(user: User, args: Mapping[str, Any]) -> int | None:
+    """How many solutions the list counts, from the counts kept per phase, AI Act category and device class
+    (a few hundred rows) when the reader sees the whole register and filters by those alone; None when the
+    list must count its rows. Exact: the trigger keeps the counts in the writing transaction."""
+    used = LIST_FILTERS.intersection(args)
+    if not _reads_all_kept(user) or not used.issubset(CLASS_FILTERS):
+        return None
+    return db.session.scalar(select(func.coalesce(func.sum(SolutionClassCount.solutions), 0))
+                             .where(*(CLASS_FILTERS[name] == args[name] for name in used)))
+
+
+def _review_day_start(offset: int, per_page: int, descending: bool):
+    """A late page of the whole register by next review, found from the solutions kept per review day: the
+    day the page starts on and the offset within that day and the days after it, so the page's ids come
+    from a walk of that part of the index, not of the `offset` entries before it. Returns (condition,
+    offset), or None when the page straddles the last dated solution and the undated ones (they come last
+    in either direction; that page is found the ordinary way)."""
+    day, count = SolutionReviewCount.next_review_on, SolutionReviewCount.solutions
+    order = day.desc() if descending else day.asc()
+    through = func.sum(count).over(order_by=order)
+    days = select(day.label("day"), (through - count).label("before"), through.label("through"),
+                  func.sum(count).over().label("dated")).subquery()
+    found = select(literal(0).label("k"), days.c.day, days.c.before, days.c.dated).where(days.c.through > offset)
+    found = found.order_by(days.c.day.desc() if descending else days.c.day.asc()).limit(1).subquery()
+    every_dated = func.coalesce(func.sum(count), 0)
+    undated = select(literal(1), literal(None, Date), every_dated, every_dated)
+    first, start, before, dated = db.session.execute(
+        select(found).union_all(undated).order_by(text("k")).limit(1)).one()
+    if first == 1 or start is None:  # the page starts among the undated solutions
+        return Solution.next_review_on.is_(None), offset - dated
+    if offset + per_page > dated:
+        return None
+    return (Solution.next_review_on <= start if descending else Solution.next_review_on >= start), offset - before
+
+
 def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
     """One page of the solutions `user` may read, filtered and sorted as `args` ask, with the total.
     The page's ids are found first from narrow rows (on PostgreSQL an index-only scan of the sort's
@@ -281,13 +332,29 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
         page_ids = [row.id for row in rows]
         total = rows[0].total if rows else (0 if page == 1 else None)
     else:
+        total = _kept_total(user, args)
         ordered = (key.desc() if descending else key.asc()).nulls_last(), Solution.id
-        page_ids = list(db.session.scalars(
-            query.with_only_columns(Solution.id).order_by(*ordered).offset(offset).limit(per_page)))
+        ids = query.with_only_columns(Solution.id)
+        if (sort.removeprefix("-") == "next_review_on" and offset >= REVIEW_DAY_JUMP and _reads_all_kept(user)
+                and not LIST_FILTERS.intersection(args)):
+            start = _review_day_start(offset, per_page, descending)
+            if start is not None:
+                ids, offset = ids.where(start[0]), start[1]
+        page_ids = list(db.session.scalars(ids.order_by(*ordered).offset(offset).limit(per_page)))
     loaded = {solution.id: solution for solution in db.session.scalars(
         select(Solution).where(Solution.id.in_(page_ids))
         .options(selectinload(Solution.owner), selectinload(Solution.co_owners)))} if page_ids else {}
     items = [loaded[solution_id] for solution_id in page_ids]
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = _count(user, args, query)
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def _count(user: User, args: Mapping[str, Any], query: Select) -> int:
+    """How many solutions of `query` (the reader's, filtered as `args` ask) there are. An owner's are
+    counted in their two index reads (`access.owned_rows`): `owner_id = :u OR id = ANY(co-owned)` led the
+    planner to test every entry of the owner index (100,000 for an owner of 1,928, in parallel workers)."""
+    if user.role == OWNER and visible_solution_ids(user) is not None:
+        mine = owned_rows(user, Solution.id, where=tuple(solution_filters(args))).subquery()
+        return db.session.scalar(select(func.count()).select_from(mine))
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

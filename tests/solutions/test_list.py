@@ -170,3 +170,62 @@ def test_query_count_does_not_grow_with_rows(reg, client, users, make_user, with
     for i in range(3, 30):
         reg.create(name=f"S{i}", co_owner_ids=[helpers[i % 3].id, users["owner2"].id])
     assert count_queries() == few
+
+
+# --- the totals and late pages that read kept counts (services._kept_total, _review_day_start) ----------
+
+def _expected_total(client, reg, who: str, query: str) -> int:
+    """The list's total counted the long way: every page of it, item by item."""
+    items, page = [], 1
+    while True:
+        body = client.get(f"{BASE}?{query}&per_page=200&page={page}", headers=reg.h(who)).get_json()
+        items += body["items"]
+        if len(body["items"]) < 200:
+            return len(items)
+        page += 1
+
+
+@pytest.mark.parametrize("query", ["", "phase=pilot", "phase=management&ai_act_category=high_risk",
+                                   "ai_act_category=high_risk", "device_class=IIb", "device_class=IIa&phase=pilot",
+                                   "phase=rollout", "status=paused", "owner_id=1", "sort=-next_review_on"])
+def test_totals_equal_the_rows_for_every_reader(reg, client, portfolio, users, query):
+    """On PostgreSQL a whole-register reader's total under phase, AI Act and device-class filters comes from
+    the kept counts, an owner's from their two index reads: always the number of rows the list pages
+    through, also after writes that move solutions between the counted classes."""
+    for who in ("compliance", "auditor", "owner", "owner2"):
+        body = client.get(f"{BASE}?{query}", headers=reg.h(who)).get_json()
+        assert body["total"] == _expected_total(client, reg, who, query), (who, query)
+    set_columns(portfolio["c"], phase="pilot", current_device_class="IIa")
+    set_columns(portfolio["a"], current_ai_act_category="high_risk")
+    for who in ("compliance", "owner2"):
+        body = client.get(f"{BASE}?{query}", headers=reg.h(who)).get_json()
+        assert body["total"] == _expected_total(client, reg, who, query), (who, query)
+
+
+@pytest.mark.parametrize("sort", ["next_review_on", "-next_review_on"])
+def test_late_pages_by_next_review_start_on_their_day(reg, client, monkeypatch, sort):
+    """A late page by next review starts on its day from the counts kept per day: the same ids in the same
+    order as stepping over every row before it, across days shared by several solutions, the undated
+    solutions last, the page that straddles the last dated one and pages past the end."""
+    from sqlalchemy import insert
+
+    from ai_register.solutions import services
+
+    today = date.today()
+    owner = reg.users["owner"].id
+    db.session.execute(insert(Solution), [{
+        "name": f"Review {n:02d}", "purpose": "Reviewed.", "owner_id": owner, "created_by_id": owner,
+        "next_review_on": None if n % 7 == 3 else today + timedelta(days=n % 5),
+    } for n in range(40)])
+    db.session.commit()
+    every = [item["id"] for item in client.get(f"{BASE}?sort={sort}&per_page=200",
+                                              headers=reg.h("compliance")).get_json()["items"]]
+    assert len(every) == 40
+    monkeypatch.setattr(services, "REVIEW_DAY_JUMP", 0)
+    for per_page in (3, 4, 7):
+        for page in range(1, 40 // per_page + 3):
+            body = client.get(f"{BASE}?sort={sort}&per_page={per_page}&page={page}",
+                              headers=reg.h("compliance")).get_json()
+            assert [item["id"] for item in body["items"]] == every[(page - 1) * per_page:page * per_page], \
+                (per_page, page)
+            assert body["total"] == 40
