@@ -26,6 +26,7 @@ from ai_register.users.models import User
 bp = Blueprint("audit_web", __name__, url_prefix="/audit", template_folder="templates")
 
 PER_PAGE = 50
+PATH_MARK = 987654321  # a solution number no page shows: cut from the end of a built path
 
 
 def _int(name: str) -> int | None:
@@ -160,6 +161,9 @@ def trail():
         entity_label=partial(catalog_label, record_labels.entity_label, catalog),
         channel_label=partial(catalog_label, record_labels.channel_label, catalog),
         events=events,
+        # Each row's link and its "event n", built and translated once (the pattern has no markup).
+        solution_path=url_for("solutions_web.show", solution_id=PATH_MARK).removesuffix(str(PATH_MARK)),
+        event_n=_("event %(n)s"),
         filters=active,
         solution_text=solution_text,
         users=users,

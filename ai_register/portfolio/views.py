@@ -3,7 +3,9 @@ trustworthy-AI assessment of a solution. Views parse and render; the services wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -11,11 +13,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ai_register import formats
-from ai_register.classification.labels import category_choices
+from ai_register.classification.labels import category_choices, cite
 from ai_register.errors import status_of
 from ai_register.exceptions import Conflict, InvalidInput, Stale
 from ai_register.extensions import MAX_ID, db
 from ai_register.goals.labels import PERSPECTIVES
+from ai_register.obligations.labels import obligation_label
 from ai_register.portfolio import assessments, decisions, indicators, queries, scoring, trustworthy
 from ai_register.portfolio.forms import (
     IndicatorForm,
@@ -23,6 +26,7 @@ from ai_register.portfolio.forms import (
     TrustworthyAssessmentForm,
     fill_assessment,
 )
+from ai_register.portfolio.labels import overdue_label
 from ai_register.portfolio.schemas import (
     PortfolioViewArgsSchema,
 )
@@ -82,6 +86,9 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
         can_decide=user.role == COMPLIANCE, decision_kinds=[(k, decision_label(k)) for k in DECISION_KINDS],
         # Each row's label, the catalog read once: the pattern has no markup, the name is escaped as it is put in.
         decision_for=_("Decision for %(name)s"),
+        # Each row's link: the path of a solution's page up to its number, built once.
+        solution_path=url_for("solutions_web.show", solution_id=PATH_MARK).removesuffix(str(PATH_MARK)),
+        labels=SimpleNamespace(obligation=remembered(obligation_text), overdue=remembered(overdue_label)),
         meeting_errors=meeting_errors or [], meeting=request.form if meeting_errors else {},
         active_filters={k: v for k, v in filters.items() if v and k != "sort"},
         legend=_legend(), phase_choices=phase_choices(),
@@ -90,6 +97,28 @@ def _portfolio_page(meeting_errors: list[str] | None = None, status: int = 200):
         indicator_names={item.code: item.name(formats.lang()) for item in catalogue},
         csv_url=url_for("portfolio_web.portfolio_csv", **{k: v for k, v in filters.items() if v}),
     ), status
+
+
+PATH_MARK = 987654321  # a solution number no page shows: cut from the end of a built path
+
+
+def remembered(label: Callable[[str], str]) -> Callable[[str], str]:
+    """`label` for one page: each code's text found once (the rows repeat a few obligations and overdue items;
+    each costs catalog lookups). The page's language and rule set are the request's, so nothing outlives it."""
+    written: dict[str, str] = {}
+
+    def text(code: str) -> str:
+        found = written.get(code)
+        if found is None:
+            found = written[code] = label(code)
+        return found
+
+    return text
+
+
+def obligation_text(code: str) -> str:
+    """An open obligation as the page shows it: its citation under the active rule set."""
+    return cite(obligation_label(code))
 
 
 @bp.post("/portfolio/decisions")

@@ -8,10 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_register.formats import NumberNotRead, day, input_text, money, number, parse_decimal
+from ai_register import formats
+from ai_register.formats import WHOLE_MONEY, NumberNotRead, day, input_text, money, number, parse_decimal
 
 NBSP = "\u00a0"
 
@@ -103,3 +106,30 @@ def test_an_amount_with_oren_reads_back_in_both_languages(cents, lang):
     value = Decimal(cents).scaleb(-2)
     shown = money(value, "SEK", lang).replace(f"{NBSP}kr", "").replace(f"{NBSP}SEK", "")
     assert parse_decimal(shown) == value
+
+
+@settings(max_examples=150, deadline=None)
+@given(amount=st.one_of(st.integers(min_value=-10**13, max_value=10**13), st.sampled_from([0, 1, 999, 1000, 10**6])),
+       lang=st.sampled_from(["sv", "en", "en_GB", "de", "fr", "es", "pl", "de_CH", "ar"]),
+       currency=st.sampled_from(["SEK", "EUR", "USD", "NOK", "JPY", "CHF", "XYZ"]))
+def test_a_whole_amount_or_number_is_written_as_babel_writes_it(amount, lang, currency):
+    """Whole amounts and numbers are written from the form Babel gave once per language (and currency: a page
+    writes a hundred); each reads exactly as Babel writes it, negative and -0 included (Babel writes those)."""
+    for value in (Decimal(amount), Decimal(f"{amount}.00"), float(amount)):
+        assert money(value, currency, lang) == format_currency(
+            Decimal(amount), currency, format=WHOLE_MONEY, locale=lang, currency_digits=False), (value, lang)
+    assert money(Decimal("-0"), currency, lang) == format_currency(
+        Decimal("-0"), currency, format=WHOLE_MONEY, locale=lang, currency_digits=False)
+    for value in (amount, Decimal(amount), Decimal(f"{amount}.000"), str(amount), float(amount)):
+        assert number(value, lang) == format_decimal(Decimal(amount), locale=lang, decimal_quantization=False), (
+            value, lang)
+
+
+def test_the_registers_languages_write_whole_amounts_without_babel():
+    """Swedish and English whole amounts come from the form found once (the speed a page of amounts relies on);
+    a language whose amounts do not fit the form is left to Babel."""
+    for lang in ("sv", "en"):
+        assert formats._whole_form(Locale.parse(lang), "SEK") is not None
+        assert formats._whole_form(Locale.parse(lang), None) is not None
+    assert money(Decimal("530000"), "SEK", "sv") == f"530{NBSP}000{NBSP}kr"
+    assert money(Decimal("530000"), "SEK", "en") == f"530,000{NBSP}SEK"

@@ -156,6 +156,10 @@ def test_portfolio_meeting_decisions_through_the_web(web, api):
     assert db.session.scalars(select(Decision)).all() == []
     missing = officer.post("/portfolio/decisions", {"rationale": "x", f"kind-{first}": "pause"})
     assert missing.status_code == 422 and "meeting_reference" in text(missing)
+    # The page again keeps each row's chosen decision, and only that one.
+    chosen = text(missing).split(f'name="kind-{first}"')[1].split("</select>")[0]
+    assert '<option value="pause" selected>' in chosen and chosen.count(" selected") == 1
+    assert " selected" not in text(missing).split(f'name="kind-{second}"')[1].split("</select>")[0]
     done = officer.post("/portfolio/decisions", {"meeting_reference": "PR 7", "rationale": "Results reviewed.",
                                                  f"kind-{first}": "pause", f"kind-{second}": ""})
     assert done.status_code == 302
