@@ -169,29 +169,22 @@ def classification_gate_facts(solution: Solution, ruleset: RuleSet | None = None
     }
 
 
-def classification_gate_facts_of(solutions: list[Solution], ruleset: RuleSet | None = None) -> dict[int, dict]:
-    """`classification_gate_facts` of each of `solutions`, in two statements: their approved and overridden
-    versions (the latest counts) and every version's decision (for the Art 5 block)."""
-    ids = [s.id for s in solutions]
+def classification_gate_facts_from(solutions: list[Solution], versions: dict[int, list],
+                                   ruleset: RuleSet | None = None) -> dict[int, dict]:
+    """`classification_gate_facts` of each of `solutions` from its versions read beforehand (`versions`: per
+    solution id, every version in order as a record with the columns `classification_fact` reads; the answers
+    of the approved and overridden ones at least): the latest decided version counts, every version's decision
+    makes the Art 5 block."""
     ruleset = ruleset or active_ruleset()
-    latest: dict[int, Classification] = {}
-    for version in db.session.scalars(select(Classification).where(
-            Classification.solution_id.in_(ids), Classification.status.in_(DECIDED))
-            .order_by(Classification.version)):
-        latest[version.solution_id] = version
-    versions: dict[int, list] = {sid: [] for sid in ids}
-    for row in db.session.execute(
-            select(Classification.solution_id, Classification.version, Classification.status, Classification.result,
-                   Classification.override_category)
-            .where(Classification.solution_id.in_(ids)).order_by(Classification.solution_id, Classification.version)):
-        versions[row.solution_id].append(row)
     facts = {}
     for solution in solutions:
-        validity = classification_validity(solution, ruleset, latest.get(solution.id))
+        held = versions.get(solution.id, ())
+        latest = next((v for v in reversed(held) if v.status in DECIDED), None)
+        validity = classification_validity(solution, ruleset, latest)
         facts[solution.id] = {
             "classification": classification_fact(validity.valid) if validity.valid is not None else None,
             "classification_invalid_reason": validity.reason,
-            "prohibited_block": says_prohibited_now(versions[solution.id]),
+            "prohibited_block": says_prohibited_now(held),
         }
     return facts
 

@@ -200,20 +200,10 @@ def review(record: FriaAssessment, outcome: str, note: str | None, *, by: User) 
 def gate_fact(solution_id: int):
     """The approved FRIA as the rollout gate's FRIA evidence (issued the day it was approved)."""
 
-    return _gate_fact_of(approved_fria(solution_id))
+    return gate_fact_of(approved_fria(solution_id))
 
 
-def gate_facts_of(solution_ids: list[int]) -> dict[int, EvidenceFact | None]:
-    """`gate_fact` of each of `solution_ids`: their approved versions in one statement, the latest counts."""
-    latest: dict[int, FriaAssessment] = {}
-    for record in db.session.scalars(select(FriaAssessment).where(
-            FriaAssessment.solution_id.in_(solution_ids), FriaAssessment.status == rules.APPROVED)
-            .order_by(FriaAssessment.version)):
-        latest[record.solution_id] = record
-    return {sid: _gate_fact_of(latest.get(sid)) for sid in solution_ids}
-
-
-def _gate_fact_of(record: FriaAssessment | None) -> EvidenceFact | None:
+def gate_fact_of(record: FriaAssessment | None) -> EvidenceFact | None:
     if record is None or record.reviewed_at is None:
         return None
     return EvidenceFact(EvidenceType.FRIA, approved_on(record))

@@ -45,6 +45,11 @@ PERSPECTIVE_LABELS: dict[Perspective, str] = {
 }
 
 
+def indicator_given(indicator: str | None) -> bool:
+    """Whether a goal's indicator is given (not blank)."""
+    return bool(indicator and indicator.strip())
+
+
 class Goal(db.Model):
     """A goal in one perspective. Indicator, baseline and target may be filled in later; the pilot
     gate needs at least one goal that has all three."""
@@ -87,7 +92,7 @@ class Goal(db.Model):
 
     @property
     def missing_parts(self) -> list[str]:
-        present = {"indicator": bool(self.indicator and self.indicator.strip()),
+        present = {"indicator": indicator_given(self.indicator),
                    "baseline": self.baseline is not None, "target": self.target is not None}
         return [name for name, ok in present.items() if not ok]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ai_register.audit import services as audit
 from ai_register.exceptions import Conflict, InvalidInput, NotFound
 from ai_register.extensions import db
-from ai_register.goals.models import N_, BenefitEstimate, Goal, Measurement
+from ai_register.goals.models import N_, BenefitEstimate, Goal, Measurement, indicator_given
 from ai_register.portfolio.indicators import require_active_indicator
 from ai_register.solutions.lifecycle.facts import GoalFact
 from ai_register.solutions.models import Solution
@@ -59,9 +59,15 @@ def goal_facts_from(goals: list[Goal]) -> tuple[GoalFact, ...]:
 
 
 def _goal_fact(goal: Goal, measurements: int) -> GoalFact:
-    return GoalFact(ref=f"#{goal.id} {goal.title}", has_indicator="indicator" not in goal.missing_parts,
-                    has_baseline=goal.baseline is not None, has_target=goal.target is not None,
-                    measurements=measurements)
+    return goal_fact_of(f"#{goal.id} {goal.title}", goal.indicator, goal.baseline is not None,
+                        goal.target is not None, measurements)
+
+
+def goal_fact_of(ref: str, indicator: str | None, has_baseline: bool, has_target: bool,
+                 measurements: int) -> GoalFact:
+    """A goal as the gates see it from its columns (`ref`: "#id title")."""
+    return GoalFact(ref=ref, has_indicator=indicator_given(indicator), has_baseline=bool(has_baseline),
+                    has_target=bool(has_target), measurements=measurements)
 
 
 def goal_facts_of(solution_ids: list[int]) -> dict[int, tuple[GoalFact, ...]]:
@@ -97,12 +103,6 @@ def benefit_for(solution_id: int) -> BenefitEstimate | None:
 
 def has_benefit_estimate(solution_id: int) -> bool:
     return benefit_for(solution_id) is not None
-
-
-def with_benefit_estimate(solution_ids: list[int]) -> set[int]:
-    """Which of `solution_ids` have a benefit estimate (one statement)."""
-    return set(db.session.scalars(select(BenefitEstimate.solution_id)
-                                  .where(BenefitEstimate.solution_id.in_(solution_ids))))
 
 
 # --- writing ---------------------------------------------------------------------------------------

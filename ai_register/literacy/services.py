@@ -58,18 +58,8 @@ def measures_for(solution_id: int | None, *, include_region: bool = True) -> lis
 
 
 def measure_facts(solution_id: int) -> tuple[MeasureFact, ...]:
-    return tuple(_measure_fact(m) for m in measures_for(solution_id))
+    return tuple(measure_fact(m) for m in measures_for(solution_id))
 
 
-def measure_facts_of(solution_ids: list[int]) -> dict[int, tuple[MeasureFact, ...]]:
-    """`measure_facts` of each of `solution_ids` (its own measures and the region-wide ones, newest first),
-    in one statement."""
-    measures = list(db.session.scalars(
-        select(LiteracyMeasure).where(or_(LiteracyMeasure.solution_id.in_(solution_ids),
-                                          LiteracyMeasure.solution_id.is_(None)))
-        .order_by(LiteracyMeasure.held_on.desc(), LiteracyMeasure.id.desc())))
-    return {sid: tuple(_measure_fact(m) for m in measures if m.solution_id in (sid, None)) for sid in solution_ids}
-
-
-def _measure_fact(measure: LiteracyMeasure) -> MeasureFact:
+def measure_fact(measure: LiteracyMeasure) -> MeasureFact:
     return MeasureFact(measure.held_on, frozenset(measure.care_units or ()), measure.solution_id is None)

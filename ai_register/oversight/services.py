@@ -46,12 +46,6 @@ def current_oversight(solution_id: int, *options) -> OversightAssignment | None:
         OversightAssignment.solution_id == solution_id, OversightAssignment.ended_at.is_(None)).options(*options))
 
 
-def current_oversights(solution_ids: list[int]) -> dict[int, OversightAssignment]:
-    """The current assignment of each of `solution_ids` that has one (one statement)."""
-    return {a.solution_id: a for a in db.session.scalars(select(OversightAssignment).where(
-        OversightAssignment.solution_id.in_(solution_ids), OversightAssignment.ended_at.is_(None)))}
-
-
 def oversight_fact(solution_id: int) -> OversightFact | None:
     """The oversight owner as the lifecycle gates see it: None unless a current assignment with
     the authority to suspend use exists."""

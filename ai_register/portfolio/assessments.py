@@ -48,12 +48,6 @@ def assessment_fact(solution_id: int) -> AssessmentFact | None:
     return assessment_fact_of(latest_assessment(solution_id))
 
 
-def assessment_facts(solution_ids: list[int]) -> dict[int, AssessmentFact | None]:
-    """`assessment_fact` of each of `solution_ids` (one statement)."""
-    latest = latest_assessments(solution_ids)
-    return {sid: assessment_fact_of(latest.get(sid)) for sid in solution_ids}
-
-
 def assessment_fact_of(latest: TrustworthyAssessment | None) -> AssessmentFact | None:
     if latest is None:
         return None
@@ -67,18 +61,6 @@ def last_reviews(solution_ids: Iterable[int]) -> dict[int, date]:
     rows = db.session.execute(select(Review.solution_id, func.max(Review.reviewed_on))
                               .where(Review.solution_id.in_(ids)).group_by(Review.solution_id))
     return dict(rows.all())
-
-
-def latest_assessments(solution_ids: Iterable[int]) -> dict[int, TrustworthyAssessment]:
-    ids = list(solution_ids)
-    if not ids:
-        return {}
-    found: dict[int, TrustworthyAssessment] = {}
-    rows = db.session.scalars(select(TrustworthyAssessment).where(TrustworthyAssessment.solution_id.in_(ids))
-                              .order_by(TrustworthyAssessment.assessed_on, TrustworthyAssessment.id))
-    for row in rows:
-        found[row.solution_id] = row
-    return found
 
 
 def assessment_state(latest: TrustworthyAssessment | None, last_review_on: date | None) -> str:

@@ -7,23 +7,51 @@ imported by name at the top. What is not recorded is missing: a gate never opens
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 
-from ai_register.classification.validity import classification_gate_facts, classification_gate_facts_of
+from ai_register.classification.models import DECIDED, OVERRIDDEN, Classification
+from ai_register.classification.validity import classification_gate_facts_from
 from ai_register.evidence import services as evidence
+from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
+from ai_register.fria import rules as fria_rules
 from ai_register.fria import services as fria
+from ai_register.fria.models import FriaAssessment
 from ai_register.goals import services as goals
+from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.literacy import services as literacy
+from ai_register.literacy.models import LiteracyMeasure
 from ai_register.oversight import services as oversight
+from ai_register.oversight.models import OversightAssignment
 from ai_register.portfolio import assessments
+from ai_register.portfolio.models import TrustworthyAssessment
 from ai_register.solutions.lifecycle.facts import GateFacts, GateSettings, InvalidClassification, RolloutUnitFact
 from ai_register.solutions.models import DecommissioningItem, RolloutUnit, Solution
 from ai_register.suppliers import services as suppliers
+from ai_register.suppliers.models import SolutionSupplierProduct, SupplierDocument, SupplierProduct
 
 CLASSIFICATION_FACTS = ("classification", "classification_invalid_reason", "prohibited_block")
 
@@ -71,54 +99,179 @@ _READ = object()
 
 def build_gate_facts(solution: Solution, *, on: date, assignment=_READ, goal_list=_READ, benefit=_READ,
                      evidence_list=_READ) -> GateFacts:
-    """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`.
+    """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`: the
+    one-solution case of `gate_facts_for` (the same statement, the same conversions).
 
     Evidence is passed with its dates; the gates themselves decide what is valid on `on`. A page that has read
     in the same request the current oversight assignment (`assignment`, None for none), the goals as
     `goals.goals_for` reads them (`goal_list`), the benefit estimate (`benefit`, None for none) or the evidence
     as `evidence.evidence_for` reads it (`evidence_list`) passes them; otherwise each is read here.
     """
-    if assignment is _READ:
-        assignment = oversight.current_oversight(solution.id)
-    goal_facts = goals.goal_facts(solution.id) if goal_list is _READ else goals.goal_facts_from(goal_list)
-    estimated = goals.has_benefit_estimate(solution.id) if benefit is _READ else benefit is not None
-    held = (evidence.evidence_facts(solution.id) if evidence_list is _READ
-            else evidence.evidence_facts_from(evidence_list))
-    return _assemble(
-        solution, goals=goal_facts, has_benefit_estimate=estimated,
-        oversight_owner=oversight.oversight_fact_of(assignment), evidence=held,
-        rollout_units=rollout_unit_facts(solution), decommissioning_checklist=checklist_facts(solution),
-        trustworthy_assessment=assessments.assessment_fact(solution.id), fria_fact=fria.gate_fact(solution.id),
-        # the link with its product and the documents in two statements (`evidence_facts` reads four)
-        supplier_evidence=suppliers.evidence_facts_of([solution.id])[solution.id],
-        training=oversight.training_facts_of(assignment),
-        literacy_measures=literacy.measure_facts(solution.id), classification=classification_gate_facts(solution))
+    given = {name: value for name, value in (("assignment", assignment), ("goal_list", goal_list),
+                                             ("benefit", benefit), ("evidence_list", evidence_list))
+             if value is not _READ}
+    return gate_facts_for([solution], on=on, given={solution.id: given} if given else None)[solution.id]
 
 
-def build_gate_facts_of(solutions: list[Solution], *, on: date) -> dict[int, GateFacts]:
-    """`build_gate_facts` of each of `solutions` (the start page's few), each module's records read for all
-    of them at once: about a dozen statements however many solutions, not a dozen per solution."""
-    ids = [s.id for s in solutions]
-    if not ids:
+# --- the records of every module the gates read, for a set of solutions, in one statement ------------------
+#
+# One UNION ALL of each module's rows in a common shape (`_SLOTS`: the kind of row, its solution, then the
+# values each kind needs in typed slots). Each kind's rows are put
+# back in the order its module reads them and turned into facts by the module's own conversion.
+
+_SLOTS = (("id", Integer()), ("n", Integer()), ("t1", String()), ("t2", String()), ("t3", String()),
+          ("d1", Date()), ("d2", Date()), ("d3", Date()), ("at", DateTime(timezone=True)), ("b1", Boolean()),
+          ("b2", Boolean()), ("j1", JSON()), ("j2", JSON()))
+
+
+def _rows_of(kind: str, solution_id, **values) -> Select:
+    """A branch of the union: `kind`, the solution's id, `values` in their slots, NULL (typed) elsewhere."""
+    columns = [literal(kind, String()).label("kind"), type_coerce(solution_id, Integer()).label("sid")]
+    for name, type_ in _SLOTS:
+        value = values.pop(name, None)
+        columns.append((cast(null(), type_) if value is None else type_coerce(value, type_)).label(name))
+    assert not values, values
+    return select(*columns)
+
+
+def _record_rows(ids: list[int], skip: frozenset[str]) -> Select:
+    """The rows of every kind not in `skip` (what a page handed in) for the solutions `ids`."""
+    measured = (select(func.count(Measurement.id)).where(Measurement.goal_id == Goal.id)
+                .correlate(Goal).scalar_subquery())
+    branches = {
+        "goal": _rows_of("goal", Goal.solution_id, id=Goal.id, n=measured, t1=Goal.title, t2=Goal.indicator,
+                         b1=Goal.baseline.is_not(None), b2=Goal.target.is_not(None))
+        .where(Goal.solution_id.in_(ids), Goal.withdrawn_at.is_(None)),
+        "benefit": _rows_of("benefit", BenefitEstimate.solution_id).where(BenefitEstimate.solution_id.in_(ids)),
+        "assignment": _rows_of("assignment", OversightAssignment.solution_id, id=OversightAssignment.id,
+                               d1=OversightAssignment.accepted_on, d2=OversightAssignment.confirmed_on,
+                               d3=OversightAssignment.training_completed_on,
+                               b1=OversightAssignment.authority_to_suspend)
+        .where(OversightAssignment.solution_id.in_(ids), OversightAssignment.ended_at.is_(None)),
+        "evidence": _rows_of("evidence", Evidence.solution_id, id=Evidence.id, t1=Evidence.type,
+                             d1=Evidence.issued_on, d2=Evidence.expires_on)
+        .where(Evidence.solution_id.in_(ids), Evidence.superseded_by_id.is_(None)),
+        "unit": _rows_of("unit", RolloutUnit.solution_id, id=RolloutUnit.id, n=RolloutUnit.position,
+                         t1=RolloutUnit.name, d1=RolloutUnit.planned_start, d2=RolloutUnit.actual_start)
+        .where(RolloutUnit.solution_id.in_(ids)),
+        "item": _rows_of("item", DecommissioningItem.solution_id, id=DecommissioningItem.id,
+                         t1=DecommissioningItem.key, b1=DecommissioningItem.done)
+        .where(DecommissioningItem.solution_id.in_(ids)),
+        "assessment": _rows_of("assessment", TrustworthyAssessment.solution_id, id=TrustworthyAssessment.id,
+                               d1=TrustworthyAssessment.assessed_on, j1=TrustworthyAssessment.answers)
+        .where(TrustworthyAssessment.solution_id.in_(ids)),
+        "fria": _rows_of("fria", FriaAssessment.solution_id, id=FriaAssessment.id, n=FriaAssessment.version,
+                         at=FriaAssessment.reviewed_at)
+        .where(FriaAssessment.solution_id.in_(ids), FriaAssessment.status == fria_rules.APPROVED),
+        # the region-wide measures (no solution) count for every solution
+        "measure": _rows_of("measure", LiteracyMeasure.solution_id, id=LiteracyMeasure.id,
+                            d1=LiteracyMeasure.held_on, j1=LiteracyMeasure.care_units)
+        .where(or_(LiteracyMeasure.solution_id.in_(ids), LiteracyMeasure.solution_id.is_(None))),
+        # the linked product version's documents and its supplier's agreements (no product)
+        "document": _rows_of("document", SolutionSupplierProduct.solution_id, id=SupplierDocument.id,
+                             t1=SupplierDocument.kind, d1=SupplierDocument.issued_on,
+                             d2=SupplierDocument.valid_until, d3=SupplierDocument.withdrawn_on,
+                             b1=SupplierDocument.product_id.is_(None))
+        .join(SupplierProduct, SupplierProduct.id == SolutionSupplierProduct.product_id)
+        .join(SupplierDocument, (SupplierDocument.supplier_id == SupplierProduct.supplier_id)
+              & or_(SupplierDocument.product_id == SupplierProduct.id, SupplierDocument.product_id.is_(None)))
+        .where(SolutionSupplierProduct.solution_id.in_(ids)),
+        # every version's decision (the Art 5 block), with the answers of the decided ones (the valid one)
+        "version": _rows_of("version", Classification.solution_id, id=Classification.id, n=Classification.version,
+                            t1=Classification.status, t2=Classification.override_category,
+                            t3=Classification.override_device_class, j1=Classification.result,
+                            j2=case((Classification.status.in_(DECIDED), Classification.answers)))
+        .where(Classification.solution_id.in_(ids)),
+    }
+    return union_all(*(branch for kind, branch in branches.items() if kind not in skip))
+
+
+# what a page may hand in, and the kind of rows it stands for
+_GIVEN_KINDS = {"assignment": "assignment", "goal_list": "goal", "benefit": "benefit", "evidence_list": "evidence"}
+
+
+def gate_facts_for(solutions: list[Solution], *, on: date,
+                   given: dict[int, dict] | None = None) -> dict[int, GateFacts]:
+    """The gate facts of each of `solutions` (loaded: their own columns are facts too) on `on`, every module's
+    records of all of them read at once: one statement however many solutions (the page's few; their ids are
+    sent as a list). `given`: per solution id, what `build_gate_facts` takes as read already by the page
+    (`assignment`, `goal_list`, `benefit`, `evidence_list`); a kind handed in for every solution is not read."""
+    if not solutions:
         return {}
-    goal_facts = goals.goal_facts_of(ids)
-    estimated = goals.with_benefit_estimate(ids)
-    assignments = oversight.current_oversights(ids)
-    evidence_facts = evidence.evidence_facts_of(ids)
-    units = rollout_unit_facts_of(ids)
-    checklists = checklist_facts_of(ids)
-    assessed = assessments.assessment_facts(ids)
-    frias = fria.gate_facts_of(ids)
-    documents = suppliers.evidence_facts_of(ids)
-    measures = literacy.measure_facts_of(ids)
-    classified = classification_gate_facts_of(solutions)
-    return {s.id: _assemble(
-        s, goals=goal_facts[s.id], has_benefit_estimate=s.id in estimated,
-        oversight_owner=oversight.oversight_fact_of(assignments.get(s.id)), evidence=evidence_facts[s.id],
-        rollout_units=units[s.id], decommissioning_checklist=checklists[s.id], trustworthy_assessment=assessed[s.id],
-        fria_fact=frias[s.id], supplier_evidence=documents[s.id],
-        training=oversight.training_facts_of(assignments.get(s.id)), literacy_measures=measures[s.id],
-        classification=classified[s.id]) for s in solutions}
+    ids = [s.id for s in solutions]
+    given = given or {}
+    skip = frozenset(kind for name, kind in _GIVEN_KINDS.items() if all(name in given.get(i, ()) for i in ids))
+    rows: dict[str, dict[int | None, list]] = defaultdict(lambda: defaultdict(list))
+    for row in db.session.execute(_record_rows(ids, skip)):
+        rows[row.kind][row.sid].append(row)
+    classified = classification_gate_facts_from(solutions, {sid: [
+        _Record(id=r.id, version=r.n, status=r.t1, override_category=r.t2, override_device_class=r.t3, result=r.j1,
+                answers=r.j2, overridden=r.t1 == OVERRIDDEN) for r in sorted(found, key=lambda r: r.n)]
+        for sid, found in rows["version"].items()})
+    facts = {}
+    for s in solutions:
+        handed = given.get(s.id, {})
+        own = {kind: rows[kind].get(s.id, ()) for kind in _KINDS}
+        assignment = handed["assignment"] if "assignment" in handed else _assignment(own["assignment"])
+        goal_facts = (goals.goal_facts_from(handed["goal_list"]) if "goal_list" in handed else tuple(
+            goals.goal_fact_of(f"#{r.id} {r.t1}", r.t2, r.b1, r.b2, r.n) for r in sorted(own["goal"], key=_by_id)))
+        estimated = handed["benefit"] is not None if "benefit" in handed else bool(own["benefit"])
+        held = (evidence.evidence_facts_from(handed["evidence_list"]) if "evidence_list" in handed else
+                evidence.evidence_facts_from([_Record(type=r.t1, issued_on=r.d1, expires_on=r.d2)
+                                              for r in sorted(own["evidence"], key=_by_id)]))
+        latest_assessment = max(own["assessment"], key=lambda r: (r.d1, r.id), default=None)
+        approved = max(own["fria"], key=lambda r: r.n, default=None)
+        measures = sorted((*own["measure"], *rows["measure"].get(None, ())), key=lambda r: (r.d1, r.id),
+                          reverse=True)
+        facts[s.id] = _assemble(
+            s, goals=goal_facts, has_benefit_estimate=estimated,
+            oversight_owner=oversight.oversight_fact_of(assignment), evidence=held,
+            rollout_units=tuple(RolloutUnitFact(r.t1, r.d1, r.d2) for r in sorted(own["unit"],
+                                                                                 key=lambda r: (r.n, r.id))),
+            decommissioning_checklist={r.t1: r.b1 for r in sorted(own["item"], key=_by_id)},
+            trustworthy_assessment=assessments.assessment_fact_of(
+                None if latest_assessment is None else _Record(assessed_on=latest_assessment.d1,
+                                                               answers=latest_assessment.j1)),
+            fria_fact=fria.gate_fact_of(None if approved is None else _Record(reviewed_at=approved.at)),
+            supplier_evidence=suppliers.document_facts(_documents(own["document"])),
+            training=oversight.training_facts_of(assignment),
+            literacy_measures=tuple(literacy.measure_fact(_Record(held_on=r.d1, care_units=r.j1, solution_id=r.sid))
+                                    for r in measures),
+            classification=classified[s.id])
+    return facts
+
+
+_KINDS = ("goal", "benefit", "assignment", "evidence", "unit", "item", "assessment", "fria", "measure", "document")
+
+
+class _Record(SimpleNamespace):
+    """A record's columns as the module's conversion reads them from its model."""
+
+
+def _by_id(row) -> int:
+    return row.id
+
+
+def _assignment(found) -> _Record | None:
+    if not found:
+        return None
+    row = found[0]  # never more than one current assignment (a partial unique index)
+    return _Record(counts_as_oversight_owner=bool(row.b1), accepted_on=row.d1, confirmed_on=row.d2,
+                   training_completed_on=row.d3)
+
+
+def _documents(found) -> list[_Record]:
+    """The product version's own documents, then its supplier's agreements, each by kind, newest issued first
+    (`suppliers.solution_documents`' order)."""
+    def order(row):
+        return (row.t1, -(row.d1.toordinal() if row.d1 is not None else date.max.toordinal() + 1), -row.id)
+
+    def record(row) -> _Record:
+        return _Record(kind=row.t1, issued_on=row.d1, valid_until=row.d2, withdrawn_on=row.d3)
+
+    own = sorted((r for r in found if not r.b1), key=order)
+    agreements = sorted((r for r in found if r.b1), key=order)
+    return [record(r) for r in (*own, *agreements)]
 
 
 def _assemble(solution: Solution, *, goals, has_benefit_estimate, oversight_owner, evidence, rollout_units,

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
 
 from ai_register import preconditions
 from ai_register.addresses import email_address_errors, web_address_errors
@@ -471,36 +470,10 @@ def evidence_facts(solution_id: int) -> tuple[EvidenceFact, ...]:
     certificate of the notified body, the instructions for use. A withdrawn document counts until the day
     it was withdrawn; `valid_until` is the last valid day, so the gate's expiry is the day after."""
     _product, documents = solution_documents(solution_id)
-    return _document_facts(documents)
+    return document_facts(documents)
 
 
-def evidence_facts_of(solution_ids: list[int]) -> dict[int, tuple[EvidenceFact, ...]]:
-    """`evidence_facts` of each of `solution_ids`: their links with their product versions, then the
-    documents of those versions and their suppliers' agreements, in the order `solution_documents` gives."""
-    links = list(db.session.scalars(select(SolutionSupplierProduct)
-                                    .where(SolutionSupplierProduct.solution_id.in_(solution_ids),
-                                           SolutionSupplierProduct.product_id.is_not(None))
-                                    .options(joinedload(SolutionSupplierProduct.product))))
-    products = {link.solution_id: link.product for link in links if link.product is not None}
-    documents = list(db.session.scalars(
-        select(SupplierDocument).where(SupplierDocument.supplier_id.in_({p.supplier_id for p in products.values()}),
-                                       or_(SupplierDocument.product_id.in_({p.id for p in products.values()}),
-                                           SupplierDocument.product_id.is_(None)))
-        .order_by(SupplierDocument.kind, SupplierDocument.issued_on.desc(), SupplierDocument.id.desc()))
-    ) if products else []
-    facts = {}
-    for sid in solution_ids:
-        product = products.get(sid)
-        if product is None:
-            facts[sid] = ()
-            continue
-        own = [d for d in documents if d.supplier_id == product.supplier_id and d.product_id == product.id]
-        agreements = [d for d in documents if d.supplier_id == product.supplier_id and d.product_id is None]
-        facts[sid] = _document_facts(own + agreements)
-    return facts
-
-
-def _document_facts(documents: list[SupplierDocument]) -> tuple[EvidenceFact, ...]:
+def document_facts(documents: list[SupplierDocument]) -> tuple[EvidenceFact, ...]:
     facts = []
     for document in documents:
         kind = GATE_TYPES.get(document.kind)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ai_register import formats
 from ai_register.classification.models import Classification
 from ai_register.extensions import db
-from ai_register.solutions.gate_facts import build_gate_facts, build_gate_facts_of, gate_settings
+from ai_register.solutions.gate_facts import build_gate_facts, gate_facts_for, gate_settings
 from ai_register.solutions.labels import checklist_label, evidence_label
 from ai_register.solutions.lifecycle.gates import GATES, PROHIBITED_BLOCK_EXEMPT, prohibited_block
 from ai_register.solutions.lifecycle.phases import Phase, Status, check_move
@@ -220,9 +220,9 @@ def progress(solution, on: date) -> GateProgress | None:
 
 def progress_of(solutions: list, on: date) -> dict[int, GateProgress | None]:
     """`progress` of each of `solutions`, their gate facts read for all of them at once
-    (`build_gate_facts_of`: about a dozen statements, however many solutions)."""
+    (`gate_facts_for`: one statement, however many solutions)."""
     moving = {s.id: to for s in solutions if (to := next_phase(s)) is not None}
-    facts = build_gate_facts_of([s for s in solutions if s.id in moving], on=on)
+    facts = gate_facts_for([s for s in solutions if s.id in moving], on=on)
     settings = gate_settings()
     return {s.id: _counted(s, moving[s.id], facts[s.id], on, settings) if s.id in moving else None
             for s in solutions}
