@@ -59,14 +59,18 @@ def gpai_label(code: str | None) -> str:
 
 def explainer(ruleset: RuleSet) -> Callable[[str], str]:
     """rule id → its plain-language explanation in the reader's language."""
-    texts = {rule.id: rule.explanation.in_language(formats.lang()) for rule in ruleset.all_rules()}
+    lang = formats.lang()
+    texts = {rule.id: rule.explanation.in_language(lang) for rule in ruleset.all_rules()}
     return lambda rule_id: texts.get(rule_id, "")
 
 
 def obligations_in_language(obligations: list[dict], ruleset: RuleSet) -> list[dict]:
     """The obligations of a stored result with their text in the reader's language (results keep
     the language they were computed in)."""
-    texts = {o.id: o.text.in_language(formats.lang()) for o in ruleset.obligations}
+    if not obligations:
+        return []
+    lang, wanted = formats.lang(), {o.get("id") for o in obligations}
+    texts = {o.id: o.text.in_language(lang) for o in ruleset.obligations if o.id in wanted}
     return [{**o, "text": texts.get(o.get("id"), o.get("text"))} for o in obligations]
 
 

@@ -112,6 +112,11 @@ def latest_decided(solution_id: int) -> Classification | None:
     )
 
 
+def latest_decided_of(versions: list[Classification]) -> Classification | None:
+    """`latest_decided` among a solution's versions read newest first (`services.classifications_of`)."""
+    return next((version for version in versions if version.status in DECIDED), None)
+
+
 @dataclass(frozen=True)
 class Validity:
     """The latest decided classification and, when it does not count, why."""

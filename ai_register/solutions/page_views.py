@@ -12,7 +12,7 @@ from ai_register.audit.models import AuditEvent
 from ai_register.classification import results
 from ai_register.classification import services as classification
 from ai_register.classification.rulesets import active_ruleset
-from ai_register.classification.validity import obligations_checklist
+from ai_register.classification.validity import latest_decided_of, obligations_checklist
 from ai_register.evidence import services as evidence
 from ai_register.extensions import db
 from ai_register.goals import services as goals
@@ -28,6 +28,9 @@ from ai_register.users.models import User
 from ai_register.web import charts, gates
 
 RECENT_EVENTS = 15
+# The phases whose page shows the rollout plan, and the decommissioning checklist.
+ROLLOUT_SHOWN = (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
+CHECKLIST_SHOWN = (Phase.DECOMMISSIONING, Phase.RETIRED)
 
 
 def transitions_of(solution: Solution) -> list[TransitionRequest]:
@@ -98,22 +101,17 @@ def evidence_rows(records: list, today: date) -> list[dict]:
     return rows
 
 
-def audit_events(solution: Solution, limit: int = RECENT_EVENTS) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.solution_id == solution.id)
-            .order_by(AuditEvent.position.desc())
-            .limit(limit)
-        )
-    )
-
-
-def people(ids) -> dict[int, User]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+def audit_events(solution: Solution, limit: int = RECENT_EVENTS) -> tuple[list[AuditEvent], dict[int, User]]:
+    """The latest events of the solution's trail, newest first, and the people who acted in them (by id),
+    in one statement."""
+    rows = db.session.execute(
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.solution_id == solution.id)
+        .order_by(AuditEvent.position.desc())
+        .limit(limit)
+    ).all()
+    return [event for event, _ in rows], {user.id: user for _, user in rows if user is not None}
 
 
 def recent_incidents(solution: Solution, user: User, limit: int = 5) -> list[Incident]:
@@ -128,10 +126,12 @@ def build(solution: Solution, user: User) -> dict:
     detail = solution_detail(solution)
     transitions = transitions_of(solution)
     decisions = decisions_of(solution)
-    events = audit_events(solution)
+    events, actors = audit_events(solution)
     phase = Phase(solution.phase)
     goal_list, benefit = goals.goals_for(solution.id), goals.benefit_for(solution.id)
     records = evidence.evidence_for(solution.id)
+    # Every version once: the page's list, the checklist's version waiting for review, the obligations.
+    versions = classification.classifications_of(solution)
     return {
         "solution": solution,
         "detail": detail,
@@ -141,26 +141,20 @@ def build(solution: Solution, user: User) -> dict:
         "history": history(transitions, decisions),
         "pending": detail.get("pending_transition"),
         "gate": gates.checklist(solution, today, assignment=solution.current_oversight, goal_list=goal_list,
-                                benefit=benefit, evidence_list=records),
+                                benefit=benefit, evidence_list=records, classifications=versions),
         "classification": detail.get("current_classification"),
-        "classifications": classification.classifications_of(solution),
+        "classifications": versions,
         "obligations": results.obligations_in_language(
-            obligations_checklist(solution, today), active_ruleset()
+            obligations_checklist(solution, today, latest=latest_decided_of(versions)), active_ruleset()
         ),
         "oversight": solution.current_oversight,
         "monitors": MONITORS,
         "goals": goal_cards(goal_list),
         "benefit": benefit,
         "evidence": evidence_rows(records, today),
-        "rollout": plans.rollout_plan(solution)
-        if phase in (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
-        else None,
-        "checklist": (
-            plans.decommissioning_checklist(solution)
-            if phase in (Phase.DECOMMISSIONING, Phase.RETIRED)
-            else None
-        ),
+        "rollout": plans.rollout_plan(solution) if phase in ROLLOUT_SHOWN else None,
+        "checklist": plans.decommissioning_checklist(solution) if phase in CHECKLIST_SHOWN else None,
         "incidents": recent_incidents(solution, user),
         "events": events,
-        "people": people(e.actor_id for e in events),
+        "people": actors,
     }

@@ -9,11 +9,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ai_register import formats
-from ai_register.classification.models import Classification
-from ai_register.extensions import db
+from ai_register.classification.models import SUBMITTED
+from ai_register.classification.services import classifications_of
 from ai_register.solutions.gate_facts import build_gate_facts, gate_facts_for, gate_settings
 from ai_register.solutions.labels import checklist_label, evidence_label
 from ai_register.solutions.lifecycle.gates import GATES, PROHIBITED_BLOCK_EXEMPT, prohibited_block
@@ -68,6 +67,51 @@ FIX_LINKS = {
 }
 
 
+# The unmet conditions without a rule of their own in `unmet_text`, each worded from its details when it is
+# the one shown (not all of them on every call).
+_UNMET_TEXTS = {
+    "need_statement_missing": lambda d: _("State the need the solution answers."),
+    "goal_missing": lambda d: _("Record at least one goal with indicator, baseline and target."),
+    "goal_incomplete": lambda d: _("No goal has an indicator, a baseline and a target yet."),
+    "benefit_estimate_missing": lambda d: _("Record a benefit estimate (costs, savings, time freed)."),
+    "classification_needs_review": lambda d: _(
+        "The classification is not decided (needs review): answer the open "
+        "questions or ask compliance to override it."
+    ),
+    "oversight_owner_missing": lambda d: _("Name the human-oversight owner."),
+    "oversight_confirmation_missing": lambda d: _(
+        "The oversight owner has not accepted or confirmed the assignment."
+    ),
+    "oversight_confirmation_expired": lambda d: _(
+        "The oversight owner last confirmed on %(day)s; a new confirmation is due.",
+        day=d.get("confirmed_on", ""),
+    ),
+    "goal_measurement_missing": lambda d: _("Goal %(goal)s has no measured value yet.", goal=d.get("goal", "")),
+    "classification_role_missing": lambda d: _(
+        "The approved answers do not say whether the region is provider or deployer."
+    ),
+    "rollout_plan_missing": lambda d: _("The rollout plan lists no care unit."),
+    "rollout_unit_not_started": lambda d: _("Care unit %(unit)s has not started.", unit=d.get("unit", "")),
+    "review_schedule_missing": lambda d: _("Set a review schedule (next review date or interval)."),
+    "decommission_rationale_missing": lambda d: _("Give the rationale for decommissioning."),
+    "classification_prohibited": lambda d: _("A classification says prohibited; only decommissioning is possible."),
+    "transition_pending": lambda d: _("Another phase change request is pending."),
+    "trustworthy_assessment_missing": lambda d: _(
+        "Record a trustworthy-AI self-assessment of the seven requirements (EU ethics guidelines)."
+    ),
+    "trustworthy_assessment_incomplete": lambda d: _(
+        "The trustworthy-AI assessment leaves %(count)s requirement(s) unanswered.",
+        count=len(d.get("unanswered", [])),
+    ),
+    "recovery_plan_test_missing": lambda d: _("Test the recovery plan and record the test date."),
+    "policy_literacy_missing": lambda d: _(
+        "Region policy: record an AI-literacy measure (AI Act Art 4) reaching every care unit of the rollout "
+        "plan; not reached: %(units)s.", units=", ".join(d.get("units") or []) or "—"),
+    "move_paused": lambda d: _("The solution is paused; only resume or terminate are possible."),
+    "move_retired_terminal": lambda d: _("A retired solution is read-only."),
+}
+
+
 def unmet_text(unmet: Unmet) -> str:
     """The unmet condition in the reader's language; the lifecycle's English message otherwise."""
     code, d = unmet.code, unmet.details
@@ -88,47 +132,6 @@ def unmet_text(unmet: Unmet) -> str:
         )
     if code.startswith("checklist_item_open:"):
         return _("Not ticked: %(item)s.", item=checklist_label(d.get("item", code.partition(":")[2])))
-    texts = {
-        "need_statement_missing": _("State the need the solution answers."),
-        "goal_missing": _("Record at least one goal with indicator, baseline and target."),
-        "goal_incomplete": _("No goal has an indicator, a baseline and a target yet."),
-        "benefit_estimate_missing": _("Record a benefit estimate (costs, savings, time freed)."),
-        "classification_needs_review": _(
-            "The classification is not decided (needs review): answer the open "
-            "questions or ask compliance to override it."
-        ),
-        "oversight_owner_missing": _("Name the human-oversight owner."),
-        "oversight_confirmation_missing": _(
-            "The oversight owner has not accepted or confirmed the assignment."
-        ),
-        "oversight_confirmation_expired": _(
-            "The oversight owner last confirmed on %(day)s; a new confirmation is due.",
-            day=d.get("confirmed_on", ""),
-        ),
-        "goal_measurement_missing": _("Goal %(goal)s has no measured value yet.", goal=d.get("goal", "")),
-        "classification_role_missing": _(
-            "The approved answers do not say whether the region is provider or deployer."
-        ),
-        "rollout_plan_missing": _("The rollout plan lists no care unit."),
-        "rollout_unit_not_started": _("Care unit %(unit)s has not started.", unit=d.get("unit", "")),
-        "review_schedule_missing": _("Set a review schedule (next review date or interval)."),
-        "decommission_rationale_missing": _("Give the rationale for decommissioning."),
-        "classification_prohibited": _("A classification says prohibited; only decommissioning is possible."),
-        "transition_pending": _("Another phase change request is pending."),
-        "trustworthy_assessment_missing": _(
-            "Record a trustworthy-AI self-assessment of the seven requirements (EU ethics guidelines)."
-        ),
-        "trustworthy_assessment_incomplete": _(
-            "The trustworthy-AI assessment leaves %(count)s requirement(s) unanswered.",
-            count=len(d.get("unanswered", [])),
-        ),
-        "recovery_plan_test_missing": _("Test the recovery plan and record the test date."),
-        "policy_literacy_missing": _(
-            "Region policy: record an AI-literacy measure (AI Act Art 4) reaching every care unit of the rollout "
-            "plan; not reached: %(units)s.", units=", ".join(d.get("units") or []) or "—"),
-        "move_paused": _("The solution is paused; only resume or terminate are possible."),
-        "move_retired_terminal": _("A retired solution is read-only."),
-    }
     if code == "classification_not_valid":
         reason = d.get("reason")
         return {
@@ -138,7 +141,8 @@ def unmet_text(unmet: Unmet) -> str:
                 "The classification's result changes under the current rule set; it must be reviewed again."
             ),
         }.get(reason, _("No valid classification."))
-    return texts.get(code, unmet.message)
+    text = _UNMET_TEXTS.get(code)
+    return text(d) if text is not None else unmet.message
 
 
 @dataclass
@@ -190,11 +194,9 @@ def next_phase(solution) -> Phase | None:
     return NEXT_PHASE.get(Phase(solution.phase))
 
 
-def _waiting_classification(solution):
-    """The latest version sent for review and not yet decided, if any."""
-    return db.session.scalar(select(Classification).where(Classification.solution_id == solution.id,
-                                                          Classification.status == "submitted")
-                             .order_by(Classification.version.desc()).limit(1))
+def _waiting_classification(versions):
+    """The latest version sent for review and not yet decided, if any, among every version newest first."""
+    return next((version for version in versions if version.status == SUBMITTED), None)
 
 
 @dataclass(frozen=True)
@@ -238,10 +240,11 @@ def _counted(solution, to: Phase, facts, on: date, settings) -> GateProgress:
     return GateProgress(to, met, total)
 
 
-def checklist(solution, on: date, to: Phase | None = None, **read) -> GateChecklist | None:
+def checklist(solution, on: date, to: Phase | None = None, *, classifications=None, **read) -> GateChecklist | None:
     """The checklist of the move to `to` (the next phase); `read`: what the page has read already and
     `build_gate_facts` takes (the current oversight `assignment`, the `goal_list`, the `benefit` estimate, the
-    `evidence_list`)."""
+    `evidence_list`). The version waiting for review comes from every classification version, newest first
+    (`classifications`, as `classification.services.classifications_of` reads them; read here unless given)."""
     to = to or next_phase(solution)
     if to is None:
         return None
@@ -269,7 +272,7 @@ def checklist(solution, on: date, to: Phase | None = None, **read) -> GateCheckl
     # The prohibited row only matters when it fails; otherwise it is noise on every page.
     rows = [r for r in rows if r.key != "prohibited_block" or not r.met]
     # Moves are the lifecycle's to judge too (paused, retired); they head the list when they fail.
-    waiting = _waiting_classification(solution)
+    waiting = _waiting_classification(classifications_of(solution) if classifications is None else classifications)
     if waiting is not None:
         for row in rows:
             if row.key in ("valid_classification", "role_known") and not row.met:
