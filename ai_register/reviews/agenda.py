@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, false, not_, select
+from sqlalchemy import ColumnElement, Select, case, false, func, not_, select
 
 from ai_register.incidents import duties as incident_rules
 from ai_register.incidents.models import CLOSED, DUTY_OPEN, Incident, IncidentDuty
@@ -34,7 +34,7 @@ from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reports.instants import db_instant
 from ai_register.reviews import agenda_items, sources
 from ai_register.reviews.agenda_items import AgendaItem, Source, Want
-from ai_register.solutions.models import Decision, Solution
+from ai_register.solutions.models import Decision, Solution, SolutionPhaseReviewCount
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import followup as suppliers_followup
 from ai_register.suppliers import services as suppliers
@@ -193,7 +193,15 @@ def _reviews(today: date) -> Source:
                                     f"/solutions/{solution.id}", audience))
         return items
 
-    return Source(query, Solution.next_review_on < today, build)
+    def kept(overdue: bool | None) -> Select:
+        # The same count from the solutions kept per phase and review day: a sum over the days up to the horizon.
+        day, solutions = SolutionPhaseReviewCount.next_review_on, SolutionPhaseReviewCount.solutions
+        counted = select(func.coalesce(func.sum(solutions), 0).label("total"),
+                         func.coalesce(func.sum(case((day < today, solutions), else_=0)), 0).label("late")
+                         ).where(SolutionPhaseReviewCount.phase.in_(REVIEWED_PHASES), day <= horizon)
+        return counted if overdue is None else counted.where(day < today if overdue else day >= today)
+
+    return Source(query, Solution.next_review_on < today, build, kept)
 
 
 def _oversight(today: date) -> Source:

@@ -313,6 +313,20 @@ class SolutionReviewCount(db.Model):
     solutions: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class SolutionPhaseReviewCount(db.Model):
+    """How many solutions in each phase have their next periodic review on each day (kept as
+    `SolutionClassCount`): the follow-up agenda's reviews due of the whole register (reviews.agenda._reviews)
+    are the sum over the phases with periodic reviews of the days up to its horizon, a sum over days, so it
+    stays right as days pass with nothing written. (`SolutionReviewCount` keeps one row per day for the readers
+    of every phase, so they sum a third as many rows.)"""
+
+    __tablename__ = "solution_phase_review_counts"
+
+    next_review_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    phase: Mapped[str] = mapped_column(String(32), primary_key=True)
+    solutions: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 # Statement-level (transition tables): a COPY of 100,000 solutions is one upsert per key, and an update that
 # changes none of the counted columns (most do not: a child record touches `updated_at`) adds nothing. Keys are
 # upserted in their order; a key whose count reaches 0 is removed.
@@ -329,10 +343,16 @@ BEGIN
             SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
             HAVING sum(n) <> 0 ORDER BY phase, category, device
             ON CONFLICT (phase, ai_act_category, device_class)
-            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
-        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
-        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
-        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions),
+        reviews AS (
+            INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+            SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0
+            ORDER BY review
+            ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_phase_review_counts AS counted (next_review_on, phase, solutions)
+        SELECT review, phase, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review, phase HAVING sum(n) <> 0
+        ORDER BY review, phase
+        ON CONFLICT (next_review_on, phase) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
     ELSIF TG_OP = 'DELETE' THEN
         WITH delta AS (
             SELECT phase, coalesce(current_ai_act_category, '') AS category,
@@ -343,10 +363,16 @@ BEGIN
             SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
             HAVING sum(n) <> 0 ORDER BY phase, category, device
             ON CONFLICT (phase, ai_act_category, device_class)
-            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
-        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
-        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
-        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions),
+        reviews AS (
+            INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+            SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0
+            ORDER BY review
+            ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_phase_review_counts AS counted (next_review_on, phase, solutions)
+        SELECT review, phase, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review, phase HAVING sum(n) <> 0
+        ORDER BY review, phase
+        ON CONFLICT (next_review_on, phase) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
     ELSE
         WITH changed AS (
             SELECT added.phase AS new_phase, coalesce(added.current_ai_act_category, '') AS new_category,
@@ -367,13 +393,23 @@ BEGIN
             SELECT phase, category, device, sum(n) FROM delta GROUP BY phase, category, device
             HAVING sum(n) <> 0 ORDER BY phase, category, device
             ON CONFLICT (phase, ai_act_category, device_class)
-            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
-        INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
-        SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0 ORDER BY review
-        ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
+            DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions),
+        reviews AS (
+            INSERT INTO solution_review_counts AS counted (next_review_on, solutions)
+            SELECT review, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review HAVING sum(n) <> 0
+            ORDER BY review
+            ON CONFLICT (next_review_on) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions)
+        INSERT INTO solution_phase_review_counts AS counted (next_review_on, phase, solutions)
+        SELECT review, phase, sum(n) FROM delta WHERE review IS NOT NULL GROUP BY review, phase HAVING sum(n) <> 0
+        ORDER BY review, phase
+        ON CONFLICT (next_review_on, phase) DO UPDATE SET solutions = counted.solutions + EXCLUDED.solutions;
     END IF;
     DELETE FROM solution_class_counts WHERE solutions = 0;
     DELETE FROM solution_review_counts WHERE solutions = 0;
+    IF TG_OP <> 'INSERT' THEN  -- only the keys rows left can reach 0 (by their primary key: no scan of every day)
+        DELETE FROM solution_phase_review_counts
+        WHERE (next_review_on, phase) IN (SELECT next_review_on, phase FROM old_rows) AND solutions = 0;
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql
@@ -391,5 +427,5 @@ COUNTS_TRIGGERS = (
 
 @event.listens_for(db.metadata, "after_create")
 def _install_counts_trigger(target, connection, **kw):  # noqa: ARG001
-    """create_all's twin of the migration p23start_solution_counts."""
+    """create_all's twin of the migrations p23start_start_page_counts and p24rules_agenda_review_counts."""
     replace_solution_triggers(connection, COUNTS_FUNCTION, COUNTS_TRIGGERS)
