@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import joinedload, load_only
 
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
@@ -109,28 +109,28 @@ def _device_chart(counts: Counter) -> dict:
     return charts.bar_chart(rows)
 
 
-def _first(query, *order, count: int | None = None) -> tuple[list[Solution], int]:
-    """The first TOP solutions of `query` in `order`, and how many there are (an indexed count, unless
-    `count` is known)."""
-    if count is None:
-        count = db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
-    return (list(db.session.scalars(query.order_by(*order, Solution.id).limit(TOP))) if count else []), count
-
-
-def _latest_versions(scope) -> dict[int, Classification]:
-    latest = (
-        select(Classification.solution_id, func.max(Classification.version).label("v"))
-        .where(Classification.solution_id.in_(scope))
-        .group_by(Classification.solution_id)
-        .subquery()
-    )
-    rows = db.session.scalars(
-        select(Classification).join(
-            latest,
-            (Classification.solution_id == latest.c.solution_id) & (Classification.version == latest.c.v),
-        )
-    )
-    return {c.solution_id: c for c in rows}
+def _firsts(*lists: tuple) -> list[tuple[list[Solution], int]]:
+    """For each of `lists` (a query of solutions, its order, how many there are or None), the first TOP
+    solutions in that order and how many there are (an indexed count, unless known), all in one statement."""
+    found: list[tuple[list[Solution], int]] = [([], count or 0) for _query, _order, count in lists]
+    branches = []
+    for k, (query, order, count) in enumerate(lists):
+        if count == 0:
+            continue
+        first = query.with_only_columns(Solution.id, *order).order_by(*order, Solution.id).limit(TOP).subquery()
+        total = (query.with_only_columns(func.count()).order_by(None).scalar_subquery() if count is None
+                 else literal(count))
+        branches.append(select(first.c.id, literal(k).label("k"), total.label("n"), func.row_number().over(
+            order_by=[first.c[column.key] for column in order] + [first.c.id]).label("r")))
+    if not branches:
+        return found
+    listed = union_all(*branches).subquery()
+    for solution, k, n in db.session.execute(select(Solution, listed.c.k, listed.c.n)
+                                             .join(listed, listed.c.id == Solution.id)
+                                             .order_by(listed.c.k, listed.c.r)):
+        found[k][0].append(solution)
+        found[k] = (found[k][0], n)
+    return found
 
 
 def owned_count(user) -> int:
@@ -147,25 +147,31 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
     by_name = (Solution.name, Solution.id)
     first = owned_rows(user, Solution.id, Solution.name, where=(Solution.phase != "retired",), order_by=by_name,
                        limit=TASK_SOLUTIONS).subquery()
-    mine = list(db.session.scalars(select(Solution).join(first, first.c.id == Solution.id).order_by(*by_name)
-                                   .limit(TASK_SOLUTIONS)))
+    # Each with its latest classification version's status and whether a phase change awaits a decision, in
+    # the same statement.
+    latest_status = (select(Classification.status).where(Classification.solution_id == Solution.id)
+                     .order_by(Classification.version.desc()).limit(1).correlate(Solution).scalar_subquery())
+    awaiting = (select(TransitionRequest.id).where(TransitionRequest.solution_id == Solution.id,
+                                                   TransitionRequest.status == "pending")
+                .correlate(Solution).exists())
+    rows = db.session.execute(select(Solution, latest_status, awaiting).join(first, first.c.id == Solution.id)
+                              .order_by(*by_name).limit(TASK_SOLUTIONS)).all()
+    mine = [row[0] for row in rows]
     tasks: list[dict] = []
-    ids = [s.id for s in mine]
-    latest = _latest_versions(ids) if mine else {}
-    pending = set(db.session.scalars(select(TransitionRequest.solution_id).where(
-        TransitionRequest.solution_id.in_(ids), TransitionRequest.status == "pending"))) if mine else set()
+    latest = {row[0].id: row[1] for row in rows}
+    pending = {row[0].id for row in rows if row[2]}
     # The first GATE_CHECKS that may move on (neither paused nor awaiting a decided move) get their gate
     # counted, their records read for all of them at once.
     movable = [s for s in mine if s.status != "paused" and s.id not in pending]
     checked = gates.progress_of(movable[:GATE_CHECKS], today)
     gates_unchecked = len(movable) - len(checked)
     for solution in mine:
-        version = latest.get(solution.id)
-        if version is not None and version.status == DRAFT:
+        version_status = latest.get(solution.id)
+        if version_status == DRAFT:
             tasks.append(
                 {"kind": "draft", "solution": solution, "text": _l("Classification draft to submit")}
             )
-        elif version is not None and version.status == REJECTED:
+        elif version_status == REJECTED:
             tasks.append(
                 {
                     "kind": "rejected",
@@ -253,12 +259,18 @@ class Change:
     count: int = 1
 
 
+# What the page shows of an event (not its data, reason or hashes: a create event holds a whole record).
+SHOWN_EVENT = (AuditEvent.id, AuditEvent.position, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.action,
+               AuditEvent.entity_type, AuditEvent.solution_id)
+
+
 def recent_changes(user) -> tuple[list[Change], dict[int, str], dict[int, User]]:
     """The latest changes on the solutions `user` sees (a run of one change folded), with the names of their
     solutions and the people who made them, read in the same statement."""
     query = (select(AuditEvent, Solution.name, User).where(AuditEvent.solution_id.is_not(None))
              .outerjoin(Solution, Solution.id == AuditEvent.solution_id)
-             .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.position.desc()))
+             .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.position.desc())
+             .options(load_only(*SHOWN_EVENT), load_only(User.id, User.display_name)))
     scope = visible_solution_ids(user)
     if scope is not None:
         query = query.where(AuditEvent.solution_id.in_(scope))
@@ -292,13 +304,12 @@ def build(user) -> dict:
     counts = tally.by
     events, names, people = recent_changes(user)
     visible = services.solutions_query(user, {})
-    if user.role == OWNER:  # the page lists the overdue ones for the readers of the whole register only
-        overdue, overdue_count = [], tally.overdue
-    else:
-        overdue, overdue_count = _first(visible.where(Solution.next_review_on < today), Solution.next_review_on,
-                                        count=tally.overdue)
-    flagged, flagged_count = _first(visible.where(Solution.needs_rereview.is_(True)), Solution.name,
-                                    count=tally.flagged)
+    # The page lists the overdue ones for the readers of the whole register only.
+    (overdue, listed_overdue), (flagged, flagged_count) = _firsts(
+        (visible.where(Solution.next_review_on < today), (Solution.next_review_on,),
+         0 if user.role == OWNER else tally.overdue),
+        (visible.where(Solution.needs_rereview.is_(True)), (Solution.name,), tally.flagged))
+    overdue_count = tally.overdue if user.role == OWNER else listed_overdue
     phases = _by(counts, 0)
     categories = _by(counts, 1)
     data = {
@@ -342,7 +353,7 @@ def build(user) -> dict:
         # keeps them: each item's solution below is found there, not read again).
         listed = {c.solution_id for c in classifications} | {r.solution_id for r in requests}
         solutions = {s.id: s for s in db.session.scalars(select(Solution).where(Solution.id.in_(listed)).options(
-            selectinload(Solution.co_owners)))} if listed else {}
+            joinedload(Solution.co_owners))).unique()} if listed else {}
         data["queue"] = {
             "classifications": [(c, solutions[c.solution_id], review.classification_conflict(c, user))
                                 for c in classifications],

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ai_register import preconditions
 from ai_register.addresses import email_address_errors, web_address_errors
@@ -536,8 +537,9 @@ def attention_rows(rows, today: date) -> list[Attention]:
 
 def attention_for_start_page(user: User, today: date) -> list[Attention]:
     """An owner's own solutions; every solution for compliance."""
-    if user.role == COMPLIANCE:
-        return attention(today, limit=50)
-    if user.role == OWNER:
-        return attention(today, scope=_owned_solution_ids(user), limit=50)
-    return []
+    if user.role not in (COMPLIANCE, OWNER):
+        return []
+    # the card names each document's supplier: read with it
+    used = attention_query(today, scope=_owned_solution_ids(user) if user.role == OWNER else None)
+    return attention_rows(db.session.execute(used.options(joinedload(SupplierDocument.supplier)).limit(50)).all(),
+                          today)
