@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ai_register import statements
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.exceptions import InvalidInput, NotFound
@@ -39,10 +40,10 @@ DEFAULT_INDICATORS: tuple[dict[str, Any], ...] = (
 
 
 def indicators(*, include_inactive: bool = True) -> list[Indicator]:
-    query = select(Indicator).order_by(Indicator.id)
-    if not include_inactive:
-        query = query.where(Indicator.active.is_(True))
-    return list(db.session.scalars(query))
+    if include_inactive:  # every page of the portfolio reads the catalogue: one statement built once
+        return list(db.session.scalars(statements.built("indicators.all", lambda _kind: select(Indicator)
+                                                        .order_by(Indicator.id))))
+    return list(db.session.scalars(select(Indicator).where(Indicator.active.is_(True)).order_by(Indicator.id)))
 
 
 def get_indicator(indicator_id: int) -> Indicator:

@@ -9,16 +9,17 @@ batch of solutions rather than per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, Select, Text, and_, any_, bindparam, cast, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, Text, and_, bindparam, cast, func, select
 
+from ai_register import statements
 from ai_register.apikit import page_window
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
@@ -61,26 +62,16 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _among(column, ids: list[int]):
-    """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`) rather than one parameter per id."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
-    return column.in_(ids)
-
-
-def _rows(ids: list[int], today: date) -> list[dict[str, Any]]:
-    """The portfolio rows of `ids`, in that order: the portfolio report's columns (`portfolio_rows`: phase,
-    status, risk classes, owners, next review, open obligations), benefit, goals, criticality, continuity, the
-    trustworthy-AI assessment and overdue items. Five statements: the solutions with their owner's name, benefit
-    estimate, last review and latest assessment; their goals' figures from their kept contributions
-    (`portfolio.contributions`, current after `stored.current`); their evidence; the oversight owners; the open
-    obligations."""
+def _row_statements(kind: str) -> tuple[Select, Select, Select]:
+    """`_rows`' three statements of the ids given at execution (`:ids`), built once (`statements.built`): the
+    solutions with their owner's name, benefit estimate, last review and latest assessment; their goals' figures
+    from their kept contributions; their evidence."""
     latest = (select(TrustworthyAssessment.assessed_on, TrustworthyAssessment.answers)
               .where(TrustworthyAssessment.solution_id == Solution.id)
               .order_by(TrustworthyAssessment.assessed_on.desc(), TrustworthyAssessment.id.desc()).limit(1))
     reviewed = select(func.max(Review.reviewed_on)).where(Review.solution_id == Solution.id).scalar_subquery()
     estimate = BenefitEstimate
-    solutions = {row.id: row for row in db.session.execute(
+    solutions = (
         select(Solution.id, Solution.name, Solution.phase, Solution.status, Solution.current_ai_act_category,
                Solution.current_device_class, Solution.next_review_on, Solution.care_units, Solution.needs_rereview,
                Solution.critical_for_patient_care, Solution.max_tolerable_outage_hours,
@@ -90,18 +81,33 @@ def _rows(ids: list[int], today: date) -> list[dict[str, Any]]:
                latest.with_only_columns(TrustworthyAssessment.assessed_on).scalar_subquery().label("assessed_on"),
                latest.with_only_columns(TrustworthyAssessment.answers).scalar_subquery().label("answers"))
         .outerjoin(User, User.id == Solution.owner_id).outerjoin(estimate, estimate.solution_id == Solution.id)
-        .where(_among(Solution.id, ids)))}
+        .where(statements.among(Solution.id, kind)))
     c = PortfolioContribution
+    goals = (select(c.solution_id, c.kind, c.key, Indicator.code, c.goals, c.goals_on_target)
+             .outerjoin(Indicator, and_(c.kind == contributions.INDICATOR, cast(Indicator.id, Text) == c.key))
+             .where(statements.among(c.solution_id, kind),
+                    c.kind.in_((contributions.PERSPECTIVE, contributions.INDICATOR))))
+    evidence = (select(Evidence.solution_id, Evidence.type, Evidence.issued_on, Evidence.expires_on)
+                .where(statements.among(Evidence.solution_id, kind), Evidence.superseded_by_id.is_(None))
+                .order_by(Evidence.id))
+    return solutions, goals, evidence
+
+
+def _rows(ids: list[int], today: date) -> list[dict[str, Any]]:
+    """The portfolio rows of `ids`, in that order: the portfolio report's columns (`portfolio_rows`: phase,
+    status, risk classes, owners, next review, open obligations), benefit, goals, criticality, continuity, the
+    trustworthy-AI assessment and overdue items. Five statements: the solutions with their owner's name, benefit
+    estimate, last review and latest assessment; their goals' figures from their kept contributions
+    (`portfolio.contributions`, current after `stored.current`); their evidence; the oversight owners; the open
+    obligations."""
+    solutions_statement, goals_statement, evidence_statement = statements.built("portfolio.rows", _row_statements)
+    given = {"ids": ids}
+    solutions = {row.id: row for row in db.session.execute(solutions_statement, given)}
     goals: dict[int, list] = defaultdict(list)
-    for line in db.session.execute(
-            select(c.solution_id, c.kind, c.key, Indicator.code, c.goals, c.goals_on_target)
-            .outerjoin(Indicator, and_(c.kind == contributions.INDICATOR, cast(Indicator.id, Text) == c.key))
-            .where(_among(c.solution_id, ids), c.kind.in_((contributions.PERSPECTIVE, contributions.INDICATOR)))):
+    for line in db.session.execute(goals_statement, given):
         goals[line.solution_id].append(line)
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    for item in db.session.execute(select(Evidence.solution_id, Evidence.type, Evidence.issued_on, Evidence.expires_on)
-                                   .where(_among(Evidence.solution_id, ids), Evidence.superseded_by_id.is_(None))
-                                   .order_by(Evidence.id)):
+    for item in db.session.execute(evidence_statement, given):
         evidence[item.solution_id].append(EvidenceFact(EvidenceType(item.type), item.issued_on, item.expires_on))
     oversight = current_oversight_owners(ids)
     obligations = open_obligations(ids, today)
@@ -199,15 +205,33 @@ ROW_FILTERS = ("critical", "overdue", "indicator", "perspective", "min_score")  
 class Ranked:
     """The rows a portfolio view's filters match, scored and ordered in the database."""
 
-    rows: Any  # subquery: id, name, phase, category, benefit, cost, perspectives, care_units, critical, tenths
-    ids: Select  # the matching ids, unscored unless a minimum score filters them
-    ordered: Select
+    # (rows, ids, ordered), built when first read (a whole view pages by `paged` and reads neither):
+    # rows: subquery: id, name, phase, category, benefit, cost, perspectives, care_units, critical, tenths;
+    # ids: the matching ids, unscored unless a minimum score filters them; ordered: their ids in the view's order
+    source: Callable[[], tuple[Any, Select, Select]]
     largest: ranking.Maxima
     weights: Mapping[str, float]
     today: date
     whole: bool = False  # every solution the reader sees, each with its kept score: no filter at all
     size: int | None = None  # how many solutions the reader sees (known from the kept rows' check)
     reader: int | None = None  # a reader who sees a part of the register: their kept rows (portfolio.readers)
+    paged: Select | None = None  # `ordered` with :offset and :limit (and :reader), built once: every whole view
+
+    @cached_property
+    def _built(self) -> tuple[Any, Select, Select]:
+        return self.source()
+
+    @property
+    def rows(self) -> Any:
+        return self._built[0]
+
+    @property
+    def ids(self) -> Select:
+        return self._built[1]
+
+    @property
+    def ordered(self) -> Select:
+        return self._built[2]
 
     def total(self) -> int:
         if self.whole and self.size is not None:
@@ -218,7 +242,11 @@ class Ranked:
         return ranking.aggregates(self.ids, whole=self.whole, reader=self.reader)
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        ids = list(db.session.scalars(self.ordered.offset(offset).limit(limit)))
+        if self.paged is not None:
+            given = {"offset": offset, "limit": limit, **({} if self.reader is None else {"reader": self.reader})}
+            ids = list(db.session.scalars(self.paged, given))
+        else:
+            ids = list(db.session.scalars(self.ordered.offset(offset).limit(limit)))
         return self.build(ids)
 
     def build(self, ids: list[int]) -> list[dict[str, Any]]:
@@ -253,9 +281,12 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
     unfiltered = not any(key in args for key in (*SOLUTION_FILTERS, *ROW_FILTERS))
     if visible is None:
         filtered = portfolio_query(user, filters).order_by(None).with_only_columns(Solution.id)
-        # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
-        rows = ranking.matching(filtered, args, today)
-        ids = ranking.matching_ids(filtered, args, today, rows)
+
+        def matched() -> tuple[Any, Select]:
+            # The reader sees the whole register: its maxima are the stored basis's, its scores the stored ones.
+            rows = ranking.matching(filtered, args, today)
+            return rows, ranking.matching_ids(filtered, args, today, rows)
+
         # Unfiltered, a reader who sees the whole register reads its kept aggregates and its counted size.
         whole = unfiltered and not ranking.criteria(filtered)
         reader, largest = None, register
@@ -265,16 +296,34 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
         # the solutions they see (kept in step with every change of owners, checked against their ids above).
         largest, size = stored.reader_current(user, chosen)
         reader = user.id
-        rows = ranking.matching(select(Solution.id).where(*solution_filters(filters)), args, today, reader=reader)
-        filtered = select(Solution.id).where(visible, *solution_filters(filters))
-        # Unfiltered, an owner's rows are their own ids (counted by the check above).
-        ids = owned_ids(user) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
+
+        def matched() -> tuple[Any, Select]:
+            rows = ranking.matching(select(Solution.id).where(*solution_filters(filters)), args, today, reader=reader)
+            filtered = select(Solution.id).where(visible, *solution_filters(filters))
+            # Unfiltered, an owner's rows are their own ids (counted by the check above).
+            return rows, owned_ids(user) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
+
         whole = unfiltered
     sort = args.get("sort", "-score")
-    source = (ranking.kept_rows(sort, reader=reader).subquery()
-              if whole and sort.removeprefix("-") in ranking.KEPT_ORDERS else rows)
-    ordered = select(source.c.id).order_by(*ranking.order_by(source, sort))
-    return Ranked(rows, ids, ordered, largest, chosen, today, whole, size, reader)
+    kept = whole and sort.removeprefix("-") in ranking.KEPT_ORDERS
+
+    def source() -> tuple[Any, Select, Select]:
+        rows, ids = matched()
+        ordering = ranking.kept_rows(sort, reader=reader).subquery() if kept else rows
+        return rows, ids, select(ordering.c.id).order_by(*ranking.order_by(ordering, sort))
+
+    paged = None
+    if kept:  # the same order over the kept rows, the reader and the page given at execution
+        paged = statements.built(f"portfolio.kept_page:{sort}:{'reader' if reader is not None else 'register'}",
+                                 lambda _kind: _kept_page(sort, reader is not None))
+    return Ranked(source, largest, chosen, today, whole, size, reader, paged)
+
+
+def _kept_page(sort: str, for_reader: bool) -> Select:
+    """A page of the kept rows in `sort`'s order (`ranking.kept_rows`), of :reader's rows when `for_reader`."""
+    source = ranking.kept_rows(sort, reader=ranking.READER if for_reader else None).subquery()
+    return (select(source.c.id).order_by(*ranking.order_by(source, sort))
+            .offset(bindparam("offset")).limit(bindparam("limit")))
 
 
 def portfolio(user: User, args: Mapping[str, Any], page: int = 1, per_page: int = 50,

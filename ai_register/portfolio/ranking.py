@@ -25,9 +25,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, Text, and_, any_, case, cast, exists, func, literal, or_, select, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import aliased
 
+from ai_register import statements
 from ai_register.evidence.models import Evidence
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
@@ -47,6 +64,9 @@ from ai_register.solutions.lifecycle.phases import PHASE_ORDER
 from ai_register.solutions.models import Solution
 
 FALLBACK, RECOVERY = EvidenceType.FALLBACK_ROUTINE.value, EvidenceType.RECOVERY_PLAN.value
+
+
+READER = bindparam("reader")  # the reader of a statement built once (`statements.built`), given at execution
 
 
 def _postgres() -> bool:
@@ -330,6 +350,14 @@ def aggregates(ids: Select, *, whole: bool = False, reader: int | None = None) -
     the stored scores, or for a `reader` who sees a part of the register of the scores kept for them
     (`portfolio.readers`); with `whole` (every solution the reader sees, no filter) the kept totals, the
     register's or the reader's. One statement."""
+    if whole:  # the kept totals: one statement built once, the reader given at execution
+        name = "portfolio.aggregates.whole" + ("" if reader is None else ".reader")
+        query = statements.built(name, lambda _kind: _aggregates_query(None, True, None if reader is None else READER))
+        return _aggregate_lines(db.session.execute(query, {} if reader is None else {"reader": reader}))
+    return _aggregate_lines(db.session.execute(_aggregates_query(ids, False, reader)))
+
+
+def _aggregates_query(ids: Select | None, whole: bool, reader) -> Select:
     c = PortfolioContribution
     if whole and reader is not None:
         kept = PortfolioReaderAggregate
@@ -352,11 +380,14 @@ def aggregates(ids: Select, *, whole: bool = False, reader: int | None = None) -
                     *(func.sum(getattr(c, name)).label(name) for name in SUMMED[1:] if name != "tenths"),
                     tenths.label("tenths"))
                 .group_by(c.kind, c.key).subquery())
-    query = (select(sums.c.kind, func.coalesce(Indicator.code, sums.c.key), *(sums.c[name] for name in SUMMED))
-             .select_from(sums)
-             .outerjoin(Indicator, and_(sums.c.kind == "indicator", cast(Indicator.id, Text) == sums.c.key)))
+    return (select(sums.c.kind, func.coalesce(Indicator.code, sums.c.key), *(sums.c[name] for name in SUMMED))
+            .select_from(sums)
+            .outerjoin(Indicator, and_(sums.c.kind == "indicator", cast(Indicator.id, Text) == sums.c.key)))
+
+
+def _aggregate_lines(rows) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {name: [] for name in AGGREGATE_KINDS.values()}
-    for kind, key, count, n_goals, measured, on_target, critical, tenths, cents in db.session.execute(query):
+    for kind, key, count, n_goals, measured, on_target, critical, tenths, cents in rows:
         entry = {"key": key, "solutions": int(count), "goals": int(n_goals or 0),
                  "goals_measured": int(measured or 0), "goals_on_target": int(on_target or 0)}
         if kind == "care_unit":

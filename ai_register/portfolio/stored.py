@@ -23,18 +23,19 @@ import json
 from collections.abc import Iterable, Mapping
 from itertools import chain
 
-from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy import Select, delete, event, func, insert, select, text, update
 from sqlalchemy import inspect as inspect_object
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ai_register import statements
 from ai_register.audit import services as audit
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal, Measurement
 from ai_register.portfolio import contributions, ranking, readers, scoring
 from ai_register.portfolio.models import PortfolioReaderBasis, PortfolioReaderScore, PortfolioScore, PortfolioScoreBasis
-from ai_register.solutions.access import owned_ids
+from ai_register.solutions.access import owned_ids_of
 from ai_register.solutions.models import Solution
 
 BASIS = 1
@@ -124,23 +125,30 @@ def ensure_current(weights: Mapping[str, float]) -> ranking.Maxima:
     return current(weights)[0]
 
 
+def _current_statement(kind: str) -> Select:
+    """`current`'s one statement (built once): the register's size, the stored rows, the stored maxima, and the
+    basis's weights and maxima."""
+    basis = PortfolioScoreBasis
+    if kind == "postgresql":
+        size = select(basis.register_size).where(basis.id == BASIS).scalar_subquery()
+    else:
+        size = select(func.count()).select_from(Solution).scalar_subquery()
+    return select(
+        size, select(basis.stored_rows).where(basis.id == BASIS).scalar_subquery(),
+        select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0).scalar_subquery(),
+        select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0).scalar_subquery(),
+        select(basis.weights).where(basis.id == BASIS).scalar_subquery(),
+        select(basis.max_benefit).where(basis.id == BASIS).scalar_subquery(),
+        select(basis.max_cost).where(basis.id == BASIS).scalar_subquery())
+
+
 def current(weights: Mapping[str, float]) -> tuple[ranking.Maxima, int]:
     """`ensure_current`, and how many solutions the register holds, from one statement that reads no table
     whole on PostgreSQL: the register's size and the number of stored rows are kept on the basis row (the
     trigger of `models.REGISTER_SIZE_TRIGGERS`, `refresh`), the maxima are two index lookups. SQLite counts
     the solutions."""
     basis = PortfolioScoreBasis
-    if db.session.get_bind().dialect.name == "postgresql":
-        size = select(basis.register_size).where(basis.id == BASIS).scalar_subquery()
-    else:
-        size = select(func.count()).select_from(Solution).scalar_subquery()
-    found = db.session.execute(select(
-        size, select(basis.stored_rows).where(basis.id == BASIS).scalar_subquery(),
-        select(func.max(PortfolioScore.benefit)).where(PortfolioScore.benefit > 0).scalar_subquery(),
-        select(func.max(PortfolioScore.cost)).where(PortfolioScore.cost > 0).scalar_subquery(),
-        select(basis.weights).where(basis.id == BASIS).scalar_subquery(),
-        select(basis.max_benefit).where(basis.id == BASIS).scalar_subquery(),
-        select(basis.max_cost).where(basis.id == BASIS).scalar_subquery())).one()
+    found = db.session.execute(statements.built("portfolio.stored.current", _current_statement)).one()
     solutions, rows, max_benefit, max_cost, stored_weights, basis_benefit, basis_cost = found
     largest = ranking.Maxima(_int(max_benefit), _int(max_cost))
     if (solutions is not None and solutions == rows and stored_weights == weights_text(weights)
@@ -159,8 +167,9 @@ def reader_current(user, weights: Mapping[str, float]) -> tuple[ranking.Maxima, 
     written around the ORM write the reader's rows again (the chain's lock, then the stored basis row's, then
     the reader's)."""
     wanted = weights_text(weights)
-    seen, kept, either, kept_weights, max_benefit, max_cost = db.session.execute(
-        readers.check(user.id, owned_ids(user))).one()
+    check = statements.built("portfolio.readers.check",
+                             lambda _kind: readers.check(ranking.READER, owned_ids_of(ranking.READER)))
+    seen, kept, either, kept_weights, max_benefit, max_cost = db.session.execute(check, {"reader": user.id}).one()
     if kept_weights == wanted and seen == kept == either:
         return ranking.Maxima(_int(max_benefit), _int(max_cost)), seen
     connection = db.session.connection()

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
+from ai_register import statements
 from ai_register.extensions import db
 from ai_register.obligations import rules as obligation_rules
 from ai_register.obligations.models import SolutionObligation
@@ -79,18 +80,33 @@ def _oversight_names(solution_ids: list[int]) -> dict[int, str | None]:
     return {sid: owner["name"] for sid, owner in current_oversight_owners(solution_ids).items()}
 
 
-def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The current oversight owner of each solution (one query): kind, name, and a person's title and unit."""
+def _oversight_statement(kind: str) -> Select:
+    """The current oversight assignments of the solutions `:ids` (given at execution; built once)."""
     assignment = oversight_models.OversightAssignment
     person = oversight_models.Person
+    return (select(assignment.solution_id, assignment.user_id, User.display_name, person.name, person.title,
+                   person.unit)
+            .outerjoin(User, User.id == assignment.user_id)
+            .outerjoin(person, person.id == assignment.person_id)
+            .where(statements.among(assignment.solution_id, kind), assignment.ended_at.is_(None)))
+
+
+def _obligations_statement(kind: str) -> Select:
+    """The open obligation records of the solutions `:ids` (given at execution; built once), soonest due first."""
+    record = SolutionObligation
+    closed = or_(record.status == obligation_rules.MET,
+                 and_(record.status == obligation_rules.NOT_APPLICABLE, record.confirmed_by_id.is_not(None)))
+    return (select(record.solution_id, record.obligation_id)
+            .where(statements.among(record.solution_id, kind), record.current.is_(True), ~closed)
+            .order_by(record.solution_id, record.due_on.is_(None), record.due_on, record.obligation_id))
+
+
+def current_oversight_owners(solution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The current oversight owner of each solution (one query): kind, name, and a person's title and unit."""
     if not solution_ids:
         return {}
-    rows = db.session.execute(
-        select(assignment.solution_id, assignment.user_id, User.display_name, person.name, person.title,
-               person.unit)
-        .outerjoin(User, User.id == assignment.user_id)
-        .outerjoin(person, person.id == assignment.person_id)
-        .where(assignment.solution_id.in_(solution_ids), assignment.ended_at.is_(None)))
+    rows = db.session.execute(statements.built("portfolio_report.oversight", _oversight_statement),
+                              {"ids": list(solution_ids)})
     owners = {}
     for row in rows:
         if row.user_id is not None:
@@ -104,13 +120,10 @@ def open_obligations(solution_ids: list[int], today: date) -> dict[int, list[str
     """Per solution, its obligation records (obligations area) listed by the decided classification and not
     closed (neither met nor confirmed not applicable), soonest due first, by the rule set's obligation id:
     the records, not a recomputation from the classification's snapshot (issue 21). One query."""
-    record = SolutionObligation
-    closed = or_(record.status == obligation_rules.MET,
-                 and_(record.status == obligation_rules.NOT_APPLICABLE, record.confirmed_by_id.is_not(None)))
-    rows = db.session.execute(
-        select(record.solution_id, record.obligation_id)
-        .where(record.solution_id.in_(solution_ids), record.current.is_(True), ~closed)
-        .order_by(record.solution_id, record.due_on.is_(None), record.due_on, record.obligation_id))
+    if not solution_ids:
+        return {}
+    rows = db.session.execute(statements.built("portfolio_report.obligations", _obligations_statement),
+                              {"ids": list(solution_ids)})
     open_items: dict[int, list[str]] = {}
     for row in rows:
         open_items.setdefault(row.solution_id, []).append(row.obligation_id)
