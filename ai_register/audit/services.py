@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from ai_register import acting
+from ai_register import acting, statements
 from ai_register.audit import checkpoints
 from ai_register.audit.chain import GENESIS_HASH, STORED_FIELDS, ChainReport, link_hash, verify_stored
 from ai_register.audit.models import AuditEvent
@@ -131,9 +131,8 @@ def record(action: str, entity_type: str, entity_id: Any, *, solution_id: int | 
         reason = reason.english()
     db.session.flush()  # the change being audited gets its id first
     _lock_chain()
-    head = db.session.execute(
-        select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
-    ).first()
+    head = db.session.execute(statements.built("audit.chain_head", lambda _kind: select(
+        AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1))).first()
     position, prev_hash = (head.position + 1, head.hash) if head else (1, GENESIS_HASH)
     solution_seq = None
     if solution_id is not None:
@@ -200,9 +199,8 @@ def changes_since_marked(entity_type: str, entity_id: Any, since: datetime, mark
 
 
 def chain_head() -> dict:
-    head = db.session.execute(
-        select(AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1)
-    ).first()
+    head = db.session.execute(statements.built("audit.chain_head", lambda _kind: select(
+        AuditEvent.position, AuditEvent.hash).order_by(AuditEvent.position.desc()).limit(1))).first()
     return {"position": head.position, "hash": head.hash} if head else {"position": 0, "hash": GENESIS_HASH}
 
 

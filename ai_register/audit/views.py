@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from werkzeug.exceptions import NotFound
 
+from ai_register import statements
 from ai_register.audit import checkpoints, record_labels
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
@@ -113,6 +114,29 @@ def _solution_filter() -> tuple[int | None, str]:
     return chosen, name or text
 
 
+EQUAL_FILTERS = ("solution_id", "actor_id", "action", "entity_type")
+
+
+def _trail_query(given: set[str]) -> Select:
+    """The newest PER_PAGE + 1 events (keyset on the position: `before`) that match the filters named in `given`,
+    each value a parameter of its name."""
+    query = select(AuditEvent).order_by(AuditEvent.position.desc())
+    for name in EQUAL_FILTERS:
+        if name in given:
+            query = query.where(getattr(AuditEvent, name) == bindparam(name))
+    if "since" in given:
+        query = query.where(AuditEvent.occurred_at >= bindparam("since"))
+    if "until" in given:
+        query = query.where(AuditEvent.occurred_at < bindparam("until"))
+    if "before" in given:
+        query = query.where(AuditEvent.position < bindparam("before"))
+    return query.limit(PER_PAGE + 1)
+
+
+def _solution_names(kind: str) -> Select:
+    return select(Solution.id, Solution.name).where(statements.among(Solution.id, kind))
+
+
 @bp.get("")
 @access(COMPLIANCE, AUDITOR)
 def trail():
@@ -127,28 +151,28 @@ def trail():
         "since": _day("since"),
         "until": _day("until"),
     }
-    query = select(AuditEvent).order_by(AuditEvent.position.desc())
-    for name in ("solution_id", "actor_id", "action", "entity_type"):
-        if filters[name] is not None:
-            query = query.where(getattr(AuditEvent, name) == filters[name])
+    given = {name: filters[name] for name in EQUAL_FILTERS if filters[name] is not None}
     if filters["since"]:
-        query = query.where(AuditEvent.occurred_at >= _local_midnight(filters["since"]))
+        given["since"] = _local_midnight(filters["since"])
     if filters["until"]:
-        query = query.where(AuditEvent.occurred_at < _local_midnight(filters["until"] + timedelta(days=1)))
+        given["until"] = _local_midnight(filters["until"] + timedelta(days=1))
     before = _int("before")
     if before:
-        query = query.where(AuditEvent.position < before)
-    events = db.session.scalars(query.limit(PER_PAGE + 1)).all()
+        given["before"] = before
+    # One statement per combination of filters, built once; the values given at execution.
+    query = statements.built(f"audit.trail:{','.join(sorted(given))}", lambda _kind: _trail_query(set(given)))
+    events = db.session.scalars(query, given).all()
     more = len(events) > PER_PAGE
     events = events[:PER_PAGE]
     active = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v is not None}
     if solution_id == -1:
         active.pop("solution_id")
         active["solution"] = solution_text
-    users = {u.id: u for u in db.session.scalars(select(User).order_by(User.display_name))}
-    on_page = {e.solution_id for e in events if e.solution_id is not None}
-    solutions = dict(db.session.execute(select(Solution.id, Solution.name).where(Solution.id.in_(on_page))).all()) \
-        if on_page else {}
+    users = {u.id: u for u in db.session.scalars(
+        statements.built("audit.trail.people", lambda _kind: select(User).order_by(User.display_name)))}
+    on_page = sorted({e.solution_id for e in events if e.solution_id is not None})
+    solutions = dict(db.session.execute(statements.built("audit.trail.solutions", _solution_names),
+                                        {"ids": on_page}).all()) if on_page else {}
     people = {user_id: user.display_name for user_id, user in users.items()}
     # A page of 50 events names the same fields, actions and records again and again, and the filters name
     # every action and record type: each label is looked up in the catalog once per process and language.

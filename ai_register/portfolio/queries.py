@@ -30,7 +30,7 @@ from ai_register.portfolio.models import Indicator, PortfolioContribution, Trust
 from ai_register.reports.export import portfolio_csv_row
 from ai_register.reports.portfolio_report import current_oversight_owners, open_obligations, portfolio_query
 from ai_register.reviews.models import Review
-from ai_register.solutions.access import owned_ids, visible_by_id
+from ai_register.solutions.access import owned_ids_of, visible_by_id
 from ai_register.solutions.lifecycle.facts import EvidenceFact, EvidenceType, GateFacts, GateSettings
 from ai_register.solutions.lifecycle.gates import continuity_if_critical
 from ai_register.solutions.models import Solution
@@ -301,7 +301,7 @@ def ranked(user: User, args: Mapping[str, Any]) -> Ranked:
             rows = ranking.matching(select(Solution.id).where(*solution_filters(filters)), args, today, reader=reader)
             filtered = select(Solution.id).where(visible, *solution_filters(filters))
             # Unfiltered, an owner's rows are their own ids (counted by the check above).
-            return rows, owned_ids(user) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
+            return rows, owned_ids_of(reader) if unfiltered else ranking.matching_ids(filtered, args, today, rows)
 
         whole = unfiltered
     sort = args.get("sort", "-score")

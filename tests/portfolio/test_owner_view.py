@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select, update
 
 from ai_register.extensions import db
 from ai_register.goals.models import BenefitEstimate, Goal
-from ai_register.portfolio import scoring
+from ai_register.portfolio import queries, scoring
 from ai_register.portfolio.models import (
     PortfolioContribution,
     PortfolioReaderScore,
@@ -238,3 +238,13 @@ def test_an_owners_kept_portfolio_sees_a_swap_of_solutions_made_around_the_orm(a
     assert {row["id"] for row in body["items"]} == mine and body["total"] == len(mine)
     assert {row["id"]: row["score"] for row in body["items"]} == _pure(mine)
     assert _units(body) == _per_unit(body["items"])
+
+
+def test_an_owners_export_streams_after_the_request_let_go_of_their_account(api, register):
+    """The CSV streams after the view returned: the request's transaction has ended and the reader's account is no
+    longer loaded, so the rows are read with what the view knew (their id), never by reloading the account."""
+    owner = register["owner"]
+    rows = queries.iter_rows(owner, {})
+    db.session.commit()
+    db.session.expunge(owner)
+    assert {row["id"] for row in rows} == register["mine"]

@@ -44,6 +44,10 @@ def test_portfolio_page_shows_formula_filters_and_csv(web, api, indicator_ids):
     assert web("admin").get("/portfolio").status_code == 403
     nav = text(web("owner").get("/portfolio"))
     assert 'aria-current="page">' in nav and "/portfolio" in nav
+    # An owner's export streams their own rows (read after the request's transaction ended).
+    mine = web("owner").get("/portfolio/export.csv").get_data(as_text=True)
+    assert "Alpha" in mine and "Beta" in mine
+    assert web("owner2").get("/portfolio/export.csv").get_data(as_text=True).count("\n") == 1
 
 
 def test_indicator_catalogue_is_edited_by_compliance_and_admin(web, indicator_ids):
