@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ai_register import preconditions
@@ -358,23 +359,39 @@ def decide_assessment(assessment: MonitoringAssessment, data: dict, by: User) ->
     return assessment
 
 
-def overdue_for_start_page(user: User, today: date, *, limit: int = 50) -> list[tuple[MonitoringAssessment, Solution]]:
+def _overdue_query(user: User, today: date) -> Select:
     """Open assessments past due: the ones waiting for the user as oversight owner, an owner's own solutions,
-    every one for compliance."""
-    query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
-             .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today)
-             .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit))
+    every one for compliance (soonest due first)."""
+    query = (select(MonitoringAssessment).join(Solution, Solution.id == MonitoringAssessment.solution_id)
+             .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today))
     if user.role != COMPLIANCE:
         mine = visible_solutions_query(user).with_only_columns(Solution.id) if user.role == OWNER else None
         query = query.where(or_(MonitoringAssessment.assignee_id == user.id,
                                 MonitoringAssessment.solution_id.in_(mine) if mine is not None else db.false()))
-    return [(a, s) for a, s in db.session.execute(query).all()]
+    return query
+
+
+def _waiting_query(user: User) -> Select:
+    """Open assessments the user decides as oversight owner."""
+    return select(MonitoringAssessment).where(MonitoringAssessment.status == rules.OPEN,
+                                              MonitoringAssessment.assignee_id == user.id)
 
 
 def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAssessment, Solution]]:
-    """The start page's card: those waiting for the user as oversight owner, then the overdue ones they see."""
+    """The start page's card: those waiting for the user as oversight owner (the first 20), then the overdue ones
+    they see (the first 50), each soonest due first; with their solutions and metrics, in one statement."""
+    branches = []
+    for k, (query, limit) in enumerate(((_waiting_query(user), 20), (_overdue_query(user, today), 50))):
+        first = (query.with_only_columns(MonitoringAssessment.id, MonitoringAssessment.due_on)
+                 .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit).subquery())
+        branches.append(select(first.c.id, literal(k).label("k"), func.row_number().over(
+            order_by=(first.c.due_on, first.c.id)).label("r")))
+    listed = union_all(*branches).subquery()
     seen, rows = set(), []
-    for assessment, solution in [*waiting_for(user), *overdue_for_start_page(user, today)]:
+    for assessment, solution in db.session.execute(
+            select(MonitoringAssessment, Solution).join(listed, listed.c.id == MonitoringAssessment.id)
+            .join(Solution, Solution.id == MonitoringAssessment.solution_id)
+            .options(joinedload(MonitoringAssessment.metric)).order_by(listed.c.k, listed.c.r)):
         if assessment.id not in seen:
             seen.add(assessment.id)
             rows.append((assessment, solution))
@@ -383,8 +400,7 @@ def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAsse
 
 def waiting_for(user: User, *, limit: int = 20) -> list[tuple[MonitoringAssessment, Solution]]:
     """Open assessments the user decides as oversight owner (soonest due first)."""
-    query = (select(MonitoringAssessment, Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
-             .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.assignee_id == user.id)
+    query = (_waiting_query(user).add_columns(Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit))
     return [(a, s) for a, s in db.session.execute(query).all()]
 

@@ -1,8 +1,9 @@
 """The start page sends as many statements when its lists are full as when they hold one item each: the
 overdue and flagged lists (with their counts) come in one statement, the supplier card's documents with their
-suppliers, an owner's first solutions with their latest classification and pending request, and their gates
-in one statement (tests/solutions/test_gate_facts_of.py). test_query_counts grows a register no list shows;
-this one fills the lists the page shows."""
+suppliers, the breaches to assess (awaiting the reader, then overdue) with their solutions and metrics, an
+owner's first solutions with their latest classification and pending request, and their gates in one
+statement (tests/solutions/test_gate_facts_of.py). test_query_counts grows a register no list shows; this one
+fills the lists the page shows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from ai_register.extensions import db
+from ai_register.monitoring.models import MonitoringAssessment, MonitoringMetric, MonitoringValue
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules as supplier_rules
@@ -44,6 +46,17 @@ def _listed(owner_id: int, start: int, count: int) -> None:
                                         created_by_id=owner_id))
         db.session.add(SolutionSupplierProduct(solution_id=solution.id, product_id=product.id,
                                                linked_by_id=owner_id))
+        metric = MonitoringMetric(solution_id=solution.id, name=f"Träffsäkerhet {start + n}", kind="sensitivity",
+                                  direction="higher_is_better", frequency="monthly", created_by_id=owner_id)
+        db.session.add(metric)
+        db.session.flush()
+        value = MonitoringValue(metric_id=metric.id, solution_id=solution.id, period_end=today, value=1,
+                                breach="low", reported_by_id=owner_id)
+        db.session.add(value)
+        db.session.flush()
+        # overdue ones (compliance sees them all, the owner their own) and ones awaiting the owner's decision
+        db.session.add(MonitoringAssessment(solution_id=solution.id, metric_id=metric.id, value_id=value.id,
+                                            assignee_id=owner_id, due_on=today + timedelta(days=(-3, 3)[n % 2])))
     db.session.commit()
 
 
@@ -66,3 +79,6 @@ def test_the_start_page_sends_as_many_statements_for_full_lists_as_for_one_item(
     body = WebClient(app, users["compliance"]).get("/").get_data(as_text=True)
     assert body.count("De första 10 av 15.") == 2
     assert body.count("Leverantör ") == 15
+    assert body.count(": Träffsäkerhet ") == 8  # the overdue ones (every second)
+    owners = WebClient(app, owner).get("/").get_data(as_text=True)
+    assert owners.count(": Träffsäkerhet ") == 15  # awaiting them, then overdue
