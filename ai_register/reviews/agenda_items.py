@@ -81,8 +81,9 @@ def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None 
         if want.overdue is not None:
             query = query.where(source.is_overdue if want.overdue else not_(source.is_overdue))
         queries.append(query)
-    # What a count kept per key answers (the reviews due of 100,000 solutions: a few hundred rows, not 33,784
-    # index entries) is read from it when the reader sees every solution; an owner's are counted over their own.
+    # What a count kept per key answers (the reviews due of 100,000 solutions: ~1,500 kept rows per phase and
+    # day, not 33,784 index entries) is read from it when the reader sees every solution (PostgreSQL, whose
+    # triggers keep it); an owner's are counted over their own solutions.
     whole = visible is None and db.session.get_bind().dialect.name == "postgresql"
     counts = [_count(n, source, query, want, kept=whole and source.kept is not None)
               for n, (source, query) in enumerate(zip(sources, queries, strict=True))]
