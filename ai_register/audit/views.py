@@ -115,12 +115,15 @@ def _solution_filter() -> tuple[int | None, str]:
 
 
 EQUAL_FILTERS = ("solution_id", "actor_id", "action", "entity_type")
+# What the page shows of an event, read as plain rows: 50 events loaded as objects cost their loading and their
+# expiry at the request's commit, and the page changes none of them.
+EVENT_COLUMNS = tuple(getattr(AuditEvent, column.key) for column in AuditEvent.__table__.columns)
 
 
 def _trail_query(given: set[str]) -> Select:
     """The newest PER_PAGE + 1 events (keyset on the position: `before`) that match the filters named in `given`,
     each value a parameter of its name."""
-    query = select(AuditEvent).order_by(AuditEvent.position.desc())
+    query = select(*EVENT_COLUMNS).order_by(AuditEvent.position.desc())
     for name in EQUAL_FILTERS:
         if name in given:
             query = query.where(getattr(AuditEvent, name) == bindparam(name))
@@ -161,15 +164,15 @@ def trail():
         given["before"] = before
     # One statement per combination of filters, built once; the values given at execution.
     query = statements.built(f"audit.trail:{','.join(sorted(given))}", lambda _kind: _trail_query(set(given)))
-    events = db.session.scalars(query, given).all()
+    events = db.session.execute(query, given).all()
     more = len(events) > PER_PAGE
     events = events[:PER_PAGE]
     active = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v is not None}
     if solution_id == -1:
         active.pop("solution_id")
         active["solution"] = solution_text
-    users = {u.id: u for u in db.session.scalars(
-        statements.built("audit.trail.people", lambda _kind: select(User).order_by(User.display_name)))}
+    users = {u.id: u for u in db.session.execute(statements.built(
+        "audit.trail.people", lambda _kind: select(User.id, User.display_name).order_by(User.display_name)))}
     on_page = sorted({e.solution_id for e in events if e.solution_id is not None})
     solutions = dict(db.session.execute(statements.built("audit.trail.solutions", _solution_names),
                                         {"ids": on_page}).all()) if on_page else {}
