@@ -186,12 +186,13 @@ def invalid_reason(solution: Solution, row: ClassificationSummary) -> InvalidCla
     return InvalidClassification.RESULT_CHANGED if changed else None
 
 
-def classification_summary(solution: Solution, today: date | None = None) -> dict | None:
+def classification_summary(solution: Solution, today: date | None = None, versions: list | None = None) -> dict | None:
     """The solution's current classification for its detail view, with whether it counts (the same
-    answer as `validity.current_classification_summary`, from the kept row when there is one)."""
+    answer as `validity.current_classification_summary`, from the kept row when there is one; without one,
+    from `versions`, every version in order, when the caller has read them)."""
     row = solution.classification_summary
     if row is None:
-        return current_classification_summary(solution)
+        return current_classification_summary(solution, versions)
     reason = invalid_reason(solution, row)
     return {
         "id": row.shown_id,

@@ -258,13 +258,15 @@ def obligations_due(obligations: Iterable[Mapping[str, Any]], classification_id:
     return sorted(items, key=lambda item: (str(item.get("due") or ""), str(item.get("id"))))
 
 
-def current_classification_summary(solution: Solution) -> dict | None:
-    """The solution's current classification for its detail view, with whether it counts."""
+def current_classification_summary(solution: Solution, versions: list[Classification] | None = None) -> dict | None:
+    """The solution's current classification for its detail view, with whether it counts; `versions`: every
+    version in order, when the caller has read them."""
     # Every version in one statement (a solution has a handful): the latest decided one, the latest
     # of all and the prohibited-practice block all come from it. This runs on every read of a solution.
-    versions = db.session.scalars(
-        select(Classification).where(Classification.solution_id == solution.id).order_by(Classification.version)
-    ).all()
+    if versions is None:
+        versions = db.session.scalars(
+            select(Classification).where(Classification.solution_id == solution.id).order_by(Classification.version)
+        ).all()
     if not versions:
         return None
     decided = next((v for v in reversed(versions) if v.status in DECIDED), None)

@@ -53,9 +53,11 @@ def detail_load_options() -> tuple:
 _SOLUTION_KEYS = tuple(attr.key for attr in db.inspect(Solution).mapper.column_attrs)
 
 
-def solution_detail(solution: Solution) -> dict[str, Any]:
-    """The solution with its links to other areas' records."""
-    summary = classification_summary(solution)
+def solution_detail(solution: Solution, versions: list | None = None) -> dict[str, Any]:
+    """The solution with its links to other areas' records; `versions`: every classification version in
+    order, when the caller has read them (the summary of a solution without a kept one comes from them)."""
+    summary = classification_summary(solution) if versions is None else classification_summary(solution,
+                                                                                                versions=versions)
     current = summary or {}
     phase, status = Phase(solution.phase), Status(solution.status)
     return {

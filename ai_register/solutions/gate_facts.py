@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from types import SimpleNamespace
 
 from flask import current_app
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -76,6 +78,11 @@ def rollout_unit_facts_of(solution_ids: list[int]) -> dict[int, tuple[RolloutUni
     return facts
 
 
+def rollout_unit_facts_from(units: list[RolloutUnit]) -> tuple[RolloutUnitFact, ...]:
+    """The facts of a plan's units read in its order (`plans.rollout_units`)."""
+    return tuple(RolloutUnitFact(unit.name, unit.planned_start, unit.actual_start) for unit in units)
+
+
 def checklist_facts(solution: Solution) -> dict[str, bool]:
     return checklist_facts_of([solution.id])[solution.id]
 
@@ -97,20 +104,18 @@ def _personal_data(solution: Solution) -> bool | None:
 _READ = object()
 
 
-def build_gate_facts(solution: Solution, *, on: date, assignment=_READ, goal_list=_READ, benefit=_READ,
-                     evidence_list=_READ) -> GateFacts:
+def build_gate_facts(solution: Solution, *, on: date, **read) -> GateFacts:
     """Everything the gates of `lifecycle/gates.py` look at, for `solution` on the transition date `on`: the
     one-solution case of `gate_facts_for` (the same statement, the same conversions).
 
     Evidence is passed with its dates; the gates themselves decide what is valid on `on`. A page that has read
-    in the same request the current oversight assignment (`assignment`, None for none), the goals as
-    `goals.goals_for` reads them (`goal_list`), the benefit estimate (`benefit`, None for none) or the evidence
-    as `evidence.evidence_for` reads it (`evidence_list`) passes them; otherwise each is read here.
+    in the same request some of the records (`read`, by the names of `GIVEN`) passes them; the rest is read
+    here, in one statement.
     """
-    given = {name: value for name, value in (("assignment", assignment), ("goal_list", goal_list),
-                                             ("benefit", benefit), ("evidence_list", evidence_list))
-             if value is not _READ}
-    return gate_facts_for([solution], on=on, given={solution.id: given} if given else None)[solution.id]
+    unknown = set(read) - set(GIVEN)
+    if unknown:
+        raise TypeError(f"build_gate_facts() got unexpected keyword arguments {sorted(unknown)}")
+    return gate_facts_for([solution], on=on, given={solution.id: read} if read else None)[solution.id]
 
 
 # --- the records of every module the gates read, for a set of solutions, in one statement ------------------
@@ -134,8 +139,12 @@ def _rows_of(kind: str, solution_id, **values) -> Select:
     return select(*columns)
 
 
-def _record_rows(ids: list[int], skip: frozenset[str]) -> Select:
-    """The rows of every kind not in `skip` (what a page handed in) for the solutions `ids`."""
+@cache
+def _record_rows(skip: frozenset[str]) -> Select:
+    """The rows of every kind not in `skip` (what a page handed in) for the solutions in the parameter `ids`.
+    Built once per `skip` (a handful of combinations): building the union's eleven branches cost more than a
+    tenth of the request of a page that shows one solution."""
+    ids = bindparam("ids", expanding=True)
     measured = (select(func.count(Measurement.id)).where(Measurement.goal_id == Goal.id)
                 .correlate(Goal).scalar_subquery())
     branches = {
@@ -186,28 +195,39 @@ def _record_rows(ids: list[int], skip: frozenset[str]) -> Select:
     return union_all(*(branch for kind, branch in branches.items() if kind not in skip))
 
 
-# what a page may hand in, and the kind of rows it stands for
-_GIVEN_KINDS = {"assignment": "assignment", "goal_list": "goal", "benefit": "benefit", "evidence_list": "evidence"}
+# What a page may hand in, as it read it, and the kind of rows it stands for: the current oversight `assignment`
+# (None for none), the goals as `goals.goals_for` reads them (`goal_list`), the `benefit` estimate (None for
+# none), the evidence as `evidence.evidence_for` reads it (`evidence_list`), every classification version
+# newest first as `classification.services.classifications_of` reads them (`classifications`), the rollout
+# plan's units as `plans.rollout_units` reads them (`rollout`), the decommissioning checklist's items by key as
+# `plans.checklist_items` reads them (`decommissioning`), the linked product version's documents and its
+# supplier's agreements as `suppliers.linked_documents` reads them (`supplier_documents`).
+GIVEN = {"assignment": "assignment", "goal_list": "goal", "benefit": "benefit", "evidence_list": "evidence",
+         "classifications": "version", "rollout": "unit", "decommissioning": "item",
+         "supplier_documents": "document"}
 
 
 def gate_facts_for(solutions: list[Solution], *, on: date,
                    given: dict[int, dict] | None = None) -> dict[int, GateFacts]:
     """The gate facts of each of `solutions` (loaded: their own columns are facts too) on `on`, every module's
     records of all of them read at once: one statement however many solutions (the page's few; their ids are
-    sent as a list). `given`: per solution id, what `build_gate_facts` takes as read already by the page
-    (`assignment`, `goal_list`, `benefit`, `evidence_list`); a kind handed in for every solution is not read."""
+    sent as a list). `given`: per solution id, what the page has read already (by the names of `GIVEN`); a kind
+    handed in for every solution is not read."""
     if not solutions:
         return {}
     ids = [s.id for s in solutions]
     given = given or {}
-    skip = frozenset(kind for name, kind in _GIVEN_KINDS.items() if all(name in given.get(i, ()) for i in ids))
+    skip = frozenset(kind for name, kind in GIVEN.items() if all(name in given.get(i, ()) for i in ids))
     rows: dict[str, dict[int | None, list]] = defaultdict(lambda: defaultdict(list))
-    for row in db.session.execute(_record_rows(ids, skip)):
+    for row in db.session.execute(_record_rows(skip), {"ids": ids}):
         rows[row.kind][row.sid].append(row)
-    classified = classification_gate_facts_from(solutions, {sid: [
+    versions = {sid: [
         _Record(id=r.id, version=r.n, status=r.t1, override_category=r.t2, override_device_class=r.t3, result=r.j1,
                 answers=r.j2, overridden=r.t1 == OVERRIDDEN) for r in sorted(found, key=lambda r: r.n)]
-        for sid, found in rows["version"].items()})
+        for sid, found in rows["version"].items()}
+    versions.update({sid: handed["classifications"][::-1] for sid, handed in given.items()
+                     if "classifications" in handed})  # handed in newest first
+    classified = classification_gate_facts_from(solutions, versions)
     facts = {}
     for s in solutions:
         handed = given.get(s.id, {})
@@ -226,14 +246,16 @@ def gate_facts_for(solutions: list[Solution], *, on: date,
         facts[s.id] = _assemble(
             s, goals=goal_facts, has_benefit_estimate=estimated,
             oversight_owner=oversight.oversight_fact_of(assignment), evidence=held,
-            rollout_units=tuple(RolloutUnitFact(r.t1, r.d1, r.d2) for r in sorted(own["unit"],
-                                                                                 key=lambda r: (r.n, r.id))),
-            decommissioning_checklist={r.t1: r.b1 for r in sorted(own["item"], key=_by_id)},
+            rollout_units=rollout_unit_facts_from(handed["rollout"]) if "rollout" in handed else tuple(
+                RolloutUnitFact(r.t1, r.d1, r.d2) for r in sorted(own["unit"], key=lambda r: (r.n, r.id))),
+            decommissioning_checklist={key: item.done for key, item in handed["decommissioning"].items()}
+            if "decommissioning" in handed else {r.t1: r.b1 for r in sorted(own["item"], key=_by_id)},
             trustworthy_assessment=assessments.assessment_fact_of(
                 None if latest_assessment is None else _Record(assessed_on=latest_assessment.d1,
                                                                answers=latest_assessment.j1)),
             fria_fact=fria.gate_fact_of(None if approved is None else _Record(reviewed_at=approved.at)),
-            supplier_evidence=suppliers.document_facts(_documents(own["document"])),
+            supplier_evidence=suppliers.document_facts(handed["supplier_documents"] if "supplier_documents" in handed
+                                                       else _documents(own["document"])),
             training=oversight.training_facts_of(assignment),
             literacy_measures=tuple(literacy.measure_fact(_Record(held_on=r.d1, care_units=r.j1, solution_id=r.sid))
                                     for r in measures),

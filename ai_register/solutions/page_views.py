@@ -123,15 +123,23 @@ def build(solution: Solution, user: User) -> dict:
     """The page's data for `user` (the reader); `solution` read with `detail.detail_load_options()` (its
     owners, pending move, kept classification summary and current oversight assignment come with it)."""
     today = services.region_today()
-    detail = solution_detail(solution)
+    # Every version once, newest first: the page's list, the detail's summary where no kept one exists, the
+    # obligations and the gate checklist (with the version waiting for review).
+    versions = classification.classifications_of(solution)
+    detail = solution_detail(solution, versions=versions[::-1])
     transitions = transitions_of(solution)
     decisions = decisions_of(solution)
     events, actors = audit_events(solution)
     phase = Phase(solution.phase)
     goal_list, benefit = goals.goals_for(solution.id), goals.benefit_for(solution.id)
     records = evidence.evidence_for(solution.id)
-    # Every version once: the page's list, the checklist's version waiting for review, the obligations.
-    versions = classification.classifications_of(solution)
+    # Read once and handed to the gate checklist: the versions, and the rollout plan's units and the
+    # decommissioning checklist's items where the page shows them.
+    shown = {"classifications": versions}
+    if phase in ROLLOUT_SHOWN:
+        shown["rollout"] = plans.rollout_units(solution)
+    if phase in CHECKLIST_SHOWN:
+        shown["decommissioning"] = plans.checklist_items(solution)
     return {
         "solution": solution,
         "detail": detail,
@@ -141,7 +149,7 @@ def build(solution: Solution, user: User) -> dict:
         "history": history(transitions, decisions),
         "pending": detail.get("pending_transition"),
         "gate": gates.checklist(solution, today, assignment=solution.current_oversight, goal_list=goal_list,
-                                benefit=benefit, evidence_list=records, classifications=versions),
+                                benefit=benefit, evidence_list=records, **shown),
         "classification": detail.get("current_classification"),
         "classifications": versions,
         "obligations": results.obligations_in_language(
@@ -152,8 +160,9 @@ def build(solution: Solution, user: User) -> dict:
         "goals": goal_cards(goal_list),
         "benefit": benefit,
         "evidence": evidence_rows(records, today),
-        "rollout": plans.rollout_plan(solution) if phase in ROLLOUT_SHOWN else None,
-        "checklist": plans.decommissioning_checklist(solution) if phase in CHECKLIST_SHOWN else None,
+        "rollout": plans.rollout_plan(solution, shown["rollout"]) if phase in ROLLOUT_SHOWN else None,
+        "checklist": (plans.decommissioning_checklist(solution, shown["decommissioning"])
+                      if phase in CHECKLIST_SHOWN else None),
         "incidents": recent_incidents(solution, user),
         "events": events,
         "people": actors,

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ai_register.exceptions import DomainError, GateNotMet, InvalidInput, Stale
 from ai_register.security import COMPLIANCE, OWNER, access, actor
 from ai_register.solutions import plans, transitions
-from ai_register.solutions.access import get_solution, no_lost_update, require_if_match
+from ai_register.solutions.access import EAGER_OWNERS, get_solution, no_lost_update, require_if_match
 from ai_register.solutions.detail import solution_detail
 from ai_register.solutions.forms import ChecklistForm, DecisionForm, RolloutPlanForm, TransitionForm
 from ai_register.solutions.labels import decision_label, phase_name
 from ai_register.solutions.lifecycle.phases import Phase, requires_approval
+from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.web import gates
 from ai_register.web.forms import options, show_errors, submit_or_show
@@ -21,6 +23,8 @@ from ai_register.web.forms import options, show_errors, submit_or_show
 bp = Blueprint("phases_web", __name__, url_prefix="/solutions/<int:solution_id>", template_folder="templates")
 
 WRITERS = (OWNER, COMPLIANCE)
+# The transition page's solution with its owners (the access check) and the move already pending, if any.
+WITH_PENDING = (*EAGER_OWNERS, joinedload(Solution.pending_transition))
 SPARE_ROWS = 3
 
 
@@ -63,7 +67,7 @@ def _show_refusal(form, problem: DomainError) -> int:
 @access(*WRITERS)
 def transition(solution_id: int):
     user = actor()
-    solution = get_solution(solution_id, user, write=True)
+    solution = get_solution(solution_id, user, write=True, options=WITH_PENDING)
     form = TransitionForm()
     wanted = request.values.get("to") or (gates.next_phase(solution) or Phase.DECOMMISSIONING).value
     try:
@@ -105,7 +109,7 @@ def transition(solution_id: int):
         to=to,
         approval=requires_approval(to),
         gate=checklist,
-        pending=solution_detail(solution).get("pending_transition"),
+        pending=solution.pending_transition,
     ), status
 
 

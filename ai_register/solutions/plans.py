@@ -35,11 +35,12 @@ def _unit_record(unit: RolloutUnit) -> dict:
                            "actual_start": unit.actual_start})
 
 
-def rollout_plan(solution: Solution) -> dict[str, Any]:
+def rollout_plan(solution: Solution, units: list[RolloutUnit] | None = None) -> dict[str, Any]:
+    """The plan; `units`: its units as `rollout_units` reads them, when the caller has them."""
     today = region_today()
     units = [{**_unit_record(u), "planned_start": u.planned_start, "actual_start": u.actual_start,
               "started": u.actual_start is not None and u.actual_start <= today}
-             for u in rollout_units(solution)]
+             for u in (rollout_units(solution) if units is None else units)]
     return {"solution_id": solution.id, "units": units,
             "all_started": bool(units) and all(u["started"] for u in units)}
 
@@ -94,14 +95,18 @@ def _check_names(units: list[dict]) -> None:
 # --------------------------------------------------------------------------- decommissioning checklist
 
 
-def _checklist_items(solution: Solution) -> dict[str, DecommissioningItem]:
+def checklist_items(solution: Solution) -> dict[str, DecommissioningItem]:
+    """The items stored for the solution (ticked or not), by key."""
     items = db.session.scalars(select(DecommissioningItem)
                                .where(DecommissioningItem.solution_id == solution.id))
     return {item.key: item for item in items}
 
 
-def decommissioning_checklist(solution: Solution) -> dict[str, Any]:
-    stored = _checklist_items(solution)
+def decommissioning_checklist(solution: Solution,
+                              stored: dict[str, DecommissioningItem] | None = None) -> dict[str, Any]:
+    """Every item of the checklist, ticked or not; `stored`: the items as `checklist_items` reads them, when
+    the caller has them."""
+    stored = checklist_items(solution) if stored is None else stored
     items = []
     for key, label in DECOMMISSIONING_CHECKLIST.items():
         item = stored.get(key)
@@ -121,7 +126,7 @@ def update_checklist(solution: Solution, changes: list[dict], by: User, *, reaso
                            errors={"items": [Message(N_("Each checklist item may be listed once."))]})
     if solution.phase != Phase.DECOMMISSIONING.value:
         raise Conflict("The decommissioning checklist can be changed only in the decommissioning phase.")
-    stored = _checklist_items(solution)
+    stored = checklist_items(solution)
     changed = False
     for change in changes:
         item = stored.get(change["key"])

@@ -458,6 +458,19 @@ def solution_documents(solution_id: int) -> tuple[SupplierProduct | None, list[S
     return product, documents
 
 
+def linked_documents(solution_id: int) -> list[SupplierDocument]:
+    """`solution_documents`' documents in one statement: the linked product version's own documents, then its
+    supplier's agreements, each by kind and newest issued first (none without a linked product version)."""
+    return list(db.session.scalars(
+        select(SupplierDocument)
+        .join(SupplierProduct, SupplierProduct.supplier_id == SupplierDocument.supplier_id)
+        .join(SolutionSupplierProduct, SolutionSupplierProduct.product_id == SupplierProduct.id)
+        .where(SolutionSupplierProduct.solution_id == solution_id,
+               or_(SupplierDocument.product_id == SupplierProduct.id, SupplierDocument.product_id.is_(None)))
+        .order_by(SupplierDocument.product_id.is_(None), SupplierDocument.kind, SupplierDocument.issued_on.desc(),
+                  SupplierDocument.id.desc())))
+
+
 def instructions_for_use(solution_id: int, on: date | None = None) -> list[SupplierDocument]:
     """The instructions for use of the product version the solution uses: not withdrawn, or (with `on`) in
     force that day."""
@@ -509,6 +522,17 @@ def attention(today: date, *, scope: Select | None = None, solution_id: int | No
     if limit is not None:
         used = used.limit(limit)
     return attention_rows(db.session.execute(used).all(), today)
+
+
+def attention_from(documents: list[SupplierDocument], solution: Solution, today: date) -> list[Attention]:
+    """`attention(today, solution_id=solution.id)` from the solution's documents as `linked_documents` reads
+    them (the ones its product version and supplier hold), in the same order."""
+    if solution.phase == "retired":
+        return []
+    horizon = today + timedelta(days=warning_days())
+    due = sorted((d for d in documents if d.valid_until is not None and d.valid_until <= horizon
+                  and d.withdrawn_on is None), key=lambda d: (d.valid_until, d.id))
+    return attention_rows([(document, solution) for document in due], today)
 
 
 def attention_query(today: date, *, scope: Select | None = None, solution_id: int | None = None) -> Select:

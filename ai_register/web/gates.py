@@ -240,14 +240,20 @@ def _counted(solution, to: Phase, facts, on: date, settings) -> GateProgress:
     return GateProgress(to, met, total)
 
 
-def checklist(solution, on: date, to: Phase | None = None, *, classifications=None, **read) -> GateChecklist | None:
-    """The checklist of the move to `to` (the next phase); `read`: what the page has read already and
-    `build_gate_facts` takes (the current oversight `assignment`, the `goal_list`, the `benefit` estimate, the
-    `evidence_list`). The version waiting for review comes from every classification version, newest first
-    (`classifications`, as `classification.services.classifications_of` reads them; read here unless given)."""
+def checklist(solution, on: date, to: Phase | None = None, **read) -> GateChecklist | None:
+    """The checklist of the move to `to` (the next phase); `read`: what the page has read already, by the names
+    `gate_facts.GIVEN` gives (the current oversight `assignment`, the `goal_list`, the `benefit` estimate, the
+    `evidence_list`, every classification version newest first as `classifications`, the `rollout` plan's
+    units, the `decommissioning` checklist's items, the `supplier_documents`). The versions and the documents
+    are read here unless given: besides the gates, the version waiting for review and the supplier notices
+    come from them; the gates' other records come in one statement (`build_gate_facts`)."""
     to = to or next_phase(solution)
     if to is None:
         return None
+    if "classifications" not in read:
+        read["classifications"] = classifications_of(solution)
+    if "supplier_documents" not in read:
+        read["supplier_documents"] = suppliers.linked_documents(solution.id)
     facts = build_gate_facts(solution, on=on, **read)
     settings = gate_settings()
     rows = []
@@ -272,7 +278,7 @@ def checklist(solution, on: date, to: Phase | None = None, *, classifications=No
     # The prohibited row only matters when it fails; otherwise it is noise on every page.
     rows = [r for r in rows if r.key != "prohibited_block" or not r.met]
     # Moves are the lifecycle's to judge too (paused, retired); they head the list when they fail.
-    waiting = _waiting_classification(classifications_of(solution) if classifications is None else classifications)
+    waiting = _waiting_classification(read["classifications"])
     if waiting is not None:
         for row in rows:
             if row.key in ("valid_classification", "role_known") and not row.met:
@@ -282,4 +288,4 @@ def checklist(solution, on: date, to: Phase | None = None, *, classifications=No
     if move:
         rows.insert(0, CheckRow("move", str(_l("The move is allowed")), [unmet_text(u) for u in move]))
 
-    return GateChecklist(to, rows, on, suppliers.attention(on, solution_id=solution.id))
+    return GateChecklist(to, rows, on, suppliers.attention_from(read["supplier_documents"], solution, on))
