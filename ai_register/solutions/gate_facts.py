@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from functools import cache
 from types import SimpleNamespace
 
 from flask import current_app
@@ -22,7 +21,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    bindparam,
     case,
     cast,
     func,
@@ -34,6 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from ai_register import statements
 from ai_register.classification.models import DECIDED, OVERRIDDEN, Classification
 from ai_register.classification.validity import classification_gate_facts_from
 from ai_register.evidence import services as evidence
@@ -139,43 +138,48 @@ def _rows_of(kind: str, solution_id, **values) -> Select:
     return select(*columns)
 
 
-@cache
 def _record_rows(skip: frozenset[str]) -> Select:
-    """The rows of every kind not in `skip` (what a page handed in) for the solutions in the parameter `ids`.
-    Built once per `skip` (a handful of combinations): building the union's eleven branches cost more than a
-    tenth of the request of a page that shows one solution."""
-    ids = bindparam("ids", expanding=True)
+    """The rows of every kind not in `skip` (what a page handed in) for the solutions in the parameter `ids`,
+    built once per `skip` (a handful of combinations; `statements.built`): building the union's eleven
+    branches cost more than a tenth of the CPU of the page that shows one solution."""
+    return statements.built(f"gate_facts.records:{','.join(sorted(skip))}", lambda kind: _union(skip, kind))
+
+
+def _union(skip: frozenset[str], kind: str) -> Select:
+    def among(column):
+        return statements.among(column, kind)
+
     measured = (select(func.count(Measurement.id)).where(Measurement.goal_id == Goal.id)
                 .correlate(Goal).scalar_subquery())
     branches = {
         "goal": _rows_of("goal", Goal.solution_id, id=Goal.id, n=measured, t1=Goal.title, t2=Goal.indicator,
                          b1=Goal.baseline.is_not(None), b2=Goal.target.is_not(None))
-        .where(Goal.solution_id.in_(ids), Goal.withdrawn_at.is_(None)),
-        "benefit": _rows_of("benefit", BenefitEstimate.solution_id).where(BenefitEstimate.solution_id.in_(ids)),
+        .where(among(Goal.solution_id), Goal.withdrawn_at.is_(None)),
+        "benefit": _rows_of("benefit", BenefitEstimate.solution_id).where(among(BenefitEstimate.solution_id)),
         "assignment": _rows_of("assignment", OversightAssignment.solution_id, id=OversightAssignment.id,
                                d1=OversightAssignment.accepted_on, d2=OversightAssignment.confirmed_on,
                                d3=OversightAssignment.training_completed_on,
                                b1=OversightAssignment.authority_to_suspend)
-        .where(OversightAssignment.solution_id.in_(ids), OversightAssignment.ended_at.is_(None)),
+        .where(among(OversightAssignment.solution_id), OversightAssignment.ended_at.is_(None)),
         "evidence": _rows_of("evidence", Evidence.solution_id, id=Evidence.id, t1=Evidence.type,
                              d1=Evidence.issued_on, d2=Evidence.expires_on)
-        .where(Evidence.solution_id.in_(ids), Evidence.superseded_by_id.is_(None)),
+        .where(among(Evidence.solution_id), Evidence.superseded_by_id.is_(None)),
         "unit": _rows_of("unit", RolloutUnit.solution_id, id=RolloutUnit.id, n=RolloutUnit.position,
                          t1=RolloutUnit.name, d1=RolloutUnit.planned_start, d2=RolloutUnit.actual_start)
-        .where(RolloutUnit.solution_id.in_(ids)),
+        .where(among(RolloutUnit.solution_id)),
         "item": _rows_of("item", DecommissioningItem.solution_id, id=DecommissioningItem.id,
                          t1=DecommissioningItem.key, b1=DecommissioningItem.done)
-        .where(DecommissioningItem.solution_id.in_(ids)),
+        .where(among(DecommissioningItem.solution_id)),
         "assessment": _rows_of("assessment", TrustworthyAssessment.solution_id, id=TrustworthyAssessment.id,
                                d1=TrustworthyAssessment.assessed_on, j1=TrustworthyAssessment.answers)
-        .where(TrustworthyAssessment.solution_id.in_(ids)),
+        .where(among(TrustworthyAssessment.solution_id)),
         "fria": _rows_of("fria", FriaAssessment.solution_id, id=FriaAssessment.id, n=FriaAssessment.version,
                          at=FriaAssessment.reviewed_at)
-        .where(FriaAssessment.solution_id.in_(ids), FriaAssessment.status == fria_rules.APPROVED),
+        .where(among(FriaAssessment.solution_id), FriaAssessment.status == fria_rules.APPROVED),
         # the region-wide measures (no solution) count for every solution
         "measure": _rows_of("measure", LiteracyMeasure.solution_id, id=LiteracyMeasure.id,
                             d1=LiteracyMeasure.held_on, j1=LiteracyMeasure.care_units)
-        .where(or_(LiteracyMeasure.solution_id.in_(ids), LiteracyMeasure.solution_id.is_(None))),
+        .where(or_(among(LiteracyMeasure.solution_id), LiteracyMeasure.solution_id.is_(None))),
         # the linked product version's documents and its supplier's agreements (no product)
         "document": _rows_of("document", SolutionSupplierProduct.solution_id, id=SupplierDocument.id,
                              t1=SupplierDocument.kind, d1=SupplierDocument.issued_on,
@@ -184,13 +188,13 @@ def _record_rows(skip: frozenset[str]) -> Select:
         .join(SupplierProduct, SupplierProduct.id == SolutionSupplierProduct.product_id)
         .join(SupplierDocument, (SupplierDocument.supplier_id == SupplierProduct.supplier_id)
               & or_(SupplierDocument.product_id == SupplierProduct.id, SupplierDocument.product_id.is_(None)))
-        .where(SolutionSupplierProduct.solution_id.in_(ids)),
+        .where(among(SolutionSupplierProduct.solution_id)),
         # every version's decision (the Art 5 block), with the answers of the decided ones (the valid one)
         "version": _rows_of("version", Classification.solution_id, id=Classification.id, n=Classification.version,
                             t1=Classification.status, t2=Classification.override_category,
                             t3=Classification.override_device_class, j1=Classification.result,
                             j2=case((Classification.status.in_(DECIDED), Classification.answers)))
-        .where(Classification.solution_id.in_(ids)),
+        .where(among(Classification.solution_id)),
     }
     return union_all(*(branch for kind, branch in branches.items() if kind not in skip))
 
