@@ -8,9 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Date, Integer, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
+from ai_register import statements
 from ai_register.audit import services as audit
 from ai_register.audit.models import AuditEvent
 from ai_register.classification.labels import CATEGORY_TONE, category_label
@@ -73,12 +74,16 @@ def _counts(user, today) -> Counts:
         rows = db.session.execute(select(*keys, func.count(), func.count().filter(Solution.next_review_on < today))
                                   .group_by(*keys)).all()
         return Counts(Counter({(row[0], row[1], row[2]): row[3] for row in rows}), sum(row[4] for row in rows))
-    overdue = (select(func.coalesce(func.sum(SolutionReviewCount.solutions), 0))
-               .where(SolutionReviewCount.next_review_on < today).scalar_subquery())
-    rows = db.session.execute(select(SolutionClassCount.phase, SolutionClassCount.ai_act_category,
-                                     SolutionClassCount.device_class, SolutionClassCount.solutions, overdue)).all()
+    rows = db.session.execute(statements.built("start.counts", _kept_counts), {"today": today}).all()
     by = Counter({(row[0], row[1] or None, row[2] or None): row[3] for row in rows})
     return Counts(by, rows[0][4] if rows else 0)
+
+
+def _kept_counts(_kind: str) -> Select:
+    overdue = (select(func.coalesce(func.sum(SolutionReviewCount.solutions), 0))
+               .where(SolutionReviewCount.next_review_on < bindparam("today", type_=Date)).scalar_subquery())
+    return select(SolutionClassCount.phase, SolutionClassCount.ai_act_category, SolutionClassCount.device_class,
+                  SolutionClassCount.solutions, overdue)
 
 
 def _by(counts: Counter, part: int) -> Counter:
@@ -109,25 +114,35 @@ def _device_chart(counts: Counter) -> dict:
     return charts.bar_chart(rows)
 
 
-def _firsts(*lists: tuple) -> list[tuple[list[Solution], int]]:
-    """For each of `lists` (a query of solutions, its order, how many there are or None), the first TOP
-    solutions in that order and how many there are (an indexed count, unless known), all in one statement."""
-    found: list[tuple[list[Solution], int]] = [([], count or 0) for _query, _order, count in lists]
-    branches = []
-    for k, (query, order, count) in enumerate(lists):
-        if count == 0:
-            continue
-        first = query.with_only_columns(Solution.id, *order).order_by(*order, Solution.id).limit(TOP).subquery()
-        total = (query.with_only_columns(func.count()).order_by(None).scalar_subquery() if count is None
-                 else literal(count))
-        branches.append(select(first.c.id, literal(k).label("k"), total.label("n"), func.row_number().over(
-            order_by=[first.c[column.key] for column in order] + [first.c.id]).label("r")))
-    if not branches:
+def _firsts(user, today, *lists: tuple) -> list[tuple[list[Solution], int]]:
+    """For each of `lists` (a condition on the solutions the user sees, made from the day given at execution;
+    their order; how many there are or None), the first TOP solutions in that order and how many there are (an
+    indexed count, unless known), all in one statement; built once per process for a reader of the whole
+    register (`statements.built`: only the day and the known counts vary)."""
+    found: list[tuple[list[Solution], int]] = [([], count or 0) for _condition, _order, count in lists]
+    present = tuple((k, count is None) for k, (_condition, _order, count) in enumerate(lists) if count != 0)
+    if not present:
         return found
-    listed = union_all(*branches).subquery()
-    for solution, k, n in db.session.execute(select(Solution, listed.c.k, listed.c.n)
-                                             .join(listed, listed.c.id == Solution.id)
-                                             .order_by(listed.c.k, listed.c.r)):
+
+    def make(_kind: str | None) -> Select:
+        day, visible = bindparam("today", type_=Date), services.solutions_query(user, {})
+        branches = []
+        for k, unknown in present:
+            condition, order, _count = lists[k]
+            query = visible.where(condition(day))
+            first = query.with_only_columns(Solution.id, *order).order_by(*order, Solution.id).limit(TOP).subquery()
+            total = (query.with_only_columns(func.count()).order_by(None).scalar_subquery() if unknown
+                     else bindparam(f"n{k}", type_=Integer))
+            branches.append(select(first.c.id, literal(k).label("k"), total.label("n"), func.row_number().over(
+                order_by=[first.c[column.key] for column in order] + [first.c.id]).label("r")))
+        listed = union_all(*branches).subquery()
+        return (select(Solution, listed.c.k, listed.c.n).join(listed, listed.c.id == Solution.id)
+                .order_by(listed.c.k, listed.c.r))
+
+    statement = (statements.built(f"start.firsts:{present}", make) if visible_solution_ids(user) is None
+                 else make(None))
+    given = {"today": today, **{f"n{k}": lists[k][2] for k, unknown in present if not unknown}}
+    for solution, k, n in db.session.execute(statement, given):
         found[k][0].append(solution)
         found[k] = (found[k][0], n)
     return found
@@ -264,21 +279,28 @@ SHOWN_EVENT = (AuditEvent.id, AuditEvent.position, AuditEvent.occurred_at, Audit
                AuditEvent.entity_type, AuditEvent.solution_id)
 
 
-def recent_changes(user) -> tuple[list[Change], dict[int, str], dict[int, User]]:
-    """The latest changes on the solutions `user` sees (a run of one change folded), with the names of their
-    solutions and the people who made them, read in the same statement."""
+def _recent(scope: Select | None) -> Select:
+    """The latest events (with their solutions' names and people) on the solutions of `scope` (None: all)."""
     query = (select(AuditEvent, Solution.name, User).where(AuditEvent.solution_id.is_not(None))
              .outerjoin(Solution, Solution.id == AuditEvent.solution_id)
              .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.position.desc())
              .options(load_only(*SHOWN_EVENT), load_only(User.id, User.display_name)))
-    scope = visible_solution_ids(user)
     if scope is not None:
         query = query.where(AuditEvent.solution_id.in_(scope))
+    return query.limit(RECENT * 6)
+
+
+def recent_changes(user) -> tuple[list[Change], dict[int, str], dict[int, User]]:
+    """The latest changes on the solutions `user` sees (a run of one change folded), with the names of their
+    solutions and the people who made them, read in the same statement."""
+    scope = visible_solution_ids(user)
+    query = (statements.built("start.recent", lambda _kind: _recent(None)) if scope is None
+             else _recent(scope))
     changes: list[Change] = []
     names: dict[int, str] = {}
     people: dict[int, User] = {}
     # A run of the same change (ticking a checklist, recording values) would fill the list on its own.
-    for event, name, person in db.session.execute(query.limit(RECENT * 6)):
+    for event, name, person in db.session.execute(query):
         last = changes[-1].event if changes else None
         if last is not None and (last.solution_id, last.action, last.entity_type) == (
                 event.solution_id, event.action, event.entity_type):
@@ -303,12 +325,11 @@ def build(user) -> dict:
     tally = _counts(user, today)
     counts = tally.by
     events, names, people = recent_changes(user)
-    visible = services.solutions_query(user, {})
     # The page lists the overdue ones for the readers of the whole register only.
     (overdue, listed_overdue), (flagged, flagged_count) = _firsts(
-        (visible.where(Solution.next_review_on < today), (Solution.next_review_on,),
-         0 if user.role == OWNER else tally.overdue),
-        (visible.where(Solution.needs_rereview.is_(True)), (Solution.name,), tally.flagged))
+        user, today, (lambda day: Solution.next_review_on < day, (Solution.next_review_on,),
+                      0 if user.role == OWNER else tally.overdue),
+        (lambda _day: Solution.needs_rereview.is_(True), (Solution.name,), tally.flagged))
     overdue_count = tally.overdue if user.role == OWNER else listed_overdue
     phases = _by(counts, 0)
     categories = _by(counts, 1)
