@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.classification.models import ClassificationSummary
@@ -97,6 +98,10 @@ class Solution(db.Model):
         Index("ix_solutions_in_use_units_trgm", func.lower(cast(text("care_units"), String)).label("lower_units"),
               postgresql_using="gin", postgresql_ops={"lower_units": "public.gin_trgm_ops"},
               postgresql_where=text(IN_USE_PREDICATE)).ddl_if(dialect="postgresql"),
+        # The lists' care-unit filter (services.json_list_contains: `care_units::jsonb @> '["unit"]'`) as a
+        # bitmap of its own (PostgreSQL), so a filtered, searched list reads only the rows every filter keeps.
+        Index("ix_solutions_care_units_gin", cast(text("care_units"), JSONB).label("units"),
+              postgresql_using="gin", postgresql_ops={"units": "jsonb_path_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -429,3 +434,65 @@ COUNTS_TRIGGERS = (
 def _install_counts_trigger(target, connection, **kw):  # noqa: ARG001
     """create_all's twin of the migrations p23start_start_page_counts and p24rules_agenda_review_counts."""
     replace_solution_triggers(connection, COUNTS_FUNCTION, COUNTS_TRIGGERS)
+
+
+class SolutionSearch(db.Model):
+    """Each solution's name and purpose in lower case, as the lists' search reads them (issue 22): a narrow row
+    per solution with a trigram index of its words (PostgreSQL). A search of the whole register reads its
+    matches here, `words LIKE '%' || lower(q) || '%'` (the same as `name ILIKE … OR purpose ILIKE …`, which
+    lowers both sides), instead of rechecking each candidate's wide solution row and lowering its name and
+    purpose on every read (solutions.services.list_solutions). On PostgreSQL the trigger of SEARCH_FUNCTION
+    keeps the rows in step with every write of a name or purpose, in the writing transaction; on SQLite
+    nothing keeps them and nothing reads them."""
+
+    __tablename__ = "solution_search"
+    __table_args__ = (
+        Index("ix_solution_search_words_trgm", "words", postgresql_using="gin",
+              postgresql_ops={"words": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
+
+    # No foreign key: the trigger writes a row per solution, and a bulk insert of 66,000 solutions right after a
+    # TRUNCATE checked each against a table the planner believed empty (a scan per row, a minute).
+    solution_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # The lists' sort by name (services.SORT_COLUMNS): lower(name).
+    name_key: Mapped[str] = mapped_column(Text, nullable=False)
+    # lower(name), a line break, lower(purpose): a match of a search without a line break lies in one of them.
+    words: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+# Statement-level, as the counts above: a COPY of 100,000 solutions is one insert; an update that changes
+# neither name nor purpose (most do not) writes nothing; a deleted solution's row goes with it.
+SEARCH_FUNCTION = """
+CREATE OR REPLACE FUNCTION ai_register_solution_search() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO solution_search (solution_id, name_key, words)
+        SELECT id, lower(name), lower(name) || E'\\n' || lower(purpose) FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM solution_search WHERE solution_id IN (SELECT id FROM old_rows);
+    ELSE
+        UPDATE solution_search AS kept
+        SET name_key = lower(added.name), words = lower(added.name) || E'\\n' || lower(added.purpose)
+        FROM new_rows AS added JOIN old_rows AS removed ON removed.id = added.id
+        WHERE kept.solution_id = added.id
+          AND (added.name, added.purpose) IS DISTINCT FROM (removed.name, removed.purpose);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+SEARCH_TRIGGERS = (
+    "CREATE TRIGGER solutions_search_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
+    "CREATE TRIGGER solutions_search_update AFTER UPDATE ON solutions "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
+    "CREATE TRIGGER solutions_search_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
+)
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_search_trigger(target, connection, **kw):  # noqa: ARG001
+    """create_all's twin of the migration p24search_solution_search."""
+    replace_solution_triggers(connection, SEARCH_FUNCTION, SEARCH_TRIGGERS)

@@ -8,8 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, Select, case, exists, func, literal, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Date, Select, case, cast, exists, func, literal, or_, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import joinedload, selectinload
 
 from ai_register.apikit import page_window
 from ai_register.audit import services as audit
@@ -18,7 +19,13 @@ from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
 from ai_register.solutions.access import owned_rows, visible_solution_ids, visible_solutions_query
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
-from ai_register.solutions.models import Solution, SolutionClassCount, SolutionReviewCount, TransitionRequest
+from ai_register.solutions.models import (
+    Solution,
+    SolutionClassCount,
+    SolutionReviewCount,
+    SolutionSearch,
+    TransitionRequest,
+)
 from ai_register.suppliers.models import SolutionSupplierProduct
 from ai_register.users.models import User, utcnow
 
@@ -219,11 +226,13 @@ SORT_COLUMNS = {
 
 
 def json_list_contains(column, value: str):
-    """`value` is an element of the JSON list in `column` (care units, tags), on either database."""
+    """`value` is an element of the JSON list in `column` (care units, tags), on either database. On
+    PostgreSQL as JSONB containment (`column::jsonb @> '["value"]'`), which the care units' GIN index
+    answers (`ix_solutions_care_units_gin`); testing each row's elements read every row the other
+    filters kept."""
     if db.session.get_bind().dialect.name == "postgresql":
-        elements = func.json_array_elements_text(column).table_valued("value")
-    else:
-        elements = func.json_each(column).table_valued("value")
+        return cast(column, JSONB).contains([value])
+    elements = func.json_each(column).table_valued("value")
     return exists(select(1).select_from(elements).where(elements.c.value == value))
 
 
@@ -281,6 +290,20 @@ def _kept_total(user: User, args: Mapping[str, Any]) -> int | None:
                              .where(*(CLASS_FILTERS[name] == args[name] for name in used)))
 
 
+def _searches_kept_words(user: User, args: Mapping[str, Any], sort: str) -> bool:
+    """A search of the whole register by name alone, sorted by name, reads its matches from the kept lower-case
+    words (`SolutionSearch`, PostgreSQL) without touching the solutions: `words LIKE '%' || lower(q) || '%'`
+    is `name ILIKE … OR purpose ILIKE …` (PostgreSQL's ILIKE lowers both sides), provided the search holds no
+    line break, the words' separator."""
+    return (_reads_all_kept(user) and LIST_FILTERS.intersection(args) == {"q"} and "\n" not in args["q"]
+            and sort.removeprefix("-") == "name")
+
+
+def _like_escaped(text_: str) -> str:
+    """`text_` for a LIKE pattern with `/` as its escape character, as `contains(…, autoescape=True)` writes it."""
+    return text_.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def _review_day_start(offset: int, per_page: int, descending: bool):
     """A late page of the whole register by next review, found from the solutions kept per review day: the
     day the page starts on and the offset within that day and the days after it, so the page's ids come
@@ -321,7 +344,12 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
         # page's ids. On PostgreSQL the matches come from the trigram indexes and are sorted apart
         # (MATERIALIZED): walking the name index and testing every row until a page of matches turns up
         # read 80,000 rows for a name late in the alphabet (docs/performance.md).
-        matches = query.with_only_columns(Solution.id, key.label("sort_key")).order_by(None).cte("matches")
+        if _searches_kept_words(user, args, sort):
+            words = SolutionSearch.words.like(literal("%") + func.lower(_like_escaped(args["q"])) + "%", escape="/")
+            matches = select(SolutionSearch.solution_id.label("id"), SolutionSearch.name_key.label("sort_key")) \
+                .where(words).cte("matches")
+        else:
+            matches = query.with_only_columns(Solution.id, key.label("sort_key")).order_by(None).cte("matches")
         if db.session.get_bind().dialect.name == "postgresql":
             matches = matches.prefix_with("MATERIALIZED")
         sort_key = matches.c.sort_key.desc() if descending else matches.c.sort_key.asc()
@@ -343,7 +371,7 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
         page_ids = list(db.session.scalars(ids.order_by(*ordered).offset(offset).limit(per_page)))
     loaded = {solution.id: solution for solution in db.session.scalars(
         select(Solution).where(Solution.id.in_(page_ids))
-        .options(selectinload(Solution.owner), selectinload(Solution.co_owners)))} if page_ids else {}
+        .options(joinedload(Solution.owner), selectinload(Solution.co_owners)))} if page_ids else {}
     items = [loaded[solution_id] for solution_id in page_ids]
     if total is None:
         total = _count(user, args, query)

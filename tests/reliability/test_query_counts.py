@@ -131,6 +131,8 @@ PAGES = [  # (who, url, web page?)
     ("compliance", "/solutions?sort=-next_review_on", True), ("owner", "/solutions?q=L%C3%B6sning&sort=phase", True),
     ("compliance", "/solutions?sort=-next_review_on&page=2000", True), ("auditor", "/solutions?phase=pilot", True),
     ("owner", "/api/v1/solutions?phase=pilot&per_page=2&page=2", False),
+    ("compliance", "/solutions?q=L%C3%B6sning", True),
+    ("auditor", "/api/v1/solutions?q=L%C3%B6sning&care_unit=Akuten&per_page=5", False),
     ("compliance", "/audit", True), ("auditor", "/audit?solution=L%C3%B6sning+0001", True),
     ("compliance", "/incidents/new", True), ("owner", "/incidents/new", True),
     ("compliance", "/solutions/lookup?q=L%C3%B6s", True), ("owner", "/solutions/lookup?q=1&write=1", True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import delete, event, update
 
 from ai_register.extensions import db
 from ai_register.solutions.models import Solution
@@ -229,3 +229,70 @@ def test_late_pages_by_next_review_start_on_their_day(reg, client, monkeypatch, 
             assert [item["id"] for item in body["items"]] == every[(page - 1) * per_page:page * per_page], \
                 (per_page, page)
             assert body["total"] == 40
+
+
+# --- the search's kept words (models.SolutionSearch, services._searches_kept_words) ------------------------
+
+NEEDLES = ["sepsis", "SEPSIS", "Sepsis ", "ä", "Ä", "ÅTERBESÖK", "%", "100%", "_", "a_b", "/", "x/y", "ref",
+           "notes\nwarns", "s\nw", "0\nWarns", "e", "zz-nothing", " ", "lta do", "åäö ÅÄÖ"]
+
+
+def _search_rows(is_postgres):
+    """Every solution's kept words next to what they must be, computed from the solution now."""
+    from sqlalchemy import func, select
+
+    from ai_register.solutions.models import SolutionSearch
+
+    kept = {row.solution_id: (row.name_key, row.words) for row in db.session.scalars(select(SolutionSearch))}
+    if not is_postgres:  # nothing keeps them on SQLite, nothing reads them there
+        return kept, kept
+    wanted = {row.id: (row.key, row.words) for row in db.session.execute(select(
+        Solution.id, func.lower(Solution.name).label("key"),
+        (func.lower(Solution.name) + "\n" + func.lower(Solution.purpose)).label("words")))}
+    return kept, wanted
+
+
+def test_kept_search_words_follow_every_write(reg, client, portfolio, users, is_postgres):
+    from sqlalchemy import insert
+
+    kept, wanted = _search_rows(is_postgres)
+    assert kept == wanted and (len(kept) == 4 or not is_postgres)
+    renamed = {"name": "ÅTERBESÖK triage", "purpose": "Sorterar 100% av remisserna"}
+    assert reg.patch(portfolio["a"], renamed).status_code == 200
+    assert reg.patch(portfolio["b"], {"care_units": ["IVA"]}).status_code == 200
+    set_columns(portfolio["c"], purpose="Varnar för SEPSIS\noch chock")
+    owner = users["owner"].id
+    db.session.execute(insert(Solution), [{"name": f"Bulk {n} Ä", "purpose": "Massinläst.", "owner_id": owner,
+                                           "created_by_id": owner} for n in range(3)])
+    db.session.commit()
+    kept, wanted = _search_rows(is_postgres)
+    assert kept == wanted and (len(kept) == 7 or not is_postgres)
+    db.session.execute(delete(Solution).where(Solution.name == "Bulk 0 Ä"))
+    db.session.commit()
+    kept, wanted = _search_rows(is_postgres)
+    assert kept == wanted and (len(kept) == 6 or not is_postgres)
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_search_of_the_kept_words_finds_what_the_solutions_match(reg, client, portfolio, monkeypatch, sort):
+    """The whole register's search by name reads the kept words (PostgreSQL): the same matches, order and
+    totals as `name ILIKE … OR purpose ILIKE …` on the solutions, for case, letters outside ASCII, LIKE's
+    special characters and line breaks."""
+    from urllib.parse import quote
+
+    from ai_register.solutions import services
+
+    reg.create(name="åäö ÅÄÖ", purpose="Notes\nwarns of falls; a_b and x/y.")
+    reg.create(name="Återbesök", purpose="Plans återbesök.")
+    for n in range(3):
+        reg.create(name=f"Sepsis {n}", purpose="Warns of sepsis.")
+
+    def answers() -> list:
+        return [client.get(f"{BASE}?q={quote(needle)}&sort={sort}&per_page=2&page={page}",
+                           headers=reg.h(who)).get_json()
+                for needle in NEEDLES for page in (1, 2) for who in ("compliance", "auditor")]
+
+    kept = answers()
+    monkeypatch.setattr(services, "_searches_kept_words", lambda *args: False)
+    assert kept == answers()
+    assert any(answer["total"] > 2 for answer in kept)
