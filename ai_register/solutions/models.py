@@ -460,6 +460,10 @@ class SolutionSearch(db.Model):
     words: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+# Its trigram index needs pg_trgm too, and create_all may make this table before `solutions`.
+event.listen(SolutionSearch.__table__, "before_create", _install_pg_trgm)
+
+
 # Statement-level, as the counts above: a COPY of 100,000 solutions is one insert; an update that changes
 # neither name nor purpose (most do not) writes nothing; a deleted solution's row goes with it.
 SEARCH_FUNCTION = """
