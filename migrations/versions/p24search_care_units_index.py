@@ -6,7 +6,7 @@ list filtered by phase, status, care unit and a search read every row the other 
 on 1,400 pages at 100,000 solutions) to test its care units; now the ~330 rows every filter keeps.
 
 Revision ID: 24c5ea4c0001
-Revises: 24a0c0de0001
+Revises: 24a0c0de0002
 Create Date: 2026-12-07 09:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "24c5ea4c0001"
-down_revision = "24a0c0de0001"
+down_revision = "24a0c0de0002"
 branch_labels = None
 depends_on = None
 
