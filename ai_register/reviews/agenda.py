@@ -34,6 +34,7 @@ from ai_register.portfolio import followup as portfolio_followup
 from ai_register.reports.instants import db_instant
 from ai_register.reviews import agenda_items, sources
 from ai_register.reviews.agenda_items import AgendaItem, Source, Want
+from ai_register.solutions.access import owned_rows
 from ai_register.solutions.models import Decision, Solution, SolutionPhaseReviewCount
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import followup as suppliers_followup
@@ -65,12 +66,14 @@ KINDS = {
 
 def page(*, now: datetime | None = None, today: date | None = None, visible: ColumnElement[bool] | None = None,
          overdue: bool | None = None, kind: str | None = None, offset: int = 0,
-         limit: int | None = None) -> tuple[list[AgendaItem], int, int]:
+         limit: int | None = None, owner: object | None = None) -> tuple[list[AgendaItem], int, int]:
     """The agenda's items `offset` to `offset + limit` in its order (overdue first, then by due date),
     with how many items and overdue items there are in all. Every source is counted in one statement and
     read for at most `offset + limit` of its items in that order (`agenda_items.read`), so a page costs
     the same in a large register as in a small one. `visible`, a condition on the solution row (see
-    solutions.access.visible_condition), limits it to those solutions; None: every solution."""
+    solutions.access.visible_condition), limits it to those solutions; None: every solution. `owner`: the
+    reader when `visible` is exactly their owned and co-owned solutions (some sources count those from the
+    owner's index)."""
 
     now = now or utcnow()
     today = today or region_today()
@@ -99,7 +102,7 @@ def page(*, now: datetime | None = None, today: date | None = None, visible: Col
         "explanations": lambda: monitoring_followup.explanations_part(today),
     }
     parts = agenda_items.read([describe() for name, describe in sources.items() if source is None or name == source],
-                              want, visible)
+                              want, visible, owner)
     items = sorted((item for part in parts for item in part.items), key=sort_key)
     if kind is not None:  # a source's kinds differ only in being overdue, which `want` already chose
         items = [item for item in items if item.kind == kind]
@@ -201,7 +204,17 @@ def _reviews(today: date) -> Source:
                          ).where(SolutionPhaseReviewCount.phase.in_(REVIEWED_PHASES), day <= horizon)
         return counted if overdue is None else counted.where(day < today if overdue else day >= today)
 
-    return Source(query, Solution.next_review_on < today, build, kept)
+    def owned(reader, overdue: bool | None) -> Select:
+        # The same count over the reader's own and co-owned solutions, from the owner's index alone (its
+        # entries carry the phase and review day), not a bitmap of every review due in the register.
+        where = [Solution.phase.in_(REVIEWED_PHASES), Solution.next_review_on.is_not(None),
+                 Solution.next_review_on <= horizon]
+        if overdue is not None:
+            where.append(Solution.next_review_on < today if overdue else Solution.next_review_on >= today)
+        mine = owned_rows(reader, Solution.next_review_on.label("day"), where=tuple(where)).subquery()
+        return select(func.count().label("total"), func.count().filter(mine.c.day < today).label("late"))
+
+    return Source(query, Solution.next_review_on < today, build, kept, owned)
 
 
 def _oversight(today: date) -> Source:

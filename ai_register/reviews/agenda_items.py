@@ -48,6 +48,10 @@ class Source:
     # `kept(overdue)`, a statement of two columns (total, late) that answers what counting `query` (with
     # `want.overdue`'s condition, None: none) would. Read instead of counting when every solution is visible.
     kept: Callable[[bool | None], Select] | None = None
+    # The same count over the solutions a reader owns or co-owns, `owned(reader, overdue)`, read instead of
+    # counting `query` under the reader's visibility condition: from the owner's own index
+    # (`solutions.access.owned_rows`), so it grows with what the reader owns, not with the register.
+    owned: Callable[[object, bool | None], Select] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,12 @@ class Part:
     overdue: int
 
 
-def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None = None) -> list[Part]:
+def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None = None,
+         owner: object | None = None) -> list[Part]:
     """The sources of one page read together. `visible` (a condition on the solution row each source names;
-    None: every solution) and `want`'s choice of overdue items are put on each source's query; every source
+    None: every solution) and `want`'s choice of overdue items are put on each source's query (`owner`: the
+    reader whose owned and co-owned solutions `visible` selects, for the sources that count those from the
+    owner's index, `Source.owned`); every source
     is counted in ONE statement (a count per source, UNION ALL); then only the sources whose items can
     be on the page are read, each at most `want.limit` rows. The agenda lists overdue items first, so when
     there are at least `want.limit` overdue items in all, the page holds only overdue ones: the sources are
@@ -85,7 +92,8 @@ def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None 
     # day, not 33,784 index entries) is read from it when the reader sees every solution (PostgreSQL, whose
     # triggers keep it); an owner's are counted over their own solutions.
     whole = visible is None and db.session.get_bind().dialect.name == "postgresql"
-    counts = [_count(n, source, query, want, kept=whole and source.kept is not None)
+    counts = [_count(n, source, query, want, kept=whole and source.kept is not None,
+                     owner=owner if source.owned is not None else None)
               for n, (source, query) in enumerate(zip(sources, queries, strict=True))]
     if not counts:
         return []
@@ -108,12 +116,13 @@ def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None 
     return parts
 
 
-def _count(n: int, source: Source, query: Select, want: Want, *, kept: bool) -> Select:
+def _count(n: int, source: Source, query: Select, want: Want, *, kept: bool, owner: object | None) -> Select:
     """The statement of one source's counts in `read`'s UNION ALL: its number `n`, how many items and how many
-    overdue; from the source's kept counts (`kept`) or by counting its rows."""
+    overdue; from the source's kept counts (`kept`), over the owner's own solutions (`owner`) or by counting
+    its rows."""
     source_column = literal_column(str(n)).label("source")
-    if kept:
-        counted = source.kept(want.overdue)
+    if kept or owner is not None:
+        counted = source.kept(want.overdue) if kept else source.owned(owner, want.overdue)
         return counted.with_only_columns(source_column, *counted.selected_columns, maintain_column_froms=True)
     return query.order_by(None).with_only_columns(
         source_column, func.count().label("total"), func.count().filter(source.is_overdue).label("late"),

@@ -16,6 +16,7 @@ from ai_register.notifications.settings import setting
 from ai_register.reviews import agenda, realisation, schedule, sources
 from ai_register.reviews.agenda import REVIEWED_PHASES
 from ai_register.reviews.models import Review
+from ai_register.security import OWNER
 from ai_register.solutions.access import get_solution, require_id, visible_condition, visible_solutions_query
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import record_solution_change, region_today, solution_record
@@ -153,10 +154,14 @@ def agenda_for(user: User, *, overdue: bool | None = None, kind: str | None = No
     with how many items and overdue items there are in all."""
 
     visible = visible_condition(user)
+    # An owner's visibility is their owned and co-owned solutions (access.visible_condition), which some sources
+    # count from the owner's index.
+    owner = user if user.role == OWNER and visible is not None and solution_id is None else None
     if solution_id is not None:
         one = Solution.id == solution_id
         visible = one if visible is None else and_(visible, one)
     offset, limit = page_window(page, per_page)
-    items, total, late = agenda.page(visible=visible, overdue=overdue, kind=kind, offset=offset, limit=limit)
+    items, total, late = agenda.page(visible=visible, overdue=overdue, kind=kind, offset=offset, limit=limit,
+                                     owner=owner)
     return {"items": [item.as_dict() for item in items], "total": total, "overdue": late, "page": page,
             "per_page": per_page}

@@ -2,7 +2,8 @@
 phase and review day (PostgreSQL: `solution_phase_review_counts`, kept by the trigger on solutions): the agenda's
 counts equal counting the solutions, for every filter of the agenda, after every kind of write to the solutions
 (phase and review date changed through the API and the ORM, bulk INSERT, UPDATE and DELETE around the ORM) and as
-days pass with nothing written (sums over days: nothing to recount at midnight)."""
+days pass with nothing written (sums over days: nothing to recount at midnight). An owner's are counted from
+their own index (`access.owned_rows`) as their visibility condition counts them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, true, update
 
 from ai_register.extensions import db
 from ai_register.reviews import agenda
+from ai_register.solutions.access import visible_condition
 from ai_register.solutions.models import Solution, SolutionPhaseReviewCount
 from ai_register.solutions.services import region_today
 from tests.reports.conftest import etag, register_solution
@@ -20,7 +22,7 @@ FILTERS = ({}, {"overdue": True}, {"overdue": False}, {"kind": "review_due"}, {"
            {"kind": "review_overdue", "overdue": False}, {"overdue": True, "offset": 2, "limit": 3})
 
 
-def _check(today, *, every_filter: bool = False) -> None:
+def _check(today, *, every_filter: bool = False, owners: tuple = ()) -> None:
     db.session.expire_all()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if not postgres and not every_filter:
@@ -39,6 +41,12 @@ def _check(today, *, every_filter: bool = False) -> None:
             counted_items, counted_total, counted_late = agenda.page(today=day, visible=true(), **wanted)
             assert (total, late) == (counted_total, counted_late), (day, wanted)
             assert [(i.kind, i.subject_id) for i in items] == [(i.kind, i.subject_id) for i in counted_items]
+            for owner in owners:  # an owner's counted from their own index, against their visibility condition
+                visible = visible_condition(owner)
+                mine = agenda.page(today=day, visible=visible, owner=owner, **wanted)
+                counted = agenda.page(today=day, visible=visible, **wanted)
+                assert mine[1:] == counted[1:], (owner.email, day, wanted)
+                assert [(i.kind, i.subject_id) for i in mine[0]] == [(i.kind, i.subject_id) for i in counted[0]]
     reviewed = select(func.count()).where(Solution.phase.in_(agenda.REVIEWED_PHASES),
                                           Solution.next_review_on <= today + timedelta(days=30))
     due = db.session.scalar(reviewed)
@@ -78,6 +86,11 @@ def test_the_agenda_counts_the_reviews_due_as_counting_the_solutions_does(app, c
                            .values(next_review_on=today + timedelta(days=20)))
         db.session.commit()
         _check(today)
+        shared = db.session.scalar(select(Solution).where(Solution.name == "Bulk 2"))  # owner's, co-owned by other
+        shared.co_owners.append(other)
+        theirs = db.session.scalar(select(Solution).where(Solution.name == "Bulk 1"))  # other's, co-owned by owner
+        theirs.co_owners.append(owner)
+        db.session.commit()
         db.session.execute(delete(Solution).where(Solution.name.like("Bulk %"), Solution.phase == "management"))
         db.session.commit()
-        _check(today, every_filter=True)
+        _check(today, every_filter=True, owners=(owner, other))
