@@ -246,23 +246,17 @@ def owner_tasks(user, today) -> tuple[list[dict], int]:
 
 def confirmations_due(user, today) -> list[dict]:
     """Oversight assignments the reader confirms themself, due within a month or overdue."""
-    assignments = db.session.scalars(
-        select(OversightAssignment).where(
-            OversightAssignment.user_id == user.id, OversightAssignment.ended_at.is_(None)
-        )
-    )
+    # with their solutions, in one statement (built once: the reader given at execution)
+    rows = db.session.execute(statements.built("start.confirmations", lambda _kind: (
+        select(OversightAssignment, Solution).join(Solution, Solution.id == OversightAssignment.solution_id)
+        .where(OversightAssignment.user_id == bindparam("user_id", type_=Integer),
+               OversightAssignment.ended_at.is_(None)).order_by(OversightAssignment.id))), {"user_id": user.id})
     due = []
-    for assignment in assignments:
+    for assignment, solution in rows:
         day = confirmation_due_on(assignment.accepted_on, assignment.confirmed_on)
         if day is None or (day - today).days <= CONFIRM_AHEAD_DAYS:
-            due.append(
-                {
-                    "assignment": assignment,
-                    "solution": db.session.get(Solution, assignment.solution_id),
-                    "due": day,
-                    "overdue": day is None or day < today,
-                }
-            )
+            due.append({"assignment": assignment, "solution": solution, "due": day,
+                        "overdue": day is None or day < today})
     return due
 
 

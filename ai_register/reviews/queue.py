@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ai_register import statements
 from ai_register.classification.models import SUBMITTED, Classification
 from ai_register.classification.review import require_four_eyes
 from ai_register.exceptions import FourEyes
@@ -18,25 +19,17 @@ from ai_register.solutions.models import TransitionRequest
 
 
 def submitted_classifications(limit: int | None = None) -> list[Classification]:
-    return list(
-        db.session.scalars(
-            select(Classification)
-            .where(Classification.status == SUBMITTED)
-            .order_by(Classification.submitted_at, Classification.id)
-            .limit(limit)
-        )
-    )
+    """The submitted classifications, oldest first (the first `limit`); the statement built once per limit."""
+    return list(db.session.scalars(statements.built(f"review.submitted:{limit}", lambda _kind: (
+        select(Classification).where(Classification.status == SUBMITTED)
+        .order_by(Classification.submitted_at, Classification.id).limit(limit)))))
 
 
 def pending_requests(limit: int | None = None) -> list[TransitionRequest]:
-    return list(
-        db.session.scalars(
-            select(TransitionRequest)
-            .where(TransitionRequest.status == "pending")
-            .order_by(TransitionRequest.requested_at, TransitionRequest.id)
-            .limit(limit)
-        )
-    )
+    """The pending phase-change requests, oldest first (the first `limit`); the statement built once per limit."""
+    return list(db.session.scalars(statements.built(f"review.pending:{limit}", lambda _kind: (
+        select(TransitionRequest).where(TransitionRequest.status == "pending")
+        .order_by(TransitionRequest.requested_at, TransitionRequest.id).limit(limit)))))
 
 
 def _four_eyes_text(because: str | None, owns_now: bool, *, requested: bool = False) -> str:

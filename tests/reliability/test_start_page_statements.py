@@ -1,9 +1,9 @@
 """The start page sends as many statements when its lists are full as when they hold one item each: the
 overdue and flagged lists (with their counts) come in one statement, the supplier card's documents with their
-suppliers, the breaches to assess (awaiting the reader, then overdue) with their solutions and metrics, an
-owner's first solutions with their latest classification and pending request, and their gates in one
-statement (tests/solutions/test_gate_facts_of.py). test_query_counts grows a register no list shows; this one
-fills the lists the page shows."""
+suppliers, the reader's oversight confirmations with their solutions, the breaches to assess (awaiting the
+reader, then overdue) with their solutions and metrics, an owner's first solutions with their latest
+classification and pending request, and their gates in one statement (tests/solutions/test_gate_facts_of.py).
+test_query_counts grows a register no list shows; this one fills the lists the page shows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import insert
 
 from ai_register.extensions import db
 from ai_register.monitoring.models import MonitoringAssessment, MonitoringMetric, MonitoringValue
+from ai_register.oversight.models import OversightAssignment
 from ai_register.solutions.models import Solution
 from ai_register.solutions.services import region_today
 from ai_register.suppliers import rules as supplier_rules
@@ -54,6 +55,9 @@ def _listed(owner_id: int, start: int, count: int) -> None:
                                 breach="low", reported_by_id=owner_id)
         db.session.add(value)
         db.session.flush()
+        # the owner is its oversight owner and has not yet accepted: a confirmation on their start page
+        db.session.add(OversightAssignment(solution_id=solution.id, user_id=owner_id, authority_to_suspend=True,
+                                           created_by_id=owner_id))
         # overdue ones (compliance sees them all, the owner their own) and ones awaiting the owner's decision
         db.session.add(MonitoringAssessment(solution_id=solution.id, metric_id=metric.id, value_id=value.id,
                                             assignee_id=owner_id, due_on=today + timedelta(days=(-3, 3)[n % 2])))
@@ -82,3 +86,4 @@ def test_the_start_page_sends_as_many_statements_for_full_lists_as_for_one_item(
     assert body.count(": Träffsäkerhet ") == 8  # the overdue ones (every second)
     owners = WebClient(app, owner).get("/").get_data(as_text=True)
     assert owners.count(": Träffsäkerhet ") == 15  # awaiting them, then overdue
+    assert owners.count('oversight/confirm"') == 15  # their confirmations, each with its solution
