@@ -98,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below for web forms only; the API uses tokens
     config_module.check_production(app.config)
+    config_module.check_sqlite_version(app.config["SQLALCHEMY_DATABASE_URI"])
     if hops := app.config.get("TRUSTED_PROXIES", 0):
         # The client's address and scheme as the region's reverse proxies saw them (docs/security.md):
         # only the last `hops` X-Forwarded-For entries are believed, an address a client writes itself is not.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,12 +17,27 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the message says what to set."""
 
 
+# The embedded database's oldest library the register's statements run on: an owner's kept portfolio is checked
+# with a FULL OUTER JOIN (portfolio/readers.py), which SQLite has since 3.39.0 (2022; Debian 12 ships 3.40).
+SQLITE_MINIMUM = (3, 39, 0)
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept the usual `postgres://` and `postgresql://` forms and use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def check_sqlite_version(url: str, version: tuple[int, ...] = sqlite3.sqlite_version_info) -> None:
+    """Refuse to start on an SQLite library too old for the register's statements (a clear message at start-up,
+    not a 500 on the first owner's portfolio)."""
+    if url.startswith("sqlite") and tuple(version) < SQLITE_MINIMUM:
+        found = ".".join(map(str, version))
+        needed = ".".join(map(str, SQLITE_MINIMUM))
+        raise ConfigError(f"SQLite {found} is too old: the register needs SQLite {needed} or newer "
+                          "(or set DATABASE_URL to PostgreSQL).")
 
 
 def _bool(value: str | None, default: bool = False) -> bool:

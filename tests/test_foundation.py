@@ -6,7 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from ai_register import create_app
-from ai_register.config import ConfigError, check_production, from_environment
+from ai_register.config import ConfigError, check_production, check_sqlite_version, from_environment
 
 
 def test_unknown_api_path_is_problem_json(client):
@@ -87,6 +87,15 @@ def test_production_app_factory_refuses_to_start(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+def test_an_sqlite_library_too_old_for_the_registers_statements_is_refused_at_start():
+    # An owner's kept portfolio is checked with a FULL OUTER JOIN, which SQLite has since 3.39.0.
+    with pytest.raises(ConfigError, match=r"SQLite 3\.38\.5 is too old.*3\.39\.0 or newer"):
+        check_sqlite_version("sqlite:////tmp/register.db", (3, 38, 5))
+    check_sqlite_version("sqlite:////tmp/register.db", (3, 39, 0))
+    check_sqlite_version("postgresql+psycopg://u@h/db", (3, 7, 0))  # the library is not used
+    check_sqlite_version("sqlite://")  # the library this machine runs the suite with
 
 
 def test_healthz_and_readyz(client, app, is_postgres):
