@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
+from ai_register import statements
 from ai_register.audit.models import AuditEvent
 from ai_register.classification import results
 from ai_register.classification import services as classification
@@ -33,11 +35,16 @@ ROLLOUT_SHOWN = (Phase.PILOT, Phase.ROLLOUT, Phase.MANAGEMENT)
 CHECKLIST_SHOWN = (Phase.DECOMMISSIONING, Phase.RETIRED)
 
 
+# The history names who requested and decided each move and decision: read with them, not one by one.
+_WITH_PEOPLE = (joinedload(TransitionRequest.requested_by), joinedload(TransitionRequest.decided_by))
+
+
 def transitions_of(solution: Solution) -> list[TransitionRequest]:
     return list(
         db.session.scalars(
             select(TransitionRequest)
             .where(TransitionRequest.solution_id == solution.id)
+            .options(*_WITH_PEOPLE)
             .order_by(TransitionRequest.requested_at, TransitionRequest.id)
         )
     )
@@ -48,6 +55,7 @@ def decisions_of(solution: Solution) -> list[Decision]:
         db.session.scalars(
             select(Decision)
             .where(Decision.solution_id == solution.id)
+            .options(joinedload(Decision.decided_by))
             .order_by(Decision.decided_on, Decision.id)
         )
     )
@@ -101,17 +109,23 @@ def evidence_rows(records: list, today: date) -> list[dict]:
     return rows
 
 
-def audit_events(solution: Solution, limit: int = RECENT_EVENTS) -> tuple[list[AuditEvent], dict[int, User]]:
-    """The latest events of the solution's trail, newest first, and the people who acted in them (by id),
-    in one statement."""
-    rows = db.session.execute(
-        select(AuditEvent, User)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.solution_id == solution.id)
-        .order_by(AuditEvent.position.desc())
-        .limit(limit)
-    ).all()
-    return [event for event, _ in rows], {user.id: user for _, user in rows if user is not None}
+def _events_statement(_kind: str):
+    return (select(AuditEvent.action, AuditEvent.entity_type, AuditEvent.occurred_at, AuditEvent.actor_id,
+                   AuditEvent.channel, AuditEvent.reason, AuditEvent.data, User.id.label("user_id"),
+                   User.display_name)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.solution_id == bindparam("solution_id"))
+            .order_by(AuditEvent.position.desc())
+            .limit(bindparam("limit")))
+
+
+def audit_events(solution: Solution, limit: int = RECENT_EVENTS) -> tuple[list, dict[int, object]]:
+    """The latest events of the solution's trail, newest first, and the people who acted in them (by id: their
+    `display_name`), in one statement, as plain rows: the page shows them and changes none (as objects they
+    would cost loading and expiry at the request's commit)."""
+    rows = db.session.execute(statements.built("solutions.page.events", _events_statement),
+                              {"solution_id": solution.id, "limit": limit}).all()
+    return rows, {row.actor_id: row for row in rows if row.user_id is not None}
 
 
 def recent_incidents(solution: Solution, user: User, limit: int = 5) -> list[Incident]:
