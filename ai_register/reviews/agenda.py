@@ -182,9 +182,10 @@ def _serious_incidents() -> Source:
 
 def _reviews(today: date) -> Source:
     horizon = today + timedelta(days=int(setting("REVIEW_REMINDER_DAYS")))
-    query = (select(Solution).where(Solution.phase.in_(REVIEWED_PHASES), Solution.next_review_on.is_not(None),
-                                    Solution.next_review_on <= horizon)
-             .order_by(Solution.next_review_on, Solution.id))
+    due = (Solution.phase.in_(REVIEWED_PHASES), Solution.next_review_on.is_not(None),
+           Solution.next_review_on <= horizon)
+    order = (Solution.next_review_on, Solution.id)
+    query = select(Solution).where(*due).order_by(*order)
 
     def build(rows) -> list[AgendaItem]:
         items = []
@@ -207,14 +208,21 @@ def _reviews(today: date) -> Source:
     def owned(reader, overdue: bool | None) -> Select:
         # The same count over the reader's own and co-owned solutions, from the owner's index alone (its
         # entries carry the phase and review day), not a bitmap of every review due in the register.
-        where = [Solution.phase.in_(REVIEWED_PHASES), Solution.next_review_on.is_not(None),
-                 Solution.next_review_on <= horizon]
+        where = list(due)
         if overdue is not None:
             where.append(Solution.next_review_on < today if overdue else Solution.next_review_on >= today)
         mine = owned_rows(reader, Solution.next_review_on.label("day"), where=tuple(where)).subquery()
         return select(func.count().label("total"), func.count().filter(mine.c.day < today).label("late"))
 
-    return Source(query, Solution.next_review_on < today, build, kept, owned)
+    def owned_first(reader, conditions: tuple, limit: int | None) -> Select:
+        # Their first rows: the ids in order from the owner's index (a top-N of their own entries, not a walk
+        # of every review due in date order past other owners' rows), then those rows.
+        mine = owned_rows(reader, Solution.id, *order[:1], where=(*due, *conditions), order_by=order,
+                          limit=limit).subquery()
+        first = select(Solution).where(Solution.id.in_(select(mine.c.id))).order_by(*order)
+        return first if limit is None else first.limit(limit)
+
+    return Source(query, Solution.next_review_on < today, build, kept, owned, owned_first)
 
 
 def _oversight(today: date) -> Source:

@@ -52,6 +52,9 @@ class Source:
     # counting `query` under the reader's visibility condition: from the owner's own index
     # (`solutions.access.owned_rows`), so it grows with what the reader owns, not with the register.
     owned: Callable[[object, bool | None], Select] | None = None
+    # And its rows so: `owned_rows(reader, conditions, limit)`, the rows `query` gives under the reader's visibility
+    # condition with `conditions` added, in the same order, at most `limit` (None: all).
+    owned_rows: Callable[[object, tuple, int | None], Select] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,15 @@ def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None 
     be on the page are read, each at most `want.limit` rows. The agenda lists overdue items first, so when
     there are at least `want.limit` overdue items in all, the page holds only overdue ones: the sources are
     then read for their overdue rows only, and a source without any is not read at all."""
-    queries = []
+    queries, wanted_conditions = [], []
     for source in sources:
         query = source.query if visible is None else source.query.where(visible)
+        conditions = ()
         if want.overdue is not None:
-            query = query.where(source.is_overdue if want.overdue else not_(source.is_overdue))
+            conditions = (source.is_overdue if want.overdue else not_(source.is_overdue),)
+            query = query.where(*conditions)
         queries.append(query)
+        wanted_conditions.append(conditions)
     # What a count kept per key answers (the reviews due of 100,000 solutions: ~1,500 kept rows per phase and
     # day, not 33,784 index entries) is read from it when the reader sees every solution (PostgreSQL, whose
     # triggers keep it); an owner's are counted over their own solutions.
@@ -104,14 +110,18 @@ def read(sources: list[Source], want: Want, visible: ColumnElement[bool] | None 
     found = [counted.get(n, (0, 0)) for n in range(len(sources))]
     only_overdue = want.overdue is None and want.limit is not None and sum(late for _, late in found) >= want.limit
     parts = []
-    for source, query, (total, late) in zip(sources, queries, found, strict=True):
+    for source, query, conditions, (total, late) in zip(sources, queries, wanted_conditions, found, strict=True):
         wanted = late if only_overdue else total
         if want.limit == 0 or not wanted:
             parts.append(Part([], total, late))
             continue
         if only_overdue:
-            query = query.where(source.is_overdue)
-        rows = db.session.execute(query.limit(want.limit) if want.limit is not None else query).all()
+            query, conditions = query.where(source.is_overdue), (*conditions, source.is_overdue)
+        if owner is not None and source.owned_rows is not None:
+            query = source.owned_rows(owner, conditions, want.limit)
+        elif want.limit is not None:
+            query = query.limit(want.limit)
+        rows = db.session.execute(query).all()
         parts.append(Part(source.build(rows), total, late))
     return parts
 

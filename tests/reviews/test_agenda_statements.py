@@ -90,4 +90,6 @@ def test_agenda_and_schedule_pages_read_no_statement_per_item(client, auth, user
     for who, url in urls[:3]:
         statements = large[who, url][2]
         assert sum(1 for sql in statements if "count(*)" in sql.lower()) == 1, (who, url)
-        assert sum(1 for sql in statements if "union all" in sql.lower()) == 1, (who, url)
+        # (An owner's first reviews are read as their own and their co-owned ones, a UNION ALL without a count.)
+        assert sum(1 for sql in statements if "union all" in sql.lower() and "count(*)" in sql.lower()) == 1, \
+            (who, url)
