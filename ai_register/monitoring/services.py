@@ -10,11 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Select, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, Select, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ai_register import preconditions
+from ai_register import preconditions, statements
 from ai_register.addresses import web_address_errors
 from ai_register.apikit import N_, Message
 from ai_register.audit import services as audit
@@ -359,39 +359,46 @@ def decide_assessment(assessment: MonitoringAssessment, data: dict, by: User) ->
     return assessment
 
 
-def _overdue_query(user: User, today: date) -> Select:
+def _overdue_query(user: User, today, user_id) -> Select:
     """Open assessments past due: the ones waiting for the user as oversight owner, an owner's own solutions,
-    every one for compliance (soonest due first)."""
+    every one for compliance (soonest due first). `today` and `user_id` may be parameters given at execution."""
     query = (select(MonitoringAssessment).join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .where(MonitoringAssessment.status == rules.OPEN, MonitoringAssessment.due_on < today))
     if user.role != COMPLIANCE:
         mine = visible_solutions_query(user).with_only_columns(Solution.id) if user.role == OWNER else None
-        query = query.where(or_(MonitoringAssessment.assignee_id == user.id,
+        query = query.where(or_(MonitoringAssessment.assignee_id == user_id,
                                 MonitoringAssessment.solution_id.in_(mine) if mine is not None else db.false()))
     return query
 
 
-def _waiting_query(user: User) -> Select:
+def _waiting_query(user_id) -> Select:
     """Open assessments the user decides as oversight owner."""
     return select(MonitoringAssessment).where(MonitoringAssessment.status == rules.OPEN,
-                                              MonitoringAssessment.assignee_id == user.id)
+                                              MonitoringAssessment.assignee_id == user_id)
 
 
 def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAssessment, Solution]]:
     """The start page's card: those waiting for the user as oversight owner (the first 20), then the overdue ones
-    they see (the first 50), each soonest due first; with their solutions and metrics, in one statement."""
-    branches = []
-    for k, (query, limit) in enumerate(((_waiting_query(user), 20), (_overdue_query(user, today), 50))):
-        first = (query.with_only_columns(MonitoringAssessment.id, MonitoringAssessment.due_on)
-                 .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit).subquery())
-        branches.append(select(first.c.id, literal(k).label("k"), func.row_number().over(
-            order_by=(first.c.due_on, first.c.id)).label("r")))
-    listed = union_all(*branches).subquery()
+    they see (the first 50), each soonest due first; with their solutions and metrics, in one statement (built
+    once per role for the readers of the whole register: the reader and the day given at execution)."""
+
+    def make(_kind: str | None) -> Select:
+        day, reader = bindparam("today", type_=Date), bindparam("user_id", type_=Integer)
+        branches = []
+        for k, (query, limit) in enumerate(((_waiting_query(reader), 20), (_overdue_query(user, day, reader), 50))):
+            first = (query.with_only_columns(MonitoringAssessment.id, MonitoringAssessment.due_on)
+                     .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit).subquery())
+            branches.append(select(first.c.id, literal(k).label("k"), func.row_number().over(
+                order_by=(first.c.due_on, first.c.id)).label("r")))
+        listed = union_all(*branches).subquery()
+        return (select(MonitoringAssessment, Solution).join(listed, listed.c.id == MonitoringAssessment.id)
+                .join(Solution, Solution.id == MonitoringAssessment.solution_id)
+                .options(joinedload(MonitoringAssessment.metric)).order_by(listed.c.k, listed.c.r))
+
+    statement = (make(None) if user.role == OWNER
+                 else statements.built(f"monitoring.start:{user.role == COMPLIANCE}", make))
     seen, rows = set(), []
-    for assessment, solution in db.session.execute(
-            select(MonitoringAssessment, Solution).join(listed, listed.c.id == MonitoringAssessment.id)
-            .join(Solution, Solution.id == MonitoringAssessment.solution_id)
-            .options(joinedload(MonitoringAssessment.metric)).order_by(listed.c.k, listed.c.r)):
+    for assessment, solution in db.session.execute(statement, {"today": today, "user_id": user.id}):
         if assessment.id not in seen:
             seen.add(assessment.id)
             rows.append((assessment, solution))
@@ -400,7 +407,8 @@ def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAsse
 
 def waiting_for(user: User, *, limit: int = 20) -> list[tuple[MonitoringAssessment, Solution]]:
     """Open assessments the user decides as oversight owner (soonest due first)."""
-    query = (_waiting_query(user).add_columns(Solution).join(Solution, Solution.id == MonitoringAssessment.solution_id)
+    query = (_waiting_query(user.id).add_columns(Solution)
+             .join(Solution, Solution.id == MonitoringAssessment.solution_id)
              .order_by(MonitoringAssessment.due_on, MonitoringAssessment.id).limit(limit))
     return [(a, s) for a, s in db.session.execute(query).all()]
 

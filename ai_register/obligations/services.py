@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, and_, not_, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, not_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ai_register import preconditions
+from ai_register import preconditions, statements
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
 from ai_register.classification.models import DECIDED, Classification
@@ -488,12 +488,20 @@ def overdue_clause(today: date) -> tuple:
                      SolutionObligation.confirmed_by_id.is_(None))))
 
 
+def _overdue_query(today) -> Select:
+    return (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
+            .where(*overdue_clause(today), Solution.phase != "retired")
+            .order_by(SolutionObligation.due_on, SolutionObligation.id).limit(50))
+
+
 def overdue_for_start_page(user, today: date) -> list[tuple[SolutionObligation, Solution]]:
     """Overdue obligations on the start page: an owner's own solutions, every solution for compliance."""
 
-    query = (select(SolutionObligation, Solution).join(Solution, Solution.id == SolutionObligation.solution_id)
-             .where(*overdue_clause(today), Solution.phase != "retired")
-             .order_by(SolutionObligation.due_on, SolutionObligation.id).limit(50))
+    if user.role == COMPLIANCE:  # the same statement for every request: built once (the day given)
+        built = statements.built("obligations.overdue.start",
+                                 lambda _kind: _overdue_query(bindparam("today", type_=Date)))
+        return [(row, solution) for row, solution in db.session.execute(built, {"today": today}).all()]
+    query = _overdue_query(today)
     if user.role == OWNER:
         mine = visible_solutions_query(user).with_only_columns(Solution.id)
 

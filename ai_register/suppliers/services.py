@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Date, Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ai_register import preconditions
+from ai_register import preconditions, statements
 from ai_register.addresses import email_address_errors, web_address_errors
 from ai_register.audit import services as audit
 from ai_register.audit.reasons import coded
@@ -535,9 +535,12 @@ def attention_from(documents: list[SupplierDocument], solution: Solution, today:
     return attention_rows([(document, solution) for document in due], today)
 
 
-def attention_query(today: date, *, scope: Select | None = None, solution_id: int | None = None) -> Select:
-    """`attention`'s (document, solution) rows as a query, by the document's last valid day."""
-    horizon = today + timedelta(days=warning_days())
+def attention_query(today: date | None, *, scope: Select | None = None, solution_id: int | None = None,
+                    horizon=None) -> Select:
+    """`attention`'s (document, solution) rows as a query, by the document's last valid day (`horizon`: the last
+    day of the warning window, when given instead of `today`, e.g. as a parameter given at execution)."""
+    if horizon is None:
+        horizon = today + timedelta(days=warning_days())
     used = (select(SupplierDocument, Solution)
             .join(SupplierProduct, SupplierProduct.supplier_id == SupplierDocument.supplier_id)
             .join(SolutionSupplierProduct, SolutionSupplierProduct.product_id == SupplierProduct.id)
@@ -563,7 +566,13 @@ def attention_for_start_page(user: User, today: date) -> list[Attention]:
     """An owner's own solutions; every solution for compliance."""
     if user.role not in (COMPLIANCE, OWNER):
         return []
-    # the card names each document's supplier: read with it
-    used = attention_query(today, scope=_owned_solution_ids(user) if user.role == OWNER else None)
-    return attention_rows(db.session.execute(used.options(joinedload(SupplierDocument.supplier)).limit(50)).all(),
-                          today)
+
+    def make(_kind: str | None) -> Select:  # the card names each document's supplier: read with it
+        scope = _owned_solution_ids(user) if user.role == OWNER else None
+        return (attention_query(None, scope=scope, horizon=bindparam("horizon", type_=Date))
+                .options(joinedload(SupplierDocument.supplier)).limit(50))
+
+    # compliance's statement is the same for every request: built once (the window's last day given)
+    used = statements.built("suppliers.attention.start", make) if user.role == COMPLIANCE else make(None)
+    horizon = today + timedelta(days=warning_days())
+    return attention_rows(db.session.execute(used, {"horizon": horizon}).all(), today)
