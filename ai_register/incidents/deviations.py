@@ -27,6 +27,7 @@ from ai_register.incidents.models import (
     Deviation,
 )
 from ai_register.notifications import services as notifications
+from ai_register.solutions import name_order
 from ai_register.solutions.models import Solution
 from ai_register.users.models import User, utcnow
 
@@ -36,7 +37,7 @@ IN_USE = ("pilot", "rollout", "management")
 SEARCH_LIMIT = 20
 TRIAGE_PER_PAGE = 20
 # A search looks for its matches among this many solutions in use in name order first (search_solutions).
-FIRST = 1000
+FIRST = name_order.FIRST
 # The staff member's yes / no / don't know, as the incident's harm: "yes" is harm whose degree the
 # assessment decides; "don't know" stays unknown until someone finds out.
 INCIDENT_HARM = {"yes": "harm", "no": "none", "unknown": "unknown"}
@@ -75,13 +76,7 @@ def search_solutions(q: str, *, limit: int = SEARCH_LIMIT) -> list[Row]:
         pattern = f"%{needle}%"
         return or_(func.lower(rows.c.name).like(pattern), func.lower(cast(rows.c.care_units, String)).like(pattern))
 
-    first = columns.order_by(*in_order).limit(FIRST).subquery()
-    found = db.session.execute(select(first).where(matching(first)).order_by(first.c.name, first.c.id)
-                               .limit(limit)).all()
-    if len(found) < limit:
-        # OFFSET 0 keeps the planner from reading the name index to the end for a few matches far on.
-        every = columns.where(matching(Solution.__table__)).offset(0).subquery()
-        found = db.session.execute(select(every).order_by(every.c.name, every.c.id).limit(limit)).all()
+    found = name_order.first_matches(columns, matching, limit, first=FIRST)
     return [Row(*row) for row in found]
 
 

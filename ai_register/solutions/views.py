@@ -13,6 +13,7 @@ from ai_register.classification.labels import category_choices
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
+from ai_register.solutions import name_order
 from ai_register.solutions import page_views as solution_page
 from ai_register.solutions import services
 from ai_register.solutions.access import (
@@ -20,6 +21,7 @@ from ai_register.solutions.access import (
     get_solution,
     no_lost_update,
     require_if_match,
+    visible_solution_ids,
     writable_solutions_query,
 )
 from ai_register.solutions.detail import detail_load_options
@@ -67,15 +69,25 @@ def lookup():
     if not text:
         return jsonify(items=[])
     user = actor()
+    # Whether the reader's solutions are the whole register (compliance, auditor): then the first of them
+    # in name order are read first (name_order.first_matches); an owner's are few, searched at once.
+    reads_all = visible_solution_ids(user) is None
     query = services.solutions_query(user, {})
     if request.args.get("write"):
         if user.role not in WRITERS:
             return jsonify(items=[])
+        reads_all = user.role == COMPLIANCE
         query = writable_solutions_query(user).where(Solution.phase.not_in(READ_ONLY_PHASES))
     number = text.removeprefix("#")
-    matches = (Solution.name.icontains(text, autoescape=True) | (Solution.id == int(number))
-               if number.isdigit() and len(number) < 10 else Solution.name.icontains(text, autoescape=True))
-    found = db.session.scalars(query.where(matches).order_by(Solution.name, Solution.id).limit(LOOKUP_LIMIT))
+    number = int(number) if number.isdecimal() and len(number) < 10 else None
+
+    def matching(rows):
+        held = rows.c.name.icontains(text, autoescape=True)
+        return held if number is None else held | (rows.c.id == number)
+
+    columns = query.with_only_columns(Solution.id, Solution.name, Solution.phase)
+    found = name_order.first_matches(columns, matching, LOOKUP_LIMIT,
+                                     first=name_order.FIRST if reads_all else None)
     return jsonify(items=[{"id": s.id, "name": s.name,
                            "detail": f"#{s.id} · {phase_label(s.phase)}"} for s in found])
 
