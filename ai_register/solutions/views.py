@@ -13,9 +13,8 @@ from ai_register.classification.labels import category_choices
 from ai_register.exceptions import InvalidInput, Stale
 from ai_register.extensions import db
 from ai_register.security import AUDITOR, COMPLIANCE, OWNER, access, actor
-from ai_register.solutions import name_order
+from ai_register.solutions import name_order, services
 from ai_register.solutions import page_views as solution_page
-from ai_register.solutions import services
 from ai_register.solutions.access import (
     READ_ONLY_PHASES,
     get_solution,
