@@ -73,8 +73,9 @@ def search_solutions(q: str, *, limit: int = SEARCH_LIMIT) -> list[Row]:
         return [Row(*row) for row in db.session.execute(columns.order_by(*in_order).limit(limit))]
 
     def matching(rows):
-        pattern = f"%{needle}%"
-        return or_(func.lower(rows.c.name).like(pattern), func.lower(cast(rows.c.care_units, String)).like(pattern))
+        pattern = f"%{name_order.like_escaped(needle)}%"
+        return or_(func.lower(rows.c.name).like(pattern, escape="/"),
+                   func.lower(cast(rows.c.care_units, String)).like(pattern, escape="/"))
 
     found = name_order.first_matches(columns, matching, limit, first=FIRST)
     return [Row(*row) for row in found]

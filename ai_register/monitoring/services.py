@@ -396,7 +396,7 @@ def start_page_assessments(user: User, today: date) -> list[tuple[MonitoringAsse
                 .options(joinedload(MonitoringAssessment.metric)).order_by(listed.c.k, listed.c.r))
 
     statement = (make(None) if user.role == OWNER
-                 else statements.built(f"monitoring.start:{user.role == COMPLIANCE}", make))
+                 else statements.built(f"monitoring.start:{user.role}", make))
     seen, rows = set(), []
     for assessment, solution in db.session.execute(statement, {"today": today, "user_id": user.id}):
         if assessment.id not in seen:

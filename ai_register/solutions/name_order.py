@@ -15,6 +15,12 @@ from ai_register.solutions.models import Solution
 FIRST = 1000
 
 
+def like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern with `/` as its escape character, as `contains(…, autoescape=True)` writes it:
+    a `%` or `_` a person types is a character they look for, not a wildcard."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def first_matches(columns: Select, matching: Callable[[FromClause], ColumnElement[bool]], limit: int, *,
                   first: int | None = FIRST) -> list[Row]:
     """The first `limit` rows of `columns` (a SELECT of solutions, with `id` and `name` among its columns and

@@ -17,6 +17,7 @@ from ai_register.audit import services as audit
 from ai_register.exceptions import InvalidInput
 from ai_register.extensions import db
 from ai_register.security import COMPLIANCE, OWNER
+from ai_register.solutions import name_order
 from ai_register.solutions.access import owned_rows, visible_solution_ids, visible_solutions_query
 from ai_register.solutions.lifecycle.phases import PHASE_ORDER, Phase, Status
 from ai_register.solutions.models import (
@@ -299,11 +300,6 @@ def _searches_kept_words(user: User, args: Mapping[str, Any], sort: str) -> bool
             and sort.removeprefix("-") == "name")
 
 
-def _like_escaped(text_: str) -> str:
-    """`text_` for a LIKE pattern with `/` as its escape character, as `contains(…, autoescape=True)` writes it."""
-    return text_.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
 def _review_day_start(offset: int, per_page: int, descending: bool):
     """A late page of the whole register by next review, found from the solutions kept per review day: the
     day the page starts on and the offset within that day and the days after it, so the page's ids come
@@ -345,7 +341,8 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
         # (MATERIALIZED): walking the name index and testing every row until a page of matches turns up
         # read 80,000 rows for a name late in the alphabet (docs/performance.md).
         if _searches_kept_words(user, args, sort):
-            words = SolutionSearch.words.like(literal("%") + func.lower(_like_escaped(args["q"])) + "%", escape="/")
+            typed = func.lower(name_order.like_escaped(args["q"]))
+            words = SolutionSearch.words.like(literal("%") + typed + "%", escape="/")
             matches = select(SolutionSearch.solution_id.label("id"), SolutionSearch.name_key.label("sort_key")) \
                 .where(words).cte("matches")
         else:

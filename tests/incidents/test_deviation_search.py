@@ -27,9 +27,9 @@ def _old_search(q: str, limit: int = deviations.SEARCH_LIMIT) -> list[int]:
     query = select(Solution.id).where(Solution.phase.in_(deviations.IN_USE))
     needle = q.strip().lower()[:200]
     if needle:
-        pattern = f"%{needle}%"
-        query = query.where(or_(func.lower(Solution.name).like(pattern),
-                                func.lower(cast(Solution.care_units, String)).like(pattern)))
+        pattern = "%" + needle.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        query = query.where(or_(func.lower(Solution.name).like(pattern, escape="/"),
+                                func.lower(cast(Solution.care_units, String)).like(pattern, escape="/")))
     return list(db.session.scalars(query.order_by(Solution.name, Solution.id).limit(limit)))
 
 
@@ -55,7 +55,8 @@ def test_the_search_answers_as_sorting_every_match(app, register, monkeypatch):
 
     event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        for q in ("", "a", "alfa", "sepsis", "Sepsis 3", "kiruna", "KARD", "onkologi", "zzz", "%", "1", " 05 "):
+        for q in ("", "a", "alfa", "sepsis", "Sepsis 3", "kiruna", "KARD", "onkologi", "zzz", "%", "_", "a_", "1",
+                  " 05 "):
             for limit in (3, 20):
                 statements.clear()
                 found = deviations.search_solutions(q, limit=limit)
@@ -63,6 +64,9 @@ def test_the_search_answers_as_sorting_every_match(app, register, monkeypatch):
                 assert [row.id for row in found] == _old_search(q, limit), (q, limit)
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
+    # What a person types is what they look for: `%` and `_` are characters, not wildcards (no name holds them).
+    assert deviations.search_solutions("%") == deviations.search_solutions("_") == []
+    assert len(deviations.search_solutions("a")) == deviations.SEARCH_LIMIT
     names = [row.name for row in deviations.search_solutions("seps")]
     assert names and all(name.startswith("Sepsis") for name in names) and names == sorted(names)
     assert all(isinstance(row.care_units, list) for row in deviations.search_solutions("kiruna"))
