@@ -21,6 +21,7 @@ from sqlalchemy import (
     cast,
     event,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -45,6 +46,14 @@ KINDS = ("machine_learning", "generative", "rule_based", "other")
 IN_USE_PHASES = ("pilot", "rollout", "management")
 IN_USE_PREDICATE = "phase IN ({})".format(", ".join(f"'{phase}'" for phase in IN_USE_PHASES))
 SOURCINGS = ("in_house", "procured")
+
+
+def search_words(name, purpose):
+    """A solution's name and purpose in lower case with a line break between them, as the lists' search reads
+    them: `search_words(name, purpose) LIKE '%' || lower(q) || '%'` is `name ILIKE … OR purpose ILIKE …`
+    for a `q` without a line break (PostgreSQL's ILIKE lowers both sides). The same expression as the kept
+    `SolutionSearch.words`, and as the filtered search's index (ix_solutions_filtered_search) has it."""
+    return func.lower(name).op("||")(literal_column("'\n'")).op("||")(func.lower(purpose))
 
 
 class Solution(db.Model):
@@ -106,6 +115,13 @@ class Solution(db.Model):
         # bitmap of its own (PostgreSQL), so a filtered, searched list reads only the rows every filter keeps.
         Index("ix_solutions_care_units_gin", cast(text("care_units"), JSONB).label("units"),
               postgresql_using="gin", postgresql_ops={"units": "jsonb_path_ops"}).ddl_if(dialect="postgresql"),
+        # A search of the whole register with a phase or care-unit filter (the API list's phase, status, care
+        # unit and text) in one GIN scan (PostgreSQL; btree_gin for the phase): the rows matching all three,
+        # instead of a bitmap each of the phase (16,700 entries at 100,000 solutions), the care unit (20,000)
+        # and the name's and the purpose's trigrams (10,000 each) ANDed (services.list_solutions).
+        Index("ix_solutions_filtered_search", "phase", cast(text("care_units"), JSONB).label("units"),
+              search_words(text("name"), text("purpose")).label("words"), postgresql_using="gin",
+              postgresql_ops={"units": "jsonb_path_ops", "words": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -194,6 +210,8 @@ def _install_pg_trgm(target, connection, **kw):  # noqa: ARG001
         # serialise on a transaction-level advisory lock.
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('ai_register:pg_trgm'))")
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+        # btree_gin (trusted too): ix_solutions_filtered_search's phase.
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public")
 
 
 def replace_solution_triggers(connection, function: str, triggers: tuple[str, ...]) -> None:

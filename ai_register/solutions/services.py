@@ -26,6 +26,7 @@ from ai_register.solutions.models import (
     SolutionReviewCount,
     SolutionSearch,
     TransitionRequest,
+    search_words,
 )
 from ai_register.suppliers.models import SolutionSupplierProduct
 from ai_register.users.models import User, utcnow
@@ -300,6 +301,15 @@ def _searches_kept_words(user: User, args: Mapping[str, Any], sort: str) -> bool
             and sort.removeprefix("-") == "name")
 
 
+def _searches_filtered_words(user: User, args: Mapping[str, Any]) -> bool:
+    """A search of the whole register with a phase or care-unit filter (PostgreSQL) matches the words of
+    `models.search_words`, so one scan of ix_solutions_filtered_search finds the rows every filter keeps
+    (the API list's phase, status, care unit and text). The same rows as `name ILIKE … OR purpose ILIKE …`
+    for a search without a line break (see `_searches_kept_words`)."""
+    return (_reads_all_kept(user) and "q" in args and "\n" not in args["q"]
+            and not {"phase", "care_unit"}.isdisjoint(args))
+
+
 def _review_day_start(offset: int, per_page: int, descending: bool):
     """A late page of the whole register by next review, found from the solutions kept per review day: the
     day the page starts on and the offset within that day and the days after it, so the page's ids come
@@ -328,8 +338,14 @@ def list_solutions(user: User, args: dict[str, Any]) -> dict[str, Any]:
     """One page of the solutions `user` may read, filtered and sorted as `args` ask, with the total.
     The page's ids are found first from narrow rows (on PostgreSQL an index-only scan of the sort's
     index, so a late page skips index entries, not whole rows); then only those rows are loaded."""
-    query = solutions_query(user, args)
     sort = args.get("sort", "name")
+    if _searches_filtered_words(user, args):
+        words = search_words(Solution.name, Solution.purpose).like(
+            literal("%") + func.lower(name_order.like_escaped(args["q"])) + "%", escape="/")
+        query = visible_solutions_query(user).where(
+            *solution_filters({name: value for name, value in args.items() if name != "q"}), words)
+    else:
+        query = solutions_query(user, args)
     key = SORT_COLUMNS[sort.removeprefix("-")]()
     descending = sort.startswith("-")
     page, per_page = args["page"], args["per_page"]

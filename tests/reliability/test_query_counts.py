@@ -133,6 +133,8 @@ PAGES = [  # (who, url, web page?)
     ("owner", "/api/v1/solutions?phase=pilot&per_page=2&page=2", False),
     ("compliance", "/solutions?q=L%C3%B6sning", True),
     ("auditor", "/api/v1/solutions?q=L%C3%B6sning&care_unit=Akuten&per_page=5", False),
+    ("compliance", "/api/v1/solutions?phase=pilot&status=active&care_unit=Akuten&q=l%C3%B6sning&page=2&per_page=2",
+     False),
     ("compliance", "/audit", True), ("auditor", "/audit?solution=L%C3%B6sning+0001", True),
     ("compliance", "/incidents/new", True), ("owner", "/incidents/new", True),
     # A whole-register lookup sends one statement when the first solutions by name hold enough matches,

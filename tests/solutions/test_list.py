@@ -296,3 +296,38 @@ def test_a_search_of_the_kept_words_finds_what_the_solutions_match(reg, client, 
     monkeypatch.setattr(services, "_searches_kept_words", lambda *args: False)
     assert kept == answers()
     assert any(answer["total"] > 2 for answer in kept)
+
+
+# --- a filtered search in one GIN scan (models.search_words, services._searches_filtered_words) -------------
+
+FILTERED = ["phase=pilot", "care_unit=Akuten&sort=-name", "phase=needs_analysis&status=active&care_unit=Akuten",
+            "care_unit=IVA&status=paused&sort=-next_review_on"]
+
+
+def test_a_filtered_search_of_the_words_finds_what_the_solutions_match(reg, client, portfolio, monkeypatch,
+                                                                       is_postgres):
+    """A search with a phase or care-unit filter matches `lower(name) || '\\n' || lower(purpose)` (PostgreSQL,
+    ix_solutions_filtered_search): the same matches, order and totals as `name ILIKE … OR purpose ILIKE …`,
+    for every reader, with LIKE's special characters, letters outside ASCII and line breaks."""
+    from urllib.parse import quote
+
+    from ai_register.solutions import services
+
+    reg.create(name="åäö ÅÄÖ", purpose="Notes\nwarns of falls; a_b and x/y.", care_units=["Akuten"])
+    for n in range(3):
+        reg.create(name=f"Sepsis {n}", purpose="Warns of sepsis 100%.", care_units=["Akuten", "IVA"])
+    taken = []
+    filtered_words = services._searches_filtered_words
+    monkeypatch.setattr(services, "_searches_filtered_words", lambda *a: taken.append(filtered_words(*a)) or taken[-1])
+
+    def answers() -> list:
+        return [client.get(f"{BASE}?q={quote(needle)}&{filters}&per_page=2&page={page}",
+                           headers=reg.h(who)).get_json()
+                for needle in ("sepsis", "SEPSIS", "ä", "ÅÄÖ", "%", "100%", "_", "a_b", "x/y", "s\nw", "e", "zz")
+                for filters in FILTERED for page in (1, 2) for who in ("compliance", "owner")]
+
+    words = answers()
+    assert any(taken) == is_postgres
+    monkeypatch.setattr(services, "_searches_filtered_words", lambda *a: False)
+    assert words == answers()
+    assert sum(answer["total"] > 2 for answer in words) >= 8
