@@ -87,6 +87,7 @@ def test_postgres_pg_dump_and_pg_restore(app, app_config, register_with_history,
         engine = create_engine(target)
         with engine.begin() as connection:  # a whole-database dump carries this; a one-schema dump does not
             connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public"))
         engine.dispose()
         subprocess.run(["pg_restore", "--exit-on-error", "--no-owner",
                         f"--dbname={target.set(drivername='postgresql').render_as_string(hide_password=False)}",
