@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ai_register.extensions import db
-from ai_register.solutions.models import replace_solution_triggers
+from ai_register.solutions.models import replace_solution_triggers, statement_triggers
 from ai_register.users.models import User, utcnow
 
 
@@ -225,12 +225,8 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
-REGISTER_SIZE_TRIGGERS = (
-    "CREATE TRIGGER solutions_portfolio_register_size_insert AFTER INSERT ON solutions "
-    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_portfolio_register_size()",
-    "CREATE TRIGGER solutions_portfolio_register_size_delete AFTER DELETE ON solutions "
-    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ai_register_portfolio_register_size()",
-)
+REGISTER_SIZE_TRIGGERS = statement_triggers("solutions_portfolio_register_size", "ai_register_portfolio_register_size",
+                                            events=("insert", "delete"))
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ai_register.extensions import db
-from ai_register.solutions.models import replace_solution_triggers
+from ai_register.solutions.models import replace_solution_triggers, statement_triggers
 from ai_register.users.models import utcnow
 
 # The texts, each in Swedish and English: (field stem, what the page uses when the region wrote nothing).
@@ -96,15 +96,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
-CARE_UNIT_TRIGGERS = (
-    "CREATE TRIGGER solutions_public_care_units_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
-    "CREATE TRIGGER solutions_public_care_units_update AFTER UPDATE ON solutions "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
-    "CREATE TRIGGER solutions_public_care_units_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_public_care_units()",
-)
+CARE_UNIT_TRIGGERS = statement_triggers("solutions_public_care_units", "ai_register_public_care_units")
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -228,6 +228,15 @@ def replace_solution_triggers(connection, function: str, triggers: tuple[str, ..
         connection.exec_driver_sql(statement)
 
 
+def statement_triggers(prefix: str, function: str, events=("insert", "update", "delete")) -> tuple[str, ...]:
+    """The statement-level triggers on `solutions` that run `function` with their transition tables (the new rows
+    of an insert, the old ones of a delete, both of an update), named `<prefix>_<event>`."""
+    tables = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+              "delete": "OLD TABLE AS old_rows"}
+    return tuple(f"CREATE TRIGGER {prefix}_{event} AFTER {event.upper()} ON solutions REFERENCING {tables[event]} "
+                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()" for event in events)
+
+
 TRANSITION_STATUSES = ("pending", "approved", "rejected", "withdrawn", "applied")
 
 
@@ -441,15 +450,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
-COUNTS_TRIGGERS = (
-    "CREATE TRIGGER solutions_counts_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
-    "CREATE TRIGGER solutions_counts_update AFTER UPDATE ON solutions "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
-    "CREATE TRIGGER solutions_counts_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_counts()",
-)
+COUNTS_TRIGGERS = statement_triggers("solutions_counts", "ai_register_solution_counts")
 
 
 @event.listens_for(db.metadata, "after_create")
@@ -507,15 +508,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
-SEARCH_TRIGGERS = (
-    "CREATE TRIGGER solutions_search_insert AFTER INSERT ON solutions REFERENCING NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
-    "CREATE TRIGGER solutions_search_update AFTER UPDATE ON solutions "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
-    "CREATE TRIGGER solutions_search_delete AFTER DELETE ON solutions REFERENCING OLD TABLE AS old_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ai_register_solution_search()",
-)
+SEARCH_TRIGGERS = statement_triggers("solutions_search", "ai_register_solution_search")
 
 
 @event.listens_for(db.metadata, "after_create")
